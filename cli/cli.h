@@ -1,0 +1,116 @@
+/*
+ * Shared pieces of the relm command-line tool: the session (database, output mode),
+ * option parsing driven by the library's field tables, output of records and lists, and
+ * the one table that maps library error codes to exit statuses.
+ *
+ * Exit statuses: 0 success, 1 the operation was refused or failed, 2 usage error.
+ */
+#ifndef RELM_CLI_H
+#define RELM_CLI_H
+
+#include <stdio.h>
+
+#include "relm/relm.h"
+
+enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
+
+typedef struct cli {
+    relm_t *r;      /* opened by cli_open() */
+    const char *db; /* database URL */
+    int json;       /* --json */
+    int tty;        /* stdout is a terminal */
+} cli_t;
+
+/* Open c->db (RELM_USER and RELM_TODAY from the environment). Returns an exit status. */
+int cli_open(cli_t *c);
+
+/* Print "relm: <message>" for err and return its exit status (1, or 2 for usage). */
+int cli_fail(const relm_error_t *err);
+/* Print "relm: <formatted>" and return CLI_USAGE. */
+int cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Print any warning carried by a successful call. */
+void cli_warnings(const relm_error_t *err);
+
+/* An extra flag a command accepts besides the entity's fields. */
+typedef struct cli_opt {
+    const char *name; /* "--where" */
+    int takes_value;
+    const char **value; /* last value, when takes_value */
+    int *flag;          /* set to 1 when given (or counts repeats) */
+    const char **many;  /* repeatable values collected here ... */
+    int *nmany;         /* ... and counted here (capacity CLI_MANY) */
+} cli_opt_t;
+
+#define CLI_MANY 64
+#define CLI_MAXPOS 64
+
+typedef struct cli_args {
+    const char *pos[CLI_MAXPOS];
+    int npos;
+} cli_args_t;
+
+/*
+ * Parse argv: `--FIELD VALUE` for fields of e (kebab- or snake-case; a boolean field may
+ * stand alone for true) set on rec and in *given; flags in opts; everything else is
+ * positional. e, rec and given may be NULL. On error prints it and returns CLI_USAGE
+ * (or CLI_FAIL for an invalid value).
+ */
+int cli_parse(int argc, char **argv, const cli_opt_t *opts, const relm_entity_t *e, void *rec,
+              relm_mask_t *given, cli_args_t *a);
+
+/* Show one record (and optional extra record, e.g. statistics) as JSON or "field: value". */
+void cli_show(cli_t *c, const relm_entity_t *e, const void *rec, const relm_entity_t *xe,
+              const void *xrec);
+
+/*
+ * Streaming list output. Rows arrive through cli_list_row (a relm_row_fn). JSON: an
+ * array printed element by element; terminal: an aligned table of `cols` (NULL = every
+ * field), widths from the first rows; otherwise tab-separated with a header line.
+ */
+typedef struct cli_list {
+    cli_t *c;
+    const relm_entity_t *e;
+    const char *const *cols;
+    long rows;
+    /* private */
+    int idx[64];
+    int ncols;
+    int width[64];
+    char **buffered;
+    long nbuffered;
+    int flushed;
+} cli_list_t;
+
+void cli_list_begin(cli_list_t *l, cli_t *c, const relm_entity_t *e, const char *const *cols);
+int cli_list_row(void *ctx, const void *rec);
+void cli_list_end(cli_list_t *l);
+
+/* Print the flags of an entity (for --help). */
+void cli_help_fields(FILE *out, const relm_entity_t *e);
+
+/*
+ * The verbs every simple noun has: add, list, show, update, delete. list_cols are the
+ * columns of the terminal table; stats/stats_e add computed figures to show.
+ */
+typedef struct cli_entity_spec {
+    const relm_entity_t *e;
+    const char *key_name; /* "code" or "no" */
+    const char *const *list_cols;
+    const relm_entity_t *stats_e;
+    int (*stats)(relm_t *r, const char *key, void *out, relm_error_t *err);
+    const char *help; /* extra help text (other verbs), or NULL */
+} cli_entity_spec_t;
+
+int cli_entity(cli_t *c, const cli_entity_spec_t *spec, int argc, char **argv);
+
+/* Noun entry points: argv[0] is the verb. */
+int cmd_init(cli_t *c, int argc, char **argv);
+int cmd_setup(cli_t *c, int argc, char **argv);
+int cmd_numseries(cli_t *c, int argc, char **argv);
+int cmd_contact(cli_t *c, int argc, char **argv);
+int cmd_salesperson(cli_t *c, int argc, char **argv);
+int cmd_group(cli_t *c, int argc, char **argv);
+int cmd_template(cli_t *c, int argc, char **argv);
+int cmd_campaign(cli_t *c, int argc, char **argv);
+
+#endif

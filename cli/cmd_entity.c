@@ -1,0 +1,181 @@
+/*
+ * The generic verbs of a simple noun: add, list, show, update, delete. Each is a shell
+ * over the entity's library operations; rules live in the library.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static void help(const cli_entity_spec_t *s)
+{
+    const char *n = s->e->name;
+    printf("usage: relm %s <verb> [options]\n\n"
+           "verbs:\n"
+           "  add [--FIELD VALUE]...            add a %s (prints it)\n"
+           "  list [--where FIELD=VALUE]... [--limit N]\n"
+           "                                    list (operators = != < <= > >= ~)\n"
+           "  show %-28s show one%s\n"
+           "  update %-26s change the given fields\n"
+           "  delete %-26s delete\n",
+           n, n, s->key_name, s->stats ? " with its statistics" : "", s->key_name, s->key_name);
+    if (s->help)
+        fputs(s->help, stdout);
+    putchar('\n');
+    cli_help_fields(stdout, s->e);
+}
+
+static int do_add(cli_t *c, const cli_entity_spec_t *s, int argc, char **argv)
+{
+    void *rec = malloc(s->e->size);
+    relm_mask_t given = 0;
+    cli_args_t a;
+    relm_error_t err;
+    relm_record_init(s->e, rec);
+    int rc = cli_parse(argc, argv, NULL, s->e, rec, &given, &a);
+    if (rc == 0 && a.npos)
+        rc = cli_usage("%s add takes only --FIELD VALUE options (got \"%s\")", s->e->name,
+                       a.pos[0]);
+    if (rc == 0 && (rc = cli_open(c)) == 0) {
+        if (s->e->add(c->r, rec, given, &err)) {
+            rc = cli_fail(&err);
+        } else {
+            cli_warnings(&err);
+            cli_show(c, s->e, rec, NULL, NULL);
+        }
+    }
+    free(rec);
+    return rc;
+}
+
+static int do_list(cli_t *c, const cli_entity_spec_t *s, int argc, char **argv)
+{
+    const char *where[CLI_MANY];
+    int nwhere = 0;
+    const char *limit = NULL;
+    cli_opt_t opts[] = {{"--where", 1, NULL, NULL, where, &nwhere},
+                        {"--limit", 1, &limit, NULL, NULL, NULL},
+                        {NULL, 0, NULL, NULL, NULL, NULL}};
+    cli_args_t a;
+    int rc = cli_parse(argc, argv, opts, NULL, NULL, NULL, &a);
+    if (rc)
+        return rc;
+    if (a.npos)
+        return cli_usage("%s list: unexpected argument \"%s\"", s->e->name, a.pos[0]);
+    long lim = 0;
+    if (limit) {
+        char *end;
+        lim = strtol(limit, &end, 10);
+        if (*end || lim < 0)
+            return cli_usage("--limit needs a whole number, not \"%s\"", limit);
+    }
+    relm_filter_t filters[CLI_MANY];
+    relm_error_t err;
+    for (int i = 0; i < nwhere; i++)
+        if (relm_filter_parse(s->e, where[i], &filters[i], &err))
+            return cli_fail(&err);
+    if ((rc = cli_open(c)))
+        return rc;
+    cli_list_t l;
+    cli_list_begin(&l, c, s->e, s->list_cols);
+    rc = relm_list(c->r, s->e, filters, nwhere, lim, cli_list_row, &l, &err);
+    cli_list_end(&l);
+    return rc ? cli_fail(&err) : CLI_OK;
+}
+
+static int do_show(cli_t *c, const cli_entity_spec_t *s, int argc, char **argv)
+{
+    cli_args_t a;
+    int rc = cli_parse(argc, argv, NULL, NULL, NULL, NULL, &a);
+    if (rc)
+        return rc;
+    if (a.npos != 1)
+        return cli_usage("usage: relm %s show %s", s->e->name, s->key_name);
+    if ((rc = cli_open(c)))
+        return rc;
+    relm_error_t err;
+    void *rec = malloc(s->e->size);
+    void *stats = s->stats ? calloc(1, s->stats_e->size) : NULL;
+    if (s->e->get(c->r, a.pos[0], rec, &err) ||
+        (s->stats && s->stats(c->r, a.pos[0], stats, &err)))
+        rc = cli_fail(&err);
+    else
+        cli_show(c, s->e, rec, s->stats_e, stats);
+    free(rec);
+    free(stats);
+    return rc;
+}
+
+static int do_update(cli_t *c, const cli_entity_spec_t *s, int argc, char **argv)
+{
+    void *rec = malloc(s->e->size);
+    relm_mask_t given = 0;
+    cli_args_t a;
+    relm_error_t err;
+    relm_record_init(s->e, rec);
+    int rc = cli_parse(argc, argv, NULL, s->e, rec, &given, &a);
+    if (rc == 0 && a.npos != 1)
+        rc = cli_usage("usage: relm %s update %s --FIELD VALUE...", s->e->name, s->key_name);
+    else if (rc == 0 && !given)
+        rc = cli_usage("%s update: give at least one --FIELD VALUE", s->e->name);
+    if (rc == 0 && (rc = cli_open(c)) == 0) {
+        if (s->e->update(c->r, a.pos[0], rec, given, &err) ||
+            s->e->get(c->r, a.pos[0], rec, &err)) {
+            rc = cli_fail(&err);
+        } else {
+            cli_warnings(&err);
+            cli_show(c, s->e, rec, NULL, NULL);
+        }
+    }
+    free(rec);
+    return rc;
+}
+
+static int do_delete(cli_t *c, const cli_entity_spec_t *s, int argc, char **argv)
+{
+    cli_args_t a;
+    int rc = cli_parse(argc, argv, NULL, NULL, NULL, NULL, &a);
+    if (rc)
+        return rc;
+    if (a.npos < 1)
+        return cli_usage("usage: relm %s delete %s...", s->e->name, s->key_name);
+    if ((rc = cli_open(c)))
+        return rc;
+    relm_error_t err;
+    for (int i = 0; i < a.npos; i++) {
+        if (s->e->remove(c->r, a.pos[i], &err))
+            return cli_fail(&err);
+        if (!c->json)
+            printf("deleted %s %s\n", s->e->name, a.pos[i]);
+    }
+    if (c->json)
+        printf("{\"deleted\": %d}\n", a.npos);
+    return CLI_OK;
+}
+
+int cli_entity(cli_t *c, const cli_entity_spec_t *spec, int argc, char **argv)
+{
+    if (argc < 1 || strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "help") == 0) {
+        help(spec);
+        return argc < 1 ? CLI_USAGE : CLI_OK;
+    }
+    const char *verb = argv[0];
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0) {
+            help(spec);
+            return CLI_OK;
+        }
+    }
+    if (strcmp(verb, "add") == 0 && spec->e->add)
+        return do_add(c, spec, argc - 1, argv + 1);
+    if (strcmp(verb, "list") == 0)
+        return do_list(c, spec, argc - 1, argv + 1);
+    if (strcmp(verb, "show") == 0 && spec->e->get)
+        return do_show(c, spec, argc - 1, argv + 1);
+    if (strcmp(verb, "update") == 0 && spec->e->update)
+        return do_update(c, spec, argc - 1, argv + 1);
+    if (strcmp(verb, "delete") == 0 && spec->e->remove)
+        return do_delete(c, spec, argc - 1, argv + 1);
+    return cli_usage("%s: unknown verb \"%s\" (see relm %s --help)", spec->e->name, verb,
+                     spec->e->name);
+}

@@ -1,0 +1,113 @@
+/*
+ * relm: the command-line tool. Parses the global options and hands the rest to the
+ * noun's command (one file per noun).
+ *
+ *   relm [--db URL] [--json] <noun> <verb> [args]
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static const struct noun {
+    const char *name;
+    int (*fn)(cli_t *c, int argc, char **argv);
+    const char *summary;
+} nouns[] = {
+    {"init", cmd_init, "create or upgrade the database (--demo fills demo data)"},
+    {"setup", cmd_setup, "show or change marketing setup"},
+    {"numseries", cmd_numseries, "number series and their lines; take numbers"},
+    {"contact", cmd_contact, "companies and persons; import and export CSV"},
+    {"salesperson", cmd_salesperson, "salespersons"},
+    {"group", cmd_group, "interaction groups"},
+    {"template", cmd_template, "interaction templates, language variants, attachments"},
+    {"campaign", cmd_campaign, "campaigns"},
+};
+
+#define NNOUNS (sizeof(nouns) / sizeof(nouns[0]))
+
+static void usage(FILE *out)
+{
+    fprintf(out, "usage: relm [--db URL] [--json] <noun> <verb> [args]\n\n"
+                 "Relationship management: contacts, interactions, segments, campaigns.\n\n"
+                 "nouns:\n");
+    for (size_t i = 0; i < NNOUNS; i++)
+        fprintf(out, "  %-12s %s\n", nouns[i].name, nouns[i].summary);
+    fprintf(out, "\noptions:\n"
+                 "  --db URL     database: sqlite:PATH or a path (default $RELM_DB, else "
+                 "./relm.db)\n"
+                 "  --json       print JSON (show/add: an object, list: an array)\n"
+                 "  --version    print the version\n"
+                 "  --help       this text; relm <noun> --help for a noun's verbs and fields\n"
+                 "\nenvironment: RELM_DB, RELM_USER (user id recorded on entries), RELM_TODAY "
+                 "(work date)\n"
+                 "exit status: 0 success, 1 refused or failed, 2 usage error\n");
+}
+
+int main(int argc, char **argv)
+{
+    cli_t c = {0};
+    const char *env_db = getenv("RELM_DB");
+    c.db = env_db && *env_db ? env_db : "relm.db";
+    c.tty = isatty(STDOUT_FILENO);
+    int i = 1;
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--db") == 0) {
+            if (++i >= argc)
+                return cli_usage("--db needs a database URL");
+            c.db = argv[i];
+        } else if (strncmp(a, "--db=", 5) == 0) {
+            c.db = a + 5;
+        } else if (strcmp(a, "--json") == 0) {
+            c.json = 1;
+        } else if (strcmp(a, "--version") == 0) {
+            printf("relm %s (schema %d)\n", RELM_VERSION, relm_schema_latest());
+            return CLI_OK;
+        } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            usage(stdout);
+            return CLI_OK;
+        } else {
+            return cli_usage("unknown option %s (see relm --help)", a);
+        }
+    }
+    if (i >= argc) {
+        usage(stderr);
+        return CLI_USAGE;
+    }
+    const char *noun = argv[i];
+    if (strcmp(noun, "help") == 0) {
+        if (i + 1 < argc)
+            for (size_t n = 0; n < NNOUNS; n++)
+                if (strcmp(nouns[n].name, argv[i + 1]) == 0) {
+                    char help[] = "--help";
+                    char *hv[] = {help, NULL};
+                    return nouns[n].fn(&c, 1, hv);
+                }
+        usage(stdout);
+        return CLI_OK;
+    }
+    /* Global options may also follow the noun and verb. */
+    int rest = 0;
+    char **args = calloc((size_t)argc + 1, sizeof(char *));
+    if (!args)
+        return CLI_FAIL;
+    for (int k = i + 1; k < argc; k++) {
+        if (strcmp(argv[k], "--json") == 0)
+            c.json = 1;
+        else if (strcmp(argv[k], "--db") == 0 && k + 1 < argc)
+            c.db = argv[++k];
+        else
+            args[rest++] = argv[k];
+    }
+    int rc = -1;
+    for (size_t n = 0; n < NNOUNS; n++)
+        if (strcmp(nouns[n].name, noun) == 0)
+            rc = nouns[n].fn(&c, rest, args);
+    if (rc == -1)
+        rc = cli_usage("unknown noun \"%s\" (see relm --help)", noun);
+    free(args);
+    relm_close(c.r);
+    return rc;
+}

@@ -1,0 +1,64 @@
+/*
+ * librelm: relationship management (contacts, interactions, segments, campaigns).
+ *
+ * Umbrella header and the database handle. A relm_t is one connection to one database;
+ * it is not thread-safe (give each thread its own). Every fallible call returns 0 or a
+ * negative RELM_E* code and fills the caller's relm_error_t.
+ */
+#ifndef RELM_H
+#define RELM_H
+
+#include "relm/error.h"
+#include "relm/record.h"
+
+#define RELM_VERSION "0.1.0"
+
+typedef struct relm relm_t;
+
+enum {
+    RELM_OPEN_CREATE = 1, /* create the database if missing and apply every migration */
+};
+
+/*
+ * Open the database at url ("sqlite:PATH" or a plain path). An older schema is upgraded
+ * in place; a newer one is refused (schema); a database that was never initialised is
+ * refused unless RELM_OPEN_CREATE is given. *out is the caller's (relm_close).
+ */
+int relm_open(const char *url, int flags, relm_t **out, relm_error_t *err);
+void relm_close(relm_t *r);
+
+/* Schema version of the open database and the version this library writes. */
+int relm_schema_version(relm_t *r);
+int relm_schema_latest(void);
+
+/* The signed-in user (recorded as user_id); borrowed string copied in. */
+void relm_set_user(relm_t *r, const char *user_id);
+const char *relm_user(const relm_t *r);
+
+/* Work date (YYYY-MM-DD) used for defaults and number series; default: today. */
+int relm_set_workdate(relm_t *r, const char *date, relm_error_t *err);
+const char *relm_workdate(const relm_t *r);
+
+/* Transactions spanning several library calls (they nest). */
+int relm_begin(relm_t *r, relm_error_t *err);
+int relm_commit(relm_t *r, relm_error_t *err);
+void relm_rollback(relm_t *r);
+
+/*
+ * Generic listing of an entity's rows, streamed to fn one at a time (never loaded into
+ * memory as a whole). filters may be NULL; limit <= 0 means no limit. Rows come in key
+ * order. The record passed to fn is borrowed for the duration of the call.
+ */
+int relm_list(relm_t *r, const relm_entity_t *e, const relm_filter_t *filters, int nfilters,
+              long limit, relm_row_fn fn, void *ctx, relm_error_t *err);
+
+#include "relm/numseries.h"
+#include "relm/setup.h"
+#include "relm/salesperson.h"
+#include "relm/contact.h"
+#include "relm/template.h"
+#include "relm/campaign.h"
+#include "relm/stats.h"
+#include "relm/demo.h"
+
+#endif

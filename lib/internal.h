@@ -1,0 +1,55 @@
+/*
+ * Library-internal declarations: the handle, the generic table operations that domain
+ * files build on, and small helpers. Nothing here is part of the public API.
+ */
+#ifndef RELM_INTERNAL_H
+#define RELM_INTERNAL_H
+
+#include "relm/relm.h"
+#include "store/store.h"
+
+struct relm {
+    relm_store_t *store;
+    char user_id[RELM_CODE20_SZ * 2];
+    char workdate[RELM_DATE_SZ];
+    int schema_version;
+};
+
+#define FIELD(type, name, ft, flags, maxlen, choices, def)                                        \
+    {#name, ft, flags, offsetof(type, name), sizeof(((type *)0)->name), maxlen, choices, def}
+
+/* Current UTC timestamp "YYYY-MM-DDTHH:MM:SS" and local time "HH:MM:SS". */
+void relm_now_stamp(char out[RELM_STAMP_SZ]);
+void relm_now_time(char out[RELM_TIME_SZ]);
+
+/*
+ * Generic row operations over an entity's table. Keys are the RELM_FF_KEY fields of rec
+ * (or of the key record). They do not check domain rules: the entity's file does.
+ * get: RELM_ENOTFOUND (without a message) when no row matches.
+ */
+int relm_table_insert(relm_t *r, const relm_entity_t *e, const void *rec, relm_error_t *err);
+int relm_table_update(relm_t *r, const relm_entity_t *e, const void *rec, relm_mask_t cols,
+                      relm_error_t *err);
+int relm_table_get(relm_t *r, const relm_entity_t *e, const void *key, void *out,
+                   relm_error_t *err);
+int relm_table_delete(relm_t *r, const relm_entity_t *e, const void *key, relm_error_t *err);
+/* Exists: 1, not: 0, or a negative error. */
+int relm_table_exists(relm_t *r, const relm_entity_t *e, const void *key, relm_error_t *err);
+
+/* Read the current row of s (columns in field order, virtual fields skipped) into rec. */
+void relm_table_read_row(const relm_entity_t *e, relm_stmt_t *s, void *rec);
+/* The comma-separated column list of e (virtual fields skipped), into buf. */
+void relm_table_columns(const relm_entity_t *e, char *buf, size_t n);
+/* Bind field idx of rec to parameter i. */
+void relm_table_bind(const relm_entity_t *e, const void *rec, int idx, relm_stmt_t *s, int i);
+
+/* Count rows from SQL with one text parameter (p1 may be NULL for none). */
+int relm_count(relm_t *r, const char *sql, const char *p1, int64_t *out, relm_error_t *err);
+
+/* Take n numbers from a counter (entry numbers); *first receives the first one. */
+int relm_counter_take(relm_t *r, const char *name, int64_t n, int64_t *first, relm_error_t *err);
+
+/* Copy src into a text buffer of size n, truncating at a character boundary. */
+void relm_copy(char *dst, size_t n, const char *src);
+
+#endif

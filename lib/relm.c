@@ -1,0 +1,169 @@
+/*
+ * The database handle: open, schema migrations, user and work date.
+ *
+ * The schema version lives in relm_meta. Opening an older database applies the missing
+ * migrations in one transaction (so a failed upgrade leaves the old schema intact);
+ * opening a newer one is refused, because this library cannot know what it would break.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "internal.h"
+#include "schema/schema.h"
+
+int relm_schema_latest(void)
+{
+    return relm_migrations[relm_migration_count - 1].version;
+}
+
+static int read_version(relm_t *r, int *version, relm_error_t *err)
+{
+    relm_stmt_t *s;
+    relm_error_t ignored;
+    *version = 0;
+    /* A missing relm_meta table means a database relm never initialised. */
+    if (relm_stmt_prepare(r->store, "SELECT value FROM relm_meta WHERE key = 'schema_version'",
+                          &s, &ignored))
+        return 0;
+    int rc = relm_stmt_step(s, err);
+    if (rc == RELM_STEP_ROW)
+        *version = atoi(relm_stmt_text(s, 0));
+    relm_stmt_release(s);
+    return rc < 0 ? rc : 0;
+}
+
+static int migrate(relm_t *r, int from, relm_error_t *err)
+{
+    int rc = relm_store_begin(r->store, err);
+    if (rc)
+        return rc;
+    if (from == 0)
+        rc = relm_store_exec(r->store,
+                             "CREATE TABLE relm_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+                             "INSERT INTO relm_meta (key, value) VALUES ('schema_version', '0');",
+                             err);
+    for (int i = 0; rc == 0 && i < relm_migration_count; i++) {
+        if (relm_migrations[i].version <= from)
+            continue;
+        rc = relm_store_exec(r->store, relm_migrations[i].sql, err);
+        if (rc) {
+            char msg[sizeof(err->message)];
+            snprintf(msg, sizeof(msg), "%s", err ? err->message : "");
+            relm_error_set(err, RELM_ESCHEMA, "migration %s failed: %s", relm_migrations[i].name,
+                           msg);
+            rc = RELM_ESCHEMA;
+        }
+    }
+    if (rc == 0) {
+        relm_stmt_t *s;
+        rc = relm_stmt_prepare(r->store, "UPDATE relm_meta SET value = ? WHERE key = 'schema_version'",
+                               &s, err);
+        if (rc == 0) {
+            char v[16];
+            snprintf(v, sizeof(v), "%d", relm_schema_latest());
+            relm_stmt_bind_text(s, 1, v);
+            rc = relm_stmt_run(s, err);
+        }
+    }
+    if (rc) {
+        relm_store_rollback(r->store);
+        return rc;
+    }
+    return relm_store_commit(r->store, err);
+}
+
+int relm_open(const char *url, int flags, relm_t **out, relm_error_t *err)
+{
+    relm_error_clear(err);
+    *out = NULL;
+    relm_t *r = calloc(1, sizeof(*r));
+    if (!r)
+        return relm_error_set(err, RELM_ENOMEM, "out of memory opening %s", url);
+    int rc = relm_store_open(url, flags & RELM_OPEN_CREATE, &r->store, err);
+    if (rc) {
+        free(r);
+        return rc;
+    }
+    relm_set_workdate(r, NULL, NULL);
+    rc = read_version(r, &r->schema_version, err);
+    if (rc == 0 && r->schema_version > relm_schema_latest())
+        rc = relm_error_set(err, RELM_ESCHEMA,
+                            "database %s has schema version %d, newer than this relm (%d): "
+                            "upgrade relm",
+                            url, r->schema_version, relm_schema_latest());
+    else if (rc == 0 && r->schema_version == 0 && !(flags & RELM_OPEN_CREATE))
+        rc = relm_error_set(err, RELM_ESCHEMA,
+                            "database %s is not initialised: run relm init", url);
+    else if (rc == 0 && r->schema_version < relm_schema_latest()) {
+        rc = migrate(r, r->schema_version, err);
+        if (rc == 0)
+            r->schema_version = relm_schema_latest();
+    }
+    if (rc) {
+        relm_close(r);
+        return rc;
+    }
+    *out = r;
+    return 0;
+}
+
+void relm_close(relm_t *r)
+{
+    if (!r)
+        return;
+    relm_store_close(r->store);
+    free(r);
+}
+
+int relm_schema_version(relm_t *r)
+{
+    return r->schema_version;
+}
+
+void relm_set_user(relm_t *r, const char *user_id)
+{
+    relm_copy(r->user_id, sizeof(r->user_id), user_id ? user_id : "");
+}
+
+const char *relm_user(const relm_t *r)
+{
+    return r->user_id;
+}
+
+int relm_set_workdate(relm_t *r, const char *date, relm_error_t *err)
+{
+    if (!date || !*date) {
+        time_t t = time(NULL);
+        struct tm tm;
+        localtime_r(&t, &tm);
+        strftime(r->workdate, sizeof(r->workdate), "%Y-%m-%d", &tm);
+        return 0;
+    }
+    if (!relm_valid_date(date))
+        return relm_error_set(err, RELM_EVALIDATION, "work date \"%s\" is not a date (YYYY-MM-DD)",
+                              date);
+    relm_copy(r->workdate, sizeof(r->workdate), date);
+    return 0;
+}
+
+const char *relm_workdate(const relm_t *r)
+{
+    return r->workdate;
+}
+
+int relm_begin(relm_t *r, relm_error_t *err)
+{
+    return relm_store_begin(r->store, err);
+}
+
+int relm_commit(relm_t *r, relm_error_t *err)
+{
+    return relm_store_commit(r->store, err);
+}
+
+void relm_rollback(relm_t *r)
+{
+    relm_store_rollback(r->store);
+}

@@ -1,0 +1,14 @@
+/* Schema migrations compiled into the library, in version order. */
+#ifndef RELM_SCHEMA_H
+#define RELM_SCHEMA_H
+
+typedef struct relm_migration {
+    int version;
+    const char *name;
+    const char *sql;
+} relm_migration_t;
+
+extern const relm_migration_t relm_migrations[];
+extern const int relm_migration_count;
+
+#endif

@@ -1,0 +1,184 @@
+/*
+ * The SQLite backend: a file database in WAL mode with foreign keys enforced, a busy
+ * timeout so that concurrent writers queue, and synchronous=FULL so that a commit
+ * survives a power cut. Write transactions start IMMEDIATE: the write lock is taken at
+ * BEGIN, so a reader never has to be upgraded into a writer (which could deadlock).
+ */
+#include <sqlite3.h>
+#include <string.h>
+
+#include "store.h"
+
+#define BUSY_TIMEOUT_MS 10000
+
+static int map_error(sqlite3 *db, int rc, relm_error_t *err)
+{
+    const char *msg = sqlite3_errmsg(db);
+    switch (rc & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return relm_error_set(err, RELM_ECONFLICT,
+                              "the database is busy: another process holds it (%s)", msg);
+    case SQLITE_CONSTRAINT:
+        if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
+            return relm_error_set(err, RELM_EINUSE, "the record is referenced by other records");
+        if (rc == SQLITE_CONSTRAINT_PRIMARYKEY || rc == SQLITE_CONSTRAINT_UNIQUE)
+            return relm_error_set(err, RELM_EEXISTS, "the record already exists (%s)", msg);
+        return relm_error_set(err, RELM_EVALIDATION, "a value is not allowed (%s)", msg);
+    case SQLITE_NOMEM:
+        return relm_error_set(err, RELM_ENOMEM, "out of memory in the database engine");
+    case SQLITE_CANTOPEN:
+    case SQLITE_IOERR:
+    case SQLITE_FULL:
+    case SQLITE_READONLY:
+        return relm_error_set(err, RELM_EIO, "the database file cannot be written: %s", msg);
+    case SQLITE_NOTADB:
+    case SQLITE_CORRUPT:
+        return relm_error_set(err, RELM_ESCHEMA, "the file is not a usable database: %s", msg);
+    default:
+        return relm_error_set(err, RELM_ESTORAGE, "database error: %s", msg);
+    }
+}
+
+static int sq_open(const char *target, int create, void **out, relm_error_t *err)
+{
+    sqlite3 *db = NULL;
+    int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+    int rc = sqlite3_open_v2(target, &db, flags, NULL);
+    if (rc != SQLITE_OK) {
+        int code = (rc == SQLITE_CANTOPEN && !create) ? RELM_ENOTFOUND : RELM_EIO;
+        relm_error_set(err, code, "database %s cannot be opened: %s%s", target,
+                       db ? sqlite3_errmsg(db) : "out of memory",
+                       code == RELM_ENOTFOUND ? " (run relm init to create it)" : "");
+        sqlite3_close(db);
+        return code;
+    }
+    sqlite3_extended_result_codes(db, 1);
+    sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS);
+    static const char *pragmas = "PRAGMA foreign_keys=ON;"
+                                 "PRAGMA journal_mode=WAL;"
+                                 "PRAGMA synchronous=FULL;"
+                                 "PRAGMA temp_store=MEMORY;";
+    char *msg = NULL;
+    rc = sqlite3_exec(db, pragmas, NULL, NULL, &msg);
+    if (rc != SQLITE_OK) {
+        relm_error_set(err, rc == SQLITE_NOTADB ? RELM_ESCHEMA : RELM_ESTORAGE,
+                       "database %s cannot be used: %s", target, msg ? msg : "unknown error");
+        sqlite3_free(msg);
+        sqlite3_close(db);
+        return err ? err->code : RELM_ESTORAGE;
+    }
+    *out = db;
+    return 0;
+}
+
+static void sq_close(void *db)
+{
+    sqlite3_close_v2(db);
+}
+
+static int sq_exec(void *db, const char *sql, relm_error_t *err)
+{
+    int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+    return rc == SQLITE_OK ? 0 : map_error(db, rc, err);
+}
+
+static int sq_prepare(void *db, const char *sql, void **out, relm_error_t *err)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL);
+    if (rc != SQLITE_OK)
+        return map_error(db, rc, err);
+    *out = s;
+    return 0;
+}
+
+static void sq_finalize(void *s)
+{
+    sqlite3_finalize(s);
+}
+
+static void sq_reset(void *s)
+{
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+}
+
+static void sq_bind_text(void *s, int i, const char *v)
+{
+    sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+}
+
+static void sq_bind_int(void *s, int i, int64_t v)
+{
+    sqlite3_bind_int64(s, i, v);
+}
+
+static void sq_bind_null(void *s, int i)
+{
+    sqlite3_bind_null(s, i);
+}
+
+static int sq_step(void *db, void *s, relm_error_t *err)
+{
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        return RELM_STEP_ROW;
+    if (rc == SQLITE_DONE)
+        return RELM_STEP_DONE;
+    rc = sqlite3_extended_errcode(db);
+    int code = map_error(db, rc, err);
+    sqlite3_reset(s);
+    return code;
+}
+
+static const char *sq_text(void *s, int i)
+{
+    return (const char *)sqlite3_column_text(s, i);
+}
+
+static int64_t sq_integer(void *s, int i)
+{
+    return sqlite3_column_int64(s, i);
+}
+
+static int sq_is_null(void *s, int i)
+{
+    return sqlite3_column_type(s, i) == SQLITE_NULL;
+}
+
+static int sq_columns(void *s)
+{
+    return sqlite3_column_count(s);
+}
+
+static const char *sq_column_name(void *s, int i)
+{
+    return sqlite3_column_name(s, i);
+}
+
+static int64_t sq_changes(void *db)
+{
+    return sqlite3_changes64(db);
+}
+
+const relm_store_backend_t relm_sqlite_backend = {
+    .name = "sqlite",
+    .open = sq_open,
+    .close = sq_close,
+    .exec = sq_exec,
+    .prepare = sq_prepare,
+    .finalize = sq_finalize,
+    .reset = sq_reset,
+    .bind_text = sq_bind_text,
+    .bind_int = sq_bind_int,
+    .bind_null = sq_bind_null,
+    .step = sq_step,
+    .text = sq_text,
+    .integer = sq_integer,
+    .is_null = sq_is_null,
+    .columns = sq_columns,
+    .column_name = sq_column_name,
+    .changes = sq_changes,
+    .begin_sql = "BEGIN IMMEDIATE",
+};

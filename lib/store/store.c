@@ -1,0 +1,255 @@
+/*
+ * Storage dispatch: URL parsing, the statement cache and nested transactions.
+ *
+ * The cache maps SQL text to prepared statements. A statement handed out is marked
+ * busy; asking for the same SQL while it is busy (a nested iteration) prepares a second
+ * one, so callers never share a cursor.
+ */
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "store.h"
+
+#define CACHE_BUCKETS 256
+
+struct relm_stmt {
+    relm_store_t *store;
+    char *sql;
+    void *handle;
+    int busy;
+    struct relm_stmt *next;
+};
+
+struct relm_store {
+    const relm_store_backend_t *be;
+    void *db;
+    int depth;
+    struct relm_stmt *cache[CACHE_BUCKETS];
+};
+
+static unsigned hash_sql(const char *s)
+{
+    unsigned h = 2166136261u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h % CACHE_BUCKETS;
+}
+
+int relm_store_open(const char *url, int create, relm_store_t **out, relm_error_t *err)
+{
+    const relm_store_backend_t *be = &relm_sqlite_backend;
+    const char *target = url;
+    *out = NULL;
+    if (strncmp(url, "sqlite:", 7) == 0) {
+        target = url + 7;
+        if (strncmp(target, "//", 2) == 0)
+            target += 2;
+    } else if (strncmp(url, "postgres:", 9) == 0 || strncmp(url, "postgresql:", 11) == 0) {
+        return relm_error_set(err, RELM_EUSAGE,
+                              "database %s: the PostgreSQL backend is not built into this relm",
+                              url);
+    }
+    if (!*target)
+        return relm_error_set(err, RELM_EUSAGE, "database URL \"%s\" names no file", url);
+    relm_store_t *st = calloc(1, sizeof(*st));
+    if (!st)
+        return relm_error_set(err, RELM_ENOMEM, "out of memory opening %s", url);
+    st->be = be;
+    int rc = be->open(target, create, &st->db, err);
+    if (rc) {
+        free(st);
+        return rc;
+    }
+    *out = st;
+    return 0;
+}
+
+void relm_store_close(relm_store_t *st)
+{
+    if (!st)
+        return;
+    for (int b = 0; b < CACHE_BUCKETS; b++) {
+        struct relm_stmt *s = st->cache[b];
+        while (s) {
+            struct relm_stmt *next = s->next;
+            st->be->finalize(s->handle);
+            free(s->sql);
+            free(s);
+            s = next;
+        }
+    }
+    while (st->depth > 0)
+        relm_store_rollback(st);
+    st->be->close(st->db);
+    free(st);
+}
+
+const char *relm_store_engine(const relm_store_t *st)
+{
+    return st->be->name;
+}
+
+int relm_store_exec(relm_store_t *st, const char *sql, relm_error_t *err)
+{
+    return st->be->exec(st->db, sql, err);
+}
+
+int relm_store_begin(relm_store_t *st, relm_error_t *err)
+{
+    int rc;
+    if (st->depth == 0) {
+        rc = st->be->exec(st->db, st->be->begin_sql, err);
+    } else {
+        char sql[32];
+        snprintf(sql, sizeof(sql), "SAVEPOINT s%d", st->depth);
+        rc = st->be->exec(st->db, sql, err);
+    }
+    if (rc == 0)
+        st->depth++;
+    return rc;
+}
+
+int relm_store_commit(relm_store_t *st, relm_error_t *err)
+{
+    int rc;
+    if (st->depth <= 0)
+        return relm_error_set(err, RELM_EUSAGE, "commit without a transaction");
+    if (st->depth == 1) {
+        rc = st->be->exec(st->db, "COMMIT", err);
+        if (rc) {
+            relm_store_rollback(st);
+            return rc;
+        }
+    } else {
+        char sql[32];
+        snprintf(sql, sizeof(sql), "RELEASE s%d", st->depth - 1);
+        rc = st->be->exec(st->db, sql, err);
+        if (rc)
+            return rc;
+    }
+    st->depth--;
+    return 0;
+}
+
+void relm_store_rollback(relm_store_t *st)
+{
+    relm_error_t ignored;
+    if (st->depth <= 0)
+        return;
+    if (st->depth == 1) {
+        st->be->exec(st->db, "ROLLBACK", &ignored);
+    } else {
+        char sql[64];
+        snprintf(sql, sizeof(sql), "ROLLBACK TO s%d", st->depth - 1);
+        st->be->exec(st->db, sql, &ignored);
+        snprintf(sql, sizeof(sql), "RELEASE s%d", st->depth - 1);
+        st->be->exec(st->db, sql, &ignored);
+    }
+    st->depth--;
+}
+
+int relm_store_depth(const relm_store_t *st)
+{
+    return st->depth;
+}
+
+int64_t relm_store_changes(relm_store_t *st)
+{
+    return st->be->changes(st->db);
+}
+
+int relm_stmt_prepare(relm_store_t *st, const char *sql, relm_stmt_t **out, relm_error_t *err)
+{
+    unsigned b = hash_sql(sql);
+    for (struct relm_stmt *s = st->cache[b]; s; s = s->next) {
+        if (!s->busy && strcmp(s->sql, sql) == 0) {
+            s->busy = 1;
+            *out = s;
+            return 0;
+        }
+    }
+    struct relm_stmt *s = calloc(1, sizeof(*s));
+    if (!s || !(s->sql = strdup(sql))) {
+        free(s);
+        return relm_error_set(err, RELM_ENOMEM, "out of memory preparing a statement");
+    }
+    int rc = st->be->prepare(st->db, sql, &s->handle, err);
+    if (rc) {
+        free(s->sql);
+        free(s);
+        return rc;
+    }
+    s->store = st;
+    s->busy = 1;
+    s->next = st->cache[b];
+    st->cache[b] = s;
+    *out = s;
+    return 0;
+}
+
+void relm_stmt_release(relm_stmt_t *s)
+{
+    if (!s)
+        return;
+    s->store->be->reset(s->handle);
+    s->busy = 0;
+}
+
+void relm_stmt_bind_text(relm_stmt_t *s, int i, const char *v)
+{
+    if (v)
+        s->store->be->bind_text(s->handle, i, v);
+    else
+        s->store->be->bind_null(s->handle, i);
+}
+
+void relm_stmt_bind_int(relm_stmt_t *s, int i, int64_t v)
+{
+    s->store->be->bind_int(s->handle, i, v);
+}
+
+void relm_stmt_bind_null(relm_stmt_t *s, int i)
+{
+    s->store->be->bind_null(s->handle, i);
+}
+
+int relm_stmt_step(relm_stmt_t *s, relm_error_t *err)
+{
+    return s->store->be->step(s->store->db, s->handle, err);
+}
+
+const char *relm_stmt_text(relm_stmt_t *s, int i)
+{
+    const char *t = s->store->be->text(s->handle, i);
+    return t ? t : "";
+}
+
+int64_t relm_stmt_int(relm_stmt_t *s, int i)
+{
+    return s->store->be->integer(s->handle, i);
+}
+
+int relm_stmt_is_null(relm_stmt_t *s, int i)
+{
+    return s->store->be->is_null(s->handle, i);
+}
+
+int relm_stmt_columns(relm_stmt_t *s)
+{
+    return s->store->be->columns(s->handle);
+}
+
+const char *relm_stmt_column_name(relm_stmt_t *s, int i)
+{
+    return s->store->be->column_name(s->handle, i);
+}
+
+int relm_stmt_run(relm_stmt_t *s, relm_error_t *err)
+{
+    int rc;
+    while ((rc = relm_stmt_step(s, err)) == RELM_STEP_ROW)
+        ;
+    relm_stmt_release(s);
+    return rc < 0 ? rc : 0;
+}

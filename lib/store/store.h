@@ -1,0 +1,96 @@
+/*
+ * The storage interface: the only door between domain code and a database engine.
+ *
+ * Domain files speak SQL that SQLite and PostgreSQL both accept, with `?` for every
+ * parameter (a backend rewrites placeholders to its own form), and never see an engine
+ * type. A store is opened by URL ("sqlite:PATH" or a plain path).
+ *
+ * Statements are cached per store by their SQL text: relm_stmt_prepare() returns a
+ * statement owned by the store, ready to bind; relm_stmt_release() hands it back (reset,
+ * bindings cleared). Every prepared statement must be released exactly once.
+ *
+ * Transactions nest: the outermost relm_store_begin() starts a write transaction (taking
+ * the write lock at once, so two writers queue rather than deadlock), inner ones are
+ * savepoints. relm_store_rollback() undoes only the innermost level.
+ */
+#ifndef RELM_STORE_H
+#define RELM_STORE_H
+
+#include <stdint.h>
+
+#include "relm/error.h"
+
+typedef struct relm_store relm_store_t;
+typedef struct relm_stmt relm_stmt_t;
+
+enum { RELM_STEP_ROW = 1, RELM_STEP_DONE = 0 };
+
+/* Open the store named by url; *out is owned by the caller (relm_store_close). */
+/* create: make the database if it does not exist (otherwise a missing one is not_found). */
+int relm_store_open(const char *url, int create, relm_store_t **out, relm_error_t *err);
+void relm_store_close(relm_store_t *st);
+
+/* Name of the backend ("sqlite"). */
+const char *relm_store_engine(const relm_store_t *st);
+
+/* Run SQL text without parameters (schema scripts; several statements allowed). */
+int relm_store_exec(relm_store_t *st, const char *sql, relm_error_t *err);
+
+int relm_store_begin(relm_store_t *st, relm_error_t *err);
+int relm_store_commit(relm_store_t *st, relm_error_t *err);
+/* Roll back the innermost level; always succeeds from the caller's point of view. */
+void relm_store_rollback(relm_store_t *st);
+int relm_store_depth(const relm_store_t *st);
+
+/* Rows changed by the last statement. */
+int64_t relm_store_changes(relm_store_t *st);
+
+/* Prepare (or take from the cache) a statement; release it with relm_stmt_release. */
+int relm_stmt_prepare(relm_store_t *st, const char *sql, relm_stmt_t **out, relm_error_t *err);
+void relm_stmt_release(relm_stmt_t *s);
+
+/* Parameters are numbered from 1. A NULL text binds SQL NULL. */
+void relm_stmt_bind_text(relm_stmt_t *s, int i, const char *v);
+void relm_stmt_bind_int(relm_stmt_t *s, int i, int64_t v);
+void relm_stmt_bind_null(relm_stmt_t *s, int i);
+
+/* RELM_STEP_ROW, RELM_STEP_DONE, or a negative code (with err filled). */
+int relm_stmt_step(relm_stmt_t *s, relm_error_t *err);
+
+/* Columns are numbered from 0. Text is valid until the next step or release; "" for NULL. */
+const char *relm_stmt_text(relm_stmt_t *s, int i);
+int64_t relm_stmt_int(relm_stmt_t *s, int i);
+int relm_stmt_is_null(relm_stmt_t *s, int i);
+int relm_stmt_columns(relm_stmt_t *s);
+const char *relm_stmt_column_name(relm_stmt_t *s, int i);
+
+/* Convenience: step a statement expected to finish without rows, then release it. */
+int relm_stmt_run(relm_stmt_t *s, relm_error_t *err);
+
+/*
+ * The backend table. Each engine fills one; store.c does caching, nesting and dispatch.
+ */
+typedef struct relm_store_backend {
+    const char *name;
+    int (*open)(const char *target, int create, void **db, relm_error_t *err);
+    void (*close)(void *db);
+    int (*exec)(void *db, const char *sql, relm_error_t *err);
+    int (*prepare)(void *db, const char *sql, void **stmt, relm_error_t *err);
+    void (*finalize)(void *stmt);
+    void (*reset)(void *stmt);
+    void (*bind_text)(void *stmt, int i, const char *v);
+    void (*bind_int)(void *stmt, int i, int64_t v);
+    void (*bind_null)(void *stmt, int i);
+    int (*step)(void *db, void *stmt, relm_error_t *err);
+    const char *(*text)(void *stmt, int i);
+    int64_t (*integer)(void *stmt, int i);
+    int (*is_null)(void *stmt, int i);
+    int (*columns)(void *stmt);
+    const char *(*column_name)(void *stmt, int i);
+    int64_t (*changes)(void *db);
+    const char *begin_sql; /* the statement that opens a write transaction */
+} relm_store_backend_t;
+
+extern const relm_store_backend_t relm_sqlite_backend;
+
+#endif

@@ -1,0 +1,297 @@
+/*
+ * Generic SQL over field tables: insert, update, get, delete and filtered listing.
+ *
+ * SQL text is assembled only from column names in the static field tables and fixed
+ * operators; every value is a bound parameter. Statements are cached by the store, so
+ * building the same text again costs a hash lookup, not a prepare.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "internal.h"
+
+#define SQL_MAX 8192
+
+static int is_column(const relm_field_t *f)
+{
+    return !(f->flags & RELM_FF_VIRTUAL);
+}
+
+static int is_int_type(relm_ftype_t t)
+{
+    return t == RELM_FT_BOOL || t == RELM_FT_INT || t == RELM_FT_MONEY || t == RELM_FT_MINUTES;
+}
+
+void relm_table_columns(const relm_entity_t *e, char *buf, size_t n)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < e->nfields; i++)
+        if (is_column(&e->fields[i]))
+            len += (size_t)snprintf(buf + len, len < n ? n - len : 0, "%s%s", len ? ", " : "",
+                                    e->fields[i].name);
+}
+
+void relm_table_bind(const relm_entity_t *e, const void *rec, int idx, relm_stmt_t *s, int i)
+{
+    const relm_field_t *f = &e->fields[idx];
+    if (is_int_type(f->type))
+        relm_stmt_bind_int(s, i, relm_record_int(e, rec, idx));
+    else
+        relm_stmt_bind_text(s, i, (const char *)rec + f->offset);
+}
+
+void relm_table_read_row(const relm_entity_t *e, relm_stmt_t *s, void *rec)
+{
+    int col = 0;
+    for (int i = 0; i < e->nfields; i++) {
+        const relm_field_t *f = &e->fields[i];
+        if (!is_column(f))
+            continue;
+        if (is_int_type(f->type))
+            relm_record_set_int(e, rec, i, relm_stmt_int(s, col));
+        else
+            relm_copy((char *)rec + f->offset, f->size, relm_stmt_text(s, col));
+        col++;
+    }
+}
+
+static size_t key_where(const relm_entity_t *e, char *buf, size_t n)
+{
+    size_t len = 0;
+    for (int i = 0; i < e->nfields; i++)
+        if (e->fields[i].flags & RELM_FF_KEY)
+            len += (size_t)snprintf(buf + len, len < n ? n - len : 0, "%s%s = ?",
+                                    len ? " AND " : " WHERE ", e->fields[i].name);
+    return len;
+}
+
+static int bind_key(const relm_entity_t *e, const void *rec, relm_stmt_t *s, int first)
+{
+    for (int i = 0; i < e->nfields; i++)
+        if (e->fields[i].flags & RELM_FF_KEY)
+            relm_table_bind(e, rec, i, s, first++);
+    return first;
+}
+
+int relm_table_insert(relm_t *r, const relm_entity_t *e, const void *rec, relm_error_t *err)
+{
+    char sql[SQL_MAX], cols[SQL_MAX / 2], marks[SQL_MAX / 4];
+    size_t ml = 0;
+    relm_table_columns(e, cols, sizeof(cols));
+    marks[0] = '\0';
+    for (int i = 0; i < e->nfields; i++)
+        if (is_column(&e->fields[i]))
+            ml += (size_t)snprintf(marks + ml, sizeof(marks) - ml, "%s?", ml ? ", " : "");
+    snprintf(sql, sizeof(sql), "INSERT INTO %s (%s) VALUES (%s)", e->table, cols, marks);
+    relm_stmt_t *s;
+    int rc = relm_stmt_prepare(r->store, sql, &s, err);
+    if (rc)
+        return rc;
+    int p = 1;
+    for (int i = 0; i < e->nfields; i++)
+        if (is_column(&e->fields[i]))
+            relm_table_bind(e, rec, i, s, p++);
+    return relm_stmt_run(s, err);
+}
+
+int relm_table_update(relm_t *r, const relm_entity_t *e, const void *rec, relm_mask_t cols,
+                      relm_error_t *err)
+{
+    char sql[SQL_MAX];
+    size_t len = (size_t)snprintf(sql, sizeof(sql), "UPDATE %s SET ", e->table);
+    int any = 0;
+    for (int i = 0; i < e->nfields; i++)
+        if ((cols & RELM_BIT(i)) && is_column(&e->fields[i]) && !(e->fields[i].flags & RELM_FF_KEY))
+            len += (size_t)snprintf(sql + len, sizeof(sql) - len, "%s%s = ?", any++ ? ", " : "",
+                                    e->fields[i].name);
+    if (!any)
+        return 0;
+    key_where(e, sql + len, sizeof(sql) - len);
+    relm_stmt_t *s;
+    int rc = relm_stmt_prepare(r->store, sql, &s, err);
+    if (rc)
+        return rc;
+    int p = 1;
+    for (int i = 0; i < e->nfields; i++)
+        if ((cols & RELM_BIT(i)) && is_column(&e->fields[i]) && !(e->fields[i].flags & RELM_FF_KEY))
+            relm_table_bind(e, rec, i, s, p++);
+    bind_key(e, rec, s, p);
+    return relm_stmt_run(s, err);
+}
+
+int relm_table_get(relm_t *r, const relm_entity_t *e, const void *key, void *out,
+                   relm_error_t *err)
+{
+    char sql[SQL_MAX], cols[SQL_MAX / 2];
+    relm_table_columns(e, cols, sizeof(cols));
+    size_t len = (size_t)snprintf(sql, sizeof(sql), "SELECT %s FROM %s", cols, e->table);
+    key_where(e, sql + len, sizeof(sql) - len);
+    relm_stmt_t *s;
+    int rc = relm_stmt_prepare(r->store, sql, &s, err);
+    if (rc)
+        return rc;
+    bind_key(e, key, s, 1);
+    rc = relm_stmt_step(s, err);
+    if (rc == RELM_STEP_ROW) {
+        if (out != key)
+            relm_record_init(e, out);
+        relm_table_read_row(e, s, out);
+        rc = 0;
+    } else if (rc == RELM_STEP_DONE) {
+        rc = RELM_ENOTFOUND;
+    }
+    relm_stmt_release(s);
+    return rc;
+}
+
+int relm_table_exists(relm_t *r, const relm_entity_t *e, const void *key, relm_error_t *err)
+{
+    char sql[SQL_MAX];
+    size_t len = (size_t)snprintf(sql, sizeof(sql), "SELECT 1 FROM %s", e->table);
+    key_where(e, sql + len, sizeof(sql) - len);
+    relm_stmt_t *s;
+    int rc = relm_stmt_prepare(r->store, sql, &s, err);
+    if (rc)
+        return rc;
+    bind_key(e, key, s, 1);
+    rc = relm_stmt_step(s, err);
+    relm_stmt_release(s);
+    return rc == RELM_STEP_ROW ? 1 : rc;
+}
+
+int relm_table_delete(relm_t *r, const relm_entity_t *e, const void *key, relm_error_t *err)
+{
+    char sql[SQL_MAX];
+    size_t len = (size_t)snprintf(sql, sizeof(sql), "DELETE FROM %s", e->table);
+    key_where(e, sql + len, sizeof(sql) - len);
+    relm_stmt_t *s;
+    int rc = relm_stmt_prepare(r->store, sql, &s, err);
+    if (rc)
+        return rc;
+    bind_key(e, key, s, 1);
+    rc = relm_stmt_run(s, err);
+    if (rc == 0 && relm_store_changes(r->store) == 0)
+        rc = RELM_ENOTFOUND;
+    return rc;
+}
+
+int relm_list(relm_t *r, const relm_entity_t *e, const relm_filter_t *filters, int nfilters,
+              long limit, relm_row_fn fn, void *ctx, relm_error_t *err)
+{
+    char sql[SQL_MAX], cols[SQL_MAX / 2];
+    relm_table_columns(e, cols, sizeof(cols));
+    size_t len = (size_t)snprintf(sql, sizeof(sql), "SELECT %s FROM %s", cols, e->table);
+    for (int i = 0; i < nfilters; i++) {
+        const relm_field_t *f = &e->fields[filters[i].field];
+        if (strcmp(filters[i].op, "~") == 0)
+            len += (size_t)snprintf(sql + len, sizeof(sql) - len,
+                                    "%s lower(%s) LIKE lower(?) ESCAPE '\\'", i ? " AND" : " WHERE",
+                                    f->name);
+        else
+            len += (size_t)snprintf(sql + len, sizeof(sql) - len, "%s %s %s ?",
+                                    i ? " AND" : " WHERE", f->name,
+                                    strcmp(filters[i].op, "!=") == 0 ? "<>" : filters[i].op);
+    }
+    len += (size_t)snprintf(sql + len, sizeof(sql) - len, " ORDER BY ");
+    int nk = 0;
+    for (int i = 0; i < e->nfields; i++)
+        if (e->fields[i].flags & RELM_FF_KEY)
+            len += (size_t)snprintf(sql + len, sizeof(sql) - len, "%s%s", nk++ ? ", " : "",
+                                    e->fields[i].name);
+    if (limit > 0)
+        snprintf(sql + len, sizeof(sql) - len, " LIMIT %ld", limit);
+    relm_stmt_t *s;
+    int rc = relm_stmt_prepare(r->store, sql, &s, err);
+    if (rc)
+        return rc;
+    for (int i = 0; i < nfilters; i++) {
+        const relm_field_t *f = &e->fields[filters[i].field];
+        if (strcmp(filters[i].op, "~") == 0) {
+            char like[RELM_TEXT250_SZ * 2 + 3];
+            size_t l = 0;
+            like[l++] = '%';
+            for (const char *p = filters[i].value; *p && l < sizeof(like) - 3; p++) {
+                if (*p == '%' || *p == '_' || *p == '\\')
+                    like[l++] = '\\';
+                like[l++] = *p;
+            }
+            like[l++] = '%';
+            like[l] = '\0';
+            relm_stmt_bind_text(s, i + 1, like);
+        } else if (is_int_type(f->type)) {
+            relm_stmt_bind_int(s, i + 1, strtoll(filters[i].value, NULL, 10));
+        } else {
+            relm_stmt_bind_text(s, i + 1, filters[i].value);
+        }
+    }
+    void *rec = malloc(e->size);
+    if (!rec) {
+        relm_stmt_release(s);
+        return relm_error_set(err, RELM_ENOMEM, "out of memory listing %s", e->name);
+    }
+    while ((rc = relm_stmt_step(s, err)) == RELM_STEP_ROW) {
+        relm_record_init(e, rec);
+        relm_table_read_row(e, s, rec);
+        if (fn(ctx, rec)) {
+            rc = 0;
+            break;
+        }
+    }
+    free(rec);
+    relm_stmt_release(s);
+    return rc < 0 ? rc : 0;
+}
+
+int relm_count(relm_t *r, const char *sql, const char *p1, int64_t *out, relm_error_t *err)
+{
+    relm_stmt_t *s;
+    int rc = relm_stmt_prepare(r->store, sql, &s, err);
+    if (rc)
+        return rc;
+    if (p1)
+        relm_stmt_bind_text(s, 1, p1);
+    rc = relm_stmt_step(s, err);
+    *out = rc == RELM_STEP_ROW ? relm_stmt_int(s, 0) : 0;
+    relm_stmt_release(s);
+    return rc < 0 ? rc : 0;
+}
+
+int relm_counter_take(relm_t *r, const char *name, int64_t n, int64_t *first, relm_error_t *err)
+{
+    static const char sql[] = "UPDATE relm_counter SET value = value + ? WHERE name = ? "
+                              "RETURNING value";
+    relm_stmt_t *s;
+    int rc = relm_stmt_prepare(r->store, sql, &s, err);
+    if (rc)
+        return rc;
+    relm_stmt_bind_int(s, 1, n);
+    relm_stmt_bind_text(s, 2, name);
+    rc = relm_stmt_step(s, err);
+    if (rc == RELM_STEP_ROW) {
+        *first = relm_stmt_int(s, 0) - n + 1;
+        rc = 0;
+    } else if (rc == RELM_STEP_DONE) {
+        rc = relm_error_set(err, RELM_ESTORAGE, "counter %s is missing", name);
+    }
+    relm_stmt_release(s);
+    return rc;
+}
+
+void relm_now_stamp(char out[RELM_STAMP_SZ])
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, RELM_STAMP_SZ, "%Y-%m-%dT%H:%M:%S", &tm);
+}
+
+void relm_now_time(char out[RELM_TIME_SZ])
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    localtime_r(&t, &tm);
+    strftime(out, RELM_TIME_SZ, "%H:%M:%S", &tm);
+}
