@@ -10,11 +10,11 @@
 #include "relm/json.h"
 
 #define TTY_SAMPLE_ROWS 200
-#define TTY_MAX_WIDTH 40
+#define TTY_MAX_WIDTH   40
 
 int cli_open(cli_t *c)
 {
-    relm_error_t err;
+    relm_error_t err = {0};
     if (c->r)
         return CLI_OK;
     if (relm_open(c->db, 0, &c->r, &err))
@@ -115,7 +115,7 @@ int cli_parse(int argc, char **argv, const cli_opt_t *opts, const relm_entity_t 
             else
                 return cli_usage("option %s needs a value", name);
         }
-        relm_error_t err;
+        relm_error_t err = {0};
         if (relm_record_set_index(e, rec, given, idx, v, &err))
             return cli_fail(&err);
     }
@@ -343,9 +343,9 @@ void cli_help_fields(FILE *out, const relm_entity_t *e)
         for (char *p = name; *p; p++)
             if (*p == '_')
                 *p = '-';
-        static const char *types[] = {"text", "code", "e-mail", "choice", "true|false",
-                                      "number", "amount", "minutes", "YYYY-MM-DD", "HH:MM:SS",
-                                      "timestamp"};
+        static const char *types[] = {"text",       "code",     "e-mail",   "choice",
+                                      "true|false", "number",   "amount",   "minutes",
+                                      "YYYY-MM-DD", "HH:MM:SS", "timestamp"};
         fprintf(out, "  --%-34s %s", name, types[f->type]);
         if (f->maxlen && f->type != RELM_FT_ENUM)
             fprintf(out, " (up to %d)", f->maxlen);

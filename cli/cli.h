@@ -41,7 +41,7 @@ typedef struct cli_opt {
     int *nmany;         /* ... and counted here (capacity CLI_MANY) */
 } cli_opt_t;
 
-#define CLI_MANY 64
+#define CLI_MANY   64
 #define CLI_MAXPOS 64
 
 typedef struct cli_args {

@@ -30,12 +30,12 @@ static int do_add(cli_t *c, const cli_entity_spec_t *s, int argc, char **argv)
     void *rec = malloc(s->e->size);
     relm_mask_t given = 0;
     cli_args_t a;
-    relm_error_t err;
+    relm_error_t err = {0};
     relm_record_init(s->e, rec);
     int rc = cli_parse(argc, argv, NULL, s->e, rec, &given, &a);
     if (rc == 0 && a.npos)
-        rc = cli_usage("%s add takes only --FIELD VALUE options (got \"%s\")", s->e->name,
-                       a.pos[0]);
+        rc =
+            cli_usage("%s add takes only --FIELD VALUE options (got \"%s\")", s->e->name, a.pos[0]);
     if (rc == 0 && (rc = cli_open(c)) == 0) {
         if (s->e->add(c->r, rec, given, &err)) {
             rc = cli_fail(&err);
@@ -70,7 +70,7 @@ static int do_list(cli_t *c, const cli_entity_spec_t *s, int argc, char **argv)
             return cli_usage("--limit needs a whole number, not \"%s\"", limit);
     }
     relm_filter_t filters[CLI_MANY];
-    relm_error_t err;
+    relm_error_t err = {0};
     for (int i = 0; i < nwhere; i++)
         if (relm_filter_parse(s->e, where[i], &filters[i], &err))
             return cli_fail(&err);
@@ -93,11 +93,10 @@ static int do_show(cli_t *c, const cli_entity_spec_t *s, int argc, char **argv)
         return cli_usage("usage: relm %s show %s", s->e->name, s->key_name);
     if ((rc = cli_open(c)))
         return rc;
-    relm_error_t err;
+    relm_error_t err = {0};
     void *rec = malloc(s->e->size);
     void *stats = s->stats ? calloc(1, s->stats_e->size) : NULL;
-    if (s->e->get(c->r, a.pos[0], rec, &err) ||
-        (s->stats && s->stats(c->r, a.pos[0], stats, &err)))
+    if (s->e->get(c->r, a.pos[0], rec, &err) || (s->stats && s->stats(c->r, a.pos[0], stats, &err)))
         rc = cli_fail(&err);
     else
         cli_show(c, s->e, rec, s->stats_e, stats);
@@ -111,7 +110,7 @@ static int do_update(cli_t *c, const cli_entity_spec_t *s, int argc, char **argv
     void *rec = malloc(s->e->size);
     relm_mask_t given = 0;
     cli_args_t a;
-    relm_error_t err;
+    relm_error_t err = {0};
     relm_record_init(s->e, rec);
     int rc = cli_parse(argc, argv, NULL, s->e, rec, &given, &a);
     if (rc == 0 && a.npos != 1)
@@ -141,7 +140,7 @@ static int do_delete(cli_t *c, const cli_entity_spec_t *s, int argc, char **argv
         return cli_usage("usage: relm %s delete %s...", s->e->name, s->key_name);
     if ((rc = cli_open(c)))
         return rc;
-    relm_error_t err;
+    relm_error_t err = {0};
     for (int i = 0; i < a.npos; i++) {
         if (s->e->remove(c->r, a.pos[i], &err))
             return cli_fail(&err);

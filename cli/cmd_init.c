@@ -1,6 +1,42 @@
+/*
+ * relm init [--demo]: create the database (or upgrade an older one in place).
+ */
+#include <stdlib.h>
+#include <string.h>
+
 #include "cli.h"
+
 int cmd_init(cli_t *c, int argc, char **argv)
 {
-    (void)c, (void)argc, (void)argv;
-    return cli_usage("init: not built yet");
+    int demo = 0, help = 0;
+    cli_opt_t opts[] = {{"--demo", 0, NULL, &demo, NULL, NULL},
+                        {"--help", 0, NULL, &help, NULL, NULL},
+                        {NULL, 0, NULL, NULL, NULL, NULL}};
+    cli_args_t a;
+    int rc = cli_parse(argc, argv, opts, NULL, NULL, NULL, &a);
+    if (rc)
+        return rc;
+    if (help) {
+        printf("usage: relm init [--demo]\n\n"
+               "Create the database named by --db / $RELM_DB (default ./relm.db), or upgrade\n"
+               "an older one in place. --demo fills an empty database with a small data set.\n");
+        return CLI_OK;
+    }
+    if (a.npos)
+        return cli_usage("init takes no arguments (got \"%s\")", a.pos[0]);
+    relm_error_t err = {0};
+    if (relm_open(c->db, RELM_OPEN_CREATE, &c->r, &err))
+        return cli_fail(&err);
+    const char *today = getenv("RELM_TODAY");
+    if (today && *today && relm_set_workdate(c->r, today, &err))
+        return cli_fail(&err);
+    if (demo && relm_demo_fill(c->r, &err))
+        return cli_fail(&err);
+    if (c->json)
+        printf("{\"database\": \"%s\", \"schema_version\": %d, \"demo\": %s}\n", c->db,
+               relm_schema_version(c->r), demo ? "true" : "false");
+    else
+        printf("initialised %s (schema %d)%s\n", c->db, relm_schema_version(c->r),
+               demo ? " with demo data" : "");
+    return CLI_OK;
 }

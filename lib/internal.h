@@ -15,8 +15,10 @@ struct relm {
     int schema_version;
 };
 
-#define FIELD(type, name, ft, flags, maxlen, choices, def)                                        \
-    {#name, ft, flags, offsetof(type, name), sizeof(((type *)0)->name), maxlen, choices, def}
+#define FIELD(type, name, ft, flags, maxlen, choices, def)                                         \
+    {                                                                                              \
+#name, ft, flags, offsetof(type, name), sizeof(((type *)0)->name), maxlen, choices, def    \
+    }
 
 /* Current UTC timestamp "YYYY-MM-DDTHH:MM:SS" and local time "HH:MM:SS". */
 void relm_now_stamp(char out[RELM_STAMP_SZ]);

@@ -31,8 +31,8 @@ json_t *relm_record_json(const relm_entity_t *e, const void *rec)
     return obj;
 }
 
-int relm_record_from_json(const relm_entity_t *e, void *rec, relm_mask_t *given,
-                          const json_t *obj, relm_error_t *err)
+int relm_record_from_json(const relm_entity_t *e, void *rec, relm_mask_t *given, const json_t *obj,
+                          relm_error_t *err)
 {
     const char *key;
     json_t *v;
@@ -55,8 +55,10 @@ int relm_record_from_json(const relm_entity_t *e, void *rec, relm_mask_t *given,
         } else if (json_is_null(v)) {
             text = "";
         } else {
-            return relm_error_set(err, RELM_EVALIDATION, "%s %s: expected a string, number or "
-                                  "boolean", e->name, key);
+            return relm_error_set(err, RELM_EVALIDATION,
+                                  "%s %s: expected a string, number or "
+                                  "boolean",
+                                  e->name, key);
         }
         int rc = relm_record_set(e, rec, given, key, text, err);
         if (rc)

@@ -221,8 +221,8 @@ int relm_record_set_index(const relm_entity_t *e, void *rec, relm_mask_t *given,
     if (!value)
         value = "";
     if (!valid_utf8(value))
-        return relm_error_set(err, RELM_EVALIDATION, "%s %s: the value is not valid UTF-8",
-                              e->name, f->name);
+        return relm_error_set(err, RELM_EVALIDATION, "%s %s: the value is not valid UTF-8", e->name,
+                              f->name);
     if (is_text_type(f->type)) {
         /* Trim surrounding blanks: users paste them, nobody means them. */
         while (isspace((unsigned char)*value))
@@ -243,10 +243,9 @@ int relm_record_set_index(const relm_entity_t *e, void *rec, relm_mask_t *given,
         }
         size_t chars = relm_utf8_len(buf);
         if ((f->maxlen && chars > (size_t)f->maxlen) || strlen(buf) >= f->size)
-            return relm_error_set(err, RELM_EVALIDATION,
-                                  "%s %s: \"%.40s%s\" is longer than %d characters", e->name,
-                                  f->name, buf, chars > 40 ? "..." : "",
-                                  f->maxlen ? f->maxlen : (int)f->size - 1);
+            return relm_error_set(
+                err, RELM_EVALIDATION, "%s %s: \"%.40s%s\" is longer than %d characters", e->name,
+                f->name, buf, chars > 40 ? "..." : "", f->maxlen ? f->maxlen : (int)f->size - 1);
         if (buf[0]) {
             if (f->type == RELM_FT_EMAIL && !relm_valid_email(buf))
                 return relm_error_set(err, RELM_EVALIDATION,
@@ -273,9 +272,8 @@ int relm_record_set_index(const relm_entity_t *e, void *rec, relm_mask_t *given,
                 }
             }
             if (!ok)
-                return relm_error_set(err, RELM_EVALIDATION,
-                                      "%s %s: \"%s\" is not one of %s", e->name, f->name, buf,
-                                      list);
+                return relm_error_set(err, RELM_EVALIDATION, "%s %s: \"%s\" is not one of %s",
+                                      e->name, f->name, buf, list);
         }
         memcpy((char *)rec + f->offset, buf, strlen(buf) + 1);
     } else {
@@ -283,9 +281,8 @@ int relm_record_set_index(const relm_entity_t *e, void *rec, relm_mask_t *given,
         if (f->type == RELM_FT_BOOL) {
             int b;
             if (parse_bool(value, &b))
-                return relm_error_set(err, RELM_EVALIDATION,
-                                      "%s %s: \"%s\" is not true or false", e->name, f->name,
-                                      value);
+                return relm_error_set(err, RELM_EVALIDATION, "%s %s: \"%s\" is not true or false",
+                                      e->name, f->name, value);
             v = b;
         } else if (f->type == RELM_FT_INT) {
             char *end;

@@ -24,8 +24,8 @@ static int read_version(relm_t *r, int *version, relm_error_t *err)
     relm_error_t ignored;
     *version = 0;
     /* A missing relm_meta table means a database relm never initialised. */
-    if (relm_stmt_prepare(r->store, "SELECT value FROM relm_meta WHERE key = 'schema_version'",
-                          &s, &ignored))
+    if (relm_stmt_prepare(r->store, "SELECT value FROM relm_meta WHERE key = 'schema_version'", &s,
+                          &ignored))
         return 0;
     int rc = relm_stmt_step(s, err);
     if (rc == RELM_STEP_ROW)
@@ -58,8 +58,8 @@ static int migrate(relm_t *r, int from, relm_error_t *err)
     }
     if (rc == 0) {
         relm_stmt_t *s;
-        rc = relm_stmt_prepare(r->store, "UPDATE relm_meta SET value = ? WHERE key = 'schema_version'",
-                               &s, err);
+        rc = relm_stmt_prepare(
+            r->store, "UPDATE relm_meta SET value = ? WHERE key = 'schema_version'", &s, err);
         if (rc == 0) {
             char v[16];
             snprintf(v, sizeof(v), "%d", relm_schema_latest());
@@ -94,8 +94,8 @@ int relm_open(const char *url, int flags, relm_t **out, relm_error_t *err)
                             "upgrade relm",
                             url, r->schema_version, relm_schema_latest());
     else if (rc == 0 && r->schema_version == 0 && !(flags & RELM_OPEN_CREATE))
-        rc = relm_error_set(err, RELM_ESCHEMA,
-                            "database %s is not initialised: run relm init", url);
+        rc =
+            relm_error_set(err, RELM_ESCHEMA, "database %s is not initialised: run relm init", url);
     else if (rc == 0 && r->schema_version < relm_schema_latest()) {
         rc = migrate(r, r->schema_version, err);
         if (rc == 0)

@@ -40,13 +40,12 @@ static int op_remove(relm_t *r, const char *key, relm_error_t *err)
 }
 
 const relm_entity_t relm_salesperson_entity = {
-    "salesperson", "salesperson", sizeof(sp_t), fields, sizeof(fields) / sizeof(fields[0]),
+    "salesperson", "salesperson", sizeof(sp_t), fields,    sizeof(fields) / sizeof(fields[0]),
     op_add,        op_get,        op_update,    op_remove,
 };
 
 int relm_salesperson_add(relm_t *r, relm_salesperson_t *sp, relm_error_t *err)
 {
-    relm_error_clear(err);
     if (!sp->code[0])
         return relm_error_set(err, RELM_EVALIDATION, "salesperson code is required");
     int rc = relm_table_exists(r, &relm_salesperson_entity, sp, err);
@@ -59,7 +58,6 @@ int relm_salesperson_add(relm_t *r, relm_salesperson_t *sp, relm_error_t *err)
 
 int relm_salesperson_get(relm_t *r, const char *code, relm_salesperson_t *out, relm_error_t *err)
 {
-    relm_error_clear(err);
     relm_record_init(&relm_salesperson_entity, out);
     int rc = relm_record_set(&relm_salesperson_entity, out, NULL, "code", code, err);
     if (rc)
@@ -97,8 +95,8 @@ int relm_salesperson_delete(relm_t *r, const char *code, relm_error_t *err)
                               "deleted",
                               cur.code, (long long)n);
     if (rc == 0)
-        rc = relm_count(r, "SELECT count(*) FROM contact WHERE salesperson_code = ?", cur.code,
-                        &n, err);
+        rc = relm_count(r, "SELECT count(*) FROM contact WHERE salesperson_code = ?", cur.code, &n,
+                        err);
     if (rc == 0 && n > 0)
         return relm_error_set(err, RELM_EINUSE,
                               "salesperson %s is the salesperson of %lld contacts and cannot be "

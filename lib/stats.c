@@ -23,7 +23,8 @@ static const relm_field_t contact_fields[] = {
 };
 
 static const relm_field_t totals_fields[] = {
-    FIELD(tot_t, no_of_interactions, RELM_FT_INT, RELM_FF_VIRTUAL | RELM_FF_READONLY, 0, NULL, NULL),
+    FIELD(tot_t, no_of_interactions, RELM_FT_INT, RELM_FF_VIRTUAL | RELM_FF_READONLY, 0, NULL,
+          NULL),
     FIELD(tot_t, cost, RELM_FT_MONEY, RELM_FF_VIRTUAL | RELM_FF_READONLY, 0, NULL, NULL),
     FIELD(tot_t, duration, RELM_FT_MINUTES, RELM_FF_VIRTUAL | RELM_FF_READONLY, 0, NULL, NULL),
     FIELD(tot_t, no_of_entries, RELM_FT_INT, RELM_FF_VIRTUAL | RELM_FF_READONLY, 0, NULL, NULL),
@@ -33,7 +34,7 @@ static const relm_field_t totals_fields[] = {
 const relm_entity_t relm_contact_stats_entity = {
     "contact statistics", "", sizeof(cs_t), contact_fields, 6, NULL, NULL, NULL, NULL};
 /* Salesperson, group and template totals show the first three figures. */
-const relm_entity_t relm_totals_entity = {"statistics", "", sizeof(tot_t), totals_fields, 3,
+const relm_entity_t relm_totals_entity = {"statistics", "",   sizeof(tot_t), totals_fields, 3,
                                           NULL,         NULL, NULL,          NULL};
 const relm_entity_t relm_campaign_totals_entity = {
     "campaign statistics", "", sizeof(tot_t), totals_fields, 5, NULL, NULL, NULL, NULL};
@@ -136,8 +137,9 @@ int relm_campaign_stats(relm_t *r, const char *no, relm_totals_t *out, relm_erro
     if (rc == 0)
         rc = totals(r, TOTALS_SQL("campaign_no"), c.no, out, err);
     if (rc == 0)
-        rc = relm_count(r, "SELECT count(*) FROM campaign_entry WHERE campaign_no = ? "
-                           "AND canceled = 0",
+        rc = relm_count(r,
+                        "SELECT count(*) FROM campaign_entry WHERE campaign_no = ? "
+                        "AND canceled = 0",
                         c.no, &out->no_of_entries, err);
     return rc;
 }

@@ -122,8 +122,7 @@ int relm_table_update(relm_t *r, const relm_entity_t *e, const void *rec, relm_m
     return relm_stmt_run(s, err);
 }
 
-int relm_table_get(relm_t *r, const relm_entity_t *e, const void *key, void *out,
-                   relm_error_t *err)
+int relm_table_get(relm_t *r, const relm_entity_t *e, const void *key, void *out, relm_error_t *err)
 {
     char sql[SQL_MAX], cols[SQL_MAX / 2];
     relm_table_columns(e, cols, sizeof(cols));
@@ -191,9 +190,9 @@ int relm_list(relm_t *r, const relm_entity_t *e, const relm_filter_t *filters, i
                                     "%s lower(%s) LIKE lower(?) ESCAPE '\\'", i ? " AND" : " WHERE",
                                     f->name);
         else
-            len += (size_t)snprintf(sql + len, sizeof(sql) - len, "%s %s %s ?",
-                                    i ? " AND" : " WHERE", f->name,
-                                    strcmp(filters[i].op, "!=") == 0 ? "<>" : filters[i].op);
+            len +=
+                (size_t)snprintf(sql + len, sizeof(sql) - len, "%s %s %s ?", i ? " AND" : " WHERE",
+                                 f->name, strcmp(filters[i].op, "!=") == 0 ? "<>" : filters[i].op);
     }
     len += (size_t)snprintf(sql + len, sizeof(sql) - len, " ORDER BY ");
     int nk = 0;

@@ -4,7 +4,8 @@
  * Every fallible library call returns 0 or a negative RELM_E* code and fills a
  * caller-owned relm_error_t with the same code and one sentence that names the
  * record and the field ("contact CT0001: email is not a valid e-mail address").
- * The library never prints and never exits.
+ * The library never prints and never exits. It never clears err either: a caller starts
+ * with a zeroed relm_error_t (relm_error_t err = {0}), so warnings from nested calls add up.
  */
 #ifndef RELM_ERROR_H
 #define RELM_ERROR_H
@@ -13,32 +14,32 @@
 
 enum relm_code {
     RELM_OK = 0,
-    RELM_ENOTFOUND = -1,    /* not_found */
-    RELM_EVALIDATION = -2,  /* validation */
-    RELM_ECONFLICT = -3,    /* conflict: busy, or changed by someone else */
-    RELM_ENONUMBERS = -4,   /* no_numbers_left */
-    RELM_EMANUALNOS = -5,   /* manual_nos_not_allowed */
-    RELM_EPRIVACY = -6,     /* privacy_blocked */
+    RELM_ENOTFOUND = -1,     /* not_found */
+    RELM_EVALIDATION = -2,   /* validation */
+    RELM_ECONFLICT = -3,     /* conflict: busy, or changed by someone else */
+    RELM_ENONUMBERS = -4,    /* no_numbers_left */
+    RELM_EMANUALNOS = -5,    /* manual_nos_not_allowed */
+    RELM_EPRIVACY = -6,      /* privacy_blocked */
     RELM_EMISSINGEMAIL = -7, /* missing_email */
     RELM_ESEGMENTEMPTY = -8, /* segment_empty */
-    RELM_EMISSINGTPL = -9,  /* missing_template */
-    RELM_ESETUP = -10,      /* setup_missing */
-    RELM_EINUSE = -11,      /* in_use: refused delete */
-    RELM_EEXISTS = -12,     /* already_exists */
-    RELM_EMISSINGFAX = -13, /* missing_fax */
-    RELM_EDATEORDER = -14,  /* date_order */
-    RELM_ESCHEMA = -15,     /* schema: database too new / not initialised */
-    RELM_ESTORAGE = -16,    /* storage: the engine failed */
-    RELM_ENOMEM = -17,      /* out_of_memory */
-    RELM_EIO = -18,         /* io: a file could not be read or written */
-    RELM_EMISSINGSP = -19,  /* missing_salesperson */
-    RELM_EUSAGE = -20,      /* usage: a caller passed something impossible */
+    RELM_EMISSINGTPL = -9,   /* missing_template */
+    RELM_ESETUP = -10,       /* setup_missing */
+    RELM_EINUSE = -11,       /* in_use: refused delete */
+    RELM_EEXISTS = -12,      /* already_exists */
+    RELM_EMISSINGFAX = -13,  /* missing_fax */
+    RELM_EDATEORDER = -14,   /* date_order */
+    RELM_ESCHEMA = -15,      /* schema: database too new / not initialised */
+    RELM_ESTORAGE = -16,     /* storage: the engine failed */
+    RELM_ENOMEM = -17,       /* out_of_memory */
+    RELM_EIO = -18,          /* io: a file could not be read or written */
+    RELM_EMISSINGSP = -19,   /* missing_salesperson */
+    RELM_EUSAGE = -20,       /* usage: a caller passed something impossible */
 };
 
 typedef struct relm_error {
-    int code;           /* 0 or a RELM_E* value */
-    char message[512];  /* one sentence, no trailing newline */
-    char warning[512];  /* set on success when the caller should be told something */
+    int code;          /* 0 or a RELM_E* value */
+    char message[512]; /* one sentence, no trailing newline */
+    char warning[512]; /* set on success when the caller should be told something */
 } relm_error_t;
 
 /* Stable snake_case name of a code ("not_found"); "ok" for 0, "unknown" otherwise. */

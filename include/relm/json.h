@@ -21,7 +21,7 @@ void relm_record_json_into(json_t *obj, const relm_entity_t *e, const void *rec)
  * Set the fields present in obj on rec (through relm_record_set, so the same checks
  * apply); unknown keys and read-only fields are validation errors.
  */
-int relm_record_from_json(const relm_entity_t *e, void *rec, relm_mask_t *given,
-                          const json_t *obj, relm_error_t *err);
+int relm_record_from_json(const relm_entity_t *e, void *rec, relm_mask_t *given, const json_t *obj,
+                          relm_error_t *err);
 
 #endif

@@ -72,8 +72,7 @@ int relm_numseries_check_manual(struct relm *r, const char *code, relm_error_t *
  * (growing the run only when it must): "SEG00009" -> "SEG00010", "X-099-B" -> "X-100-B".
  * validation when `no` has no digits or the result does not fit n bytes.
  */
-int relm_numseries_increment(const char *no, int64_t inc, char *out, size_t n,
-                             relm_error_t *err);
+int relm_numseries_increment(const char *no, int64_t inc, char *out, size_t n, relm_error_t *err);
 
 /* Compare two numbers of one series (by their digit run, then as text): <0, 0, >0. */
 int relm_numseries_compare(const char *a, const char *b);

@@ -54,9 +54,9 @@ typedef struct relm_field {
     const char *name; /* canonical snake_case name */
     relm_ftype_t type;
     unsigned flags;
-    size_t offset; /* offsetof() the member */
-    size_t size;   /* sizeof() the member */
-    int maxlen;    /* characters, for text types; 0 = limited only by size */
+    size_t offset;              /* offsetof() the member */
+    size_t size;                /* sizeof() the member */
+    int maxlen;                 /* characters, for text types; 0 = limited only by size */
     const char *const *choices; /* RELM_FT_ENUM: NULL-terminated list */
     const char *def;            /* default in text form, or NULL */
 } relm_field_t;

@@ -9,8 +9,8 @@
 
 typedef struct relm_contact_stats {
     int64_t no_of_interactions;
-    int64_t cost;     /* hundredths */
-    int64_t duration; /* hundredths of a minute */
+    int64_t cost;                                /* hundredths */
+    int64_t duration;                            /* hundredths of a minute */
     char date_of_last_interaction[RELM_DATE_SZ]; /* latest date, failed attempts excluded */
     char last_date_attempted[RELM_DATE_SZ];      /* latest date, failed attempts included */
     int64_t no_of_postponed_interactions;
@@ -34,8 +34,7 @@ struct relm;
 /* For a company the figures cover the company and all its persons. */
 int relm_contact_stats(struct relm *r, const char *contact_no, relm_contact_stats_t *out,
                        relm_error_t *err);
-int relm_salesperson_stats(struct relm *r, const char *code, relm_totals_t *out,
-                           relm_error_t *err);
+int relm_salesperson_stats(struct relm *r, const char *code, relm_totals_t *out, relm_error_t *err);
 int relm_group_stats(struct relm *r, const char *code, relm_totals_t *out, relm_error_t *err);
 int relm_template_stats(struct relm *r, const char *code, relm_totals_t *out, relm_error_t *err);
 int relm_campaign_stats(struct relm *r, const char *no, relm_totals_t *out, relm_error_t *err);

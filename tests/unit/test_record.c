@@ -1,0 +1,148 @@
+/*
+ * Field tables: parsing, validation and formatting of values.
+ */
+#include <string.h>
+
+#include "helpers.h"
+
+static void money_parses_exactly_and_formats_with_two_decimals(void **state)
+{
+    (void)state;
+    int64_t v;
+    char buf[32];
+    assert_int_equal(relm_parse_hundredths("12.5", &v), 0);
+    assert_int_equal(v, 1250);
+    assert_int_equal(relm_parse_hundredths("0.07", &v), 0);
+    assert_int_equal(v, 7);
+    assert_int_equal(relm_parse_hundredths("-3", &v), 0);
+    assert_int_equal(v, -300);
+    assert_int_not_equal(relm_parse_hundredths("1.234", &v), 0);
+    assert_int_not_equal(relm_parse_hundredths("abc", &v), 0);
+    assert_int_not_equal(relm_parse_hundredths("", &v), 0);
+    relm_format_hundredths(1250, buf, sizeof(buf));
+    assert_string_equal(buf, "12.50");
+    relm_format_hundredths(-5, buf, sizeof(buf));
+    assert_string_equal(buf, "-0.05");
+}
+
+static void dates_times_and_emails_are_checked(void **state)
+{
+    (void)state;
+    assert_true(relm_valid_date("2024-02-29"));
+    assert_false(relm_valid_date("2023-02-29"));
+    assert_false(relm_valid_date("2023-13-01"));
+    assert_false(relm_valid_date("2023-1-01"));
+    assert_true(relm_valid_time("23:59:59"));
+    assert_false(relm_valid_time("24:00:00"));
+    assert_true(relm_valid_email("a.b@example.com"));
+    assert_false(relm_valid_email("a.b@example"));
+    assert_false(relm_valid_email("@example.com"));
+    assert_false(relm_valid_email("a b@example.com"));
+}
+
+static void set_uppercases_codes_and_counts_characters_not_bytes(void **state)
+{
+    (void)state;
+    relm_salesperson_t sp;
+    relm_mask_t given = 0;
+    relm_error_t err = {0};
+    const relm_entity_t *e = &relm_salesperson_entity;
+    relm_record_init(e, &sp);
+    assert_int_equal(relm_record_set(e, &sp, &given, "code", "  jo ", &err), 0);
+    assert_string_equal(sp.code, "JO");
+    assert_true(given & RELM_BIT(0));
+    /* 50 two-byte characters fit a text50 field; 51 do not. */
+    char name[256] = "";
+    for (int i = 0; i < 50; i++)
+        strcat(name, "\xc3\xa5");
+    assert_int_equal(relm_record_set(e, &sp, &given, "name", name, &err), 0);
+    strcat(name, "x");
+    assert_int_equal(relm_record_set(e, &sp, &given, "name", name, &err), RELM_EVALIDATION);
+    assert_non_null(strstr(err.message, "salesperson name"));
+    assert_int_equal(relm_record_set(e, &sp, &given, "email", "nope", &err), RELM_EVALIDATION);
+    assert_non_null(strstr(err.message, "email"));
+    assert_int_equal(relm_record_set(e, &sp, &given, "blocked", "maybe", &err), RELM_EVALIDATION);
+    assert_int_equal(relm_record_set(e, &sp, &given, "blocked", "yes", &err), 0);
+    assert_int_equal(sp.blocked, 1);
+    assert_int_equal(relm_record_set(e, &sp, &given, "colour", "red", &err), RELM_EVALIDATION);
+    assert_int_equal(relm_record_set(e, &sp, &given, "name", "\xff\xfe", &err), RELM_EVALIDATION);
+}
+
+static void kebab_case_names_find_fields(void **state)
+{
+    (void)state;
+    assert_int_equal(relm_field_index(&relm_salesperson_entity, "phone-no"),
+                     relm_field_index(&relm_salesperson_entity, "phone_no"));
+    assert_true(relm_field_index(&relm_salesperson_entity, "phone_no") > 0);
+    assert_int_equal(relm_field_index(&relm_salesperson_entity, "phone"), -1);
+}
+
+static void enums_accept_only_their_choices(void **state)
+{
+    (void)state;
+    relm_setup_t s;
+    relm_error_t err = {0};
+    relm_record_init(&relm_setup_entity, &s);
+    assert_string_equal(s.attachment_storage, "embedded");
+    assert_int_equal(s.inherit_salesperson_code, 1);
+    assert_int_equal(relm_record_set(&relm_setup_entity, &s, NULL, "default_correspondence_type",
+                                     "Hard-Copy", &err),
+                     0);
+    assert_string_equal(s.default_correspondence_type, "hard_copy");
+    assert_int_equal(relm_record_set(&relm_setup_entity, &s, NULL, "default_correspondence_type",
+                                     "pigeon", &err),
+                     RELM_EVALIDATION);
+    assert_non_null(strstr(err.message, "hard_copy, email, fax"));
+}
+
+static void filters_parse_operators_and_normalise_values(void **state)
+{
+    (void)state;
+    relm_filter_t f;
+    relm_error_t err = {0};
+    assert_int_equal(relm_filter_parse(&relm_salesperson_entity, "code=jo", &f, &err), 0);
+    assert_string_equal(f.op, "=");
+    assert_string_equal(f.value, "JO");
+    assert_int_equal(relm_filter_parse(&relm_salesperson_entity, "name~Hill", &f, &err), 0);
+    assert_string_equal(f.op, "~");
+    assert_int_equal(relm_filter_parse(&relm_salesperson_entity, "code!=JO", &f, &err), 0);
+    assert_string_equal(f.op, "!=");
+    assert_int_equal(relm_filter_parse(&relm_salesperson_entity, "nothing", &f, &err),
+                     RELM_EVALIDATION);
+    assert_int_equal(relm_filter_parse(&relm_salesperson_entity, "shoe=9", &f, &err),
+                     RELM_EVALIDATION);
+    assert_non_null(strstr(err.message, "shoe"));
+}
+
+static void error_codes_have_stable_names(void **state)
+{
+    (void)state;
+    assert_string_equal(relm_error_name(RELM_ENOTFOUND), "not_found");
+    assert_string_equal(relm_error_name(RELM_ENONUMBERS), "no_numbers_left");
+    assert_string_equal(relm_error_name(RELM_EMANUALNOS), "manual_nos_not_allowed");
+    assert_string_equal(relm_error_name(RELM_EPRIVACY), "privacy_blocked");
+    assert_string_equal(relm_error_name(RELM_EMISSINGEMAIL), "missing_email");
+    assert_string_equal(relm_error_name(RELM_ESEGMENTEMPTY), "segment_empty");
+    assert_string_equal(relm_error_name(RELM_EMISSINGTPL), "missing_template");
+    assert_string_equal(relm_error_name(RELM_ESETUP), "setup_missing");
+    assert_string_equal(relm_error_name(RELM_ECONFLICT), "conflict");
+    assert_string_equal(relm_error_name(12345), "unknown");
+    relm_error_t err = {0};
+    relm_error_warn(&err, "first %d", 1);
+    relm_error_warn(&err, "second");
+    assert_string_equal(err.warning, "first 1; second");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(money_parses_exactly_and_formats_with_two_decimals),
+        cmocka_unit_test(dates_times_and_emails_are_checked),
+        cmocka_unit_test(set_uppercases_codes_and_counts_characters_not_bytes),
+        cmocka_unit_test(kebab_case_names_find_fields),
+        cmocka_unit_test(enums_accept_only_their_choices),
+        cmocka_unit_test(filters_parse_operators_and_normalise_values),
+        cmocka_unit_test(error_codes_have_stable_names),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
