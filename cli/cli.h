@@ -112,5 +112,6 @@ int cmd_salesperson(cli_t *c, int argc, char **argv);
 int cmd_group(cli_t *c, int argc, char **argv);
 int cmd_template(cli_t *c, int argc, char **argv);
 int cmd_campaign(cli_t *c, int argc, char **argv);
+int cmd_interaction(cli_t *c, int argc, char **argv);
 
 #endif

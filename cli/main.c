@@ -23,6 +23,8 @@ static const struct noun {
     {"group", cmd_group, "interaction groups"},
     {"template", cmd_template, "interaction templates, language variants, attachments"},
     {"campaign", cmd_campaign, "campaigns"},
+    {"interaction", cmd_interaction,
+     "create, postpone, resume, cancel, evaluate, list interactions"},
 };
 
 #define NNOUNS (sizeof(nouns) / sizeof(nouns[0]))
