@@ -41,8 +41,10 @@ static int migrate(relm_t *r, int from, relm_error_t *err)
         return rc;
     if (from == 0)
         rc = relm_store_exec(r->store,
-                             "CREATE TABLE relm_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
-                             "INSERT INTO relm_meta (key, value) VALUES ('schema_version', '0');",
+                             "CREATE TABLE IF NOT EXISTS relm_meta (key TEXT PRIMARY KEY, "
+                             "value TEXT NOT NULL);"
+                             "INSERT INTO relm_meta (key, value) VALUES ('schema_version', '0') "
+                             "ON CONFLICT (key) DO NOTHING;",
                              err);
     for (int i = 0; rc == 0 && i < relm_migration_count; i++) {
         if (relm_migrations[i].version <= from)

@@ -1,0 +1,130 @@
+/*
+ * The storage interface: transactions nest, statements are cached but never shared by
+ * two open cursors, parameters are bound, errors carry codes.
+ */
+#include <string.h>
+
+#include "helpers.h"
+#include "internal.h"
+
+static void exec_sql(relm_t *r, const char *sql)
+{
+    relm_error_t err = {0};
+    if (relm_store_exec(r->store, sql, &err))
+        fail_msg("%s: %s", sql, err.message);
+}
+
+static void nested_rollback_undoes_only_the_inner_level(void **state)
+{
+    (void)state;
+    relm_t *r = test_db_new();
+    relm_error_t err = {0};
+    exec_sql(r, "CREATE TABLE t (v INTEGER)");
+    assert_int_equal(relm_begin(r, &err), 0);
+    exec_sql(r, "INSERT INTO t VALUES (1)");
+    assert_int_equal(relm_begin(r, &err), 0);
+    exec_sql(r, "INSERT INTO t VALUES (2)");
+    relm_rollback(r);
+    assert_int_equal(relm_store_depth(r->store), 1);
+    assert_int_equal(relm_commit(r, &err), 0);
+    assert_int_equal(relm_store_depth(r->store), 0);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM t"), 1);
+    assert_int_equal(test_sql_int(r, "SELECT sum(v) FROM t"), 1);
+    assert_int_equal(relm_begin(r, &err), 0);
+    exec_sql(r, "INSERT INTO t VALUES (5)");
+    relm_rollback(r);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM t"), 1);
+    test_db_free(r);
+}
+
+static void parameters_are_bound_not_spliced(void **state)
+{
+    (void)state;
+    relm_t *r = test_db_new();
+    relm_error_t err = {0};
+    relm_stmt_t *s;
+    exec_sql(r, "CREATE TABLE t (name TEXT, n BIGINT)");
+    assert_int_equal(relm_stmt_prepare(r->store, "INSERT INTO t VALUES (?, ?)", &s, &err), 0);
+    relm_stmt_bind_text(s, 1, "x'); DROP TABLE t; --");
+    relm_stmt_bind_int(s, 2, 9007199254740993LL);
+    assert_int_equal(relm_stmt_run(s, &err), 0);
+    assert_int_equal(relm_stmt_prepare(r->store, "SELECT name, n FROM t", &s, &err), 0);
+    assert_int_equal(relm_stmt_step(s, &err), RELM_STEP_ROW);
+    assert_string_equal(relm_stmt_text(s, 0), "x'); DROP TABLE t; --");
+    assert_true(relm_stmt_int(s, 1) == 9007199254740993LL);
+    assert_int_equal(relm_stmt_step(s, &err), RELM_STEP_DONE);
+    relm_stmt_release(s);
+    test_db_free(r);
+}
+
+static void the_same_sql_twice_gives_two_cursors(void **state)
+{
+    (void)state;
+    relm_t *r = test_db_new();
+    relm_error_t err = {0};
+    relm_stmt_t *a, *b;
+    exec_sql(r, "CREATE TABLE t (v INTEGER); INSERT INTO t VALUES (1), (2), (3)");
+    const char *sql = "SELECT v FROM t ORDER BY v";
+    assert_int_equal(relm_stmt_prepare(r->store, sql, &a, &err), 0);
+    assert_int_equal(relm_stmt_step(a, &err), RELM_STEP_ROW);
+    assert_int_equal(relm_stmt_prepare(r->store, sql, &b, &err), 0);
+    assert_ptr_not_equal(a, b);
+    int n = 0;
+    while (relm_stmt_step(b, &err) == RELM_STEP_ROW)
+        n++;
+    assert_int_equal(n, 3);
+    assert_int_equal(relm_stmt_int(a, 0), 1);
+    relm_stmt_release(b);
+    relm_stmt_release(a);
+    relm_stmt_t *c;
+    assert_int_equal(relm_stmt_prepare(r->store, sql, &c, &err), 0);
+    assert_true(c == a || c == b);
+    relm_stmt_release(c);
+    test_db_free(r);
+}
+
+static void constraint_failures_map_to_codes(void **state)
+{
+    (void)state;
+    relm_t *r = test_db_new();
+    relm_error_t err = {0};
+    relm_stmt_t *s;
+    assert_int_equal(relm_stmt_prepare(r->store, "INSERT INTO salesperson (code) VALUES (?)", &s,
+                                       &err),
+                     0);
+    relm_stmt_bind_text(s, 1, "JO");
+    assert_int_equal(relm_stmt_run(s, &err), 0);
+    assert_int_equal(relm_stmt_prepare(r->store, "INSERT INTO salesperson (code) VALUES (?)", &s,
+                                       &err),
+                     0);
+    relm_stmt_bind_text(s, 1, "JO");
+    assert_int_equal(relm_stmt_run(s, &err), RELM_EEXISTS);
+    assert_int_equal(relm_stmt_prepare(r->store, "SELECT nonsense FROM nowhere", &s, &err),
+                     RELM_ESTORAGE);
+    assert_non_null(strstr(err.message, "nowhere"));
+    test_db_free(r);
+}
+
+static void urls_name_the_engine(void **state)
+{
+    (void)state;
+    relm_t *r = NULL;
+    relm_error_t err = {0};
+    assert_int_equal(relm_open("postgres://localhost/relm", 0, &r, &err), RELM_EUSAGE);
+    assert_null(r);
+    assert_int_equal(relm_open("sqlite:", 0, &r, &err), RELM_EUSAGE);
+    assert_int_equal(relm_open("/nonexistent-dir/x.db", 0, &r, &err), RELM_ENOTFOUND);
+    assert_non_null(strstr(err.message, "relm init"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(nested_rollback_undoes_only_the_inner_level),
+        cmocka_unit_test(parameters_are_bound_not_spliced),
+        cmocka_unit_test(the_same_sql_twice_gives_two_cursors),
+        cmocka_unit_test(constraint_failures_map_to_codes),
+        cmocka_unit_test(urls_name_the_engine),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
