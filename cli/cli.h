@@ -113,5 +113,7 @@ int cmd_group(cli_t *c, int argc, char **argv);
 int cmd_template(cli_t *c, int argc, char **argv);
 int cmd_campaign(cli_t *c, int argc, char **argv);
 int cmd_interaction(cli_t *c, int argc, char **argv);
+int cmd_segment(cli_t *c, int argc, char **argv);
+int cmd_logged_segment(cli_t *c, int argc, char **argv);
 
 #endif

@@ -25,6 +25,8 @@ static const struct noun {
     {"campaign", cmd_campaign, "campaigns"},
     {"interaction", cmd_interaction,
      "create, postpone, resume, cancel, evaluate, list interactions"},
+    {"segment", cmd_segment, "segments: lines, criteria with undo/redo, log"},
+    {"logged-segment", cmd_logged_segment, "logged segments: list, show, cancel, reuse"},
 };
 
 #define NNOUNS (sizeof(nouns) / sizeof(nouns[0]))
