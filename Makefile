@@ -2,7 +2,7 @@
 BUILD ?= build
 DB ?= demo.db
 PKGS = gcc meson ninja-build pkg-config python3 git bc libsqlite3-dev sqlite3 libjansson-dev \
-       libcmocka-dev clang-format
+       libcmocka-dev libmicrohttpd-dev libsodium-dev clang-format
 
 .PHONY: all deps build run check format clean
 

@@ -115,5 +115,8 @@ int cmd_campaign(cli_t *c, int argc, char **argv);
 int cmd_interaction(cli_t *c, int argc, char **argv);
 int cmd_segment(cli_t *c, int argc, char **argv);
 int cmd_logged_segment(cli_t *c, int argc, char **argv);
+int cmd_serve(cli_t *c, int argc, char **argv);
+int cmd_user(cli_t *c, int argc, char **argv);
+int cmd_token(cli_t *c, int argc, char **argv);
 
 #endif
