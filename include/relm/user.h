@@ -1,9 +1,132 @@
 /*
- * Users, sessions and API tokens. (API being written; see lib/user.c.)
+ * Users, browser sessions and API tokens for relm serve.
+ *
+ * A user has a role: "admin" may change marketing setup, number series, interaction
+ * groups, templates and salespersons and manage users; "user" works with contacts,
+ * campaigns, interactions and segments. A user may be linked to a salesperson (the
+ * default salesperson of the interactions they create).
+ *
+ * Secrets are never stored: passwords are argon2id hashes (libsodium crypto_pwhash_str),
+ * session and API tokens are stored as BLAKE2b hashes, so a copy of the database does not
+ * let anyone sign in. Failed logins are counted per user name and client address; after
+ * RELM_LOGIN_FREE_FAILURES failures each further attempt must wait twice as long as the
+ * one before (up to RELM_LOGIN_MAX_WAIT seconds).
  */
 #ifndef RELM_USER_H
 #define RELM_USER_H
 
 #include "relm/record.h"
+
+/*
+ * Account errors (beside the RELM_E* codes of error.h): the shells map them like the
+ * others (HTTP 401, 403 and 429).
+ */
+enum {
+    RELM_EAUTH = -100,      /* unauthenticated: unknown user, wrong password, bad token */
+    RELM_EFORBIDDEN = -101, /* forbidden: the user's role does not allow the operation */
+    RELM_ETHROTTLED = -102, /* too_many_attempts: wait before the next login */
+};
+
+#define RELM_TOKEN_SZ            65 /* 64 hex digits and the NUL */
+#define RELM_LOGIN_FREE_FAILURES 3
+#define RELM_LOGIN_MAX_WAIT      900
+#define RELM_SESSION_SECONDS     (12 * 3600)
+
+typedef struct relm_user {
+    char name[RELM_TEXT50_SZ]; /* lower-case letters, digits, . _ @ - */
+    char role[8];              /* admin | user */
+    char full_name[RELM_TEXT100_SZ];
+    char salesperson_code[RELM_CODE20_SZ];
+    int disabled;
+    char created_at[RELM_STAMP_SZ];
+} relm_user_t;
+
+typedef struct relm_api_token {
+    int64_t id;
+    char user_name[RELM_TEXT50_SZ];
+    char description[RELM_TEXT100_SZ];
+    char created_at[RELM_STAMP_SZ];
+    char last_used_at[RELM_STAMP_SZ];
+    int revoked;
+} relm_api_token_t;
+
+/* A signed-in browser session. token is the cookie value; csrf_token must come back in
+ * the X-CSRF-Token header of every state-changing request. */
+typedef struct relm_session {
+    char token[RELM_TOKEN_SZ];
+    char csrf_token[RELM_TOKEN_SZ];
+    int64_t expires_at; /* unix seconds */
+    relm_user_t user;
+} relm_session_t;
+
+extern const relm_entity_t relm_user_entity;
+extern const relm_entity_t relm_api_token_entity;
+
+struct relm;
+
+/* Name of a user's role check area; see relm_user_may(). */
+typedef enum relm_area {
+    RELM_AREA_SETUP,
+    RELM_AREA_NUMSERIES,
+    RELM_AREA_GROUPS,
+    RELM_AREA_TEMPLATES,
+    RELM_AREA_SALESPERSONS,
+    RELM_AREA_CONTACTS,
+    RELM_AREA_CAMPAIGNS,
+    RELM_AREA_INTERACTIONS,
+    RELM_AREA_SEGMENTS,
+    RELM_AREA_USERS,
+} relm_area_t;
+
+/*
+ * May u read (write 0) or change (write 1) records of area? 0 when allowed, else
+ * RELM_EFORBIDDEN naming the user and the area. Every signed-in user may read everything
+ * but the user list.
+ */
+int relm_user_may(const relm_user_t *u, relm_area_t area, int write, relm_error_t *err);
+
+/*
+ * Add user u with password (at least 8 characters). The name is trimmed and lower-cased
+ * in u; the role defaults to "user"; a salesperson_code must exist. already_exists when
+ * the name is taken.
+ */
+int relm_user_add(struct relm *r, relm_user_t *u, const char *password, relm_error_t *err);
+int relm_user_get(struct relm *r, const char *name, relm_user_t *out, relm_error_t *err);
+/* Change role, full_name, salesperson_code or disabled (the fields set in given). */
+int relm_user_update(struct relm *r, const char *name, const relm_user_t *changes,
+                     relm_mask_t given, relm_error_t *err);
+/* Replace the password; the user's sessions end. */
+int relm_user_set_password(struct relm *r, const char *name, const char *password,
+                           relm_error_t *err);
+/* Disable (or enable) a user; disabling ends their sessions and stops their tokens. */
+int relm_user_disable(struct relm *r, const char *name, int disabled, relm_error_t *err);
+
+/*
+ * Check name and password for a login from address (the client's IP, for throttling).
+ * On success fills *out with a new session. Errors: auth (unknown user, wrong password,
+ * disabled: one message for all), too_many_attempts with *retry_after seconds filled.
+ */
+int relm_user_login(struct relm *r, const char *name, const char *password, const char *address,
+                    relm_session_t *out, int64_t *retry_after, relm_error_t *err);
+/* The session of a cookie token (user and csrf_token filled); auth when unknown/expired. */
+int relm_session_check(struct relm *r, const char *token, relm_session_t *out, relm_error_t *err);
+/* End a session (logout). Ending an unknown session is not an error. */
+int relm_session_end(struct relm *r, const char *token, relm_error_t *err);
+
+/*
+ * Create an API token for user_name; token_out receives the secret (shown once: only its
+ * hash is kept), *id its number (id may be NULL).
+ */
+int relm_token_create(struct relm *r, const char *user_name, const char *description,
+                      char token_out[RELM_TOKEN_SZ], int64_t *id, relm_error_t *err);
+/* The user of a bearer token; auth when unknown, revoked or the user is disabled. */
+int relm_token_check(struct relm *r, const char *token, relm_user_t *out, relm_error_t *err);
+int relm_token_revoke(struct relm *r, int64_t id, relm_error_t *err);
+
+/*
+ * Size the connection's page cache to kib KiB (a server opens one connection per worker
+ * thread; a small cache each keeps memory flat as threads are added).
+ */
+int relm_set_cache_size(struct relm *r, int kib, relm_error_t *err);
 
 #endif
