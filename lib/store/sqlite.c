@@ -3,6 +3,8 @@
  * timeout so that concurrent writers queue, and synchronous=FULL so that a commit
  * survives a power cut. Write transactions start IMMEDIATE: the write lock is taken at
  * BEGIN, so a reader never has to be upgraded into a writer (which could deadlock).
+ * Temporary storage stays on disk (the default): a sort over a million rows spills to a
+ * temporary file instead of growing the process.
  */
 #include <sqlite3.h>
 #include <string.h>
@@ -57,8 +59,7 @@ static int sq_open(const char *target, int create, void **out, relm_error_t *err
     sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS);
     static const char *pragmas = "PRAGMA foreign_keys=ON;"
                                  "PRAGMA journal_mode=WAL;"
-                                 "PRAGMA synchronous=FULL;"
-                                 "PRAGMA temp_store=MEMORY;";
+                                 "PRAGMA synchronous=FULL;";
     char *msg = NULL;
     rc = sqlite3_exec(db, pragmas, NULL, NULL, &msg);
     if (rc != SQLITE_OK) {
