@@ -1,1 +1,207 @@
-/* placeholder */
+/*
+ * Campaigns and campaign entries.
+ *
+ * A campaign's number comes from marketing setup's campaign_nos, taken inside the same
+ * transaction as the insert, so a refused or rolled-back add gives the number back. A
+ * campaign named by campaign entries, interaction log entries or templates is kept:
+ * deleting it would leave history (or a template's default) pointing at nothing.
+ *
+ * Campaign entries are written by segment logging and single interactions; here they are
+ * only described (every field read-only) so that they can be listed.
+ */
+#include <string.h>
+
+#include "internal.h"
+
+typedef relm_campaign_t cmp_t;
+typedef relm_campaign_entry_t ce_t;
+
+enum { CMP_NO = 0, CMP_SALESPERSON = 4 };
+
+static const relm_field_t campaign_fields[] = {
+    FIELD(cmp_t, no, RELM_FT_CODE, RELM_FF_KEY, 20, NULL, NULL),
+    FIELD(cmp_t, description, RELM_FT_TEXT, 0, 100, NULL, NULL),
+    FIELD(cmp_t, starting_date, RELM_FT_DATE, 0, 0, NULL, NULL),
+    FIELD(cmp_t, ending_date, RELM_FT_DATE, 0, 0, NULL, NULL),
+    FIELD(cmp_t, salesperson_code, RELM_FT_CODE, 0, 20, NULL, NULL),
+    FIELD(cmp_t, status_code, RELM_FT_CODE, 0, 10, NULL, NULL),
+    FIELD(cmp_t, activated, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
+};
+
+static int op_add(relm_t *r, void *rec, relm_mask_t given, relm_error_t *err)
+{
+    (void)given;
+    return relm_campaign_add(r, rec, err);
+}
+
+static int op_get(relm_t *r, const char *key, void *out, relm_error_t *err)
+{
+    return relm_campaign_get(r, key, out, err);
+}
+
+static int op_update(relm_t *r, const char *key, const void *changes, relm_mask_t given,
+                     relm_error_t *err)
+{
+    return relm_campaign_update(r, key, changes, given, err);
+}
+
+static int op_remove(relm_t *r, const char *key, relm_error_t *err)
+{
+    return relm_campaign_delete(r, key, err);
+}
+
+const relm_entity_t relm_campaign_entity = {
+    "campaign",
+    "campaign",
+    sizeof(cmp_t),
+    campaign_fields,
+    sizeof(campaign_fields) / sizeof(campaign_fields[0]),
+    op_add,
+    op_get,
+    op_update,
+    op_remove,
+};
+
+#define RO RELM_FF_READONLY
+
+static const relm_field_t entry_fields[] = {
+    FIELD(ce_t, entry_no, RELM_FT_INT, RELM_FF_KEY | RO, 0, NULL, NULL),
+    FIELD(ce_t, campaign_no, RELM_FT_CODE, RO, 20, NULL, NULL),
+    FIELD(ce_t, description, RELM_FT_TEXT, RO, 100, NULL, NULL),
+    FIELD(ce_t, date, RELM_FT_DATE, RO, 0, NULL, NULL),
+    FIELD(ce_t, user_id, RELM_FT_TEXT, RO, 50, NULL, NULL),
+    FIELD(ce_t, segment_no, RELM_FT_CODE, RO, 20, NULL, NULL),
+    FIELD(ce_t, logged_segment_entry_no, RELM_FT_INT, RO, 0, NULL, NULL),
+    FIELD(ce_t, salesperson_code, RELM_FT_CODE, RO, 20, NULL, NULL),
+    FIELD(ce_t, canceled, RELM_FT_BOOL, RELM_FF_INT32 | RO, 0, NULL, NULL),
+};
+
+const relm_entity_t relm_campaign_entry_entity = {
+    "campaign entry",
+    "campaign_entry",
+    sizeof(ce_t),
+    entry_fields,
+    sizeof(entry_fields) / sizeof(entry_fields[0]),
+    NULL,
+    NULL,
+    NULL,
+    NULL,
+};
+
+/* Rules on the fields of a campaign (c->no may still be blank on add). */
+static int check_campaign(relm_t *r, const relm_campaign_t *c, int salesperson, relm_error_t *err)
+{
+    const char *no = c->no[0] ? c->no : "(new)";
+    if (c->starting_date[0] && c->ending_date[0] && strcmp(c->ending_date, c->starting_date) < 0)
+        return relm_error_set(err, RELM_EVALIDATION,
+                              "campaign %s: ending_date %s is before starting_date %s", no,
+                              c->ending_date, c->starting_date);
+    if (salesperson && c->salesperson_code[0]) {
+        int64_t n = 0;
+        int rc = relm_count(r, "SELECT count(*) FROM salesperson WHERE code = ?",
+                            c->salesperson_code, &n, err);
+        if (rc)
+            return rc;
+        if (n == 0)
+            return relm_error_set(err, RELM_ENOTFOUND, "campaign %s: salesperson %s does not exist",
+                                  no, c->salesperson_code);
+    }
+    return 0;
+}
+
+/* Number the campaign and insert it; runs inside the caller's transaction. */
+static int add_in_tx(relm_t *r, relm_campaign_t *c, relm_error_t *err)
+{
+    relm_setup_t setup;
+    int rc = relm_setup_get(r, &setup, err);
+    if (rc)
+        return rc;
+    if ((rc = check_campaign(r, c, 1, err)))
+        return rc;
+    if (!c->no[0]) {
+        if (!setup.campaign_nos[0])
+            return relm_error_set(err, RELM_ESETUP,
+                                  "campaign no. is blank and marketing setup campaign_nos is not "
+                                  "set");
+        if ((rc = relm_numseries_next(r, setup.campaign_nos, NULL, c->no, err)))
+            return rc;
+    } else if (setup.campaign_nos[0]) {
+        if ((rc = relm_numseries_check_manual(r, setup.campaign_nos, err)))
+            return rc;
+    }
+    rc = relm_table_exists(r, &relm_campaign_entity, c, err);
+    if (rc < 0)
+        return rc;
+    if (rc == 1)
+        return relm_error_set(err, RELM_EEXISTS, "campaign %s already exists", c->no);
+    return relm_table_insert(r, &relm_campaign_entity, c, err);
+}
+
+int relm_campaign_add(relm_t *r, relm_campaign_t *c, relm_error_t *err)
+{
+    char typed[RELM_CODE20_SZ];
+    memcpy(typed, c->no, sizeof(typed));
+    int rc = relm_store_begin(r->store, err);
+    if (rc)
+        return rc;
+    rc = add_in_tx(r, c, err);
+    if (rc == 0)
+        rc = relm_store_commit(r->store, err);
+    if (rc) {
+        relm_store_rollback(r->store);
+        memcpy(c->no, typed, sizeof(typed)); /* a number given back is not the caller's */
+    }
+    return rc;
+}
+
+int relm_campaign_get(relm_t *r, const char *no, relm_campaign_t *out, relm_error_t *err)
+{
+    relm_record_init(&relm_campaign_entity, out);
+    int rc = relm_record_set(&relm_campaign_entity, out, NULL, "no", no, err);
+    if (rc)
+        return rc;
+    rc = relm_table_get(r, &relm_campaign_entity, out, out, err);
+    if (rc == RELM_ENOTFOUND)
+        return relm_error_set(err, rc, "campaign %s does not exist", out->no);
+    return rc;
+}
+
+int relm_campaign_update(relm_t *r, const char *no, const relm_campaign_t *changes,
+                         relm_mask_t given, relm_error_t *err)
+{
+    relm_campaign_t cur;
+    int rc = relm_campaign_get(r, no, &cur, err);
+    if (rc)
+        return rc;
+    given &= ~RELM_BIT(CMP_NO); /* the no. is the key: renumbering is not an update */
+    relm_record_merge(&relm_campaign_entity, &cur, changes, given);
+    if ((rc = check_campaign(r, &cur, (given & RELM_BIT(CMP_SALESPERSON)) != 0, err)))
+        return rc;
+    return relm_table_update(r, &relm_campaign_entity, &cur, given, err);
+}
+
+int relm_campaign_delete(relm_t *r, const char *no, relm_error_t *err)
+{
+    static const struct {
+        const char *sql, *verb, *noun;
+    } uses[] = {
+        {"SELECT count(*) FROM campaign_entry WHERE campaign_no = ?", "has", "campaign entries"},
+        {"SELECT count(*) FROM interaction_log_entry WHERE campaign_no = ?", "is named by",
+         "interaction log entries"},
+        {"SELECT count(*) FROM interaction_template WHERE campaign_no = ?", "is the campaign of",
+         "interaction templates"},
+    };
+    relm_campaign_t cur;
+    int rc = relm_campaign_get(r, no, &cur, err);
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < sizeof(uses) / sizeof(uses[0]); i++) {
+        int64_t n = 0;
+        if ((rc = relm_count(r, uses[i].sql, cur.no, &n, err)))
+            return rc;
+        if (n > 0)
+            return relm_error_set(err, RELM_EINUSE, "campaign %s %s %lld %s and cannot be deleted",
+                                  cur.no, uses[i].verb, (long long)n, uses[i].noun);
+    }
+    return relm_table_delete(r, &relm_campaign_entity, &cur, err);
+}
