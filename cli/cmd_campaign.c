@@ -1,6 +1,70 @@
+/*
+ * relm campaign: add, list, show (with statistics), update, delete, and the campaign's
+ * entries.
+ */
+#include <stdlib.h>
+#include <string.h>
+
 #include "cli.h"
+
+static const char *const cols[] = {
+    "no",        "description", "starting_date", "ending_date", "salesperson_code", "status_code",
+    "activated", NULL};
+
+static const char extra_help[] =
+    "  entries NO [--limit N]            list the campaign's entries\n";
+
+static int stats(relm_t *r, const char *key, void *out, relm_error_t *err)
+{
+    return relm_campaign_stats(r, key, out, err);
+}
+
+static int cmd_entries(cli_t *c, int argc, char **argv)
+{
+    const relm_entity_t *e = &relm_campaign_entry_entity;
+    const char *limit = NULL;
+    cli_opt_t opts[] = {{"--limit", 1, &limit, NULL, NULL, NULL},
+                        {NULL, 0, NULL, NULL, NULL, NULL}};
+    cli_args_t a;
+    int rc = cli_parse(argc, argv, opts, NULL, NULL, NULL, &a);
+    if (rc)
+        return rc;
+    if (a.npos != 1)
+        return cli_usage("usage: relm campaign entries NO [--limit N]");
+    long lim = 0;
+    if (limit) {
+        char *end;
+        lim = strtol(limit, &end, 10);
+        if (!*limit || *end || lim < 0)
+            return cli_usage("--limit needs a whole number, not \"%s\"", limit);
+    }
+    if ((rc = cli_open(c)))
+        return rc;
+    relm_error_t err = {0};
+    relm_campaign_t cmp;
+    if (relm_campaign_get(c->r, a.pos[0], &cmp, &err))
+        return cli_fail(&err);
+    relm_filter_t f;
+    memset(&f, 0, sizeof(f));
+    f.field = relm_field_index(e, "campaign_no");
+    strcpy(f.op, "=");
+    snprintf(f.value, sizeof(f.value), "%s", cmp.no);
+    cli_list_t l;
+    cli_list_begin(&l, c, e, NULL);
+    rc = relm_list(c->r, e, &f, 1, lim, cli_list_row, &l, &err);
+    cli_list_end(&l);
+    return rc ? cli_fail(&err) : CLI_OK;
+}
+
 int cmd_campaign(cli_t *c, int argc, char **argv)
 {
-    (void)c, (void)argc, (void)argv;
-    return cli_usage("campaign: not built yet");
+    static const cli_entity_spec_t spec = {&relm_campaign_entity,        "NO",  cols,
+                                           &relm_campaign_totals_entity, stats, extra_help};
+    if (argc >= 1 && strcmp(argv[0], "entries") == 0) {
+        for (int i = 1; i < argc; i++)
+            if (strcmp(argv[i], "--help") == 0)
+                return cli_entity(c, &spec, argc - i, argv + i);
+        return cmd_entries(c, argc - 1, argv + 1);
+    }
+    return cli_entity(c, &spec, argc, argv);
 }
