@@ -1,16 +1,274 @@
+/*
+ * relm serve | user | token: the HTTP server and the accounts it signs in.
+ *
+ *   relm serve [--listen ADDR:PORT] [--threads N] [--print-routes]
+ *   relm user add NAME [--role admin|user] [--full-name TEXT] [--salesperson-code SP]
+ *                      [--password-stdin]
+ *   relm user list | show NAME | passwd NAME [--password-stdin] | disable NAME [--enable]
+ *   relm token create --user NAME [--description TEXT] | list | revoke ID
+ *
+ * Passwords are read from the terminal without echo, or as one line from standard input
+ * when it is not a terminal (or with --password-stdin), so scripts can create users.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
 #include "cli.h"
+#include "http.h"
+
+static int serve_help(void)
+{
+    printf("usage: relm serve [--listen ADDR:PORT] [--threads N] [--print-routes]\n\n"
+           "Serve the HTTP JSON API under /api/ and the web UI under / (default listen\n"
+           "address 127.0.0.1:8080; port 0 picks a free port, printed at start-up).\n"
+           "Users sign in with accounts made by `relm user add`; scripts use tokens from\n"
+           "`relm token create`. SIGINT/SIGTERM stop it after the requests in flight.\n"
+           "RELM_TODAY fixes the work date.\n");
+    return CLI_OK;
+}
+
 int cmd_serve(cli_t *c, int argc, char **argv)
 {
-    (void)c, (void)argc, (void)argv;
-    return cli_usage("serve: not built yet");
+    const char *listen = "127.0.0.1:8080", *threads = NULL;
+    int print_routes = 0, help = 0;
+    cli_opt_t opts[] = {{"--listen", 1, &listen, NULL, NULL, NULL},
+                        {"--threads", 1, &threads, NULL, NULL, NULL},
+                        {"--print-routes", 0, NULL, &print_routes, NULL, NULL},
+                        {"--help", 0, NULL, &help, NULL, NULL},
+                        {NULL, 0, NULL, NULL, NULL, NULL}};
+    cli_args_t a;
+    int rc = cli_parse(argc, argv, opts, NULL, NULL, NULL, &a);
+    if (rc)
+        return rc;
+    if (help)
+        return serve_help();
+    if (a.npos)
+        return cli_usage("serve takes no arguments (got \"%s\")", a.pos[0]);
+    if (print_routes) {
+        router_init();
+        router_print(stdout);
+        return CLI_OK;
+    }
+    serve_opts_t o = {c->db, listen, getenv("RELM_TODAY"), 8, 512};
+    if (threads) {
+        char *end;
+        long n = strtol(threads, &end, 10);
+        if (!*threads || *end || n < 1 || n > 256)
+            return cli_usage("--threads needs a number from 1 to 256");
+        o.threads = (int)n;
+    }
+    if (o.today && !*o.today)
+        o.today = NULL;
+    relm_error_t err = {0};
+    if (serve_run(&o, &err))
+        return cli_fail(&err);
+    return CLI_OK;
 }
+
+/* Read one password line: from the terminal without echo, else from stdin. */
+static int read_password(const char *prompt, int from_stdin, char *buf, size_t n)
+{
+    FILE *in = stdin;
+    struct termios old, quiet;
+    int tty = !from_stdin && isatty(STDIN_FILENO);
+    if (tty) {
+        fputs(prompt, stderr);
+        fflush(stderr);
+        if (tcgetattr(STDIN_FILENO, &old) == 0) {
+            quiet = old;
+            quiet.c_lflag &= ~(tcflag_t)ECHO;
+            tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+        } else {
+            tty = 0;
+        }
+    }
+    char *got = fgets(buf, (int)n, in);
+    if (tty) {
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+        fputc('\n', stderr);
+    }
+    if (!got)
+        return cli_usage("no password given (type it, or pipe it in with --password-stdin)");
+    buf[strcspn(buf, "\r\n")] = '\0';
+    return CLI_OK;
+}
+
+static int new_password(int from_stdin, char *buf, size_t n)
+{
+    int rc = read_password("New password: ", from_stdin, buf, n);
+    if (rc || from_stdin || !isatty(STDIN_FILENO))
+        return rc;
+    char again[1100];
+    if ((rc = read_password("Repeat password: ", 0, again, sizeof(again))))
+        return rc;
+    rc = strcmp(buf, again) ? cli_usage("the passwords differ") : CLI_OK;
+    memset(again, 0, sizeof(again));
+    return rc;
+}
+
+static const char *const user_cols[] = {"name",     "role",       "full_name", "salesperson_code",
+                                        "disabled", "created_at", NULL};
+
+static int user_help(void)
+{
+    printf("usage: relm user add NAME [--role admin|user] [--full-name TEXT]\n"
+           "                 [--salesperson-code SP] [--password-stdin]\n"
+           "       relm user list\n"
+           "       relm user show NAME\n"
+           "       relm user update NAME [--role R] [--full-name T] [--salesperson-code SP]\n"
+           "       relm user passwd NAME [--password-stdin]\n"
+           "       relm user disable NAME [--enable]\n\n"
+           "Roles: admin (may change setup, number series, groups, templates, salespersons\n"
+           "and users) and user (contacts, campaigns, interactions, segments).\n"
+           "The password is read from the terminal without echo, or as one line from\n"
+           "standard input when it is not a terminal.\n");
+    return CLI_OK;
+}
+
 int cmd_user(cli_t *c, int argc, char **argv)
 {
-    (void)c, (void)argc, (void)argv;
-    return cli_usage("user: not built yet");
+    const relm_entity_t *e = &relm_user_entity;
+    if (argc < 1 || strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "help") == 0) {
+        user_help();
+        return argc < 1 ? CLI_USAGE : CLI_OK;
+    }
+    const char *verb = argv[0];
+    int from_stdin = 0, enable = 0;
+    cli_opt_t opts[] = {{"--password-stdin", 0, NULL, &from_stdin, NULL, NULL},
+                        {"--enable", 0, NULL, &enable, NULL, NULL},
+                        {NULL, 0, NULL, NULL, NULL, NULL}};
+    relm_user_t u;
+    relm_mask_t given = 0;
+    cli_args_t a;
+    relm_error_t err = {0};
+    relm_record_init(e, &u);
+    int rc = cli_parse(argc - 1, argv + 1, opts, e, &u, &given, &a);
+    if (rc)
+        return rc;
+    if (strcmp(verb, "list") == 0) {
+        if (a.npos)
+            return cli_usage("user list takes no arguments");
+        if ((rc = cli_open(c)))
+            return rc;
+        cli_list_t l;
+        cli_list_begin(&l, c, e, user_cols);
+        rc = relm_list(c->r, e, NULL, 0, 0, cli_list_row, &l, &err);
+        cli_list_end(&l);
+        return rc ? cli_fail(&err) : CLI_OK;
+    }
+    if (a.npos != 1)
+        return cli_usage("usage: relm user %s NAME (see relm user --help)", verb);
+    const char *name = a.pos[0];
+    char pw[1100];
+    if (strcmp(verb, "add") == 0) {
+        snprintf(u.name, sizeof(u.name), "%s", name);
+        if ((rc = cli_open(c)) || (rc = new_password(from_stdin, pw, sizeof(pw))))
+            return rc;
+        rc = relm_user_add(c->r, &u, pw, &err);
+        memset(pw, 0, sizeof(pw));
+        if (rc)
+            return cli_fail(&err);
+        cli_show(c, e, &u, NULL, NULL);
+        return CLI_OK;
+    }
+    if ((rc = cli_open(c)))
+        return rc;
+    if (strcmp(verb, "show") == 0) {
+        if (relm_user_get(c->r, name, &u, &err))
+            return cli_fail(&err);
+    } else if (strcmp(verb, "update") == 0) {
+        if (!given)
+            return cli_usage("user update: give at least one --FIELD VALUE");
+        if (relm_user_update(c->r, name, &u, given, &err) || relm_user_get(c->r, name, &u, &err))
+            return cli_fail(&err);
+    } else if (strcmp(verb, "passwd") == 0) {
+        if (relm_user_get(c->r, name, &u, &err))
+            return cli_fail(&err);
+        if ((rc = new_password(from_stdin, pw, sizeof(pw))))
+            return rc;
+        rc = relm_user_set_password(c->r, name, pw, &err);
+        memset(pw, 0, sizeof(pw));
+        if (rc)
+            return cli_fail(&err);
+        printf("password of %s changed\n", u.name);
+        return CLI_OK;
+    } else if (strcmp(verb, "disable") == 0) {
+        if (relm_user_disable(c->r, name, !enable, &err) || relm_user_get(c->r, name, &u, &err))
+            return cli_fail(&err);
+    } else {
+        return cli_usage("user: unknown verb \"%s\" (see relm user --help)", verb);
+    }
+    cli_show(c, e, &u, NULL, NULL);
+    return CLI_OK;
 }
+
+static int token_help(void)
+{
+    printf("usage: relm token create --user NAME [--description TEXT]\n"
+           "       relm token list\n"
+           "       relm token revoke ID\n\n"
+           "create prints the token once (only its hash is stored); scripts send it as\n"
+           "`Authorization: Bearer TOKEN`.\n");
+    return CLI_OK;
+}
+
 int cmd_token(cli_t *c, int argc, char **argv)
 {
-    (void)c, (void)argc, (void)argv;
-    return cli_usage("token: not built yet");
+    if (argc < 1 || strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "help") == 0) {
+        token_help();
+        return argc < 1 ? CLI_USAGE : CLI_OK;
+    }
+    const char *verb = argv[0], *user = NULL, *description = "";
+    cli_opt_t opts[] = {{"--user", 1, &user, NULL, NULL, NULL},
+                        {"--description", 1, &description, NULL, NULL, NULL},
+                        {NULL, 0, NULL, NULL, NULL, NULL}};
+    cli_args_t a;
+    relm_error_t err = {0};
+    int rc = cli_parse(argc - 1, argv + 1, opts, NULL, NULL, NULL, &a);
+    if (rc)
+        return rc;
+    if (strcmp(verb, "create") == 0) {
+        if (!user || a.npos)
+            return cli_usage("usage: relm token create --user NAME [--description TEXT]");
+        char token[RELM_TOKEN_SZ];
+        int64_t id;
+        if ((rc = cli_open(c)))
+            return rc;
+        if (relm_token_create(c->r, user, description, token, &id, &err))
+            return cli_fail(&err);
+        if (c->json)
+            printf("{\"id\": %lld, \"token\": \"%s\"}\n", (long long)id, token);
+        else
+            printf("%s\n", token);
+        if (isatty(STDOUT_FILENO))
+            fprintf(stderr, "relm: token %lld for %s: shown only now, keep it safe\n",
+                    (long long)id, user);
+        memset(token, 0, sizeof(token));
+        return CLI_OK;
+    }
+    if (strcmp(verb, "list") == 0) {
+        if ((rc = cli_open(c)))
+            return rc;
+        cli_list_t l;
+        cli_list_begin(&l, c, &relm_api_token_entity, NULL);
+        rc = relm_list(c->r, &relm_api_token_entity, NULL, 0, 0, cli_list_row, &l, &err);
+        cli_list_end(&l);
+        return rc ? cli_fail(&err) : CLI_OK;
+    }
+    if (strcmp(verb, "revoke") == 0) {
+        char *end;
+        long long id = a.npos == 1 ? strtoll(a.pos[0], &end, 10) : 0;
+        if (a.npos != 1 || !*a.pos[0] || *end || id <= 0)
+            return cli_usage("usage: relm token revoke ID");
+        if ((rc = cli_open(c)))
+            return rc;
+        if (relm_token_revoke(c->r, id, &err))
+            return cli_fail(&err);
+        printf("revoked token %lld\n", id);
+        return CLI_OK;
+    }
+    return cli_usage("token: unknown verb \"%s\" (see relm token --help)", verb);
 }

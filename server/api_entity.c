@@ -1,0 +1,316 @@
+/*
+ * Master data over HTTP, generically: one table of resources (contacts, salespersons,
+ * groups, templates, campaigns, number series), each a relm_entity_t with its add / get /
+ * update / remove operations, and five handlers that mirror the CLI's generic verbs:
+ *
+ *   GET    /api/RES               list: ?where=FIELD<op>VALUE (repeatable), ?limit, ?after
+ *   POST   /api/RES               add (JSON object of fields) -> 201 and the record
+ *   GET    /api/RES/{key}         one record (with "statistics" where the entity has them)
+ *   PATCH  /api/RES/{key}         change the given fields -> the record
+ *   DELETE /api/RES/{key}         delete -> 204
+ *   GET    /api/RES/{key}/statistics
+ *
+ * Lists page by key: a page holds up to ?limit records in key order and next_cursor is
+ * the last key (pass it back as ?after), or null on the last page.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "http.h"
+
+typedef struct resource {
+    const char *path;
+    const relm_entity_t *e;
+    const char *key;
+    relm_area_t area;
+    const relm_entity_t *stats_e;
+    int (*stats)(relm_t *r, const char *key, void *out, relm_error_t *err);
+} resource_t;
+
+static int contact_stats(relm_t *r, const char *key, void *out, relm_error_t *err)
+{
+    return relm_contact_stats(r, key, out, err);
+}
+
+static int salesperson_stats(relm_t *r, const char *key, void *out, relm_error_t *err)
+{
+    return relm_salesperson_stats(r, key, out, err);
+}
+
+static int group_stats(relm_t *r, const char *key, void *out, relm_error_t *err)
+{
+    return relm_group_stats(r, key, out, err);
+}
+
+static int template_stats(relm_t *r, const char *key, void *out, relm_error_t *err)
+{
+    return relm_template_stats(r, key, out, err);
+}
+
+static int campaign_stats(relm_t *r, const char *key, void *out, relm_error_t *err)
+{
+    return relm_campaign_stats(r, key, out, err);
+}
+
+static const resource_t resources[] = {
+    {"contacts", &relm_contact_entity, "no", RELM_AREA_CONTACTS, &relm_contact_stats_entity,
+     contact_stats},
+    {"salespersons", &relm_salesperson_entity, "code", RELM_AREA_SALESPERSONS, &relm_totals_entity,
+     salesperson_stats},
+    {"groups", &relm_group_entity, "code", RELM_AREA_GROUPS, &relm_totals_entity, group_stats},
+    {"templates", &relm_template_entity, "code", RELM_AREA_TEMPLATES, &relm_totals_entity,
+     template_stats},
+    {"campaigns", &relm_campaign_entity, "no", RELM_AREA_CAMPAIGNS, &relm_campaign_totals_entity,
+     campaign_stats},
+    {"number-series", &relm_no_series_entity, "code", RELM_AREA_NUMSERIES, NULL, NULL},
+};
+
+static const resource_t *res_of(const req_t *q)
+{
+    return q->route->data;
+}
+
+/* Key field index of a single-key entity (-1 when it has none or several). */
+static int key_index(const relm_entity_t *e)
+{
+    int k = -1;
+    for (int i = 0; i < e->nfields; i++)
+        if (e->fields[i].flags & RELM_FF_KEY) {
+            if (k >= 0)
+                return -1;
+            k = i;
+        }
+    return k;
+}
+
+typedef struct page {
+    const relm_entity_t *e;
+    json_t *items;
+    long limit, n;
+    char last[RELM_TEXT250_SZ];
+    int more;
+} page_t;
+
+static int page_row(void *ctx, const void *rec)
+{
+    page_t *p = ctx;
+    if (p->n == p->limit) {
+        p->more = 1;
+        return 1;
+    }
+    json_array_append_new(p->items, relm_record_json(p->e, rec));
+    int k = key_index(p->e);
+    if (k >= 0)
+        relm_record_format(p->e, rec, k, p->last, sizeof(p->last));
+    p->n++;
+    return 0;
+}
+
+/* Filters from ?where=... (repeatable) and ?after=CURSOR; returns the count or < 0. */
+typedef struct where_ctx {
+    const relm_entity_t *e;
+    relm_filter_t *f;
+    int n, max, rc;
+    relm_error_t *err;
+} where_ctx_t;
+
+static enum MHD_Result where_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                                 const char *value)
+{
+    (void)kind;
+    where_ctx_t *w = cls;
+    if (strcmp(key, "where") != 0 || w->rc)
+        return MHD_YES;
+    if (w->n >= w->max) {
+        w->rc = relm_error_set(w->err, HTTP_EBADREQUEST, "at most %d where filters", w->max);
+        return MHD_NO;
+    }
+    w->rc = relm_filter_parse(w->e, value ? value : "", &w->f[w->n], w->err);
+    if (w->rc == 0)
+        w->n++;
+    return w->rc ? MHD_NO : MHD_YES;
+}
+
+int api_list_page(req_t *q, const relm_entity_t *e, relm_filter_t *extra, int nextra)
+{
+    relm_filter_t filters[24];
+    where_ctx_t w = {e, filters, 0, 16, 0, &q->err};
+    long limit;
+    int rc = req_limit(q, &limit);
+    if (rc)
+        return rc;
+    MHD_get_connection_values(q->conn, MHD_GET_ARGUMENT_KIND, where_arg, &w);
+    if (w.rc)
+        return w.rc;
+    for (int i = 0; i < nextra && w.n < 23; i++)
+        filters[w.n++] = extra[i];
+    const char *after = req_query(q, "after");
+    int k = key_index(e);
+    if (after && *after) {
+        if (k < 0)
+            return req_fail(q, HTTP_EBADREQUEST, "%s lists do not page with after", e->name);
+        relm_filter_t *f = &filters[w.n++];
+        memset(f, 0, sizeof(*f));
+        f->field = k;
+        strcpy(f->op, ">");
+        snprintf(f->value, sizeof(f->value), "%s", after);
+    }
+    page_t p = {e, json_array(), limit, 0, "", 0};
+    rc = relm_list(q->r, e, filters, w.n, limit + 1, page_row, &p, &q->err);
+    if (rc) {
+        json_decref(p.items);
+        return rc;
+    }
+    q->out = json_pack("{s:o,s:o}", "items", p.items, "next_cursor",
+                       p.more && k >= 0 ? json_string(p.last) : json_null());
+    return 0;
+}
+
+int api_collect(void *ctx, const void *rec)
+{
+    api_collect_t *c = ctx;
+    json_array_append_new(c->items, relm_record_json(c->e, rec));
+    return 0;
+}
+
+int api_reply_items(req_t *q, api_collect_t *c, int rc)
+{
+    if (rc) {
+        json_decref(c->items);
+        return rc;
+    }
+    q->out = json_pack("{s:o,s:n}", "items", c->items, "next_cursor");
+    return 0;
+}
+
+static int do_list(req_t *q)
+{
+    const resource_t *res = res_of(q);
+    int rc = req_may(q, res->area, 0);
+    return rc ? rc : api_list_page(q, res->e, NULL, 0);
+}
+
+/* The record of key with its statistics, as the reply. */
+static int reply_record(req_t *q, const resource_t *res, const char *key)
+{
+    void *rec = malloc(res->e->size);
+    void *st = res->stats ? calloc(1, res->stats_e->size) : NULL;
+    int rc = !rec || (res->stats && !st) ? req_fail(q, RELM_ENOMEM, "out of memory") : 0;
+    if (rc == 0)
+        rc = res->e->get(q->r, key, rec, &q->err);
+    if (rc == 0 && res->stats)
+        rc = res->stats(q->r, key, st, &q->err);
+    if (rc == 0) {
+        q->out = relm_record_json(res->e, rec);
+        if (res->stats)
+            json_object_set_new(q->out, "statistics", relm_record_json(res->stats_e, st));
+    }
+    free(rec);
+    free(st);
+    return rc;
+}
+
+static int do_get(req_t *q)
+{
+    const resource_t *res = res_of(q);
+    int rc = req_may(q, res->area, 0);
+    return rc ? rc : reply_record(q, res, req_param(q, res->key));
+}
+
+static int do_stats(req_t *q)
+{
+    const resource_t *res = res_of(q);
+    int rc = req_may(q, res->area, 0);
+    if (rc)
+        return rc;
+    void *st = calloc(1, res->stats_e->size);
+    if (!st)
+        return req_fail(q, RELM_ENOMEM, "out of memory");
+    rc = res->stats(q->r, req_param(q, res->key), st, &q->err);
+    if (rc == 0)
+        q->out = relm_record_json(res->stats_e, st);
+    free(st);
+    return rc;
+}
+
+static int do_add(req_t *q)
+{
+    const resource_t *res = res_of(q);
+    int rc = req_may(q, res->area, 1);
+    if (rc)
+        return rc;
+    if (!q->body)
+        return req_fail(q, HTTP_EBADREQUEST, "send the %s as a JSON object", res->e->name);
+    void *rec = malloc(res->e->size);
+    if (!rec)
+        return req_fail(q, RELM_ENOMEM, "out of memory");
+    relm_mask_t given = 0;
+    relm_record_init(res->e, rec);
+    rc = relm_record_from_json(res->e, rec, &given, q->body, &q->err);
+    if (rc == 0)
+        rc = res->e->add(q->r, rec, given, &q->err);
+    if (rc == 0) {
+        char key[128];
+        relm_record_format(res->e, rec, key_index(res->e), key, sizeof(key));
+        snprintf(q->location, sizeof(q->location), "/api/%s/%s", res->path, key);
+        q->out = relm_record_json(res->e, rec);
+        if (q->err.warning[0])
+            json_object_set_new(q->out, "warning", json_string(q->err.warning));
+        q->status = MHD_HTTP_CREATED;
+    }
+    free(rec);
+    return rc;
+}
+
+static int do_update(req_t *q)
+{
+    const resource_t *res = res_of(q);
+    int rc = req_may(q, res->area, 1);
+    if (rc)
+        return rc;
+    if (!q->body)
+        return req_fail(q, HTTP_EBADREQUEST, "send the changed fields as a JSON object");
+    void *rec = malloc(res->e->size);
+    if (!rec)
+        return req_fail(q, RELM_ENOMEM, "out of memory");
+    relm_mask_t given = 0;
+    relm_record_init(res->e, rec);
+    rc = relm_record_from_json(res->e, rec, &given, q->body, &q->err);
+    if (rc == 0)
+        rc = res->e->update(q->r, req_param(q, res->key), rec, given, &q->err);
+    free(rec);
+    return rc ? rc : reply_record(q, res, req_param(q, res->key));
+}
+
+static int do_delete(req_t *q)
+{
+    const resource_t *res = res_of(q);
+    int rc = req_may(q, res->area, 1);
+    if (rc == 0)
+        rc = res->e->remove(q->r, req_param(q, res->key), &q->err);
+    if (rc == 0)
+        q->status = MHD_HTTP_NO_CONTENT;
+    return rc;
+}
+
+void api_entity_routes(void)
+{
+    char coll[96], one[128], stats[160];
+    for (size_t i = 0; i < sizeof(resources) / sizeof(resources[0]); i++) {
+        const resource_t *r = &resources[i];
+        snprintf(coll, sizeof(coll), "/api/%s", r->path);
+        snprintf(one, sizeof(one), "/api/%s/{%s}", r->path, r->key);
+        snprintf(stats, sizeof(stats), "%s/statistics", one);
+        router_add("GET", coll, do_list, r);
+        if (r->e->add)
+            router_add("POST", coll, do_add, r);
+        if (r->e->get)
+            router_add("GET", one, do_get, r);
+        if (r->e->update)
+            router_add("PATCH", one, do_update, r);
+        if (r->e->remove)
+            router_add("DELETE", one, do_delete, r);
+        if (r->stats)
+            router_add("GET", stats, do_stats, r);
+    }
+}

@@ -1,0 +1,434 @@
+/*
+ * libmicrohttpd glue: collects a request (bounded body), opens the worker thread's
+ * database connection, authenticates, parses JSON, calls the route's handler and writes
+ * the reply. Also serves the embedded web UI and holds the one table that maps error
+ * codes to HTTP statuses.
+ *
+ * Each worker thread of the pool owns one relm_t, opened on its first request and closed
+ * when the thread ends (a pthread key destructor), so connections are never shared.
+ */
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sodium.h>
+
+#include "http.h"
+
+static const struct error_map {
+    int code;
+    unsigned status;
+    const char *name; /* NULL: the library's name (relm_error_name) */
+} error_map[] = {
+    {RELM_ENOTFOUND, 404, NULL},
+    {RELM_EVALIDATION, 422, NULL},
+    {RELM_ECONFLICT, 409, NULL},
+    {RELM_ENONUMBERS, 422, NULL},
+    {RELM_EMANUALNOS, 422, NULL},
+    {RELM_EPRIVACY, 422, NULL},
+    {RELM_EMISSINGEMAIL, 422, NULL},
+    {RELM_ESEGMENTEMPTY, 422, NULL},
+    {RELM_EMISSINGTPL, 422, NULL},
+    {RELM_ESETUP, 422, NULL},
+    {RELM_EINUSE, 409, NULL},
+    {RELM_EEXISTS, 409, NULL},
+    {RELM_EMISSINGFAX, 422, NULL},
+    {RELM_EDATEORDER, 422, NULL},
+    {RELM_ESCHEMA, 500, NULL},
+    {RELM_ESTORAGE, 500, NULL},
+    {RELM_ENOMEM, 503, NULL},
+    {RELM_EIO, 500, NULL},
+    {RELM_EMISSINGSP, 422, NULL},
+    {RELM_EUSAGE, 400, NULL},
+    {RELM_EAUTH, 401, "unauthenticated"},
+    {RELM_EFORBIDDEN, 403, "forbidden"},
+    {RELM_ETHROTTLED, 429, "too_many_attempts"},
+    {HTTP_EBADREQUEST, 400, "bad_request"},
+    {HTTP_ETOOLARGE, 413, "too_large"},
+    {HTTP_EMETHOD, 405, "method_not_allowed"},
+    {HTTP_ECSRF, 403, "csrf"},
+    {HTTP_ENOROUTE, 404, "not_found"},
+};
+
+#define NERRORS (sizeof(error_map) / sizeof(error_map[0]))
+
+unsigned http_status_of(int code)
+{
+    for (size_t i = 0; i < NERRORS; i++)
+        if (error_map[i].code == code)
+            return error_map[i].status;
+    return 500;
+}
+
+const char *http_error_name(int code)
+{
+    for (size_t i = 0; i < NERRORS; i++)
+        if (error_map[i].code == code)
+            return error_map[i].name ? error_map[i].name : relm_error_name(code);
+    return relm_error_name(code);
+}
+
+/* Per-request state, kept across the access handler's calls for one request. */
+typedef struct pending {
+    char *body;
+    size_t len, cap;
+    int too_large;
+} pending_t;
+
+static const char *g_db;
+static const char *g_today;
+static int g_cache_kib = 512;
+static pthread_key_t relm_key;
+static pthread_once_t key_once = PTHREAD_ONCE_INIT;
+
+static void close_relm(void *p)
+{
+    relm_close(p);
+}
+
+static void make_key(void)
+{
+    pthread_key_create(&relm_key, close_relm);
+}
+
+void http_set_db(const char *db, const char *today, int cache_kib)
+{
+    g_db = db;
+    g_today = today;
+    if (cache_kib > 0)
+        g_cache_kib = cache_kib;
+    pthread_once(&key_once, make_key);
+}
+
+static relm_t *thread_relm(relm_error_t *err)
+{
+    relm_t *r = pthread_getspecific(relm_key);
+    if (r)
+        return r;
+    if (relm_open(g_db, 0, &r, err))
+        return NULL;
+    if (relm_set_cache_size(r, g_cache_kib, err)) {
+        relm_close(r);
+        return NULL;
+    }
+    pthread_setspecific(relm_key, r);
+    return r;
+}
+
+const char *req_param(const req_t *q, const char *name)
+{
+    for (int i = 0; i < q->nparams; i++)
+        if (strcmp(q->pname[i], name) == 0)
+            return q->pvalue[i];
+    return "";
+}
+
+const char *req_query(const req_t *q, const char *name)
+{
+    return MHD_lookup_connection_value(q->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+int req_fail(req_t *q, int code, const char *fmt, ...)
+{
+    va_list ap;
+    q->err.code = code;
+    va_start(ap, fmt);
+    vsnprintf(q->err.message, sizeof(q->err.message), fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+int req_may(req_t *q, relm_area_t area, int write)
+{
+    return relm_user_may(&q->user, area, write, &q->err);
+}
+
+const char *req_body_str(req_t *q, const char *key)
+{
+    static _Thread_local char buf[64];
+    json_t *v = q->body ? json_object_get(q->body, key) : NULL;
+    if (!v || json_is_null(v))
+        return NULL;
+    if (json_is_string(v))
+        return json_string_value(v);
+    if (json_is_integer(v)) {
+        snprintf(buf, sizeof(buf), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+        return buf;
+    }
+    if (json_is_boolean(v))
+        return json_is_true(v) ? "true" : "false";
+    return NULL;
+}
+
+int req_body_bool(req_t *q, const char *key, int *out)
+{
+    json_t *v = q->body ? json_object_get(q->body, key) : NULL;
+    *out = 0;
+    if (!v || json_is_null(v))
+        return 0;
+    if (!json_is_boolean(v))
+        return req_fail(q, HTTP_EBADREQUEST, "%s must be true or false", key);
+    *out = json_is_true(v);
+    return 0;
+}
+
+int req_limit(req_t *q, long *limit)
+{
+    const char *s = req_query(q, "limit");
+    *limit = HTTP_PAGE_DEF;
+    if (!s)
+        return 0;
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (!*s || *end || v < 1)
+        return req_fail(q, HTTP_EBADREQUEST, "limit must be a whole number from 1 to %d",
+                        HTTP_PAGE_MAX);
+    *limit = v > HTTP_PAGE_MAX ? HTTP_PAGE_MAX : v;
+    return 0;
+}
+
+/* Deepest nesting of arrays/objects in a JSON text (strings skipped). */
+static int json_depth(const char *s, size_t n)
+{
+    int depth = 0, max = 0, in_str = 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (in_str) {
+            if (c == '\\')
+                i++;
+            else if (c == '"')
+                in_str = 0;
+        } else if (c == '"') {
+            in_str = 1;
+        } else if (c == '{' || c == '[') {
+            if (++depth > max)
+                max = depth;
+        } else if (c == '}' || c == ']') {
+            depth--;
+        }
+    }
+    return max;
+}
+
+static void add_common_headers(struct MHD_Response *resp, int api)
+{
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    MHD_add_response_header(resp, "Content-Security-Policy",
+                            "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+                            "script-src 'self'; connect-src 'self'; frame-ancestors 'none'; "
+                            "base-uri 'none'; form-action 'self'");
+    MHD_add_response_header(resp, "Cache-Control", api ? "no-store" : "no-cache");
+}
+
+static enum MHD_Result send_json(struct MHD_Connection *conn, unsigned status, json_t *body,
+                                 const req_t *q)
+{
+    char *text = body ? json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    size_t len = text ? strlen(text) : 0;
+    struct MHD_Response *resp =
+        text ? MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE)
+             : MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+    if (!resp) {
+        free(text);
+        return MHD_NO;
+    }
+    if (text)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+    add_common_headers(resp, 1);
+    if (q && q->set_cookie[0])
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, q->set_cookie);
+    if (q && q->location[0])
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, q->location);
+    if (q && q->retry_after > 0) {
+        char ra[32];
+        snprintf(ra, sizeof(ra), "%lld", (long long)q->retry_after);
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, ra);
+    }
+    if (status == 401)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"relm\"");
+    enum MHD_Result ret = MHD_queue_response(conn, status, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
+static enum MHD_Result send_error(struct MHD_Connection *conn, int code, const char *message,
+                                  const req_t *q)
+{
+    json_t *e = json_pack("{s:{s:s,s:s}}", "error", "code", http_error_name(code), "message",
+                          message && *message ? message : http_error_name(code));
+    enum MHD_Result ret = send_json(conn, http_status_of(code), e, q);
+    json_decref(e);
+    return ret;
+}
+
+static const web_file_t *find_web_file(const char *url)
+{
+    if (strcmp(url, "/") == 0)
+        url = "/index.html";
+    for (int i = 0; i < relm_web_file_count; i++)
+        if (strcmp(relm_web_files[i].path, url) == 0)
+            return &relm_web_files[i];
+    return NULL;
+}
+
+static enum MHD_Result send_static(struct MHD_Connection *conn, const char *url)
+{
+    const web_file_t *f = find_web_file(url);
+    if (!f)
+        return send_error(conn, HTTP_ENOROUTE, "no such page", NULL);
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(f->size, (void *)f->data, MHD_RESPMEM_PERSISTENT);
+    if (!resp)
+        return MHD_NO;
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, f->type);
+    add_common_headers(resp, 0);
+    enum MHD_Result ret = MHD_queue_response(conn, MHD_HTTP_OK, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
+static void client_address(struct MHD_Connection *conn, char *out, size_t n)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    snprintf(out, n, "unknown");
+    if (!ci || !ci->client_addr)
+        return;
+    const struct sockaddr *sa = ci->client_addr;
+    if (sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out, (socklen_t)n);
+    else if (sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out, (socklen_t)n);
+}
+
+static int is_write(const char *method)
+{
+    return strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0;
+}
+
+/* Authenticate, parse the body and run the handler; the reply goes into q. */
+static int dispatch(req_t *q, const char *url, const pending_t *p)
+{
+    int rc = router_match(q, q->method, url);
+    if (rc == HTTP_ENOROUTE)
+        return req_fail(q, rc, "no route %s %s", q->method, url);
+    if (rc == HTTP_EMETHOD)
+        return req_fail(q, rc, "%s is not allowed on %s", q->method, url);
+    if (p->too_large)
+        return req_fail(q, HTTP_ETOOLARGE, "the request body is larger than %d bytes",
+                        HTTP_MAX_BODY);
+    if (!(q->r = thread_relm(&q->err)))
+        return q->err.code;
+    if (relm_set_workdate(q->r, g_today, &q->err))
+        return q->err.code;
+    relm_set_user(q->r, "");
+    if (!q->route->public_route) {
+        if ((rc = auth_request(q)))
+            return rc;
+        if (q->via_session && is_write(q->method)) {
+            const char *h = MHD_lookup_connection_value(q->conn, MHD_HEADER_KIND, "X-CSRF-Token");
+            if (!h || strlen(h) != strlen(q->csrf_token) ||
+                sodium_memcmp(h, q->csrf_token, strlen(h)) != 0)
+                return req_fail(q, HTTP_ECSRF,
+                                "the X-CSRF-Token header is missing or does not match the "
+                                "session");
+        }
+        relm_set_user(q->r, q->user.name);
+    }
+    if (p->len > 0) {
+        if (json_depth(p->body, p->len) > HTTP_MAX_DEPTH)
+            return req_fail(q, HTTP_EBADREQUEST, "the JSON body is nested deeper than %d levels",
+                            HTTP_MAX_DEPTH);
+        json_error_t je;
+        q->body = json_loadb(p->body, p->len, JSON_REJECT_DUPLICATES, &je);
+        if (!q->body)
+            return req_fail(q, HTTP_EBADREQUEST, "the body is not valid JSON: %s (line %d)",
+                            je.text, je.line);
+        if (!json_is_object(q->body))
+            return req_fail(q, HTTP_EBADREQUEST, "the body must be a JSON object");
+    }
+    q->status = MHD_HTTP_OK;
+    return q->route->fn(q);
+}
+
+enum MHD_Result http_access(void *cls, struct MHD_Connection *conn, const char *url,
+                            const char *method, const char *version, const char *upload_data,
+                            size_t *upload_data_size, void **con_cls)
+{
+    (void)cls, (void)version;
+    pending_t *p = *con_cls;
+    if (!p) {
+        p = calloc(1, sizeof(*p));
+        if (!p)
+            return MHD_NO;
+        *con_cls = p;
+        const char *cl =
+            MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+        if (cl && strtoull(cl, NULL, 10) > HTTP_MAX_BODY)
+            p->too_large = 1;
+        return MHD_YES;
+    }
+    if (*upload_data_size) {
+        size_t n = *upload_data_size;
+        *upload_data_size = 0;
+        if (p->too_large || p->len + n > HTTP_MAX_BODY) {
+            p->too_large = 1;
+            return MHD_YES;
+        }
+        if (p->len + n + 1 > p->cap) {
+            size_t cap = (p->len + n + 1) * 2;
+            if (cap > HTTP_MAX_BODY + 1)
+                cap = HTTP_MAX_BODY + 1;
+            char *b = realloc(p->body, cap);
+            if (!b)
+                return MHD_NO;
+            p->body = b;
+            p->cap = cap;
+        }
+        memcpy(p->body + p->len, upload_data, n);
+        p->len += n;
+        p->body[p->len] = '\0';
+        return MHD_YES;
+    }
+    if (strncmp(url, "/api/", 5) != 0 && strcmp(url, "/api") != 0) {
+        if (strcmp(method, "GET") && strcmp(method, "HEAD"))
+            return send_error(conn, HTTP_EMETHOD, "only GET is allowed on pages", NULL);
+        return send_static(conn, url);
+    }
+    req_t *q = calloc(1, sizeof(*q));
+    if (!q)
+        return MHD_NO;
+    q->conn = conn;
+    q->method = method;
+    client_address(conn, q->address, sizeof(q->address));
+    int rc = dispatch(q, url, p);
+    enum MHD_Result ret;
+    if (rc)
+        ret = send_error(conn, rc, q->err.message, q);
+    else
+        ret = send_json(conn, q->status, q->status == MHD_HTTP_NO_CONTENT ? NULL : q->out, q);
+    if (q->r)
+        relm_set_user(q->r, "");
+    json_decref(q->body);
+    json_decref(q->out);
+    sodium_memzero(q->session_token, sizeof(q->session_token));
+    free(q);
+    return ret;
+}
+
+void http_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                    enum MHD_RequestTerminationCode toe)
+{
+    (void)cls, (void)conn, (void)toe;
+    pending_t *p = *con_cls;
+    if (p) {
+        free(p->body);
+        free(p);
+        *con_cls = NULL;
+    }
+}
