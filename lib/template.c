@@ -468,7 +468,8 @@ int relm_template_attachment_get(relm_t *r, const char *template_code, const cha
     if (!lang[0])
         return relm_error_set(err, RELM_ENOTFOUND, "interaction template %s does not exist",
                               t.code);
-    if ((rc = relm_template_get(r, t.code, &t, err)))
+    tpl_t exists;
+    if ((rc = relm_template_get(r, t.code, &exists, err)))
         return rc;
     return relm_error_set(err, RELM_ENOTFOUND, "interaction template %s has no language variant %s",
                           t.code, lang);
@@ -500,7 +501,8 @@ int relm_template_attachment_set(relm_t *r, const char *template_code, const cha
         return rc;
     if (relm_store_changes(r->store) > 0)
         return 0;
-    if ((rc = relm_template_get(r, t.code, &t, err)))
+    tpl_t exists;
+    if ((rc = relm_template_get(r, t.code, &exists, err)))
         return rc;
     return relm_error_set(err, RELM_ENOTFOUND, "interaction template %s has no language variant %s",
                           t.code, lang);
