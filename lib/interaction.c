@@ -1,1 +1,905 @@
-/* placeholder */
+/*
+ * Interaction log entries (domain §5): the Create Interaction rules, postponed entries,
+ * cancel / evaluate / delete, and the newest-first listing with keyset paging.
+ *
+ * Invariants: an entry that is neither postponed nor canceled has passed every check of
+ * relm_interaction_prepare(); entry numbers come from the interaction_log_entry counter
+ * inside the transaction that writes the entry, so a refused call consumes none; a single
+ * interaction with a campaign owns exactly one campaign entry (logged_segment_entry_no 0),
+ * which is canceled and deleted together with it.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+typedef relm_interaction_t ie_t;
+
+const char *const relm_evaluations[] = {"",         "very_positive", "positive", "neutral",
+                                        "negative", "very_negative", NULL};
+const char *const relm_delivery_statuses[] = {"", "in_progress", "error", NULL};
+
+#define RO RELM_FF_READONLY
+
+static const relm_field_t fields[] = {
+    FIELD(ie_t, entry_no, RELM_FT_INT, RELM_FF_KEY, 0, NULL, NULL),
+    FIELD(ie_t, contact_no, RELM_FT_CODE, 0, 20, NULL, NULL),
+    FIELD(ie_t, contact_company_no, RELM_FT_CODE, RO, 20, NULL, NULL),
+    FIELD(ie_t, date, RELM_FT_DATE, 0, 0, NULL, NULL),
+    FIELD(ie_t, time, RELM_FT_TIME, 0, 0, NULL, NULL),
+    FIELD(ie_t, description, RELM_FT_TEXT, 0, 100, NULL, NULL),
+    FIELD(ie_t, subject, RELM_FT_TEXT, 0, 100, NULL, NULL),
+    FIELD(ie_t, information_flow, RELM_FT_ENUM, 0, 0, relm_information_flows, NULL),
+    FIELD(ie_t, initiated_by, RELM_FT_ENUM, 0, 0, relm_initiators, NULL),
+    FIELD(ie_t, attempt_failed, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
+    FIELD(ie_t, evaluation, RELM_FT_ENUM, 0, 0, relm_evaluations, NULL),
+    FIELD(ie_t, interaction_group_code, RELM_FT_CODE, RO, 10, NULL, NULL),
+    FIELD(ie_t, interaction_template_code, RELM_FT_CODE, 0, 10, NULL, NULL),
+    FIELD(ie_t, cost, RELM_FT_MONEY, 0, 0, NULL, NULL),
+    FIELD(ie_t, duration, RELM_FT_MINUTES, 0, 0, NULL, NULL),
+    FIELD(ie_t, salesperson_code, RELM_FT_CODE, 0, 20, NULL, NULL),
+    FIELD(ie_t, user_id, RELM_FT_TEXT, RO, 0, NULL, NULL),
+    FIELD(ie_t, segment_no, RELM_FT_CODE, RO, 20, NULL, NULL),
+    FIELD(ie_t, logged_segment_entry_no, RELM_FT_INT, RO, 0, NULL, NULL),
+    FIELD(ie_t, campaign_no, RELM_FT_CODE, 0, 20, NULL, NULL),
+    FIELD(ie_t, campaign_entry_no, RELM_FT_INT, RO, 0, NULL, NULL),
+    FIELD(ie_t, campaign_target, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
+    FIELD(ie_t, campaign_response, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
+    FIELD(ie_t, correspondence_type, RELM_FT_ENUM, 0, 0, relm_correspondence_types, NULL),
+    FIELD(ie_t, language_code, RELM_FT_CODE, 0, 10, NULL, NULL),
+    FIELD(ie_t, contact_via, RELM_FT_TEXT, RO, 250, NULL, NULL),
+    FIELD(ie_t, opportunity_no, RELM_FT_CODE, 0, 20, NULL, NULL),
+    FIELD(ie_t, task_no, RELM_FT_CODE, 0, 20, NULL, NULL),
+    FIELD(ie_t, attachment_no, RELM_FT_INT, RO, 0, NULL, NULL),
+    FIELD(ie_t, delivery_status, RELM_FT_ENUM, RO, 0, relm_delivery_statuses, NULL),
+    FIELD(ie_t, canceled, RELM_FT_BOOL, RELM_FF_INT32 | RO, 0, NULL, NULL),
+    FIELD(ie_t, postponed, RELM_FT_BOOL, RELM_FF_INT32 | RO, 0, NULL, NULL),
+    FIELD(ie_t, created_at, RELM_FT_TIMESTAMP, RO, 0, NULL, NULL),
+};
+
+#define NFIELDS ((int)(sizeof(fields) / sizeof(fields[0])))
+
+/* Field indexes, checked against the table by name at first use. */
+enum {
+    F_ENTRY_NO,
+    F_CONTACT_NO,
+    F_CONTACT_COMPANY_NO,
+    F_DATE,
+    F_TIME,
+    F_DESCRIPTION,
+    F_SUBJECT,
+    F_INFORMATION_FLOW,
+    F_INITIATED_BY,
+    F_ATTEMPT_FAILED,
+    F_EVALUATION,
+    F_INTERACTION_GROUP_CODE,
+    F_INTERACTION_TEMPLATE_CODE,
+    F_COST,
+    F_DURATION,
+    F_SALESPERSON_CODE,
+    F_USER_ID,
+    F_SEGMENT_NO,
+    F_LOGGED_SEGMENT_ENTRY_NO,
+    F_CAMPAIGN_NO,
+    F_CAMPAIGN_ENTRY_NO,
+    F_CAMPAIGN_TARGET,
+    F_CAMPAIGN_RESPONSE,
+    F_CORRESPONDENCE_TYPE,
+    F_LANGUAGE_CODE,
+    F_CONTACT_VIA,
+    F_OPPORTUNITY_NO,
+    F_TASK_NO,
+    F_ATTACHMENT_NO,
+    F_DELIVERY_STATUS,
+    F_CANCELED,
+    F_POSTPONED,
+    F_CREATED_AT,
+    F_COUNT
+};
+
+_Static_assert(F_COUNT == sizeof(fields) / sizeof(fields[0]), "field enum matches the table");
+
+#define G(f) (RELM_BIT(f))
+
+static int parse_entry_no(const char *key, int64_t *out, relm_error_t *err)
+{
+    char *end;
+    long long v = key ? strtoll(key, &end, 10) : 0;
+    if (!key || !*key || *end || v <= 0)
+        return relm_error_set(err, RELM_EVALIDATION,
+                              "interaction log entry \"%s\" is not an entry number",
+                              key ? key : "");
+    *out = v;
+    return 0;
+}
+
+static int op_add(relm_t *r, void *rec, relm_mask_t given, relm_error_t *err)
+{
+    return relm_interaction_create(r, rec, given, err);
+}
+
+static int op_get(relm_t *r, const char *key, void *out, relm_error_t *err)
+{
+    int64_t no = 0;
+    int rc = parse_entry_no(key, &no, err);
+    return rc ? rc : relm_interaction_get(r, no, out, err);
+}
+
+static int op_remove(relm_t *r, const char *key, relm_error_t *err)
+{
+    int64_t no = 0;
+    int rc = parse_entry_no(key, &no, err);
+    return rc ? rc : relm_interaction_delete(r, no, err);
+}
+
+const relm_entity_t relm_interaction_entity = {
+    "interaction log entry",
+    "interaction_log_entry",
+    sizeof(ie_t),
+    fields,
+    NFIELDS,
+    op_add,
+    op_get,
+    NULL,
+    op_remove,
+};
+
+static int given_text(const char *v, relm_mask_t given, int f)
+{
+    return (given & G(f)) != 0 && v[0] != '\0';
+}
+
+int relm_interaction_get(relm_t *r, int64_t entry_no, relm_interaction_t *out, relm_error_t *err)
+{
+    relm_record_init(&relm_interaction_entity, out);
+    out->entry_no = entry_no;
+    int rc = relm_table_get(r, &relm_interaction_entity, out, out, err);
+    if (rc == RELM_ENOTFOUND)
+        return relm_error_set(err, rc, "interaction log entry %" PRId64 " does not exist",
+                              entry_no);
+    return rc;
+}
+
+/* The address line recorded as contact_via for hard copies. */
+static void postal_address(const relm_contact_t *c, char *buf, size_t n)
+{
+    const char *parts[4] = {c->address, c->address_2, NULL, c->country_code};
+    char town[RELM_TEXT100_SZ];
+    snprintf(town, sizeof(town), "%s%s%s", c->post_code, c->post_code[0] && c->city[0] ? " " : "",
+             c->city);
+    parts[2] = town;
+    size_t len = 0;
+    char tmp[RELM_TEXT250_SZ * 2] = "";
+    for (int i = 0; i < 4; i++)
+        if (parts[i][0])
+            len += (size_t)snprintf(tmp + len, len < sizeof(tmp) ? sizeof(tmp) - len : 0, "%s%s",
+                                    len ? ", " : "", parts[i]);
+    relm_copy(buf, n, tmp);
+}
+
+/* Salesperson by the §5.1 chain: given, the contact's, the signed-in user's, setup's. */
+static int pick_salesperson(relm_t *r, relm_interaction_t *rec, relm_mask_t given,
+                            const relm_contact_t *c, const relm_setup_t *setup, relm_error_t *err)
+{
+    relm_salesperson_t sp;
+    relm_error_t scratch = {0};
+    const char *code = NULL, *source = NULL;
+    if (given_text(rec->salesperson_code, given, F_SALESPERSON_CODE)) {
+        code = rec->salesperson_code;
+        source = "the given salesperson_code";
+    } else if (c->salesperson_code[0]) {
+        code = c->salesperson_code;
+        source = "the contact's salesperson_code";
+    } else {
+        /* The signed-in user counts only when a salesperson carries that code. */
+        const char *user = relm_user(r);
+        if (user[0] &&
+            relm_record_set(&relm_salesperson_entity, &sp, NULL, "code", user, &scratch) == 0 &&
+            relm_table_exists(r, &relm_salesperson_entity, &sp, &scratch) == 1) {
+            relm_copy(rec->salesperson_code, sizeof(rec->salesperson_code), sp.code);
+            return 0;
+        }
+        if (setup->default_salesperson_code[0]) {
+            code = setup->default_salesperson_code;
+            source = "marketing setup's default_salesperson_code";
+        }
+    }
+    if (!code)
+        return relm_error_set(err, RELM_EMISSINGSP,
+                              "interaction for contact %s: salesperson_code is required, and "
+                              "neither the contact, the signed-in user nor marketing setup's "
+                              "default_salesperson_code gives one",
+                              c->no);
+    int rc = relm_salesperson_get(r, code, &sp, &scratch);
+    if (rc == RELM_ENOTFOUND)
+        return relm_error_set(err, rc,
+                              "interaction for contact %s: salesperson %s (%s) does not exist",
+                              c->no, code, source);
+    if (rc)
+        return relm_error_set(err, rc, "%s", scratch.message);
+    relm_copy(rec->salesperson_code, sizeof(rec->salesperson_code), sp.code);
+    return 0;
+}
+
+int relm_interaction_prepare(relm_t *r, relm_interaction_t *rec, relm_mask_t given,
+                             relm_error_t *err)
+{
+    relm_error_t scratch = {0};
+    relm_contact_t c;
+    relm_interaction_template_t t;
+    relm_setup_t setup;
+    int rc;
+
+    if (!given_text(rec->contact_no, given, F_CONTACT_NO))
+        return relm_error_set(err, RELM_EVALIDATION, "interaction: contact_no is required");
+    rc = relm_contact_get(r, rec->contact_no, &c, &scratch);
+    if (rc == RELM_ENOTFOUND)
+        return relm_error_set(err, rc, "interaction: contact %s (contact_no) does not exist",
+                              rec->contact_no);
+    if (rc)
+        return relm_error_set(err, rc, "%s", scratch.message);
+    if (c.privacy_blocked)
+        return relm_error_set(err, RELM_EPRIVACY,
+                              "contact %s is privacy_blocked and cannot get new interactions",
+                              c.no);
+
+    if (!given_text(rec->interaction_template_code, given, F_INTERACTION_TEMPLATE_CODE))
+        return relm_error_set(err, RELM_EMISSINGTPL,
+                              "interaction for contact %s: interaction_template_code is required",
+                              c.no);
+    rc = relm_template_get(r, rec->interaction_template_code, &t, &scratch);
+    if (rc == RELM_ENOTFOUND)
+        return relm_error_set(err, RELM_EMISSINGTPL,
+                              "interaction for contact %s: interaction_template_code %s does not "
+                              "exist",
+                              c.no, rec->interaction_template_code);
+    if (rc)
+        return relm_error_set(err, rc, "%s", scratch.message);
+
+    if ((rc = relm_setup_get(r, &setup, err)))
+        return rc;
+    if ((rc = pick_salesperson(r, rec, given, &c, &setup, err)))
+        return rc;
+
+    if (!given_text(rec->date, given, F_DATE))
+        relm_copy(rec->date, sizeof(rec->date), relm_workdate(r));
+    if (!given_text(rec->time, given, F_TIME))
+        relm_now_time(rec->time);
+
+    /* Language: the contact's (or the one given) when the template has a variant for it. */
+    char lang[RELM_CODE10_SZ], desc[RELM_TEXT100_SZ];
+    const char *want = (given & G(F_LANGUAGE_CODE)) ? rec->language_code : c.language_code;
+    if ((rc = relm_template_pick_language(r, &t, want, lang, desc, err)))
+        return rc;
+    if (!(given & G(F_LANGUAGE_CODE)))
+        relm_copy(rec->language_code, sizeof(rec->language_code), lang);
+    if (!(given & G(F_DESCRIPTION)))
+        relm_copy(rec->description, sizeof(rec->description), desc);
+    if (!(given & G(F_COST)))
+        rec->cost = t.unit_cost;
+    if (!(given & G(F_DURATION)))
+        rec->duration = t.unit_duration;
+    if (!(given & G(F_INFORMATION_FLOW)))
+        relm_copy(rec->information_flow, sizeof(rec->information_flow), t.information_flow);
+    if (!(given & G(F_INITIATED_BY)))
+        relm_copy(rec->initiated_by, sizeof(rec->initiated_by), t.initiated_by);
+    relm_copy(rec->interaction_group_code, sizeof(rec->interaction_group_code),
+              t.interaction_group_code);
+    if (!(given & G(F_CAMPAIGN_NO)))
+        relm_copy(rec->campaign_no, sizeof(rec->campaign_no), t.campaign_no);
+    if (!(given & G(F_CAMPAIGN_TARGET)))
+        rec->campaign_target = t.campaign_target;
+    if (!(given & G(F_CAMPAIGN_RESPONSE)))
+        rec->campaign_response = t.campaign_response;
+
+    if (!(given & G(F_CORRESPONDENCE_TYPE))) {
+        const char *ct = t.correspondence_type;
+        if (!t.ignore_contact_corresp_type && c.correspondence_type[0])
+            ct = c.correspondence_type;
+        if (!ct[0])
+            ct = setup.default_correspondence_type;
+        relm_copy(rec->correspondence_type, sizeof(rec->correspondence_type), ct);
+    }
+    if (strcmp(rec->correspondence_type, "email") == 0) {
+        if (!c.email[0])
+            return relm_error_set(err, RELM_EMISSINGEMAIL,
+                                  "contact %s has no email, which correspondence_type email needs",
+                                  c.no);
+        relm_copy(rec->contact_via, sizeof(rec->contact_via), c.email);
+    } else if (strcmp(rec->correspondence_type, "fax") == 0) {
+        if (!c.fax_no[0])
+            return relm_error_set(err, RELM_EMISSINGFAX,
+                                  "contact %s has no fax_no, which correspondence_type fax needs",
+                                  c.no);
+        relm_copy(rec->contact_via, sizeof(rec->contact_via), c.fax_no);
+    } else if (strcmp(rec->correspondence_type, "hard_copy") == 0) {
+        postal_address(&c, rec->contact_via, sizeof(rec->contact_via));
+    } else {
+        relm_copy(rec->contact_via, sizeof(rec->contact_via),
+                  c.phone_no[0] ? c.phone_no : c.mobile_phone_no);
+    }
+
+    if (rec->campaign_no[0]) {
+        relm_campaign_t cmp;
+        rc = relm_campaign_get(r, rec->campaign_no, &cmp, &scratch);
+        if (rc == RELM_ENOTFOUND)
+            return relm_error_set(err, rc,
+                                  "interaction for contact %s: campaign %s (campaign_no) does not "
+                                  "exist",
+                                  c.no, rec->campaign_no);
+        if (rc)
+            return relm_error_set(err, rc, "%s", scratch.message);
+    }
+
+    /* A company's company_no is its own no. */
+    const char *company = c.company_no[0] ? c.company_no : "";
+    if (!company[0] && strcmp(c.type, "company") == 0)
+        company = c.no;
+    relm_copy(rec->contact_no, sizeof(rec->contact_no), c.no);
+    relm_copy(rec->contact_company_no, sizeof(rec->contact_company_no), company);
+    relm_copy(rec->user_id, sizeof(rec->user_id), relm_user(r));
+    rec->segment_no[0] = '\0';
+    rec->logged_segment_entry_no = 0;
+    rec->campaign_entry_no = 0;
+    rec->attachment_no = 0;
+    rec->delivery_status[0] = '\0';
+    rec->canceled = 0;
+    rec->postponed = 0;
+    return 0;
+}
+
+static int insert_campaign_entry(relm_t *r, relm_interaction_t *rec, relm_error_t *err)
+{
+    static const char sql[] =
+        "INSERT INTO campaign_entry (entry_no, campaign_no, description, date, user_id, "
+        "segment_no, logged_segment_entry_no, salesperson_code, canceled) "
+        "VALUES (?, ?, ?, ?, ?, '', 0, ?, 0)";
+    int64_t no = 0;
+    int rc = relm_counter_take(r, "campaign_entry", 1, &no, err);
+    if (rc)
+        return rc;
+    relm_stmt_t *s;
+    if ((rc = relm_stmt_prepare(r->store, sql, &s, err)))
+        return rc;
+    relm_stmt_bind_int(s, 1, no);
+    relm_stmt_bind_text(s, 2, rec->campaign_no);
+    relm_stmt_bind_text(s, 3, rec->description);
+    relm_stmt_bind_text(s, 4, rec->date);
+    relm_stmt_bind_text(s, 5, rec->user_id);
+    relm_stmt_bind_text(s, 6, rec->salesperson_code);
+    if ((rc = relm_stmt_run(s, err)))
+        return rc;
+    rec->campaign_entry_no = no;
+    return 0;
+}
+
+static relm_mask_t all_columns(void)
+{
+    return (RELM_BIT(NFIELDS) - 1) & ~G(F_ENTRY_NO);
+}
+
+/*
+ * Prepare rec and write it: a new entry (keep_no 0) or the finished postponed entry
+ * keep_no. Runs inside the caller's transaction.
+ */
+static int write_entry(relm_t *r, relm_interaction_t *rec, relm_mask_t given, int64_t keep_no,
+                       relm_error_t *err)
+{
+    char created[RELM_STAMP_SZ];
+    relm_copy(created, sizeof(created), rec->created_at);
+    int rc = relm_interaction_prepare(r, rec, given, err);
+    if (rc == 0 && rec->campaign_no[0])
+        rc = insert_campaign_entry(r, rec, err);
+    if (rc)
+        return rc;
+    if (keep_no) {
+        rec->entry_no = keep_no;
+        relm_copy(rec->created_at, sizeof(rec->created_at), created);
+        if (!rec->created_at[0])
+            relm_now_stamp(rec->created_at);
+        return relm_table_update(r, &relm_interaction_entity, rec, all_columns(), err);
+    }
+    relm_now_stamp(rec->created_at);
+    if ((rc = relm_counter_take(r, "interaction_log_entry", 1, &rec->entry_no, err)))
+        return rc;
+    return relm_table_insert(r, &relm_interaction_entity, rec, err);
+}
+
+int relm_interaction_create(relm_t *r, relm_interaction_t *rec, relm_mask_t given,
+                            relm_error_t *err)
+{
+    int rc = relm_begin(r, err);
+    if (rc)
+        return rc;
+    if ((rc = write_entry(r, rec, given, 0, err))) {
+        relm_rollback(r);
+        return rc;
+    }
+    return relm_commit(r, err);
+}
+
+int relm_interaction_create_from_entry(relm_t *r, int64_t from_entry_no, relm_interaction_t *rec,
+                                       relm_mask_t given, relm_error_t *err)
+{
+    relm_interaction_t *src = malloc(sizeof(*src));
+    if (!src)
+        return relm_error_set(err, RELM_ENOMEM, "out of memory");
+    int rc = relm_interaction_get(r, from_entry_no, src, err);
+    if (rc == 0) {
+        if (!given_text(rec->contact_no, given, F_CONTACT_NO)) {
+            relm_copy(rec->contact_no, sizeof(rec->contact_no), src->contact_no);
+            given |= G(F_CONTACT_NO);
+        }
+        if (!given_text(rec->salesperson_code, given, F_SALESPERSON_CODE) &&
+            src->salesperson_code[0]) {
+            relm_copy(rec->salesperson_code, sizeof(rec->salesperson_code), src->salesperson_code);
+            given |= G(F_SALESPERSON_CODE);
+        }
+        rc = relm_interaction_create(r, rec, given, err);
+    }
+    free(src);
+    return rc;
+}
+
+/* Fields a user fills in (not set by the library). */
+static int user_field(int i)
+{
+    return i != F_ENTRY_NO && !(fields[i].flags & RELM_FF_READONLY);
+}
+
+/* Derived bookkeeping of a postponed entry: its company (for listings) and who wrote it. */
+static void postpone_bookkeeping(relm_t *r, relm_interaction_t *rec)
+{
+    relm_contact_t c;
+    relm_error_t scratch = {0};
+    rec->contact_company_no[0] = '\0';
+    if (rec->contact_no[0] && relm_contact_get(r, rec->contact_no, &c, &scratch) == 0) {
+        const char *company = c.company_no;
+        if (!company[0] && strcmp(c.type, "company") == 0)
+            company = c.no;
+        relm_copy(rec->contact_company_no, sizeof(rec->contact_company_no), company);
+    }
+    relm_copy(rec->user_id, sizeof(rec->user_id), relm_user(r));
+}
+
+static int postpone_locked(relm_t *r, relm_interaction_t *rec, relm_mask_t given, relm_error_t *err)
+{
+    relm_mask_t user = 0;
+    for (int i = 0; i < NFIELDS; i++)
+        if (user_field(i))
+            user |= G(i);
+    given &= user;
+    if (rec->entry_no > 0) {
+        relm_interaction_t *cur = malloc(sizeof(*cur));
+        if (!cur)
+            return relm_error_set(err, RELM_ENOMEM, "out of memory");
+        int rc = relm_interaction_get(r, rec->entry_no, cur, err);
+        if (rc == 0 && !cur->postponed)
+            rc = relm_error_set(err, RELM_EVALIDATION,
+                                "interaction log entry %" PRId64
+                                " is not postponed: only a postponed entry can be postponed again",
+                                rec->entry_no);
+        if (rc == 0) {
+            relm_record_merge(&relm_interaction_entity, cur, rec, given);
+            postpone_bookkeeping(r, cur);
+            rc = relm_table_update(r, &relm_interaction_entity, cur, all_columns(), err);
+        }
+        if (rc == 0)
+            memcpy(rec, cur, sizeof(*rec));
+        free(cur);
+        return rc;
+    }
+    relm_interaction_t *st = malloc(sizeof(*st));
+    if (!st)
+        return relm_error_set(err, RELM_ENOMEM, "out of memory");
+    relm_record_init(&relm_interaction_entity, st);
+    relm_record_merge(&relm_interaction_entity, st, rec, given);
+    postpone_bookkeeping(r, st);
+    st->postponed = 1;
+    relm_now_stamp(st->created_at);
+    int rc = relm_counter_take(r, "interaction_log_entry", 1, &st->entry_no, err);
+    if (rc == 0)
+        rc = relm_table_insert(r, &relm_interaction_entity, st, err);
+    if (rc == 0)
+        memcpy(rec, st, sizeof(*rec));
+    free(st);
+    return rc;
+}
+
+int relm_interaction_postpone(relm_t *r, relm_interaction_t *rec, relm_mask_t given,
+                              relm_error_t *err)
+{
+    int rc = relm_begin(r, err);
+    if (rc)
+        return rc;
+    if ((rc = postpone_locked(r, rec, given, err))) {
+        relm_rollback(r);
+        return rc;
+    }
+    return relm_commit(r, err);
+}
+
+static int resume_locked(relm_t *r, int64_t entry_no, relm_interaction_t *changes,
+                         relm_mask_t given, relm_error_t *err)
+{
+    relm_interaction_t *cur = malloc(sizeof(*cur));
+    if (!cur)
+        return relm_error_set(err, RELM_ENOMEM, "out of memory");
+    int rc = relm_interaction_get(r, entry_no, cur, err);
+    if (rc == 0 && !cur->postponed)
+        rc = relm_error_set(err, RELM_EVALIDATION,
+                            "interaction log entry %" PRId64 " is not postponed and cannot be "
+                            "resumed",
+                            entry_no);
+    if (rc == 0) {
+        /* What was filled in before postponing counts as given. */
+        relm_mask_t stored = 0;
+        for (int i = 0; i < NFIELDS; i++) {
+            if (!user_field(i))
+                continue;
+            const relm_field_t *f = &fields[i];
+            int filled = (f->type == RELM_FT_BOOL || f->type == RELM_FT_INT ||
+                          f->type == RELM_FT_MONEY || f->type == RELM_FT_MINUTES)
+                             ? relm_record_int(&relm_interaction_entity, cur, i) != 0
+                             : relm_record_text(&relm_interaction_entity, cur, i)[0] != '\0';
+            if (filled)
+                stored |= G(i);
+        }
+        given &= ~G(F_ENTRY_NO);
+        relm_record_merge(&relm_interaction_entity, cur, changes, given);
+        rc = write_entry(r, cur, stored | given, entry_no, err);
+    }
+    if (rc == 0)
+        memcpy(changes, cur, sizeof(*changes));
+    free(cur);
+    return rc;
+}
+
+int relm_interaction_resume(relm_t *r, int64_t entry_no, relm_interaction_t *changes,
+                            relm_mask_t given, relm_error_t *err)
+{
+    int rc = relm_begin(r, err);
+    if (rc)
+        return rc;
+    if ((rc = resume_locked(r, entry_no, changes, given, err))) {
+        relm_rollback(r);
+        return rc;
+    }
+    return relm_commit(r, err);
+}
+
+/* Run a statement with one or two integer parameters. */
+static int run_ints(relm_t *r, const char *sql, int64_t a, int64_t b, int nparams,
+                    relm_error_t *err)
+{
+    relm_stmt_t *s;
+    int rc = relm_stmt_prepare(r->store, sql, &s, err);
+    if (rc)
+        return rc;
+    relm_stmt_bind_int(s, 1, a);
+    if (nparams > 1)
+        relm_stmt_bind_int(s, 2, b);
+    return relm_stmt_run(s, err);
+}
+
+static int delete_locked(relm_t *r, int64_t entry_no, relm_error_t *err)
+{
+    relm_interaction_t *cur = malloc(sizeof(*cur));
+    if (!cur)
+        return relm_error_set(err, RELM_ENOMEM, "out of memory");
+    int rc = relm_interaction_get(r, entry_no, cur, err);
+    if (rc == 0 && !cur->postponed && !cur->canceled)
+        rc = relm_error_set(err, RELM_EINUSE,
+                            "interaction log entry %" PRId64 " is neither postponed nor canceled "
+                            "and cannot be deleted (cancel it first)",
+                            entry_no);
+    if (rc == 0 && cur->campaign_entry_no && cur->logged_segment_entry_no == 0)
+        rc = run_ints(r,
+                      "DELETE FROM campaign_entry WHERE entry_no = ? AND "
+                      "logged_segment_entry_no = 0",
+                      cur->campaign_entry_no, 0, 1, err);
+    if (rc == 0)
+        rc = relm_table_delete(r, &relm_interaction_entity, cur, err);
+    free(cur);
+    return rc;
+}
+
+int relm_interaction_delete(relm_t *r, int64_t entry_no, relm_error_t *err)
+{
+    int rc = relm_begin(r, err);
+    if (rc)
+        return rc;
+    if ((rc = delete_locked(r, entry_no, err))) {
+        relm_rollback(r);
+        return rc;
+    }
+    return relm_commit(r, err);
+}
+
+static int cancel_one(relm_t *r, int64_t entry_no, relm_interaction_t *cur, relm_error_t *err)
+{
+    int rc = relm_interaction_get(r, entry_no, cur, err);
+    if (rc)
+        return rc;
+    if (cur->postponed)
+        return relm_error_set(err, RELM_EVALIDATION,
+                              "interaction log entry %" PRId64
+                              " is postponed: resume or delete it instead of canceling it",
+                              entry_no);
+    int64_t to = !cur->canceled;
+    rc = run_ints(r, "UPDATE interaction_log_entry SET canceled = ? WHERE entry_no = ?", to,
+                  entry_no, 2, err);
+    if (rc == 0 && cur->campaign_entry_no && cur->logged_segment_entry_no == 0)
+        rc = run_ints(r,
+                      "UPDATE campaign_entry SET canceled = ? WHERE entry_no = ? AND "
+                      "logged_segment_entry_no = 0",
+                      to, cur->campaign_entry_no, 2, err);
+    return rc;
+}
+
+int relm_interaction_cancel(relm_t *r, const int64_t *entry_nos, int n, relm_error_t *err)
+{
+    relm_interaction_t *cur = malloc(sizeof(*cur));
+    if (!cur)
+        return relm_error_set(err, RELM_ENOMEM, "out of memory");
+    int rc = relm_begin(r, err);
+    for (int i = 0; rc == 0 && i < n; i++)
+        rc = cancel_one(r, entry_nos[i], cur, err);
+    free(cur);
+    if (rc) {
+        relm_rollback(r);
+        return rc;
+    }
+    return relm_commit(r, err);
+}
+
+int relm_interaction_evaluate(relm_t *r, int64_t entry_no, const char *evaluation,
+                              int attempt_failed, relm_error_t *err)
+{
+    relm_interaction_t *cur = malloc(sizeof(*cur));
+    if (!cur)
+        return relm_error_set(err, RELM_ENOMEM, "out of memory");
+    relm_mask_t cols = G(F_EVALUATION);
+    int rc = relm_interaction_get(r, entry_no, cur, err);
+    if (rc == 0)
+        rc = relm_record_set_index(&relm_interaction_entity, cur, NULL, F_EVALUATION, evaluation,
+                                   err);
+    if (rc == 0 && attempt_failed >= 0) {
+        cur->attempt_failed = attempt_failed ? 1 : 0;
+        cols |= G(F_ATTEMPT_FAILED);
+    }
+    if (rc == 0)
+        rc = relm_table_update(r, &relm_interaction_entity, cur, cols, err);
+    free(cur);
+    return rc;
+}
+
+int relm_interaction_delete_canceled(relm_t *r, const char *before, const char *template_code,
+                                     int64_t *count, relm_error_t *err)
+{
+    relm_interaction_t *key = malloc(sizeof(*key));
+    if (!key)
+        return relm_error_set(err, RELM_ENOMEM, "out of memory");
+    relm_record_init(&relm_interaction_entity, key);
+    int rc = 0;
+    if (before && *before)
+        rc = relm_record_set_index(&relm_interaction_entity, key, NULL, F_DATE, before, err);
+    if (rc == 0 && template_code && *template_code)
+        rc = relm_record_set_index(&relm_interaction_entity, key, NULL, F_INTERACTION_TEMPLATE_CODE,
+                                   template_code, err);
+    if (rc) {
+        free(key);
+        return rc;
+    }
+    char where[256];
+    snprintf(where, sizeof(where), "canceled = 1%s%s", key->date[0] ? " AND date < ?" : "",
+             key->interaction_template_code[0] ? " AND interaction_template_code = ?" : "");
+    char sql_ce[512], sql_ile[512];
+    snprintf(sql_ce, sizeof(sql_ce),
+             "DELETE FROM campaign_entry WHERE logged_segment_entry_no = 0 AND entry_no IN "
+             "(SELECT campaign_entry_no FROM interaction_log_entry WHERE %s AND "
+             "logged_segment_entry_no = 0 AND campaign_entry_no <> 0)",
+             where);
+    snprintf(sql_ile, sizeof(sql_ile), "DELETE FROM interaction_log_entry WHERE %s", where);
+    int64_t deleted = 0;
+    rc = relm_begin(r, err);
+    for (int pass = 0; rc == 0 && pass < 2; pass++) {
+        relm_stmt_t *s;
+        if ((rc = relm_stmt_prepare(r->store, pass ? sql_ile : sql_ce, &s, err)))
+            break;
+        int p = 1;
+        if (key->date[0])
+            relm_stmt_bind_text(s, p++, key->date);
+        if (key->interaction_template_code[0])
+            relm_stmt_bind_text(s, p++, key->interaction_template_code);
+        rc = relm_stmt_run(s, err);
+        if (rc == 0 && pass)
+            deleted = relm_store_changes(r->store);
+    }
+    free(key);
+    if (rc) {
+        relm_rollback(r);
+        return rc;
+    }
+    if ((rc = relm_commit(r, err)))
+        return rc;
+    if (count)
+        *count = deleted;
+    return 0;
+}
+
+void relm_interaction_cursor_format(const relm_interaction_cursor_t *c, char *buf, size_t n)
+{
+    if (c->entry_no <= 0)
+        relm_copy(buf, n, "");
+    else
+        snprintf(buf, n, "%s_%s_%" PRId64, c->date, c->time, c->entry_no);
+}
+
+int relm_interaction_cursor_parse(const char *text, relm_interaction_cursor_t *out,
+                                  relm_error_t *err)
+{
+    memset(out, 0, sizeof(*out));
+    if (!text || !*text)
+        return 0;
+    const char *u1 = strchr(text, '_');
+    const char *u2 = u1 ? strchr(u1 + 1, '_') : NULL;
+    char date[RELM_DATE_SZ], tm[RELM_TIME_SZ];
+    size_t dl = u1 ? (size_t)(u1 - text) : 0, tl = u2 ? (size_t)(u2 - u1 - 1) : 0;
+    char *end = NULL;
+    long long no = u2 ? strtoll(u2 + 1, &end, 10) : 0;
+    if (!u2 || dl >= sizeof(date) || tl >= sizeof(tm) || !u2[1] || *end || no <= 0)
+        return relm_error_set(err, RELM_EVALIDATION,
+                              "cursor \"%.60s\" is not DATE_TIME_ENTRYNO (as printed by a "
+                              "previous page)",
+                              text);
+    memcpy(date, text, dl);
+    date[dl] = '\0';
+    memcpy(tm, u1 + 1, tl);
+    tm[tl] = '\0';
+    if ((date[0] && !relm_valid_date(date)) || (tm[0] && !relm_valid_time(tm)))
+        return relm_error_set(err, RELM_EVALIDATION, "cursor \"%.60s\" has a bad date or time",
+                              text);
+    relm_copy(out->date, sizeof(out->date), date);
+    relm_copy(out->time, sizeof(out->time), tm);
+    out->entry_no = no;
+    return 0;
+}
+
+/* One bound parameter of a listing. */
+typedef struct param {
+    const char *text;
+    int64_t num;
+} param_t;
+
+int relm_interaction_list(relm_t *r, const relm_interaction_query_t *q, relm_row_fn fn, void *ctx,
+                          relm_interaction_cursor_t *next, relm_error_t *err)
+{
+    /* Normalise and validate the filter values through the field table. */
+    relm_interaction_t *k = malloc(2 * sizeof(*k));
+    if (!k)
+        return relm_error_set(err, RELM_ENOMEM, "out of memory");
+    relm_interaction_t *row = k + 1;
+    relm_record_init(&relm_interaction_entity, k);
+    char from[RELM_DATE_SZ] = "", to[RELM_DATE_SZ] = "";
+    int rc = 0;
+    struct {
+        const char *v;
+        int f;
+    } in[] = {{q->contact_no, F_CONTACT_NO},
+              {q->salesperson_code, F_SALESPERSON_CODE},
+              {q->interaction_template_code, F_INTERACTION_TEMPLATE_CODE},
+              {q->segment_no, F_SEGMENT_NO}};
+    for (size_t i = 0; rc == 0 && i < sizeof(in) / sizeof(in[0]); i++)
+        if (in[i].v && *in[i].v)
+            rc = relm_record_set_index(&relm_interaction_entity, k, NULL, in[i].f, in[i].v, err);
+    if (rc == 0 && q->from && *q->from &&
+        (rc = relm_record_set_index(&relm_interaction_entity, k, NULL, F_DATE, q->from, err)) == 0)
+        relm_copy(from, sizeof(from), k->date);
+    if (rc == 0 && q->to && *q->to &&
+        (rc = relm_record_set_index(&relm_interaction_entity, k, NULL, F_DATE, q->to, err)) == 0)
+        relm_copy(to, sizeof(to), k->date);
+    if (rc) {
+        free(k);
+        return rc;
+    }
+
+    /* A company's entries include its persons'. */
+    const char *contact_col = "contact_no";
+    if (k->contact_no[0]) {
+        relm_contact_t c;
+        relm_error_t scratch = {0};
+        if (relm_contact_get(r, k->contact_no, &c, &scratch) == 0 && strcmp(c.type, "company") == 0)
+            contact_col = "contact_company_no";
+    }
+
+    char cols[4096], sql[8192];
+    param_t p[16];
+    int np = 0;
+    relm_table_columns(&relm_interaction_entity, cols, sizeof(cols));
+    size_t len = (size_t)snprintf(sql, sizeof(sql),
+                                  "SELECT %s FROM interaction_log_entry WHERE postponed = ?", cols);
+    p[np++] = (param_t){NULL, (q->flags & RELM_IQ_POSTPONED) ? 1 : 0};
+#define ADD_TEXT(cond, col, val)                                                                   \
+    do {                                                                                           \
+        if (cond) {                                                                                \
+            len += (size_t)snprintf(sql + len, sizeof(sql) - len, " AND %s", col);                 \
+            p[np++] = (param_t){val, 0};                                                           \
+        }                                                                                          \
+    } while (0)
+    ADD_TEXT(k->contact_no[0],
+             strcmp(contact_col, "contact_no") == 0 ? "contact_no = ?" : "contact_company_no = ?",
+             k->contact_no);
+    ADD_TEXT(k->salesperson_code[0], "salesperson_code = ?", k->salesperson_code);
+    ADD_TEXT(k->interaction_template_code[0], "interaction_template_code = ?",
+             k->interaction_template_code);
+    ADD_TEXT(k->segment_no[0], "segment_no = ?", k->segment_no);
+    ADD_TEXT(from[0], "date >= ?", from);
+    ADD_TEXT(to[0], "date <= ?", to);
+#undef ADD_TEXT
+    if (q->logged_segment_entry_no > 0) {
+        len += (size_t)snprintf(sql + len, sizeof(sql) - len, " AND logged_segment_entry_no = ?");
+        p[np++] = (param_t){NULL, q->logged_segment_entry_no};
+    }
+    if (q->flags & RELM_IQ_CANCELED)
+        len += (size_t)snprintf(sql + len, sizeof(sql) - len, " AND canceled = 1");
+    if (q->after.entry_no > 0) {
+        /* Keyset: rows strictly after the cursor in (date, time, entry_no) descending order. */
+        len += (size_t)snprintf(sql + len, sizeof(sql) - len,
+                                " AND (date, time, entry_no) < (?, ?, ?)");
+        p[np++] = (param_t){q->after.date, 0};
+        p[np++] = (param_t){q->after.time, 0};
+        p[np++] = (param_t){NULL, q->after.entry_no};
+    }
+    len += (size_t)snprintf(sql + len, sizeof(sql) - len,
+                            " ORDER BY date DESC, time DESC, entry_no DESC");
+    if (q->limit > 0) {
+        /* One row more than asked tells whether another page follows. */
+        snprintf(sql + len, sizeof(sql) - len, " LIMIT ?");
+        p[np++] = (param_t){NULL, (int64_t)q->limit + 1};
+    }
+
+    relm_stmt_t *s;
+    if ((rc = relm_stmt_prepare(r->store, sql, &s, err))) {
+        free(k);
+        return rc;
+    }
+    for (int i = 0; i < np; i++) {
+        if (p[i].text)
+            relm_stmt_bind_text(s, i + 1, p[i].text);
+        else
+            relm_stmt_bind_int(s, i + 1, p[i].num);
+    }
+    relm_interaction_cursor_t last;
+    memset(&last, 0, sizeof(last));
+    long rows = 0;
+    int more = 0;
+    while ((rc = relm_stmt_step(s, err)) == RELM_STEP_ROW) {
+        if (q->limit > 0 && rows >= q->limit) {
+            more = 1;
+            break;
+        }
+        relm_record_init(&relm_interaction_entity, row);
+        relm_table_read_row(&relm_interaction_entity, s, row);
+        rows++;
+        relm_copy(last.date, sizeof(last.date), row->date);
+        relm_copy(last.time, sizeof(last.time), row->time);
+        last.entry_no = row->entry_no;
+        if (fn(ctx, row)) {
+            more = 1;
+            break;
+        }
+    }
+    relm_stmt_release(s);
+    free(k);
+    if (rc < 0)
+        return rc;
+    if (next) {
+        memset(next, 0, sizeof(*next));
+        if (more)
+            *next = last;
+    }
+    return 0;
+}

@@ -1,10 +1,185 @@
 /*
- * Interaction log entries: create, postpone, resume, cancel, evaluate, list.
- * (API being written; see lib/interaction.c.)
+ * Interaction log entries: create (from a contact, a salesperson or an existing entry),
+ * postpone, resume, delete, cancel, evaluate, delete canceled entries, and list with
+ * cursor paging.
+ *
+ * An entry is written once by relm_interaction_create() (or finished by
+ * relm_interaction_resume()), after every rule of the Create Interaction dialog has passed:
+ * the contact exists and is not privacy-blocked, the template exists, a salesperson is found
+ * (given, the contact's, the signed-in user's, marketing setup's default) and exists, the
+ * correspondence type can be served (an e-mail address or fax no. is there). Fields not given
+ * are defaulted from the template, the contact and marketing setup. A postponed entry holds
+ * what was filled in so far and passes no checks; it never counts in statistics.
+ *
+ * Entry numbers come from the interaction_log_entry counter inside the writing transaction:
+ * they increase, are never reused, and a refused call consumes none.
  */
 #ifndef RELM_INTERACTION_H
 #define RELM_INTERACTION_H
 
 #include "relm/record.h"
+
+typedef struct relm_interaction {
+    int64_t entry_no;
+    char contact_no[RELM_CODE20_SZ];
+    char contact_company_no[RELM_CODE20_SZ];
+    char date[RELM_DATE_SZ];
+    char time[RELM_TIME_SZ];
+    char description[RELM_TEXT100_SZ];
+    char subject[RELM_TEXT100_SZ];
+    char information_flow[16]; /* "" | outbound | inbound */
+    char initiated_by[8];      /* "" | us | them */
+    int attempt_failed;
+    char evaluation[16]; /* "" | very_positive | positive | neutral | negative | very_negative */
+    char interaction_group_code[RELM_CODE10_SZ];
+    char interaction_template_code[RELM_CODE10_SZ];
+    int64_t cost;     /* hundredths */
+    int64_t duration; /* hundredths of a minute */
+    char salesperson_code[RELM_CODE20_SZ];
+    char user_id[RELM_CODE20_SZ * 2];
+    char segment_no[RELM_CODE20_SZ];
+    int64_t logged_segment_entry_no;
+    char campaign_no[RELM_CODE20_SZ];
+    int64_t campaign_entry_no;
+    int campaign_target;
+    int campaign_response;
+    char correspondence_type[16]; /* "" | hard_copy | email | fax */
+    char language_code[RELM_CODE10_SZ];
+    char contact_via[RELM_TEXT250_SZ]; /* the address, e-mail or number used */
+    char opportunity_no[RELM_CODE20_SZ];
+    char task_no[RELM_CODE20_SZ];
+    int64_t attachment_no;
+    char delivery_status[16]; /* "" | in_progress | error */
+    int canceled;
+    int postponed;
+    char created_at[RELM_STAMP_SZ];
+} relm_interaction_t;
+
+/*
+ * Field table of interaction_log_entry. Fields the library always sets itself
+ * (contact_company_no, interaction_group_code, user_id, segment and campaign entry links,
+ * contact_via, attachment_no, delivery_status, canceled, postponed, created_at) are
+ * read-only: relm_record_set() refuses them.
+ */
+extern const relm_entity_t relm_interaction_entity;
+extern const char *const relm_evaluations[];
+extern const char *const relm_delivery_statuses[];
+
+struct relm;
+
+/*
+ * Fill in rec as Create Interaction would, without writing anything: apply every default
+ * for the fields not set in given and run every check. Fields not in given are overwritten.
+ * Errors: validation (contact_no missing), not_found (contact, salesperson or campaign),
+ * privacy_blocked, missing_template, missing_salesperson, missing_email, missing_fax.
+ */
+int relm_interaction_prepare(struct relm *r, relm_interaction_t *rec, relm_mask_t given,
+                             relm_error_t *err);
+
+/*
+ * Create Interaction from a contact (contact_no given) or from a salesperson
+ * (salesperson_code given; contact_no is still required): prepare as above, then write one
+ * entry with the next entry_no in one transaction. An entry with a campaign gets its own
+ * campaign entry (campaign_entry_no). rec receives the entry as written; rec->entry_no in
+ * the input is ignored.
+ */
+int relm_interaction_create(struct relm *r, relm_interaction_t *rec, relm_mask_t given,
+                            relm_error_t *err);
+
+/*
+ * Create Interaction from an existing entry: contact_no and salesperson_code are taken from
+ * entry from_entry_no unless given. not_found names the entry.
+ */
+int relm_interaction_create_from_entry(struct relm *r, int64_t from_entry_no,
+                                       relm_interaction_t *rec, relm_mask_t given,
+                                       relm_error_t *err);
+
+/*
+ * Postpone: store the fields set in given with postponed = true and run none of the
+ * checks (the template may be missing). With rec->entry_no > 0 the postponed entry of that
+ * number is updated with the given fields instead (refused unless it is postponed).
+ * rec receives the stored entry.
+ */
+int relm_interaction_postpone(struct relm *r, relm_interaction_t *rec, relm_mask_t given,
+                              relm_error_t *err);
+
+/*
+ * Resume postponed entry entry_no: the fields set in given are taken from changes over the
+ * stored values; the stored values that are filled in count as given. Every check and
+ * default of relm_interaction_create() applies; the entry keeps its entry_no and loses its
+ * postponed flag, in one transaction. changes receives the finished entry.
+ */
+int relm_interaction_resume(struct relm *r, int64_t entry_no, relm_interaction_t *changes,
+                            relm_mask_t given, relm_error_t *err);
+
+/* Delete a postponed or canceled entry (in_use otherwise), with its own campaign entry. */
+int relm_interaction_delete(struct relm *r, int64_t entry_no, relm_error_t *err);
+
+/*
+ * Toggle canceled on each of the n entries (cancel and undo-cancel); the campaign entry of a
+ * single interaction follows its entry. Postponed entries are refused. All or nothing.
+ */
+int relm_interaction_cancel(struct relm *r, const int64_t *entry_nos, int n, relm_error_t *err);
+
+/*
+ * Set evaluation (one of relm_evaluations, "" clears it) and attempt_failed (0 or 1; -1
+ * keeps the stored value) of entry_no.
+ */
+int relm_interaction_evaluate(struct relm *r, int64_t entry_no, const char *evaluation,
+                              int attempt_failed, relm_error_t *err);
+
+/*
+ * Delete every canceled entry, optionally only those dated before `before` (NULL or "": any
+ * date) and/or with template template_code (NULL or "": any). Campaign entries of single
+ * interactions go with them. *count (may be NULL) receives the number of entries deleted.
+ */
+int relm_interaction_delete_canceled(struct relm *r, const char *before, const char *template_code,
+                                     int64_t *count, relm_error_t *err);
+
+/* Fill *out with entry entry_no; not_found names the entry. */
+int relm_interaction_get(struct relm *r, int64_t entry_no, relm_interaction_t *out,
+                         relm_error_t *err);
+
+/*
+ * Listing position: the (date, time, entry_no) of the last row returned. Entries come
+ * newest first, so the next page holds the entries ordered after this one. entry_no 0 = start.
+ */
+typedef struct relm_interaction_cursor {
+    char date[RELM_DATE_SZ];
+    char time[RELM_TIME_SZ];
+    int64_t entry_no;
+} relm_interaction_cursor_t;
+
+/* Text form "DATE_TIME_ENTRYNO" (e.g. "2026-03-15_10:30:00_42"); "" for the start. */
+void relm_interaction_cursor_format(const relm_interaction_cursor_t *c, char *buf, size_t n);
+int relm_interaction_cursor_parse(const char *text, relm_interaction_cursor_t *out,
+                                  relm_error_t *err);
+
+enum {
+    RELM_IQ_POSTPONED = 1, /* postponed entries only (otherwise they are left out) */
+    RELM_IQ_CANCELED = 2,  /* canceled entries only (otherwise both are listed) */
+};
+
+/* A query; every blank / zero member is "any". */
+typedef struct relm_interaction_query {
+    const char *contact_no; /* a company includes its persons */
+    const char *salesperson_code;
+    const char *interaction_template_code;
+    const char *segment_no;
+    int64_t logged_segment_entry_no;
+    const char *from; /* date range, inclusive */
+    const char *to;
+    unsigned flags; /* RELM_IQ_* */
+    long limit;     /* <= 0: no limit */
+    relm_interaction_cursor_t after;
+} relm_interaction_query_t;
+
+/*
+ * Stream the entries matching q to fn, newest first (date, time, entry_no descending),
+ * starting after q->after. next (may be NULL) receives the cursor of the last row passed
+ * to fn when more rows follow, or entry_no 0 when the listing is complete.
+ */
+int relm_interaction_list(struct relm *r, const relm_interaction_query_t *q, relm_row_fn fn,
+                          void *ctx, relm_interaction_cursor_t *next, relm_error_t *err);
 
 #endif
