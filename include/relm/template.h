@@ -16,8 +16,8 @@ typedef struct relm_interaction_template {
     char code[RELM_CODE10_SZ];
     char interaction_group_code[RELM_CODE10_SZ];
     char description[RELM_TEXT100_SZ];
-    int64_t unit_cost;     /* hundredths */
-    int64_t unit_duration; /* hundredths of a minute */
+    int64_t unit_cost;         /* hundredths */
+    int64_t unit_duration;     /* hundredths of a minute */
     char information_flow[16]; /* "" | outbound | inbound */
     char initiated_by[8];      /* "" | us | them */
     char correspondence_type[16];
