@@ -1,6 +1,572 @@
+/*
+ * relm interaction: create (from a contact, a salesperson or an entry; interactively on a
+ * terminal), list with cursor paging, show, resume, delete, cancel, evaluate and
+ * delete-canceled. Every rule and default lives in lib/interaction.c; this file only turns
+ * flags and answers into fields.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
 #include "cli.h"
+#include "relm/json.h"
+
+static const relm_entity_t *const E = &relm_interaction_entity;
+
+static const char *const list_cols[] = {"entry_no",
+                                        "date",
+                                        "time",
+                                        "contact_no",
+                                        "interaction_template_code",
+                                        "description",
+                                        "salesperson_code",
+                                        "cost",
+                                        "duration",
+                                        "evaluation",
+                                        "canceled",
+                                        NULL};
+
+static void help(void)
+{
+    printf("usage: relm interaction <verb> [options]\n\n"
+           "verbs:\n"
+           "  create --contact NO [--FIELD VALUE]...       log an interaction with a contact\n"
+           "  create --salesperson CODE --contact NO ...   ... started from a salesperson\n"
+           "  create --from-entry N [--FIELD VALUE]...     ... with the contact and salesperson "
+           "of entry N\n"
+           "         --postpone                            store it as postponed (no checks)\n"
+           "         (on a terminal, with only the contact, salesperson or entry given, the\n"
+           "          fields are asked for one by one)\n"
+           "  list [--contact NO] [--salesperson CODE] [--template CODE] [--segment NO]\n"
+           "       [--logged-segment N] [--from DATE] [--to DATE] [--postponed] [--canceled]\n"
+           "       [--limit N] [--after CURSOR]          newest first; the next cursor goes to\n"
+           "                                             stderr (--json: next_cursor)\n"
+           "  show N                                       show one entry\n"
+           "  resume N [--FIELD VALUE]...                  finish a postponed entry\n"
+           "  delete N                                     delete a postponed or canceled "
+           "entry\n"
+           "  cancel N...                                  cancel / undo-cancel entries\n"
+           "  evaluate N [--evaluation E] [--attempt-failed [true|false]]\n"
+           "  delete-canceled [--before DATE] [--template CODE]\n"
+           "                                               delete canceled entries (prints "
+           "the count)\n\n"
+           "Short flags: --contact (contact_no), --template (interaction_template_code),\n"
+           "--salesperson (salesperson_code), --campaign (campaign_no), --opportunity\n"
+           "(opportunity_no), --language (language_code).\n\n");
+    cli_help_fields(stdout, E);
+}
+
+static int parse_no(const char *s, int64_t *out)
+{
+    char *end;
+    long long v = strtoll(s, &end, 10);
+    if (!*s || *end || v <= 0)
+        return cli_usage("\"%s\" is not an entry number", s);
+    *out = v;
+    return 0;
+}
+
+/* Short flags that name canonical fields. */
+typedef struct aliases {
+    const char *value[6];
+} aliases_t;
+
+static const char *const alias_flag[6] = {"--contact",  "--template",    "--salesperson",
+                                          "--campaign", "--opportunity", "--language"};
+static const char *const alias_field[6] = {"contact_no",       "interaction_template_code",
+                                           "salesperson_code", "campaign_no",
+                                           "opportunity_no",   "language_code"};
+
+static int apply_aliases(const aliases_t *al, relm_interaction_t *rec, relm_mask_t *given)
+{
+    for (int i = 0; i < 6; i++) {
+        relm_error_t err = {0};
+        if (al->value[i] && relm_record_set(E, rec, given, alias_field[i], al->value[i], &err))
+            return cli_fail(&err);
+    }
+    return 0;
+}
+
+/* Fill opts[0..5] with the alias flags; returns the next free slot. */
+static int alias_opts(cli_opt_t *opts, aliases_t *al)
+{
+    for (int i = 0; i < 6; i++)
+        opts[i] = (cli_opt_t){alias_flag[i], 1, &al->value[i], NULL, NULL, NULL};
+    return 6;
+}
+
+static void show(cli_t *c, const relm_interaction_t *rec)
+{
+    cli_show(c, E, rec, NULL, NULL);
+}
+
+/* Interactive dialog --------------------------------------------------------------- */
+
+/* Read one line; returns 0 at end of input. The newline is removed. */
+static int ask(const char *prompt, const char *def, char *buf, size_t n)
+{
+    if (def && def[0])
+        printf("%s [%s]: ", prompt, def);
+    else
+        printf("%s: ", prompt);
+    fflush(stdout);
+    if (!fgets(buf, (int)n, stdin)) {
+        putchar('\n');
+        return 0;
+    }
+    buf[strcspn(buf, "\r\n")] = '\0';
+    return 1;
+}
+
+static const char *const dialog_fields[] = {"interaction_template_code",
+                                            "salesperson_code",
+                                            "date",
+                                            "time",
+                                            "language_code",
+                                            "description",
+                                            "subject",
+                                            "correspondence_type",
+                                            "cost",
+                                            "duration",
+                                            "information_flow",
+                                            "initiated_by",
+                                            "evaluation",
+                                            "attempt_failed",
+                                            NULL};
+
+/*
+ * Ask for the fields of rec with the library's defaults shown; answers become given fields.
+ * Returns 1 when the user wants it logged now, 0 to postpone, or a negative value when
+ * input ended (postpone too).
+ */
+static int dialog(cli_t *c, relm_interaction_t *rec, relm_mask_t *given)
+{
+    char line[1024], def[RELM_TEXT250_SZ * 4];
+    relm_interaction_t *preview = malloc(sizeof(*preview));
+    if (!preview)
+        return -1;
+    int want = -1;
+    if (!rec->contact_no[0]) {
+        for (;;) {
+            relm_error_t err = {0};
+            if (!ask("Contact no.", NULL, line, sizeof(line)))
+                goto out;
+            if (line[0] && relm_record_set(E, rec, given, "contact_no", line, &err) == 0)
+                break;
+            if (err.message[0])
+                printf("  %s\n", err.message);
+        }
+    }
+    printf("Interaction with contact %s\n", rec->contact_no);
+    for (int k = 0; dialog_fields[k]; k++) {
+        int idx = relm_field_index(E, dialog_fields[k]);
+        for (;;) {
+            /* Show what Create Interaction would use now. */
+            relm_error_t perr = {0};
+            memcpy(preview, rec, sizeof(*preview));
+            if (relm_interaction_prepare(c->r, preview, *given, &perr) != 0)
+                memcpy(preview, rec, sizeof(*preview));
+            relm_record_format(E, preview, idx, def, sizeof(def));
+            char prompt[128];
+            snprintf(prompt, sizeof(prompt), "%s", dialog_fields[k]);
+            for (char *p = prompt; *p; p++)
+                if (*p == '_')
+                    *p = ' ';
+            prompt[0] = (char)(prompt[0] - 'a' + 'A');
+            if (!ask(prompt, def, line, sizeof(line)))
+                goto out;
+            if (!line[0])
+                break;
+            relm_error_t err = {0};
+            if (relm_record_set_index(E, rec, given, idx, line, &err) == 0)
+                break;
+            printf("  %s\n", err.message);
+        }
+    }
+    {
+        relm_error_t perr = {0};
+        memcpy(preview, rec, sizeof(*preview));
+        if (relm_interaction_prepare(c->r, preview, *given, &perr))
+            printf("  note: %s\n", perr.message);
+    }
+    if (!ask("Log it now? [y/N]", NULL, line, sizeof(line)))
+        goto out;
+    want = (line[0] == 'y' || line[0] == 'Y') ? 1 : 0;
+out:
+    free(preview);
+    return want;
+}
+
+static int interactive(const cli_t *c)
+{
+    return !c->json && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+}
+
+/* Postpone after the dialog; resume_no > 0 keeps that entry. */
+static int postpone_after_dialog(cli_t *c, relm_interaction_t *rec, relm_mask_t given,
+                                 int64_t resume_no)
+{
+    relm_error_t err = {0};
+    rec->entry_no = resume_no;
+    if (relm_interaction_postpone(c->r, rec, given, &err))
+        return cli_fail(&err);
+    printf("postponed as interaction log entry %" PRId64 "\n", rec->entry_no);
+    return CLI_OK;
+}
+
+/* Verbs ------------------------------------------------------------------------------ */
+
+static int do_create(cli_t *c, int argc, char **argv)
+{
+    relm_interaction_t *rec = malloc(sizeof(*rec));
+    if (!rec)
+        return CLI_FAIL;
+    relm_record_init(E, rec);
+    relm_mask_t given = 0;
+    aliases_t al = {{NULL}};
+    const char *from = NULL;
+    int postpone = 0;
+    cli_opt_t opts[10];
+    int no = alias_opts(opts, &al);
+    opts[no++] = (cli_opt_t){"--from-entry", 1, &from, NULL, NULL, NULL};
+    opts[no++] = (cli_opt_t){"--postpone", 0, NULL, &postpone, NULL, NULL};
+    opts[no] = (cli_opt_t){NULL, 0, NULL, NULL, NULL, NULL};
+    cli_args_t a;
+    int64_t from_no = 0;
+    relm_error_t err = {0};
+    int rc = cli_parse(argc, argv, opts, E, rec, &given, &a);
+    if (rc == 0 && a.npos)
+        rc = cli_usage("interaction create: unexpected argument \"%s\"", a.pos[0]);
+    if (rc == 0)
+        rc = apply_aliases(&al, rec, &given);
+    if (rc == 0 && from)
+        rc = parse_no(from, &from_no);
+    if (rc == 0 && given & RELM_BIT(0))
+        rc = cli_usage("interaction create: entry numbers are given by relm (see resume)");
+    relm_mask_t starters = RELM_BIT(relm_field_index(E, "contact_no")) |
+                           RELM_BIT(relm_field_index(E, "salesperson_code"));
+    int ask_fields = !postpone && interactive(c) && (given & ~starters) == 0;
+    if (rc == 0 && !from_no && !rec->contact_no[0] && !postpone && !ask_fields)
+        rc = cli_usage("interaction create: give --contact NO, --salesperson CODE --contact NO "
+                       "or --from-entry N");
+    if (rc == 0)
+        rc = cli_open(c);
+    if (rc == 0 && from_no && relm_interaction_init_from_entry(c->r, from_no, rec, &given, &err))
+        rc = cli_fail(&err);
+    if (rc) {
+        free(rec);
+        return rc;
+    }
+    if (ask_fields) {
+        int want = dialog(c, rec, &given);
+        if (want != 1) {
+            rc = postpone_after_dialog(c, rec, given, 0);
+            free(rec);
+            return rc;
+        }
+    }
+    if (postpone)
+        rc = relm_interaction_postpone(c->r, rec, given, &err);
+    else
+        rc = relm_interaction_create(c->r, rec, given, &err);
+    if (rc) {
+        rc = cli_fail(&err);
+    } else {
+        cli_warnings(&err);
+        show(c, rec);
+    }
+    free(rec);
+    return rc;
+}
+
+static int do_resume(cli_t *c, int argc, char **argv)
+{
+    relm_interaction_t *rec = malloc(sizeof(*rec));
+    if (!rec)
+        return CLI_FAIL;
+    relm_record_init(E, rec);
+    relm_mask_t given = 0;
+    aliases_t al = {{NULL}};
+    cli_opt_t opts[7];
+    int no = alias_opts(opts, &al);
+    opts[no] = (cli_opt_t){NULL, 0, NULL, NULL, NULL, NULL};
+    cli_args_t a;
+    int64_t entry_no = 0;
+    relm_error_t err = {0};
+    int rc = cli_parse(argc, argv, opts, E, rec, &given, &a);
+    if (rc == 0)
+        rc = apply_aliases(&al, rec, &given);
+    if (rc == 0 && a.npos != 1)
+        rc = cli_usage("usage: relm interaction resume N [--FIELD VALUE]...");
+    if (rc == 0)
+        rc = parse_no(a.pos[0], &entry_no);
+    if (rc == 0 && given & RELM_BIT(0))
+        rc = cli_usage("interaction resume: the entry keeps its number");
+    if (rc == 0)
+        rc = cli_open(c);
+    if (rc) {
+        free(rec);
+        return rc;
+    }
+    if (!given && interactive(c)) {
+        if (relm_interaction_get(c->r, entry_no, rec, &err)) {
+            free(rec);
+            return cli_fail(&err);
+        }
+        if (!rec->postponed) {
+            free(rec);
+            return cli_usage("interaction log entry %" PRId64 " is not postponed", entry_no);
+        }
+        given = relm_interaction_filled(rec);
+        int want = dialog(c, rec, &given);
+        if (want != 1) {
+            rc = postpone_after_dialog(c, rec, given, entry_no);
+            free(rec);
+            return rc;
+        }
+    }
+    if (relm_interaction_resume(c->r, entry_no, rec, given, &err)) {
+        rc = cli_fail(&err);
+    } else {
+        cli_warnings(&err);
+        show(c, rec);
+    }
+    free(rec);
+    return rc;
+}
+
+static int do_list(cli_t *c, int argc, char **argv)
+{
+    const char *contact = NULL, *sp = NULL, *tpl = NULL, *seg = NULL, *logged = NULL, *from = NULL,
+               *to = NULL, *limit = NULL, *after = NULL;
+    int postponed = 0, canceled = 0;
+    cli_opt_t opts[] = {{"--contact", 1, &contact, NULL, NULL, NULL},
+                        {"--contact-no", 1, &contact, NULL, NULL, NULL},
+                        {"--salesperson", 1, &sp, NULL, NULL, NULL},
+                        {"--salesperson-code", 1, &sp, NULL, NULL, NULL},
+                        {"--template", 1, &tpl, NULL, NULL, NULL},
+                        {"--interaction-template-code", 1, &tpl, NULL, NULL, NULL},
+                        {"--segment", 1, &seg, NULL, NULL, NULL},
+                        {"--segment-no", 1, &seg, NULL, NULL, NULL},
+                        {"--logged-segment", 1, &logged, NULL, NULL, NULL},
+                        {"--logged-segment-entry-no", 1, &logged, NULL, NULL, NULL},
+                        {"--from", 1, &from, NULL, NULL, NULL},
+                        {"--to", 1, &to, NULL, NULL, NULL},
+                        {"--postponed", 0, NULL, &postponed, NULL, NULL},
+                        {"--canceled", 0, NULL, &canceled, NULL, NULL},
+                        {"--limit", 1, &limit, NULL, NULL, NULL},
+                        {"--after", 1, &after, NULL, NULL, NULL},
+                        {NULL, 0, NULL, NULL, NULL, NULL}};
+    cli_args_t a;
+    int rc = cli_parse(argc, argv, opts, NULL, NULL, NULL, &a);
+    if (rc)
+        return rc;
+    if (a.npos)
+        return cli_usage("interaction list: unexpected argument \"%s\"", a.pos[0]);
+    relm_interaction_query_t q;
+    memset(&q, 0, sizeof(q));
+    q.contact_no = contact;
+    q.salesperson_code = sp;
+    q.interaction_template_code = tpl;
+    q.segment_no = seg;
+    q.from = from;
+    q.to = to;
+    q.flags = (postponed ? RELM_IQ_POSTPONED : 0) | (canceled ? RELM_IQ_CANCELED : 0);
+    if (logged && (rc = parse_no(logged, &q.logged_segment_entry_no)))
+        return rc;
+    if (limit) {
+        char *end;
+        q.limit = strtol(limit, &end, 10);
+        if (!*limit || *end || q.limit < 0)
+            return cli_usage("--limit needs a whole number, not \"%s\"", limit);
+    }
+    relm_error_t err = {0};
+    if (after && relm_interaction_cursor_parse(after, &q.after, &err)) {
+        err.code = RELM_EUSAGE;
+        return cli_fail(&err);
+    }
+    if ((rc = cli_open(c)))
+        return rc;
+    relm_interaction_cursor_t next;
+    cli_list_t l;
+    if (c->json)
+        fputs("{\"entries\": ", stdout);
+    cli_list_begin(&l, c, E, list_cols);
+    rc = relm_interaction_list(c->r, &q, cli_list_row, &l, &next, &err);
+    cli_list_end(&l);
+    char cursor[128];
+    relm_interaction_cursor_format(&next, cursor, sizeof(cursor));
+    if (c->json) {
+        json_t *j = cursor[0] ? json_string(cursor) : json_null();
+        char *s = json_dumps(j, JSON_ENCODE_ANY);
+        printf(", \"next_cursor\": %s}\n", s ? s : "null");
+        free(s);
+        json_decref(j);
+    } else if (rc == 0 && cursor[0]) {
+        fprintf(stderr, "next cursor: %s\n", cursor);
+    }
+    return rc ? cli_fail(&err) : CLI_OK;
+}
+
+/* Verbs taking entry numbers only. */
+static int entry_args(int argc, char **argv, const cli_opt_t *opts, int64_t *nos, int *n, int min,
+                      int max, const char *usage)
+{
+    cli_args_t a;
+    int rc = cli_parse(argc, argv, opts, NULL, NULL, NULL, &a);
+    if (rc)
+        return rc;
+    if (a.npos < min || a.npos > max)
+        return cli_usage("usage: relm interaction %s", usage);
+    for (int i = 0; i < a.npos; i++)
+        if ((rc = parse_no(a.pos[i], &nos[i])))
+            return rc;
+    *n = a.npos;
+    return 0;
+}
+
+static int do_show(cli_t *c, int argc, char **argv)
+{
+    int64_t no;
+    int n, rc = entry_args(argc, argv, NULL, &no, &n, 1, 1, "show N");
+    if (rc || (rc = cli_open(c)))
+        return rc;
+    relm_interaction_t *rec = malloc(sizeof(*rec));
+    relm_error_t err = {0};
+    if (!rec)
+        return CLI_FAIL;
+    if (relm_interaction_get(c->r, no, rec, &err))
+        rc = cli_fail(&err);
+    else
+        show(c, rec);
+    free(rec);
+    return rc;
+}
+
+static int do_delete(cli_t *c, int argc, char **argv)
+{
+    int64_t no;
+    int n, rc = entry_args(argc, argv, NULL, &no, &n, 1, 1, "delete N");
+    if (rc || (rc = cli_open(c)))
+        return rc;
+    relm_error_t err = {0};
+    if (relm_interaction_delete(c->r, no, &err))
+        return cli_fail(&err);
+    if (c->json)
+        printf("{\"deleted\": %" PRId64 "}\n", no);
+    else
+        printf("deleted interaction log entry %" PRId64 "\n", no);
+    return CLI_OK;
+}
+
+static int do_cancel(cli_t *c, int argc, char **argv)
+{
+    int64_t nos[CLI_MAXPOS];
+    int n, rc = entry_args(argc, argv, NULL, nos, &n, 1, CLI_MAXPOS, "cancel N...");
+    if (rc || (rc = cli_open(c)))
+        return rc;
+    relm_error_t err = {0};
+    if (relm_interaction_cancel(c->r, nos, n, &err))
+        return cli_fail(&err);
+    relm_interaction_t *rec = malloc(sizeof(*rec));
+    if (!rec)
+        return CLI_FAIL;
+    if (c->json)
+        fputs("[", stdout);
+    for (int i = 0; i < n && rc == 0; i++) {
+        if (relm_interaction_get(c->r, nos[i], rec, &err)) {
+            rc = cli_fail(&err);
+            break;
+        }
+        if (c->json)
+            printf("%s{\"entry_no\": %" PRId64 ", \"canceled\": %s}", i ? ", " : "", nos[i],
+                   rec->canceled ? "true" : "false");
+        else
+            printf("interaction log entry %" PRId64 " %s\n", nos[i],
+                   rec->canceled ? "canceled" : "restored");
+    }
+    if (c->json)
+        fputs("]\n", stdout);
+    free(rec);
+    return rc;
+}
+
+static int do_evaluate(cli_t *c, int argc, char **argv)
+{
+    relm_interaction_t *rec = malloc(sizeof(*rec));
+    if (!rec)
+        return CLI_FAIL;
+    relm_record_init(E, rec);
+    relm_mask_t given = 0;
+    cli_args_t a;
+    int64_t no = 0;
+    int ev = relm_field_index(E, "evaluation"), af = relm_field_index(E, "attempt_failed");
+    int rc = cli_parse(argc, argv, NULL, E, rec, &given, &a);
+    if (rc == 0 && (a.npos != 1 || (given & ~(RELM_BIT(ev) | RELM_BIT(af))) || !given))
+        rc = cli_usage("usage: relm interaction evaluate N [--evaluation E] "
+                       "[--attempt-failed [true|false]]");
+    if (rc == 0)
+        rc = parse_no(a.pos[0], &no);
+    if (rc == 0)
+        rc = cli_open(c);
+    relm_error_t err = {0};
+    if (rc == 0 &&
+        (relm_interaction_evaluate(c->r, no, (given & RELM_BIT(ev)) ? rec->evaluation : NULL,
+                                   (given & RELM_BIT(af)) ? rec->attempt_failed : -1, &err) ||
+         relm_interaction_get(c->r, no, rec, &err)))
+        rc = cli_fail(&err);
+    else if (rc == 0)
+        show(c, rec);
+    free(rec);
+    return rc;
+}
+
+static int do_delete_canceled(cli_t *c, int argc, char **argv)
+{
+    const char *before = NULL, *tpl = NULL;
+    cli_opt_t opts[] = {{"--before", 1, &before, NULL, NULL, NULL},
+                        {"--template", 1, &tpl, NULL, NULL, NULL},
+                        {"--interaction-template-code", 1, &tpl, NULL, NULL, NULL},
+                        {NULL, 0, NULL, NULL, NULL, NULL}};
+    int64_t unused;
+    int n, rc = entry_args(argc, argv, opts, &unused, &n, 0, 0,
+                           "delete-canceled [--before DATE] [--template CODE]");
+    if (rc || (rc = cli_open(c)))
+        return rc;
+    relm_error_t err = {0};
+    int64_t count = 0;
+    if (relm_interaction_delete_canceled(c->r, before, tpl, &count, &err))
+        return cli_fail(&err);
+    if (c->json)
+        printf("{\"deleted\": %" PRId64 "}\n", count);
+    else
+        printf("%" PRId64 "\n", count);
+    return CLI_OK;
+}
+
 int cmd_interaction(cli_t *c, int argc, char **argv)
 {
-    (void)c, (void)argc, (void)argv;
-    return cli_usage("interaction: not built yet");
+    if (argc < 1 || strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "help") == 0) {
+        help();
+        return argc < 1 ? CLI_USAGE : CLI_OK;
+    }
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--help") == 0) {
+            help();
+            return CLI_OK;
+        }
+    static const struct {
+        const char *verb;
+        int (*fn)(cli_t *, int, char **);
+    } verbs[] = {
+        {"create", do_create},     {"list", do_list},
+        {"show", do_show},         {"resume", do_resume},
+        {"delete", do_delete},     {"cancel", do_cancel},
+        {"evaluate", do_evaluate}, {"delete-canceled", do_delete_canceled},
+    };
+    for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+        if (strcmp(argv[0], verbs[i].verb) == 0)
+            return verbs[i].fn(c, argc - 1, argv + 1);
+    return cli_usage("interaction: unknown verb \"%s\" (see relm interaction --help)", argv[0]);
 }

@@ -420,27 +420,33 @@ int relm_interaction_create(relm_t *r, relm_interaction_t *rec, relm_mask_t give
     return relm_commit(r, err);
 }
 
-int relm_interaction_create_from_entry(relm_t *r, int64_t from_entry_no, relm_interaction_t *rec,
-                                       relm_mask_t given, relm_error_t *err)
+int relm_interaction_init_from_entry(relm_t *r, int64_t from_entry_no, relm_interaction_t *rec,
+                                     relm_mask_t *given, relm_error_t *err)
 {
     relm_interaction_t *src = malloc(sizeof(*src));
     if (!src)
         return relm_error_set(err, RELM_ENOMEM, "out of memory");
     int rc = relm_interaction_get(r, from_entry_no, src, err);
     if (rc == 0) {
-        if (!given_text(rec->contact_no, given, F_CONTACT_NO)) {
+        if (!given_text(rec->contact_no, *given, F_CONTACT_NO)) {
             relm_copy(rec->contact_no, sizeof(rec->contact_no), src->contact_no);
-            given |= G(F_CONTACT_NO);
+            *given |= G(F_CONTACT_NO);
         }
-        if (!given_text(rec->salesperson_code, given, F_SALESPERSON_CODE) &&
+        if (!given_text(rec->salesperson_code, *given, F_SALESPERSON_CODE) &&
             src->salesperson_code[0]) {
             relm_copy(rec->salesperson_code, sizeof(rec->salesperson_code), src->salesperson_code);
-            given |= G(F_SALESPERSON_CODE);
+            *given |= G(F_SALESPERSON_CODE);
         }
-        rc = relm_interaction_create(r, rec, given, err);
     }
     free(src);
     return rc;
+}
+
+int relm_interaction_create_from_entry(relm_t *r, int64_t from_entry_no, relm_interaction_t *rec,
+                                       relm_mask_t given, relm_error_t *err)
+{
+    int rc = relm_interaction_init_from_entry(r, from_entry_no, rec, &given, err);
+    return rc ? rc : relm_interaction_create(r, rec, given, err);
 }
 
 /* Fields a user fills in (not set by the library). */
@@ -521,6 +527,22 @@ int relm_interaction_postpone(relm_t *r, relm_interaction_t *rec, relm_mask_t gi
     return relm_commit(r, err);
 }
 
+relm_mask_t relm_interaction_filled(const relm_interaction_t *rec)
+{
+    relm_mask_t filled = 0;
+    for (int i = 0; i < NFIELDS; i++) {
+        if (!user_field(i))
+            continue;
+        relm_ftype_t t = fields[i].type;
+        int num =
+            t == RELM_FT_BOOL || t == RELM_FT_INT || t == RELM_FT_MONEY || t == RELM_FT_MINUTES;
+        if (num ? relm_record_int(&relm_interaction_entity, rec, i) != 0
+                : ((const char *)rec + fields[i].offset)[0] != '\0')
+            filled |= G(i);
+    }
+    return filled;
+}
+
 static int resume_locked(relm_t *r, int64_t entry_no, relm_interaction_t *changes,
                          relm_mask_t given, relm_error_t *err)
 {
@@ -535,18 +557,7 @@ static int resume_locked(relm_t *r, int64_t entry_no, relm_interaction_t *change
                             entry_no);
     if (rc == 0) {
         /* What was filled in before postponing counts as given. */
-        relm_mask_t stored = 0;
-        for (int i = 0; i < NFIELDS; i++) {
-            if (!user_field(i))
-                continue;
-            const relm_field_t *f = &fields[i];
-            int filled = (f->type == RELM_FT_BOOL || f->type == RELM_FT_INT ||
-                          f->type == RELM_FT_MONEY || f->type == RELM_FT_MINUTES)
-                             ? relm_record_int(&relm_interaction_entity, cur, i) != 0
-                             : relm_record_text(&relm_interaction_entity, cur, i)[0] != '\0';
-            if (filled)
-                stored |= G(i);
-        }
+        relm_mask_t stored = relm_interaction_filled(cur);
         given &= ~G(F_ENTRY_NO);
         relm_record_merge(&relm_interaction_entity, cur, changes, given);
         rc = write_entry(r, cur, stored | given, entry_no, err);
@@ -663,7 +674,7 @@ int relm_interaction_evaluate(relm_t *r, int64_t entry_no, const char *evaluatio
         return relm_error_set(err, RELM_ENOMEM, "out of memory");
     relm_mask_t cols = G(F_EVALUATION);
     int rc = relm_interaction_get(r, entry_no, cur, err);
-    if (rc == 0)
+    if (rc == 0 && evaluation)
         rc = relm_record_set_index(&relm_interaction_entity, cur, NULL, F_EVALUATION, evaluation,
                                    err);
     if (rc == 0 && attempt_failed >= 0) {

@@ -87,9 +87,14 @@ int relm_interaction_create(struct relm *r, relm_interaction_t *rec, relm_mask_t
                             relm_error_t *err);
 
 /*
- * Create Interaction from an existing entry: contact_no and salesperson_code are taken from
- * entry from_entry_no unless given. not_found names the entry.
+ * Start Create Interaction from an existing entry: set contact_no and salesperson_code of
+ * rec from entry from_entry_no unless they are given, and add them to *given.
+ * not_found names the entry.
  */
+int relm_interaction_init_from_entry(struct relm *r, int64_t from_entry_no, relm_interaction_t *rec,
+                                     relm_mask_t *given, relm_error_t *err);
+
+/* Create Interaction from an existing entry: relm_interaction_init_from_entry, then create. */
 int relm_interaction_create_from_entry(struct relm *r, int64_t from_entry_no,
                                        relm_interaction_t *rec, relm_mask_t given,
                                        relm_error_t *err);
@@ -102,6 +107,12 @@ int relm_interaction_create_from_entry(struct relm *r, int64_t from_entry_no,
  */
 int relm_interaction_postpone(struct relm *r, relm_interaction_t *rec, relm_mask_t given,
                               relm_error_t *err);
+
+/*
+ * The fields a user fills in that hold a value in rec (text not blank, number not zero):
+ * what a postponed entry counts as given when it is resumed.
+ */
+relm_mask_t relm_interaction_filled(const relm_interaction_t *rec);
 
 /*
  * Resume postponed entry entry_no: the fields set in given are taken from changes over the
@@ -122,8 +133,8 @@ int relm_interaction_delete(struct relm *r, int64_t entry_no, relm_error_t *err)
 int relm_interaction_cancel(struct relm *r, const int64_t *entry_nos, int n, relm_error_t *err);
 
 /*
- * Set evaluation (one of relm_evaluations, "" clears it) and attempt_failed (0 or 1; -1
- * keeps the stored value) of entry_no.
+ * Set evaluation (one of relm_evaluations; "" clears it, NULL keeps it) and attempt_failed
+ * (0 or 1; -1 keeps it) of entry_no.
  */
 int relm_interaction_evaluate(struct relm *r, int64_t entry_no, const char *evaluation,
                               int attempt_failed, relm_error_t *err);
