@@ -1,0 +1,141 @@
+#!/usr/bin/env python3
+"""Accounts over HTTP: login, sessions, CSRF, API tokens, roles, throttling."""
+import re
+import subprocess
+import time
+
+from lib import PASSWORD, RELM, Server, check, eq, err_code, finish, routes
+
+s = Server()
+try:
+    anon = s.client()
+
+    # Every route but login answers 401 without credentials.
+    missing = []
+    for method, pattern in routes():
+        if pattern == "/api/login":
+            continue
+        path = re.sub(r"\{[^}]+\}", "1", pattern)
+        r = anon.request(method, path, {} if method in ("POST", "PUT", "PATCH") else None)
+        if r.status != 401 or err_code(r) != "unauthenticated":
+            missing.append("%s %s -> %s" % (method, path, r.status))
+    check("every route but login answers 401 without credentials", not missing, *missing)
+
+    r = anon.post("/api/login", {"name": "admin", "password": "wrong password"})
+    eq("a wrong password is 401", 401, r.status)
+    eq("with the error code unauthenticated", "unauthenticated", err_code(r))
+    r = anon.post("/api/login", {"name": "nobody", "password": "wrong password"})
+    eq("an unknown user gets the same 401", 401, r.status)
+    r = anon.post("/api/login", {"name": "admin"})
+    eq("a login without password is 400", 400, r.status)
+
+    admin = s.client()
+    r = admin.login("admin", PASSWORD)
+    eq("admin logs in", 200, r.status)
+    cookie = r.headers.get("Set-Cookie", "")
+    check("the session cookie is HttpOnly", "HttpOnly" in cookie, cookie)
+    check("the session cookie is SameSite=Strict", "SameSite=Strict" in cookie, cookie)
+    check("the login reply carries a CSRF token", len(r.body.get("csrf_token") or "") == 64, r.body)
+    eq("the login reply names the role", "admin", r.body.get("role"))
+    rows = s.sql("SELECT count(*) FROM user_session WHERE user_name = 'admin'")
+    eq("one session is stored", 1, rows[0][0])
+    token = re.search(r"relm_session=([0-9a-f]+)", cookie).group(1)
+    eq("the session token itself is not stored",
+       0, s.sql("SELECT count(*) FROM user_session WHERE token_hash = ?", token)[0][0])
+    pw = s.sql("SELECT password_hash FROM app_user WHERE name = 'admin'")[0][0]
+    check("the password is stored as an argon2id hash", pw.startswith("$argon2id$"), pw)
+
+    r = admin.get("/api/me")
+    eq("GET /api/me answers for the session", "admin", r.body.get("name"))
+    eq("and repeats the CSRF token", admin.csrf, r.body.get("csrf_token"))
+
+    # CSRF: state-changing requests need the session's token in X-CSRF-Token.
+    before = s.sql("SELECT count(*) FROM salesperson")[0][0]
+    r = admin.post("/api/salespersons", {"code": "CSRF1", "name": "X"}, csrf=False)
+    eq("a POST without X-CSRF-Token is 403", 403, r.status)
+    eq("with the error code csrf", "csrf", err_code(r))
+    r = admin.post("/api/salespersons", {"code": "CSRF1", "name": "X"},
+                   csrf=False, headers={"X-CSRF-Token": "0" * 64})
+    eq("a POST with a wrong X-CSRF-Token is 403", 403, r.status)
+    eq("and nothing was written", before, s.sql("SELECT count(*) FROM salesperson")[0][0])
+    r = admin.post("/api/salespersons", {"code": "CSRF1", "name": "X"})
+    eq("the same POST with the token is 201", 201, r.status)
+
+    # Roles: a user may not change setup, templates or number series.
+    ann = s.client("ann")
+    r = ann.patch("/api/setup", {"default_language_code": "NO"})
+    eq("a user changing setup is 403", 403, r.status)
+    eq("with the error code forbidden", "forbidden", err_code(r))
+    r = ann.post("/api/templates", {"code": "T1", "interaction_group_code": "LETTER"})
+    eq("a user adding a template is 403", 403, r.status)
+    r = ann.post("/api/number-series", {"code": "NS1"})
+    eq("a user adding a number series is 403", 403, r.status)
+    r = ann.get("/api/users")
+    eq("a user listing users is 403", 403, r.status)
+    r = ann.get("/api/setup")
+    eq("a user may read setup", 200, r.status)
+    r = admin.patch("/api/setup", {"default_language_code": "NO"})
+    eq("an admin may change setup", 200, r.status)
+    r = admin.get("/api/users")
+    eq("an admin lists the users", ["admin", "ann"], sorted(u["name"] for u in r.body["items"]))
+    check("the user list holds no password hashes",
+          all("password_hash" not in u for u in r.body["items"]), r.body)
+
+    # API tokens: bearer, no CSRF needed, revocable.
+    bot = s.client()
+    bot.bearer = s.token
+    r = bot.get("/api/me")
+    eq("a bearer token signs in as its user", "ann", r.body.get("name"))
+    r = bot.post("/api/contacts", {"name": "Token Test Ltd", "type": "company"})
+    eq("a bearer token writes without a CSRF token", 201, r.status)
+    bad = s.client()
+    bad.bearer = "f" * 64
+    eq("an unknown bearer token is 401", 401, bad.get("/api/me").status)
+    bad.bearer = "not a token"
+    eq("a malformed bearer token is 401", 401, bad.get("/api/me").status)
+    eq("the token itself is not stored", 0,
+       s.sql("SELECT count(*) FROM api_token WHERE token_hash = ?", s.token)[0][0])
+    tid = s.sql("SELECT id FROM api_token WHERE user_name = 'ann'")[0][0]
+    s.cli("token", "revoke", str(tid))
+    eq("a revoked token is 401", 401, bot.get("/api/me").status)
+
+    # Logout ends the session.
+    r = admin.post("/api/logout")
+    eq("logout is 204", 204, r.status)
+    eq("the session is gone after logout", 401, admin.get("/api/me").status)
+
+    # Disabling a user ends their sessions.
+    s.cli("user", "disable", "ann")
+    eq("a disabled user's session is 401", 401, ann.get("/api/me").status)
+    r = s.client().login("ann", PASSWORD)
+    eq("a disabled user cannot log in", 401, r.status)
+    s.cli("user", "disable", "ann", "--enable")
+
+    # Throttling: after 3 failures per user and address, back off with 429 + Retry-After.
+    t = s.client()
+    statuses = [t.login("admin", "wrong password").status for _ in range(3)]
+    eq("three wrong passwords are 401 each", [401, 401, 401], statuses)
+    r = t.login("admin", PASSWORD)
+    eq("the next attempt is throttled with 429", 429, r.status)
+    eq("with the error code too_many_attempts", "too_many_attempts", err_code(r))
+    check("and a Retry-After header", (r.headers.get("Retry-After") or "").isdigit(),
+          dict(r.headers))
+    time.sleep(int(r.headers.get("Retry-After") or "1") + 0.2)
+    r = s.client().login("ann", PASSWORD)
+    eq("another user from the same address is not throttled", 200, r.status)
+    r = t.login("admin", PASSWORD)
+    eq("after waiting the right password signs in", 200, r.status)
+    eq("a success clears the failures", 0,
+       s.sql("SELECT count(*) FROM login_failure WHERE user_name = 'admin'")[0][0])
+
+    # Users added by the CLI: bad names and short passwords are refused.
+    r = subprocess.run([RELM, "user", "add", "bad name", "--password-stdin"], env=s.env,
+                       input=PASSWORD + "\n", text=True, capture_output=True)
+    eq("a user name with a blank is refused", 1, r.returncode)
+    r = subprocess.run([RELM, "user", "add", "short", "--password-stdin"], env=s.env,
+                       input="short\n", text=True, capture_output=True)
+    eq("a password under 8 characters is refused", 1, r.returncode)
+finally:
+    log = s.stop()
+check("the server stops cleanly on SIGTERM", "stopped" in log, log[-500:])
+finish()

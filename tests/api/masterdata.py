@@ -1,0 +1,214 @@
+#!/usr/bin/env python3
+"""Master data over HTTP: the generic routes of every resource, paging, setup, number
+series lines, template variants, and refused input (400/413/422) that changes nothing."""
+import json
+
+from lib import Server, check, eq, err_code, finish
+
+s = Server()
+try:
+    admin = s.client("admin")
+    ann = s.client("ann")
+
+    def count(table):
+        return s.sql("SELECT count(*) FROM %s" % table)[0][0]
+
+    # Salespersons: add, get with statistics, update, list, delete.
+    r = admin.post("/api/salespersons", {"code": "zz", "name": "Zoe Zed", "email": "zoe@x.example"})
+    eq("POST /api/salespersons is 201", 201, r.status)
+    eq("the code is upper-cased as everywhere", "ZZ", r.body.get("code"))
+    eq("Location names the new record", "/api/salespersons/ZZ", r.headers.get("Location"))
+    r = admin.get("/api/salespersons/ZZ")
+    eq("GET /api/salespersons/{code}", "Zoe Zed", r.body.get("name"))
+    eq("with statistics", 0, r.body.get("statistics", {}).get("no_of_interactions"))
+    r = admin.patch("/api/salespersons/ZZ", {"job_title": "Closer"})
+    eq("PATCH changes the given field", "Closer", r.body.get("job_title"))
+    eq("and keeps the others", "Zoe Zed", r.body.get("name"))
+    eq("the database holds the change", [("Closer",)],
+       s.sql("SELECT job_title FROM salesperson WHERE code = 'ZZ'"))
+    r = admin.get("/api/salespersons/ZZ/statistics")
+    eq("GET /api/salespersons/{code}/statistics", "0.00", r.body.get("cost"))
+    r = admin.post("/api/salespersons", {"code": "ZZ"})
+    eq("adding it again is 409", 409, r.status)
+    eq("already_exists", "already_exists", err_code(r))
+    r = admin.delete("/api/salespersons/ZZ")
+    eq("DELETE is 204", 204, r.status)
+    eq("the row is gone", 0, s.sql("SELECT count(*) FROM salesperson WHERE code = 'ZZ'")[0][0])
+    r = admin.get("/api/salespersons/ZZ")
+    eq("a missing record is 404", 404, r.status)
+    eq("not_found", "not_found", err_code(r))
+    r = admin.delete("/api/salespersons/JO")
+    eq("deleting a salesperson in use is 409", 409, r.status)
+
+    # Paging with cursors over contacts.
+    n = count("contact")
+    seen, cursor, pages = [], None, 0
+    while pages < 100:
+        r = ann.get("/api/contacts?limit=3" + ("&after=" + cursor if cursor else ""))
+        if r.status != 200:
+            break
+        seen += [c["no"] for c in r.body["items"]]
+        cursor = r.body["next_cursor"]
+        pages += 1
+        if not cursor:
+            break
+    eq("paging with limit=3 visits every contact once", n, len(set(seen)))
+    eq("in key order", sorted(seen), seen)
+    check("in more than one page", pages > 1, pages)
+    r = ann.get("/api/contacts?where=city=Oslo")
+    check("where filters the list", r.body["items"] and all(c["city"] == "Oslo"
+                                                            for c in r.body["items"]), r.body)
+    r = ann.get("/api/contacts?where=nosuchfield=1")
+    eq("a filter on an unknown field is refused", 422, r.status)
+    r = ann.get("/api/contacts?limit=0")
+    eq("limit=0 is 400", 400, r.status)
+
+    # Contacts: add, get with statistics, update, delete.
+    r = ann.post("/api/contacts", {"type": "company", "name": "Globex", "city": "Bergen"})
+    eq("POST /api/contacts numbers the contact from the series", 201, r.status)
+    no = r.body.get("no", "")
+    check("with a number from CONT", no.startswith("CT"), no)
+    r = ann.get("/api/contacts/" + no)
+    eq("GET /api/contacts/{no} has statistics", 0,
+       r.body.get("statistics", {}).get("no_of_interactions"))
+    r = ann.get("/api/contacts/%s/statistics" % no)
+    eq("GET /api/contacts/{no}/statistics", 0, r.body.get("no_of_postponed_interactions"))
+    r = ann.patch("/api/contacts/" + no, {"city": "Stavanger"})
+    eq("PATCH /api/contacts/{no}", "Stavanger", r.body.get("city"))
+    r = ann.delete("/api/contacts/" + no)
+    eq("DELETE /api/contacts/{no}", 204, r.status)
+
+    # Groups and templates (admin), with variants and attachments.
+    r = admin.post("/api/groups", {"code": "visit", "description": "Visits"})
+    eq("POST /api/groups", 201, r.status)
+    r = admin.patch("/api/groups/VISIT", {"description": "Customer visits"})
+    eq("PATCH /api/groups/{code}", "Customer visits", r.body.get("description"))
+    eq("GET /api/groups/{code}/statistics", 200, admin.get("/api/groups/VISIT/statistics").status)
+    eq("GET /api/groups lists it", True,
+       "VISIT" in [g["code"] for g in admin.get("/api/groups?limit=500").body["items"]])
+    r = admin.post("/api/templates", {"code": "visit1", "interaction_group_code": "VISIT",
+                                      "description": "Site visit", "unit_cost": "12.5",
+                                      "unit_duration": 90})
+    eq("POST /api/templates", 201, r.status)
+    eq("money comes back with two decimals", "12.50", r.body.get("unit_cost"))
+    eq("minutes too", "90.00", r.body.get("unit_duration"))
+    eq("money is stored exactly in hundredths", [(1250,)],
+       s.sql("SELECT unit_cost FROM interaction_template WHERE code = 'VISIT1'"))
+    r = admin.patch("/api/templates/VISIT1", {"unit_cost": "13"})
+    eq("PATCH /api/templates/{code}", "13.00", r.body.get("unit_cost"))
+    r = admin.get("/api/templates/VISIT1")
+    eq("GET /api/templates/{code}", "Site visit", r.body.get("description"))
+    eq("GET /api/templates/{code}/statistics", 200,
+       admin.get("/api/templates/VISIT1/statistics").status)
+    eq("GET /api/templates", 200, ann.get("/api/templates").status)
+    r = admin.put("/api/templates/VISIT1/languages/nor", {"description": "Besøk"})
+    eq("PUT /api/templates/{code}/languages/{language}", 200, r.status)
+    r = admin.get("/api/templates/VISIT1/languages")
+    eq("GET /api/templates/{code}/languages", ["NOR"],
+       [v["language_code"] for v in r.body["items"]])
+    r = admin.put("/api/templates/VISIT1/attachment", {"body": "Dear {{contact.name}}"})
+    eq("PUT /api/templates/{code}/attachment", 200, r.status)
+    r = admin.get("/api/templates/VISIT1/attachment")
+    eq("GET /api/templates/{code}/attachment", "Dear {{contact.name}}", r.body.get("body"))
+    r = admin.delete("/api/templates/VISIT1/languages/NOR")
+    eq("DELETE /api/templates/{code}/languages/{language}", 204, r.status)
+    r = admin.delete("/api/groups/VISIT")
+    eq("a group with templates cannot be deleted", 409, r.status)
+    eq("DELETE /api/templates/{code}", 204, admin.delete("/api/templates/VISIT1").status)
+    eq("DELETE /api/groups/{code}", 204, admin.delete("/api/groups/VISIT").status)
+
+    # Campaigns.
+    r = ann.post("/api/campaigns", {"description": "Autumn fair", "starting_date": "2026-09-01"})
+    eq("POST /api/campaigns", 201, r.status)
+    cno = r.body.get("no", "")
+    r = ann.patch("/api/campaigns/" + cno, {"activated": True})
+    eq("PATCH /api/campaigns/{no}", True, r.body.get("activated"))
+    eq("GET /api/campaigns/{no}", cno, ann.get("/api/campaigns/" + cno).body.get("no"))
+    r = ann.get("/api/campaigns/%s/statistics" % cno)
+    eq("GET /api/campaigns/{no}/statistics", 0, r.body.get("no_of_entries"))
+    eq("GET /api/campaigns", 200, ann.get("/api/campaigns").status)
+    eq("DELETE /api/campaigns/{no}", 204, ann.delete("/api/campaigns/" + cno).status)
+
+    # Number series and lines.
+    r = admin.post("/api/number-series", {"code": "inv", "description": "Invoices"})
+    eq("POST /api/number-series", 201, r.status)
+    r = admin.post("/api/number-series/INV/lines", {"starting_no": "INV0001",
+                                                    "ending_no": "INV0002"})
+    eq("POST /api/number-series/{code}/lines", 201, r.status)
+    line = r.body.get("line_no")
+    r = admin.get("/api/number-series/INV/lines")
+    eq("GET /api/number-series/{code}/lines", 1, len(r.body["items"]))
+    r = admin.patch("/api/number-series/INV/lines/%s" % line, {"warning_no": "INV0002"})
+    eq("PATCH /api/number-series/{code}/lines/{line_no}", "INV0002",
+       r.body["items"][0].get("warning_no"))
+    r = admin.post("/api/number-series/INV/next")
+    eq("POST /api/number-series/{code}/next", "INV0001", r.body.get("no"))
+    r = admin.post("/api/number-series/INV/next")
+    eq("at the warning number the reply warns", True, bool(r.body.get("warning")))
+    r = admin.post("/api/number-series/INV/next")
+    eq("past the end: 422 no_numbers_left", (422, "no_numbers_left"), (r.status, err_code(r)))
+    r = admin.patch("/api/number-series/INV", {"manual_nos": True})
+    eq("PATCH /api/number-series/{code}", True, r.body.get("manual_nos"))
+    eq("GET /api/number-series/{code}", "Invoices",
+       admin.get("/api/number-series/INV").body.get("description"))
+    eq("GET /api/number-series", 200, admin.get("/api/number-series").status)
+    r = admin.delete("/api/number-series/INV/lines/%s" % line)
+    eq("DELETE /api/number-series/{code}/lines/{line_no}", 204, r.status)
+    eq("DELETE /api/number-series/{code}", 204, admin.delete("/api/number-series/INV").status)
+    r = admin.delete("/api/number-series/CONT")
+    eq("a series named by setup cannot be deleted", 409, r.status)
+
+    # Setup.
+    r = ann.get("/api/setup")
+    eq("GET /api/setup", "CONT", r.body.get("contact_nos"))
+    r = admin.patch("/api/setup", {"segment_nos": "NOPE"})
+    eq("setup naming a missing series is refused", 404, r.status)
+    eq("and setup is unchanged", [("SEG",)], s.sql("SELECT segment_nos FROM marketing_setup"))
+
+    # Refused input changes nothing.
+    before = count("salesperson")
+    r = admin.request("POST", "/api/salespersons", raw=b'{"code": "BAD1", "name": ')
+    eq("malformed JSON is 400", (400, "bad_request"), (r.status, err_code(r)))
+    r = admin.request("POST", "/api/salespersons", raw=b'[1, 2]')
+    eq("a JSON array instead of an object is 400", 400, r.status)
+    deep = {"code": "BAD2"}
+    for _ in range(20):
+        deep = {"x": deep}
+    r = admin.request("POST", "/api/salespersons", raw=json.dumps(deep).encode())
+    eq("JSON nested too deep is 400", 400, r.status)
+    r = admin.request("POST", "/api/salespersons",
+                      raw=b'{"code": "BAD3", "code": "BAD4"}')
+    eq("duplicate keys are 400", 400, r.status)
+    r = admin.post("/api/salespersons", {"code": "BAD5", "name": "x" * 51})
+    eq("a name over 50 characters is 422", (422, "validation"), (r.status, err_code(r)))
+    check("and the message names the field", "name" in r.body["error"]["message"], r.body)
+    r = admin.post("/api/salespersons", {"code": "BAD6", "name": "ø" * 50})
+    eq("50 non-ASCII characters fit (limits count characters)", 201, r.status)
+    admin.delete("/api/salespersons/BAD6")
+    r = admin.post("/api/salespersons", {"code": "BAD7", "nosuchfield": 1})
+    eq("an unknown field is 422", 422, r.status)
+    r = admin.post("/api/salespersons", {"code": "BAD8", "blocked": "maybe"})
+    eq("a bad boolean is 422", 422, r.status)
+    r = admin.post("/api/salespersons", {"code": "BAD9", "name": {"nested": 1}})
+    eq("an object as a value is 422", 422, r.status)
+    r = admin.request("POST", "/api/salespersons",
+                      raw=b'{"code": "BIG", "name": "' + b"x" * (1024 * 1024 + 10) + b'"}')
+    eq("a body over 1 MiB is 413", (413, "too_large"), (r.status, err_code(r)))
+    eq("none of the refused requests wrote anything", before, count("salesperson"))
+    r = admin.patch("/api/salespersons/JO", {"email": "not an address"})
+    eq("an invalid e-mail is 422", 422, r.status)
+    eq("and the record is unchanged", [("jim.olive@cronus.example",)],
+       s.sql("SELECT email FROM salesperson WHERE code = 'JO'"))
+    r = admin.request("PUT", "/api/salespersons")
+    eq("a method a route does not have is 405", 405, r.status)
+    r = admin.get("/api/nothing-here")
+    eq("an unknown route is 404", 404, r.status)
+    r = admin.get("/")
+    eq("the web UI is served at /", 200, r.status)
+    r = admin.get("/api/contacts")
+    eq("API replies are not cached", "no-store", r.headers.get("Cache-Control"))
+    check("and carry a content security policy",
+          "default-src 'self'" in (r.headers.get("Content-Security-Policy") or ""))
+finally:
+    s.stop()
+finish()
