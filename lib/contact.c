@@ -1,1 +1,675 @@
-/* placeholder */
+/*
+ * Contacts: companies and the persons who work for them.
+ *
+ * Invariants kept here:
+ * - a company's company_no is its own no and its company_name its own name;
+ * - a person's company_no is blank or names a company, and its company_name is that
+ *   company's name (renaming a company renames it on every person);
+ * - every contact has a name (a person's is composed from its name parts when not given);
+ * - a company with persons, or a contact with interaction log entries that are not
+ *   canceled, is never deleted.
+ *
+ * Adding is one transaction (number and insert), so a refused insert gives its number
+ * back. CSV import runs every row through the same add path inside one transaction; it
+ * reads marketing setup once and remembers the last company and salesperson it looked up,
+ * so a row costs a few cached statements.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "csv.h"
+#include "internal.h"
+
+typedef relm_contact_t ct_t;
+
+static const char *const types[] = {"company", "person", NULL};
+
+/* Field indexes: the order of the table below. */
+enum {
+    F_NO,
+    F_TYPE,
+    F_NAME,
+    F_COMPANY_NO,
+    F_COMPANY_NAME,
+    F_FIRST_NAME,
+    F_MIDDLE_NAME,
+    F_SURNAME,
+    F_JOB_TITLE,
+    F_ADDRESS,
+    F_ADDRESS_2,
+    F_POST_CODE,
+    F_CITY,
+    F_COUNTY,
+    F_COUNTRY_CODE,
+    F_PHONE_NO,
+    F_MOBILE_PHONE_NO,
+    F_EMAIL,
+    F_FAX_NO,
+    F_SALESPERSON_CODE,
+    F_TERRITORY_CODE,
+    F_LANGUAGE_CODE,
+    F_CORRESPONDENCE_TYPE,
+    F_EXCLUDE_FROM_SEGMENT,
+    F_PRIVACY_BLOCKED,
+    F_CREATED_AT,
+    F_MODIFIED_AT,
+    NFIELDS
+};
+
+static const relm_field_t fields[] = {
+    FIELD(ct_t, no, RELM_FT_CODE, RELM_FF_KEY, 20, NULL, NULL),
+    FIELD(ct_t, type, RELM_FT_ENUM, 0, 0, types, "company"),
+    FIELD(ct_t, name, RELM_FT_TEXT, 0, 100, NULL, NULL),
+    FIELD(ct_t, company_no, RELM_FT_CODE, 0, 20, NULL, NULL),
+    FIELD(ct_t, company_name, RELM_FT_TEXT, 0, 100, NULL, NULL),
+    FIELD(ct_t, first_name, RELM_FT_TEXT, 0, 30, NULL, NULL),
+    FIELD(ct_t, middle_name, RELM_FT_TEXT, 0, 30, NULL, NULL),
+    FIELD(ct_t, surname, RELM_FT_TEXT, 0, 30, NULL, NULL),
+    FIELD(ct_t, job_title, RELM_FT_TEXT, 0, 30, NULL, NULL),
+    FIELD(ct_t, address, RELM_FT_TEXT, 0, 100, NULL, NULL),
+    FIELD(ct_t, address_2, RELM_FT_TEXT, 0, 50, NULL, NULL),
+    FIELD(ct_t, post_code, RELM_FT_CODE, 0, 20, NULL, NULL),
+    FIELD(ct_t, city, RELM_FT_TEXT, 0, 30, NULL, NULL),
+    FIELD(ct_t, county, RELM_FT_TEXT, 0, 30, NULL, NULL),
+    FIELD(ct_t, country_code, RELM_FT_CODE, 0, 10, NULL, NULL),
+    FIELD(ct_t, phone_no, RELM_FT_TEXT, 0, 30, NULL, NULL),
+    FIELD(ct_t, mobile_phone_no, RELM_FT_TEXT, 0, 30, NULL, NULL),
+    FIELD(ct_t, email, RELM_FT_EMAIL, 0, 80, NULL, NULL),
+    FIELD(ct_t, fax_no, RELM_FT_TEXT, 0, 30, NULL, NULL),
+    FIELD(ct_t, salesperson_code, RELM_FT_CODE, 0, 20, NULL, NULL),
+    FIELD(ct_t, territory_code, RELM_FT_CODE, 0, 10, NULL, NULL),
+    FIELD(ct_t, language_code, RELM_FT_CODE, 0, 10, NULL, NULL),
+    FIELD(ct_t, correspondence_type, RELM_FT_ENUM, 0, 0, relm_correspondence_types, NULL),
+    FIELD(ct_t, exclude_from_segment, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
+    FIELD(ct_t, privacy_blocked, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
+    FIELD(ct_t, created_at, RELM_FT_TIMESTAMP, RELM_FF_READONLY, 0, NULL, NULL),
+    FIELD(ct_t, modified_at, RELM_FT_TIMESTAMP, RELM_FF_READONLY, 0, NULL, NULL),
+};
+
+_Static_assert(sizeof(fields) / sizeof(fields[0]) == NFIELDS, "field indexes match the table");
+
+/* The address block a person inherits from its company as a whole. */
+static const int address_fields[] = {F_ADDRESS, F_ADDRESS_2, F_POST_CODE,
+                                     F_CITY,    F_COUNTY,    F_COUNTRY_CODE};
+#define NADDRESS ((int)(sizeof(address_fields) / sizeof(address_fields[0])))
+
+static int op_add(relm_t *r, void *rec, relm_mask_t given, relm_error_t *err);
+
+static int op_get(relm_t *r, const char *key, void *out, relm_error_t *err)
+{
+    return relm_contact_get(r, key, out, err);
+}
+
+static int op_update(relm_t *r, const char *key, const void *changes, relm_mask_t given,
+                     relm_error_t *err)
+{
+    return relm_contact_update(r, key, changes, given, err);
+}
+
+static int op_remove(relm_t *r, const char *key, relm_error_t *err)
+{
+    return relm_contact_delete(r, key, err);
+}
+
+const relm_entity_t relm_contact_entity = {
+    "contact", "contact", sizeof(ct_t), fields, NFIELDS, op_add, op_get, op_update, op_remove,
+};
+
+/*
+ * Lookups remembered across the rows of one add or import. Nothing here outlives the
+ * transaction it was filled in, so it cannot go stale.
+ */
+typedef struct add_cache {
+    int manual_checked;               /* contact_nos allows typed numbers */
+    char salesperson[RELM_CODE20_SZ]; /* last salesperson found to exist */
+    int have_company;                 /* company holds a row read or inserted */
+    relm_contact_t company;           /* the last company seen */
+} add_cache_t;
+
+static int is_person(const relm_contact_t *c)
+{
+    return strcmp(c->type, "person") == 0;
+}
+
+/* "contact CT000001" or "new contact" for messages. */
+static const char *label(const relm_contact_t *c, char *buf, size_t n)
+{
+    if (c->no[0])
+        snprintf(buf, n, "contact %s", c->no);
+    else
+        snprintf(buf, n, "new contact");
+    return buf;
+}
+
+/* name = first [middle] surname, cut to the field's 100 characters. */
+static void compose_name(relm_contact_t *c)
+{
+    char buf[RELM_TEXT50_SZ * 3 + 3] = "";
+    const char *parts[] = {c->first_name, c->middle_name, c->surname};
+    size_t len = 0;
+    for (int i = 0; i < 3; i++) {
+        if (!parts[i][0])
+            continue;
+        len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s", len ? " " : "", parts[i]);
+    }
+    size_t chars = 0, bytes = 0;
+    for (; buf[bytes]; bytes++) {
+        if (((unsigned char)buf[bytes] & 0xc0) != 0x80 && ++chars > (size_t)fields[F_NAME].maxlen)
+            break;
+    }
+    buf[bytes] = '\0';
+    relm_copy(c->name, sizeof(c->name), buf);
+}
+
+static int read_contact(relm_t *r, const char *no, relm_contact_t *out, relm_error_t *err)
+{
+    relm_record_init(&relm_contact_entity, out);
+    relm_copy(out->no, sizeof(out->no), no);
+    return relm_table_get(r, &relm_contact_entity, out, out, err);
+}
+
+/* The company named by a person's company_no, through the cache. */
+static int find_company(relm_t *r, const relm_contact_t *c, add_cache_t *cache, relm_error_t *err)
+{
+    char who[RELM_CODE20_SZ + 16];
+    if (cache->have_company && strcmp(cache->company.no, c->company_no) == 0)
+        return 0;
+    cache->have_company = 0;
+    int rc = read_contact(r, c->company_no, &cache->company, err);
+    if (rc == RELM_ENOTFOUND)
+        return relm_error_set(err, RELM_ENOTFOUND, "%s: company_no %s does not exist",
+                              label(c, who, sizeof(who)), c->company_no);
+    if (rc)
+        return rc;
+    if (strcmp(cache->company.type, "company") != 0)
+        return relm_error_set(err, RELM_EVALIDATION, "%s: company_no %s is a person, not a company",
+                              label(c, who, sizeof(who)), c->company_no);
+    cache->have_company = 1;
+    return 0;
+}
+
+static int check_salesperson(relm_t *r, const relm_contact_t *c, add_cache_t *cache,
+                             relm_error_t *err)
+{
+    char who[RELM_CODE20_SZ + 16];
+    if (!c->salesperson_code[0] || strcmp(cache->salesperson, c->salesperson_code) == 0)
+        return 0;
+    int64_t n = 0;
+    int rc = relm_count(r, "SELECT count(*) FROM salesperson WHERE code = ?", c->salesperson_code,
+                        &n, err);
+    if (rc)
+        return rc;
+    if (n == 0)
+        return relm_error_set(err, RELM_ENOTFOUND, "%s: salesperson_code %s does not exist",
+                              label(c, who, sizeof(who)), c->salesperson_code);
+    relm_copy(cache->salesperson, sizeof(cache->salesperson), c->salesperson_code);
+    return 0;
+}
+
+static int address_blank(const relm_contact_t *c, relm_mask_t given)
+{
+    for (int i = 0; i < NADDRESS; i++) {
+        int f = address_fields[i];
+        if ((given & RELM_BIT(f)) || ((const char *)c + fields[f].offset)[0])
+            return 0;
+    }
+    return 1;
+}
+
+/*
+ * A person's link to its company: company_name from the company, and (when marketing
+ * setup says so) the company's salesperson and address for fields left blank and not
+ * given.
+ */
+static int link_company(relm_t *r, relm_contact_t *c, relm_mask_t given, const relm_setup_t *setup,
+                        add_cache_t *cache, relm_error_t *err)
+{
+    char who[RELM_CODE20_SZ + 16];
+    if (!c->company_no[0])
+        return 0;
+    if (strcmp(c->company_no, c->no) == 0)
+        return relm_error_set(err, RELM_EVALIDATION,
+                              "%s: a person cannot be its own company (company_no)",
+                              label(c, who, sizeof(who)));
+    int rc = find_company(r, c, cache, err);
+    if (rc)
+        return rc;
+    const relm_contact_t *co = &cache->company;
+    relm_copy(c->company_name, sizeof(c->company_name), co->name);
+    if (setup->inherit_salesperson_code && !(given & RELM_BIT(F_SALESPERSON_CODE)) &&
+        !c->salesperson_code[0])
+        relm_copy(c->salesperson_code, sizeof(c->salesperson_code), co->salesperson_code);
+    if (setup->inherit_address_details && address_blank(c, given))
+        for (int i = 0; i < NADDRESS; i++) {
+            const relm_field_t *f = &fields[address_fields[i]];
+            memcpy((char *)c + f->offset, (const char *)co + f->offset, f->size);
+        }
+    return 0;
+}
+
+/* Prefix err's message with `what` and ": ", keeping its code. */
+static int prefix(relm_error_t *err, int rc, const char *what)
+{
+    if (!err)
+        return rc;
+    char msg[sizeof(err->message)];
+    memcpy(msg, err->message, sizeof(msg));
+    return relm_error_set(err, rc, "%s: %s", what, msg);
+}
+
+/* The rules every add and update share, after the caller has settled type and parts. */
+static int check_name(const relm_contact_t *c, relm_error_t *err)
+{
+    char who[RELM_CODE20_SZ + 16];
+    if (c->name[0])
+        return 0;
+    return relm_error_set(err, RELM_EVALIDATION,
+                          "%s: name is required (for a person, give name or first_name, "
+                          "middle_name, surname)",
+                          label(c, who, sizeof(who)));
+}
+
+/*
+ * Add one contact inside the caller's transaction. given: fields the caller set
+ * explicitly (a blank field not given takes defaults and inherited values).
+ */
+static int add_row(relm_t *r, relm_contact_t *c, relm_mask_t given, const relm_setup_t *setup,
+                   add_cache_t *cache, relm_error_t *err)
+{
+    char who[RELM_CODE20_SZ + 16];
+    int rc;
+    if (is_person(c)) {
+        if (!c->name[0])
+            compose_name(c);
+        if ((rc = link_company(r, c, given, setup, cache, err)))
+            return rc;
+    }
+    if ((rc = check_name(c, err)))
+        return rc;
+    if ((rc = check_salesperson(r, c, cache, err)))
+        return rc;
+    if (!(given & RELM_BIT(F_LANGUAGE_CODE)) && !c->language_code[0])
+        relm_copy(c->language_code, sizeof(c->language_code), setup->default_language_code);
+    if (!(given & RELM_BIT(F_CORRESPONDENCE_TYPE)) && !c->correspondence_type[0])
+        relm_copy(c->correspondence_type, sizeof(c->correspondence_type),
+                  setup->default_correspondence_type);
+
+    if (!c->no[0]) {
+        if (!setup->contact_nos[0])
+            return relm_error_set(err, RELM_ESETUP,
+                                  "new contact: no is blank and marketing setup contact_nos is "
+                                  "not set (give a no or set contact_nos)");
+        if ((rc = relm_numseries_next(r, setup->contact_nos, NULL, c->no, err)))
+            return rc;
+    } else {
+        if (setup->contact_nos[0] && !cache->manual_checked) {
+            if ((rc = relm_numseries_check_manual(r, setup->contact_nos, err)))
+                return prefix(err, rc, label(c, who, sizeof(who)));
+            cache->manual_checked = 1;
+        }
+        if ((rc = relm_table_exists(r, &relm_contact_entity, c, err)) < 0)
+            return rc;
+        if (rc == 1)
+            return relm_error_set(err, RELM_EEXISTS, "contact %s already exists", c->no);
+    }
+    if (!is_person(c)) {
+        relm_copy(c->company_no, sizeof(c->company_no), c->no);
+        relm_copy(c->company_name, sizeof(c->company_name), c->name);
+    }
+    relm_now_stamp(c->created_at);
+    memcpy(c->modified_at, c->created_at, sizeof(c->modified_at));
+    if ((rc = relm_table_insert(r, &relm_contact_entity, c, err)))
+        return rc;
+    if (!is_person(c)) {
+        /* Persons of this company often follow it (demo data, imports). */
+        cache->company = *c;
+        cache->have_company = 1;
+    }
+    return 0;
+}
+
+/* Run add_row in its own transaction level with setup read now. */
+static int add_one(relm_t *r, relm_contact_t *c, relm_mask_t given, relm_error_t *err)
+{
+    relm_setup_t setup;
+    add_cache_t *cache = calloc(1, sizeof(*cache));
+    if (!cache)
+        return relm_error_set(err, RELM_ENOMEM, "out of memory adding a contact");
+    int rc = relm_store_begin(r->store, err);
+    if (rc == 0) {
+        if ((rc = relm_setup_get(r, &setup, err)) == 0 &&
+            (rc = add_row(r, c, given, &setup, cache, err)) == 0)
+            rc = relm_store_commit(r->store, err);
+        else
+            relm_store_rollback(r->store);
+    }
+    free(cache);
+    return rc;
+}
+
+static int op_add(relm_t *r, void *rec, relm_mask_t given, relm_error_t *err)
+{
+    return add_one(r, rec, given, err);
+}
+
+int relm_contact_add(relm_t *r, relm_contact_t *c, relm_error_t *err)
+{
+    return add_one(r, c, 0, err);
+}
+
+int relm_contact_get(relm_t *r, const char *no, relm_contact_t *out, relm_error_t *err)
+{
+    relm_record_init(&relm_contact_entity, out);
+    int rc = relm_record_set_index(&relm_contact_entity, out, NULL, F_NO, no, err);
+    if (rc)
+        return rc;
+    rc = relm_table_get(r, &relm_contact_entity, out, out, err);
+    if (rc == RELM_ENOTFOUND)
+        return relm_error_set(err, rc, "contact %s does not exist", out->no);
+    return rc;
+}
+
+static int count_persons(relm_t *r, const char *no, int64_t *n, relm_error_t *err)
+{
+    return relm_count(r, "SELECT count(*) FROM contact WHERE company_no = ? AND type = 'person'",
+                      no, n, err);
+}
+
+static int update_locked(relm_t *r, const char *no, const relm_contact_t *changes,
+                         relm_mask_t given, relm_error_t *err)
+{
+    relm_contact_t *cur = malloc(sizeof(*cur) * 2);
+    if (!cur)
+        return relm_error_set(err, RELM_ENOMEM, "out of memory updating contact %s", no);
+    relm_contact_t *old = cur + 1;
+    add_cache_t cache = {0};
+    relm_setup_t setup;
+    int rc = relm_contact_get(r, no, old, err);
+    if (rc == 0)
+        rc = relm_setup_get(r, &setup, err);
+    if (rc)
+        goto done;
+    *cur = *old;
+    given &= ~(RELM_BIT(F_NO) | RELM_BIT(F_CREATED_AT) | RELM_BIT(F_MODIFIED_AT));
+    relm_record_merge(&relm_contact_entity, cur, changes, given);
+    int was_company = !is_person(old);
+
+    if (was_company && is_person(cur)) {
+        int64_t n = 0;
+        if ((rc = count_persons(r, cur->no, &n, err)))
+            goto done;
+        if (n > 0) {
+            rc = relm_error_set(err, RELM_EINUSE,
+                                "contact %s is the company of %lld person%s and cannot become a "
+                                "person",
+                                cur->no, (long long)n, n == 1 ? "" : "s");
+            goto done;
+        }
+        if (!(given & RELM_BIT(F_COMPANY_NO)))
+            cur->company_no[0] = '\0';
+        if (!(given & RELM_BIT(F_COMPANY_NAME)))
+            cur->company_name[0] = '\0';
+    }
+    if (is_person(cur)) {
+        relm_mask_t parts = RELM_BIT(F_FIRST_NAME) | RELM_BIT(F_MIDDLE_NAME) | RELM_BIT(F_SURNAME);
+        if (!cur->name[0] || (!(given & RELM_BIT(F_NAME)) && (given & parts)))
+            compose_name(cur);
+        if (strcmp(cur->company_no, old->company_no) != 0 || was_company) {
+            /* A new company: inherit again for what was not given in this update. */
+            if ((rc = link_company(r, cur, given, &setup, &cache, err)))
+                goto done;
+        } else if (cur->company_no[0]) {
+            if ((rc = link_company(r, cur, ~(relm_mask_t)0, &setup, &cache, err)))
+                goto done;
+        }
+    } else {
+        relm_copy(cur->company_no, sizeof(cur->company_no), cur->no);
+        relm_copy(cur->company_name, sizeof(cur->company_name), cur->name);
+    }
+    if ((rc = check_name(cur, err)))
+        goto done;
+    if ((given & RELM_BIT(F_SALESPERSON_CODE)) && (rc = check_salesperson(r, cur, &cache, err)))
+        goto done;
+    relm_now_stamp(cur->modified_at);
+    relm_mask_t cols = ((relm_mask_t)1 << NFIELDS) - 1;
+    cols &= ~(RELM_BIT(F_NO) | RELM_BIT(F_CREATED_AT));
+    if ((rc = relm_table_update(r, &relm_contact_entity, cur, cols, err)))
+        goto done;
+    if (!is_person(cur) && strcmp(cur->name, old->name) != 0) {
+        relm_stmt_t *s;
+        static const char sql[] = "UPDATE contact SET company_name = ?, modified_at = ? "
+                                  "WHERE company_no = ? AND type = 'person'";
+        if ((rc = relm_stmt_prepare(r->store, sql, &s, err)))
+            goto done;
+        relm_stmt_bind_text(s, 1, cur->name);
+        relm_stmt_bind_text(s, 2, cur->modified_at);
+        relm_stmt_bind_text(s, 3, cur->no);
+        rc = relm_stmt_run(s, err);
+    }
+done:
+    free(cur);
+    return rc;
+}
+
+int relm_contact_update(relm_t *r, const char *no, const relm_contact_t *changes, relm_mask_t given,
+                        relm_error_t *err)
+{
+    int rc = relm_store_begin(r->store, err);
+    if (rc)
+        return rc;
+    rc = update_locked(r, no, changes, given, err);
+    if (rc) {
+        relm_store_rollback(r->store);
+        return rc;
+    }
+    return relm_store_commit(r->store, err);
+}
+
+static int delete_locked(relm_t *r, const char *no, relm_error_t *err)
+{
+    relm_contact_t *cur = malloc(sizeof(*cur));
+    if (!cur)
+        return relm_error_set(err, RELM_ENOMEM, "out of memory deleting contact %s", no);
+    int64_t n = 0;
+    int rc = relm_contact_get(r, no, cur, err);
+    if (rc == 0 && !is_person(cur) && (rc = count_persons(r, cur->no, &n, err)) == 0 && n > 0)
+        rc = relm_error_set(err, RELM_EINUSE,
+                            "contact %s is the company of %lld person%s and cannot be deleted",
+                            cur->no, (long long)n, n == 1 ? "" : "s");
+    if (rc == 0 &&
+        (rc = relm_count(r,
+                         "SELECT count(*) FROM interaction_log_entry "
+                         "WHERE contact_no = ? AND canceled = 0",
+                         cur->no, &n, err)) == 0 &&
+        n > 0)
+        rc = relm_error_set(err, RELM_EINUSE,
+                            "contact %s has %lld interaction log %s that %s not canceled "
+                            "and cannot be deleted",
+                            cur->no, (long long)n, n == 1 ? "entry" : "entries",
+                            n == 1 ? "is" : "are");
+    if (rc == 0)
+        rc = relm_table_delete(r, &relm_contact_entity, cur, err);
+    free(cur);
+    return rc;
+}
+
+int relm_contact_delete(relm_t *r, const char *no, relm_error_t *err)
+{
+    int rc = relm_store_begin(r->store, err);
+    if (rc)
+        return rc;
+    rc = delete_locked(r, no, err);
+    if (rc) {
+        relm_store_rollback(r->store);
+        return rc;
+    }
+    return relm_store_commit(r->store, err);
+}
+
+/* ---- CSV ---- */
+
+#define PROGRESS_STEP 65536
+
+static int at_line(relm_error_t *err, int rc, int64_t line)
+{
+    char what[32];
+    snprintf(what, sizeof(what), "line %lld", (long long)line);
+    return prefix(err, rc, what);
+}
+
+typedef struct import {
+    relm_csv_reader_t *rd;
+    int cols[64];
+    int ncols;
+    relm_mask_t header_mask;
+    relm_setup_t setup;
+    add_cache_t cache;
+    relm_contact_t c;
+} import_t;
+
+static int read_header(import_t *im, relm_error_t *err)
+{
+    char **f;
+    int n;
+    int rc = relm_csv_read(im->rd, &f, &n, err);
+    if (rc <= 0)
+        return rc;
+    if (n > (int)(sizeof(im->cols) / sizeof(im->cols[0])))
+        return relm_error_set(err, RELM_EVALIDATION, "line %lld: the header has %d columns",
+                              (long long)relm_csv_line(im->rd), n);
+    for (int i = 0; i < n; i++) {
+        char *name = f[i];
+        while (*name == ' ')
+            name++;
+        for (size_t l = strlen(name); l && name[l - 1] == ' ';)
+            name[--l] = '\0';
+        int idx = relm_field_index(&relm_contact_entity, name);
+        if (idx < 0)
+            return relm_error_set(err, RELM_EVALIDATION,
+                                  "line %lld: contact has no field \"%s\" (column %d)",
+                                  (long long)relm_csv_line(im->rd), name, i + 1);
+        if (fields[idx].flags & RELM_FF_READONLY)
+            return relm_error_set(err, RELM_EVALIDATION,
+                                  "line %lld: contact %s is set by relm and cannot be imported",
+                                  (long long)relm_csv_line(im->rd), fields[idx].name);
+        if (im->header_mask & RELM_BIT(idx))
+            return relm_error_set(err, RELM_EVALIDATION, "line %lld: column %s appears twice",
+                                  (long long)relm_csv_line(im->rd), fields[idx].name);
+        im->header_mask |= RELM_BIT(idx);
+        im->cols[i] = idx;
+    }
+    im->ncols = n;
+    return 1;
+}
+
+static int import_rows(relm_t *r, import_t *im, int64_t total, relm_progress_fn progress,
+                       void *pctx, int64_t *imported, relm_error_t *err)
+{
+    int64_t last_report = 0;
+    char **f;
+    int n, rc;
+    while ((rc = relm_csv_read(im->rd, &f, &n, err)) == 1) {
+        int64_t line = relm_csv_line(im->rd);
+        if (n != im->ncols)
+            return relm_error_set(err, RELM_EVALIDATION,
+                                  "line %lld: the record has %d fields, the header has %d",
+                                  (long long)line, n, im->ncols);
+        relm_record_init(&relm_contact_entity, &im->c);
+        relm_mask_t given = 0;
+        for (int i = 0; i < n; i++)
+            if ((rc = relm_record_set_index(&relm_contact_entity, &im->c, &given, im->cols[i], f[i],
+                                            err)))
+                return at_line(err, rc, line);
+        if ((rc = add_row(r, &im->c, im->header_mask, &im->setup, &im->cache, err)))
+            return at_line(err, rc, line);
+        (*imported)++;
+        int64_t bytes = relm_csv_bytes(im->rd);
+        if (progress && bytes - last_report >= PROGRESS_STEP) {
+            progress(pctx, bytes, total);
+            last_report = bytes;
+        }
+    }
+    if (rc == 0 && progress)
+        progress(pctx, relm_csv_bytes(im->rd), total);
+    return rc;
+}
+
+int relm_contact_import_csv(relm_t *r, FILE *in, int64_t total_bytes, relm_progress_fn progress,
+                            void *pctx, int64_t *imported, relm_error_t *err)
+{
+    int64_t count = 0;
+    if (imported)
+        *imported = 0;
+    import_t *im = calloc(1, sizeof(*im));
+    if (!im || !(im->rd = relm_csv_reader_new(in))) {
+        free(im);
+        return relm_error_set(err, RELM_ENOMEM, "out of memory importing contacts");
+    }
+    int rc = relm_store_begin(r->store, err);
+    if (rc == 0) {
+        rc = relm_setup_get(r, &im->setup, err);
+        if (rc == 0 && (rc = read_header(im, err)) == 1)
+            rc = import_rows(r, im, total_bytes, progress, pctx, &count, err);
+        if (rc == 0)
+            rc = relm_store_commit(r->store, err);
+        else
+            relm_store_rollback(r->store);
+    }
+    relm_csv_reader_free(im->rd);
+    free(im);
+    if (rc == 0 && imported)
+        *imported = count;
+    return rc;
+}
+
+typedef struct export
+{
+    FILE *out;
+    int failed;
+}
+export_t;
+
+static int export_row(void *ctx, const void *rec)
+{
+    export_t *x = ctx;
+    char buf[RELM_TEXT250_SZ * 4];
+    int first = 1;
+    for (int i = 0; i < NFIELDS; i++) {
+        if (fields[i].flags & RELM_FF_READONLY)
+            continue;
+        relm_record_format(&relm_contact_entity, rec, i, buf, sizeof(buf));
+        if (relm_csv_write_field(x->out, buf, first))
+            return x->failed = 1;
+        first = 0;
+    }
+    if (relm_csv_end_record(x->out))
+        return x->failed = 1;
+    return 0;
+}
+
+int relm_contact_export_csv(relm_t *r, FILE *out, relm_error_t *err)
+{
+    export_t x = {out, 0};
+    int first = 1;
+    for (int i = 0; i < NFIELDS && !x.failed; i++) {
+        if (fields[i].flags & RELM_FF_READONLY)
+            continue;
+        x.failed = relm_csv_write_field(out, fields[i].name, first) != 0;
+        first = 0;
+    }
+    if (!x.failed)
+        x.failed = relm_csv_end_record(out) != 0;
+    /* Companies first, so that every person's company exists when the file is imported. */
+    static const char *const passes[] = {"company", "person"};
+    int rc = 0;
+    for (int p = 0; p < 2 && rc == 0 && !x.failed; p++) {
+        relm_filter_t filter = {.field = F_TYPE, .op = "="};
+        relm_copy(filter.value, sizeof(filter.value), passes[p]);
+        rc = relm_list(r, &relm_contact_entity, &filter, 1, 0, export_row, &x, err);
+    }
+    if (rc)
+        return rc;
+    if (x.failed || fflush(out) != 0 || ferror(out))
+        return relm_error_set(err, RELM_EIO, "contact export: the output cannot be written");
+    return 0;
+}
