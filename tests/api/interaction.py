@@ -1,0 +1,157 @@
+#!/usr/bin/env python3
+"""Interactions over HTTP: the Create Interaction dialog (prepare, create, postpone,
+resume), the log (list with cursors, cancel, evaluate, delete), and refused input."""
+from lib import Server, check, eq, err_code, finish
+
+s = Server()
+try:
+    ann = s.client("ann")
+
+    def rows(where, *params):
+        return s.sql("SELECT entry_no, postponed, canceled, user_id, interaction_template_code "
+                     "FROM interaction_log_entry WHERE " + where, *params)
+
+    # Prepare fills the dialog's defaults and writes nothing.
+    r = ann.post("/api/interactions/prepare",
+                 {"contact_no": "CT000001", "interaction_template_code": "OUTGOING"})
+    eq("prepare is 200", 200, r.status)
+    eq("the salesperson defaults to the contact's", "JO", r.body.get("salesperson_code"))
+    eq("the description comes from the template", "Outgoing call", r.body.get("description"))
+    eq("the date defaults to the work date", "2026-03-15", r.body.get("date"))
+    eq("prepare writes nothing", [], rows("1 = 1"))
+
+    # Create.
+    r = ann.post("/api/interactions", {"contact_no": "CT000001",
+                                       "interaction_template_code": "OUTGOING",
+                                       "subject": "Price list"})
+    eq("POST /api/interactions is 201", 201, r.status)
+    e1 = r.body.get("entry_no")
+    eq("the cost comes from the template", "0.50", r.body.get("cost"))
+    eq("Location names the entry", "/api/interactions/%s" % e1, r.headers.get("Location"))
+    eq("the entry is written with the signed-in user as user_id", [(e1, 0, 0, "ann", "OUTGOING")],
+       rows("entry_no = ?", e1))
+    r = ann.get("/api/interactions/%s" % e1)
+    eq("GET /api/interactions/{entry_no}", "Price list", r.body.get("subject"))
+    r = ann.get("/api/contacts/CT000001/statistics")
+    eq("the contact's statistics count it", 1, r.body.get("no_of_interactions"))
+
+    # Create from an existing entry: contact and salesperson are taken from it.
+    r = ann.post("/api/interactions/prepare", {"from_entry_no": e1,
+                                               "interaction_template_code": "INCOMING"})
+    eq("prepare from an entry takes its contact", "CT000001", r.body.get("contact_no"))
+    r = ann.post("/api/interactions", {"from_entry_no": e1,
+                                       "interaction_template_code": "ABSTRACT"})
+    eq("create from an entry is 201", 201, r.status)
+    e2 = r.body.get("entry_no")
+    eq("with the entry's salesperson", "JO", r.body.get("salesperson_code"))
+
+    # Refused creates write nothing.
+    n = s.sql("SELECT count(*) FROM interaction_log_entry")[0][0]
+    r = ann.post("/api/interactions", {"contact_no": "CT000001"})
+    eq("without a template: 422 missing_template", (422, "missing_template"),
+       (r.status, err_code(r)))
+    r = ann.post("/api/interactions", {"contact_no": "NOPE", "interaction_template_code": "OUTGOING"})
+    eq("an unknown contact is 404", 404, r.status)
+    r = ann.post("/api/interactions", {"contact_no": "CT000004",
+                                       "interaction_template_code": "NEWS"})
+    eq("e-mail to a contact without an address: 422 missing_email", (422, "missing_email"),
+       (r.status, err_code(r)))
+    r = ann.post("/api/interactions", {"contact_no": "CT000001",
+                                       "interaction_template_code": "OUTGOING",
+                                       "canceled": True})
+    eq("a read-only field is 422", 422, r.status)
+    r = ann.post("/api/interactions", {"contact_no": "CT000001",
+                                       "interaction_template_code": "OUTGOING",
+                                       "subject": "x" * 101})
+    eq("a subject over 100 characters is 422", 422, r.status)
+    r = ann.request("POST", "/api/interactions", raw=b'{"contact_no": ')
+    eq("malformed JSON is 400", 400, r.status)
+    eq("no refused create wrote an entry", n,
+       s.sql("SELECT count(*) FROM interaction_log_entry")[0][0])
+
+    # Postpone (Cancel -> finish later), list postponed, resume keeps the entry no.
+    r = ann.post("/api/interactions/postpone", {"contact_no": "CT000002", "subject": "Later"})
+    eq("postpone without a template is 201", 201, r.status)
+    p1 = r.body.get("entry_no")
+    eq("the entry is postponed", True, r.body.get("postponed"))
+    r = ann.post("/api/interactions/postpone", {"entry_no": p1, "subject": "Later still"})
+    eq("postponing again updates the same entry", (200, p1), (r.status, r.body.get("entry_no")))
+    r = ann.get("/api/interactions?status=postponed")
+    eq("the postponed list holds it", [p1], [e["entry_no"] for e in r.body["items"]])
+    r = ann.get("/api/interactions?contact_no=CT000002")
+    eq("the log leaves postponed entries out", [], r.body["items"])
+    r = ann.get("/api/contacts/CT000002")
+    eq("the contact counts one postponed interaction", 1,
+       r.body["statistics"]["no_of_postponed_interactions"])
+    r = ann.post("/api/interactions/%s/resume" % p1, {})
+    eq("resuming without a template is refused", 422, r.status)
+    eq("and the entry stays postponed", [(p1, 1, 0, "ann", "")], rows("entry_no = ?", p1))
+    r = ann.post("/api/interactions/%s/resume" % p1, {"interaction_template_code": "OUTGOING"})
+    eq("resume with a template is 200", 200, r.status)
+    eq("resume keeps the entry no.", p1, r.body.get("entry_no"))
+    eq("and the values filled in before", "Later still", r.body.get("subject"))
+    eq("the entry is no longer postponed", [(p1, 0, 0, "ann", "OUTGOING")],
+       rows("entry_no = ?", p1))
+    r = ann.post("/api/interactions/postpone", {"contact_no": "CT000003"})
+    p2 = r.body.get("entry_no")
+    r = ann.delete("/api/interactions/%s" % p1)
+    eq("a finished entry cannot be deleted", 409, r.status)
+    r = ann.delete("/api/interactions/%s" % p2)
+    eq("DELETE of a postponed entry is 204", 204, r.status)
+    eq("the entry is gone", [], rows("entry_no = ?", p2))
+
+    # Cancel toggles; evaluate; delete canceled.
+    r = ann.post("/api/interactions/cancel", {"entry_nos": [e1, e2]})
+    eq("cancel is 200", 200, r.status)
+    eq("both entries are canceled", [(1,), (1,)],
+       s.sql("SELECT canceled FROM interaction_log_entry WHERE entry_no IN (?, ?)", e1, e2))
+    r = ann.get("/api/contacts/CT000001/statistics")
+    eq("canceled entries drop out of the statistics", 0, r.body.get("no_of_interactions"))
+    r = ann.post("/api/interactions/cancel", {"entry_nos": [e2]})
+    eq("cancel again undoes the cancel", [(0,)],
+       s.sql("SELECT canceled FROM interaction_log_entry WHERE entry_no = ?", e2))
+    r = ann.post("/api/interactions/cancel", {"entry_nos": ["x"]})
+    eq("cancel with bad entry numbers is 400", 400, r.status)
+    r = ann.post("/api/interactions/cancel", {"entry_nos": [e2, 999999]})
+    eq("cancel with an unknown entry is refused", 404, r.status)
+    eq("and toggles nothing (all or nothing)", [(0,)],
+       s.sql("SELECT canceled FROM interaction_log_entry WHERE entry_no = ?", e2))
+    r = ann.post("/api/interactions/%s/evaluate" % e2,
+                 {"evaluation": "positive", "attempt_failed": True})
+    eq("evaluate is 200", ("positive", True),
+       (r.body.get("evaluation"), r.body.get("attempt_failed")))
+    r = ann.post("/api/interactions/%s/evaluate" % e2, {"evaluation": "great"})
+    eq("an unknown evaluation is 422", 422, r.status)
+    r = ann.post("/api/interactions/delete-canceled", {})
+    eq("delete-canceled reports the count", 1, r.body.get("deleted"))
+    eq("the canceled entry is gone", [], rows("entry_no = ?", e1))
+
+    # Cursor paging: newest first, every entry once.
+    for i in range(7):
+        ann.post("/api/interactions", {"contact_no": "CT000003",
+                                       "interaction_template_code": "OUTGOING",
+                                       "date": "2026-03-%02d" % (i + 1), "time": "10:00:00"})
+    seen, cursor, pages = [], None, 0
+    while pages < 50:
+        r = ann.get("/api/interactions?contact_no=CT000003&limit=3" +
+                    ("&after=" + cursor if cursor else ""))
+        if r.status != 200:
+            break
+        seen += [(e["date"], e["entry_no"]) for e in r.body["items"]]
+        cursor = r.body.get("next_cursor")
+        pages += 1
+        if not cursor:
+            break
+    eq("paging with cursors visits all 7 entries once", 7, len(set(seen)))
+    eq("newest first", sorted(seen, reverse=True), seen)
+    eq("in 3 pages", 3, pages)
+    r = ann.get("/api/interactions?after=garbage")
+    eq("a malformed cursor is 400", 400, r.status)
+    r = ann.get("/api/interactions?status=whatever")
+    eq("an unknown status is 400", 400, r.status)
+    r = ann.get("/api/interactions?salesperson_code=BD")
+    check("the log filters by salesperson",
+          r.body["items"] and all(e["salesperson_code"] == "BD" for e in r.body["items"]), r.body)
+finally:
+    s.stop()
+finish()
