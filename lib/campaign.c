@@ -16,6 +16,7 @@
 typedef relm_campaign_t cmp_t;
 typedef relm_campaign_entry_t ce_t;
 
+/* Indexes into campaign_fields below (bits of a relm_mask_t). */
 enum { CMP_NO = 0, CMP_SALESPERSON = 4 };
 
 static const relm_field_t campaign_fields[] = {

@@ -121,6 +121,7 @@ int relm_group_delete(relm_t *r, const char *code, relm_error_t *err)
 
 /* ---- interaction templates ---- */
 
+/* Indexes into template_fields below (bits of a relm_mask_t). */
 enum { TPL_CODE = 0, TPL_GROUP = 1, TPL_CAMPAIGN = 10 };
 
 static const relm_field_t template_fields[] = {
