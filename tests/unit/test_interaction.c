@@ -1,0 +1,1018 @@
+/*
+ * Interaction log entries: Create Interaction defaults and checks, postpone / resume /
+ * delete, cancel, evaluate, delete canceled, statistics and cursor paging.
+ *
+ * The fixture is the demo data (salespersons JO/AH/BD, setup default salesperson JO and
+ * correspondence type email, templates ABSTRACT/COVERLTR/OUTGOING/INCOMING/MEETINV/NEWS,
+ * campaign CMP1001, companies CT000001-CT000004 and persons CT000005-CT000010).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "helpers.h"
+
+#define KV(...) ((const char *const[]){__VA_ARGS__, NULL})
+
+typedef relm_interaction_t ie_t;
+
+static relm_t *demo_db(void)
+{
+    relm_t *r = test_db_new();
+    relm_error_t err = {0};
+    if (relm_demo_fill(r, &err))
+        fail_msg("demo: %s", err.message);
+    return r;
+}
+
+static relm_mask_t fill(ie_t *rec, const char *const *kv)
+{
+    relm_mask_t given = 0;
+    relm_record_init(&relm_interaction_entity, rec);
+    for (int i = 0; kv[i]; i += 2) {
+        relm_error_t err = {0};
+        if (relm_record_set(&relm_interaction_entity, rec, &given, kv[i], kv[i + 1], &err))
+            fail_msg("%s=%s: %s", kv[i], kv[i + 1], err.message);
+    }
+    return given;
+}
+
+static int create_kv(relm_t *r, ie_t *rec, relm_error_t *err, const char *const *kv)
+{
+    relm_mask_t given = fill(rec, kv);
+    return relm_interaction_create(r, rec, given, err);
+}
+
+static int64_t log_ok(relm_t *r, const char *const *kv)
+{
+    ie_t rec;
+    relm_error_t err = {0};
+    if (create_kv(r, &rec, &err, kv))
+        fail_msg("create: %s", err.message);
+    return rec.entry_no;
+}
+
+static int64_t postpone_kv(relm_t *r, const char *const *kv)
+{
+    ie_t rec;
+    relm_error_t err = {0};
+    relm_mask_t given = fill(&rec, kv);
+    if (relm_interaction_postpone(r, &rec, given, &err))
+        fail_msg("postpone: %s", err.message);
+    return rec.entry_no;
+}
+
+static void add_contact(relm_t *r, char no[RELM_CODE20_SZ], const char *const *kv)
+{
+    relm_contact_t c;
+    relm_error_t err = {0};
+    relm_record_init(&relm_contact_entity, &c);
+    for (int i = 0; kv[i]; i += 2)
+        if (relm_record_set(&relm_contact_entity, &c, NULL, kv[i], kv[i + 1], &err))
+            fail_msg("contact %s: %s", kv[i], err.message);
+    if (relm_contact_add(r, &c, &err))
+        fail_msg("contact: %s", err.message);
+    snprintf(no, RELM_CODE20_SZ, "%s", c.no);
+}
+
+static void update_contact(relm_t *r, const char *no, const char *field, const char *value)
+{
+    relm_contact_t c;
+    relm_mask_t given = 0;
+    relm_error_t err = {0};
+    relm_record_init(&relm_contact_entity, &c);
+    if (relm_record_set(&relm_contact_entity, &c, &given, field, value, &err) ||
+        relm_contact_update(r, no, &c, given, &err))
+        fail_msg("contact %s %s: %s", no, field, err.message);
+}
+
+static void set_setup(relm_t *r, const char *field, const char *value)
+{
+    relm_setup_t s;
+    relm_mask_t given = 0;
+    relm_error_t err = {0};
+    relm_record_init(&relm_setup_entity, &s);
+    if (relm_record_set(&relm_setup_entity, &s, &given, field, value, &err) ||
+        relm_setup_update(r, &s, given, &err))
+        fail_msg("setup %s: %s", field, err.message);
+}
+
+static int64_t entries(relm_t *r)
+{
+    return test_sql_int(r, "SELECT count(*) FROM interaction_log_entry");
+}
+
+static int64_t counter(relm_t *r, const char *name)
+{
+    char sql[128];
+    snprintf(sql, sizeof(sql), "SELECT value FROM relm_counter WHERE name = '%s'", name);
+    return test_sql_int(r, sql);
+}
+
+static void create_takes_defaults_from_template_contact_and_setup(void **state)
+{
+    (void)state;
+    relm_t *r = demo_db();
+    relm_set_user(r, "alice");
+    ie_t rec;
+    relm_error_t err = {0};
+    relm_contact_t mark;
+    assert_int_equal(relm_contact_get(r, "CT000005", &mark, &err), 0);
+    assert_int_equal(
+        create_kv(r, &rec, &err,
+                  KV("contact_no", "ct000005", "interaction_template_code", "outgoing")),
+        0);
+    assert_int_equal(rec.entry_no, 1);
+    assert_string_equal(rec.contact_no, "CT000005");
+    assert_string_equal(rec.contact_company_no, "CT000001");
+    assert_string_equal(rec.description, "Outgoing call");
+    assert_int_equal(rec.cost, 50);
+    assert_int_equal(rec.duration, 1000);
+    assert_string_equal(rec.information_flow, "outbound");
+    assert_string_equal(rec.initiated_by, "us");
+    assert_string_equal(rec.interaction_group_code, "PHONE");
+    assert_string_equal(rec.language_code, "ENU");
+    /* The template has no correspondence type; the contact prefers e-mail. */
+    assert_string_equal(rec.correspondence_type, "email");
+    assert_string_equal(rec.contact_via, "mark@cardoxy.example");
+    assert_string_equal(rec.date, "2026-03-15");
+    assert_int_equal(strlen(rec.time), 8);
+    assert_string_equal(rec.salesperson_code,
+                        mark.salesperson_code[0] ? mark.salesperson_code : "JO");
+    assert_string_equal(rec.user_id, "alice");
+    assert_int_equal(rec.postponed, 0);
+    assert_int_equal(rec.canceled, 0);
+    assert_int_equal(strlen(rec.created_at), 19);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM interaction_log_entry WHERE "
+                                     "entry_no = 1 AND contact_no = 'CT000005' AND "
+                                     "contact_company_no = 'CT000001' AND description = "
+                                     "'Outgoing call' AND cost = 50 AND duration = 1000 AND "
+                                     "interaction_group_code = 'PHONE' AND date = '2026-03-15' "
+                                     "AND user_id = 'alice' AND postponed = 0 AND "
+                                     "campaign_entry_no = 0"),
+                     1);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM campaign_entry"), 0);
+    assert_int_equal(counter(r, "interaction_log_entry"), 1);
+
+    ie_t got;
+    assert_int_equal(relm_interaction_get(r, 1, &got, &err), 0);
+    for (int i = 0; i < relm_interaction_entity.nfields; i++) {
+        char a[RELM_TEXT250_SZ], b[RELM_TEXT250_SZ];
+        assert_string_equal(relm_record_format(&relm_interaction_entity, &got, i, a, sizeof(a)),
+                            relm_record_format(&relm_interaction_entity, &rec, i, b, sizeof(b)));
+    }
+    relm_error_t nf = {0};
+    assert_int_equal(relm_interaction_get(r, 99, &got, &nf), RELM_ENOTFOUND);
+    assert_non_null(strstr(nf.message, "99"));
+    test_db_free(r);
+}
+
+static void given_fields_win_over_the_template(void **state)
+{
+    (void)state;
+    relm_t *r = demo_db();
+    ie_t rec;
+    relm_error_t err = {0};
+    assert_int_equal(
+        create_kv(r, &rec, &err,
+                  KV("contact_no", "CT000005", "interaction_template_code", "OUTGOING",
+                     "description", "Called about the offer", "cost", "0", "duration", "12.5",
+                     "information_flow", "inbound", "initiated_by", "them", "date", "2026-03-01",
+                     "time", "09:30:00", "subject", "Offer", "evaluation", "positive",
+                     "attempt_failed", "true", "opportunity_no", "op1")),
+        0);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM interaction_log_entry WHERE "
+                                     "description = 'Called about the offer' AND cost = 0 AND "
+                                     "duration = 1250 AND information_flow = 'inbound' AND "
+                                     "initiated_by = 'them' AND date = '2026-03-01' AND time = "
+                                     "'09:30:00' AND subject = 'Offer' AND evaluation = "
+                                     "'positive' AND attempt_failed = 1 AND opportunity_no = "
+                                     "'OP1' AND interaction_group_code = 'PHONE'"),
+                     1);
+    test_db_free(r);
+}
+
+static void correspondence_type_follows_contact_unless_template_ignores_it(void **state)
+{
+    (void)state;
+    relm_t *r = demo_db();
+    ie_t rec;
+    relm_error_t err = {0};
+    /* ABSTRACT: hard copy, contact's type not ignored: Mark prefers e-mail. */
+    assert_int_equal(
+        create_kv(r, &rec, &err,
+                  KV("contact_no", "CT000005", "interaction_template_code", "ABSTRACT")),
+        0);
+    assert_string_equal(rec.correspondence_type, "email");
+    assert_string_equal(rec.contact_via, "mark@cardoxy.example");
+    /* COVERLTR: hard copy, ignores the contact's type. */
+    assert_int_equal(
+        create_kv(r, &rec, &err,
+                  KV("contact_no", "CT000005", "interaction_template_code", "COVERLTR")),
+        0);
+    assert_string_equal(rec.correspondence_type, "hard_copy");
+    assert_true(rec.contact_via[0] != '\0');
+    assert_null(strchr(rec.contact_via, '@'));
+    /* A company's hard copy goes to its postal address. */
+    assert_int_equal(
+        create_kv(r, &rec, &err,
+                  KV("contact_no", "CT000001", "interaction_template_code", "COVERLTR")),
+        0);
+    assert_string_equal(rec.contact_via, "Fenwick Close 8, N12 5XY London, GB");
+    /* OUTGOING has none and Sarah prefers hard copy. */
+    assert_int_equal(
+        create_kv(r, &rec, &err,
+                  KV("contact_no", "CT000006", "interaction_template_code", "OUTGOING")),
+        0);
+    assert_string_equal(rec.correspondence_type, "hard_copy");
+    /* Both blank: marketing setup's default (email). */
+    char no[RELM_CODE20_SZ];
+    add_contact(r, no, KV("type", "company", "name", "Blank Ltd", "email", "hi@blank.example"));
+    update_contact(r, no, "correspondence_type", "");
+    assert_int_equal(
+        create_kv(r, &rec, &err, KV("contact_no", no, "interaction_template_code", "OUTGOING")), 0);
+    assert_string_equal(rec.correspondence_type, "email");
+    assert_string_equal(rec.contact_via, "hi@blank.example");
+    /* The default follows marketing setup. */
+    set_setup(r, "default_correspondence_type", "hard_copy");
+    assert_int_equal(
+        create_kv(r, &rec, &err, KV("contact_no", no, "interaction_template_code", "OUTGOING")), 0);
+    assert_string_equal(rec.correspondence_type, "hard_copy");
+    /* Given wins over everything. */
+    assert_int_equal(create_kv(r, &rec, &err,
+                               KV("contact_no", "CT000005", "interaction_template_code", "COVERLTR",
+                                  "correspondence_type", "email")),
+                     0);
+    assert_string_equal(rec.correspondence_type, "email");
+    assert_int_equal(entries(r), 7);
+    test_db_free(r);
+}
+
+static void language_variant_is_picked_for_the_contact(void **state)
+{
+    (void)state;
+    relm_t *r = demo_db();
+    ie_t rec;
+    relm_error_t err = {0};
+    /* Kari speaks NOR and NEWS has a NOR variant. */
+    assert_int_equal(
+        create_kv(r, &rec, &err, KV("contact_no", "CT000007", "interaction_template_code", "NEWS")),
+        0);
+    assert_string_equal(rec.language_code, "NOR");
+    assert_string_equal(rec.description, "Nyhetsbrev");
+    /* Mark speaks ENU: the template's own language and description. */
+    assert_int_equal(
+        create_kv(r, &rec, &err, KV("contact_no", "CT000005", "interaction_template_code", "NEWS")),
+        0);
+    assert_string_equal(rec.language_code, "ENU");
+    assert_string_equal(rec.description, "Newsletter");
+    /* A language given picks its variant's description. */
+    assert_int_equal(create_kv(r, &rec, &err,
+                               KV("contact_no", "CT000005", "interaction_template_code", "NEWS",
+                                  "language_code", "nor")),
+                     0);
+    assert_string_equal(rec.language_code, "NOR");
+    assert_string_equal(rec.description, "Nyhetsbrev");
+    /* No variant for Kari's language: template's. */
+    assert_int_equal(
+        create_kv(r, &rec, &err,
+                  KV("contact_no", "CT000007", "interaction_template_code", "OUTGOING")),
+        0);
+    assert_string_equal(rec.language_code, "ENU");
+    assert_string_equal(rec.description, "Outgoing call");
+    test_db_free(r);
+}
+
+static void a_campaign_interaction_gets_its_own_campaign_entry(void **state)
+{
+    (void)state;
+    relm_t *r = demo_db();
+    ie_t rec;
+    relm_error_t err = {0};
+    relm_set_user(r, "alice");
+    assert_int_equal(
+        create_kv(r, &rec, &err, KV("contact_no", "CT000005", "interaction_template_code", "NEWS")),
+        0);
+    assert_string_equal(rec.campaign_no, "CMP1001");
+    assert_int_equal(rec.campaign_target, 1);
+    assert_true(rec.campaign_entry_no > 0);
+    char sql[600];
+    snprintf(sql, sizeof(sql),
+             "SELECT count(*) FROM campaign_entry WHERE entry_no = %lld AND campaign_no = "
+             "'CMP1001' AND description = 'Newsletter' AND date = '2026-03-15' AND user_id = "
+             "'alice' AND logged_segment_entry_no = 0 AND salesperson_code = '%s' AND "
+             "canceled = 0",
+             (long long)rec.campaign_entry_no, rec.salesperson_code);
+    assert_int_equal(test_sql_int(r, sql), 1);
+    /* A second interaction gets a second campaign entry. */
+    int64_t first = rec.campaign_entry_no;
+    assert_int_equal(
+        create_kv(r, &rec, &err, KV("contact_no", "CT000007", "interaction_template_code", "NEWS")),
+        0);
+    assert_int_equal(rec.campaign_entry_no, first + 1);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM campaign_entry"), 2);
+    /* A campaign given must exist; nothing is written otherwise. */
+    relm_error_t e2 = {0};
+    assert_int_equal(create_kv(r, &rec, &e2,
+                               KV("contact_no", "CT000005", "interaction_template_code", "OUTGOING",
+                                  "campaign_no", "NOPE")),
+                     RELM_ENOTFOUND);
+    assert_non_null(strstr(e2.message, "NOPE"));
+    assert_non_null(strstr(e2.message, "campaign_no"));
+    assert_int_equal(entries(r), 2);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM campaign_entry"), 2);
+    /* A blank campaign given overrides the template's. */
+    assert_int_equal(create_kv(r, &rec, &err,
+                               KV("contact_no", "CT000005", "interaction_template_code", "NEWS",
+                                  "campaign_no", "")),
+                     0);
+    assert_int_equal(rec.campaign_entry_no, 0);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM campaign_entry"), 2);
+    test_db_free(r);
+}
+
+static void email_without_address_and_fax_without_number_are_refused(void **state)
+{
+    (void)state;
+    relm_t *r = demo_db();
+    ie_t rec;
+    relm_error_t err = {0};
+    /* NEWS ignores Sarah's hard copy and wants e-mail; she has none. */
+    assert_int_equal(
+        create_kv(r, &rec, &err, KV("contact_no", "CT000006", "interaction_template_code", "NEWS")),
+        RELM_EMISSINGEMAIL);
+    assert_non_null(strstr(err.message, "contact CT000006 has no email"));
+    assert_int_equal(entries(r), 0);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM campaign_entry"), 0);
+    assert_int_equal(counter(r, "interaction_log_entry"), 0);
+    assert_int_equal(counter(r, "campaign_entry"), 0);
+
+    relm_error_t e2 = {0};
+    assert_int_equal(create_kv(r, &rec, &e2,
+                               KV("contact_no", "CT000005", "interaction_template_code", "OUTGOING",
+                                  "correspondence_type", "fax")),
+                     RELM_EMISSINGFAX);
+    assert_non_null(strstr(e2.message, "CT000005"));
+    assert_non_null(strstr(e2.message, "fax_no"));
+    assert_int_equal(entries(r), 0);
+
+    char no[RELM_CODE20_SZ];
+    add_contact(r, no, KV("type", "company", "name", "Fax Co", "fax_no", "+47 22 00 00 00"));
+    assert_int_equal(create_kv(r, &rec, &err,
+                               KV("contact_no", no, "interaction_template_code", "OUTGOING",
+                                  "correspondence_type", "fax")),
+                     0);
+    assert_string_equal(rec.contact_via, "+47 22 00 00 00");
+    assert_int_equal(rec.entry_no, 1);
+    test_db_free(r);
+}
+
+static void privacy_blocked_and_unknown_contacts_are_refused(void **state)
+{
+    (void)state;
+    relm_t *r = demo_db();
+    ie_t rec;
+    relm_error_t err = {0};
+    relm_contact_t ch;
+    relm_mask_t cg = 0;
+    relm_record_init(&relm_contact_entity, &ch);
+    assert_int_equal(
+        relm_record_set(&relm_contact_entity, &ch, &cg, "privacy_blocked", "true", &err), 0);
+    assert_int_equal(relm_contact_update(r, "CT000009", &ch, cg, &err), 0);
+    assert_int_equal(
+        create_kv(r, &rec, &err,
+                  KV("contact_no", "CT000009", "interaction_template_code", "OUTGOING")),
+        RELM_EPRIVACY);
+    assert_non_null(strstr(err.message, "CT000009"));
+    assert_int_equal(entries(r), 0);
+
+    relm_error_t e2 = {0};
+    assert_int_equal(
+        create_kv(r, &rec, &e2,
+                  KV("contact_no", "CT999999", "interaction_template_code", "OUTGOING")),
+        RELM_ENOTFOUND);
+    assert_non_null(strstr(e2.message, "CT999999"));
+    relm_error_t e3 = {0};
+    assert_int_equal(create_kv(r, &rec, &e3, KV("interaction_template_code", "OUTGOING")),
+                     RELM_EVALIDATION);
+    assert_non_null(strstr(e3.message, "contact_no"));
+    assert_int_equal(entries(r), 0);
+    test_db_free(r);
+}
+
+static void template_is_required_and_must_exist(void **state)
+{
+    (void)state;
+    relm_t *r = demo_db();
+    ie_t rec;
+    relm_error_t err = {0};
+    assert_int_equal(create_kv(r, &rec, &err, KV("contact_no", "CT000005")), RELM_EMISSINGTPL);
+    assert_non_null(strstr(err.message, "interaction_template_code"));
+    relm_error_t e2 = {0};
+    assert_int_equal(
+        create_kv(r, &rec, &e2, KV("contact_no", "CT000005", "interaction_template_code", "NOPE")),
+        RELM_EMISSINGTPL);
+    assert_non_null(strstr(e2.message, "interaction_template_code"));
+    assert_non_null(strstr(e2.message, "NOPE"));
+    assert_int_equal(entries(r), 0);
+    test_db_free(r);
+}
+
+static void salesperson_falls_back_from_given_to_contact_user_and_setup(void **state)
+{
+    (void)state;
+    relm_t *r = demo_db();
+    ie_t rec;
+    relm_error_t err = {0};
+    char no[RELM_CODE20_SZ];
+    add_contact(r, no,
+                KV("type", "company", "name", "Nobody's Ltd", "correspondence_type", "hard_copy"));
+    /* Given. */
+    assert_int_equal(create_kv(r, &rec, &err,
+                               KV("contact_no", "CT000002", "interaction_template_code", "OUTGOING",
+                                  "salesperson_code", "bd")),
+                     0);
+    assert_string_equal(rec.salesperson_code, "BD");
+    /* The contact's. */
+    assert_int_equal(
+        create_kv(r, &rec, &err,
+                  KV("contact_no", "CT000002", "interaction_template_code", "OUTGOING")),
+        0);
+    assert_string_equal(rec.salesperson_code, "AH");
+    /* The signed-in user's, when a salesperson has that code. */
+    relm_set_user(r, "ah");
+    assert_int_equal(
+        create_kv(r, &rec, &err, KV("contact_no", no, "interaction_template_code", "OUTGOING")), 0);
+    assert_string_equal(rec.salesperson_code, "AH");
+    assert_string_equal(rec.user_id, "ah");
+    /* A user who is no salesperson: marketing setup's default. */
+    relm_set_user(r, "someone");
+    assert_int_equal(
+        create_kv(r, &rec, &err, KV("contact_no", no, "interaction_template_code", "OUTGOING")), 0);
+    assert_string_equal(rec.salesperson_code, "JO");
+    /* None of them: refused, nothing written. */
+    set_setup(r, "default_salesperson_code", "");
+    int64_t before = entries(r);
+    relm_error_t e2 = {0};
+    assert_int_equal(
+        create_kv(r, &rec, &e2, KV("contact_no", no, "interaction_template_code", "OUTGOING")),
+        RELM_EMISSINGSP);
+    assert_non_null(strstr(e2.message, "salesperson_code"));
+    assert_non_null(strstr(e2.message, no));
+    assert_int_equal(entries(r), before);
+    /* A salesperson given must exist. */
+    relm_error_t e3 = {0};
+    assert_int_equal(create_kv(r, &rec, &e3,
+                               KV("contact_no", "CT000002", "interaction_template_code", "OUTGOING",
+                                  "salesperson_code", "ZZ")),
+                     RELM_ENOTFOUND);
+    assert_non_null(strstr(e3.message, "ZZ"));
+    assert_int_equal(entries(r), before);
+    test_db_free(r);
+}
+
+static void from_a_salesperson_the_contact_is_still_required(void **state)
+{
+    (void)state;
+    relm_t *r = demo_db();
+    ie_t rec;
+    relm_error_t err = {0};
+    assert_int_equal(
+        create_kv(r, &rec, &err,
+                  KV("salesperson_code", "AH", "interaction_template_code", "OUTGOING")),
+        RELM_EVALIDATION);
+    assert_non_null(strstr(err.message, "contact_no"));
+    assert_int_equal(create_kv(r, &rec, &err,
+                               KV("salesperson_code", "BD", "contact_no", "CT000001",
+                                  "interaction_template_code", "OUTGOING")),
+                     0);
+    assert_string_equal(rec.salesperson_code, "BD");
+    test_db_free(r);
+}
+
+static void from_an_entry_takes_its_contact_and_salesperson(void **state)
+{
+    (void)state;
+    relm_t *r = demo_db();
+    relm_error_t err = {0};
+    int64_t n = log_ok(r, KV("contact_no", "CT000007", "interaction_template_code", "OUTGOING",
+                             "salesperson_code", "BD"));
+    ie_t rec;
+    relm_mask_t given = fill(&rec, KV("interaction_template_code", "INCOMING"));
+    assert_int_equal(relm_interaction_create_from_entry(r, n, &rec, given, &err), 0);
+    assert_int_equal(rec.entry_no, n + 1);
+    assert_string_equal(rec.contact_no, "CT000007");
+    assert_string_equal(rec.salesperson_code, "BD");
+    assert_string_equal(rec.description, "Incoming call");
+    /* The contact given wins. */
+    given = fill(&rec, KV("interaction_template_code", "INCOMING", "contact_no", "CT000008"));
+    assert_int_equal(relm_interaction_create_from_entry(r, n, &rec, given, &err), 0);
+    assert_string_equal(rec.contact_no, "CT000008");
+    assert_string_equal(rec.salesperson_code, "BD");
+    relm_error_t e2 = {0};
+    given = fill(&rec, KV("interaction_template_code", "INCOMING"));
+    assert_int_equal(relm_interaction_create_from_entry(r, 77, &rec, given, &e2), RELM_ENOTFOUND);
+    assert_non_null(strstr(e2.message, "77"));
+    assert_int_equal(entries(r), 3);
+    test_db_free(r);
+}
+
+static void postpone_stores_what_was_filled_without_checks(void **state)
+{
+    (void)state;
+    relm_t *r = demo_db();
+    relm_error_t err = {0};
+    /* No template, an unknown salesperson: postponing checks nothing. */
+    ie_t rec;
+    relm_mask_t given = fill(&rec, KV("contact_no", "CT000005", "description", "Call back",
+                                      "salesperson_code", "NOBODY"));
+    assert_int_equal(relm_interaction_postpone(r, &rec, given, &err), 0);
+    assert_int_equal(rec.entry_no, 1);
+    assert_int_equal(rec.postponed, 1);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM interaction_log_entry WHERE "
+                                     "entry_no = 1 AND postponed = 1 AND contact_no = 'CT000005' "
+                                     "AND contact_company_no = 'CT000001' AND description = "
+                                     "'Call back' AND interaction_template_code = '' AND cost = 0 "
+                                     "AND date = ''"),
+                     1);
+    relm_contact_stats_t cs;
+    assert_int_equal(relm_contact_stats(r, "CT000005", &cs, &err), 0);
+    assert_int_equal(cs.no_of_interactions, 0);
+    assert_int_equal(cs.no_of_postponed_interactions, 1);
+    assert_int_equal(relm_contact_stats(r, "CT000001", &cs, &err), 0);
+    assert_int_equal(cs.no_of_postponed_interactions, 1);
+
+    /* Postponing again updates the same entry. */
+    given = fill(&rec, KV("subject", "Prices"));
+    rec.entry_no = 1;
+    assert_int_equal(relm_interaction_postpone(r, &rec, given, &err), 0);
+    assert_int_equal(rec.entry_no, 1);
+    assert_string_equal(rec.description, "Call back");
+    assert_string_equal(rec.subject, "Prices");
+    assert_int_equal(entries(r), 1);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM interaction_log_entry WHERE "
+                                     "subject = 'Prices' AND description = 'Call back' AND "
+                                     "postponed = 1"),
+                     1);
+    /* A normal entry cannot be postponed again. */
+    int64_t n = log_ok(r, KV("contact_no", "CT000005", "interaction_template_code", "OUTGOING"));
+    given = fill(&rec, KV("subject", "x"));
+    rec.entry_no = n;
+    relm_error_t e2 = {0};
+    assert_int_equal(relm_interaction_postpone(r, &rec, given, &e2), RELM_EVALIDATION);
+    assert_non_null(strstr(e2.message, "postponed"));
+    test_db_free(r);
+}
+
+static void resume_keeps_the_entry_no_and_leaves_no_postponed_entry(void **state)
+{
+    (void)state;
+    relm_t *r = demo_db();
+    relm_error_t err = {0};
+    int64_t p = postpone_kv(r, KV("contact_no", "CT000005", "description", "Call back"));
+    int64_t n = log_ok(r, KV("contact_no", "CT000006", "interaction_template_code", "OUTGOING"));
+    assert_int_equal(n, p + 1);
+    ie_t ch;
+    relm_mask_t given = fill(&ch, KV("interaction_template_code", "OUTGOING"));
+    assert_int_equal(relm_interaction_resume(r, p, &ch, given, &err), 0);
+    assert_int_equal(ch.entry_no, p);
+    assert_int_equal(ch.postponed, 0);
+    /* Filled in before postponing: kept; not filled: the template's. */
+    assert_string_equal(ch.description, "Call back");
+    assert_int_equal(ch.cost, 50);
+    assert_string_equal(ch.date, "2026-03-15");
+    assert_string_equal(ch.interaction_group_code, "PHONE");
+    assert_int_equal(entries(r), 2);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM interaction_log_entry WHERE "
+                                     "postponed = 1"),
+                     0);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM interaction_log_entry WHERE "
+                                     "entry_no = 1 AND description = 'Call back' AND cost = 50 "
+                                     "AND interaction_template_code = 'OUTGOING'"),
+                     1);
+    assert_int_equal(counter(r, "interaction_log_entry"), 2);
+    relm_contact_stats_t cs;
+    assert_int_equal(relm_contact_stats(r, "CT000005", &cs, &err), 0);
+    assert_int_equal(cs.no_of_interactions, 1);
+    assert_int_equal(cs.no_of_postponed_interactions, 0);
+    /* Resuming again: it is no longer postponed. */
+    relm_error_t e2 = {0};
+    assert_int_equal(relm_interaction_resume(r, p, &ch, given, &e2), RELM_EVALIDATION);
+    relm_error_t e3 = {0};
+    assert_int_equal(relm_interaction_resume(r, 99, &ch, given, &e3), RELM_ENOTFOUND);
+    test_db_free(r);
+}
+
+static void resume_runs_every_check_and_stays_postponed_when_refused(void **state)
+{
+    (void)state;
+    relm_t *r = demo_db();
+    relm_error_t err = {0};
+    /* Sarah has no e-mail and NEWS wants it. */
+    int64_t p = postpone_kv(r, KV("contact_no", "CT000006", "interaction_template_code", "NEWS"));
+    ie_t ch;
+    relm_mask_t given = fill(&ch, KV("subject", "Spring"));
+    assert_int_equal(relm_interaction_resume(r, p, &ch, given, &err), RELM_EMISSINGEMAIL);
+    assert_non_null(strstr(err.message, "CT000006"));
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM interaction_log_entry WHERE "
+                                     "postponed = 1 AND subject = '' AND campaign_entry_no = 0"),
+                     1);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM campaign_entry"), 0);
+    /* Without a template it cannot be finished either. */
+    int64_t q = postpone_kv(r, KV("contact_no", "CT000005"));
+    relm_error_t e2 = {0};
+    given = fill(&ch, KV("subject", "x"));
+    assert_int_equal(relm_interaction_resume(r, q, &ch, given, &e2), RELM_EMISSINGTPL);
+    /* Changing the correspondence type finishes it, with its campaign entry. */
+    given = fill(&ch, KV("correspondence_type", "hard_copy"));
+    relm_error_t e3 = {0};
+    assert_int_equal(relm_interaction_resume(r, p, &ch, given, &e3), 0);
+    assert_int_equal(ch.entry_no, p);
+    assert_string_equal(ch.correspondence_type, "hard_copy");
+    assert_true(ch.campaign_entry_no > 0);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM campaign_entry"), 1);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM interaction_log_entry WHERE "
+                                     "postponed = 1"),
+                     1);
+    test_db_free(r);
+}
+
+static void only_postponed_or_canceled_entries_can_be_deleted(void **state)
+{
+    (void)state;
+    relm_t *r = demo_db();
+    relm_error_t err = {0};
+    int64_t n = log_ok(r, KV("contact_no", "CT000005", "interaction_template_code", "NEWS"));
+    int64_t p = postpone_kv(r, KV("contact_no", "CT000005"));
+    relm_error_t e1 = {0};
+    assert_int_equal(relm_interaction_delete(r, n, &e1), RELM_EINUSE);
+    char want[64];
+    snprintf(want, sizeof(want), "entry %lld", (long long)n);
+    assert_non_null(strstr(e1.message, want));
+    assert_int_equal(entries(r), 2);
+    assert_int_equal(relm_interaction_delete(r, p, &err), 0);
+    assert_int_equal(entries(r), 1);
+    assert_int_equal(relm_interaction_cancel(r, &n, 1, &err), 0);
+    assert_int_equal(relm_interaction_delete(r, n, &err), 0);
+    assert_int_equal(entries(r), 0);
+    /* Its campaign entry went with it. */
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM campaign_entry"), 0);
+    relm_error_t e2 = {0};
+    assert_int_equal(relm_interaction_delete(r, n, &e2), RELM_ENOTFOUND);
+    /* Entry numbers are never reused. */
+    assert_int_equal(
+        log_ok(r, KV("contact_no", "CT000005", "interaction_template_code", "OUTGOING")), p + 1);
+    test_db_free(r);
+}
+
+static void cancel_toggles_entries_and_their_campaign_entries(void **state)
+{
+    (void)state;
+    relm_t *r = demo_db();
+    relm_error_t err = {0};
+    int64_t a = log_ok(r, KV("contact_no", "CT000005", "interaction_template_code", "NEWS"));
+    int64_t b = log_ok(r, KV("contact_no", "CT000007", "interaction_template_code", "OUTGOING"));
+    int64_t both[] = {a, b};
+    assert_int_equal(relm_interaction_cancel(r, both, 2, &err), 0);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM interaction_log_entry WHERE "
+                                     "canceled = 1"),
+                     2);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM campaign_entry WHERE canceled = 1"), 1);
+    relm_totals_t ct;
+    assert_int_equal(relm_campaign_stats(r, "CMP1001", &ct, &err), 0);
+    assert_int_equal(ct.no_of_entries, 0);
+    assert_int_equal(ct.no_of_interactions, 0);
+    /* Undo-cancel. */
+    assert_int_equal(relm_interaction_cancel(r, &a, 1, &err), 0);
+    assert_int_equal(test_sql_int(r, "SELECT canceled FROM interaction_log_entry WHERE "
+                                     "entry_no = 1"),
+                     0);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM campaign_entry WHERE canceled = 0"), 1);
+    /* All or nothing: an unknown entry in the list changes none. */
+    int64_t bad[] = {a, 99};
+    relm_error_t e2 = {0};
+    assert_int_equal(relm_interaction_cancel(r, bad, 2, &e2), RELM_ENOTFOUND);
+    assert_non_null(strstr(e2.message, "99"));
+    assert_int_equal(test_sql_int(r, "SELECT canceled FROM interaction_log_entry WHERE "
+                                     "entry_no = 1"),
+                     0);
+    /* Postponed entries are not canceled. */
+    int64_t p = postpone_kv(r, KV("contact_no", "CT000005"));
+    relm_error_t e3 = {0};
+    assert_int_equal(relm_interaction_cancel(r, &p, 1, &e3), RELM_EVALIDATION);
+    assert_non_null(strstr(e3.message, "postponed"));
+    test_db_free(r);
+}
+
+static void evaluate_sets_evaluation_and_attempt_failed(void **state)
+{
+    (void)state;
+    relm_t *r = demo_db();
+    relm_error_t err = {0};
+    int64_t n = log_ok(r, KV("contact_no", "CT000005", "interaction_template_code", "OUTGOING"));
+    assert_int_equal(relm_interaction_evaluate(r, n, "very-positive", 1, &err), 0);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM interaction_log_entry WHERE "
+                                     "evaluation = 'very_positive' AND attempt_failed = 1"),
+                     1);
+    assert_int_equal(relm_interaction_evaluate(r, n, NULL, 0, &err), 0);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM interaction_log_entry WHERE "
+                                     "evaluation = 'very_positive' AND attempt_failed = 0"),
+                     1);
+    assert_int_equal(relm_interaction_evaluate(r, n, "negative", -1, &err), 0);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM interaction_log_entry WHERE "
+                                     "evaluation = 'negative' AND attempt_failed = 0"),
+                     1);
+    relm_error_t e2 = {0};
+    assert_int_equal(relm_interaction_evaluate(r, n, "great", -1, &e2), RELM_EVALIDATION);
+    assert_non_null(strstr(e2.message, "evaluation"));
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM interaction_log_entry WHERE "
+                                     "evaluation = 'negative'"),
+                     1);
+    relm_error_t e3 = {0};
+    assert_int_equal(relm_interaction_evaluate(r, 42, "neutral", -1, &e3), RELM_ENOTFOUND);
+    test_db_free(r);
+}
+
+static void delete_canceled_filters_by_date_and_template(void **state)
+{
+    (void)state;
+    relm_t *r = demo_db();
+    relm_error_t err = {0};
+    int64_t nos[5];
+    nos[0] = log_ok(
+        r, KV("contact_no", "CT000005", "interaction_template_code", "NEWS", "date", "2026-01-10"));
+    nos[1] = log_ok(r, KV("contact_no", "CT000005", "interaction_template_code", "OUTGOING", "date",
+                          "2026-01-20"));
+    nos[2] = log_ok(r, KV("contact_no", "CT000005", "interaction_template_code", "OUTGOING", "date",
+                          "2026-03-01"));
+    nos[3] = log_ok(r, KV("contact_no", "CT000006", "interaction_template_code", "INCOMING", "date",
+                          "2026-03-02"));
+    nos[4] = log_ok(r, KV("contact_no", "CT000006", "interaction_template_code", "INCOMING", "date",
+                          "2026-01-02"));
+    assert_int_equal(relm_interaction_cancel(r, nos, 4, &err), 0);
+    int64_t count = -1;
+    assert_int_equal(relm_interaction_delete_canceled(r, "2026-02-01", "outgoing", &count, &err),
+                     0);
+    assert_int_equal(count, 1);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM interaction_log_entry WHERE "
+                                     "entry_no = 2"),
+                     0);
+    assert_int_equal(relm_interaction_delete_canceled(r, "2026-02-01", NULL, &count, &err), 0);
+    assert_int_equal(count, 1);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM campaign_entry"), 0);
+    assert_int_equal(relm_interaction_delete_canceled(r, NULL, "INCOMING", &count, &err), 0);
+    assert_int_equal(count, 1);
+    assert_int_equal(relm_interaction_delete_canceled(r, "", "", &count, &err), 0);
+    assert_int_equal(count, 1);
+    /* Only the entry that was never canceled is left. */
+    assert_int_equal(entries(r), 1);
+    assert_int_equal(test_sql_int(r, "SELECT entry_no FROM interaction_log_entry"), nos[4]);
+    relm_error_t e2 = {0};
+    assert_int_equal(relm_interaction_delete_canceled(r, "2026-13-01", NULL, &count, &e2),
+                     RELM_EVALIDATION);
+    test_db_free(r);
+}
+
+static void statistics_count_only_finished_entries(void **state)
+{
+    (void)state;
+    relm_t *r = demo_db();
+    relm_error_t err = {0};
+    /* Mark (person of CT000001): two counted, one failed attempt later, one canceled. */
+    log_ok(r, KV("contact_no", "CT000005", "interaction_template_code", "OUTGOING", "date",
+                 "2026-03-01", "salesperson_code", "AH"));
+    log_ok(r, KV("contact_no", "CT000005", "interaction_template_code", "ABSTRACT", "date",
+                 "2026-03-05", "salesperson_code", "AH"));
+    log_ok(r, KV("contact_no", "CT000005", "interaction_template_code", "OUTGOING", "date",
+                 "2026-03-10", "attempt_failed", "true", "salesperson_code", "AH"));
+    int64_t c = log_ok(r, KV("contact_no", "CT000005", "interaction_template_code", "OUTGOING",
+                             "date", "2026-03-12", "salesperson_code", "AH"));
+    assert_int_equal(relm_interaction_cancel(r, &c, 1, &err), 0);
+    postpone_kv(r, KV("contact_no", "CT000005", "interaction_template_code", "OUTGOING", "date",
+                      "2026-03-14", "salesperson_code", "AH"));
+    /* The company itself. */
+    log_ok(r, KV("contact_no", "CT000001", "interaction_template_code", "INCOMING", "date",
+                 "2026-02-01", "salesperson_code", "AH"));
+
+    relm_contact_stats_t cs;
+    assert_int_equal(relm_contact_stats(r, "CT000005", &cs, &err), 0);
+    assert_int_equal(cs.no_of_interactions, 3);
+    assert_int_equal(cs.cost, 50 + 250 + 50);
+    assert_int_equal(cs.duration, 1000 + 500 + 1000);
+    assert_string_equal(cs.date_of_last_interaction, "2026-03-05");
+    assert_string_equal(cs.last_date_attempted, "2026-03-10");
+    assert_int_equal(cs.no_of_postponed_interactions, 1);
+
+    assert_int_equal(relm_contact_stats(r, "CT000001", &cs, &err), 0);
+    assert_int_equal(cs.no_of_interactions, 4);
+    assert_int_equal(cs.duration, 1000 + 500 + 1000 + 1000);
+    assert_string_equal(cs.date_of_last_interaction, "2026-03-05");
+    assert_string_equal(cs.last_date_attempted, "2026-03-10");
+    assert_int_equal(cs.no_of_postponed_interactions, 1);
+
+    relm_totals_t t;
+    assert_int_equal(relm_salesperson_stats(r, "AH", &t, &err), 0);
+    assert_int_equal(t.no_of_interactions, 4);
+    assert_int_equal(t.cost, 350);
+    assert_int_equal(relm_group_stats(r, "PHONE", &t, &err), 0);
+    assert_int_equal(t.no_of_interactions, 3);
+    assert_int_equal(t.duration, 3000);
+    assert_int_equal(relm_template_stats(r, "OUTGOING", &t, &err), 0);
+    assert_int_equal(t.no_of_interactions, 2);
+    assert_int_equal(t.cost, 100);
+    assert_int_equal(relm_template_stats(r, "ABSTRACT", &t, &err), 0);
+    assert_int_equal(t.no_of_interactions, 1);
+
+    /* Canceling moves the figures; undoing moves them back. */
+    int64_t one = 1;
+    assert_int_equal(relm_interaction_cancel(r, &one, 1, &err), 0);
+    assert_int_equal(relm_contact_stats(r, "CT000001", &cs, &err), 0);
+    assert_int_equal(cs.no_of_interactions, 3);
+    assert_int_equal(relm_salesperson_stats(r, "AH", &t, &err), 0);
+    assert_int_equal(t.no_of_interactions, 3);
+    assert_int_equal(relm_interaction_cancel(r, &one, 1, &err), 0);
+    assert_int_equal(relm_salesperson_stats(r, "AH", &t, &err), 0);
+    assert_int_equal(t.no_of_interactions, 4);
+    test_db_free(r);
+}
+
+/* Paging --------------------------------------------------------------------------- */
+
+typedef struct seen {
+    int64_t nos[128];
+    int n;
+    char last_key[64];
+    int out_of_order;
+} seen_t;
+
+static int collect(void *ctx, const void *row)
+{
+    seen_t *s = ctx;
+    const ie_t *e = row;
+    char key[64];
+    snprintf(key, sizeof(key), "%s %s %010lld", e->date, e->time, (long long)e->entry_no);
+    if (s->n && strcmp(key, s->last_key) >= 0)
+        s->out_of_order = 1;
+    snprintf(s->last_key, sizeof(s->last_key), "%s", key);
+    s->nos[s->n++] = e->entry_no;
+    return 0;
+}
+
+static int page_all(relm_t *r, relm_interaction_query_t *q, seen_t *s)
+{
+    relm_error_t err = {0};
+    int pages = 0;
+    memset(s, 0, sizeof(*s));
+    memset(&q->after, 0, sizeof(q->after));
+    for (;;) {
+        relm_interaction_cursor_t next;
+        int before = s->n;
+        if (relm_interaction_list(r, q, collect, s, &next, &err))
+            fail_msg("list: %s", err.message);
+        pages++;
+        if (q->limit > 0)
+            assert_true(s->n - before <= q->limit);
+        if (next.entry_no == 0)
+            break;
+        /* Through the text form, as the CLI does. */
+        char text[128];
+        relm_interaction_cursor_format(&next, text, sizeof(text));
+        assert_int_equal(relm_interaction_cursor_parse(text, &q->after, &err), 0);
+        assert_true(pages < 100);
+    }
+    return pages;
+}
+
+static void cursor_paging_returns_every_entry_once_newest_first(void **state)
+{
+    (void)state;
+    relm_t *r = demo_db();
+    relm_error_t err = {0};
+    static const char *const contacts[] = {"CT000001", "CT000005", "CT000006", "CT000007"};
+    static const char *const dates[] = {"2026-03-01", "2026-02-14", "2026-03-01", "2026-01-05"};
+    static const char *const times[] = {"10:00:00", "09:00:00", "10:00:00"};
+    int total = 30;
+    for (int i = 0; i < total; i++) {
+        /* Many entries share date and time: the entry no. breaks the tie. */
+        log_ok(r, KV("contact_no", contacts[i % 4], "interaction_template_code", "OUTGOING", "date",
+                     dates[i % 4], "time", times[i % 3]));
+    }
+    int64_t p = postpone_kv(r, KV("contact_no", "CT000005"));
+    int64_t c1 = 3;
+    assert_int_equal(relm_interaction_cancel(r, &c1, 1, &err), 0);
+
+    relm_interaction_query_t q;
+    seen_t s;
+    memset(&q, 0, sizeof(q));
+    q.limit = 7;
+    assert_int_equal(page_all(r, &q, &s), 5);
+    assert_int_equal(s.n, total);
+    assert_int_equal(s.out_of_order, 0);
+    for (int want = 1; want <= total; want++) {
+        int hits = 0;
+        for (int i = 0; i < s.n; i++)
+            hits += s.nos[i] == want;
+        assert_int_equal(hits, 1);
+    }
+    /* An exact multiple of the page size ends without an empty page. */
+    q.limit = 10;
+    assert_int_equal(page_all(r, &q, &s), 3);
+    assert_int_equal(s.n, total);
+    q.limit = 0;
+    assert_int_equal(page_all(r, &q, &s), 1);
+    assert_int_equal(s.n, total);
+    assert_int_equal(s.out_of_order, 0);
+
+    /* A company includes its persons (CT000001, CT000005 and CT000006: 23 entries). */
+    q.limit = 4;
+    q.contact_no = "ct000001";
+    page_all(r, &q, &s);
+    assert_int_equal(s.n, 23);
+    assert_int_equal(s.out_of_order, 0);
+    q.contact_no = "CT000005";
+    page_all(r, &q, &s);
+    assert_int_equal(s.n, 8);
+    q.contact_no = NULL;
+
+    q.from = "2026-02-01";
+    q.to = "2026-02-28";
+    page_all(r, &q, &s);
+    assert_int_equal(s.n, 8);
+    q.from = q.to = NULL;
+
+    q.flags = RELM_IQ_CANCELED;
+    page_all(r, &q, &s);
+    assert_int_equal(s.n, 1);
+    assert_int_equal(s.nos[0], 3);
+    q.flags = RELM_IQ_POSTPONED;
+    page_all(r, &q, &s);
+    assert_int_equal(s.n, 1);
+    assert_int_equal(s.nos[0], p);
+    q.flags = 0;
+
+    q.interaction_template_code = "INCOMING";
+    page_all(r, &q, &s);
+    assert_int_equal(s.n, 0);
+    q.interaction_template_code = NULL;
+    q.salesperson_code = "JO";
+    page_all(r, &q, &s);
+    assert_int_equal(s.n, (int)test_sql_int(r, "SELECT count(*) FROM interaction_log_entry "
+                                               "WHERE salesperson_code = 'JO' AND postponed = 0"));
+
+    relm_interaction_cursor_t cur;
+    relm_error_t e2 = {0};
+    assert_int_equal(relm_interaction_cursor_parse("yesterday", &cur, &e2), RELM_EVALIDATION);
+    assert_int_equal(relm_interaction_cursor_parse("2026-02-30_10:00:00_4", &cur, &e2),
+                     RELM_EVALIDATION);
+    assert_int_equal(relm_interaction_cursor_parse("__4", &cur, &e2), 0);
+    assert_int_equal(cur.entry_no, 4);
+    test_db_free(r);
+}
+
+static void field_table_matches_the_schema(void **state)
+{
+    (void)state;
+    relm_t *r = demo_db();
+    assert_int_equal(relm_interaction_entity.nfields,
+                     test_sql_int(r, "SELECT count(*) FROM pragma_table_info("
+                                     "'interaction_log_entry')"));
+    relm_interaction_t rec;
+    relm_error_t err = {0};
+    relm_record_init(&relm_interaction_entity, &rec);
+    assert_int_equal(
+        relm_record_set(&relm_interaction_entity, &rec, NULL, "canceled", "true", &err),
+        RELM_EVALIDATION);
+    relm_error_t e2 = {0};
+    assert_int_equal(
+        relm_record_set(&relm_interaction_entity, &rec, NULL, "evaluation", "meh", &e2),
+        RELM_EVALIDATION);
+    test_db_free(r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(create_takes_defaults_from_template_contact_and_setup),
+        cmocka_unit_test(given_fields_win_over_the_template),
+        cmocka_unit_test(correspondence_type_follows_contact_unless_template_ignores_it),
+        cmocka_unit_test(language_variant_is_picked_for_the_contact),
+        cmocka_unit_test(a_campaign_interaction_gets_its_own_campaign_entry),
+        cmocka_unit_test(email_without_address_and_fax_without_number_are_refused),
+        cmocka_unit_test(privacy_blocked_and_unknown_contacts_are_refused),
+        cmocka_unit_test(template_is_required_and_must_exist),
+        cmocka_unit_test(salesperson_falls_back_from_given_to_contact_user_and_setup),
+        cmocka_unit_test(from_a_salesperson_the_contact_is_still_required),
+        cmocka_unit_test(from_an_entry_takes_its_contact_and_salesperson),
+        cmocka_unit_test(postpone_stores_what_was_filled_without_checks),
+        cmocka_unit_test(resume_keeps_the_entry_no_and_leaves_no_postponed_entry),
+        cmocka_unit_test(resume_runs_every_check_and_stays_postponed_when_refused),
+        cmocka_unit_test(only_postponed_or_canceled_entries_can_be_deleted),
+        cmocka_unit_test(cancel_toggles_entries_and_their_campaign_entries),
+        cmocka_unit_test(evaluate_sets_evaluation_and_attempt_failed),
+        cmocka_unit_test(delete_canceled_filters_by_date_and_template),
+        cmocka_unit_test(statistics_count_only_finished_entries),
+        cmocka_unit_test(cursor_paging_returns_every_entry_once_newest_first),
+        cmocka_unit_test(field_table_matches_the_schema),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
