@@ -1,1 +1,932 @@
-/* placeholder */
+/*
+ * Segments: the header, its lines, and the set-wise selection of contacts that both the
+ * criteria steps and logging build on.
+ *
+ * Invariants kept here:
+ * - a contact appears at most once in a segment (unique index segment_line_contact; every
+ *   insert skips contacts already there);
+ * - privacy-blocked contacts never become lines;
+ * - a line that is not personalised carries exactly the values the header would give it
+ *   now (line_values below), so the header's changes reach it with one UPDATE;
+ * - lines are added by one INSERT ... SELECT over contact, numbered 10000 apart after the
+ *   highest line number, never by a loop per contact.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+typedef relm_segment_t seg_t;
+typedef relm_segment_line_t line_t;
+
+#define RO RELM_FF_READONLY
+
+static const char *const evaluations[] = {"",         "very_positive", "positive", "neutral",
+                                          "negative", "very_negative", NULL};
+
+enum {
+    H_NO,
+    H_DESCRIPTION,
+    H_SALESPERSON,
+    H_DATE,
+    H_CAMPAIGN_NO,
+    H_CAMPAIGN_TARGET,
+    H_CAMPAIGN_RESPONSE,
+    H_TEMPLATE,
+    H_SUBJECT,
+    H_LANGUAGE,
+    H_CORRESP,
+    H_IGNORE_CORRESP,
+    H_FLOW,
+    H_INITIATED,
+    H_UNIT_COST,
+    H_UNIT_DURATION,
+    H_SEND_ATTACH,
+    H_NO_OF_LINES,
+    H_NO_OF_ACTIONS,
+    H_COUNT
+};
+
+static const relm_field_t header_fields[] = {
+    FIELD(seg_t, no, RELM_FT_CODE, RELM_FF_KEY, 20, NULL, NULL),
+    FIELD(seg_t, description, RELM_FT_TEXT, 0, 100, NULL, NULL),
+    FIELD(seg_t, salesperson_code, RELM_FT_CODE, 0, 20, NULL, NULL),
+    FIELD(seg_t, date, RELM_FT_DATE, 0, 0, NULL, NULL),
+    FIELD(seg_t, campaign_no, RELM_FT_CODE, 0, 20, NULL, NULL),
+    FIELD(seg_t, campaign_target, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
+    FIELD(seg_t, campaign_response, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
+    FIELD(seg_t, interaction_template_code, RELM_FT_CODE, 0, 10, NULL, NULL),
+    FIELD(seg_t, subject, RELM_FT_TEXT, 0, 100, NULL, NULL),
+    FIELD(seg_t, language_code, RELM_FT_CODE, 0, 10, NULL, NULL),
+    FIELD(seg_t, correspondence_type, RELM_FT_ENUM, 0, 0, relm_correspondence_types, NULL),
+    FIELD(seg_t, ignore_contact_corresp_type, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
+    FIELD(seg_t, information_flow, RELM_FT_ENUM, 0, 0, relm_information_flows, NULL),
+    FIELD(seg_t, initiated_by, RELM_FT_ENUM, 0, 0, relm_initiators, NULL),
+    FIELD(seg_t, unit_cost, RELM_FT_MONEY, 0, 0, NULL, NULL),
+    FIELD(seg_t, unit_duration, RELM_FT_MINUTES, 0, 0, NULL, NULL),
+    FIELD(seg_t, send_attachments_as_email_attachment, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
+    FIELD(seg_t, no_of_lines, RELM_FT_INT, RELM_FF_VIRTUAL | RO, 0, NULL, NULL),
+    FIELD(seg_t, no_of_criteria_actions, RELM_FT_INT, RELM_FF_VIRTUAL | RO, 0, NULL, NULL),
+};
+
+enum {
+    L_SEGMENT_NO,
+    L_LINE_NO,
+    L_CONTACT_NO,
+    L_CONTACT_COMPANY_NO,
+    L_SALESPERSON,
+    L_DATE,
+    L_DESCRIPTION,
+    L_TEMPLATE,
+    L_SUBJECT,
+    L_LANGUAGE,
+    L_CORRESP,
+    L_FLOW,
+    L_INITIATED,
+    L_COST,
+    L_DURATION,
+    L_EVALUATION,
+    L_ATTEMPT_FAILED,
+    L_CAMPAIGN_NO,
+    L_CAMPAIGN_TARGET,
+    L_CAMPAIGN_RESPONSE,
+    L_CONTACT_VIA,
+    L_OPPORTUNITY,
+    L_PERSONALISED,
+    L_ADDED_BY_STEP,
+    L_COUNT
+};
+
+static const relm_field_t line_fields[] = {
+    FIELD(line_t, segment_no, RELM_FT_CODE, RELM_FF_KEY | RO, 20, NULL, NULL),
+    FIELD(line_t, line_no, RELM_FT_INT, RELM_FF_KEY | RO, 0, NULL, NULL),
+    FIELD(line_t, contact_no, RELM_FT_CODE, RO, 20, NULL, NULL),
+    FIELD(line_t, contact_company_no, RELM_FT_CODE, RO, 20, NULL, NULL),
+    FIELD(line_t, salesperson_code, RELM_FT_CODE, 0, 20, NULL, NULL),
+    FIELD(line_t, date, RELM_FT_DATE, 0, 0, NULL, NULL),
+    FIELD(line_t, description, RELM_FT_TEXT, 0, 100, NULL, NULL),
+    FIELD(line_t, interaction_template_code, RELM_FT_CODE, 0, 10, NULL, NULL),
+    FIELD(line_t, subject, RELM_FT_TEXT, 0, 100, NULL, NULL),
+    FIELD(line_t, language_code, RELM_FT_CODE, 0, 10, NULL, NULL),
+    FIELD(line_t, correspondence_type, RELM_FT_ENUM, 0, 0, relm_correspondence_types, NULL),
+    FIELD(line_t, information_flow, RELM_FT_ENUM, 0, 0, relm_information_flows, NULL),
+    FIELD(line_t, initiated_by, RELM_FT_ENUM, 0, 0, relm_initiators, NULL),
+    FIELD(line_t, cost, RELM_FT_MONEY, 0, 0, NULL, NULL),
+    FIELD(line_t, duration, RELM_FT_MINUTES, 0, 0, NULL, NULL),
+    FIELD(line_t, evaluation, RELM_FT_ENUM, 0, 0, evaluations, NULL),
+    FIELD(line_t, attempt_failed, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
+    FIELD(line_t, campaign_no, RELM_FT_CODE, 0, 20, NULL, NULL),
+    FIELD(line_t, campaign_target, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
+    FIELD(line_t, campaign_response, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
+    FIELD(line_t, contact_via, RELM_FT_TEXT, 0, 250, NULL, NULL),
+    FIELD(line_t, opportunity_no, RELM_FT_CODE, 0, 20, NULL, NULL),
+    FIELD(line_t, personalised, RELM_FT_BOOL, RELM_FF_INT32 | RO, 0, NULL, NULL),
+    FIELD(line_t, added_by_step, RELM_FT_INT, RO, 0, NULL, NULL),
+};
+
+static int op_add(relm_t *r, void *rec, relm_mask_t given, relm_error_t *err)
+{
+    return relm_segment_add(r, rec, given, err);
+}
+
+static int op_get(relm_t *r, const char *key, void *out, relm_error_t *err)
+{
+    return relm_segment_get(r, key, out, err);
+}
+
+static int op_update(relm_t *r, const char *key, const void *changes, relm_mask_t given,
+                     relm_error_t *err)
+{
+    return relm_segment_update(r, key, changes, given, 0, err);
+}
+
+static int op_remove(relm_t *r, const char *key, relm_error_t *err)
+{
+    return relm_segment_delete(r, key, err);
+}
+
+const relm_entity_t relm_segment_entity = {
+    "segment", "segment_header", sizeof(seg_t), header_fields, H_COUNT,
+    op_add,    op_get,           op_update,     op_remove,
+};
+
+const relm_entity_t relm_segment_line_entity = {
+    "segment line", "segment_line", sizeof(line_t), line_fields, L_COUNT, NULL, NULL, NULL, NULL,
+};
+
+/* ---- SQL assembled from static pieces, with its bindings in order ---- */
+
+#define SQLB_MAX   16384
+#define SQLB_BINDS 256
+
+typedef struct sqlb {
+    char sql[SQLB_MAX];
+    size_t len;
+    int n;
+    struct {
+        int is_int;
+        int64_t i;
+        const char *t;
+    } b[SQLB_BINDS];
+    int overflow;
+} sqlb_t;
+
+static void sb_sql(sqlb_t *b, const char *text)
+{
+    size_t l = strlen(text);
+    if (b->len + l + 1 > sizeof(b->sql)) {
+        b->overflow = 1;
+        return;
+    }
+    memcpy(b->sql + b->len, text, l + 1);
+    b->len += l;
+}
+
+static void sb_text(sqlb_t *b, const char *v)
+{
+    if (b->n >= SQLB_BINDS) {
+        b->overflow = 1;
+        return;
+    }
+    b->b[b->n].is_int = 0;
+    b->b[b->n++].t = v;
+}
+
+static void sb_int(sqlb_t *b, int64_t v)
+{
+    if (b->n >= SQLB_BINDS) {
+        b->overflow = 1;
+        return;
+    }
+    b->b[b->n].is_int = 1;
+    b->b[b->n++].i = v;
+}
+
+/* Prepare, bind and run b; *changes (may be NULL) receives the rows changed. */
+static int sb_run(relm_t *r, const sqlb_t *b, int64_t *changes, relm_error_t *err)
+{
+    if (b->overflow)
+        return relm_error_set(err, RELM_EVALIDATION, "the criteria are too long");
+    relm_stmt_t *s;
+    int rc = relm_stmt_prepare(r->store, b->sql, &s, err);
+    if (rc)
+        return rc;
+    for (int i = 0; i < b->n; i++) {
+        if (b->b[i].is_int)
+            relm_stmt_bind_int(s, i + 1, b->b[i].i);
+        else
+            relm_stmt_bind_text(s, i + 1, b->b[i].t);
+    }
+    rc = relm_stmt_run(s, err);
+    if (rc == 0 && changes)
+        *changes = relm_store_changes(r->store);
+    return rc;
+}
+
+static int is_int_field(const relm_field_t *f)
+{
+    return f->type == RELM_FT_BOOL || f->type == RELM_FT_INT || f->type == RELM_FT_MONEY ||
+           f->type == RELM_FT_MINUTES;
+}
+
+/*
+ * Append " AND ..." for every filter of c on contact alias `a` (a fixed one-letter alias),
+ * and the interaction-history condition. Column names come only from relm_contact_entity.
+ */
+static void match_clause(sqlb_t *b, const relm_criteria_t *c, const char *a)
+{
+    char piece[256];
+    for (int i = 0; i < c->nfilters; i++) {
+        const relm_filter_t *f = &c->filters[i];
+        const relm_field_t *fd = &relm_contact_entity.fields[f->field];
+        if (strcmp(f->op, "~") == 0) {
+            snprintf(piece, sizeof(piece), " AND lower(%s.%s) LIKE lower(?) ESCAPE '\\'", a,
+                     fd->name);
+            sb_sql(b, piece);
+            sb_text(b, f->value);
+            continue;
+        }
+        static const char *const ops[] = {"=", "!=", "<", "<=", ">", ">=", NULL};
+        static const char *const sql_ops[] = {"=", "<>", "<", "<=", ">", ">="};
+        const char *op = "=";
+        for (int k = 0; ops[k]; k++)
+            if (strcmp(f->op, ops[k]) == 0)
+                op = sql_ops[k];
+        snprintf(piece, sizeof(piece), " AND %s.%s %s ?", a, fd->name, op);
+        sb_sql(b, piece);
+        if (is_int_field(fd))
+            sb_int(b, strtoll(f->value, NULL, 10));
+        else
+            sb_text(b, f->value);
+    }
+    if (c->interaction_template_code[0] || c->from[0] || c->to[0] || c->campaign_no[0]) {
+        snprintf(piece, sizeof(piece),
+                 " AND EXISTS (SELECT 1 FROM interaction_log_entry e WHERE e.contact_no = %s.no "
+                 "AND e.canceled = 0 AND e.postponed = 0",
+                 a);
+        sb_sql(b, piece);
+        if (c->interaction_template_code[0]) {
+            sb_sql(b, " AND e.interaction_template_code = ?");
+            sb_text(b, c->interaction_template_code);
+        }
+        if (c->from[0]) {
+            sb_sql(b, " AND e.date >= ?");
+            sb_text(b, c->from);
+        }
+        if (c->to[0]) {
+            sb_sql(b, " AND e.date <= ?");
+            sb_text(b, c->to);
+        }
+        if (c->campaign_no[0]) {
+            sb_sql(b, " AND e.campaign_no = ?");
+            sb_text(b, c->campaign_no);
+        }
+        sb_sql(b, ")");
+    }
+}
+
+/*
+ * The values a line gets from its header h, contact c, the header's template t, the
+ * template's variant v in the contact's language, and marketing setup ms: the one
+ * definition of "a line takes the header's values" (5.1's contact rules included).
+ */
+#define LV_SALESPERSON                                                                             \
+    "COALESCE(NULLIF(h.salesperson_code, ''), NULLIF(c.salesperson_code, ''), "                    \
+    "ms.default_salesperson_code)"
+#define LV_DESCRIPTION                                                                             \
+    "CASE WHEN v.description IS NOT NULL AND v.description <> '' THEN v.description "              \
+    "WHEN t.code IS NOT NULL THEN t.description ELSE h.description END"
+#define LV_LANGUAGE                                                                                \
+    "CASE WHEN v.language_code IS NOT NULL THEN v.language_code ELSE h.language_code END"
+#define LV_CORRESP                                                                                 \
+    "CASE WHEN h.ignore_contact_corresp_type = 0 AND c.correspondence_type <> '' "                 \
+    "THEN c.correspondence_type ELSE h.correspondence_type END"
+#define LV_JOINS                                                                                   \
+    " JOIN marketing_setup ms ON ms.id = 1"                                                        \
+    " LEFT JOIN interaction_template t ON t.code = h.interaction_template_code"                    \
+    " LEFT JOIN interaction_template_language v ON v.template_code = h.interaction_template_code " \
+    "AND v.language_code = c.language_code"
+
+static const char line_columns[] =
+    "segment_no, line_no, contact_no, contact_company_no, salesperson_code, date, description, "
+    "interaction_template_code, subject, language_code, correspondence_type, information_flow, "
+    "initiated_by, cost, duration, evaluation, attempt_failed, campaign_no, campaign_target, "
+    "campaign_response, contact_via, opportunity_no, personalised, added_by_step";
+
+static const char insert_select[] =
+    "SELECT h.no, ? + 10000 * ROW_NUMBER() OVER (ORDER BY c.no), c.no, "
+    "c.company_no, " LV_SALESPERSON ", h.date, " LV_DESCRIPTION
+    ", h.interaction_template_code, h.subject, " LV_LANGUAGE ", " LV_CORRESP
+    ", h.information_flow, h.initiated_by, h.unit_cost, h.unit_duration, '', 0, "
+    "h.campaign_no, h.campaign_target, h.campaign_response, '', '', 0, ? "
+    "FROM contact c JOIN segment_header h ON h.no = ?" LV_JOINS
+    " WHERE c.privacy_blocked = 0 AND NOT EXISTS (SELECT 1 FROM segment_line x "
+    "WHERE x.segment_no = h.no AND x.contact_no = c.no)";
+
+static const char sql_max_line[] =
+    "SELECT coalesce(max(line_no), 0) FROM segment_line WHERE segment_no = ?";
+
+/* Begin an INSERT of new lines into segment no: the caller appends the source condition. */
+static int insert_begin(relm_t *r, sqlb_t *b, const char *no, int64_t step, const char *cte,
+                        relm_error_t *err)
+{
+    int64_t base = 0;
+    int rc = relm_count(r, sql_max_line, no, &base, err);
+    if (rc)
+        return rc;
+    sb_sql(b, "INSERT INTO segment_line (");
+    sb_sql(b, line_columns);
+    sb_sql(b, ") ");
+    if (cte)
+        sb_sql(b, cte);
+    sb_sql(b, insert_select);
+    sb_int(b, base);
+    sb_int(b, step);
+    sb_text(b, no);
+    return 0;
+}
+
+/* ---- header ---- */
+
+static int exists(relm_t *r, const char *sql, const char *key, relm_error_t *err)
+{
+    int64_t n = 0;
+    int rc = relm_count(r, sql, key, &n, err);
+    return rc ? rc : n > 0;
+}
+
+static const char sql_sp_exists[] = "SELECT count(*) FROM salesperson WHERE code = ?";
+static const char sql_campaign_exists[] = "SELECT count(*) FROM campaign WHERE no = ?";
+static const char sql_template_exists[] =
+    "SELECT count(*) FROM interaction_template WHERE code = ?";
+
+/* Salesperson, campaign and template named by a header or line must exist. */
+static int check_refs(relm_t *r, const char *what, const char *salesperson, const char *campaign,
+                      const char *tpl, relm_error_t *err)
+{
+    int rc;
+    if (salesperson[0] && (rc = exists(r, sql_sp_exists, salesperson, err)) <= 0)
+        return rc < 0 ? rc
+                      : relm_error_set(err, RELM_ENOTFOUND, "%s: salesperson %s does not exist",
+                                       what, salesperson);
+    if (campaign[0] && (rc = exists(r, sql_campaign_exists, campaign, err)) <= 0)
+        return rc < 0 ? rc
+                      : relm_error_set(err, RELM_ENOTFOUND, "%s: campaign %s does not exist", what,
+                                       campaign);
+    if (tpl[0] && (rc = exists(r, sql_template_exists, tpl, err)) <= 0)
+        return rc < 0 ? rc
+                      : relm_error_set(err, RELM_EMISSINGTPL,
+                                       "%s: interaction template %s does not exist", what, tpl);
+    return 0;
+}
+
+/* Copy the template's defaults into the Interaction section, except the fields in given. */
+static int apply_template(relm_t *r, relm_segment_t *s, relm_mask_t given, relm_error_t *err)
+{
+    relm_interaction_template_t t;
+    char what[128];
+    snprintf(what, sizeof(what), "segment %s", s->no[0] ? s->no : "(new)");
+    int rc = check_refs(r, what, "", "", s->interaction_template_code, err);
+    if (rc)
+        return rc;
+    if ((rc = relm_template_get(r, s->interaction_template_code, &t, err)))
+        return rc;
+#define TAKE(bit, stmt)                                                                            \
+    if (!(given & RELM_BIT(bit)))                                                                  \
+        stmt;
+    TAKE(H_LANGUAGE, relm_copy(s->language_code, sizeof(s->language_code), t.language_code));
+    TAKE(H_CORRESP,
+         relm_copy(s->correspondence_type, sizeof(s->correspondence_type), t.correspondence_type));
+    TAKE(H_IGNORE_CORRESP, s->ignore_contact_corresp_type = t.ignore_contact_corresp_type);
+    TAKE(H_FLOW, relm_copy(s->information_flow, sizeof(s->information_flow), t.information_flow));
+    TAKE(H_INITIATED, relm_copy(s->initiated_by, sizeof(s->initiated_by), t.initiated_by));
+    TAKE(H_UNIT_COST, s->unit_cost = t.unit_cost);
+    TAKE(H_UNIT_DURATION, s->unit_duration = t.unit_duration);
+    if (t.campaign_no[0]) {
+        TAKE(H_CAMPAIGN_NO, relm_copy(s->campaign_no, sizeof(s->campaign_no), t.campaign_no));
+        TAKE(H_CAMPAIGN_TARGET, s->campaign_target = t.campaign_target);
+        TAKE(H_CAMPAIGN_RESPONSE, s->campaign_response = t.campaign_response);
+    }
+    if (!(given & RELM_BIT(H_SUBJECT)) && !s->subject[0])
+        relm_copy(s->subject, sizeof(s->subject), t.description);
+#undef TAKE
+    return 0;
+}
+
+static int add_in_tx(relm_t *r, relm_segment_t *s, relm_mask_t given, relm_error_t *err)
+{
+    relm_setup_t setup;
+    int rc = relm_setup_get(r, &setup, err);
+    if (rc)
+        return rc;
+    if (!s->date[0])
+        relm_copy(s->date, sizeof(s->date), r->workdate);
+    if (!s->no[0]) {
+        if (!setup.segment_nos[0])
+            return relm_error_set(
+                err, RELM_ESETUP,
+                "segment no. is blank and marketing setup segment_nos is not set");
+        if ((rc = relm_numseries_next(r, setup.segment_nos, NULL, s->no, err)))
+            return rc;
+    } else if (setup.segment_nos[0] &&
+               (rc = relm_numseries_check_manual(r, setup.segment_nos, err))) {
+        return rc;
+    }
+    rc = relm_table_exists(r, &relm_segment_entity, s, err);
+    if (rc < 0)
+        return rc;
+    if (rc == 1)
+        return relm_error_set(err, RELM_EEXISTS, "segment %s already exists", s->no);
+    if (s->interaction_template_code[0] && (rc = apply_template(r, s, given, err)))
+        return rc;
+    char what[128];
+    snprintf(what, sizeof(what), "segment %s", s->no);
+    if ((rc = check_refs(r, what, s->salesperson_code, s->campaign_no, "", err)))
+        return rc;
+    return relm_table_insert(r, &relm_segment_entity, s, err);
+}
+
+int relm_segment_add(relm_t *r, relm_segment_t *s, relm_mask_t given, relm_error_t *err)
+{
+    char typed[RELM_CODE20_SZ];
+    memcpy(typed, s->no, sizeof(typed));
+    int rc = relm_store_begin(r->store, err);
+    if (rc)
+        return rc;
+    rc = add_in_tx(r, s, given, err);
+    if (rc == 0)
+        rc = relm_store_commit(r->store, err);
+    if (rc) {
+        relm_store_rollback(r->store);
+        memcpy(s->no, typed, sizeof(typed));
+        return rc;
+    }
+    s->no_of_lines = s->no_of_criteria_actions = 0;
+    return 0;
+}
+
+static const char sql_count_lines[] = "SELECT count(*) FROM segment_line WHERE segment_no = ?";
+static const char sql_count_steps[] =
+    "SELECT count(*) FROM segment_criteria_step WHERE segment_no = ? AND undone = 0";
+
+int relm_segment_get(relm_t *r, const char *no, relm_segment_t *out, relm_error_t *err)
+{
+    relm_record_init(&relm_segment_entity, out);
+    int rc = relm_record_set(&relm_segment_entity, out, NULL, "no", no, err);
+    if (rc)
+        return rc;
+    rc = relm_table_get(r, &relm_segment_entity, out, out, err);
+    if (rc == RELM_ENOTFOUND)
+        return relm_error_set(err, rc, "segment %s does not exist", out->no);
+    if (rc == 0)
+        rc = relm_count(r, sql_count_lines, out->no, &out->no_of_lines, err);
+    if (rc == 0)
+        rc = relm_count(r, sql_count_steps, out->no, &out->no_of_criteria_actions, err);
+    return rc;
+}
+
+/* Re-derive the lines of segment no from its header (all lines, or the unpersonalised). */
+static const char sql_propagate[] =
+    "UPDATE segment_line SET contact_company_no = c.company_no, salesperson_code = " LV_SALESPERSON
+    ", date = h.date, description = " LV_DESCRIPTION
+    ", interaction_template_code = h.interaction_template_code, subject = h.subject, "
+    "language_code = " LV_LANGUAGE ", correspondence_type = " LV_CORRESP
+    ", information_flow = h.information_flow, initiated_by = h.initiated_by, cost = h.unit_cost, "
+    "duration = h.unit_duration, evaluation = '', attempt_failed = 0, campaign_no = h.campaign_no, "
+    "campaign_target = h.campaign_target, campaign_response = h.campaign_response, "
+    "contact_via = '', opportunity_no = '', personalised = 0 "
+    "FROM segment_header h JOIN contact c ON 1 = 1" LV_JOINS
+    " WHERE segment_line.segment_no = ? AND h.no = segment_line.segment_no "
+    "AND c.no = segment_line.contact_no AND (segment_line.personalised = 0 OR ? = 1)";
+
+static int propagate(relm_t *r, const char *no, int all, relm_error_t *err)
+{
+    relm_stmt_t *s;
+    int rc = relm_stmt_prepare(r->store, sql_propagate, &s, err);
+    if (rc)
+        return rc;
+    relm_stmt_bind_text(s, 1, no);
+    relm_stmt_bind_int(s, 2, all ? 1 : 0);
+    return relm_stmt_run(s, err);
+}
+
+static int update_in_tx(relm_t *r, const char *no, const relm_segment_t *changes, relm_mask_t given,
+                        int all, relm_error_t *err)
+{
+    relm_segment_t cur;
+    int rc = relm_segment_get(r, no, &cur, err);
+    if (rc)
+        return rc;
+    given &= ~(RELM_BIT(H_NO) | RELM_BIT(H_NO_OF_LINES) | RELM_BIT(H_NO_OF_ACTIONS));
+    relm_record_merge(&relm_segment_entity, &cur, changes, given);
+    relm_mask_t cols = given;
+    if ((given & RELM_BIT(H_TEMPLATE)) && cur.interaction_template_code[0]) {
+        if ((rc = apply_template(r, &cur, given, err)))
+            return rc;
+        cols = ~(relm_mask_t)0;
+    }
+    char what[128];
+    snprintf(what, sizeof(what), "segment %s", cur.no);
+    if ((rc = check_refs(r, what, cur.salesperson_code, cur.campaign_no, "", err)))
+        return rc;
+    if (cols && (rc = relm_table_update(r, &relm_segment_entity, &cur, cols, err)))
+        return rc;
+    if (given || all)
+        rc = propagate(r, cur.no, all, err);
+    return rc;
+}
+
+int relm_segment_update(relm_t *r, const char *no, const relm_segment_t *changes, relm_mask_t given,
+                        int apply_to_all_lines, relm_error_t *err)
+{
+    int rc = relm_store_begin(r->store, err);
+    if (rc)
+        return rc;
+    rc = update_in_tx(r, no, changes, given, apply_to_all_lines, err);
+    if (rc == 0)
+        rc = relm_store_commit(r->store, err);
+    if (rc)
+        relm_store_rollback(r->store);
+    return rc;
+}
+
+int relm_segment_delete(relm_t *r, const char *no, relm_error_t *err)
+{
+    relm_segment_t cur;
+    int rc = relm_segment_get(r, no, &cur, err);
+    if (rc)
+        return rc;
+    /* Lines and steps go with the header (ON DELETE CASCADE), removed-line copies with steps. */
+    return relm_table_delete(r, &relm_segment_entity, &cur, err);
+}
+
+static const char sql_list[] =
+    "SELECT no, description, salesperson_code, date, campaign_no, campaign_target, "
+    "campaign_response, interaction_template_code, subject, language_code, correspondence_type, "
+    "ignore_contact_corresp_type, information_flow, initiated_by, unit_cost, unit_duration, "
+    "send_attachments_as_email_attachment, "
+    "(SELECT count(*) FROM segment_line l WHERE l.segment_no = h.no), "
+    "(SELECT count(*) FROM segment_criteria_step s WHERE s.segment_no = h.no AND s.undone = 0) "
+    "FROM segment_header h ORDER BY no";
+
+int relm_segment_list(relm_t *r, relm_row_fn fn, void *ctx, relm_error_t *err)
+{
+    relm_stmt_t *s;
+    int rc = relm_stmt_prepare(r->store, sql_list, &s, err);
+    if (rc)
+        return rc;
+    relm_segment_t rec;
+    while ((rc = relm_stmt_step(s, err)) == RELM_STEP_ROW) {
+        relm_record_init(&relm_segment_entity, &rec);
+        relm_table_read_row(&relm_segment_entity, s, &rec);
+        rec.no_of_lines = relm_stmt_int(s, H_NO_OF_LINES);
+        rec.no_of_criteria_actions = relm_stmt_int(s, H_NO_OF_ACTIONS);
+        if (fn(ctx, &rec))
+            break;
+    }
+    relm_stmt_release(s);
+    return rc < 0 ? rc : 0;
+}
+
+/* ---- lines ---- */
+
+static const char sql_contact_state[] = "SELECT privacy_blocked, name FROM contact WHERE no = ?";
+static const char sql_line_of_contact[] =
+    "SELECT line_no FROM segment_line WHERE segment_no = ? AND contact_no = ?";
+
+static int line_of_contact(relm_t *r, const char *no, const char *contact_no, int64_t *line_no,
+                           relm_error_t *err)
+{
+    relm_stmt_t *s;
+    int rc = relm_stmt_prepare(r->store, sql_line_of_contact, &s, err);
+    if (rc)
+        return rc;
+    relm_stmt_bind_text(s, 1, no);
+    relm_stmt_bind_text(s, 2, contact_no);
+    rc = relm_stmt_step(s, err);
+    *line_no = rc == RELM_STEP_ROW ? relm_stmt_int(s, 0) : 0;
+    relm_stmt_release(s);
+    return rc < 0 ? rc : 0;
+}
+
+static int line_add_in_tx(relm_t *r, const relm_segment_t *seg, const char *contact,
+                          int64_t *line_no, relm_error_t *err)
+{
+    relm_stmt_t *s;
+    int rc = relm_stmt_prepare(r->store, sql_contact_state, &s, err);
+    if (rc)
+        return rc;
+    relm_stmt_bind_text(s, 1, contact);
+    rc = relm_stmt_step(s, err);
+    int blocked = rc == RELM_STEP_ROW ? (int)relm_stmt_int(s, 0) : 0;
+    relm_stmt_release(s);
+    if (rc < 0)
+        return rc;
+    if (rc == RELM_STEP_DONE)
+        return relm_error_set(err, RELM_ENOTFOUND, "contact %s does not exist", contact);
+    if (blocked)
+        return relm_error_set(err, RELM_EPRIVACY,
+                              "contact %s is privacy blocked and cannot be added to segment %s",
+                              contact, seg->no);
+    if ((rc = line_of_contact(r, seg->no, contact, line_no, err)) || *line_no)
+        return rc;
+    sqlb_t *b = calloc(1, sizeof(*b));
+    if (!b)
+        return relm_error_set(err, RELM_ENOMEM, "out of memory");
+    rc = insert_begin(r, b, seg->no, 0, NULL, err);
+    if (rc == 0) {
+        sb_sql(b, " AND c.no = ?");
+        sb_text(b, contact);
+        rc = sb_run(r, b, NULL, err);
+    }
+    free(b);
+    if (rc == 0)
+        rc = line_of_contact(r, seg->no, contact, line_no, err);
+    return rc;
+}
+
+int relm_segment_line_add(relm_t *r, const char *no, const char *contact_no,
+                          relm_segment_line_t *out, relm_error_t *err)
+{
+    relm_segment_t seg;
+    int rc = relm_segment_get(r, no, &seg, err);
+    if (rc)
+        return rc;
+    relm_contact_t key;
+    relm_record_init(&relm_contact_entity, &key);
+    if ((rc = relm_record_set(&relm_contact_entity, &key, NULL, "no", contact_no, err)))
+        return rc;
+    if ((rc = relm_store_begin(r->store, err)))
+        return rc;
+    int64_t line_no = 0;
+    rc = line_add_in_tx(r, &seg, key.no, &line_no, err);
+    if (rc == 0)
+        rc = relm_store_commit(r->store, err);
+    if (rc) {
+        relm_store_rollback(r->store);
+        return rc;
+    }
+    return out ? relm_segment_line_get(r, seg.no, line_no, out, err) : 0;
+}
+
+int relm_segment_line_get(relm_t *r, const char *no, int64_t line_no, relm_segment_line_t *out,
+                          relm_error_t *err)
+{
+    relm_record_init(&relm_segment_line_entity, out);
+    int rc = relm_record_set(&relm_segment_line_entity, out, NULL, "segment_no", no, err);
+    if (rc)
+        return rc;
+    out->line_no = line_no;
+    rc = relm_table_get(r, &relm_segment_line_entity, out, out, err);
+    if (rc == RELM_ENOTFOUND)
+        return relm_error_set(err, rc, "segment %s has no line %lld", out->segment_no,
+                              (long long)line_no);
+    return rc;
+}
+
+static const char sql_contact_prefs[] =
+    "SELECT language_code, correspondence_type FROM contact WHERE no = ?";
+
+/* A line's new template brings its defaults for the fields not given (5.1's rules). */
+static int line_take_template(relm_t *r, relm_segment_line_t *l, relm_mask_t given,
+                              relm_error_t *err)
+{
+    relm_interaction_template_t t;
+    int rc = relm_template_get(r, l->interaction_template_code, &t, err);
+    if (rc)
+        return rc;
+    char lang[RELM_CODE10_SZ] = "", corr[16] = "";
+    relm_stmt_t *s;
+    if ((rc = relm_stmt_prepare(r->store, sql_contact_prefs, &s, err)))
+        return rc;
+    relm_stmt_bind_text(s, 1, l->contact_no);
+    if ((rc = relm_stmt_step(s, err)) == RELM_STEP_ROW) {
+        relm_copy(lang, sizeof(lang), relm_stmt_text(s, 0));
+        relm_copy(corr, sizeof(corr), relm_stmt_text(s, 1));
+    }
+    relm_stmt_release(s);
+    if (rc < 0)
+        return rc;
+    char picked[RELM_CODE10_SZ], desc[RELM_TEXT100_SZ];
+    if ((rc = relm_template_pick_language(r, &t, lang, picked, desc, err)))
+        return rc;
+#define TAKE(bit, stmt)                                                                            \
+    if (!(given & RELM_BIT(bit)))                                                                  \
+        stmt;
+    TAKE(L_LANGUAGE, relm_copy(l->language_code, sizeof(l->language_code), picked));
+    TAKE(L_DESCRIPTION, relm_copy(l->description, sizeof(l->description), desc));
+    TAKE(L_CORRESP,
+         relm_copy(l->correspondence_type, sizeof(l->correspondence_type),
+                   !t.ignore_contact_corresp_type && corr[0] ? corr : t.correspondence_type));
+    TAKE(L_FLOW, relm_copy(l->information_flow, sizeof(l->information_flow), t.information_flow));
+    TAKE(L_INITIATED, relm_copy(l->initiated_by, sizeof(l->initiated_by), t.initiated_by));
+    TAKE(L_COST, l->cost = t.unit_cost);
+    TAKE(L_DURATION, l->duration = t.unit_duration);
+    if (t.campaign_no[0]) {
+        TAKE(L_CAMPAIGN_NO, relm_copy(l->campaign_no, sizeof(l->campaign_no), t.campaign_no));
+        TAKE(L_CAMPAIGN_TARGET, l->campaign_target = t.campaign_target);
+        TAKE(L_CAMPAIGN_RESPONSE, l->campaign_response = t.campaign_response);
+    }
+#undef TAKE
+    return 0;
+}
+
+int relm_segment_line_update(relm_t *r, const char *no, int64_t line_no,
+                             const relm_segment_line_t *changes, relm_mask_t given,
+                             relm_error_t *err)
+{
+    relm_segment_line_t cur;
+    int rc = relm_segment_line_get(r, no, line_no, &cur, err);
+    if (rc)
+        return rc;
+    relm_mask_t editable = 0;
+    for (int i = L_SALESPERSON; i <= L_OPPORTUNITY; i++)
+        editable |= RELM_BIT(i);
+    given &= editable;
+    if (!given)
+        return 0;
+    relm_record_merge(&relm_segment_line_entity, &cur, changes, given);
+    char what[160];
+    snprintf(what, sizeof(what), "segment %s line %lld", cur.segment_no, (long long)line_no);
+    if ((rc = check_refs(r, what, cur.salesperson_code, cur.campaign_no,
+                         cur.interaction_template_code, err)))
+        return rc;
+    if ((given & RELM_BIT(L_TEMPLATE)) && cur.interaction_template_code[0] &&
+        (rc = line_take_template(r, &cur, given, err)))
+        return rc;
+    cur.personalised = 1;
+    return relm_table_update(r, &relm_segment_line_entity, &cur,
+                             editable | RELM_BIT(L_PERSONALISED), err);
+}
+
+int relm_segment_line_delete(relm_t *r, const char *no, int64_t line_no, relm_error_t *err)
+{
+    relm_segment_line_t cur;
+    int rc = relm_segment_line_get(r, no, line_no, &cur, err);
+    if (rc)
+        return rc;
+    return relm_table_delete(r, &relm_segment_line_entity, &cur, err);
+}
+
+int relm_segment_lines(relm_t *r, const char *no, relm_row_fn fn, void *ctx, relm_error_t *err)
+{
+    relm_segment_t seg;
+    int rc = relm_segment_get(r, no, &seg, err);
+    if (rc)
+        return rc;
+    relm_filter_t f = {.field = L_SEGMENT_NO, .op = "="};
+    relm_copy(f.value, sizeof(f.value), seg.no);
+    return relm_list(r, &relm_segment_line_entity, &f, 1, 0, fn, ctx, err);
+}
+
+/* ---- criteria ---- */
+
+void relm_criteria_init(relm_criteria_t *c)
+{
+    memset(c, 0, sizeof(*c));
+}
+
+int relm_criteria_where(relm_criteria_t *c, const char *text, relm_error_t *err)
+{
+    if (c->nfilters >= RELM_CRITERIA_MAX_FILTERS)
+        return relm_error_set(err, RELM_EVALIDATION, "at most %d filters per step",
+                              RELM_CRITERIA_MAX_FILTERS);
+    int rc = relm_filter_parse(&relm_contact_entity, text, &c->filters[c->nfilters], err);
+    if (rc == 0)
+        c->nfilters++;
+    return rc;
+}
+
+int relm_segment_add_matching(relm_t *r, const char *no, const relm_criteria_t *c,
+                              int64_t added_by_step, int64_t *count, relm_error_t *err)
+{
+    relm_segment_t seg;
+    int rc = relm_segment_get(r, no, &seg, err);
+    if (rc)
+        return rc;
+    sqlb_t *b = calloc(1, sizeof(*b));
+    if (!b)
+        return relm_error_set(err, RELM_ENOMEM, "out of memory");
+    /* m: the contacts matching; cand: those plus, with expand_company, their persons. */
+    sb_sql(b, "WITH m AS (SELECT c.no AS no, c.type AS type FROM contact c WHERE 1 = 1");
+    match_clause(b, c, "c");
+    if (c->options & RELM_CRIT_EXPAND_COMPANY)
+        sb_sql(b, "), cand AS (SELECT no FROM m UNION SELECT p.no FROM contact p JOIN m "
+                  "ON p.company_no = m.no AND m.type = 'company' AND p.type = 'person') ");
+    else
+        sb_sql(b, "), cand AS (SELECT no FROM m) ");
+    /* The CTE (and its bindings) come first in the statement. */
+    sqlb_t *full = calloc(1, sizeof(*full));
+    if (!full) {
+        free(b);
+        return relm_error_set(err, RELM_ENOMEM, "out of memory");
+    }
+    for (int i = 0; i < b->n; i++)
+        full->b[full->n++] = b->b[i];
+    full->overflow = b->overflow;
+    rc = insert_begin(r, full, seg.no, added_by_step, b->sql, err);
+    if (rc == 0) {
+        sb_sql(full, " AND c.no IN (SELECT no FROM cand)");
+        if (!(c->options & RELM_CRIT_IGNORE_EXCLUSION))
+            sb_sql(full, " AND c.exclude_from_segment = 0");
+        if (!(c->options & RELM_CRIT_ALLOW_COMPANY_WITH_PERSONS)) {
+            sb_sql(full, " AND NOT (c.type = 'company' AND (EXISTS (SELECT 1 FROM segment_line y "
+                         "WHERE y.segment_no = h.no AND y.contact_company_no = c.no "
+                         "AND y.contact_no <> c.no) OR EXISTS (SELECT 1 FROM contact p "
+                         "WHERE p.company_no = c.no AND p.no <> c.no AND p.privacy_blocked = 0");
+            if (!(c->options & RELM_CRIT_IGNORE_EXCLUSION))
+                sb_sql(full, " AND p.exclude_from_segment = 0");
+            sb_sql(full, " AND p.no IN (SELECT no FROM cand))))");
+        }
+        rc = sb_run(r, full, count, err);
+    }
+    free(b);
+    free(full);
+    return rc;
+}
+
+static const char removed_columns[] =
+    "step_id, segment_no, line_no, contact_no, contact_company_no, salesperson_code, date, "
+    "description, interaction_template_code, subject, language_code, correspondence_type, "
+    "information_flow, initiated_by, cost, duration, evaluation, attempt_failed, campaign_no, "
+    "campaign_target, campaign_response, contact_via, opportunity_no, personalised, added_by_step";
+
+int relm_segment_remove_matching(relm_t *r, const char *no, const relm_criteria_t *c, int keep,
+                                 int64_t step_id, int64_t *count, relm_error_t *err)
+{
+    relm_segment_t seg;
+    int rc = relm_segment_get(r, no, &seg, err);
+    if (rc)
+        return rc;
+    sqlb_t *b = calloc(1, sizeof(*b));
+    if (!b)
+        return relm_error_set(err, RELM_ENOMEM, "out of memory");
+    const char *in = keep ? " AND contact_no NOT IN (SELECT c.no FROM contact c WHERE 1 = 1"
+                          : " AND contact_no IN (SELECT c.no FROM contact c WHERE 1 = 1";
+    if (step_id > 0) {
+        sb_sql(b, "INSERT INTO segment_removed_line (");
+        sb_sql(b, removed_columns);
+        sb_sql(b, ") SELECT ?, ");
+        sb_sql(b, line_columns);
+        sb_sql(b, " FROM segment_line WHERE segment_no = ?");
+        sb_int(b, step_id);
+        sb_text(b, seg.no);
+        sb_sql(b, in);
+        match_clause(b, c, "c");
+        sb_sql(b, ")");
+        rc = sb_run(r, b, NULL, err);
+        memset(b, 0, sizeof(*b));
+    }
+    if (rc == 0) {
+        sb_sql(b, "DELETE FROM segment_line WHERE segment_no = ?");
+        sb_text(b, seg.no);
+        sb_sql(b, in);
+        match_clause(b, c, "c");
+        sb_sql(b, ")");
+        rc = sb_run(r, b, count, err);
+    }
+    free(b);
+    return rc;
+}
+
+void relm_reuse_filter_init(relm_reuse_filter_t *f)
+{
+    memset(f, 0, sizeof(*f));
+    f->attempt_failed = -1;
+    f->campaign_response = -1;
+}
+
+int relm_segment_add_from_logged(relm_t *r, const char *no, int64_t entry_no,
+                                 const relm_reuse_filter_t *f, int64_t *count, relm_error_t *err)
+{
+    relm_segment_t seg;
+    int rc = relm_segment_get(r, no, &seg, err);
+    if (rc)
+        return rc;
+    sqlb_t *b = calloc(1, sizeof(*b));
+    if (!b)
+        return relm_error_set(err, RELM_ENOMEM, "out of memory");
+    rc = insert_begin(r, b, seg.no, 0, NULL, err);
+    if (rc == 0) {
+        sb_sql(b, " AND c.no IN (SELECT e.contact_no FROM interaction_log_entry e "
+                  "WHERE e.logged_segment_entry_no = ?");
+        sb_int(b, entry_no);
+        if (f && f->evaluation[0]) {
+            sb_sql(b, " AND e.evaluation = ?");
+            sb_text(b, f->evaluation);
+        }
+        if (f && f->attempt_failed >= 0) {
+            sb_sql(b, " AND e.attempt_failed = ?");
+            sb_int(b, f->attempt_failed ? 1 : 0);
+        }
+        if (f && f->campaign_response >= 0) {
+            sb_sql(b, " AND e.campaign_response = ?");
+            sb_int(b, f->campaign_response ? 1 : 0);
+        }
+        sb_sql(b, ")");
+        rc = sb_run(r, b, count, err);
+    }
+    free(b);
+    return rc;
+}
