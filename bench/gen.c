@@ -30,17 +30,17 @@ static uint64_t rng(void)
 }
 
 static const char *const first_names[] = {
-    "Anna",  "Bjørn", "Clara", "David",  "Elin",   "Frank", "Greta", "Hans",  "Ingrid", "Jonas",
-    "Kari",  "Lars",  "Maja",  "Nils",   "Olivia", "Per",   "Rita",  "Sven",  "Tone",   "Ulf",
-    "Vera",  "Willy", "Åse",   "Øystein", "Mark",  "Sarah", "Robin", "Lee",   "Nora",   "Emil"};
+    "Anna", "Bjørn", "Clara", "David",   "Elin",   "Frank", "Greta", "Hans", "Ingrid", "Jonas",
+    "Kari", "Lars",  "Maja",  "Nils",    "Olivia", "Per",   "Rita",  "Sven", "Tone",   "Ulf",
+    "Vera", "Willy", "Åse",   "Øystein", "Mark",   "Sarah", "Robin", "Lee",  "Nora",   "Emil"};
 static const char *const surnames[] = {
-    "Hansen", "Johansen", "Olsen",  "Larsen",  "Andersen", "Pedersen", "Nilsen",  "Kristiansen",
-    "Jensen", "Karlsen",  "Berg",   "Haugen",  "Hagen",    "Eriksen",  "Bakken",  "Lund",
-    "Smith",  "Brown",    "Miller", "Wilson",  "Moore",    "Taylor",   "McArthur", "Chen"};
+    "Hansen", "Johansen", "Olsen",  "Larsen", "Andersen", "Pedersen", "Nilsen",   "Kristiansen",
+    "Jensen", "Karlsen",  "Berg",   "Haugen", "Hagen",    "Eriksen",  "Bakken",   "Lund",
+    "Smith",  "Brown",    "Miller", "Wilson", "Moore",    "Taylor",   "McArthur", "Chen"};
 static const char *const suffixes[] = {"AS", "Ltd", "Inc.", "GmbH", "AB", "Group", "Partners"};
 static const char *const cities[][3] = {
-    {"Oslo", "0150", "NO"},       {"Bergen", "5003", "NO"},     {"Trondheim", "7010", "NO"},
-    {"Stavanger", "4006", "NO"},  {"London", "N12 5XY", "GB"},  {"Cambridge", "CB1 2JD", "GB"},
+    {"Oslo", "0150", "NO"},        {"Bergen", "5003", "NO"},     {"Trondheim", "7010", "NO"},
+    {"Stavanger", "4006", "NO"},   {"London", "N12 5XY", "GB"},  {"Cambridge", "CB1 2JD", "GB"},
     {"Stockholm", "111 20", "SE"}, {"Copenhagen", "1050", "DK"}, {"Berlin", "10115", "DE"},
     {"Redmond", "98052", "US"}};
 static const char *const sps[] = {"JO", "AH", "BD"};

@@ -99,6 +99,7 @@ typedef struct cli_entity_spec {
     const relm_entity_t *stats_e;
     int (*stats)(relm_t *r, const char *key, void *out, relm_error_t *err);
     const char *help; /* extra help text (other verbs), or NULL */
+    const char *noun; /* the CLI noun when it differs from the entity name, or NULL */
 } cli_entity_spec_t;
 
 int cli_entity(cli_t *c, const cli_entity_spec_t *spec, int argc, char **argv);

@@ -58,8 +58,8 @@ static int cmd_entries(cli_t *c, int argc, char **argv)
 
 int cmd_campaign(cli_t *c, int argc, char **argv)
 {
-    static const cli_entity_spec_t spec = {&relm_campaign_entity,        "NO",  cols,
-                                           &relm_campaign_totals_entity, stats, extra_help};
+    static const cli_entity_spec_t spec = {
+        &relm_campaign_entity, "NO", cols, &relm_campaign_totals_entity, stats, extra_help, NULL};
     if (argc >= 1 && strcmp(argv[0], "entries") == 0) {
         for (int i = 1; i < argc; i++)
             if (strcmp(argv[i], "--help") == 0)

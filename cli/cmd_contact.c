@@ -119,8 +119,8 @@ static int do_export(cli_t *c, int argc, char **argv)
 
 int cmd_contact(cli_t *c, int argc, char **argv)
 {
-    static const cli_entity_spec_t spec = {&relm_contact_entity,       "NO",  cols,
-                                           &relm_contact_stats_entity, stats, help_text};
+    static const cli_entity_spec_t spec = {
+        &relm_contact_entity, "NO", cols, &relm_contact_stats_entity, stats, help_text, NULL};
     for (int i = 1; i < argc; i++)
         if (strcmp(argv[i], "--help") == 0)
             return cli_entity(c, &spec, 1, (char *[]){"help", NULL});

@@ -7,18 +7,24 @@
 
 #include "cli.h"
 
+static const char *noun(const cli_entity_spec_t *s)
+{
+    return s->noun ? s->noun : s->e->name;
+}
+
 static void help(const cli_entity_spec_t *s)
 {
     const char *n = s->e->name;
     printf("usage: relm %s <verb> [options]\n\n"
            "verbs:\n"
-           "  add [--FIELD VALUE]...            add a %s (prints it)\n"
+           "  add [--FIELD VALUE]...            add one %s (prints it)\n"
            "  list [--where FIELD=VALUE]... [--limit N]\n"
            "                                    list (operators = != < <= > >= ~)\n"
            "  show %-28s show one%s\n"
            "  update %-26s change the given fields\n"
            "  delete %-26s delete\n",
-           n, n, s->key_name, s->stats ? " with its statistics" : "", s->key_name, s->key_name);
+           noun(s), n, s->key_name, s->stats ? " with its statistics" : "", s->key_name,
+           s->key_name);
     if (s->help)
         fputs(s->help, stdout);
     putchar('\n');
@@ -175,6 +181,5 @@ int cli_entity(cli_t *c, const cli_entity_spec_t *spec, int argc, char **argv)
         return do_update(c, spec, argc - 1, argv + 1);
     if (strcmp(verb, "delete") == 0 && spec->e->remove)
         return do_delete(c, spec, argc - 1, argv + 1);
-    return cli_usage("%s: unknown verb \"%s\" (see relm %s --help)", spec->e->name, verb,
-                     spec->e->name);
+    return cli_usage("%s: unknown verb \"%s\" (see relm %s --help)", noun(spec), verb, noun(spec));
 }

@@ -12,7 +12,7 @@ static int stats(relm_t *r, const char *key, void *out, relm_error_t *err)
 
 int cmd_salesperson(cli_t *c, int argc, char **argv)
 {
-    static const cli_entity_spec_t spec = {&relm_salesperson_entity, "CODE", cols,
-                                           &relm_totals_entity,      stats,  NULL};
+    static const cli_entity_spec_t spec = {
+        &relm_salesperson_entity, "CODE", cols, &relm_totals_entity, stats, NULL, NULL};
     return cli_entity(c, &spec, argc, argv);
 }

@@ -45,8 +45,8 @@ static int template_stats(relm_t *r, const char *key, void *out, relm_error_t *e
 
 int cmd_group(cli_t *c, int argc, char **argv)
 {
-    static const cli_entity_spec_t spec = {&relm_group_entity,  "CODE",      group_cols,
-                                           &relm_totals_entity, group_stats, NULL};
+    static const cli_entity_spec_t spec = {
+        &relm_group_entity, "CODE", group_cols, &relm_totals_entity, group_stats, NULL, "group"};
     return cli_entity(c, &spec, argc, argv);
 }
 
@@ -282,8 +282,9 @@ static int cmd_attachment(cli_t *c, int argc, char **argv)
 
 int cmd_template(cli_t *c, int argc, char **argv)
 {
-    static const cli_entity_spec_t spec = {&relm_template_entity, "CODE",         template_cols,
-                                           &relm_totals_entity,   template_stats, template_help};
+    static const cli_entity_spec_t spec = {
+        &relm_template_entity, "CODE",        template_cols, &relm_totals_entity,
+        template_stats,        template_help, "template"};
     for (int i = 1; i < argc; i++)
         if (strcmp(argv[i], "--help") == 0) {
             char help[] = "--help";

@@ -279,6 +279,13 @@ int relm_numseries_line_update(relm_t *r, const char *code, int64_t line_no,
     relm_record_merge(&relm_no_series_line_entity, &cur, changes, given);
     if ((rc = check_line(&cur, err)))
         return rc;
+    int ending = relm_field_index(&relm_no_series_line_entity, "ending_no");
+    if (given & RELM_BIT(ending)) {
+        /* A new ending number reopens a line that has numbers left under it. */
+        cur.open = !cur.ending_no[0] || !cur.last_no_used[0] ||
+                   relm_numseries_compare(cur.last_no_used, cur.ending_no) < 0;
+        given |= RELM_BIT(relm_field_index(&relm_no_series_line_entity, "open"));
+    }
     return relm_table_update(r, &relm_no_series_line_entity, &cur, given, err);
 }
 

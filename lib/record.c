@@ -347,12 +347,14 @@ void relm_record_merge(const relm_entity_t *e, void *dst, const void *src, relm_
 int relm_filter_parse(const relm_entity_t *e, const char *text, relm_filter_t *out,
                       relm_error_t *err)
 {
-    static const char *ops[] = {"!=", "<=", ">=", "=", "<", ">", "~", NULL};
-    const char *best = NULL, *bestop = NULL;
-    for (int i = 0; ops[i]; i++) {
+    /* Two-character operators first, so "<=" is not read as "<". */
+    static const char *const ops[] = {"!=", "<=", ">=", "=", "<", ">", "~"};
+    const char *best = NULL;
+    size_t bestop = 0;
+    for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
         const char *p = strstr(text, ops[i]);
         if (p && (!best || p < best))
-            best = p, bestop = ops[i];
+            best = p, bestop = i;
     }
     if (!best || best == text)
         return relm_error_set(err, RELM_EVALIDATION,
@@ -370,34 +372,27 @@ int relm_filter_parse(const relm_entity_t *e, const char *text, relm_filter_t *o
     if (idx < 0 || (e->fields[idx].flags & RELM_FF_VIRTUAL))
         return relm_error_set(err, RELM_EVALIDATION, "filter: %s has no field \"%s\"", e->name,
                               name);
-    const char *value = best + strlen(bestop);
-    out->field = idx;
-    snprintf(out->op, sizeof(out->op), "%s", bestop);
+    const char *op = ops[bestop];
+    const char *value = best + strlen(op);
     const relm_field_t *f = &e->fields[idx];
-    if (strcmp(bestop, "~") == 0 || !is_text_type(f->type) || f->type == RELM_FT_ENUM ||
-        f->type == RELM_FT_CODE || f->type == RELM_FT_DATE) {
-        /* Normalise through the field's own parser so "city=oslo" and codes match. */
-        void *tmp = calloc(1, e->size);
-        if (!tmp)
-            return relm_error_set(err, RELM_ENOMEM, "out of memory");
-        int rc = 0;
-        if (strcmp(bestop, "~") == 0) {
-            relm_copy(out->value, sizeof(out->value), value);
-        } else {
-            rc = relm_record_set_index(e, tmp, NULL, idx, value, err);
-            if (rc == 0) {
-                char buf[RELM_TEXT250_SZ];
-                if (is_text_type(f->type))
-                    relm_copy(out->value, sizeof(out->value), (char *)tmp + f->offset);
-                else
-                    snprintf(out->value, sizeof(out->value), "%" PRId64,
-                             relm_record_int(e, tmp, idx));
-                (void)buf;
-            }
-        }
-        free(tmp);
-        return rc;
+    out->field = idx;
+    memcpy(out->op, op, strlen(op) + 1);
+    if (strcmp(op, "~") == 0 || (is_text_type(f->type) && f->type != RELM_FT_ENUM &&
+                                 f->type != RELM_FT_CODE && f->type != RELM_FT_DATE)) {
+        relm_copy(out->value, sizeof(out->value), value);
+        return 0;
     }
-    relm_copy(out->value, sizeof(out->value), value);
-    return 0;
+    /* Normalise through the field's own parser so "type=Person" and "code=jo" match. */
+    void *tmp = calloc(1, e->size);
+    if (!tmp)
+        return relm_error_set(err, RELM_ENOMEM, "out of memory");
+    int rc = relm_record_set_index(e, tmp, NULL, idx, value, err);
+    if (rc == 0) {
+        if (is_text_type(f->type))
+            relm_copy(out->value, sizeof(out->value), (char *)tmp + f->offset);
+        else
+            snprintf(out->value, sizeof(out->value), "%" PRId64, relm_record_int(e, tmp, idx));
+    }
+    free(tmp);
+    return rc;
 }

@@ -41,7 +41,7 @@ static void a_new_database_has_the_latest_schema(void **state)
     relm_t *r = test_db_new();
     assert_int_equal(relm_schema_version(r), relm_schema_latest());
     assert_int_equal(test_sql_int(r, "SELECT count(*) FROM marketing_setup"), 1);
-    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM relm_counter"), 4);
+    assert_true(test_sql_int(r, "SELECT count(*) FROM relm_counter") >= 4);
     test_db_free(r);
 }
 

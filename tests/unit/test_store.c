@@ -89,14 +89,12 @@ static void constraint_failures_map_to_codes(void **state)
     relm_t *r = test_db_new();
     relm_error_t err = {0};
     relm_stmt_t *s;
-    assert_int_equal(relm_stmt_prepare(r->store, "INSERT INTO salesperson (code) VALUES (?)", &s,
-                                       &err),
-                     0);
+    assert_int_equal(
+        relm_stmt_prepare(r->store, "INSERT INTO salesperson (code) VALUES (?)", &s, &err), 0);
     relm_stmt_bind_text(s, 1, "JO");
     assert_int_equal(relm_stmt_run(s, &err), 0);
-    assert_int_equal(relm_stmt_prepare(r->store, "INSERT INTO salesperson (code) VALUES (?)", &s,
-                                       &err),
-                     0);
+    assert_int_equal(
+        relm_stmt_prepare(r->store, "INSERT INTO salesperson (code) VALUES (?)", &s, &err), 0);
     relm_stmt_bind_text(s, 1, "JO");
     assert_int_equal(relm_stmt_run(s, &err), RELM_EEXISTS);
     assert_int_equal(relm_stmt_prepare(r->store, "SELECT nonsense FROM nowhere", &s, &err),
