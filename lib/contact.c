@@ -318,7 +318,9 @@ static int add_row(relm_t *r, relm_contact_t *c, relm_mask_t given, const relm_s
     }
     relm_now_stamp(c->created_at);
     memcpy(c->modified_at, c->created_at, sizeof(c->modified_at));
-    if ((rc = relm_table_insert(r, &relm_contact_entity, c, err)))
+    if ((rc = relm_table_insert(r, &relm_contact_entity, c, err)) == RELM_EEXISTS)
+        return relm_error_set(err, rc, "contact %s already exists", c->no);
+    if (rc)
         return rc;
     if (!is_person(c)) {
         /* Persons of this company often follow it (demo data, imports). */

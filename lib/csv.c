@@ -291,6 +291,11 @@ int relm_csv_end_record(FILE *out)
 
 int relm_csv_write_record(FILE *out, const char *const *values, int n)
 {
+    if (n == 1 && (!values[0] || !values[0][0])) {
+        /* A lone empty field is written "" so that it is not an empty line (skipped). */
+        fputs("\"\"", out);
+        return relm_csv_end_record(out);
+    }
     for (int i = 0; i < n; i++)
         if (relm_csv_write_field(out, values[i], i == 0))
             return -1;

@@ -42,7 +42,7 @@ int64_t relm_csv_bytes(const relm_csv_reader_t *rd);
  */
 int relm_csv_write_field(FILE *out, const char *value, int first);
 int relm_csv_end_record(FILE *out);
-/* Write n fields as one record. */
+/* Write n fields as one record (a record of one empty field as "", not an empty line). */
 int relm_csv_write_record(FILE *out, const char *const *values, int n);
 
 #endif

@@ -1,0 +1,862 @@
+/*
+ * Contacts: numbering, company links, inheritance, the name rule, refused deletes, and CSV
+ * import/export. Every test checks what the database holds afterwards.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "helpers.h"
+#include "internal.h"
+
+/*
+ * A contact from "field", "value" pairs (NULL-terminated); *given receives their bits.
+ * The result is one static record: copy it before building the next.
+ */
+static relm_contact_t *make(relm_mask_t *given, ...)
+{
+    static relm_contact_t c;
+    relm_error_t err = {0};
+    va_list ap;
+    relm_record_init(&relm_contact_entity, &c);
+    if (given)
+        *given = 0;
+    va_start(ap, given);
+    for (const char *k; (k = va_arg(ap, const char *));) {
+        const char *v = va_arg(ap, const char *);
+        if (relm_record_set(&relm_contact_entity, &c, given, k, v, &err))
+            fail_msg("%s=%s: %s", k, v, err.message);
+    }
+    va_end(ap);
+    return &c;
+}
+
+#define C(...) make(NULL, __VA_ARGS__, NULL)
+
+static void add_ok(relm_t *r, relm_contact_t *c)
+{
+    relm_error_t err = {0};
+    if (relm_contact_add(r, c, &err))
+        fail_msg("add: %s", err.message);
+}
+
+static void add_salesperson(relm_t *r, const char *code)
+{
+    relm_error_t err = {0};
+    relm_salesperson_t sp;
+    relm_record_init(&relm_salesperson_entity, &sp);
+    relm_copy(sp.code, sizeof(sp.code), code);
+    if (relm_salesperson_add(r, &sp, &err))
+        fail_msg("salesperson: %s", err.message);
+}
+
+static void set_setup(relm_t *r, const char *field, const char *value)
+{
+    relm_error_t err = {0};
+    relm_setup_t s;
+    relm_mask_t given = 0;
+    relm_record_init(&relm_setup_entity, &s);
+    if (relm_record_set(&relm_setup_entity, &s, &given, field, value, &err) ||
+        relm_setup_update(r, &s, given, &err))
+        fail_msg("setup %s: %s", field, err.message);
+}
+
+static void allow_manual_nos(relm_t *r)
+{
+    relm_error_t err = {0};
+    relm_no_series_t ns;
+    relm_mask_t given = 0;
+    relm_record_init(&relm_no_series_entity, &ns);
+    relm_record_set(&relm_no_series_entity, &ns, &given, "manual_nos", "true", &err);
+    if (relm_numseries_update(r, "CONT", &ns, given, &err))
+        fail_msg("series: %s", err.message);
+}
+
+static void exec(relm_t *r, const char *sql)
+{
+    relm_error_t err = {0};
+    if (relm_store_exec(r->store, sql, &err))
+        fail_msg("%s: %s", sql, err.message);
+}
+
+static int64_t contacts(relm_t *r)
+{
+    return test_sql_int(r, "SELECT count(*) FROM contact");
+}
+
+static int contains(const char *hay, const char *needle)
+{
+    if (!strstr(hay, needle)) {
+        print_error("\"%s\" does not contain \"%s\"\n", hay, needle);
+        return 0;
+    }
+    return 1;
+}
+
+/* ---- add ---- */
+
+static void company_takes_its_number_from_contact_nos(void **state)
+{
+    (void)state;
+    relm_t *r = test_db_new();
+    test_seed_series(r);
+    relm_contact_t *c = C("name", "Cronus Cardoxy", "city", "London");
+    add_ok(r, c);
+    assert_string_equal(c->no, "CT000001");
+    assert_string_equal(c->company_no, "CT000001");
+    assert_string_equal(c->company_name, "Cronus Cardoxy");
+    assert_int_equal(strlen(c->created_at), 19);
+    assert_string_equal(c->created_at, c->modified_at);
+    relm_contact_t got;
+    relm_error_t err = {0};
+    assert_relm_ok(relm_contact_get(r, "ct000001", &got, &err));
+    assert_string_equal(got.name, "Cronus Cardoxy");
+    assert_string_equal(got.type, "company");
+    assert_string_equal(got.company_no, "CT000001");
+    add_ok(r, C("name", "Second"));
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM contact WHERE no = 'CT000002'"), 1);
+    assert_int_equal(test_sql_int(r, "SELECT last_no_used = 'CT000002' FROM no_series_line "
+                                     "WHERE series_code = 'CONT'"),
+                     1);
+    test_db_free(r);
+}
+
+static void blank_no_without_contact_nos_is_refused(void **state)
+{
+    (void)state;
+    relm_t *r = test_db_new();
+    relm_error_t err = {0};
+    assert_int_equal(relm_contact_add(r, C("name", "Nobody"), &err), RELM_ESETUP);
+    assert_true(contains(err.message, "marketing setup contact_nos"));
+    assert_int_equal(contacts(r), 0);
+    test_db_free(r);
+}
+
+static void typed_no_without_series_is_taken_as_is(void **state)
+{
+    (void)state;
+    relm_t *r = test_db_new();
+    relm_contact_t *c = C("no", "k-1", "name", "Kay");
+    add_ok(r, c);
+    assert_string_equal(c->no, "K-1");
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM contact WHERE no = 'K-1'"), 1);
+    test_db_free(r);
+}
+
+static void manual_number_refused_when_series_disallows(void **state)
+{
+    (void)state;
+    relm_t *r = test_db_new();
+    test_seed_series(r);
+    relm_error_t err = {0};
+    assert_int_equal(relm_contact_add(r, C("no", "X1", "name", "Typed"), &err), RELM_EMANUALNOS);
+    assert_true(contains(err.message, "CONT"));
+    assert_int_equal(contacts(r), 0);
+    allow_manual_nos(r);
+    add_ok(r, C("no", "X1", "name", "Typed"));
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM contact WHERE no = 'X1'"), 1);
+    assert_int_equal(test_sql_int(r, "SELECT last_no_used = '' FROM no_series_line "
+                                     "WHERE series_code = 'CONT'"),
+                     1);
+    test_db_free(r);
+}
+
+static void existing_number_is_refused(void **state)
+{
+    (void)state;
+    relm_t *r = test_db_new();
+    relm_error_t err = {0};
+    add_ok(r, C("no", "A1", "name", "First"));
+    assert_int_equal(relm_contact_add(r, C("no", "a1", "name", "Second"), &err), RELM_EEXISTS);
+    assert_true(contains(err.message, "contact A1 already exists"));
+    assert_int_equal(contacts(r), 1);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM contact WHERE name = 'First'"), 1);
+    test_db_free(r);
+}
+
+static void failed_insert_gives_the_number_back(void **state)
+{
+    (void)state;
+    relm_t *r = test_db_new();
+    test_seed_series(r);
+    allow_manual_nos(r);
+    relm_error_t err = {0};
+    /* A typed number the series is about to hand out: the insert fails, the take is undone. */
+    add_ok(r, C("no", "CT000001", "name", "Typed"));
+    assert_int_equal(relm_contact_add(r, C("name", "Numbered"), &err), RELM_EEXISTS);
+    assert_true(contains(err.message, "contact CT000001 already exists"));
+    assert_int_equal(contacts(r), 1);
+    assert_int_equal(test_sql_int(r, "SELECT last_no_used = '' FROM no_series_line "
+                                     "WHERE series_code = 'CONT'"),
+                     1);
+    assert_int_equal(relm_store_depth(r->store), 0);
+    test_db_free(r);
+}
+
+static void person_name_is_composed_from_its_parts(void **state)
+{
+    (void)state;
+    relm_t *r = test_db_new();
+    test_seed_series(r);
+    relm_contact_t *p =
+        C("type", "person", "first_name", "Ann", "middle_name", "B.", "surname", "Lee");
+    add_ok(r, p);
+    assert_string_equal(p->name, "Ann B. Lee");
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM contact WHERE name = 'Ann B. Lee' "
+                                     "AND company_no = '' AND type = 'person'"),
+                     1);
+    relm_contact_t *q = C("type", "person", "first_name", "Bo", "name", "Dr. Bo");
+    add_ok(r, q);
+    assert_string_equal(q->name, "Dr. Bo");
+    test_db_free(r);
+}
+
+static void a_contact_must_have_a_name(void **state)
+{
+    (void)state;
+    relm_t *r = test_db_new();
+    test_seed_series(r);
+    relm_error_t err = {0};
+    assert_int_equal(relm_contact_add(r, C("city", "Oslo"), &err), RELM_EVALIDATION);
+    assert_true(contains(err.message, "name is required"));
+    assert_int_equal(relm_contact_add(r, C("type", "person", "job_title", "CEO"), &err),
+                     RELM_EVALIDATION);
+    assert_int_equal(contacts(r), 0);
+    assert_int_equal(test_sql_int(r, "SELECT last_no_used = '' FROM no_series_line "
+                                     "WHERE series_code = 'CONT'"),
+                     1);
+    test_db_free(r);
+}
+
+static void person_needs_an_existing_company(void **state)
+{
+    (void)state;
+    relm_t *r = test_db_new();
+    test_seed_series(r);
+    relm_error_t err = {0};
+    assert_int_equal(
+        relm_contact_add(r, C("type", "person", "name", "Ann", "company_no", "CT999"), &err),
+        RELM_ENOTFOUND);
+    assert_true(contains(err.message, "company_no CT999 does not exist"));
+    relm_contact_t p = *C("type", "person", "name", "Ann");
+    add_ok(r, &p);
+    assert_int_equal(
+        relm_contact_add(r, C("type", "person", "name", "Bob", "company_no", p.no), &err),
+        RELM_EVALIDATION);
+    assert_true(contains(err.message, "is a person, not a company"));
+    assert_int_equal(contacts(r), 1);
+    test_db_free(r);
+}
+
+static void person_inherits_company_salesperson_and_address(void **state)
+{
+    (void)state;
+    relm_t *r = test_db_new();
+    test_seed_series(r);
+    add_salesperson(r, "JO");
+    relm_contact_t co = *C("name", "Nordlys AS", "address", "Storgata 1", "address_2", "3rd floor",
+                           "post_code", "0155", "city", "Oslo", "county", "Oslo", "country_code",
+                           "no", "salesperson_code", "jo");
+    add_ok(r, &co);
+    relm_contact_t *p =
+        C("type", "person", "first_name", "Kari", "surname", "Nordmann", "company_no", co.no);
+    add_ok(r, p);
+    assert_string_equal(p->company_name, "Nordlys AS");
+    assert_string_equal(p->salesperson_code, "JO");
+    assert_string_equal(p->address, "Storgata 1");
+    assert_string_equal(p->address_2, "3rd floor");
+    assert_string_equal(p->post_code, "0155");
+    assert_string_equal(p->city, "Oslo");
+    assert_string_equal(p->county, "Oslo");
+    assert_string_equal(p->country_code, "NO");
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM contact WHERE type = 'person' AND "
+                                     "company_name = 'Nordlys AS' AND salesperson_code = 'JO' AND "
+                                     "city = 'Oslo' AND country_code = 'NO'"),
+                     1);
+    /* An address of its own is kept whole: nothing is mixed in from the company. */
+    relm_contact_t *q = C("type", "person", "name", "Ola", "company_no", co.no, "city", "Bergen");
+    add_ok(r, q);
+    assert_string_equal(q->city, "Bergen");
+    assert_string_equal(q->address, "");
+    test_db_free(r);
+}
+
+static void inheritance_follows_marketing_setup(void **state)
+{
+    (void)state;
+    relm_t *r = test_db_new();
+    test_seed_series(r);
+    add_salesperson(r, "JO");
+    set_setup(r, "inherit_salesperson_code", "false");
+    set_setup(r, "inherit_address_details", "false");
+    relm_contact_t co = *C("name", "Nordlys AS", "city", "Oslo", "salesperson_code", "JO");
+    add_ok(r, &co);
+    relm_contact_t *p = C("type", "person", "name", "Kari", "company_no", co.no);
+    add_ok(r, p);
+    assert_string_equal(p->company_name, "Nordlys AS");
+    assert_string_equal(p->salesperson_code, "");
+    assert_string_equal(p->city, "");
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM contact WHERE type = 'person' AND "
+                                     "salesperson_code = '' AND city = ''"),
+                     1);
+    test_db_free(r);
+}
+
+static void a_field_given_blank_is_not_inherited(void **state)
+{
+    (void)state;
+    relm_t *r = test_db_new();
+    test_seed_series(r);
+    add_salesperson(r, "JO");
+    relm_contact_t co = *C("name", "Nordlys AS", "salesperson_code", "JO");
+    add_ok(r, &co);
+    relm_mask_t given;
+    relm_contact_t *p = make(&given, "type", "person", "name", "Kari", "company_no", co.no,
+                             "salesperson_code", "", NULL);
+    relm_error_t err = {0};
+    assert_relm_ok(relm_contact_entity.add(r, p, given, &err));
+    assert_string_equal(p->salesperson_code, "");
+    test_db_free(r);
+}
+
+static void company_fields_are_its_own(void **state)
+{
+    (void)state;
+    relm_t *r = test_db_new();
+    relm_contact_t *c = C("no", "C1", "name", "Acme", "company_no", "OTHER", "company_name", "X");
+    add_ok(r, c);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM contact WHERE company_no = 'C1' AND "
+                                     "company_name = 'Acme'"),
+                     1);
+    test_db_free(r);
+}
+
+static void unknown_salesperson_is_refused(void **state)
+{
+    (void)state;
+    relm_t *r = test_db_new();
+    test_seed_series(r);
+    relm_error_t err = {0};
+    assert_int_equal(relm_contact_add(r, C("name", "Acme", "salesperson_code", "ZZ"), &err),
+                     RELM_ENOTFOUND);
+    assert_true(contains(err.message, "salesperson_code ZZ does not exist"));
+    assert_int_equal(contacts(r), 0);
+    test_db_free(r);
+}
+
+static void invalid_values_are_refused_by_the_field_table(void **state)
+{
+    (void)state;
+    relm_contact_t c;
+    relm_error_t err = {0};
+    relm_record_init(&relm_contact_entity, &c);
+    assert_string_equal(c.type, "company");
+    assert_int_equal(relm_record_set(&relm_contact_entity, &c, NULL, "email", "not-mail", &err),
+                     RELM_EVALIDATION);
+    assert_true(contains(err.message, "contact email"));
+    assert_int_equal(relm_record_set(&relm_contact_entity, &c, NULL, "type", "robot", &err),
+                     RELM_EVALIDATION);
+    assert_int_equal(
+        relm_record_set(&relm_contact_entity, &c, NULL, "correspondence_type", "pigeon", &err),
+        RELM_EVALIDATION);
+    assert_int_equal(
+        relm_record_set(&relm_contact_entity, &c, NULL, "correspondence_type", "hard-copy", &err),
+        0);
+    assert_string_equal(c.correspondence_type, "hard_copy");
+    assert_int_equal(relm_record_set(&relm_contact_entity, &c, NULL, "created_at", "x", &err),
+                     RELM_EVALIDATION);
+    char longname[120];
+    memset(longname, 'a', 101);
+    longname[101] = '\0';
+    assert_int_equal(relm_record_set(&relm_contact_entity, &c, NULL, "name", longname, &err),
+                     RELM_EVALIDATION);
+    assert_int_equal(
+        relm_record_set(&relm_contact_entity, &c, NULL, "privacy-blocked", "yes", &err), 0);
+    assert_int_equal(c.privacy_blocked, 1);
+}
+
+static void new_contacts_take_setup_defaults(void **state)
+{
+    (void)state;
+    relm_t *r = test_db_new();
+    test_seed_series(r);
+    set_setup(r, "default_language_code", "NOR");
+    set_setup(r, "default_correspondence_type", "email");
+    relm_contact_t *c = C("name", "Acme");
+    add_ok(r, c);
+    assert_string_equal(c->language_code, "NOR");
+    assert_string_equal(c->correspondence_type, "email");
+    relm_contact_t *d = C("name", "Beta", "language_code", "ENU", "correspondence_type", "fax");
+    add_ok(r, d);
+    assert_string_equal(d->language_code, "ENU");
+    assert_string_equal(d->correspondence_type, "fax");
+    test_db_free(r);
+}
+
+static void composed_name_of_the_longest_parts_fits(void **state)
+{
+    (void)state;
+    relm_t *r = test_db_new();
+    char part[31];
+    memset(part, 'x', 30);
+    part[30] = '\0';
+    /* 3 x 30 characters and 2 spaces fit; a 4th part is not possible. */
+    relm_contact_t *p =
+        C("no", "P1", "type", "person", "first_name", part, "middle_name", part, "surname", part);
+    add_ok(r, p);
+    assert_int_equal(strlen(p->name), 92);
+    test_db_free(r);
+}
+
+/* ---- update ---- */
+
+static void update_merges_and_recomposes_a_persons_name(void **state)
+{
+    (void)state;
+    relm_t *r = test_db_new();
+    test_seed_series(r);
+    relm_contact_t p = *C("type", "person", "first_name", "Ann", "surname", "Lee", "city", "Oslo");
+    add_ok(r, &p);
+    relm_mask_t given;
+    relm_contact_t *ch = make(&given, "surname", "Larsen", NULL);
+    relm_error_t err = {0};
+    assert_relm_ok(relm_contact_update(r, p.no, ch, given, &err));
+    relm_contact_t got;
+    assert_relm_ok(relm_contact_get(r, p.no, &got, &err));
+    assert_string_equal(got.name, "Ann Larsen");
+    assert_string_equal(got.city, "Oslo");
+    assert_string_equal(got.created_at, p.created_at);
+    assert_int_equal(strlen(got.modified_at), 19);
+    /* A name given alongside the parts wins. */
+    ch = make(&given, "first_name", "Anna", "name", "Mrs Larsen", NULL);
+    assert_relm_ok(relm_contact_update(r, p.no, ch, given, &err));
+    assert_relm_ok(relm_contact_get(r, p.no, &got, &err));
+    assert_string_equal(got.name, "Mrs Larsen");
+    assert_string_equal(got.first_name, "Anna");
+    /* Changing something else keeps the given name. */
+    ch = make(&given, "job_title", "CFO", NULL);
+    assert_relm_ok(relm_contact_update(r, p.no, ch, given, &err));
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM contact WHERE name = 'Mrs Larsen' "
+                                     "AND job_title = 'CFO'"),
+                     1);
+    test_db_free(r);
+}
+
+static void renaming_a_company_renames_it_on_its_persons(void **state)
+{
+    (void)state;
+    relm_t *r = test_db_new();
+    test_seed_series(r);
+    relm_contact_t co = *C("name", "Old Name");
+    add_ok(r, &co);
+    add_ok(r, C("type", "person", "name", "A", "company_no", co.no));
+    add_ok(r, C("type", "person", "name", "B", "company_no", co.no));
+    relm_mask_t given;
+    relm_contact_t *ch = make(&given, "name", "New Name", NULL);
+    relm_error_t err = {0};
+    assert_relm_ok(relm_contact_update(r, co.no, ch, given, &err));
+    assert_int_equal(
+        test_sql_int(r, "SELECT count(*) FROM contact WHERE company_name = 'New Name'"), 3);
+    assert_int_equal(
+        test_sql_int(r, "SELECT count(*) FROM contact WHERE company_name = 'Old Name'"), 0);
+    test_db_free(r);
+}
+
+static void company_with_persons_cannot_become_a_person(void **state)
+{
+    (void)state;
+    relm_t *r = test_db_new();
+    test_seed_series(r);
+    relm_contact_t co = *C("name", "Acme");
+    add_ok(r, &co);
+    relm_contact_t pe = *C("type", "person", "name", "A", "company_no", co.no);
+    add_ok(r, &pe);
+    relm_mask_t given;
+    relm_contact_t *ch = make(&given, "type", "person", NULL);
+    relm_error_t err = {0};
+    assert_int_equal(relm_contact_update(r, co.no, ch, given, &err), RELM_EINUSE);
+    assert_true(contains(err.message, co.no));
+    assert_true(contains(err.message, "1 person "));
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM contact WHERE type = 'company'"), 1);
+    /* Without persons it can; its company link is cleared. */
+    relm_contact_t lone = *C("name", "Lone");
+    add_ok(r, &lone);
+    ch = make(&given, "type", "person", NULL);
+    assert_relm_ok(relm_contact_update(r, lone.no, ch, given, &err));
+    relm_contact_t got;
+    assert_relm_ok(relm_contact_get(r, lone.no, &got, &err));
+    assert_string_equal(got.type, "person");
+    assert_string_equal(got.company_no, "");
+    assert_string_equal(got.company_name, "");
+    /* And back: a company is its own company again. */
+    ch = make(&given, "type", "company", NULL);
+    assert_relm_ok(relm_contact_update(r, lone.no, ch, given, &err));
+    assert_relm_ok(relm_contact_get(r, lone.no, &got, &err));
+    assert_string_equal(got.company_no, lone.no);
+    assert_string_equal(got.company_name, "Lone");
+    test_db_free(r);
+}
+
+static void moving_a_person_to_another_company(void **state)
+{
+    (void)state;
+    relm_t *r = test_db_new();
+    test_seed_series(r);
+    relm_contact_t a = *C("name", "Alpha", "city", "Oslo");
+    relm_contact_t b = *C("name", "Beta", "city", "Bergen");
+    add_ok(r, &a);
+    add_ok(r, &b);
+    relm_contact_t p = *C("type", "person", "name", "Pat", "company_no", a.no);
+    add_ok(r, &p);
+    relm_mask_t given;
+    relm_contact_t *ch = make(&given, "company_no", b.no, NULL);
+    relm_error_t err = {0};
+    assert_relm_ok(relm_contact_update(r, p.no, ch, given, &err));
+    relm_contact_t got;
+    assert_relm_ok(relm_contact_get(r, p.no, &got, &err));
+    assert_string_equal(got.company_no, b.no);
+    assert_string_equal(got.company_name, "Beta");
+    ch = make(&given, "company_no", "NOPE", NULL);
+    assert_int_equal(relm_contact_update(r, p.no, ch, given, &err), RELM_ENOTFOUND);
+    assert_true(contains(err.message, "company_no NOPE"));
+    ch = make(&given, "company_no", p.no, NULL);
+    assert_int_equal(relm_contact_update(r, p.no, ch, given, &err), RELM_EVALIDATION);
+    assert_relm_ok(relm_contact_get(r, p.no, &got, &err));
+    assert_string_equal(got.company_no, b.no);
+    test_db_free(r);
+}
+
+static void update_refuses_what_add_refuses(void **state)
+{
+    (void)state;
+    relm_t *r = test_db_new();
+    test_seed_series(r);
+    relm_contact_t co = *C("name", "Acme");
+    add_ok(r, &co);
+    relm_mask_t given;
+    relm_error_t err = {0};
+    relm_contact_t *ch = make(&given, "name", "", NULL);
+    assert_int_equal(relm_contact_update(r, co.no, ch, given, &err), RELM_EVALIDATION);
+    ch = make(&given, "salesperson_code", "ZZ", NULL);
+    assert_int_equal(relm_contact_update(r, co.no, ch, given, &err), RELM_ENOTFOUND);
+    assert_int_equal(relm_contact_update(r, "NOPE", ch, given, &err), RELM_ENOTFOUND);
+    assert_true(contains(err.message, "contact NOPE does not exist"));
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM contact WHERE name = 'Acme' AND "
+                                     "salesperson_code = ''"),
+                     1);
+    assert_int_equal(relm_store_depth(r->store), 0);
+    test_db_free(r);
+}
+
+/* ---- delete ---- */
+
+static void deleting_a_company_with_persons_is_refused(void **state)
+{
+    (void)state;
+    relm_t *r = test_db_new();
+    test_seed_series(r);
+    relm_contact_t co = *C("name", "Acme");
+    add_ok(r, &co);
+    relm_contact_t pe = *C("type", "person", "name", "A", "company_no", co.no);
+    add_ok(r, &pe);
+    relm_error_t err = {0};
+    assert_int_equal(relm_contact_delete(r, co.no, &err), RELM_EINUSE);
+    assert_true(contains(err.message, co.no));
+    assert_true(contains(err.message, "1 person"));
+    assert_int_equal(contacts(r), 2);
+    assert_relm_ok(relm_contact_delete(r, pe.no, &err));
+    assert_relm_ok(relm_contact_delete(r, co.no, &err));
+    assert_int_equal(contacts(r), 0);
+    test_db_free(r);
+}
+
+static void deleting_a_contact_with_live_entries_is_refused(void **state)
+{
+    (void)state;
+    relm_t *r = test_db_new();
+    add_ok(r, C("no", "C1", "name", "Acme"));
+    add_ok(r, C("no", "C2", "name", "Beta"));
+    exec(r, "INSERT INTO interaction_log_entry (entry_no, contact_no, canceled) "
+            "VALUES (1, 'C1', 0), (2, 'C1', 0), (3, 'C2', 1)");
+    relm_error_t err = {0};
+    assert_int_equal(relm_contact_delete(r, "C1", &err), RELM_EINUSE);
+    assert_true(contains(err.message, "contact C1 has 2 interaction log entries"));
+    assert_int_equal(contacts(r), 2);
+    /* Canceled entries do not keep a contact. */
+    assert_relm_ok(relm_contact_delete(r, "c2", &err));
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM contact WHERE no = 'C2'"), 0);
+    assert_int_equal(relm_contact_delete(r, "C2", &err), RELM_ENOTFOUND);
+    assert_true(contains(err.message, "contact C2 does not exist"));
+    test_db_free(r);
+}
+
+/* ---- CSV ---- */
+
+static int import_text(relm_t *r, const char *text, int64_t *n, relm_error_t *err)
+{
+    FILE *f = fmemopen((void *)text, strlen(text), "r");
+    assert_non_null(f);
+    int rc = relm_contact_import_csv(r, f, (int64_t)strlen(text), NULL, NULL, n, err);
+    fclose(f);
+    return rc;
+}
+
+static char *export_text(relm_t *r)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    relm_error_t err = {0};
+    if (relm_contact_export_csv(r, f, &err))
+        fail_msg("export: %s", err.message);
+    fclose(f);
+    return buf;
+}
+
+static void import_adds_companies_and_persons(void **state)
+{
+    (void)state;
+    relm_t *r = test_db_new();
+    test_seed_series(r);
+    add_salesperson(r, "JO");
+    int64_t n = -1;
+    relm_error_t err = {0};
+    const char *csv = "type,name,first_name,surname,company_no,city,salesperson_code,email\r\n"
+                      "company,\"Acme, Inc.\",,,,Oslo,jo,info@acme.example\r\n"
+                      "person,,Ann,\"O\"\"Neil\",CT000001,,,ann@acme.example\r\n"
+                      "\r\n"
+                      "company,\"Two\nLines\",,,,Bergen,,\n";
+    assert_relm_ok(import_text(r, csv, &n, &err));
+    assert_int_equal(n, 3);
+    assert_int_equal(contacts(r), 3);
+    relm_contact_t got;
+    assert_relm_ok(relm_contact_get(r, "CT000002", &got, &err));
+    assert_string_equal(got.name, "Ann O\"Neil");
+    assert_string_equal(got.company_name, "Acme, Inc.");
+    /* The column is in the file, so a blank cell is taken as written, not inherited. */
+    assert_string_equal(got.salesperson_code, "");
+    assert_string_equal(got.city, "");
+    assert_relm_ok(relm_contact_get(r, "CT000003", &got, &err));
+    assert_string_equal(got.name, "Two\nLines");
+    test_db_free(r);
+}
+
+static void import_inherits_fields_missing_from_the_file(void **state)
+{
+    (void)state;
+    relm_t *r = test_db_new();
+    test_seed_series(r);
+    add_salesperson(r, "JO");
+    int64_t n = 0;
+    relm_error_t err = {0};
+    assert_int_equal(import_text(r, "no,type,name\nC1,company,Acme\n", &n, &err), RELM_EMANUALNOS);
+    assert_true(contains(err.message, "line 2: contact C1: "));
+    allow_manual_nos(r);
+    add_ok(r, C("no", "C0", "name", "Zero", "salesperson_code", "JO", "city", "Oslo"));
+    assert_relm_ok(import_text(r, "no,type,name,company_no\nP1,person,Ann,C0\n", &n, &err));
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM contact WHERE no = 'P1' AND "
+                                     "salesperson_code = 'JO' AND city = 'Oslo' AND "
+                                     "company_name = 'Zero'"),
+                     1);
+    test_db_free(r);
+}
+
+static void a_failed_import_leaves_zero_contacts(void **state)
+{
+    (void)state;
+    relm_t *r = test_db_new();
+    test_seed_series(r);
+    int64_t n = -1;
+    relm_error_t err = {0};
+    const char *csv = "name,email\n"
+                      "\"Good\nOne\",a@b.example\n"
+                      "Good Two,c@d.example\n"
+                      "Bad,not-an-address\n"
+                      "Never,\n";
+    assert_int_equal(import_text(r, csv, &n, &err), RELM_EVALIDATION);
+    assert_true(contains(err.message, "line 5: "));
+    assert_true(contains(err.message, "email"));
+    assert_int_equal(n, 0);
+    assert_int_equal(contacts(r), 0);
+    assert_int_equal(test_sql_int(r, "SELECT last_no_used = '' FROM no_series_line "
+                                     "WHERE series_code = 'CONT'"),
+                     1);
+    assert_int_equal(relm_store_depth(r->store), 0);
+    /* A rule broken by a row (an unknown company) is reported the same way. */
+    assert_int_equal(import_text(r, "type,name,company_no\nperson,Ann,CT404\n", &n, &err),
+                     RELM_ENOTFOUND);
+    assert_true(contains(err.message, "line 2: "));
+    assert_true(contains(err.message, "CT404"));
+    assert_int_equal(contacts(r), 0);
+    test_db_free(r);
+}
+
+static void import_refuses_bad_headers_and_records(void **state)
+{
+    (void)state;
+    relm_t *r = test_db_new();
+    int64_t n;
+    relm_error_t err = {0};
+    assert_int_equal(import_text(r, "no,name,shoe_size\nA,B,42\n", &n, &err), RELM_EVALIDATION);
+    assert_true(contains(err.message, "line 1: contact has no field \"shoe_size\""));
+    assert_int_equal(import_text(r, "no,name,created_at\n", &n, &err), RELM_EVALIDATION);
+    assert_true(contains(err.message, "created_at"));
+    assert_int_equal(import_text(r, "no,name,name\n", &n, &err), RELM_EVALIDATION);
+    assert_true(contains(err.message, "twice"));
+    assert_int_equal(import_text(r, "no,name\nA,B\nC\n", &n, &err), RELM_EVALIDATION);
+    assert_true(contains(err.message, "line 3: the record has 1 fields, the header has 2"));
+    assert_int_equal(import_text(r, "no,name\nA,\"B\n", &n, &err), RELM_EVALIDATION);
+    assert_true(contains(err.message, "line 2: a quoted field is not closed"));
+    assert_int_equal(import_text(r, "no,name\nA,B\nA,C\n", &n, &err), RELM_EEXISTS);
+    assert_true(contains(err.message, "line 3: contact A already exists"));
+    assert_int_equal(contacts(r), 0);
+    /* An empty file imports nothing and is not an error. */
+    assert_relm_ok(import_text(r, "", &n, &err));
+    assert_int_equal(n, 0);
+    test_db_free(r);
+}
+
+static void import_accepts_kebab_case_headers(void **state)
+{
+    (void)state;
+    relm_t *r = test_db_new();
+    int64_t n;
+    relm_error_t err = {0};
+    assert_relm_ok(import_text(r, "no, name ,privacy-blocked\nA,B,true\n", &n, &err));
+    assert_int_equal(test_sql_int(r, "SELECT privacy_blocked FROM contact WHERE no = 'A'"), 1);
+    test_db_free(r);
+}
+
+typedef struct progress {
+    int calls;
+    int64_t last_done, last_total;
+} progress_t;
+
+static void on_progress(void *ctx, int64_t done, int64_t total)
+{
+    progress_t *p = ctx;
+    p->calls++;
+    assert_true(done >= p->last_done);
+    p->last_done = done;
+    p->last_total = total;
+}
+
+static void import_reports_progress(void **state)
+{
+    (void)state;
+    relm_t *r = test_db_new();
+    size_t cap = 300000, len = 0;
+    char *csv = malloc(cap);
+    len += (size_t)snprintf(csv, cap, "no,name,city\n");
+    for (int i = 0; len + 64 < cap; i++)
+        len += (size_t)snprintf(csv + len, cap - len, "N%06d,Name %d,City\n", i, i);
+    FILE *f = fmemopen(csv, len, "r");
+    progress_t p = {0};
+    int64_t n = 0;
+    relm_error_t err = {0};
+    assert_relm_ok(relm_contact_import_csv(r, f, (int64_t)len, on_progress, &p, &n, &err));
+    fclose(f);
+    assert_true(p.calls >= 4);
+    assert_int_equal(p.last_done, (int64_t)len);
+    assert_int_equal(p.last_total, (int64_t)len);
+    assert_int_equal(contacts(r), n);
+    assert_true(n > 10000);
+    free(csv);
+    test_db_free(r);
+}
+
+static void export_then_import_into_a_fresh_db_gives_identical_rows(void **state)
+{
+    (void)state;
+    relm_t *a = test_db_new();
+    test_seed_series(a);
+    add_salesperson(a, "JO");
+    set_setup(a, "default_correspondence_type", "email");
+    /* The person is numbered before its company: export must still list the company first. */
+    allow_manual_nos(a);
+    add_ok(a, C("no", "Z9", "name", "Zeta, \"the\" company", "address", " Line\nTwo",
+                "salesperson_code", "JO", "city", "Oslo", "email", "z@zeta.example"));
+    add_ok(a, C("no", "A1", "type", "person", "first_name", "Ann", "surname", "Lee", "company_no",
+                "Z9", "privacy_blocked", "true"));
+    relm_mask_t given;
+    relm_contact_t *ch =
+        make(&given, "salesperson_code", "", "city", "", "correspondence_type", "", NULL);
+    relm_error_t err = {0};
+    assert_relm_ok(relm_contact_update(a, "A1", ch, given, &err));
+    add_ok(a, C("name", "Ærlig Æsel ÅS", "exclude_from_segment", "true", "language_code", "NOR"));
+    char *first = export_text(a);
+
+    relm_t *b = test_db_new();
+    add_salesperson(b, "JO");
+    set_setup(b, "default_correspondence_type", "email");
+    int64_t n = 0;
+    FILE *f = fmemopen(first, strlen(first), "r");
+    assert_relm_ok(relm_contact_import_csv(b, f, -1, NULL, NULL, &n, &err));
+    fclose(f);
+    assert_int_equal(n, 3);
+    char *second = export_text(b);
+    assert_string_equal(first, second);
+    assert_int_equal(test_sql_int(b, "SELECT count(*) FROM contact WHERE no = 'A1' AND "
+                                     "salesperson_code = '' AND city = '' AND "
+                                     "correspondence_type = '' AND privacy_blocked = 1"),
+                     1);
+    free(first);
+    free(second);
+    test_db_free(b);
+    test_db_free(a);
+}
+
+static void export_writes_a_header_and_every_contact(void **state)
+{
+    (void)state;
+    relm_t *r = test_db_new();
+    char *empty = export_text(r);
+    assert_true(contains(empty, "no,type,name,company_no,company_name,first_name,"));
+    assert_true(contains(empty, ",exclude_from_segment,privacy_blocked\r\n"));
+    assert_null(strstr(empty, "created_at"));
+    free(empty);
+    add_ok(r, C("no", "C1", "name", "Acme, Inc."));
+    char *one = export_text(r);
+    assert_true(contains(one, "\r\nC1,company,\"Acme, Inc.\",C1,\"Acme, Inc.\","));
+    free(one);
+    test_db_free(r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(company_takes_its_number_from_contact_nos),
+        cmocka_unit_test(blank_no_without_contact_nos_is_refused),
+        cmocka_unit_test(typed_no_without_series_is_taken_as_is),
+        cmocka_unit_test(manual_number_refused_when_series_disallows),
+        cmocka_unit_test(existing_number_is_refused),
+        cmocka_unit_test(failed_insert_gives_the_number_back),
+        cmocka_unit_test(person_name_is_composed_from_its_parts),
+        cmocka_unit_test(a_contact_must_have_a_name),
+        cmocka_unit_test(person_needs_an_existing_company),
+        cmocka_unit_test(person_inherits_company_salesperson_and_address),
+        cmocka_unit_test(inheritance_follows_marketing_setup),
+        cmocka_unit_test(a_field_given_blank_is_not_inherited),
+        cmocka_unit_test(company_fields_are_its_own),
+        cmocka_unit_test(unknown_salesperson_is_refused),
+        cmocka_unit_test(invalid_values_are_refused_by_the_field_table),
+        cmocka_unit_test(new_contacts_take_setup_defaults),
+        cmocka_unit_test(composed_name_of_the_longest_parts_fits),
+        cmocka_unit_test(update_merges_and_recomposes_a_persons_name),
+        cmocka_unit_test(renaming_a_company_renames_it_on_its_persons),
+        cmocka_unit_test(company_with_persons_cannot_become_a_person),
+        cmocka_unit_test(moving_a_person_to_another_company),
+        cmocka_unit_test(update_refuses_what_add_refuses),
+        cmocka_unit_test(deleting_a_company_with_persons_is_refused),
+        cmocka_unit_test(deleting_a_contact_with_live_entries_is_refused),
+        cmocka_unit_test(import_adds_companies_and_persons),
+        cmocka_unit_test(import_inherits_fields_missing_from_the_file),
+        cmocka_unit_test(a_failed_import_leaves_zero_contacts),
+        cmocka_unit_test(import_refuses_bad_headers_and_records),
+        cmocka_unit_test(import_accepts_kebab_case_headers),
+        cmocka_unit_test(import_reports_progress),
+        cmocka_unit_test(export_then_import_into_a_fresh_db_gives_identical_rows),
+        cmocka_unit_test(export_writes_a_header_and_every_contact),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
