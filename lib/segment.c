@@ -169,8 +169,32 @@ typedef struct sqlb {
         int64_t i;
         const char *t;
     } b[SQLB_BINDS];
+    char like[RELM_CRITERIA_MAX_FILTERS][RELM_TEXT250_SZ * 2 + 3]; /* LIKE patterns bound */
+    int nlike;
     int overflow;
 } sqlb_t;
+
+static void sb_text(sqlb_t *b, const char *v);
+
+/* Bind "%v%" with LIKE's wildcards in v escaped, so "~" means "contains". */
+static void sb_like(sqlb_t *b, const char *v)
+{
+    if (b->nlike >= RELM_CRITERIA_MAX_FILTERS) {
+        b->overflow = 1;
+        return;
+    }
+    char *like = b->like[b->nlike++];
+    size_t l = 0, cap = sizeof(b->like[0]);
+    like[l++] = '%';
+    for (const char *p = v; *p && l < cap - 3; p++) {
+        if (*p == '%' || *p == '_' || *p == '\\')
+            like[l++] = '\\';
+        like[l++] = *p;
+    }
+    like[l++] = '%';
+    like[l] = '\0';
+    sb_text(b, like);
+}
 
 static void sb_sql(sqlb_t *b, const char *text)
 {
@@ -244,7 +268,7 @@ static void match_clause(sqlb_t *b, const relm_criteria_t *c, const char *a)
             snprintf(piece, sizeof(piece), " AND lower(%s.%s) LIKE lower(?) ESCAPE '\\'", a,
                      fd->name);
             sb_sql(b, piece);
-            sb_text(b, f->value);
+            sb_like(b, f->value);
             continue;
         }
         static const char *const ops[] = {"=", "!=", "<", "<=", ">", ">=", NULL};
@@ -673,10 +697,13 @@ int relm_segment_line_add(relm_t *r, const char *no, const char *contact_no,
 int relm_segment_line_get(relm_t *r, const char *no, int64_t line_no, relm_segment_line_t *out,
                           relm_error_t *err)
 {
-    relm_record_init(&relm_segment_line_entity, out);
-    int rc = relm_record_set(&relm_segment_line_entity, out, NULL, "segment_no", no, err);
+    relm_segment_t key;
+    relm_record_init(&relm_segment_entity, &key);
+    int rc = relm_record_set(&relm_segment_entity, &key, NULL, "no", no, err);
     if (rc)
         return rc;
+    relm_record_init(&relm_segment_line_entity, out);
+    relm_copy(out->segment_no, sizeof(out->segment_no), key.no);
     out->line_no = line_no;
     rc = relm_table_get(r, &relm_segment_line_entity, out, out, err);
     if (rc == RELM_ENOTFOUND)

@@ -1,0 +1,575 @@
+/*
+ * Logging segments: the checks (nothing written on refusal), the entries written, campaign
+ * entries, follow-up segments, all-or-nothing under an injected failure, two processes
+ * logging at once, and logged segments (cancel, reuse).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "helpers.h"
+#include "internal.h"
+
+/* ---- fixture: master data through the API, contacts through SQL ---- */
+
+static void exec_sql(relm_t *r, const char *sql)
+{
+    relm_error_t err = {0};
+    if (relm_store_exec(r->store, sql, &err))
+        fail_msg("%s: %s", sql, err.message);
+}
+
+static void set_field(const relm_entity_t *e, void *rec, relm_mask_t *given, const char *name,
+                      const char *value)
+{
+    relm_error_t err = {0};
+    if (relm_record_set(e, rec, given, name, value, &err))
+        fail_msg("%s=%s: %s", name, value, err.message);
+}
+
+static void add_template(relm_t *r, const char *code, const char *group, const char *desc,
+                         const char *cost, const char *corresp, const char *ignore,
+                         const char *campaign)
+{
+    relm_interaction_template_t t;
+    relm_error_t err = {0};
+    const relm_entity_t *e = &relm_template_entity;
+    relm_record_init(e, &t);
+    set_field(e, &t, NULL, "code", code);
+    set_field(e, &t, NULL, "interaction_group_code", group);
+    set_field(e, &t, NULL, "description", desc);
+    set_field(e, &t, NULL, "unit_cost", cost);
+    set_field(e, &t, NULL, "unit_duration", "5");
+    set_field(e, &t, NULL, "information_flow", "outbound");
+    set_field(e, &t, NULL, "initiated_by", "us");
+    set_field(e, &t, NULL, "correspondence_type", corresp);
+    set_field(e, &t, NULL, "ignore_contact_corresp_type", ignore);
+    set_field(e, &t, NULL, "language_code", "ENU");
+    if (campaign) {
+        set_field(e, &t, NULL, "campaign_no", campaign);
+        t.campaign_target = 1;
+    }
+    if (relm_template_add(r, &t, &err))
+        fail_msg("template %s: %s", code, err.message);
+}
+
+/*
+ * Salespersons JO, AH (setup default JO); groups LETTER, EMAIL; campaign CMP1001;
+ * templates LTR (hard copy, 2.50), NEWS (e-mail, ignores the contact's type, campaign
+ * CMP1001, variant NOR "Nyhetsbrev"), CALL (no correspondence type).
+ * Contacts: C1 company (London, JO) with persons P1 (e-mail), P2 (no e-mail, hard copy);
+ * C2 company (Oslo, AH) with person P3 (NOR, e-mail); X1 company in Oslo excluded from
+ * segments; B1 person in Oslo, privacy blocked; P4 person (Oslo, no salesperson, fax type,
+ * no fax no.).
+ */
+static relm_t *fixture(void)
+{
+    relm_t *r = test_db_new();
+    relm_error_t err = {0};
+    test_seed_series(r);
+    exec_sql(r, "INSERT INTO salesperson (code, name) VALUES ('JO', 'Jim Olive'), "
+                "('AH', 'Annette Hill');"
+                "UPDATE marketing_setup SET default_salesperson_code = 'JO';"
+                "INSERT INTO interaction_group (code, description) VALUES ('LETTER', 'Letters'), "
+                "('EMAIL', 'E-mails');");
+    relm_campaign_t cmp;
+    relm_record_init(&relm_campaign_entity, &cmp);
+    set_field(&relm_campaign_entity, &cmp, NULL, "description", "Spring");
+    if (relm_campaign_add(r, &cmp, &err))
+        fail_msg("campaign: %s", err.message);
+    assert_string_equal(cmp.no, "CMP1001");
+    add_template(r, "LTR", "LETTER", "Letter", "2.50", "hard_copy", "false", NULL);
+    add_template(r, "NEWS", "EMAIL", "Newsletter", "0.10", "email", "true", "CMP1001");
+    add_template(r, "CALL", "LETTER", "Call", "0", "", "false", NULL);
+    exec_sql(r, "INSERT INTO interaction_template_language (template_code, language_code, "
+                "description) VALUES ('NEWS', 'NOR', 'Nyhetsbrev')");
+    exec_sql(r, "INSERT INTO contact (no, type, name, company_no, email, fax_no, salesperson_code, "
+                "language_code, correspondence_type, city, address, exclude_from_segment, "
+                "privacy_blocked) VALUES "
+                "('C1', 'company', 'Cardoxy', 'C1', 'info@cardoxy.example', '', 'JO', 'ENU', "
+                "'email', 'London', 'Fenwick Close 8', 0, 0),"
+                "('P1', 'person', 'Mark McArthur', 'C1', 'mark@cardoxy.example', '', '', 'ENU', "
+                "'email', 'London', '', 0, 0),"
+                "('P2', 'person', 'Sarah Lindgren', 'C1', '', '', 'AH', 'ENU', 'hard_copy', "
+                "'London', 'Fenwick Close 8', 0, 0),"
+                "('C2', 'company', 'Nordlys', 'C2', 'post@nordlys.example', '', 'AH', 'NOR', "
+                "'email', 'Oslo', 'Storgata 12', 0, 0),"
+                "('P3', 'person', 'Kari Nordmann', 'C2', 'kari@nordlys.example', '', '', 'NOR', "
+                "'email', 'Oslo', '', 0, 0),"
+                "('X1', 'company', 'Excluded AS', 'X1', 'x@x.example', '', '', '', '', 'Oslo', '', "
+                "1, 0),"
+                "('B1', 'person', 'Blocked Person', '', 'b@b.example', '', '', '', '', 'Oslo', '', "
+                "0, 1),"
+                "('P4', 'person', 'Fax Person', '', '', '', '', '', 'fax', 'Oslo', '', 0, 0)");
+    return r;
+}
+
+/* A new segment with the given description and template (NULL: none); returns its no. */
+static void new_segment(relm_t *r, const char *description, const char *tpl,
+                        char no[RELM_CODE20_SZ])
+{
+    relm_segment_t s;
+    relm_mask_t given = 0;
+    relm_error_t err = {0};
+    relm_record_init(&relm_segment_entity, &s);
+    set_field(&relm_segment_entity, &s, &given, "description", description);
+    if (tpl)
+        set_field(&relm_segment_entity, &s, &given, "interaction_template_code", tpl);
+    if (relm_segment_add(r, &s, given, &err))
+        fail_msg("segment: %s", err.message);
+    memcpy(no, s.no, RELM_CODE20_SZ);
+}
+
+static void add_line(relm_t *r, const char *no, const char *contact)
+{
+    relm_error_t err = {0};
+    if (relm_segment_line_add(r, no, contact, NULL, &err))
+        fail_msg("line %s: %s", contact, err.message);
+}
+
+static int64_t q(relm_t *r, const char *sql)
+{
+    return test_sql_int(r, sql);
+}
+
+/* One text value from SQL (for asserting database state). */
+static const char *qs(relm_t *r, const char *sql)
+{
+    static char buf[1024];
+    relm_error_t err = {0};
+    relm_stmt_t *s;
+    if (relm_stmt_prepare(r->store, sql, &s, &err))
+        fail_msg("%s: %s", sql, err.message);
+    int rc = relm_stmt_step(s, &err);
+    snprintf(buf, sizeof(buf), "%s", rc == RELM_STEP_ROW ? relm_stmt_text(s, 0) : "(none)");
+    relm_stmt_release(s);
+    return buf;
+}
+
+/* Every row of every table, as text, through a second connection (committed state only). */
+static char *dump_all(relm_t *r)
+{
+    sqlite3 *db;
+    if (sqlite3_open_v2(test_db_path(r), &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+        fail_msg("open %s", test_db_path(r));
+    size_t cap = 1 << 16, len = 0;
+    char *out = malloc(cap);
+    out[0] = '\0';
+    sqlite3_stmt *tables;
+    sqlite3_prepare_v2(db, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name", -1,
+                       &tables, NULL);
+    while (sqlite3_step(tables) == SQLITE_ROW) {
+        char sql[256];
+        snprintf(sql, sizeof(sql), "SELECT * FROM \"%s\" ORDER BY 1, 2",
+                 (const char *)sqlite3_column_text(tables, 0));
+        sqlite3_stmt *rows;
+        if (sqlite3_prepare_v2(db, sql, -1, &rows, NULL) != SQLITE_OK) {
+            snprintf(sql, sizeof(sql), "SELECT * FROM \"%s\" ORDER BY 1",
+                     (const char *)sqlite3_column_text(tables, 0));
+            sqlite3_prepare_v2(db, sql, -1, &rows, NULL);
+        }
+        while (sqlite3_step(rows) == SQLITE_ROW) {
+            for (int i = 0; i < sqlite3_column_count(rows); i++) {
+                const char *v = (const char *)sqlite3_column_text(rows, i);
+                size_t vl = v ? strlen(v) : 4;
+                while (len + vl + 4 > cap)
+                    out = realloc(out, cap *= 2);
+                len += (size_t)snprintf(out + len, cap - len, "%s|", v ? v : "NULL");
+            }
+            out[len++] = '\n';
+            out[len] = '\0';
+        }
+        sqlite3_finalize(rows);
+    }
+    sqlite3_finalize(tables);
+    sqlite3_close(db);
+    return out;
+}
+
+/* A segment "Mailing" with template LTR and lines P1, P2, P3 (P3 on NEWS, personalised). */
+static void mailing(relm_t *r, char no[RELM_CODE20_SZ])
+{
+    relm_error_t err = {0};
+    new_segment(r, "Mailing", "LTR", no);
+    add_line(r, no, "P1");
+    add_line(r, no, "P2");
+    add_line(r, no, "P3");
+    relm_segment_line_t lc;
+    relm_mask_t lg = 0;
+    relm_record_init(&relm_segment_line_entity, &lc);
+    set_field(&relm_segment_line_entity, &lc, &lg, "interaction_template_code", "NEWS");
+    set_field(&relm_segment_line_entity, &lc, &lg, "subject", "Nyheter");
+    if (relm_segment_line_update(r, no, 30000, &lc, lg, &err))
+        fail_msg("%s", err.message);
+}
+
+static void log_writes_one_entry_per_line_and_removes_the_segment(void **state)
+{
+    (void)state;
+    relm_t *r = fixture();
+    relm_error_t err = {0};
+    relm_set_user(r, "ANNA");
+    exec_sql(r, "UPDATE relm_counter SET value = 41 WHERE name = 'interaction_log_entry'");
+    char no[RELM_CODE20_SZ];
+    mailing(r, no);
+    relm_log_result_t res;
+    assert_int_equal(relm_segment_log(r, no, 0, &res, NULL, NULL, &err), 0);
+    assert_int_equal(res.logged_segment_entry_no, 1);
+    assert_int_equal(res.entries, 3);
+    assert_int_equal(res.campaign_entries, 1);
+    assert_int_equal(res.blank_correspondence, 0);
+    assert_string_equal(res.follow_up_no, "");
+    assert_string_equal(
+        qs(r, "SELECT group_concat(x, ' ') FROM (SELECT entry_no || ':' || contact_no || ':' || "
+              "contact_company_no || ':' || interaction_template_code || ':' || "
+              "interaction_group_code || ':' || subject || ':' || correspondence_type || ':' || "
+              "contact_via || ':' || cost || ':' || salesperson_code || ':' || segment_no || ':' "
+              "|| logged_segment_entry_no || ':' || campaign_no || ':' || campaign_entry_no || "
+              "':' || user_id || ':' || date || ':' || delivery_status AS x FROM "
+              "interaction_log_entry ORDER BY entry_no)"),
+        "42:P1:C1:LTR:LETTER:Letter:email:mark@cardoxy.example:250:JO:SEG00001:1::0:ANNA:2026-03-"
+        "15: "
+        "43:P2:C1:LTR:LETTER:Letter:hard_copy:Fenwick Close "
+        "8:250:AH:SEG00001:1::0:ANNA:2026-03-15: "
+        "44:P3:C2:NEWS:EMAIL:Nyheter:email:kari@nordlys.example:10:JO:SEG00001:1:CMP1001:1:ANNA:"
+        "2026-03-15:");
+    assert_int_equal(q(r, "SELECT count(*) FROM interaction_log_entry WHERE created_at = '' OR "
+                          "time = ''"),
+                     0);
+    assert_string_equal(qs(r, "SELECT entry_no || ':' || segment_no || ':' || description || ':' "
+                              "|| user_id || ':' || canceled FROM logged_segment"),
+                        "1:SEG00001:Mailing:ANNA:0");
+    assert_string_equal(qs(r, "SELECT entry_no || ':' || campaign_no || ':' || description || ':' "
+                              "|| date || ':' || segment_no || ':' || logged_segment_entry_no "
+                              "FROM campaign_entry"),
+                        "1:CMP1001:Mailing:2026-03-15:SEG00001:1");
+    assert_int_equal(q(r, "SELECT count(*) FROM segment_header"), 0);
+    assert_int_equal(q(r, "SELECT count(*) FROM segment_line"), 0);
+    assert_int_equal(q(r, "SELECT value FROM relm_counter WHERE name = 'interaction_log_entry'"),
+                     44);
+
+    /* A second log of the same segment is refused. */
+    assert_int_equal(relm_segment_log(r, no, 0, &res, NULL, NULL, &err), RELM_ECONFLICT);
+    assert_non_null(strstr(err.message, "already been logged"));
+    /* So is a new segment typed with the logged segment's no. */
+    exec_sql(r, "UPDATE no_series SET manual_nos = 1 WHERE code = 'SEG'");
+    relm_segment_t s;
+    relm_record_init(&relm_segment_entity, &s);
+    set_field(&relm_segment_entity, &s, NULL, "no", "SEG00001");
+    set_field(&relm_segment_entity, &s, NULL, "description", "Again");
+    set_field(&relm_segment_entity, &s, NULL, "interaction_template_code", "LTR");
+    assert_int_equal(relm_segment_add(r, &s, 0, &err), 0);
+    add_line(r, "SEG00001", "P1");
+    assert_int_equal(relm_segment_log(r, no, 0, &res, NULL, NULL, &err), RELM_EEXISTS);
+    assert_int_equal(q(r, "SELECT count(*) FROM interaction_log_entry"), 3);
+    test_db_free(r);
+}
+
+/* Log must fail with code and leave every table as it was. */
+static void refused(relm_t *r, const char *no, unsigned flags, int code, const char *needle)
+{
+    relm_error_t err = {0};
+    relm_log_result_t res;
+    char *before = dump_all(r);
+    assert_int_equal(relm_segment_log(r, no, flags, &res, NULL, NULL, &err), code);
+    if (needle && !strstr(err.message, needle))
+        fail_msg("\"%s\" does not name \"%s\"", err.message, needle);
+    char *after = dump_all(r);
+    assert_string_equal(before, after);
+    free(before);
+    free(after);
+}
+
+static void every_check_refuses_before_anything_is_written(void **state)
+{
+    (void)state;
+    relm_t *r = fixture();
+    char no[RELM_CODE20_SZ];
+    refused(r, "NOPE", 0, RELM_ENOTFOUND, "NOPE");
+    new_segment(r, "Empty", "LTR", no);
+    refused(r, no, 0, RELM_ESEGMENTEMPTY, "segment SEG00001 is empty");
+    add_line(r, no, "P1");
+    exec_sql(r, "UPDATE segment_header SET description = ''");
+    refused(r, no, 0, RELM_EVALIDATION, "description");
+    exec_sql(r, "UPDATE segment_header SET description = 'Back'");
+
+    exec_sql(r, "UPDATE segment_line SET date = ''");
+    refused(r, no, 0, RELM_EVALIDATION, "line 10000");
+    exec_sql(r, "UPDATE segment_line SET date = '2026-03-15', interaction_template_code = ''");
+    refused(r, no, 0, RELM_EMISSINGTPL, "line 10000");
+    exec_sql(r, "UPDATE segment_line SET interaction_template_code = 'GONE'");
+    refused(r, no, 0, RELM_EMISSINGTPL, "GONE");
+    exec_sql(r, "UPDATE segment_line SET interaction_template_code = 'LTR', salesperson_code = ''");
+    refused(r, no, 0, RELM_EMISSINGSP, "line 10000");
+    exec_sql(r, "UPDATE segment_line SET salesperson_code = 'XX'");
+    refused(r, no, 0, RELM_ENOTFOUND, "salesperson XX");
+    exec_sql(r, "UPDATE segment_line SET salesperson_code = 'JO', campaign_no = 'CMP9'");
+    refused(r, no, 0, RELM_ENOTFOUND, "campaign CMP9");
+    exec_sql(r, "UPDATE segment_line SET campaign_no = ''; UPDATE contact SET privacy_blocked = 1 "
+                "WHERE no = 'P1'");
+    refused(r, no, 0, RELM_EPRIVACY, "P1");
+    exec_sql(r, "UPDATE contact SET privacy_blocked = 0 WHERE no = 'P1'; "
+                "UPDATE segment_line SET contact_no = 'ZZ'");
+    refused(r, no, 0, RELM_ENOTFOUND, "contact ZZ");
+    exec_sql(r, "UPDATE segment_line SET contact_no = 'P1'; UPDATE marketing_setup SET "
+                "segment_nos = ''");
+    refused(r, no, RELM_LOG_FOLLOW_UP, RELM_ESETUP, "marketing setup segment_nos");
+    exec_sql(r, "UPDATE marketing_setup SET segment_nos = 'SEG'; UPDATE contact SET email = '' "
+                "WHERE no = 'P1'");
+    refused(r, no, RELM_LOG_DELIVER, RELM_EMISSINGEMAIL, "P1");
+    exec_sql(r, "UPDATE segment_line SET correspondence_type = 'fax'");
+    refused(r, no, RELM_LOG_DELIVER, RELM_EMISSINGFAX, "fax_no");
+    assert_int_equal(q(r, "SELECT logging FROM segment_header"), 0);
+    test_db_free(r);
+}
+
+static void missing_addresses_log_blank_without_deliver_and_deliver_marks_email(void **state)
+{
+    (void)state;
+    relm_t *r = fixture();
+    relm_error_t err = {0};
+    char no[RELM_CODE20_SZ];
+    new_segment(r, "Mailing", "LTR", no);
+    add_line(r, no, "P1"); /* e-mail, has an address */
+    add_line(r, no, "P4"); /* fax, no fax no. */
+    relm_log_result_t res;
+    assert_int_equal(relm_segment_log(r, no, 0, &res, NULL, NULL, &err), 0);
+    assert_int_equal(res.blank_correspondence, 1);
+    assert_non_null(strstr(err.warning, "1 lines"));
+    assert_string_equal(qs(r, "SELECT group_concat(contact_no || ':' || correspondence_type || "
+                              "':' || delivery_status, ' ') FROM interaction_log_entry"),
+                        "P1:email: P4::");
+
+    new_segment(r, "Deliver", "LTR", no);
+    add_line(r, no, "P1");
+    add_line(r, no, "P2");
+    assert_int_equal(relm_segment_log(r, no, RELM_LOG_DELIVER, &res, NULL, NULL, &err), 0);
+    assert_string_equal(qs(r, "SELECT group_concat(contact_no || ':' || delivery_status, ' ') "
+                              "FROM interaction_log_entry WHERE segment_no = 'SEG00002'"),
+                        "P1:in_progress P2:");
+    test_db_free(r);
+}
+
+static void follow_up_holds_the_same_contacts_under_the_next_number(void **state)
+{
+    (void)state;
+    relm_t *r = fixture();
+    relm_error_t err = {0};
+    char no[RELM_CODE20_SZ];
+    mailing(r, no);
+    exec_sql(r, "UPDATE segment_header SET campaign_no = 'CMP1001'");
+    relm_log_result_t res;
+    assert_int_equal(relm_segment_log(r, no, RELM_LOG_FOLLOW_UP, &res, NULL, NULL, &err), 0);
+    assert_string_equal(res.follow_up_no, "SEG00002");
+    assert_string_equal(qs(r, "SELECT description || ':' || campaign_no || ':' || date || ':' || "
+                              "interaction_template_code FROM segment_header"),
+                        "Follow-up on segment SEG00001:CMP1001:2026-03-15:");
+    assert_string_equal(qs(r, "SELECT group_concat(contact_no || ':' || personalised || ':' || "
+                              "interaction_template_code, ',') FROM (SELECT * FROM segment_line "
+                              "ORDER BY line_no)"),
+                        "P1:0:,P2:0:,P3:0:");
+    test_db_free(r);
+}
+
+static void progress_cb(void *ctx, int done, int total, const char *phase)
+{
+    (void)phase;
+    assert_int_equal(total, 5);
+    *(int *)ctx = done;
+}
+
+static void a_failure_in_the_middle_leaves_the_database_as_it_was(void **state)
+{
+    (void)state;
+    relm_t *r = fixture();
+    relm_error_t err = {0};
+    char no[RELM_CODE20_SZ];
+    mailing(r, no);
+    exec_sql(r, "CREATE TRIGGER boom BEFORE INSERT ON interaction_log_entry "
+                "WHEN NEW.contact_no = 'P2' BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
+    char *before = dump_all(r);
+    relm_log_result_t res;
+    int done = -1;
+    assert_int_not_equal(
+        relm_segment_log(r, no, RELM_LOG_FOLLOW_UP, &res, progress_cb, &done, &err), 0);
+    assert_non_null(strstr(err.message, "injected failure"));
+    assert_int_equal(done, 2); /* it failed while writing the entries */
+    char *after = dump_all(r);
+    assert_string_equal(before, after);
+    free(before);
+    free(after);
+    /* The same connection goes on working, and the log succeeds once the cause is gone. */
+    exec_sql(r, "DROP TRIGGER boom");
+    assert_int_equal(relm_segment_log(r, no, RELM_LOG_FOLLOW_UP, &res, progress_cb, &done, &err),
+                     0);
+    assert_int_equal(done, 5);
+    assert_int_equal(res.entries, 3);
+    assert_int_equal(q(r, "SELECT min(entry_no) FROM interaction_log_entry"), 1);
+    test_db_free(r);
+}
+
+static void two_processes_logging_at_once_write_the_entries_once(void **state)
+{
+    (void)state;
+    relm_t *r = fixture();
+    relm_error_t err = {0};
+    char no[RELM_CODE20_SZ];
+    exec_sql(r, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000) "
+                "INSERT INTO contact (no, type, name, email, correspondence_type) "
+                "SELECT 'R' || i, 'person', 'Racer ' || i, 'r' || i || '@x.example', 'email' "
+                "FROM n");
+    new_segment(r, "Race", "LTR", no);
+    relm_criteria_t c;
+    relm_criteria_init(&c);
+    assert_int_equal(relm_segment_add_contacts(r, no, &c, NULL, &err), 0);
+    int64_t lines = q(r, "SELECT count(*) FROM segment_line");
+    int go[2];
+    assert_int_equal(pipe(go), 0);
+    pid_t pids[2];
+    for (int i = 0; i < 2; i++) {
+        pids[i] = fork();
+        assert_true(pids[i] >= 0);
+        if (pids[i] == 0) {
+            char b;
+            close(go[1]);
+            relm_t *cr = NULL;
+            relm_error_t ce = {0};
+            if (relm_open(test_db_path(r), 0, &cr, &ce))
+                _exit(100);
+            if (read(go[0], &b, 1) < 0)
+                _exit(101);
+            relm_log_result_t res;
+            int rc = relm_segment_log(cr, no, RELM_LOG_FOLLOW_UP, &res, NULL, NULL, &ce);
+            relm_close(cr);
+            _exit(rc == 0 ? 0 : rc == RELM_ECONFLICT ? 3 : rc == RELM_ENOTFOUND ? 4 : 50 - rc);
+        }
+    }
+    close(go[0]);
+    close(go[1]); /* both readers wake at once */
+    int ok = 0, refused_n = 0;
+    for (int i = 0; i < 2; i++) {
+        int st;
+        waitpid(pids[i], &st, 0);
+        assert_true(WIFEXITED(st));
+        if (WEXITSTATUS(st) == 0)
+            ok++;
+        else if (WEXITSTATUS(st) == 3 || WEXITSTATUS(st) == 4)
+            refused_n++;
+        else
+            fail_msg("child exited %d", WEXITSTATUS(st));
+    }
+    assert_int_equal(ok, 1);
+    assert_int_equal(refused_n, 1);
+    assert_int_equal(q(r, "SELECT count(*) FROM interaction_log_entry"), lines);
+    assert_int_equal(q(r, "SELECT count(*) FROM logged_segment"), 1);
+    assert_int_equal(q(r, "SELECT count(*) FROM segment_header"), 1); /* the follow-up */
+    test_db_free(r);
+}
+
+static int count_row(void *ctx, const void *rec)
+{
+    (void)rec;
+    (*(int *)ctx)++;
+    return 0;
+}
+
+static void cancel_toggles_the_logged_segment_its_entries_and_statistics(void **state)
+{
+    (void)state;
+    relm_t *r = fixture();
+    relm_error_t err = {0};
+    char no[RELM_CODE20_SZ];
+    mailing(r, no);
+    relm_log_result_t res;
+    assert_int_equal(relm_segment_log(r, no, 0, &res, NULL, NULL, &err), 0);
+    relm_contact_stats_t st;
+    assert_int_equal(relm_contact_stats(r, "C1", &st, &err), 0);
+    assert_int_equal(st.no_of_interactions, 2);
+    assert_int_equal(st.cost, 500);
+
+    relm_logged_segment_t ls;
+    assert_int_equal(relm_logged_segment_get(r, 1, &ls, &err), 0);
+    assert_int_equal(ls.no_of_interactions, 3);
+    assert_int_equal(ls.no_of_campaign_entries, 1);
+    int rows = 0;
+    assert_int_equal(relm_logged_segment_list(r, count_row, &rows, &err), 0);
+    assert_int_equal(rows, 1);
+
+    assert_int_equal(relm_logged_segment_cancel(r, 1, &err), 0);
+    assert_int_equal(q(r, "SELECT canceled FROM logged_segment"), 1);
+    assert_int_equal(q(r, "SELECT count(*) FROM interaction_log_entry WHERE canceled = 1"), 3);
+    assert_int_equal(q(r, "SELECT count(*) FROM campaign_entry WHERE canceled = 1"), 1);
+    assert_int_equal(relm_contact_stats(r, "C1", &st, &err), 0);
+    assert_int_equal(st.no_of_interactions, 0);
+    assert_int_equal(st.cost, 0);
+
+    assert_int_equal(relm_logged_segment_cancel(r, 1, &err), 0);
+    assert_int_equal(q(r, "SELECT canceled FROM logged_segment"), 0);
+    assert_int_equal(q(r, "SELECT count(*) FROM interaction_log_entry WHERE canceled = 0"), 3);
+    assert_int_equal(q(r, "SELECT count(*) FROM campaign_entry WHERE canceled = 0"), 1);
+    assert_int_equal(relm_contact_stats(r, "C1", &st, &err), 0);
+    assert_int_equal(st.no_of_interactions, 2);
+    assert_int_equal(relm_logged_segment_cancel(r, 9, &err), RELM_ENOTFOUND);
+    test_db_free(r);
+}
+
+static void reuse_makes_a_segment_from_the_entries_that_match(void **state)
+{
+    (void)state;
+    relm_t *r = fixture();
+    relm_error_t err = {0};
+    char no[RELM_CODE20_SZ], new_no[RELM_CODE20_SZ];
+    mailing(r, no);
+    relm_log_result_t res;
+    assert_int_equal(relm_segment_log(r, no, 0, &res, NULL, NULL, &err), 0);
+    exec_sql(r, "UPDATE interaction_log_entry SET evaluation = 'positive' WHERE contact_no = 'P1';"
+                "UPDATE interaction_log_entry SET attempt_failed = 1 WHERE contact_no = 'P2';"
+                "UPDATE interaction_log_entry SET campaign_response = 1 WHERE contact_no = 'P3'");
+    relm_reuse_filter_t f;
+    int64_t n = 0;
+    relm_reuse_filter_init(&f);
+    assert_int_equal(relm_logged_segment_reuse(r, 1, &f, new_no, &n, &err), 0);
+    assert_int_equal(n, 3);
+    assert_string_equal(new_no, "SEG00002");
+    assert_string_equal(qs(r, "SELECT description FROM segment_header WHERE no = 'SEG00002'"),
+                        "Reuse of segment SEG00001");
+    snprintf(f.evaluation, sizeof(f.evaluation), "positive");
+    assert_int_equal(relm_logged_segment_reuse(r, 1, &f, new_no, &n, &err), 0);
+    assert_int_equal(n, 1);
+    assert_string_equal(qs(r, "SELECT contact_no FROM segment_line WHERE segment_no = 'SEG00003'"),
+                        "P1");
+    relm_reuse_filter_init(&f);
+    f.attempt_failed = 1;
+    assert_int_equal(relm_logged_segment_reuse(r, 1, &f, new_no, &n, &err), 0);
+    assert_string_equal(qs(r, "SELECT contact_no FROM segment_line WHERE segment_no = 'SEG00004'"),
+                        "P2");
+    relm_reuse_filter_init(&f);
+    f.campaign_response = 1;
+    assert_int_equal(relm_logged_segment_reuse(r, 1, &f, new_no, &n, &err), 0);
+    assert_string_equal(qs(r, "SELECT contact_no FROM segment_line WHERE segment_no = 'SEG00005'"),
+                        "P3");
+    snprintf(f.evaluation, sizeof(f.evaluation), "great");
+    assert_int_equal(relm_logged_segment_reuse(r, 1, &f, new_no, &n, &err), RELM_EVALIDATION);
+    assert_int_equal(relm_logged_segment_reuse(r, 7, NULL, new_no, &n, &err), RELM_ENOTFOUND);
+    assert_int_equal(q(r, "SELECT count(*) FROM segment_header"), 4);
+    test_db_free(r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(log_writes_one_entry_per_line_and_removes_the_segment),
+        cmocka_unit_test(every_check_refuses_before_anything_is_written),
+        cmocka_unit_test(missing_addresses_log_blank_without_deliver_and_deliver_marks_email),
+        cmocka_unit_test(follow_up_holds_the_same_contacts_under_the_next_number),
+        cmocka_unit_test(a_failure_in_the_middle_leaves_the_database_as_it_was),
+        cmocka_unit_test(two_processes_logging_at_once_write_the_entries_once),
+        cmocka_unit_test(cancel_toggles_the_logged_segment_its_entries_and_statistics),
+        cmocka_unit_test(reuse_makes_a_segment_from_the_entries_that_match),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

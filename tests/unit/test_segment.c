@@ -1,0 +1,417 @@
+/*
+ * Segments: header numbering and defaults, the Interaction section from a template, lines
+ * and their contact rules, personalisation and applying the header to all lines.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "helpers.h"
+#include "internal.h"
+
+/* ---- fixture: master data through the API, contacts through SQL ---- */
+
+static void exec_sql(relm_t *r, const char *sql)
+{
+    relm_error_t err = {0};
+    if (relm_store_exec(r->store, sql, &err))
+        fail_msg("%s: %s", sql, err.message);
+}
+
+static void set_field(const relm_entity_t *e, void *rec, relm_mask_t *given, const char *name,
+                      const char *value)
+{
+    relm_error_t err = {0};
+    if (relm_record_set(e, rec, given, name, value, &err))
+        fail_msg("%s=%s: %s", name, value, err.message);
+}
+
+static void add_template(relm_t *r, const char *code, const char *group, const char *desc,
+                         const char *cost, const char *corresp, const char *ignore,
+                         const char *campaign)
+{
+    relm_interaction_template_t t;
+    relm_error_t err = {0};
+    const relm_entity_t *e = &relm_template_entity;
+    relm_record_init(e, &t);
+    set_field(e, &t, NULL, "code", code);
+    set_field(e, &t, NULL, "interaction_group_code", group);
+    set_field(e, &t, NULL, "description", desc);
+    set_field(e, &t, NULL, "unit_cost", cost);
+    set_field(e, &t, NULL, "unit_duration", "5");
+    set_field(e, &t, NULL, "information_flow", "outbound");
+    set_field(e, &t, NULL, "initiated_by", "us");
+    set_field(e, &t, NULL, "correspondence_type", corresp);
+    set_field(e, &t, NULL, "ignore_contact_corresp_type", ignore);
+    set_field(e, &t, NULL, "language_code", "ENU");
+    if (campaign) {
+        set_field(e, &t, NULL, "campaign_no", campaign);
+        t.campaign_target = 1;
+    }
+    if (relm_template_add(r, &t, &err))
+        fail_msg("template %s: %s", code, err.message);
+}
+
+/*
+ * Salespersons JO, AH (setup default JO); groups LETTER, EMAIL; campaign CMP1001;
+ * templates LTR (hard copy, 2.50), NEWS (e-mail, ignores the contact's type, campaign
+ * CMP1001, variant NOR "Nyhetsbrev"), CALL (no correspondence type).
+ * Contacts: C1 company (London, JO) with persons P1 (e-mail), P2 (no e-mail, hard copy);
+ * C2 company (Oslo, AH) with person P3 (NOR, e-mail); X1 company in Oslo excluded from
+ * segments; B1 person in Oslo, privacy blocked; P4 person (Oslo, no salesperson, fax type,
+ * no fax no.).
+ */
+static relm_t *fixture(void)
+{
+    relm_t *r = test_db_new();
+    relm_error_t err = {0};
+    test_seed_series(r);
+    exec_sql(r, "INSERT INTO salesperson (code, name) VALUES ('JO', 'Jim Olive'), "
+                "('AH', 'Annette Hill');"
+                "UPDATE marketing_setup SET default_salesperson_code = 'JO';"
+                "INSERT INTO interaction_group (code, description) VALUES ('LETTER', 'Letters'), "
+                "('EMAIL', 'E-mails');");
+    relm_campaign_t cmp;
+    relm_record_init(&relm_campaign_entity, &cmp);
+    set_field(&relm_campaign_entity, &cmp, NULL, "description", "Spring");
+    if (relm_campaign_add(r, &cmp, &err))
+        fail_msg("campaign: %s", err.message);
+    assert_string_equal(cmp.no, "CMP1001");
+    add_template(r, "LTR", "LETTER", "Letter", "2.50", "hard_copy", "false", NULL);
+    add_template(r, "NEWS", "EMAIL", "Newsletter", "0.10", "email", "true", "CMP1001");
+    add_template(r, "CALL", "LETTER", "Call", "0", "", "false", NULL);
+    exec_sql(r, "INSERT INTO interaction_template_language (template_code, language_code, "
+                "description) VALUES ('NEWS', 'NOR', 'Nyhetsbrev')");
+    exec_sql(r, "INSERT INTO contact (no, type, name, company_no, email, fax_no, salesperson_code, "
+                "language_code, correspondence_type, city, address, exclude_from_segment, "
+                "privacy_blocked) VALUES "
+                "('C1', 'company', 'Cardoxy', 'C1', 'info@cardoxy.example', '', 'JO', 'ENU', "
+                "'email', 'London', 'Fenwick Close 8', 0, 0),"
+                "('P1', 'person', 'Mark McArthur', 'C1', 'mark@cardoxy.example', '', '', 'ENU', "
+                "'email', 'London', '', 0, 0),"
+                "('P2', 'person', 'Sarah Lindgren', 'C1', '', '', 'AH', 'ENU', 'hard_copy', "
+                "'London', 'Fenwick Close 8', 0, 0),"
+                "('C2', 'company', 'Nordlys', 'C2', 'post@nordlys.example', '', 'AH', 'NOR', "
+                "'email', 'Oslo', 'Storgata 12', 0, 0),"
+                "('P3', 'person', 'Kari Nordmann', 'C2', 'kari@nordlys.example', '', '', 'NOR', "
+                "'email', 'Oslo', '', 0, 0),"
+                "('X1', 'company', 'Excluded AS', 'X1', 'x@x.example', '', '', '', '', 'Oslo', '', "
+                "1, 0),"
+                "('B1', 'person', 'Blocked Person', '', 'b@b.example', '', '', '', '', 'Oslo', '', "
+                "0, 1),"
+                "('P4', 'person', 'Fax Person', '', '', '', '', '', 'fax', 'Oslo', '', 0, 0)");
+    return r;
+}
+
+/* A new segment with the given description and template (NULL: none); returns its no. */
+static void new_segment(relm_t *r, const char *description, const char *tpl,
+                        char no[RELM_CODE20_SZ])
+{
+    relm_segment_t s;
+    relm_mask_t given = 0;
+    relm_error_t err = {0};
+    relm_record_init(&relm_segment_entity, &s);
+    set_field(&relm_segment_entity, &s, &given, "description", description);
+    if (tpl)
+        set_field(&relm_segment_entity, &s, &given, "interaction_template_code", tpl);
+    if (relm_segment_add(r, &s, given, &err))
+        fail_msg("segment: %s", err.message);
+    memcpy(no, s.no, RELM_CODE20_SZ);
+}
+
+static void add_line(relm_t *r, const char *no, const char *contact)
+{
+    relm_error_t err = {0};
+    if (relm_segment_line_add(r, no, contact, NULL, &err))
+        fail_msg("line %s: %s", contact, err.message);
+}
+
+static int64_t q(relm_t *r, const char *sql)
+{
+    return test_sql_int(r, sql);
+}
+
+/* One text value from SQL (for asserting database state). */
+static const char *qs(relm_t *r, const char *sql)
+{
+    static char buf[1024];
+    relm_error_t err = {0};
+    relm_stmt_t *s;
+    if (relm_stmt_prepare(r->store, sql, &s, &err))
+        fail_msg("%s: %s", sql, err.message);
+    int rc = relm_stmt_step(s, &err);
+    snprintf(buf, sizeof(buf), "%s", rc == RELM_STEP_ROW ? relm_stmt_text(s, 0) : "(none)");
+    relm_stmt_release(s);
+    return buf;
+}
+
+static void create_numbers_from_segment_nos_and_dates_on_the_work_date(void **state)
+{
+    (void)state;
+    relm_t *r = fixture();
+    relm_error_t err = {0};
+    char no[RELM_CODE20_SZ];
+    new_segment(r, "Spring mailing", NULL, no);
+    assert_string_equal(no, "SEG00001");
+    assert_string_equal(qs(r, "SELECT date FROM segment_header WHERE no = 'SEG00001'"),
+                        "2026-03-15");
+    new_segment(r, "Second", NULL, no);
+    assert_string_equal(no, "SEG00002");
+
+    relm_segment_t s;
+    relm_record_init(&relm_segment_entity, &s);
+    set_field(&relm_segment_entity, &s, NULL, "no", "MINE");
+    assert_int_equal(relm_segment_add(r, &s, 0, &err), RELM_EMANUALNOS);
+    assert_int_equal(q(r, "SELECT count(*) FROM segment_header"), 2);
+    exec_sql(r, "UPDATE no_series SET manual_nos = 1 WHERE code = 'SEG'");
+    assert_int_equal(relm_segment_add(r, &s, 0, &err), 0);
+    assert_string_equal(s.no, "MINE");
+    assert_int_equal(relm_segment_add(r, &s, 0, &err), RELM_EEXISTS);
+    test_db_free(r);
+}
+
+static void create_without_segment_nos_is_refused(void **state)
+{
+    (void)state;
+    relm_t *r = fixture();
+    relm_error_t err = {0};
+    exec_sql(r, "UPDATE marketing_setup SET segment_nos = ''");
+    relm_segment_t s;
+    relm_record_init(&relm_segment_entity, &s);
+    assert_int_equal(relm_segment_add(r, &s, 0, &err), RELM_ESETUP);
+    assert_non_null(strstr(err.message, "segment_nos"));
+    assert_int_equal(q(r, "SELECT count(*) FROM segment_header"), 0);
+    test_db_free(r);
+}
+
+static void setting_the_template_fills_the_interaction_section(void **state)
+{
+    (void)state;
+    relm_t *r = fixture();
+    relm_error_t err = {0};
+    char no[RELM_CODE20_SZ];
+    new_segment(r, "Mailing", NULL, no);
+    relm_segment_t ch, s;
+    relm_mask_t given = 0;
+    relm_record_init(&relm_segment_entity, &ch);
+    set_field(&relm_segment_entity, &ch, &given, "interaction_template_code", "news");
+    assert_int_equal(relm_segment_update(r, no, &ch, given, 0, &err), 0);
+    assert_int_equal(relm_segment_get(r, no, &s, &err), 0);
+    assert_string_equal(s.interaction_template_code, "NEWS");
+    assert_string_equal(s.subject, "Newsletter");
+    assert_string_equal(s.correspondence_type, "email");
+    assert_int_equal(s.ignore_contact_corresp_type, 1);
+    assert_string_equal(s.information_flow, "outbound");
+    assert_string_equal(s.initiated_by, "us");
+    assert_int_equal(s.unit_cost, 10);
+    assert_int_equal(s.unit_duration, 500);
+    assert_string_equal(s.language_code, "ENU");
+    assert_string_equal(s.campaign_no, "CMP1001");
+    assert_int_equal(s.campaign_target, 1);
+
+    /* A field given alongside the template wins. */
+    given = 0;
+    relm_record_init(&relm_segment_entity, &ch);
+    set_field(&relm_segment_entity, &ch, &given, "interaction_template_code", "LTR");
+    set_field(&relm_segment_entity, &ch, &given, "unit_cost", "9.99");
+    assert_int_equal(relm_segment_update(r, no, &ch, given, 0, &err), 0);
+    assert_int_equal(relm_segment_get(r, no, &s, &err), 0);
+    assert_int_equal(s.unit_cost, 999);
+    assert_string_equal(s.correspondence_type, "hard_copy");
+
+    given = 0;
+    relm_record_init(&relm_segment_entity, &ch);
+    set_field(&relm_segment_entity, &ch, &given, "interaction_template_code", "NOPE");
+    assert_int_equal(relm_segment_update(r, no, &ch, given, 0, &err), RELM_EMISSINGTPL);
+    given = 0;
+    relm_record_init(&relm_segment_entity, &ch);
+    set_field(&relm_segment_entity, &ch, &given, "salesperson_code", "NOBODY");
+    assert_int_equal(relm_segment_update(r, no, &ch, given, 0, &err), RELM_ENOTFOUND);
+    assert_string_equal(qs(r, "SELECT interaction_template_code || salesperson_code FROM "
+                              "segment_header"),
+                        "LTR");
+    test_db_free(r);
+}
+
+static void a_new_line_takes_the_header_values_and_the_contact_rules(void **state)
+{
+    (void)state;
+    relm_t *r = fixture();
+    char no[RELM_CODE20_SZ];
+    new_segment(r, "Mailing", "LTR", no);
+    add_line(r, no, "P1"); /* e-mail preferred, no salesperson: setup default */
+    add_line(r, no, "p2"); /* hard copy, salesperson AH */
+    add_line(r, no, "P3"); /* e-mail, NOR */
+    assert_string_equal(
+        qs(r, "SELECT group_concat(line_no || ':' || contact_no || ':' || contact_company_no "
+              "|| ':' || salesperson_code || ':' || correspondence_type || ':' || language_code "
+              "|| ':' || date || ':' || cost || ':' || description, ' ') FROM "
+              "(SELECT * FROM segment_line ORDER BY line_no)"),
+        "10000:P1:C1:JO:email:ENU:2026-03-15:250:Letter "
+        "20000:P2:C1:AH:hard_copy:ENU:2026-03-15:250:Letter "
+        "30000:P3:C2:JO:email:ENU:2026-03-15:250:Letter");
+
+    /* NEWS ignores the contact's type and has a NOR variant. */
+    char no2[RELM_CODE20_SZ];
+    new_segment(r, "News", "NEWS", no2);
+    add_line(r, no2, "P2");
+    add_line(r, no2, "P3");
+    assert_string_equal(
+        qs(r, "SELECT group_concat(contact_no || ':' || correspondence_type || ':' || "
+              "language_code || ':' || description || ':' || campaign_no, ' ') FROM "
+              "(SELECT * FROM segment_line WHERE segment_no = 'SEG00002' ORDER BY line_no)"),
+        "P2:email:ENU:Newsletter:CMP1001 P3:email:NOR:Nyhetsbrev:CMP1001");
+
+    /* The header's salesperson wins over the contact's. */
+    relm_segment_t ch;
+    relm_mask_t given = 0;
+    relm_error_t err = {0};
+    relm_record_init(&relm_segment_entity, &ch);
+    set_field(&relm_segment_entity, &ch, &given, "salesperson_code", "AH");
+    assert_int_equal(relm_segment_update(r, no, &ch, given, 0, &err), 0);
+    assert_int_equal(q(r, "SELECT count(*) FROM segment_line WHERE segment_no = 'SEG00001' AND "
+                          "salesperson_code = 'AH'"),
+                     3);
+    test_db_free(r);
+}
+
+static void a_contact_appears_once_and_privacy_blocked_is_refused(void **state)
+{
+    (void)state;
+    relm_t *r = fixture();
+    relm_error_t err = {0};
+    char no[RELM_CODE20_SZ];
+    new_segment(r, "Mailing", "LTR", no);
+    relm_segment_line_t l;
+    assert_int_equal(relm_segment_line_add(r, no, "P1", &l, &err), 0);
+    assert_int_equal(l.line_no, 10000);
+    assert_int_equal(relm_segment_line_add(r, no, "P1", &l, &err), 0);
+    assert_int_equal(l.line_no, 10000);
+    assert_int_equal(q(r, "SELECT count(*) FROM segment_line"), 1);
+    assert_int_equal(relm_segment_line_add(r, no, "B1", NULL, &err), RELM_EPRIVACY);
+    assert_non_null(strstr(err.message, "B1"));
+    assert_int_equal(relm_segment_line_add(r, no, "NOPE", NULL, &err), RELM_ENOTFOUND);
+    assert_int_equal(relm_segment_line_add(r, "SEG99", "P1", NULL, &err), RELM_ENOTFOUND);
+    assert_int_equal(q(r, "SELECT count(*) FROM segment_line"), 1);
+    test_db_free(r);
+}
+
+static void personalised_lines_keep_their_values_unless_applied_to_all(void **state)
+{
+    (void)state;
+    relm_t *r = fixture();
+    relm_error_t err = {0};
+    char no[RELM_CODE20_SZ];
+    new_segment(r, "Mailing", "LTR", no);
+    add_line(r, no, "P1");
+    add_line(r, no, "P2");
+    relm_segment_line_t lc;
+    relm_mask_t lg = 0;
+    relm_record_init(&relm_segment_line_entity, &lc);
+    set_field(&relm_segment_line_entity, &lc, &lg, "subject", "Just for Sarah");
+    set_field(&relm_segment_line_entity, &lc, &lg, "cost", "7");
+    assert_int_equal(relm_segment_line_update(r, no, 20000, &lc, lg, &err), 0);
+    assert_int_equal(q(r, "SELECT personalised FROM segment_line WHERE line_no = 20000"), 1);
+
+    relm_segment_t ch;
+    relm_mask_t given = 0;
+    relm_record_init(&relm_segment_entity, &ch);
+    set_field(&relm_segment_entity, &ch, &given, "interaction_template_code", "CALL");
+    set_field(&relm_segment_entity, &ch, &given, "subject", "Calling you");
+    assert_int_equal(relm_segment_update(r, no, &ch, given, 0, &err), 0);
+    assert_string_equal(qs(r, "SELECT interaction_template_code || '|' || subject || '|' || cost "
+                              "FROM segment_line WHERE line_no = 10000"),
+                        "CALL|Calling you|0");
+    assert_string_equal(qs(r, "SELECT interaction_template_code || '|' || subject || '|' || cost "
+                              "FROM segment_line WHERE line_no = 20000"),
+                        "LTR|Just for Sarah|700");
+
+    given = 0;
+    relm_record_init(&relm_segment_entity, &ch);
+    assert_int_equal(relm_segment_update(r, no, &ch, given, 1, &err), 0);
+    assert_string_equal(qs(r, "SELECT interaction_template_code || '|' || subject || '|' || cost "
+                              "|| '|' || personalised FROM segment_line WHERE line_no = 20000"),
+                        "CALL|Calling you|0|0");
+    test_db_free(r);
+}
+
+static void a_line_template_brings_its_defaults_and_must_exist(void **state)
+{
+    (void)state;
+    relm_t *r = fixture();
+    relm_error_t err = {0};
+    char no[RELM_CODE20_SZ];
+    new_segment(r, "Mailing", "LTR", no);
+    add_line(r, no, "P3");
+    relm_segment_line_t lc;
+    relm_mask_t lg = 0;
+    relm_record_init(&relm_segment_line_entity, &lc);
+    set_field(&relm_segment_line_entity, &lc, &lg, "interaction_template_code", "NEWS");
+    assert_int_equal(relm_segment_line_update(r, no, 10000, &lc, lg, &err), 0);
+    assert_string_equal(qs(r, "SELECT language_code || '|' || description || '|' || cost || '|' "
+                              "|| campaign_no || '|' || personalised FROM segment_line"),
+                        "NOR|Nyhetsbrev|10|CMP1001|1");
+    lg = 0;
+    relm_record_init(&relm_segment_line_entity, &lc);
+    set_field(&relm_segment_line_entity, &lc, &lg, "interaction_template_code", "NOPE");
+    assert_int_equal(relm_segment_line_update(r, no, 10000, &lc, lg, &err), RELM_EMISSINGTPL);
+    assert_non_null(strstr(err.message, "line 10000"));
+    assert_int_equal(relm_segment_line_update(r, no, 99, &lc, lg, &err), RELM_ENOTFOUND);
+    assert_int_equal(relm_segment_line_delete(r, no, 10000, &err), 0);
+    assert_int_equal(q(r, "SELECT count(*) FROM segment_line"), 0);
+    assert_int_equal(relm_segment_line_delete(r, no, 10000, &err), RELM_ENOTFOUND);
+    test_db_free(r);
+}
+
+static int count_row(void *ctx, const void *rec)
+{
+    (void)rec;
+    (*(int *)ctx)++;
+    return 0;
+}
+
+static void show_counts_lines_and_steps_and_delete_takes_them_along(void **state)
+{
+    (void)state;
+    relm_t *r = fixture();
+    relm_error_t err = {0};
+    char no[RELM_CODE20_SZ];
+    new_segment(r, "Mailing", "LTR", no);
+    relm_criteria_t c;
+    relm_criteria_init(&c);
+    assert_int_equal(relm_criteria_where(&c, "city=London", &err), 0);
+    int64_t n = 0;
+    assert_int_equal(relm_segment_add_contacts(r, no, &c, &n, &err), 0);
+    assert_int_equal(n, 2); /* C1 is skipped: its persons are added */
+    relm_segment_t s;
+    assert_int_equal(relm_segment_get(r, no, &s, &err), 0);
+    assert_int_equal(s.no_of_lines, 2);
+    assert_int_equal(s.no_of_criteria_actions, 1);
+    int rows = 0;
+    assert_int_equal(relm_segment_list(r, count_row, &rows, &err), 0);
+    assert_int_equal(rows, 1);
+    rows = 0;
+    assert_int_equal(relm_segment_lines(r, no, count_row, &rows, &err), 0);
+    assert_int_equal(rows, 2);
+    assert_int_equal(relm_segment_delete(r, no, &err), 0);
+    assert_int_equal(q(r, "SELECT count(*) FROM segment_line"), 0);
+    assert_int_equal(q(r, "SELECT count(*) FROM segment_criteria_step"), 0);
+    assert_int_equal(relm_segment_delete(r, no, &err), RELM_ENOTFOUND);
+    assert_int_equal(relm_segment_get(r, no, &s, &err), RELM_ENOTFOUND);
+    test_db_free(r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(create_numbers_from_segment_nos_and_dates_on_the_work_date),
+        cmocka_unit_test(create_without_segment_nos_is_refused),
+        cmocka_unit_test(setting_the_template_fills_the_interaction_section),
+        cmocka_unit_test(a_new_line_takes_the_header_values_and_the_contact_rules),
+        cmocka_unit_test(a_contact_appears_once_and_privacy_blocked_is_refused),
+        cmocka_unit_test(personalised_lines_keep_their_values_unless_applied_to_all),
+        cmocka_unit_test(a_line_template_brings_its_defaults_and_must_exist),
+        cmocka_unit_test(show_counts_lines_and_steps_and_delete_takes_them_along),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
