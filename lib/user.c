@@ -305,7 +305,8 @@ static int throttle_wait(relm_t *r, const char *name, const char *address, int64
     return rc < 0 ? rc : 0;
 }
 
-/* Count a failure; from the free failures on, block for 1, 2, 4, ... seconds. */
+/* Count a failure; from the free failures on, block for 2, 4, 8, ... seconds (whole seconds:
+ * 2 keeps the first block at least one second long). */
 static int throttle_fail(relm_t *r, const char *name, const char *address, int64_t now,
                          relm_error_t *err)
 {
@@ -330,7 +331,7 @@ static int throttle_fail(relm_t *r, const char *name, const char *address, int64
     }
     if (rc == 0 && failures >= RELM_LOGIN_FREE_FAILURES) {
         int64_t shift = failures - RELM_LOGIN_FREE_FAILURES;
-        int64_t wait = shift >= 10 ? RELM_LOGIN_MAX_WAIT : (int64_t)1 << shift;
+        int64_t wait = shift >= 10 ? RELM_LOGIN_MAX_WAIT : (int64_t)2 << shift;
         if (wait > RELM_LOGIN_MAX_WAIT)
             wait = RELM_LOGIN_MAX_WAIT;
         rc = relm_stmt_prepare(r->store,

@@ -1,1 +1,112 @@
-// placeholder
+// relm web UI: sign-in, layout and hash routing; the pages are in pages.js and segment.js.
+import { get, post, setCsrf } from './api.js';
+import { t, getLang, setLang } from './i18n.js';
+import { h, say, sayError, field } from './ui.js';
+import * as pages from './pages.js';
+import { segmentPage, segmentsPage, loggedSegmentsPage } from './segment.js';
+
+const app = document.getElementById('app');
+let me = null;
+
+const routes = {
+  contacts: (a) => (a[0] ? pages.contactCard(a[0]) : pages.contactsPage()),
+  salespersons: (a) => (a[0] ? pages.salespersonCard(a[0]) : pages.salespersonsPage()),
+  interactions: () => pages.interactionLogPage(),
+  postponed: () => pages.postponedPage(),
+  segments: (a) => (a[0] ? segmentPage(a[0]) : segmentsPage()),
+  'logged-segments': () => loggedSegmentsPage(),
+  templates: () => pages.templatesPage(me),
+  setup: () => pages.setupPage(me),
+};
+
+const nav = [['contacts', 'contacts'], ['salespersons', 'salespersons'],
+  ['interactions', 'interactions'], ['postponed', 'postponed'], ['segments', 'segments'],
+  ['logged-segments', 'loggedSegments'], ['templates', 'templates'], ['setup', 'setup']];
+
+function languagePicker() {
+  const sel = h('select', { id: 'lang', 'aria-label': t('language') },
+    h('option', { value: 'en' }, 'English'), h('option', { value: 'nb' }, 'Norsk bokmål'));
+  sel.value = getLang();
+  sel.addEventListener('change', () => {
+    setLang(sel.value);
+    render();
+  });
+  return sel;
+}
+
+function renderLogin() {
+  const msg = h('p', { id: 'login-error', role: 'alert', class: 'dialog-error' });
+  const form = h('form', { class: 'login', 'aria-labelledby': 'login-title' },
+    h('h1', { id: 'login-title' }, 'relm'),
+    field({ name: 'name', label: t('user'), autocomplete: 'username' }),
+    field({ name: 'password', label: t('password'), type: 'password',
+            autocomplete: 'current-password' }),
+    msg, h('button', { type: 'submit', class: 'primary' }, t('signIn')), languagePicker());
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    try {
+      me = await post('/api/login', { name: form.elements.name.value,
+                                     password: form.elements.password.value });
+      setCsrf(me.csrf_token);
+      if (!location.hash || location.hash === '#/login') location.hash = '#/contacts';
+      render();
+    } catch (e) {
+      msg.textContent = e.message;
+    }
+  });
+  app.replaceChildren(h('main', { id: 'main' }, form));
+  form.elements.name.focus();
+}
+
+async function render() {
+  if (!me) return renderLogin();
+  const parts = location.hash.replace(/^#\/?/, '').split('?')[0].split('/').filter(Boolean)
+    .map(decodeURIComponent);
+  const name = routes[parts[0]] ? parts[0] : 'contacts';
+  const header = h('header', {},
+    h('a', { href: '#main', class: 'skip' }, t('skipToContent')),
+    h('span', { class: 'brand' }, 'relm'),
+    h('nav', { 'aria-label': 'relm' }, h('ul', {}, nav.map(([r, key]) =>
+      h('li', {}, h('a', { href: `#/${r}`, 'aria-current': r === name ? 'page' : null }, t(key)))))),
+    h('span', { class: 'who' }, `${me.name} (${me.role === 'admin' ? t('admin') : me.role})`),
+    languagePicker(),
+    h('button', { type: 'button', id: 'logout', onclick: logout }, t('signOut')));
+  const main = h('main', { id: 'main', tabindex: '-1' }, h('p', {}, t('loading')));
+  app.replaceChildren(header, h('div', { id: 'status', class: 'status', role: 'status',
+                                         'aria-live': 'polite' }), main);
+  try {
+    const page = await routes[name](parts.slice(1));
+    main.replaceChildren(page);
+  } catch (e) {
+    if (e.status === 401) {
+      me = null;
+      return renderLogin();
+    }
+    main.replaceChildren(h('p', {}, ''));
+    sayError(e);
+  }
+}
+
+async function logout() {
+  try {
+    await post('/api/logout');
+  } catch (e) {
+    say(e.message, 'error');
+  }
+  me = null;
+  setCsrf(null);
+  location.hash = '#/login';
+  renderLogin();
+}
+
+window.addEventListener('hashchange', render);
+
+(async () => {
+  try {
+    me = await get('/api/me');
+    setCsrf(me.csrf_token);
+  } catch {
+    me = null;
+  }
+  render();
+})();

@@ -1,0 +1,173 @@
+#!/usr/bin/env python3
+"""Segments over HTTP: header, lines and personalisation, criteria with undo/redo, saved
+criteria, logging with follow-up, logged segments (cancel, reuse), refused input, and two
+clients logging the same segment at once (exactly one wins, the other gets 409)."""
+import threading
+
+from lib import Server, check, eq, err_code, finish
+
+s = Server()
+try:
+    ann = s.client("ann")
+
+    def lines(no):
+        return s.sql("SELECT contact_no, interaction_template_code, personalised FROM segment_line "
+                     "WHERE segment_no = ? ORDER BY line_no", no)
+
+    # Header.
+    r = ann.post("/api/segments", {"description": "Spring mailing",
+                                   "interaction_template_code": "ABSTRACT"})
+    eq("POST /api/segments is 201", 201, r.status)
+    no = r.body.get("no", "")
+    check("numbered from the segment series", no.startswith("SEG"), no)
+    eq("the Interaction section comes from the template", "2.50", r.body.get("unit_cost"))
+    eq("GET /api/segments/{no}", "Spring mailing", ann.get("/api/segments/" + no).body["description"])
+    r = ann.get("/api/segments")
+    eq("GET /api/segments lists it", [no], [x["no"] for x in r.body["items"]])
+
+    # Criteria steps with undo / redo.
+    r = ann.post("/api/segments/%s/add-contacts" % no, {"where": ["country_code=GB"]})
+    eq("add-contacts is 200", 200, r.status)
+    added = r.body.get("lines_added")
+    check("add-contacts adds the matching contacts", added and added >= 2, r.body)
+    eq("the header counts the lines", added, r.body.get("no_of_lines"))
+    r = ann.post("/api/segments/%s/refine" % no, {"where": ["type=company"]})
+    eq("refine keeps only companies", True,
+       all(c.startswith("CT") for c, _, _ in lines(no)) and r.body["no_of_lines"] < added)
+    after_refine = lines(no)
+    r = ann.post("/api/segments/%s/undo" % no)
+    eq("undo restores the removed lines", added, r.body.get("no_of_lines"))
+    r = ann.post("/api/segments/%s/redo" % no)
+    eq("redo applies the refine again", after_refine, lines(no))
+    r = ann.post("/api/segments/%s/reduce" % no, {"where": ["city=Cambridge"]})
+    eq("reduce removes the matching lines", 0,
+       s.sql("SELECT count(*) FROM segment_line sl JOIN contact c ON c.no = sl.contact_no "
+             "WHERE sl.segment_no = ? AND c.city = 'Cambridge'", no)[0][0])
+    r = ann.get("/api/segments/%s/steps" % no)
+    eq("GET steps lists the steps", ["add", "refine", "reduce"], [x["action"] for x in r.body["items"]])
+    r = ann.post("/api/segments/%s/undo" % no)
+    r = ann.post("/api/segments/%s/undo" % no)
+    r = ann.post("/api/segments/%s/undo" % no)
+    r = ann.post("/api/segments/%s/undo" % no)
+    eq("undo with nothing left to undo is 404", 404, r.status)
+    ann.post("/api/segments/%s/redo" % no)
+
+    # Lines: add one, personalise, header changes skip personalised lines.
+    r = ann.post("/api/segments/%s/lines" % no, {"contact_no": "CT000002"})
+    eq("POST lines adds a contact", 201, r.status)
+    line = r.body.get("line_no")
+    r = ann.post("/api/segments/%s/lines" % no, {"contact_no": "CT000002"})
+    eq("adding the same contact again keeps one line", 1,
+       s.sql("SELECT count(*) FROM segment_line WHERE segment_no = ? AND contact_no = 'CT000002'",
+             no)[0][0])
+    r = ann.patch("/api/segments/%s/lines/%s" % (no, line), {"interaction_template_code": "COVERLTR"})
+    eq("PATCH a line personalises it", (True, "COVERLTR"),
+       (r.body.get("personalised"), r.body.get("interaction_template_code")))
+    eq("GET a line", "CT000002", ann.get("/api/segments/%s/lines/%s" % (no, line)).body["contact_no"])
+    r = ann.patch("/api/segments/" + no, {"interaction_template_code": "OUTGOING"})
+    eq("PATCH the header", "OUTGOING", r.body.get("interaction_template_code"))
+    tpl = dict((c, t) for c, t, _ in lines(no))
+    eq("the personalised line keeps its template", "COVERLTR", tpl["CT000002"])
+    check("the other lines take the header's template",
+          all(t == "OUTGOING" for c, t in tpl.items() if c != "CT000002"), tpl)
+    r = ann.get("/api/segments/%s/lines?limit=1" % no)
+    check("lines page with a cursor", r.body["next_cursor"] is not None, r.body)
+    r2 = ann.get("/api/segments/%s/lines?limit=100&after=%s" % (no, r.body["next_cursor"]))
+    eq("the second page holds the rest", len(lines(no)) - 1, len(r2.body["items"]))
+
+    # Saved criteria replayed on another segment.
+    r = ann.post("/api/segments/%s/save-criteria" % no, {"code": "gbco", "description": "GB"})
+    eq("save-criteria is 201", 201, r.status)
+    other = ann.post("/api/segments", {"description": "Other"}).body["no"]
+    r = ann.post("/api/segments/%s/reuse-criteria" % other, {"code": "GBCO"})
+    eq("reuse-criteria replays the steps", 200, r.status)
+    check("onto the other segment", r.body.get("no_of_lines", 0) > 0, r.body)
+    eq("DELETE /api/criteria/{code}", 204, ann.delete("/api/criteria/GBCO").status)
+    r = ann.delete("/api/segments/%s/lines/%s" % (other, 10000))
+    eq("DELETE a line", 204, r.status)
+
+    # Refused input changes nothing.
+    before = lines(no)
+    r = ann.post("/api/segments/%s/add-contacts" % no, {"where": ["nosuchfield=1"]})
+    eq("a filter on an unknown field is 422", 422, r.status)
+    r = ann.post("/api/segments/%s/add-contacts" % no, {"where": "city=Oslo"})
+    eq("where that is not a list is 400", 400, r.status)
+    r = ann.post("/api/segments/%s/add-contacts" % no, {"bogus": True})
+    eq("an unknown criteria member is 422", 422, r.status)
+    r = ann.request("POST", "/api/segments/%s/add-contacts" % no, raw=b"{")
+    eq("malformed JSON is 400", 400, r.status)
+    eq("no refused step changed the lines", before, lines(no))
+    empty = ann.post("/api/segments", {"description": "Empty"}).body["no"]
+    r = ann.post("/api/segments/%s/log" % empty, {})
+    eq("logging an empty segment is 422 segment_empty", (422, "segment_empty"),
+       (r.status, err_code(r)))
+    eq("and nothing was logged", 0, s.sql("SELECT count(*) FROM logged_segment")[0][0])
+    eq("DELETE /api/segments/{no}", 204, ann.delete("/api/segments/" + empty).status)
+
+    # Log with follow-up.
+    r = ann.get("/api/segments/%s/log-progress" % no)
+    eq("log-progress outside a log", False, r.body.get("logging"))
+    n = len(lines(no))
+    r = ann.post("/api/segments/%s/log" % no, {"follow_up": True})
+    eq("log is 200", 200, r.status)
+    eq("one entry per line", n, r.body.get("entries"))
+    entry = r.body.get("logged_segment_entry_no")
+    fu = r.body.get("follow_up_no")
+    check("a follow-up segment was created", bool(fu), r.body)
+    eq("the logged segment records the signed-in user", [("ann",)],
+       s.sql("SELECT user_id FROM logged_segment WHERE entry_no = ?", entry))
+    eq("so do its entries", [("ann",)] * n,
+       s.sql("SELECT user_id FROM interaction_log_entry WHERE logged_segment_entry_no = ?", entry))
+    eq("the logged segment is gone from the segments", 404, ann.get("/api/segments/" + no).status)
+    eq("the follow-up holds the same contacts", sorted(c for c, _, _ in before),
+       sorted(c for c, _, _ in lines(fu)))
+    r = ann.get("/api/logged-segments")
+    eq("GET /api/logged-segments", [entry], [x["entry_no"] for x in r.body["items"]])
+    r = ann.get("/api/logged-segments/%s" % entry)
+    eq("GET /api/logged-segments/{entry_no}", n, r.body.get("no_of_interactions"))
+    r = ann.get("/api/interactions?logged_segment_entry_no=%s&limit=500" % entry)
+    eq("the log lists the segment's entries", n, len(r.body["items"]))
+
+    # Cancel toggles the logged segment and its entries; reuse makes a new segment.
+    r = ann.post("/api/logged-segments/%s/cancel" % entry)
+    eq("cancel is 200 and canceled", True, r.body.get("canceled"))
+    eq("every entry is canceled", [(n,)],
+       s.sql("SELECT count(*) FROM interaction_log_entry WHERE logged_segment_entry_no = ? "
+             "AND canceled = 1", entry))
+    r = ann.post("/api/logged-segments/%s/cancel" % entry)
+    eq("cancel again undoes it", False, r.body.get("canceled"))
+    r = ann.post("/api/logged-segments/%s/reuse" % entry, {})
+    eq("reuse is 201", 201, r.status)
+    eq("the new segment holds the contacts", n, r.body.get("no_of_lines"))
+    r = ann.post("/api/logged-segments/%s/reuse" % entry, {"evaluation": "very_positive"})
+    eq("reuse filtered by evaluation takes only matching entries", 0, r.body.get("no_of_lines"))
+
+    # Two clients log the same segment at once: exactly one wins, the other gets 409.
+    rows = ["type,name,city"] + ["company,Bulk %d,Bulkby" % i for i in range(3000)]
+    s.cli("contact", "import", "-", input="\n".join(rows) + "\n")
+    big = ann.post("/api/segments", {"description": "Race", "interaction_template_code": "OUTGOING"}).body["no"]
+    r = ann.post("/api/segments/%s/add-contacts" % big, {"where": ["city=Bulkby"]})
+    eq("the race segment has 3000 lines", 3000, r.body.get("no_of_lines"))
+    other_client = s.client("admin")
+    results = []
+    barrier = threading.Barrier(2)
+
+    def log(c):
+        barrier.wait()
+        results.append(c.post("/api/segments/%s/log" % big, {}))
+
+    threads = [threading.Thread(target=log, args=(c,)) for c in (ann, other_client)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    statuses = sorted(x.status for x in results)
+    eq("one log succeeds and the other is 409", [200, 409], statuses)
+    eq("the loser's error is conflict", ["conflict"], [err_code(x) for x in results if x.status == 409])
+    eq("the segment was logged once", [(1,)],
+       s.sql("SELECT count(*) FROM logged_segment WHERE segment_no = ?", big))
+    eq("with 3000 entries", [(3000,)],
+       s.sql("SELECT count(*) FROM interaction_log_entry WHERE segment_no = ?", big))
+finally:
+    s.stop()
+finish()

@@ -1,0 +1,161 @@
+// The Create Interaction dialog, opened from a contact, a salesperson, a log entry, or to
+// resume a postponed interaction. Defaults come from the server (POST prepare); only the
+// fields the user filled in (or the context set) are sent, so the library's rules decide
+// the rest. Cancel after filling something in asks whether to finish later (postpone).
+import { post, get } from './api.js';
+import { t } from './i18n.js';
+import { h, field, modal, ask, say, formValues } from './ui.js';
+
+const FIELDS = ['contact_no', 'interaction_template_code', 'salesperson_code', 'date', 'time',
+  'description', 'subject', 'cost', 'duration', 'correspondence_type', 'evaluation',
+  'attempt_failed'];
+
+let lookups = null;
+
+export async function loadLookups(force) {
+  if (lookups && !force) return lookups;
+  const [tpl, sp, ct] = await Promise.all([get('/api/templates?limit=500'),
+    get('/api/salespersons?limit=500'), get('/api/contacts?limit=500')]);
+  lookups = { templates: tpl.items, salespersons: sp.items, contacts: ct.items };
+  return lookups;
+}
+
+const corr = () => [['', '—'], ['hard_copy', 'hard_copy'], ['email', 'email'], ['fax', 'fax']];
+const evals = () => [['', '—'], ['very_positive', 'very_positive'], ['positive', 'positive'],
+  ['neutral', 'neutral'], ['negative', 'negative'], ['very_negative', 'very_negative']];
+
+// opts: {contact_no, salesperson_code, from_entry_no, resume (a postponed entry), onDone}
+export async function interactionDialog(opts = {}) {
+  const lk = await loadLookups();
+  const start = opts.resume || {};
+  const given = new Set();
+  const preset = {};
+  if (opts.contact_no) preset.contact_no = opts.contact_no;
+  if (opts.salesperson_code) preset.salesperson_code = opts.salesperson_code;
+  for (const k of Object.keys(preset)) given.add(k);
+  const val = (k) => preset[k] ?? start[k] ?? '';
+  const listId = 'contacts-list';
+  const form = h('form', { class: 'grid', novalidate: true },
+    field({ name: 'contact_no', label: t('contact'), value: val('contact_no'), list: listId }),
+    h('datalist', { id: listId }, lk.contacts.map((c) => h('option', { value: c.no }, c.name))),
+    field({ name: 'interaction_template_code', label: t('template'), type: 'select',
+            value: val('interaction_template_code'),
+            options: [['', '—'], ...lk.templates.map((x) => [x.code, `${x.code} ${x.description}`])] }),
+    field({ name: 'salesperson_code', label: t('salesperson'), type: 'select',
+            value: val('salesperson_code'),
+            options: [['', '—'], ...lk.salespersons.map((x) => [x.code, `${x.code} ${x.name}`])] }),
+    field({ name: 'date', label: t('date'), type: 'date', value: val('date') }),
+    field({ name: 'time', label: t('time'), value: val('time') }),
+    field({ name: 'description', label: t('description'), value: val('description') }),
+    field({ name: 'subject', label: t('subject'), value: val('subject') }),
+    field({ name: 'cost', label: t('cost'), type: 'money', value: val('cost') }),
+    field({ name: 'duration', label: t('duration'), type: 'money', value: val('duration') }),
+    field({ name: 'correspondence_type', label: t('correspondence'), type: 'select',
+            value: val('correspondence_type'), options: corr() }),
+    field({ name: 'evaluation', label: t('evaluation'), type: 'select', value: val('evaluation'),
+            options: evals() }),
+    field({ name: 'attempt_failed', label: t('attemptFailed'), type: 'checkbox',
+            value: start.attempt_failed }));
+  const msg = h('p', { class: 'dialog-error', role: 'alert' });
+  const okBtn = h('button', { type: 'submit', class: 'primary' }, t('ok'));
+  const cancelBtn = h('button', { type: 'button' }, t('cancel'));
+  form.append(msg, h('div', { class: 'buttons' }, okBtn, cancelBtn));
+  const title = opts.resume ? `${t('resume')}: ${t('entry')} ${opts.resume.entry_no}`
+    : t('createInteraction');
+  let m = null;
+
+  const values = () => {
+    const all = formValues(form);
+    const out = {};
+    for (const k of FIELDS) if (given.has(k)) out[k] = all[k];
+    return out;
+  };
+  // Refresh the untouched fields from the server's defaults.
+  async function prepare() {
+    const body = values();
+    if (opts.from_entry_no) body.from_entry_no = opts.from_entry_no;
+    if (!body.interaction_template_code) return;
+    if (!body.contact_no && !opts.from_entry_no) return;
+    try {
+      const d = await post('/api/interactions/prepare', body);
+      for (const k of FIELDS) {
+        if (given.has(k)) continue;
+        const el = form.elements[k];
+        if (!el) continue;
+        if (el.type === 'checkbox') el.checked = !!d[k];
+        else el.value = d[k] ?? '';
+      }
+      msg.textContent = d.warning || '';
+    } catch (e) {
+      msg.textContent = e.message;
+    }
+  }
+  form.addEventListener('change', (ev) => {
+    if (!ev.target.name) return;
+    given.add(ev.target.name);
+    if (['contact_no', 'interaction_template_code', 'salesperson_code'].includes(ev.target.name)) {
+      prepare();
+    }
+  });
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    okBtn.disabled = true;
+    try {
+      let d;
+      if (opts.resume) {
+        d = await post(`/api/interactions/${opts.resume.entry_no}/resume`, values());
+      } else {
+        const body = values();
+        if (opts.from_entry_no) body.from_entry_no = opts.from_entry_no;
+        d = await post('/api/interactions', body);
+      }
+      m.close();
+      say(t('interactionCreated', d.entry_no));
+      opts.onDone && opts.onDone(d);
+    } catch (e) {
+      msg.textContent = e.message;
+    } finally {
+      okBtn.disabled = false;
+    }
+  });
+  async function onCancel() {
+    if (given.size === 0 && !opts.resume && !opts.from_entry_no) {
+      m.close();
+      return;
+    }
+    const later = await ask(t('finishLater'), t('finishLaterHelp'));
+    if (!later) {
+      m.close();
+      return;
+    }
+    try {
+      const body = values();
+      if (opts.resume) body.entry_no = opts.resume.entry_no;
+      else if (opts.from_entry_no && !body.contact_no) {
+        const p = await post('/api/interactions/prepare', { from_entry_no: opts.from_entry_no,
+          interaction_template_code: body.interaction_template_code || undefined }).catch(() => null);
+        if (p) {
+          body.contact_no = p.contact_no;
+          body.salesperson_code = body.salesperson_code || p.salesperson_code;
+        }
+      }
+      const d = await post('/api/interactions/postpone', body);
+      m.close();
+      say(t('interactionPostponed', d.entry_no));
+      opts.onDone && opts.onDone(d);
+    } catch (e) {
+      msg.textContent = e.message;
+    }
+  }
+  cancelBtn.addEventListener('click', onCancel);
+  m = modal(title, form, onCancel);
+  m.dlg.classList.add('wide');
+  if (opts.resume) {
+    for (const k of FIELDS) {
+      const v = start[k];
+      if (v && v !== '0.00' && k !== 'attempt_failed') given.add(k);
+    }
+  }
+  prepare();
+  return m;
+}

@@ -1,0 +1,223 @@
+// Pages for contacts, salespersons, the interaction log, postponed interactions,
+// templates and marketing setup.
+import { get, post, patch, del, qs } from './api.js';
+import { t } from './i18n.js';
+import { h, say, sayError, field, formValues, pagedTable, link, enc } from './ui.js';
+import { interactionDialog, loadLookups } from './interaction.js';
+
+function dl(rec, keys) {
+  return h('dl', { class: 'facts' }, keys.flatMap(([k, label]) =>
+    [h('dt', {}, label), h('dd', {}, rec[k] === true ? '✓' : rec[k] === false ? '—' : rec[k] || '—')]));
+}
+
+function historyTable(params, { canEvaluate } = {}) {
+  let table = null;
+  const cols = [
+    { label: t('entry'), cell: (e) => String(e.entry_no) },
+    { label: t('date'), cell: (e) => e.date },
+    { label: t('contact'), cell: (e) => link(`#/contacts/${enc(e.contact_no)}`, e.contact_no) },
+    { label: t('template'), cell: (e) => e.interaction_template_code },
+    { label: t('description'), cell: (e) => e.description },
+    { label: t('salesperson'), cell: (e) => e.salesperson_code },
+    { label: t('cost'), cell: (e) => e.cost },
+    { label: t('evaluation'), cell: (e) => e.evaluation || '—' },
+    { label: t('canceled'), cell: (e) => (e.canceled ? t('canceled') : '') },
+  ];
+  if (canEvaluate) {
+    cols.unshift({ label: '✓', cell: (e) => h('input', { type: 'checkbox', class: 'pick',
+      'data-entry': e.entry_no, 'aria-label': `${t('entry')} ${e.entry_no}` }) });
+    cols.push({ label: t('evaluate'), cell: (e) => {
+      const sel = h('select', { 'aria-label': `${t('evaluate')} ${e.entry_no}` },
+        ['', 'very_positive', 'positive', 'neutral', 'negative', 'very_negative']
+          .map((v) => h('option', { value: v }, v || '—')));
+      sel.value = e.evaluation;
+      sel.addEventListener('change', async () => {
+        try {
+          await post(`/api/interactions/${e.entry_no}/evaluate`, { evaluation: sel.value });
+          say(t('saved'));
+        } catch (err) {
+          sayError(err);
+        }
+      });
+      return sel;
+    } });
+    cols.push({ label: '', cell: (e) => h('button', { type: 'button',
+      onclick: () => interactionDialog({ from_entry_no: e.entry_no, onDone: () => table.reload() }) },
+    t('createInteraction')) });
+  }
+  table = pagedTable({ url: '/api/interactions', params, cols, caption: t('history') });
+  return table;
+}
+
+export async function contactsPage() {
+  const search = h('input', { type: 'search', id: 'contact-search', 'aria-label': t('search') });
+  const table = pagedTable({ url: '/api/contacts', cols: [
+    { label: 'No.', cell: (c) => link(`#/contacts/${enc(c.no)}`, c.no) },
+    { label: t('name'), cell: (c) => c.name },
+    { label: t('type'), cell: (c) => (c.type === 'company' ? t('company') : t('person')) },
+    { label: t('city'), cell: (c) => c.city },
+    { label: t('salesperson'), cell: (c) => c.salesperson_code },
+  ] });
+  const form = h('form', { class: 'toolbar', role: 'search' }, search,
+    h('button', { type: 'submit' }, t('search')));
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    table.restart(search.value ? { where: `name~${search.value}` } : {});
+  });
+  return h('section', {}, h('h1', {}, t('contacts')), form, table);
+}
+
+export async function contactCard(no) {
+  const c = await get(`/api/contacts/${enc(no)}`);
+  const hist = historyTable({ contact_no: c.no }, { canEvaluate: true });
+  const stats = h('section', { 'aria-labelledby': 'stats-h' }, h('h2', { id: 'stats-h' }, t('statistics')),
+    dl(c.statistics, [['no_of_interactions', t('interactions')], ['cost', t('cost')],
+      ['duration', t('duration')], ['date_of_last_interaction', t('date')],
+      ['no_of_postponed_interactions', t('postponed')]]));
+  return h('section', { class: 'card' },
+    h('h1', {}, `${c.no} ${c.name}`),
+    h('div', { class: 'toolbar' },
+      h('button', { type: 'button', class: 'primary', id: 'create-interaction',
+        onclick: () => interactionDialog({ contact_no: c.no, onDone: () => hist.reload() }) },
+      t('createInteraction')),
+      link(`#/postponed?contact_no=${enc(c.no)}`, t('postponed'))),
+    dl(c, [['type', t('type')], ['company_no', t('company')], ['email', t('email')],
+      ['phone_no', t('phone')], ['city', t('city')], ['salesperson_code', t('salesperson')],
+      ['language_code', t('language_code')], ['correspondence_type', t('correspondence')]]),
+    stats, hist);
+}
+
+export async function salespersonsPage() {
+  return h('section', {}, h('h1', {}, t('salespersons')), pagedTable({ url: '/api/salespersons',
+    cols: [{ label: t('code'), cell: (s) => link(`#/salespersons/${enc(s.code)}`, s.code) },
+      { label: t('name'), cell: (s) => s.name }, { label: t('email'), cell: (s) => s.email }] }));
+}
+
+export async function salespersonCard(code) {
+  const s = await get(`/api/salespersons/${enc(code)}`);
+  const hist = historyTable({ salesperson_code: s.code }, { canEvaluate: true });
+  return h('section', { class: 'card' }, h('h1', {}, `${s.code} ${s.name}`),
+    h('div', { class: 'toolbar' }, h('button', { type: 'button', class: 'primary',
+      onclick: () => interactionDialog({ salesperson_code: s.code, onDone: () => hist.reload() }) },
+    t('createInteraction'))),
+    dl(s, [['email', t('email')], ['phone_no', t('phone')], ['job_title', t('type')]]),
+    h('h2', {}, t('statistics')),
+    dl(s.statistics, [['no_of_interactions', t('interactions')], ['cost', t('cost')],
+      ['duration', t('duration')]]), hist);
+}
+
+export async function interactionLogPage() {
+  const table = historyTable({ status: 'all' }, { canEvaluate: true });
+  const cancel = h('button', { type: 'button', id: 'cancel-entries', onclick: async () => {
+    const nos = [...table.querySelectorAll('input.pick:checked')].map((x) => Number(x.dataset.entry));
+    if (!nos.length) return;
+    try {
+      await post('/api/interactions/cancel', { entry_nos: nos });
+      say(t('saved'));
+      table.reload();
+    } catch (e) {
+      sayError(e);
+    }
+  } }, t('cancelEntries'));
+  return h('section', {}, h('h1', {}, t('interactions')), h('div', { class: 'toolbar' }, cancel), table);
+}
+
+export async function postponedPage() {
+  const params = Object.fromEntries(new URLSearchParams(location.hash.split('?')[1] || ''));
+  let table = null;
+  table = pagedTable({ url: '/api/interactions', params: { ...params, status: 'postponed' }, cols: [
+    { label: t('entry'), cell: (e) => String(e.entry_no) },
+    { label: t('date'), cell: (e) => e.date },
+    { label: t('contact'), cell: (e) => e.contact_no },
+    { label: t('template'), cell: (e) => e.interaction_template_code || '—' },
+    { label: t('subject'), cell: (e) => e.subject },
+    { label: t('salesperson'), cell: (e) => e.salesperson_code },
+    { label: '', cell: (e) => h('div', { class: 'row-actions' },
+      h('button', { type: 'button', class: 'resume', 'data-entry': e.entry_no,
+        onclick: () => interactionDialog({ resume: e, onDone: () => table.reload() }) }, t('resume')),
+      h('button', { type: 'button', class: 'delete', 'data-entry': e.entry_no, onclick: async () => {
+        try {
+          await del(`/api/interactions/${e.entry_no}`);
+          say(t('deleted'));
+          table.reload();
+        } catch (err) {
+          sayError(err);
+        }
+      } }, t('delete'))) },
+  ] });
+  return h('section', {}, h('h1', {}, t('postponed')), table);
+}
+
+export async function templatesPage(me) {
+  const admin = me.role === 'admin';
+  const groups = admin ? (await get('/api/groups?limit=500')).items : [];
+  let table = null;
+  table = pagedTable({ url: '/api/templates', cols: [
+    { label: t('code'), cell: (x) => x.code },
+    { label: t('group'), cell: (x) => x.interaction_group_code },
+    { label: t('description'), cell: (x) => x.description },
+    { label: t('unitCost'), cell: (x) => x.unit_cost },
+    { label: t('unitDuration'), cell: (x) => x.unit_duration },
+    { label: t('correspondence'), cell: (x) => x.correspondence_type },
+    { label: '', cell: (x) => (admin ? h('button', { type: 'button', onclick: async () => {
+      try {
+        await del(`/api/templates/${enc(x.code)}`);
+        say(t('deleted'));
+        table.reload();
+      } catch (e) {
+        sayError(e);
+      }
+    } }, t('delete')) : '') },
+  ] });
+  const out = h('section', {}, h('h1', {}, t('templates')), table);
+  if (admin) {
+    const form = h('form', { class: 'grid', 'aria-label': t('newTemplate') },
+      field({ name: 'code', label: t('code') }),
+      field({ name: 'interaction_group_code', label: t('group'), type: 'select',
+              options: groups.map((g) => [g.code, `${g.code} ${g.description}`]) }),
+      field({ name: 'description', label: t('description') }),
+      field({ name: 'unit_cost', label: t('unitCost'), type: 'money' }),
+      field({ name: 'unit_duration', label: t('unitDuration'), type: 'money' }),
+      h('div', { class: 'buttons' }, h('button', { type: 'submit', class: 'primary' }, t('save'))));
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      try {
+        await post('/api/templates', formValues(form));
+        say(t('saved'));
+        form.reset();
+        table.reload();
+        loadLookups(true);
+      } catch (e) {
+        sayError(e);
+      }
+    });
+    out.append(h('h2', {}, t('newTemplate')), form);
+  }
+  return out;
+}
+
+export async function setupPage(me) {
+  const s = await get('/api/setup');
+  const ro = me.role !== 'admin';
+  const keys = Object.keys(s);
+  const form = h('form', { class: 'grid' }, keys.map((k) => field({ name: k, label: k,
+    type: typeof s[k] === 'boolean' ? 'checkbox' : 'text', value: s[k], readonly: ro })));
+  if (!ro) {
+    form.append(h('div', { class: 'buttons' }, h('button', { type: 'submit', class: 'primary' }, t('save'))));
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      const v = formValues(form);
+      const changed = {};
+      for (const k of keys) if (v[k] !== s[k]) changed[k] = v[k];
+      try {
+        Object.assign(s, await patch('/api/setup', changed));
+        say(t('saved'));
+      } catch (e) {
+        sayError(e);
+      }
+    });
+  }
+  return h('section', {}, h('h1', {}, t('setup')), ro ? h('p', {}, t('readOnly')) : null, form);
+}
+
+export { qs };

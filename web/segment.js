@@ -1,0 +1,302 @@
+// Segments: the list, the segment page (header with its Interaction section, lines with a
+// per-line template, criteria steps with filters, undo/redo), the Log dialog with a
+// progress indicator, and logged segments (cancel, reuse).
+import { get, post, patch, del } from './api.js';
+import { t } from './i18n.js';
+import { h, say, sayError, field, formValues, pagedTable, link, enc, modal } from './ui.js';
+import { loadLookups } from './interaction.js';
+
+const CONTACT_FIELDS = ['name', 'city', 'country_code', 'post_code', 'county', 'type',
+  'salesperson_code', 'territory_code', 'language_code', 'company_no', 'job_title',
+  'correspondence_type', 'email', 'no'];
+const OPS = ['=', '!=', '~', '<', '<=', '>', '>='];
+
+export async function segmentsPage() {
+  const table = pagedTable({ url: '/api/segments', cols: [
+    { label: 'No.', cell: (s) => link(`#/segments/${enc(s.no)}`, s.no) },
+    { label: t('description'), cell: (s) => s.description },
+    { label: t('template'), cell: (s) => s.interaction_template_code },
+    { label: t('noOfLines'), cell: (s) => String(s.no_of_lines) },
+  ] });
+  const form = h('form', { class: 'toolbar', 'aria-label': t('newSegment') },
+    field({ name: 'description', label: t('description') }),
+    h('button', { type: 'submit', class: 'primary', id: 'new-segment' }, t('newSegment')));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    try {
+      const s = await post('/api/segments', { description: form.elements.description.value });
+      location.hash = `#/segments/${enc(s.no)}`;
+    } catch (e) {
+      sayError(e);
+    }
+  });
+  return h('section', {}, h('h1', {}, t('segments')), form, table);
+}
+
+function filterRow() {
+  const fieldSel = h('select', { class: 'f-field', 'aria-label': t('field') },
+    CONTACT_FIELDS.map((f) => h('option', { value: f }, f)));
+  const opSel = h('select', { class: 'f-op', 'aria-label': 'op' }, OPS.map((o) => h('option', { value: o }, o)));
+  const value = h('input', { class: 'f-value', 'aria-label': t('value') });
+  const row = h('div', { class: 'filter-row' }, fieldSel, opSel, value,
+    h('button', { type: 'button', onclick: () => row.remove() }, t('removeFilter')));
+  return row;
+}
+
+export async function segmentPage(no) {
+  const lk = await loadLookups();
+  let seg = await get(`/api/segments/${enc(no)}`);
+  const tplOptions = [['', '—'], ...lk.templates.map((x) => [x.code, `${x.code} ${x.description}`])];
+  const spOptions = [['', '—'], ...lk.salespersons.map((x) => [x.code, `${x.code} ${x.name}`])];
+  const corr = [['', '—'], ['hard_copy', 'hard_copy'], ['email', 'email'], ['fax', 'fax']];
+  const summary = h('p', { id: 'segment-summary', 'aria-live': 'polite' });
+  const showSummary = () => {
+    summary.textContent = `${t('noOfLines')}: ${seg.no_of_lines} · ${t('steps')}: ${seg.no_of_criteria_actions}`;
+  };
+  showSummary();
+
+  // Header with the Interaction section.
+  const header = h('form', { class: 'grid', id: 'segment-header' },
+    field({ name: 'description', label: t('description'), value: seg.description }),
+    field({ name: 'salesperson_code', label: t('salesperson'), type: 'select', options: spOptions,
+            value: seg.salesperson_code }),
+    field({ name: 'date', label: t('date'), type: 'date', value: seg.date }),
+    field({ name: 'campaign_no', label: t('campaign'), value: seg.campaign_no }),
+    h('fieldset', { class: 'grid span' }, h('legend', {}, t('interactionSection')),
+      field({ name: 'interaction_template_code', label: t('template'), type: 'select',
+              options: tplOptions, value: seg.interaction_template_code }),
+      field({ name: 'subject', label: t('subject'), value: seg.subject }),
+      field({ name: 'language_code', label: t('language_code'), value: seg.language_code }),
+      field({ name: 'correspondence_type', label: t('correspondence'), type: 'select',
+              options: corr, value: seg.correspondence_type }),
+      field({ name: 'unit_cost', label: t('unitCost'), type: 'money', value: seg.unit_cost }),
+      field({ name: 'unit_duration', label: t('unitDuration'), type: 'money', value: seg.unit_duration })),
+    field({ name: 'apply_to_all_lines', label: t('applyToAll'), type: 'checkbox' }),
+    h('div', { class: 'buttons' }, h('button', { type: 'submit', class: 'primary', id: 'save-header' }, t('save'))));
+  header.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const v = formValues(header);
+    const body = {};
+    for (const [k, x] of Object.entries(v)) if (k !== 'apply_to_all_lines' && x !== seg[k]) body[k] = x;
+    if (v.apply_to_all_lines) body.apply_to_all_lines = true;
+    try {
+      seg = await patch(`/api/segments/${enc(seg.no)}`, body);
+      for (const k of ['subject', 'language_code', 'correspondence_type', 'unit_cost', 'unit_duration']) {
+        header.elements[k].value = seg[k];
+      }
+      say(t('saved'));
+      refresh();
+    } catch (e) {
+      sayError(e);
+    }
+  });
+
+  // Lines with per-line personalisation.
+  const lines = pagedTable({ url: `/api/segments/${enc(seg.no)}/lines`, limit: 50, cols: [
+    { label: 'Line', cell: (l) => String(l.line_no) },
+    { label: t('contact'), cell: (l) => link(`#/contacts/${enc(l.contact_no)}`, l.contact_no) },
+    { label: t('salesperson'), cell: (l) => l.salesperson_code },
+    { label: t('template'), cell: (l) => {
+      const sel = h('select', { class: 'line-template', 'data-line': l.line_no,
+                                'aria-label': `${t('template')} ${l.contact_no}` },
+      tplOptions.map(([v, x]) => h('option', { value: v }, x)));
+      sel.value = l.interaction_template_code;
+      sel.addEventListener('change', () => updateLine(l, { interaction_template_code: sel.value }));
+      return sel;
+    } },
+    { label: t('subject'), cell: (l) => {
+      const inp = h('input', { value: l.subject, class: 'line-subject',
+                               'aria-label': `${t('subject')} ${l.contact_no}` });
+      inp.addEventListener('change', () => updateLine(l, { subject: inp.value }));
+      return inp;
+    } },
+    { label: t('cost'), cell: (l) => l.cost },
+    { label: t('personalised'), cell: (l) => (l.personalised ? t('personalised') : '') },
+    { label: '', cell: (l) => h('button', { type: 'button', onclick: async () => {
+      try {
+        await del(`/api/segments/${enc(seg.no)}/lines/${l.line_no}`);
+        refresh();
+      } catch (e) {
+        sayError(e);
+      }
+    } }, t('delete')) },
+  ] });
+  async function updateLine(l, body) {
+    try {
+      await patch(`/api/segments/${enc(seg.no)}/lines/${l.line_no}`, body);
+      say(t('saved'));
+      lines.reload();
+    } catch (e) {
+      sayError(e);
+    }
+  }
+
+  const steps = h('div', { id: 'steps' });
+  async function refresh() {
+    try {
+      seg = await get(`/api/segments/${enc(seg.no)}`);
+      showSummary();
+      lines.reload();
+      const st = await get(`/api/segments/${enc(seg.no)}/steps`);
+      steps.replaceChildren(h('ol', {}, st.items.map((s) =>
+        h('li', { class: s.undone ? 'undone' : '' }, `${s.action} ${s.filters}${s.undone ? ' (undone)' : ''}`))));
+    } catch (e) {
+      sayError(e);
+    }
+  }
+
+  // Criteria: add / reduce / refine with filter rows and options.
+  const filters = h('div', { class: 'filters' }, filterRow());
+  const action = field({ name: 'action', label: t('action'), type: 'select', value: 'add',
+    options: [['add', t('add')], ['reduce', t('reduce')], ['refine', t('refine')]] });
+  const crit = h('form', { id: 'criteria', 'aria-label': t('criteria') }, action, filters,
+    h('button', { type: 'button', onclick: () => filters.append(filterRow()) }, t('addFilter')),
+    h('div', { class: 'grid' },
+      field({ name: 'interaction_template_code', label: t('template'), type: 'select', options: tplOptions }),
+      field({ name: 'from', label: `${t('date')} ≥`, type: 'date' }),
+      field({ name: 'to', label: `${t('date')} ≤`, type: 'date' })),
+    h('div', { class: 'options' },
+      field({ name: 'expand_company', label: t('expandCompany'), type: 'checkbox' }),
+      field({ name: 'allow_company_with_persons', label: t('allowCompanyWithPersons'), type: 'checkbox' }),
+      field({ name: 'ignore_exclusion', label: t('ignoreExclusion'), type: 'checkbox' })),
+    h('div', { class: 'buttons' }, h('button', { type: 'submit', class: 'primary', id: 'run-criteria' }, t('run'))));
+  crit.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const v = formValues(crit);
+    const where = [...filters.querySelectorAll('.filter-row')]
+      .map((r) => [r.querySelector('.f-field').value, r.querySelector('.f-op').value,
+        r.querySelector('.f-value').value])
+      .filter(([, , x]) => x !== '').map(([f, o, x]) => `${f}${o}${x}`);
+    const body = { where };
+    for (const k of ['interaction_template_code', 'from', 'to']) if (v[k]) body[k] = v[k];
+    if (v.action === 'add') {
+      for (const k of ['expand_company', 'allow_company_with_persons', 'ignore_exclusion']) if (v[k]) body[k] = true;
+    }
+    const path = { add: 'add-contacts', reduce: 'reduce', refine: 'refine' }[v.action];
+    try {
+      const r = await post(`/api/segments/${enc(seg.no)}/${path}`, body);
+      say(v.action === 'add' ? t('linesAdded', r.lines_added) : t('linesRemoved', r.lines_removed));
+      refresh();
+    } catch (e) {
+      sayError(e);
+    }
+  });
+
+  const addOne = h('form', { class: 'toolbar', 'aria-label': t('addContact') },
+    field({ name: 'contact_no', label: t('contact'), list: 'seg-contacts' }),
+    h('datalist', { id: 'seg-contacts' }, lk.contacts.map((c) => h('option', { value: c.no }, c.name))),
+    h('button', { type: 'submit' }, t('addContact')));
+  addOne.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    try {
+      await post(`/api/segments/${enc(seg.no)}/lines`, { contact_no: addOne.elements.contact_no.value });
+      addOne.reset();
+      refresh();
+    } catch (e) {
+      sayError(e);
+    }
+  });
+
+  const undoRedo = (what) => async () => {
+    try {
+      seg = await post(`/api/segments/${enc(seg.no)}/${what}`);
+      say(t(what));
+      refresh();
+    } catch (e) {
+      sayError(e);
+    }
+  };
+
+  const toolbar = h('div', { class: 'toolbar' },
+    h('button', { type: 'button', id: 'undo', onclick: undoRedo('undo') }, t('undo')),
+    h('button', { type: 'button', id: 'redo', onclick: undoRedo('redo') }, t('redo')),
+    h('button', { type: 'button', class: 'primary', id: 'log-segment', onclick: () => logDialog(seg) }, t('log')));
+
+  refresh();
+  return h('section', { class: 'segment' },
+    h('h1', {}, `${t('segment')} ${seg.no}`), summary, toolbar, header,
+    h('h2', {}, t('criteria')), crit, h('h2', {}, t('steps')), steps,
+    h('h2', {}, t('lines')), addOne, lines);
+}
+
+function logDialog(seg) {
+  const form = h('form', {},
+    field({ name: 'follow_up', label: t('followUp'), type: 'checkbox' }),
+    field({ name: 'deliver', label: t('deliver'), type: 'checkbox' }));
+  const bar = h('progress', { max: '100', hidden: true, 'aria-label': t('logging') });
+  const msg = h('p', { class: 'dialog-error', role: 'alert' });
+  const result = h('p', { id: 'log-result', role: 'status' });
+  const ok = h('button', { type: 'submit', class: 'primary', id: 'log-ok' }, t('ok'));
+  const close = h('button', { type: 'button' }, t('close'));
+  form.append(bar, msg, result, h('div', { class: 'buttons' }, ok, close));
+  const m = modal(`${t('logSegment')} ${seg.no}`, form);
+  close.addEventListener('click', () => m.close());
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const v = formValues(form);
+    ok.disabled = true;
+    bar.hidden = false;
+    bar.removeAttribute('value');
+    let polling = true;
+    const poll = async () => {
+      while (polling) {
+        try {
+          const p = await get(`/api/segments/${enc(seg.no)}/log-progress`);
+          if (p.logging && p.total > 0) bar.value = Math.round((100 * p.done) / p.total);
+        } catch {
+          /* the segment is gone once it is logged */
+        }
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    };
+    poll();
+    try {
+      const r = await post(`/api/segments/${enc(seg.no)}/log`, { follow_up: v.follow_up, deliver: v.deliver });
+      bar.value = 100;
+      result.replaceChildren(t('logged', r.logged_segment_entry_no, r.entries),
+        r.follow_up_no ? h('span', {}, ' ', t('followUpCreated', r.follow_up_no), ' ',
+          link(`#/segments/${enc(r.follow_up_no)}`, r.follow_up_no)) : '',
+        ' ', link('#/logged-segments', t('loggedSegments')));
+      say(t('logged', r.logged_segment_entry_no, r.entries));
+    } catch (e) {
+      msg.textContent = e.message;
+      bar.hidden = true;
+      ok.disabled = false;
+    } finally {
+      polling = false;
+    }
+  });
+}
+
+export async function loggedSegmentsPage() {
+  let table = null;
+  table = pagedTable({ url: '/api/logged-segments', cols: [
+    { label: t('entry'), cell: (l) => String(l.entry_no) },
+    { label: t('segment'), cell: (l) => l.segment_no },
+    { label: t('description'), cell: (l) => l.description },
+    { label: t('date'), cell: (l) => l.created_at },
+    { label: t('user_id'), cell: (l) => l.user_id },
+    { label: t('interactions'), cell: (l) => String(l.no_of_interactions) },
+    { label: t('canceled'), cell: (l) => (l.canceled ? t('canceled') : '') },
+    { label: '', cell: (l) => h('div', { class: 'row-actions' },
+      h('button', { type: 'button', class: 'cancel-logged', 'data-entry': l.entry_no, onclick: async () => {
+        try {
+          await post(`/api/logged-segments/${l.entry_no}/cancel`);
+          say(t('saved'));
+          table.reload();
+        } catch (e) {
+          sayError(e);
+        }
+      } }, t('cancel')),
+      h('button', { type: 'button', class: 'reuse-logged', 'data-entry': l.entry_no, onclick: async () => {
+        try {
+          const s = await post(`/api/logged-segments/${l.entry_no}/reuse`, {});
+          say(t('reused', s.no));
+          location.hash = `#/segments/${enc(s.no)}`;
+        } catch (e) {
+          sayError(e);
+        }
+      } }, t('reuse'))) },
+  ] });
+  return h('section', {}, h('h1', {}, t('loggedSegments')), table);
+}

@@ -1,0 +1,147 @@
+// Small DOM helpers shared by the pages: element builder, status line, paged tables
+// (cursor paging through the server), forms from field lists, and modal dialogs.
+import { get, qs } from './api.js';
+import { t } from './i18n.js';
+
+export function h(tag, attrs = {}, ...kids) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v);
+    else if (k === 'class') el.className = v;
+    else if (k === 'value') el.value = v;
+    else if (k === 'checked') el.checked = !!v;
+    else if (k === 'text') el.textContent = v;
+    else el.setAttribute(k, v === true ? '' : v);
+  }
+  for (const kid of kids.flat()) {
+    if (kid === null || kid === undefined || kid === false) continue;
+    el.append(kid instanceof Node ? kid : document.createTextNode(String(kid)));
+  }
+  return el;
+}
+
+// The page's live region: messages are announced to screen readers.
+export function say(msg, kind = 'info') {
+  const el = document.getElementById('status');
+  if (!el) return;
+  el.textContent = msg;
+  el.className = 'status ' + kind;
+  el.setAttribute('role', kind === 'error' ? 'alert' : 'status');
+}
+
+export function sayError(e) {
+  say(`${t('error')}: ${e.message || e}`, 'error');
+}
+
+let fieldSeq = 0;
+
+// A labelled input; spec: {name, label, type: text|number|date|time|select|checkbox|money,
+// options: [[value, label]], value, readonly}.
+export function field(spec) {
+  const id = `f-${spec.name}-${++fieldSeq}`;
+  let input;
+  if (spec.type === 'select') {
+    input = h('select', { id, name: spec.name, disabled: spec.readonly },
+      (spec.options || []).map(([v, l]) => h('option', { value: v }, l)));
+    input.value = spec.value ?? '';
+  } else if (spec.type === 'checkbox') {
+    input = h('input', { id, name: spec.name, type: 'checkbox', checked: !!spec.value,
+                         disabled: spec.readonly });
+    return h('div', { class: 'field check' }, input, h('label', { for: id }, spec.label));
+  } else {
+    const type = spec.type === 'money' ? 'text' : spec.type || 'text';
+    input = h('input', { id, name: spec.name, type, value: spec.value ?? '',
+                         readonly: spec.readonly, inputmode: spec.type === 'money' ? 'decimal' : null,
+                         list: spec.list, autocomplete: spec.autocomplete || 'off' });
+  }
+  return h('div', { class: 'field' }, h('label', { for: id }, spec.label), input);
+}
+
+// Values of a form's named controls: checkboxes as booleans, the rest as text.
+export function formValues(form) {
+  const out = {};
+  for (const el of form.querySelectorAll('[name]')) {
+    if (el.disabled && el.type !== 'checkbox') continue;
+    out[el.name] = el.type === 'checkbox' ? el.checked : el.value;
+  }
+  return out;
+}
+
+// A table that pages through the server with cursors. cols: [{label, cell(rec) -> node|text}].
+export function pagedTable({ url, params = {}, cols, limit = 25, caption, empty }) {
+  const wrap = h('div', { class: 'paged' });
+  const stack = [null];
+  let pos = 0;
+  async function load() {
+    wrap.setAttribute('aria-busy', 'true');
+    try {
+      const page = await get(url + qs({ ...params, limit, after: stack[pos] }));
+      const thead = h('thead', {}, h('tr', {}, cols.map((c) => h('th', { scope: 'col' }, c.label))));
+      const rows = page.items.map((rec) =>
+        h('tr', {}, cols.map((c) => h('td', {}, c.cell(rec)))));
+      const tbody = h('tbody', {}, rows.length ? rows
+        : h('tr', {}, h('td', { colspan: cols.length }, empty || t('none'))));
+      const prev = h('button', { type: 'button', disabled: pos === 0,
+                                 onclick: () => { pos--; load(); } }, t('prev'));
+      const next = h('button', { type: 'button', disabled: !page.next_cursor,
+                                 onclick: () => {
+                                   stack[pos + 1] = page.next_cursor;
+                                   pos++;
+                                   load();
+                                 } }, t('next'));
+      wrap.replaceChildren(
+        h('table', {}, caption ? h('caption', {}, caption) : null, thead, tbody),
+        h('div', { class: 'pager' }, prev, next));
+    } catch (e) {
+      sayError(e);
+    } finally {
+      wrap.removeAttribute('aria-busy');
+    }
+  }
+  wrap.reload = () => load();
+  wrap.restart = (newParams) => {
+    if (newParams) params = newParams;
+    stack.length = 1;
+    pos = 0;
+    return load();
+  };
+  load();
+  return wrap;
+}
+
+// A modal <dialog>; returns {dlg, close}. onCancel runs on Escape.
+export function modal(title, body, onCancel) {
+  const id = `dlg-${++fieldSeq}`;
+  const dlg = h('dialog', { 'aria-labelledby': id }, h('h2', { id }, title), body);
+  dlg.addEventListener('cancel', (ev) => {
+    if (onCancel) {
+      ev.preventDefault();
+      onCancel();
+    }
+  });
+  document.body.append(dlg);
+  dlg.showModal();
+  return { dlg, close: () => { dlg.close(); dlg.remove(); } };
+}
+
+// Ask a yes/no question in a dialog; resolves true or false.
+export function ask(question, help) {
+  return new Promise((resolve) => {
+    let m = null;
+    const done = (v) => { m.close(); resolve(v); };
+    const body = h('div', {}, help ? h('p', {}, help) : null,
+      h('div', { class: 'buttons' },
+        h('button', { type: 'button', class: 'primary', onclick: () => done(true) }, t('yes')),
+        h('button', { type: 'button', onclick: () => done(false) }, t('no'))));
+    m = modal(question, body, () => done(false));
+  });
+}
+
+export function link(href, text) {
+  return h('a', { href }, text);
+}
+
+export function enc(s) {
+  return encodeURIComponent(s);
+}
