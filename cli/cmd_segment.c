@@ -1,11 +1,522 @@
+/*
+ * relm segment and relm logged-segment: thin shells over lib/segment.c, lib/criteria.c and
+ * lib/logseg.c. Options become the library's request structs; every rule lives there.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
 #include "cli.h"
+#include "relm/json.h"
+
+static const char *const list_cols[] = {"no",
+                                        "description",
+                                        "date",
+                                        "salesperson_code",
+                                        "interaction_template_code",
+                                        "no_of_lines",
+                                        "no_of_criteria_actions",
+                                        NULL};
+static const char *const line_cols[] = {"line_no",          "contact_no",
+                                        "salesperson_code", "interaction_template_code",
+                                        "subject",          "correspondence_type",
+                                        "language_code",    "cost",
+                                        "personalised",     NULL};
+static const char *const step_cols[] = {"step_no", "action", "filters", "options", "undone", NULL};
+static const char *const logged_cols[] = {"entry_no",
+                                          "segment_no",
+                                          "description",
+                                          "created_at",
+                                          "user_id",
+                                          "no_of_interactions",
+                                          "no_of_campaign_entries",
+                                          "canceled",
+                                          NULL};
+
+static void help(void)
+{
+    printf("usage: relm segment <verb> [options]\n\n"
+           "verbs:\n"
+           "  create [--no N] [--FIELD VALUE]...  create a segment (prints it)\n"
+           "  list                                list segments\n"
+           "  show NO                             show a segment with its counts\n"
+           "  set NO [--FIELD VALUE]... [--apply-to-all-lines]\n"
+           "                                      change the header; lines that are not\n"
+           "                                      personalised follow (all with the flag)\n"
+           "  delete NO                           delete a segment with its lines\n"
+           "  add NO [--contact NO]... [criteria] add contacts by hand or by criteria\n"
+           "  reduce NO [criteria]                remove the lines whose contacts match\n"
+           "  refine NO [criteria]                keep only the lines whose contacts match\n"
+           "  undo NO | redo NO                   revert / re-apply the last criteria step\n"
+           "  steps NO                            list the criteria steps\n"
+           "  lines NO                            list the lines\n"
+           "  line set NO LINE [--FIELD VALUE]... personalise a line\n"
+           "  line remove NO LINE                 remove a line\n"
+           "  criteria save NO CODE [--description D]\n"
+           "  criteria reuse CODE NO              replay saved criteria on a segment\n"
+           "  log NO [--follow-up] [--deliver]    log the segment as interactions\n"
+           "\ncriteria: --where FIELD=VALUE (contact fields; operators = != < <= > >= ~)\n"
+           "  --has-interaction TEMPLATE --from DATE --to DATE --campaign NO\n"
+           "  add only: --allow-existing --expand-company --allow-company-with-persons\n"
+           "  --ignore-exclusion\n\n");
+    cli_help_fields(stdout, &relm_segment_entity);
+}
+
+static int need_no(const cli_args_t *a, int n, const char *usage)
+{
+    return a->npos == n ? CLI_OK : cli_usage("usage: relm segment %s", usage);
+}
+
+static int show_segment(cli_t *c, const char *no)
+{
+    relm_error_t err = {0};
+    relm_segment_t s;
+    if (relm_segment_get(c->r, no, &s, &err))
+        return cli_fail(&err);
+    cli_show(c, &relm_segment_entity, &s, NULL, NULL);
+    return CLI_OK;
+}
+
+static int do_create(cli_t *c, int argc, char **argv)
+{
+    relm_segment_t s;
+    relm_mask_t given = 0;
+    cli_args_t a;
+    relm_error_t err = {0};
+    relm_record_init(&relm_segment_entity, &s);
+    int rc = cli_parse(argc, argv, NULL, &relm_segment_entity, &s, &given, &a);
+    if (rc || (rc = need_no(&a, 0, "create [--no N] [--FIELD VALUE]...")) || (rc = cli_open(c)))
+        return rc;
+    if (relm_segment_add(c->r, &s, given, &err))
+        return cli_fail(&err);
+    cli_warnings(&err);
+    cli_show(c, &relm_segment_entity, &s, NULL, NULL);
+    return CLI_OK;
+}
+
+static int do_set(cli_t *c, int argc, char **argv)
+{
+    relm_segment_t s;
+    relm_mask_t given = 0;
+    cli_args_t a;
+    int all = 0;
+    relm_error_t err = {0};
+    cli_opt_t opts[] = {{"--apply-to-all-lines", 0, NULL, &all, NULL, NULL},
+                        {NULL, 0, NULL, NULL, NULL, NULL}};
+    relm_record_init(&relm_segment_entity, &s);
+    int rc = cli_parse(argc, argv, opts, &relm_segment_entity, &s, &given, &a);
+    if (rc || (rc = need_no(&a, 1, "set NO [--FIELD VALUE]... [--apply-to-all-lines]")))
+        return rc;
+    if (!given && !all)
+        return cli_usage("segment set: give at least one --FIELD VALUE or --apply-to-all-lines");
+    if ((rc = cli_open(c)))
+        return rc;
+    if (relm_segment_update(c->r, a.pos[0], &s, given, all, &err))
+        return cli_fail(&err);
+    return show_segment(c, a.pos[0]);
+}
+
+static int do_simple(cli_t *c, const char *verb, int argc, char **argv)
+{
+    cli_args_t a;
+    relm_error_t err = {0};
+    int rc = cli_parse(argc, argv, NULL, NULL, NULL, NULL, &a);
+    if (rc)
+        return rc;
+    if (strcmp(verb, "list") == 0) {
+        if ((rc = need_no(&a, 0, "list")) || (rc = cli_open(c)))
+            return rc;
+        cli_list_t l;
+        cli_list_begin(&l, c, &relm_segment_entity, list_cols);
+        rc = relm_segment_list(c->r, cli_list_row, &l, &err);
+        cli_list_end(&l);
+        return rc ? cli_fail(&err) : CLI_OK;
+    }
+    char usage[64];
+    snprintf(usage, sizeof(usage), "%s NO", verb);
+    if ((rc = need_no(&a, 1, usage)) || (rc = cli_open(c)))
+        return rc;
+    const char *no = a.pos[0];
+    if (strcmp(verb, "show") == 0)
+        return show_segment(c, no);
+    if (strcmp(verb, "lines") == 0 || strcmp(verb, "steps") == 0) {
+        int lines = strcmp(verb, "lines") == 0;
+        cli_list_t l;
+        cli_list_begin(&l, c, lines ? &relm_segment_line_entity : &relm_criteria_step_entity,
+                       lines ? line_cols : step_cols);
+        rc = lines ? relm_segment_lines(c->r, no, cli_list_row, &l, &err)
+                   : relm_segment_steps(c->r, no, cli_list_row, &l, &err);
+        cli_list_end(&l);
+        return rc ? cli_fail(&err) : CLI_OK;
+    }
+    if (strcmp(verb, "delete") == 0)
+        rc = relm_segment_delete(c->r, no, &err);
+    else if (strcmp(verb, "undo") == 0)
+        rc = relm_segment_undo(c->r, no, &err);
+    else
+        rc = relm_segment_redo(c->r, no, &err);
+    if (rc)
+        return cli_fail(&err);
+    if (strcmp(verb, "delete") == 0) {
+        if (c->json)
+            printf("{\"deleted\": 1}\n");
+        else
+            printf("deleted segment %s\n", no);
+        return CLI_OK;
+    }
+    return show_segment(c, no);
+}
+
+/* add / reduce / refine */
+static int do_criteria_step(cli_t *c, const char *verb, int argc, char **argv)
+{
+    const char *where[CLI_MANY], *contacts[CLI_MANY];
+    int nwhere = 0, ncontacts = 0;
+    const char *tpl = NULL, *from = NULL, *to = NULL, *campaign = NULL;
+    int allow_existing = 0, expand = 0, allow_company = 0, ignore_excl = 0;
+    cli_opt_t opts[] = {
+        {"--where", 1, NULL, NULL, where, &nwhere},
+        {"--contact", 1, NULL, NULL, contacts, &ncontacts},
+        {"--has-interaction", 1, &tpl, NULL, NULL, NULL},
+        {"--from", 1, &from, NULL, NULL, NULL},
+        {"--to", 1, &to, NULL, NULL, NULL},
+        {"--campaign", 1, &campaign, NULL, NULL, NULL},
+        {"--allow-existing", 0, NULL, &allow_existing, NULL, NULL},
+        {"--expand-company", 0, NULL, &expand, NULL, NULL},
+        {"--allow-company-with-persons", 0, NULL, &allow_company, NULL, NULL},
+        {"--ignore-exclusion", 0, NULL, &ignore_excl, NULL, NULL},
+        {NULL, 0, NULL, NULL, NULL, NULL},
+    };
+    cli_args_t a;
+    relm_error_t err = {0};
+    int add = strcmp(verb, "add") == 0;
+    int rc = cli_parse(argc, argv, opts, NULL, NULL, NULL, &a);
+    if (rc)
+        return rc;
+    if (a.npos != 1)
+        return cli_usage("usage: relm segment %s NO [criteria] (see relm segment --help)", verb);
+    if (!add && (ncontacts || allow_existing || expand || allow_company || ignore_excl))
+        return cli_usage("segment %s takes only --where and interaction filters", verb);
+    relm_criteria_t *crit = malloc(sizeof(*crit));
+    if (!crit)
+        return CLI_FAIL;
+    relm_criteria_init(crit);
+    int any_criteria = nwhere || tpl || from || to || campaign;
+    for (int i = 0; i < nwhere && rc == 0; i++)
+        if (relm_criteria_where(crit, where[i], &err))
+            rc = cli_fail(&err);
+    if (rc == 0) {
+        snprintf(crit->interaction_template_code, sizeof(crit->interaction_template_code), "%s",
+                 tpl ? tpl : "");
+        for (char *p = crit->interaction_template_code; *p; p++)
+            if (*p >= 'a' && *p <= 'z')
+                *p = (char)(*p - 'a' + 'A');
+        snprintf(crit->from, sizeof(crit->from), "%s", from ? from : "");
+        snprintf(crit->to, sizeof(crit->to), "%s", to ? to : "");
+        snprintf(crit->campaign_no, sizeof(crit->campaign_no), "%s", campaign ? campaign : "");
+        for (char *p = crit->campaign_no; *p; p++)
+            if (*p >= 'a' && *p <= 'z')
+                *p = (char)(*p - 'a' + 'A');
+        crit->options = (allow_existing ? RELM_CRIT_ALLOW_EXISTING : 0) |
+                        (expand ? RELM_CRIT_EXPAND_COMPANY : 0) |
+                        (allow_company ? RELM_CRIT_ALLOW_COMPANY_WITH_PERSONS : 0) |
+                        (ignore_excl ? RELM_CRIT_IGNORE_EXCLUSION : 0);
+        rc = cli_open(c);
+    }
+    int64_t n = 0, total = 0;
+    for (int i = 0; rc == 0 && i < ncontacts; i++) {
+        relm_segment_t before;
+        if (relm_segment_get(c->r, a.pos[0], &before, &err) ||
+            relm_segment_line_add(c->r, a.pos[0], contacts[i], NULL, &err)) {
+            rc = cli_fail(&err);
+            break;
+        }
+        relm_segment_t after;
+        if (relm_segment_get(c->r, a.pos[0], &after, &err) == 0)
+            total += after.no_of_lines - before.no_of_lines;
+    }
+    if (rc == 0 && (any_criteria || ncontacts == 0)) {
+        if (add)
+            rc = relm_segment_add_contacts(c->r, a.pos[0], crit, &n, &err);
+        else if (strcmp(verb, "reduce") == 0)
+            rc = relm_segment_reduce(c->r, a.pos[0], crit, &n, &err);
+        else
+            rc = relm_segment_refine(c->r, a.pos[0], crit, &n, &err);
+        rc = rc ? cli_fail(&err) : CLI_OK;
+        total += n;
+    }
+    free(crit);
+    if (rc)
+        return rc;
+    const char *what = add ? "added" : "removed";
+    if (c->json)
+        printf("{\"segment_no\": \"%s\", \"%s\": %lld}\n", a.pos[0], what, (long long)total);
+    else
+        printf("%s %lld lines\n", what, (long long)total);
+    return CLI_OK;
+}
+
+static int parse_line_no(const char *s, int64_t *out)
+{
+    char *end;
+    long long v = strtoll(s, &end, 10);
+    if (!*s || *end || v <= 0)
+        return cli_usage("line number \"%s\" is not a positive whole number", s);
+    *out = v;
+    return 0;
+}
+
+static int do_line(cli_t *c, int argc, char **argv)
+{
+    if (argc < 1)
+        return cli_usage("usage: relm segment line set|remove NO LINE ...");
+    const char *verb = argv[0];
+    relm_segment_line_t l;
+    relm_mask_t given = 0;
+    cli_args_t a;
+    relm_error_t err = {0};
+    relm_record_init(&relm_segment_line_entity, &l);
+    int rc = cli_parse(argc - 1, argv + 1, NULL, &relm_segment_line_entity, &l, &given, &a);
+    if (rc)
+        return rc;
+    int64_t line_no = 0;
+    if (a.npos != 2)
+        return cli_usage("usage: relm segment line %s NO LINE", verb);
+    if ((rc = parse_line_no(a.pos[1], &line_no)) || (rc = cli_open(c)))
+        return rc;
+    if (strcmp(verb, "set") == 0) {
+        if (!given)
+            return cli_usage("segment line set: give at least one --FIELD VALUE");
+        if (relm_segment_line_update(c->r, a.pos[0], line_no, &l, given, &err) ||
+            relm_segment_line_get(c->r, a.pos[0], line_no, &l, &err))
+            return cli_fail(&err);
+        cli_show(c, &relm_segment_line_entity, &l, NULL, NULL);
+        return CLI_OK;
+    }
+    if (strcmp(verb, "remove") == 0) {
+        if (given)
+            return cli_usage("segment line remove takes no --FIELD options");
+        if (relm_segment_line_delete(c->r, a.pos[0], line_no, &err))
+            return cli_fail(&err);
+        if (c->json)
+            printf("{\"removed\": 1}\n");
+        else
+            printf("removed line %lld of segment %s\n", (long long)line_no, a.pos[0]);
+        return CLI_OK;
+    }
+    return cli_usage("segment line: unknown verb \"%s\" (set, remove)", verb);
+}
+
+static int do_criteria(cli_t *c, int argc, char **argv)
+{
+    if (argc < 1)
+        return cli_usage("usage: relm segment criteria save NO CODE | reuse CODE NO");
+    const char *verb = argv[0], *description = NULL;
+    cli_opt_t opts[] = {{"--description", 1, &description, NULL, NULL, NULL},
+                        {NULL, 0, NULL, NULL, NULL, NULL}};
+    cli_args_t a;
+    relm_error_t err = {0};
+    int rc = cli_parse(argc - 1, argv + 1, opts, NULL, NULL, NULL, &a);
+    if (rc)
+        return rc;
+    if (a.npos != 2)
+        return cli_usage("usage: relm segment criteria save NO CODE | reuse CODE NO");
+    if ((rc = cli_open(c)))
+        return rc;
+    if (strcmp(verb, "save") == 0) {
+        if (relm_criteria_save(c->r, a.pos[0], a.pos[1], description, &err))
+            return cli_fail(&err);
+        if (c->json)
+            printf("{\"saved\": \"%s\"}\n", a.pos[1]);
+        else
+            printf("saved the criteria of segment %s as %s\n", a.pos[0], a.pos[1]);
+        return CLI_OK;
+    }
+    if (strcmp(verb, "reuse") == 0) {
+        if (relm_criteria_reuse(c->r, a.pos[0], a.pos[1], &err))
+            return cli_fail(&err);
+        return show_segment(c, a.pos[1]);
+    }
+    return cli_usage("segment criteria: unknown verb \"%s\" (save, reuse)", verb);
+}
+
+static void log_progress(void *ctx, int done, int total, const char *phase)
+{
+    (void)ctx;
+    fprintf(stderr, "\rlogging: %d/%d %-30s", done, total, phase);
+    if (done == total)
+        fputc('\n', stderr);
+    fflush(stderr);
+}
+
+static int do_log(cli_t *c, int argc, char **argv)
+{
+    int follow_up = 0, deliver = 0;
+    cli_opt_t opts[] = {{"--follow-up", 0, NULL, &follow_up, NULL, NULL},
+                        {"--deliver", 0, NULL, &deliver, NULL, NULL},
+                        {NULL, 0, NULL, NULL, NULL, NULL}};
+    cli_args_t a;
+    relm_error_t err = {0};
+    int rc = cli_parse(argc, argv, opts, NULL, NULL, NULL, &a);
+    if (rc || (rc = need_no(&a, 1, "log NO [--follow-up] [--deliver]")) || (rc = cli_open(c)))
+        return rc;
+    relm_log_result_t res;
+    unsigned flags = (follow_up ? RELM_LOG_FOLLOW_UP : 0) | (deliver ? RELM_LOG_DELIVER : 0);
+    int tty = isatty(STDERR_FILENO);
+    if (relm_segment_log(c->r, a.pos[0], flags, &res, tty ? log_progress : NULL, NULL, &err)) {
+        if (tty)
+            fputc('\n', stderr);
+        return cli_fail(&err);
+    }
+    cli_warnings(&err);
+    if (c->json) {
+        json_t *j =
+            json_pack("{s:I, s:I, s:I, s:I, s:s?}", "logged_segment_entry_no",
+                      (json_int_t)res.logged_segment_entry_no, "entries", (json_int_t)res.entries,
+                      "campaign_entries", (json_int_t)res.campaign_entries, "blank_correspondence",
+                      (json_int_t)res.blank_correspondence, "follow_up_no",
+                      res.follow_up_no[0] ? res.follow_up_no : NULL);
+        char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        if (s)
+            puts(s);
+        free(s);
+        json_decref(j);
+    } else {
+        printf("logged segment %lld: %lld entries", (long long)res.logged_segment_entry_no,
+               (long long)res.entries);
+        if (res.follow_up_no[0])
+            printf(", follow-up segment %s", res.follow_up_no);
+        putchar('\n');
+    }
+    return CLI_OK;
+}
+
 int cmd_segment(cli_t *c, int argc, char **argv)
 {
-    (void)c, (void)argc, (void)argv;
-    return cli_usage("segment: not built yet");
+    if (argc < 1 || strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "help") == 0) {
+        help();
+        return argc < 1 ? CLI_USAGE : CLI_OK;
+    }
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--help") == 0) {
+            help();
+            return CLI_OK;
+        }
+    const char *verb = argv[0];
+    if (strcmp(verb, "create") == 0)
+        return do_create(c, argc - 1, argv + 1);
+    if (strcmp(verb, "set") == 0)
+        return do_set(c, argc - 1, argv + 1);
+    if (strcmp(verb, "add") == 0 || strcmp(verb, "reduce") == 0 || strcmp(verb, "refine") == 0)
+        return do_criteria_step(c, verb, argc - 1, argv + 1);
+    if (strcmp(verb, "line") == 0)
+        return do_line(c, argc - 1, argv + 1);
+    if (strcmp(verb, "criteria") == 0)
+        return do_criteria(c, argc - 1, argv + 1);
+    if (strcmp(verb, "log") == 0)
+        return do_log(c, argc - 1, argv + 1);
+    static const char *const simple[] = {"list", "show",  "delete", "undo",
+                                         "redo", "lines", "steps",  NULL};
+    for (int i = 0; simple[i]; i++)
+        if (strcmp(verb, simple[i]) == 0)
+            return do_simple(c, verb, argc - 1, argv + 1);
+    return cli_usage("segment: unknown verb \"%s\" (see relm segment --help)", verb);
 }
+
+/* ---- relm logged-segment ---- */
+
+static void logged_help(void)
+{
+    printf("usage: relm logged-segment <verb> [options]\n\n"
+           "verbs:\n"
+           "  list                     list logged segments, newest first\n"
+           "  show ENTRY               show one\n"
+           "  cancel ENTRY             cancel (or undo the cancel of) the logged segment, its\n"
+           "                           interaction log entries and campaign entries\n"
+           "  reuse ENTRY [--evaluation E] [--attempt-failed true|false] [--campaign-response]\n"
+           "                           new segment from its contacts (prints its no.)\n");
+}
+
+static int parse_entry(const char *s, int64_t *out)
+{
+    char *end;
+    long long v = strtoll(s, &end, 10);
+    if (!*s || *end || v <= 0)
+        return cli_usage("entry no. \"%s\" is not a positive whole number", s);
+    *out = v;
+    return 0;
+}
+
 int cmd_logged_segment(cli_t *c, int argc, char **argv)
 {
-    (void)c, (void)argc, (void)argv;
-    return cli_usage("logged-segment: not built yet");
+    if (argc < 1 || strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "help") == 0) {
+        logged_help();
+        return argc < 1 ? CLI_USAGE : CLI_OK;
+    }
+    const char *verb = argv[0], *evaluation = NULL, *attempt = NULL;
+    int response = 0;
+    cli_opt_t opts[] = {{"--evaluation", 1, &evaluation, NULL, NULL, NULL},
+                        {"--attempt-failed", 1, &attempt, NULL, NULL, NULL},
+                        {"--campaign-response", 0, NULL, &response, NULL, NULL},
+                        {NULL, 0, NULL, NULL, NULL, NULL}};
+    cli_args_t a;
+    relm_error_t err = {0};
+    int reuse = strcmp(verb, "reuse") == 0;
+    int rc = cli_parse(argc - 1, argv + 1, reuse ? opts : NULL, NULL, NULL, NULL, &a);
+    if (rc)
+        return rc;
+    if (strcmp(verb, "list") == 0) {
+        if (a.npos)
+            return cli_usage("logged-segment list takes no arguments");
+        if ((rc = cli_open(c)))
+            return rc;
+        cli_list_t l;
+        cli_list_begin(&l, c, &relm_logged_segment_entity, logged_cols);
+        rc = relm_logged_segment_list(c->r, cli_list_row, &l, &err);
+        cli_list_end(&l);
+        return rc ? cli_fail(&err) : CLI_OK;
+    }
+    if (strcmp(verb, "show") != 0 && strcmp(verb, "cancel") != 0 && !reuse)
+        return cli_usage("logged-segment: unknown verb \"%s\" (see relm logged-segment --help)",
+                         verb);
+    int64_t entry = 0;
+    if (a.npos != 1)
+        return cli_usage("usage: relm logged-segment %s ENTRY", verb);
+    if ((rc = parse_entry(a.pos[0], &entry)))
+        return rc;
+    relm_reuse_filter_t f;
+    relm_reuse_filter_init(&f);
+    if (evaluation)
+        snprintf(f.evaluation, sizeof(f.evaluation), "%s", evaluation);
+    if (attempt) {
+        if (strcmp(attempt, "true") == 0 || strcmp(attempt, "1") == 0)
+            f.attempt_failed = 1;
+        else if (strcmp(attempt, "false") == 0 || strcmp(attempt, "0") == 0)
+            f.attempt_failed = 0;
+        else
+            return cli_usage("--attempt-failed takes true or false, not \"%s\"", attempt);
+    }
+    if (response)
+        f.campaign_response = 1;
+    if ((rc = cli_open(c)))
+        return rc;
+    if (reuse) {
+        char no[RELM_CODE20_SZ];
+        int64_t n = 0;
+        if (relm_logged_segment_reuse(c->r, entry, &f, no, &n, &err))
+            return cli_fail(&err);
+        cli_warnings(&err);
+        if (c->json)
+            printf("{\"segment_no\": \"%s\", \"lines\": %lld}\n", no, (long long)n);
+        else
+            printf("%s\n", no);
+        return CLI_OK;
+    }
+    if (strcmp(verb, "cancel") == 0 && relm_logged_segment_cancel(c->r, entry, &err))
+        return cli_fail(&err);
+    relm_logged_segment_t ls;
+    if (relm_logged_segment_get(c->r, entry, &ls, &err))
+        return cli_fail(&err);
+    cli_show(c, &relm_logged_segment_entity, &ls, NULL, NULL);
+    return CLI_OK;
 }
