@@ -97,7 +97,7 @@ export async function salespersonCard(code) {
   const s = await get(`/api/salespersons/${enc(code)}`);
   const hist = historyTable({ salesperson_code: s.code }, { canEvaluate: true });
   return h('section', { class: 'card' }, h('h1', {}, `${s.code} ${s.name}`),
-    h('div', { class: 'toolbar' }, h('button', { type: 'button', class: 'primary',
+    h('div', { class: 'toolbar' }, h('button', { type: 'button', class: 'primary', id: 'create-interaction',
       onclick: () => interactionDialog({ salesperson_code: s.code, onDone: () => hist.reload() }) },
     t('createInteraction'))),
     dl(s, [['email', t('email')], ['phone_no', t('phone')], ['job_title', t('type')]]),

@@ -1,0 +1,367 @@
+// Browser test of the relm web UI: the built binary serves a temporary demo database on a
+// free loopback port; the system's headless Chromium (driven by playwright-core, never a
+// downloaded browser) signs in and walks the seed's flows. Screenshots go to $ARTIFACTS.
+//
+//   RELM=build/relm ARTIFACTS=build/browser-artifacts node tests/browser/ui.test.mjs
+import { spawn, execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+// Exit status 77 tells meson the test was skipped (not failed) when the tools are missing.
+let chromium;
+try {
+  ({ chromium } = await import('playwright-core'));
+} catch {
+  console.log('# SKIP playwright-core is not installed: run `npm ci` in tests/browser');
+  process.exit(77);
+}
+
+const RELM = process.env.RELM;
+if (!RELM) {
+  console.error('RELM must name the relm binary');
+  process.exit(2);
+}
+const ARTIFACTS = process.env.ARTIFACTS || path.join(process.cwd(), 'browser-artifacts');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+if (!existsSync(CHROMIUM)) {
+  console.log(`# SKIP ${CHROMIUM} is missing: apt-get install chromium`);
+  process.exit(77);
+}
+const PASSWORD = 'correct horse battery';
+const TIMEOUT = 15000;
+
+let passed = 0;
+let failed = 0;
+function ok(desc) {
+  passed++;
+  console.log(`ok - ${desc}`);
+}
+function notOk(desc, detail) {
+  failed++;
+  console.log(`not ok - ${desc}`);
+  if (detail) console.log(`#   ${String(detail).split('\n').join('\n#   ')}`);
+}
+function check(desc, cond, detail) {
+  if (cond) ok(desc);
+  else notOk(desc, detail);
+}
+
+const dir = mkdtempSync(path.join(tmpdir(), 'relm-browser-'));
+const db = path.join(dir, 'test.db');
+const env = { ...process.env, RELM_DB: db, RELM_TODAY: '2026-03-15' };
+delete env.RELM_USER;
+const cli = (args, input) => execFileSync(RELM, args, { env, input: input ?? '', encoding: 'utf8' });
+cli(['init', '--demo']);
+// Enough contacts for more than one page of the contact list.
+cli(['contact', 'import', '-'], ['type,name,city',
+  ...Array.from({ length: 30 }, (_, i) => `company,Paging Test ${i},Tromsø`)].join('\n') + '\n');
+cli(['user', 'add', 'ann', '--role', 'admin', '--full-name', 'Ann Admin', '--password-stdin'],
+  `${PASSWORD}\n`);
+rmSync(ARTIFACTS, { recursive: true, force: true });
+mkdirSync(ARTIFACTS, { recursive: true });
+
+const server = spawn(RELM, ['serve', '--listen', '127.0.0.1:0', '--threads', '4'],
+  { env, stdio: ['ignore', 'pipe', 'inherit'] });
+const base = await new Promise((resolve, reject) => {
+  let buf = '';
+  const timer = setTimeout(() => reject(new Error('relm serve did not start')), 10000);
+  server.stdout.on('data', (d) => {
+    buf += d;
+    const m = buf.match(/http:\/\/127\.0\.0\.1:\d+/);
+    if (m) {
+      clearTimeout(timer);
+      resolve(m[0]);
+    }
+  });
+  server.on('exit', () => reject(new Error('relm serve exited')));
+});
+
+const userDataDir = mkdtempSync(path.join(tmpdir(), 'relm-chromium-'));
+const context = await chromium.launchPersistentContext(userDataDir, {
+  executablePath: CHROMIUM,
+  headless: true,
+  locale: 'en-GB',
+  viewport: { width: 1280, height: 900 },
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+const page = context.pages()[0] || (await context.newPage());
+page.setDefaultTimeout(TIMEOUT);
+const pageErrors = [];
+page.on('pageerror', (e) => pageErrors.push(e.message));
+page.on('console', (m) => {
+  // Refused requests (401 before sign-in, 404 checks) are logged by Chromium; not script errors.
+  if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) pageErrors.push(m.text());
+});
+// Every request must stay on the server: no CDN, no network.
+const foreign = [];
+page.on('request', (r) => {
+  if (!r.url().startsWith(base)) foreign.push(r.url());
+});
+
+let shot = 0;
+async function snap(name) {
+  shot++;
+  await page.screenshot({ path: path.join(ARTIFACTS, `${String(shot).padStart(2, '0')}-${name}.png`),
+                          fullPage: true });
+}
+const api = (p) => page.evaluate(async (u) => (await fetch(u)).json(), p);
+const status = () => page.locator('#status');
+
+async function step(desc, fn) {
+  try {
+    await fn();
+    ok(desc);
+  } catch (e) {
+    notOk(desc, e.stack || e);
+    await snap(`failed-${desc.replace(/[^a-z0-9]+/gi, '-').slice(0, 40)}`).catch(() => {});
+  }
+}
+
+try {
+  await step('the login page is shown and the user signs in', async () => {
+    await page.goto(base + '/');
+    await page.getByLabel('User name').fill('ann');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await snap('login');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Contacts' }).waitFor();
+    await page.locator('table tbody tr').first().waitFor();
+    await snap('contacts');
+  });
+
+  await step('the contact list pages through the server with cursors', async () => {
+    await page.getByRole('button', { name: 'Next page' }).click();
+    await page.getByRole('button', { name: 'Previous page' }).waitFor({ state: 'visible' });
+    const enabled = await page.getByRole('button', { name: 'Previous page' }).isEnabled();
+    if (!enabled) throw new Error('previous page is not enabled after paging');
+  });
+
+  let created = 0;
+  await step('create an interaction from a contact card', async () => {
+    await page.goto(base + '/#/contacts/CT000001');
+    await page.getByRole('heading', { name: /CT000001/ }).waitFor();
+    await page.locator('#create-interaction').click();
+    const dlg = page.locator('dialog[open]');
+    await dlg.getByLabel('Template').selectOption('OUTGOING');
+    await page.waitForFunction(() =>
+      document.querySelector('dialog[open] [name=description]').value === 'Outgoing call');
+    await dlg.getByLabel('Subject').fill('Price list');
+    await snap('create-interaction');
+    await dlg.getByRole('button', { name: 'OK' }).click();
+    await status().filter({ hasText: 'created' }).waitFor();
+    created = Number((await status().textContent()).match(/\d+/)[0]);
+    const e = await api(`/api/interactions/${created}`);
+    if (e.subject !== 'Price list' || e.interaction_template_code !== 'OUTGOING' || e.user_id !== 'ann') {
+      throw new Error(JSON.stringify(e));
+    }
+    await page.locator('table').filter({ hasText: 'Price list' }).waitFor().catch(() => {});
+    await snap('contact-card');
+  });
+
+  let postponed = 0;
+  await step('cancel the dialog and finish later: the interaction is postponed', async () => {
+    await page.locator('#create-interaction').click();
+    const dlg = page.locator('dialog[open]');
+    await dlg.getByLabel('Subject').fill('Call back about the offer');
+    await dlg.getByLabel('Subject').press('Tab');
+    await dlg.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('heading', { name: 'Do you want to finish this interaction later?' }).waitFor();
+    await snap('finish-later');
+    await page.getByRole('button', { name: 'Yes' }).click();
+    await status().filter({ hasText: 'postponed' }).waitFor();
+    postponed = Number((await status().textContent()).match(/\d+/)[0]);
+    const e = await api(`/api/interactions/${postponed}`);
+    if (!e.postponed || e.subject !== 'Call back about the offer') throw new Error(JSON.stringify(e));
+  });
+
+  await step('resume the postponed interaction: the same entry is finished', async () => {
+    await page.goto(base + '/#/postponed');
+    await page.getByRole('heading', { name: 'Postponed interactions' }).waitFor();
+    await page.locator(`button.resume[data-entry="${postponed}"]`).click();
+    const dlg = page.locator('dialog[open]');
+    await dlg.getByLabel('Template').selectOption('INCOMING');
+    await page.waitForFunction(() =>
+      document.querySelector('dialog[open] [name=description]').value === 'Incoming call');
+    await snap('resume');
+    await dlg.getByRole('button', { name: 'OK' }).click();
+    await status().filter({ hasText: 'created' }).waitFor();
+    const e = await api(`/api/interactions/${postponed}`);
+    if (e.postponed || e.interaction_template_code !== 'INCOMING' || e.subject !== 'Call back about the offer') {
+      throw new Error(JSON.stringify(e));
+    }
+  });
+
+  await step('delete a postponed interaction', async () => {
+    const r = await page.evaluate(async () => {
+      const me = await (await fetch('/api/me')).json();
+      const resp = await fetch('/api/interactions/postpone', { method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token },
+        body: JSON.stringify({ contact_no: 'CT000002', subject: 'To delete' }) });
+      return resp.json();
+    });
+    await page.goto(base + '/#/contacts');
+    await page.goto(base + '/#/postponed');
+    await page.locator(`button.delete[data-entry="${r.entry_no}"]`).click();
+    await status().filter({ hasText: 'Deleted' }).waitFor();
+    const after = await page.evaluate(async (n) => (await fetch(`/api/interactions/${n}`)).status, r.entry_no);
+    if (after !== 404) throw new Error(`entry still there: ${after}`);
+  });
+
+  await step('evaluate and cancel entries in the interaction log', async () => {
+    await page.goto(base + '/#/interactions');
+    await page.getByRole('heading', { name: 'Interaction log' }).waitFor();
+    await page.getByLabel(`Evaluate ${created}`).selectOption('positive');
+    await status().filter({ hasText: 'Saved' }).waitFor();
+    await page.getByLabel(`Entry ${created}`, { exact: true }).check();
+    await page.getByRole('button', { name: 'Cancel selected' }).click();
+    await page.waitForFunction(async (n) =>
+      (await (await fetch(`/api/interactions/${n}`)).json()).canceled === true, created);
+    const e = await api(`/api/interactions/${created}`);
+    if (e.evaluation !== 'positive') throw new Error(JSON.stringify(e));
+    await snap('interaction-log');
+  });
+
+  await step('create an interaction from a salesperson card', async () => {
+    await page.goto(base + '/#/salespersons/AH');
+    await page.getByRole('heading', { name: /AH/ }).waitFor();
+    await page.locator('#create-interaction').click();
+    const dlg = page.locator('dialog[open]');
+    await dlg.getByLabel('Contact').fill('CT000003');
+    await dlg.getByLabel('Contact').press('Tab');
+    await dlg.getByLabel('Template').selectOption('OUTGOING');
+    await dlg.getByRole('button', { name: 'OK' }).click();
+    await status().filter({ hasText: 'created' }).waitFor();
+    const n = Number((await status().textContent()).match(/\d+/)[0]);
+    const e = await api(`/api/interactions/${n}`);
+    if (e.salesperson_code !== 'AH' || e.contact_no !== 'CT000003') throw new Error(JSON.stringify(e));
+  });
+
+  let seg = '';
+  const lineCount = async () => (await api(`/api/segments/${seg}`)).no_of_lines;
+  await step('build a segment: new, header template, add by criteria', async () => {
+    await page.goto(base + '/#/segments');
+    await page.getByLabel('Description').fill('Spring mailing');
+    await page.getByRole('button', { name: 'New segment' }).click();
+    await page.getByRole('heading', { name: /Segment SEG/ }).waitFor();
+    seg = (await page.getByRole('heading', { name: /Segment SEG/ }).textContent()).split(' ').pop();
+    const header = page.locator('#segment-header');
+    await header.getByLabel('Template').selectOption('ABSTRACT');
+    await header.getByRole('button', { name: 'Save' }).click();
+    await status().filter({ hasText: 'Saved' }).waitFor();
+    const crit = page.locator('#criteria');
+    await crit.locator('.f-field').first().selectOption('country_code');
+    await crit.locator('.f-value').first().fill('GB');
+    await crit.getByRole('button', { name: 'Run' }).click();
+    await status().filter({ hasText: 'lines added' }).waitFor();
+    if ((await lineCount()) < 3) throw new Error(`only ${await lineCount()} lines`);
+    await snap('segment-added');
+  });
+
+  await step('refine the segment and undo the refine', async () => {
+    const before = await lineCount();
+    const crit = page.locator('#criteria');
+    await crit.getByLabel('Action').selectOption('refine');
+    await crit.locator('.f-field').first().selectOption('type');
+    await crit.locator('.f-value').first().fill('company');
+    await crit.getByRole('button', { name: 'Run' }).click();
+    await status().filter({ hasText: 'lines removed' }).waitFor();
+    const refined = await lineCount();
+    if (!(refined < before)) throw new Error(`refine kept ${refined} of ${before}`);
+    await snap('segment-refined');
+    await page.getByRole('button', { name: 'Undo' }).click();
+    await page.waitForFunction(async ([s, n]) =>
+      (await (await fetch(`/api/segments/${s}`)).json()).no_of_lines === n, [seg, before]);
+    await page.locator('#steps li.undone').waitFor();
+    await snap('segment-undone');
+  });
+
+  await step('personalise a line with its own template', async () => {
+    const first = page.locator('select.line-template').first();
+    await first.waitFor();
+    const lineNo = await first.getAttribute('data-line');
+    await first.selectOption('COVERLTR');
+    await status().filter({ hasText: 'Saved' }).waitFor();
+    const l = await api(`/api/segments/${seg}/lines/${lineNo}`);
+    if (!l.personalised || l.interaction_template_code !== 'COVERLTR') throw new Error(JSON.stringify(l));
+    await page.locator('td', { hasText: 'Personalised' }).first().waitFor();
+    await snap('segment-personalised');
+  });
+
+  let logged = 0;
+  await step('log the segment with a follow-up segment', async () => {
+    const n = await lineCount();
+    await page.getByRole('button', { name: 'Log', exact: true }).click();
+    const dlg = page.locator('dialog[open]');
+    await dlg.getByLabel('Create follow-up segment').check();
+    await snap('log-dialog');
+    await dlg.getByRole('button', { name: 'OK' }).click();
+    await page.locator('#log-result').filter({ hasText: 'Logged as entry' }).waitFor();
+    await snap('logged');
+    const text = await page.locator('#log-result').textContent();
+    logged = Number(text.match(/entry (\d+)/)[1]);
+    const ls = await api(`/api/logged-segments/${logged}`);
+    if (ls.no_of_interactions !== n || ls.user_id !== 'ann') throw new Error(JSON.stringify(ls));
+    if (!/Follow-up segment SEG\d+ created/.test(text)) throw new Error(text);
+    await dlg.getByRole('button', { name: 'Close' }).click();
+  });
+
+  await step('cancel the logged segment', async () => {
+    await page.goto(base + '/#/logged-segments');
+    await page.locator(`button.cancel-logged[data-entry="${logged}"]`).click();
+    await page.locator('td', { hasText: 'Canceled' }).first().waitFor();
+    const ls = await api(`/api/logged-segments/${logged}`);
+    if (!ls.canceled) throw new Error(JSON.stringify(ls));
+    await snap('logged-canceled');
+  });
+
+  await step('reuse the logged segment as a new segment', async () => {
+    await page.locator(`button.reuse-logged[data-entry="${logged}"]`).click();
+    await page.getByRole('heading', { name: /Segment SEG/ }).waitFor();
+  });
+
+  await step('the admin pages show templates and setup', async () => {
+    await page.goto(base + '/#/templates');
+    await page.getByRole('heading', { name: 'Interaction templates' }).waitFor();
+    await page.locator('td', { hasText: 'OUTGOING' }).first().waitFor();
+    await page.goto(base + '/#/setup');
+    await page.getByRole('heading', { name: 'Marketing setup' }).waitFor();
+    await snap('setup');
+  });
+
+  await step('the UI switches to Norwegian Bokmål', async () => {
+    await page.locator('#lang').selectOption('nb');
+    await page.getByRole('link', { name: 'Kontakter' }).waitFor();
+    await page.getByRole('heading', { name: 'Markedsføringsoppsett' }).waitFor();
+    await snap('norwegian');
+    await page.locator('#lang').selectOption('en');
+  });
+
+  await step('sign out ends the session', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    const s = await page.evaluate(async () => (await fetch('/api/me')).status);
+    if (s !== 401) throw new Error(`GET /api/me after sign-out: ${s}`);
+  });
+
+  check('no request left the server (no CDN, no network)', foreign.length === 0, foreign.join('\n'));
+  check('the pages raised no script errors', pageErrors.length === 0, pageErrors.join('\n'));
+} finally {
+  await context.close().catch(() => {});
+  server.kill('SIGTERM');
+  await new Promise((r) => {
+    const timer = setTimeout(() => {
+      server.kill('SIGKILL');
+      r();
+    }, 15000);
+    server.on('exit', () => {
+      clearTimeout(timer);
+      r();
+    });
+  });
+  rmSync(userDataDir, { recursive: true, force: true });
+  rmSync(dir, { recursive: true, force: true });
+}
+console.log(`${passed} passed, ${failed} failed (screenshots in ${ARTIFACTS})`);
+process.exit(failed ? 1 : 0);
