@@ -108,7 +108,12 @@ class Server:
                 self.proc.kill()
                 self.proc.wait(timeout=5)
         self.log.seek(0)
-        return self.log.read()
+        log = self.log.read()
+        if not getattr(self, "stopped", False):
+            self.stopped = True
+            check("the server exits with status 0 (sanitizers clean)", self.proc.returncode == 0,
+                  "exit status %s" % self.proc.returncode, *log.splitlines()[-30:])
+        return log
 
     def client(self, user=None):
         c = Client(self.base)
