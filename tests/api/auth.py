@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
 """Accounts over HTTP: login, sessions, CSRF, API tokens, roles, throttling."""
+import json
 import re
+import signal
+import socket
 import subprocess
 import time
 
@@ -135,6 +138,24 @@ try:
     r = subprocess.run([RELM, "user", "add", "short", "--password-stdin"], env=s.env,
                        input="short\n", text=True, capture_output=True)
     eq("a password under 8 characters is refused", 1, r.returncode)
+    # Graceful shutdown: a request in flight when SIGTERM arrives still gets its answer.
+    body = json.dumps({"name": "admin", "password": PASSWORD}).encode()
+    sock = socket.create_connection(("127.0.0.1", s.port), timeout=20)
+    sock.sendall(b"POST /api/login HTTP/1.1\r\nHost: relm\r\nContent-Type: application/json\r\n"
+                 b"Content-Length: %d\r\nConnection: close\r\n\r\n" % len(body))
+    time.sleep(0.3)
+    s.proc.send_signal(signal.SIGTERM)
+    time.sleep(0.3)
+    sock.sendall(body)
+    reply = b""
+    while True:
+        chunk = sock.recv(65536)
+        if not chunk:
+            break
+        reply += chunk
+    sock.close()
+    status_line = reply.split(b"\r\n", 1)[0].decode(errors="replace")
+    eq("a request in flight at SIGTERM is answered", "HTTP/1.1 200 OK", status_line)
 finally:
     log = s.stop()
 check("the server stops cleanly on SIGTERM", "stopped" in log, log[-500:])
