@@ -33,6 +33,12 @@ export async function interactionDialog(opts = {}) {
   if (opts.contact_no) preset.contact_no = opts.contact_no;
   if (opts.salesperson_code) preset.salesperson_code = opts.salesperson_code;
   for (const k of Object.keys(preset)) given.add(k);
+  // From a log entry: show its contact and salesperson (the server takes them from it too).
+  const source = opts.from_entry_no ? await get(`/api/interactions/${opts.from_entry_no}`) : null;
+  if (source) {
+    preset.contact_no = source.contact_no;
+    preset.salesperson_code = source.salesperson_code;
+  }
   const val = (k) => preset[k] ?? start[k] ?? '';
   const listId = 'contacts-list';
   const form = h('form', { class: 'grid', novalidate: true },
@@ -131,13 +137,9 @@ export async function interactionDialog(opts = {}) {
     try {
       const body = values();
       if (opts.resume) body.entry_no = opts.resume.entry_no;
-      else if (opts.from_entry_no && !body.contact_no) {
-        const p = await post('/api/interactions/prepare', { from_entry_no: opts.from_entry_no,
-          interaction_template_code: body.interaction_template_code || undefined }).catch(() => null);
-        if (p) {
-          body.contact_no = p.contact_no;
-          body.salesperson_code = body.salesperson_code || p.salesperson_code;
-        }
+      if (source) {
+        body.contact_no = body.contact_no || source.contact_no;
+        body.salesperson_code = body.salesperson_code || source.salesperson_code;
       }
       const d = await post('/api/interactions/postpone', body);
       m.close();

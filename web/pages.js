@@ -41,7 +41,8 @@ function historyTable(params, { canEvaluate } = {}) {
       });
       return sel;
     } });
-    cols.push({ label: '', cell: (e) => h('button', { type: 'button',
+    cols.push({ label: '', cell: (e) => h('button', { type: 'button', class: 'from-entry',
+      'data-entry': e.entry_no,
       onclick: () => interactionDialog({ from_entry_no: e.entry_no, onDone: () => table.reload() }) },
     t('createInteraction')) });
   }

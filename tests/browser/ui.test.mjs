@@ -223,6 +223,19 @@ try {
     await snap('interaction-log');
   });
 
+  await step('create an interaction from a log entry', async () => {
+    await page.locator(`button.from-entry[data-entry="${created}"]`).click();
+    const dlg = page.locator('dialog[open]');
+    const contact = await dlg.getByLabel('Contact').inputValue();
+    if (contact !== 'CT000001') throw new Error(`contact ${contact}`);
+    await dlg.getByLabel('Template').selectOption('ABSTRACT');
+    await dlg.getByRole('button', { name: 'OK' }).click();
+    await status().filter({ hasText: 'created' }).waitFor();
+    const n = Number((await status().textContent()).match(/\d+/)[0]);
+    const e = await api(`/api/interactions/${n}`);
+    if (e.contact_no !== 'CT000001' || e.salesperson_code !== 'JO') throw new Error(JSON.stringify(e));
+  });
+
   await step('create an interaction from a salesperson card', async () => {
     await page.goto(base + '/#/salespersons/AH');
     await page.getByRole('heading', { name: /AH/ }).waitFor();
