@@ -1,0 +1,352 @@
+/*
+ * relm-bench: one measurement per process, so that the peak RSS it reports belongs to
+ * that measurement alone. bench/run.sh interleaves the runs and writes RESULTS.md.
+ *
+ *   relm-bench prep DB           build segment BENCH with every contact (not timed)
+ *   relm-bench log DB            log segment BENCH with follow-up through librelm
+ *   relm-bench floor DB          the same writes with hand-written SQL (the floor)
+ *   relm-bench criteria DB       add all contacts by criteria, reduce, refine, undo
+ *   relm-bench history DB Q      Q newest-20 history queries of random contacts
+ *   relm-bench cli RUNS CMD...   run a command RUNS times (median time, peak RSS)
+ *
+ * Each prints one line of JSON: {"op": ..., "seconds": ..., "rss_kib": ..., ...}.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <time.h>
+
+#include <sqlite3.h>
+
+#include "internal.h"
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/*
+ * Peak RSS of this process image. VmHWM starts afresh at exec, unlike ru_maxrss, which
+ * keeps the high-water mark of the process that forked us.
+ */
+static long rss_kib(void)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    long kib = -1;
+    while (f && fgets(line, sizeof(line), f))
+        if (sscanf(line, "VmHWM: %ld kB", &kib) == 1)
+            break;
+    if (f)
+        fclose(f);
+    return kib;
+}
+
+static void die(const char *what, const relm_error_t *err)
+{
+    fprintf(stderr, "relm-bench: %s: %s\n", what, err->message);
+    exit(1);
+}
+
+static relm_t *open_db(const char *path)
+{
+    relm_t *r;
+    relm_error_t err = {0};
+    if (relm_open(path, 0, &r, &err))
+        die(path, &err);
+    relm_set_workdate(r, "2026-03-15", &err);
+    relm_set_user(r, "BENCH");
+    return r;
+}
+
+static int prep(const char *path)
+{
+    relm_t *r = open_db(path);
+    relm_error_t err = {0};
+    relm_segment_t s;
+    relm_mask_t given = 0;
+    relm_record_init(&relm_segment_entity, &s);
+    relm_record_set(&relm_segment_entity, &s, &given, "no", "BENCH", &err);
+    relm_record_set(&relm_segment_entity, &s, &given, "description", "Spring newsletter", &err);
+    relm_record_set(&relm_segment_entity, &s, &given, "interaction_template_code", "NEWS", &err);
+    /* BENCH is typed by hand: let the segment series accept it. */
+    relm_no_series_t ns;
+    relm_record_init(&relm_no_series_entity, &ns);
+    ns.manual_nos = 1;
+    if (relm_numseries_update(r, "SEG", &ns, RELM_BIT(3), &err) ||
+        relm_segment_add(r, &s, given, &err))
+        die("segment", &err);
+    relm_criteria_t c;
+    relm_criteria_init(&c);
+    c.options = RELM_CRIT_IGNORE_EXCLUSION | RELM_CRIT_ALLOW_COMPANY_WITH_PERSONS;
+    int64_t n = 0;
+    if (relm_segment_add_contacts(r, "BENCH", &c, &n, &err))
+        die("add contacts", &err);
+    relm_close(r);
+    printf("{\"op\": \"prep\", \"lines\": %" PRId64 "}\n", n);
+    return 0;
+}
+
+static int do_log(const char *path)
+{
+    relm_t *r = open_db(path);
+    relm_error_t err = {0};
+    relm_log_result_t res;
+    double t0 = now();
+    if (relm_segment_log(r, "BENCH", RELM_LOG_FOLLOW_UP, &res, NULL, NULL, &err))
+        die("log", &err);
+    double t = now() - t0;
+    relm_close(r);
+    printf("{\"op\": \"log\", \"seconds\": %.6f, \"rss_kib\": %ld, \"entries\": %" PRId64
+           ", \"follow_up\": \"%s\"}\n",
+           t, rss_kib(), res.entries, res.follow_up_no);
+    return 0;
+}
+
+/*
+ * The floor: what a hand-written program on the same schema must write at least, in one
+ * transaction, with no checks and no library in between.
+ */
+static const char *const floor_sql[] = {
+    "BEGIN IMMEDIATE",
+    "UPDATE relm_counter SET value = value + 1 WHERE name = 'logged_segment'",
+    "INSERT INTO logged_segment (entry_no, segment_no, description, created_at, user_id) "
+    "SELECT (SELECT value FROM relm_counter WHERE name = 'logged_segment'), no, description, "
+    "'2026-03-15T12:00:00', 'BENCH' FROM segment_header WHERE no = 'BENCH'",
+    "INSERT INTO campaign_entry (entry_no, campaign_no, description, date, user_id, segment_no, "
+    "logged_segment_entry_no, salesperson_code) "
+    "SELECT (SELECT value FROM relm_counter WHERE name = 'campaign_entry') + ROW_NUMBER() "
+    "OVER (ORDER BY d.campaign_no), d.campaign_no, 'Spring newsletter', '2026-03-15', 'BENCH', "
+    "'BENCH', (SELECT max(entry_no) FROM logged_segment), '' FROM (SELECT DISTINCT campaign_no "
+    "FROM segment_line WHERE segment_no = 'BENCH' AND campaign_no <> '') d",
+    "UPDATE relm_counter SET value = value + (SELECT count(*) FROM campaign_entry WHERE "
+    "logged_segment_entry_no = (SELECT max(entry_no) FROM logged_segment)) "
+    "WHERE name = 'campaign_entry'",
+    "INSERT INTO interaction_log_entry (entry_no, contact_no, contact_company_no, date, time, "
+    "description, subject, information_flow, initiated_by, attempt_failed, evaluation, "
+    "interaction_group_code, interaction_template_code, cost, duration, salesperson_code, "
+    "user_id, segment_no, logged_segment_entry_no, campaign_no, campaign_entry_no, "
+    "campaign_target, campaign_response, correspondence_type, language_code, contact_via, "
+    "opportunity_no, created_at) "
+    "SELECT (SELECT value FROM relm_counter WHERE name = 'interaction_log_entry') + "
+    "ROW_NUMBER() OVER (ORDER BY l.line_no), l.contact_no, c.company_no, l.date, '12:00:00', "
+    "l.description, l.subject, l.information_flow, l.initiated_by, l.attempt_failed, "
+    "l.evaluation, t.interaction_group_code, l.interaction_template_code, l.cost, l.duration, "
+    "l.salesperson_code, 'BENCH', l.segment_no, (SELECT max(entry_no) FROM logged_segment), "
+    "l.campaign_no, coalesce(ce.entry_no, 0), l.campaign_target, l.campaign_response, "
+    "CASE WHEN l.correspondence_type = 'email' AND c.email = '' THEN '' "
+    "ELSE l.correspondence_type END, l.language_code, "
+    "CASE WHEN l.correspondence_type = 'email' THEN c.email ELSE c.address END, "
+    "l.opportunity_no, '2026-03-15T12:00:00' "
+    "FROM segment_line l JOIN contact c ON c.no = l.contact_no "
+    "JOIN interaction_template t ON t.code = l.interaction_template_code "
+    "LEFT JOIN campaign_entry ce ON ce.logged_segment_entry_no = (SELECT max(entry_no) FROM "
+    "logged_segment) AND ce.campaign_no = l.campaign_no WHERE l.segment_no = 'BENCH'",
+    "UPDATE relm_counter SET value = value + (SELECT count(*) FROM segment_line WHERE "
+    "segment_no = 'BENCH') WHERE name = 'interaction_log_entry'",
+    "INSERT INTO segment_header (no, description, date, campaign_no) "
+    "SELECT 'FLOOR-FU', 'Follow-up on segment BENCH', date, campaign_no FROM segment_header "
+    "WHERE no = 'BENCH'",
+    "INSERT INTO segment_line (segment_no, line_no, contact_no, contact_company_no, "
+    "salesperson_code, date, language_code, correspondence_type) "
+    "SELECT 'FLOOR-FU', 10000 * ROW_NUMBER() OVER (ORDER BY c.no), c.no, c.company_no, "
+    "c.salesperson_code, '2026-03-15', c.language_code, c.correspondence_type FROM contact c "
+    "WHERE c.no IN (SELECT contact_no FROM interaction_log_entry WHERE "
+    "logged_segment_entry_no = (SELECT max(entry_no) FROM logged_segment))",
+    "DELETE FROM segment_line WHERE segment_no = 'BENCH'",
+    "DELETE FROM segment_criteria_step WHERE segment_no = 'BENCH'",
+    "DELETE FROM segment_header WHERE no = 'BENCH'",
+    "COMMIT",
+    NULL,
+};
+
+static int do_floor(const char *path)
+{
+    sqlite3 *db;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+        fprintf(stderr, "relm-bench: %s: %s\n", path, sqlite3_errmsg(db));
+        return 1;
+    }
+    /* The same connection settings relm uses. */
+    sqlite3_exec(db, "PRAGMA foreign_keys=ON; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL",
+                 NULL, NULL, NULL);
+    double t0 = now();
+    for (int i = 0; floor_sql[i]; i++) {
+        char *msg = NULL;
+        if (sqlite3_exec(db, floor_sql[i], NULL, NULL, &msg) != SQLITE_OK) {
+            fprintf(stderr, "relm-bench: floor step %d: %s\n", i, msg);
+            return 1;
+        }
+    }
+    double t = now() - t0;
+    sqlite3_int64 n = 0;
+    sqlite3_stmt *s;
+    sqlite3_prepare_v2(db, "SELECT count(*) FROM interaction_log_entry WHERE segment_no = 'BENCH'",
+                       -1, &s, NULL);
+    if (sqlite3_step(s) == SQLITE_ROW)
+        n = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    printf("{\"op\": \"floor\", \"seconds\": %.6f, \"rss_kib\": %ld, \"entries\": %lld}\n", t,
+           rss_kib(), (long long)n);
+    return 0;
+}
+
+static int do_criteria(const char *path)
+{
+    relm_t *r = open_db(path);
+    relm_error_t err = {0};
+    relm_segment_t s;
+    relm_mask_t given = 0;
+    relm_record_init(&relm_segment_entity, &s);
+    relm_record_set(&relm_segment_entity, &s, &given, "description", "Criteria", &err);
+    relm_record_set(&relm_segment_entity, &s, &given, "interaction_template_code", "OUTGOING",
+                    &err);
+    if (relm_segment_add(r, &s, given, &err))
+        die("segment", &err);
+    relm_criteria_t all, oslo, persons;
+    relm_criteria_init(&all);
+    all.options = RELM_CRIT_IGNORE_EXCLUSION | RELM_CRIT_ALLOW_COMPANY_WITH_PERSONS;
+    relm_criteria_init(&oslo);
+    relm_criteria_init(&persons);
+    if (relm_criteria_where(&oslo, "city=Oslo", &err) ||
+        relm_criteria_where(&persons, "type=person", &err))
+        die("criteria", &err);
+    int64_t added = 0, reduced = 0, refined = 0;
+    double t0 = now();
+    if (relm_segment_add_contacts(r, s.no, &all, &added, &err))
+        die("add", &err);
+    double t1 = now();
+    if (relm_segment_reduce(r, s.no, &oslo, &reduced, &err))
+        die("reduce", &err);
+    double t2 = now();
+    if (relm_segment_refine(r, s.no, &persons, &refined, &err))
+        die("refine", &err);
+    double t3 = now();
+    if (relm_segment_undo(r, s.no, &err))
+        die("undo", &err);
+    double t4 = now();
+    relm_close(r);
+    printf("{\"op\": \"criteria\", \"seconds\": %.6f, \"reduce_seconds\": %.6f, "
+           "\"refine_seconds\": %.6f, \"undo_seconds\": %.6f, \"rss_kib\": %ld, "
+           "\"added\": %" PRId64 ", \"reduced\": %" PRId64 ", \"refined\": %" PRId64 "}\n",
+           t1 - t0, t2 - t1, t3 - t2, t4 - t3, rss_kib(), added, reduced, refined);
+    return 0;
+}
+
+static int count_row(void *ctx, const void *rec)
+{
+    (void)rec;
+    (*(int *)ctx)++;
+    return 0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static int do_history(const char *path, long queries)
+{
+    relm_t *r = open_db(path);
+    relm_error_t err = {0};
+    int64_t contacts = 0;
+    if (relm_count(r, "SELECT count(*) FROM contact", NULL, &contacts, &err) || contacts == 0)
+        die("contacts", &err);
+    double *lat = calloc((size_t)queries, sizeof(double));
+    uint64_t seed = 42;
+    long rows = 0;
+    for (long q = 0; q < queries; q++) {
+        seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+        char no[32];
+        /* Persons only (a company's history includes its persons: another query shape). */
+        int64_t k = (int64_t)((seed >> 33) % (uint64_t)contacts) + 1;
+        if ((k - 1) % 10 == 0)
+            k++;
+        snprintf(no, sizeof(no), "CT%07" PRId64, k > contacts ? contacts : k);
+        relm_interaction_query_t iq;
+        memset(&iq, 0, sizeof(iq));
+        iq.contact_no = no;
+        iq.limit = 20;
+        int n = 0;
+        double t0 = now();
+        if (relm_interaction_list(r, &iq, count_row, &n, NULL, &err))
+            die("history", &err);
+        lat[q] = now() - t0;
+        rows += n;
+    }
+    qsort(lat, (size_t)queries, sizeof(double), cmp_double);
+    double median = lat[queries / 2], p99 = lat[(long)((double)queries * 0.99)];
+    printf("{\"op\": \"history\", \"seconds\": %.9f, \"p99_seconds\": %.9f, \"max_seconds\": %.9f, "
+           "\"rss_kib\": %ld, \"queries\": %ld, \"rows\": %ld}\n",
+           median, p99, lat[queries - 1], rss_kib(), queries, rows);
+    free(lat);
+    relm_close(r);
+    return 0;
+}
+
+/*
+ * Run a command `runs` times; report the median wall time and the largest peak RSS. The
+ * child is forked from this small process, so its inherited high-water mark is small.
+ */
+static int do_cli(int runs, char **cmd)
+{
+    double *lat = calloc((size_t)runs, sizeof(double));
+    long rss = 0;
+    for (int i = 0; i < runs; i++) {
+        double t0 = now();
+        pid_t pid = fork();
+        if (pid == 0) {
+            int fd = open("/dev/null", O_WRONLY);
+            dup2(fd, 1);
+            execvp(cmd[0], cmd);
+            _exit(127);
+        }
+        int status;
+        struct rusage ru;
+        if (wait4(pid, &status, 0, &ru) < 0 || !WIFEXITED(status) || WEXITSTATUS(status)) {
+            fprintf(stderr, "relm-bench: %s failed\n", cmd[0]);
+            return 1;
+        }
+        lat[i] = now() - t0;
+        if (ru.ru_maxrss > rss)
+            rss = ru.ru_maxrss;
+    }
+    qsort(lat, (size_t)runs, sizeof(double), cmp_double);
+    printf("{\"op\": \"cli\", \"seconds\": %.6f, \"min_seconds\": %.6f, \"max_seconds\": "
+           "%.6f, \"rss_kib\": %ld, \"runs\": %d}\n",
+           lat[runs / 2], lat[0], lat[runs - 1], rss, runs);
+    free(lat);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 3 && strcmp(argv[1], "cli") == 0)
+        return do_cli(atoi(argv[2]), argv + 3);
+    if (argc < 3) {
+        fprintf(stderr, "usage: relm-bench prep|log|floor|criteria|history DB [QUERIES]\n");
+        return 2;
+    }
+    const char *op = argv[1], *db = argv[2];
+    if (strcmp(op, "prep") == 0)
+        return prep(db);
+    if (strcmp(op, "log") == 0)
+        return do_log(db);
+    if (strcmp(op, "floor") == 0)
+        return do_floor(db);
+    if (strcmp(op, "criteria") == 0)
+        return do_criteria(db);
+    if (strcmp(op, "history") == 0)
+        return do_history(db, argc > 3 ? atol(argv[3]) : 10000);
+    fprintf(stderr, "relm-bench: unknown operation %s\n", op);
+    return 2;
+}
