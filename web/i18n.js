@@ -34,6 +34,7 @@ const en = {
   language_code: 'Language code', status: 'Status', user_id: 'User', segment: 'Segment',
   noOfLines: 'Lines', fromEntry: 'From entry', chooseContact: 'Choose a contact',
   error: 'Error', loading: 'Loading…', all: 'All', salespersonCard: 'Salesperson',
+  noOfInteractions: 'Interactions', lastInteraction: 'Date of last interaction',
   newTemplate: 'New template', company: 'Company', person: 'Person', skipToContent: 'Skip to content',
 };
 
@@ -71,6 +72,7 @@ const nb = {
   language_code: 'Språkkode', status: 'Status', user_id: 'Bruker', segment: 'Segment',
   noOfLines: 'Linjer', fromEntry: 'Fra post', chooseContact: 'Velg en kontakt',
   error: 'Feil', loading: 'Laster…', all: 'Alle', salespersonCard: 'Selger',
+  noOfInteractions: 'Samhandlinger', lastInteraction: 'Dato for siste samhandling',
   newTemplate: 'Ny mal', company: 'Firma', person: 'Person', skipToContent: 'Gå til innholdet',
 };
 

@@ -7,7 +7,9 @@ import { interactionDialog, loadLookups } from './interaction.js';
 
 function dl(rec, keys) {
   return h('dl', { class: 'facts' }, keys.flatMap(([k, label]) =>
-    [h('dt', {}, label), h('dd', {}, rec[k] === true ? '✓' : rec[k] === false ? '—' : rec[k] || '—')]));
+    [h('dt', {}, label), h('dd', {}, rec[k] === true ? '✓'
+      : rec[k] === false || rec[k] === '' || rec[k] === undefined || rec[k] === null ? '—'
+        : String(rec[k]))]));
 }
 
 function historyTable(params, { canEvaluate } = {}) {
@@ -72,8 +74,8 @@ export async function contactCard(no) {
   const c = await get(`/api/contacts/${enc(no)}`);
   const hist = historyTable({ contact_no: c.no }, { canEvaluate: true });
   const stats = h('section', { 'aria-labelledby': 'stats-h' }, h('h2', { id: 'stats-h' }, t('statistics')),
-    dl(c.statistics, [['no_of_interactions', t('interactions')], ['cost', t('cost')],
-      ['duration', t('duration')], ['date_of_last_interaction', t('date')],
+    dl(c.statistics, [['no_of_interactions', t('noOfInteractions')], ['cost', t('cost')],
+      ['duration', t('duration')], ['date_of_last_interaction', t('lastInteraction')],
       ['no_of_postponed_interactions', t('postponed')]]));
   return h('section', { class: 'card' },
     h('h1', {}, `${c.no} ${c.name}`),
@@ -103,7 +105,7 @@ export async function salespersonCard(code) {
     t('createInteraction'))),
     dl(s, [['email', t('email')], ['phone_no', t('phone')], ['job_title', t('type')]]),
     h('h2', {}, t('statistics')),
-    dl(s.statistics, [['no_of_interactions', t('interactions')], ['cost', t('cost')],
+    dl(s.statistics, [['no_of_interactions', t('noOfInteractions')], ['cost', t('cost')],
       ['duration', t('duration')]]), hist);
 }
 
