@@ -363,16 +363,17 @@ try {
 } finally {
   await context.close().catch(() => {});
   server.kill('SIGTERM');
-  await new Promise((r) => {
+  const code = await new Promise((r) => {
     const timer = setTimeout(() => {
       server.kill('SIGKILL');
-      r();
+      r('killed');
     }, 15000);
-    server.on('exit', () => {
+    server.on('exit', (c, sig) => {
       clearTimeout(timer);
-      r();
+      r(c ?? sig);
     });
   });
+  check('the server exits with status 0 after SIGTERM', code === 0, `exit: ${code}`);
   rmSync(userDataDir, { recursive: true, force: true });
   rmSync(dir, { recursive: true, force: true });
 }
