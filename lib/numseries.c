@@ -407,18 +407,15 @@ int relm_numseries_next(relm_t *r, const char *code, const char *date, char *out
         date = r->workdate;
     else if (!relm_valid_date(date))
         return relm_error_set(err, RELM_EVALIDATION, "\"%s\" is not a date (YYYY-MM-DD)", date);
-    if ((rc = relm_store_begin(r->store, err)))
-        return rc;
+    /*
+     * No transaction of its own: the only write is one compare-and-swap UPDATE, atomic by
+     * itself, and a caller that inserts the record in its transaction gets the number
+     * back on rollback. A lost race (another taker moved last_no_used) is retried.
+     */
     for (int attempt = 0; attempt < 100; attempt++) {
         rc = take_once(r, &ns, date, out, err);
         if (rc != 1)
-            break;
+            return rc;
     }
-    if (rc == 1)
-        rc = relm_error_set(err, RELM_ECONFLICT, "number series %s is busy: try again", ns.code);
-    if (rc) {
-        relm_store_rollback(r->store);
-        return rc;
-    }
-    return relm_store_commit(r->store, err);
+    return relm_error_set(err, RELM_ECONFLICT, "number series %s is busy: try again", ns.code);
 }

@@ -3,6 +3,8 @@
  * timeout so that concurrent writers queue, and synchronous=FULL so that a commit
  * survives a power cut. Write transactions start IMMEDIATE: the write lock is taken at
  * BEGIN, so a reader never has to be upgraded into a writer (which could deadlock).
+ * The page cache is 16 MiB: large writes (imports, logging a segment) then spill to the
+ * WAL far less often, and memory stays bounded whatever the data size.
  * Temporary storage stays on disk (the default): a sort over a million rows spills to a
  * temporary file instead of growing the process.
  */
@@ -59,7 +61,8 @@ static int sq_open(const char *target, int create, void **out, relm_error_t *err
     sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS);
     static const char *pragmas = "PRAGMA foreign_keys=ON;"
                                  "PRAGMA journal_mode=WAL;"
-                                 "PRAGMA synchronous=FULL;";
+                                 "PRAGMA synchronous=FULL;"
+                                 "PRAGMA cache_size=-16384;";
     char *msg = NULL;
     rc = sqlite3_exec(db, pragmas, NULL, NULL, &msg);
     if (rc != SQLITE_OK) {

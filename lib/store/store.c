@@ -6,12 +6,14 @@
  * one, so callers never share a cursor.
  */
 #include <stdlib.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "store.h"
 
 #define CACHE_BUCKETS 256
+#define RECENT_SLOTS  64
 
 struct relm_stmt {
     relm_store_t *store;
@@ -26,6 +28,11 @@ struct relm_store {
     void *db;
     int depth;
     struct relm_stmt *cache[CACHE_BUCKETS];
+    /* Last statement seen per SQL address: a hit skips hashing the text (hot loops). */
+    struct {
+        const char *sql;
+        struct relm_stmt *stmt;
+    } recent[RECENT_SLOTS];
 };
 
 static unsigned hash_sql(const char *s)
@@ -69,6 +76,8 @@ void relm_store_close(relm_store_t *st)
 {
     if (!st)
         return;
+    while (st->depth > 0)
+        relm_store_rollback(st);
     for (int b = 0; b < CACHE_BUCKETS; b++) {
         struct relm_stmt *s = st->cache[b];
         while (s) {
@@ -79,8 +88,6 @@ void relm_store_close(relm_store_t *st)
             s = next;
         }
     }
-    while (st->depth > 0)
-        relm_store_rollback(st);
     st->be->close(st->db);
     free(st);
 }
@@ -95,15 +102,28 @@ int relm_store_exec(relm_store_t *st, const char *sql, relm_error_t *err)
     return st->be->exec(st->db, sql, err);
 }
 
+/* Run a transaction-control statement through the statement cache (no re-parsing). */
+static int control(relm_store_t *st, const char *sql, relm_error_t *err)
+{
+    relm_stmt_t *s;
+    int rc = relm_stmt_prepare(st, sql, &s, err);
+    return rc ? rc : relm_stmt_run(s, err);
+}
+
+static void savepoint_sql(char *buf, size_t n, const char *verb, int level)
+{
+    snprintf(buf, n, "%s s%d", verb, level);
+}
+
 int relm_store_begin(relm_store_t *st, relm_error_t *err)
 {
+    char sql[32];
     int rc;
     if (st->depth == 0) {
-        rc = st->be->exec(st->db, st->be->begin_sql, err);
+        rc = control(st, st->be->begin_sql, err);
     } else {
-        char sql[32];
-        snprintf(sql, sizeof(sql), "SAVEPOINT s%d", st->depth);
-        rc = st->be->exec(st->db, sql, err);
+        savepoint_sql(sql, sizeof(sql), "SAVEPOINT", st->depth);
+        rc = control(st, sql, err);
     }
     if (rc == 0)
         st->depth++;
@@ -112,19 +132,19 @@ int relm_store_begin(relm_store_t *st, relm_error_t *err)
 
 int relm_store_commit(relm_store_t *st, relm_error_t *err)
 {
+    char sql[32];
     int rc;
     if (st->depth <= 0)
         return relm_error_set(err, RELM_EUSAGE, "commit without a transaction");
     if (st->depth == 1) {
-        rc = st->be->exec(st->db, "COMMIT", err);
+        rc = control(st, "COMMIT", err);
         if (rc) {
             relm_store_rollback(st);
             return rc;
         }
     } else {
-        char sql[32];
-        snprintf(sql, sizeof(sql), "RELEASE s%d", st->depth - 1);
-        rc = st->be->exec(st->db, sql, err);
+        savepoint_sql(sql, sizeof(sql), "RELEASE", st->depth - 1);
+        rc = control(st, sql, err);
         if (rc)
             return rc;
     }
@@ -135,16 +155,17 @@ int relm_store_commit(relm_store_t *st, relm_error_t *err)
 void relm_store_rollback(relm_store_t *st)
 {
     relm_error_t ignored;
+    char sql[32];
     if (st->depth <= 0)
         return;
     if (st->depth == 1) {
+        /* ROLLBACK must also run when statements are pending: no cache for it. */
         st->be->exec(st->db, "ROLLBACK", &ignored);
     } else {
-        char sql[64];
-        snprintf(sql, sizeof(sql), "ROLLBACK TO s%d", st->depth - 1);
-        st->be->exec(st->db, sql, &ignored);
-        snprintf(sql, sizeof(sql), "RELEASE s%d", st->depth - 1);
-        st->be->exec(st->db, sql, &ignored);
+        savepoint_sql(sql, sizeof(sql), "ROLLBACK TO", st->depth - 1);
+        control(st, sql, &ignored);
+        savepoint_sql(sql, sizeof(sql), "RELEASE", st->depth - 1);
+        control(st, sql, &ignored);
     }
     st->depth--;
 }
@@ -161,10 +182,20 @@ int64_t relm_store_changes(relm_store_t *st)
 
 int relm_stmt_prepare(relm_store_t *st, const char *sql, relm_stmt_t **out, relm_error_t *err)
 {
+    unsigned slot = (unsigned)(((uintptr_t)sql >> 3) % RECENT_SLOTS);
+    struct relm_stmt *hot = st->recent[slot].stmt;
+    /* The address is only a hint (a caller's buffer may hold other SQL now): compare. */
+    if (hot && st->recent[slot].sql == sql && !hot->busy && strcmp(hot->sql, sql) == 0) {
+        hot->busy = 1;
+        *out = hot;
+        return 0;
+    }
     unsigned b = hash_sql(sql);
     for (struct relm_stmt *s = st->cache[b]; s; s = s->next) {
         if (!s->busy && strcmp(s->sql, sql) == 0) {
             s->busy = 1;
+            st->recent[slot].sql = sql;
+            st->recent[slot].stmt = s;
             *out = s;
             return 0;
         }
@@ -184,6 +215,8 @@ int relm_stmt_prepare(relm_store_t *st, const char *sql, relm_stmt_t **out, relm
     s->busy = 1;
     s->next = st->cache[b];
     st->cache[b] = s;
+    st->recent[slot].sql = sql;
+    st->recent[slot].stmt = s;
     *out = s;
     return 0;
 }
