@@ -1,8 +1,9 @@
 # A thin layer over Meson: `make run` and `make check` are the two commands a new user needs.
 BUILD ?= build
 DB ?= demo.db
+LISTEN ?= 127.0.0.1:8080
 PKGS = gcc meson ninja-build pkg-config python3 git bc libsqlite3-dev sqlite3 libjansson-dev \
-       libcmocka-dev libmicrohttpd-dev libsodium-dev clang-format
+       libcmocka-dev libmicrohttpd-dev libsodium-dev clang-format chromium nodejs npm
 
 .PHONY: all deps build run check format clean
 
@@ -15,12 +16,13 @@ build: deps
 	@[ -f $(BUILD)/build.ninja ] || meson setup $(BUILD) >/dev/null
 	@ninja -C $(BUILD) >/dev/null || ninja -C $(BUILD)
 
-# Build, create a demo database (once) and show what is in it.
+# Build, create a demo database with a demo login (once) and serve it.
 run: build
-	@[ -f $(DB) ] || ./$(BUILD)/relm --db $(DB) init --demo
-	@./$(BUILD)/relm --db $(DB) contact list
-	@echo
-	@echo "Demo database: $(DB). Try: ./$(BUILD)/relm --db $(DB) help"
+	@[ -f $(DB) ] || { ./$(BUILD)/relm --db $(DB) init --demo && \
+	  printf 'relm-demo\n' | ./$(BUILD)/relm --db $(DB) user add demo --role admin \
+	    --full-name 'Demo User' --salesperson-code JO --password-stdin >/dev/null; }
+	@echo "relm is serving $(DB) at http://$(LISTEN)/ - sign in as demo / relm-demo (Ctrl-C stops)"
+	@./$(BUILD)/relm --db $(DB) serve --listen $(LISTEN)
 
 check: deps
 	@scripts/check.sh

@@ -32,6 +32,9 @@ static const struct {
     {RELM_EIO, "io"},
     {RELM_EMISSINGSP, "missing_salesperson"},
     {RELM_EUSAGE, "usage"},
+    {RELM_EAUTH, "unauthenticated"},
+    {RELM_EFORBIDDEN, "forbidden"},
+    {RELM_ETHROTTLED, "too_many_attempts"},
 };
 
 const char *relm_error_name(int code)

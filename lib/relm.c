@@ -155,6 +155,18 @@ const char *relm_workdate(const relm_t *r)
     return r->workdate;
 }
 
+int relm_set_cache_size(relm_t *r, int kib, relm_error_t *err)
+{
+    char sql[64];
+    if (strcmp(relm_store_engine(r->store), "sqlite") != 0)
+        return 0;
+    if (kib < 64)
+        kib = 64;
+    /* The number is formatted from an int, never from user text. */
+    snprintf(sql, sizeof(sql), "PRAGMA cache_size = -%d", kib);
+    return relm_store_exec(r->store, sql, err);
+}
+
 int relm_begin(relm_t *r, relm_error_t *err)
 {
     return relm_store_begin(r->store, err);

@@ -592,14 +592,3 @@ int relm_token_revoke(relm_t *r, int64_t id, relm_error_t *err)
         return relm_error_set(err, RELM_ENOTFOUND, "API token %lld does not exist", (long long)id);
     return rc;
 }
-
-int relm_set_cache_size(relm_t *r, int kib, relm_error_t *err)
-{
-    char sql[64];
-    if (strcmp(relm_store_engine(r->store), "sqlite") != 0)
-        return 0;
-    if (kib < 64)
-        kib = 64;
-    snprintf(sql, sizeof(sql), "PRAGMA cache_size = -%d", kib);
-    return relm_store_exec(r->store, sql, err);
-}

@@ -34,6 +34,9 @@ enum relm_code {
     RELM_EIO = -18,          /* io: a file could not be read or written */
     RELM_EMISSINGSP = -19,   /* missing_salesperson */
     RELM_EUSAGE = -20,       /* usage: a caller passed something impossible */
+    RELM_EAUTH = -21,        /* unauthenticated: unknown user, wrong password, bad token */
+    RELM_EFORBIDDEN = -22,   /* forbidden: the role does not allow the operation */
+    RELM_ETHROTTLED = -23,   /* too_many_attempts: wait before the next login */
 };
 
 typedef struct relm_error {

@@ -39,6 +39,12 @@ const char *relm_user(const relm_t *r);
 int relm_set_workdate(relm_t *r, const char *date, relm_error_t *err);
 const char *relm_workdate(const relm_t *r);
 
+/*
+ * Size the connection's page cache to kib KiB (default 16 MiB). A server opens one
+ * connection per worker thread; a small cache each keeps memory flat as threads are added.
+ */
+int relm_set_cache_size(relm_t *r, int kib, relm_error_t *err);
+
 /* Transactions spanning several library calls (they nest). */
 int relm_begin(relm_t *r, relm_error_t *err);
 int relm_commit(relm_t *r, relm_error_t *err);

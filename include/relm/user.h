@@ -17,16 +17,6 @@
 
 #include "relm/record.h"
 
-/*
- * Account errors (beside the RELM_E* codes of error.h): the shells map them like the
- * others (HTTP 401, 403 and 429).
- */
-enum {
-    RELM_EAUTH = -100,      /* unauthenticated: unknown user, wrong password, bad token */
-    RELM_EFORBIDDEN = -101, /* forbidden: the user's role does not allow the operation */
-    RELM_ETHROTTLED = -102, /* too_many_attempts: wait before the next login */
-};
-
 #define RELM_TOKEN_SZ            65 /* 64 hex digits and the NUL */
 #define RELM_LOGIN_FREE_FAILURES 3
 #define RELM_LOGIN_MAX_WAIT      900
@@ -122,11 +112,5 @@ int relm_token_create(struct relm *r, const char *user_name, const char *descrip
 /* The user of a bearer token; auth when unknown, revoked or the user is disabled. */
 int relm_token_check(struct relm *r, const char *token, relm_user_t *out, relm_error_t *err);
 int relm_token_revoke(struct relm *r, int64_t id, relm_error_t *err);
-
-/*
- * Size the connection's page cache to kib KiB (a server opens one connection per worker
- * thread; a small cache each keeps memory flat as threads are added).
- */
-int relm_set_cache_size(struct relm *r, int kib, relm_error_t *err);
 
 #endif
