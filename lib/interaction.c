@@ -193,8 +193,18 @@ static int pick_salesperson(relm_t *r, relm_interaction_t *rec, relm_mask_t give
         code = c->salesperson_code;
         source = "the contact's salesperson_code";
     } else {
-        /* The signed-in user counts only when a salesperson carries that code. */
+        /*
+         * The signed-in user's salesperson: the one linked to the user account, else (a
+         * user known only by name, as on the command line) a salesperson with that code.
+         */
         const char *user = relm_user(r);
+        relm_user_t account;
+        if (user[0] && relm_user_get(r, user, &account, &scratch) == 0 &&
+            account.salesperson_code[0] &&
+            relm_salesperson_get(r, account.salesperson_code, &sp, &scratch) == 0) {
+            relm_copy(rec->salesperson_code, sizeof(rec->salesperson_code), sp.code);
+            return 0;
+        }
         if (user[0] &&
             relm_record_set(&relm_salesperson_entity, &sp, NULL, "code", user, &scratch) == 0 &&
             relm_table_exists(r, &relm_salesperson_entity, &sp, &scratch) == 1) {

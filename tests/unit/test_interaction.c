@@ -418,6 +418,32 @@ static void template_is_required_and_must_exist(void **state)
     test_db_free(r);
 }
 
+static void the_signed_in_users_account_names_its_salesperson(void **state)
+{
+    (void)state;
+    relm_t *r = demo_db();
+    ie_t rec;
+    relm_error_t err = {0};
+    char no[RELM_CODE20_SZ];
+    add_contact(r, no,
+                KV("type", "company", "name", "Unowned AS", "correspondence_type", "hard_copy"));
+    relm_user_t u;
+    relm_record_init(&relm_user_entity, &u);
+    assert_int_equal(relm_record_set(&relm_user_entity, &u, NULL, "name", "ann", &err), 0);
+    assert_int_equal(relm_record_set(&relm_user_entity, &u, NULL, "salesperson_code", "BD", &err),
+                     0);
+    assert_int_equal(relm_user_add(r, &u, "correct horse", &err), 0);
+    relm_set_user(r, "ann");
+    assert_int_equal(
+        create_kv(r, &rec, &err, KV("contact_no", no, "interaction_template_code", "OUTGOING")), 0);
+    assert_string_equal(rec.salesperson_code, "BD");
+    assert_string_equal(rec.user_id, "ann");
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM interaction_log_entry WHERE "
+                                     "salesperson_code = 'BD' AND user_id = 'ann'"),
+                     1);
+    test_db_free(r);
+}
+
 static void salesperson_falls_back_from_given_to_contact_user_and_setup(void **state)
 {
     (void)state;
@@ -1001,6 +1027,7 @@ int main(void)
         cmocka_unit_test(privacy_blocked_and_unknown_contacts_are_refused),
         cmocka_unit_test(template_is_required_and_must_exist),
         cmocka_unit_test(salesperson_falls_back_from_given_to_contact_user_and_setup),
+        cmocka_unit_test(the_signed_in_users_account_names_its_salesperson),
         cmocka_unit_test(from_a_salesperson_the_contact_is_still_required),
         cmocka_unit_test(from_an_entry_takes_its_contact_and_salesperson),
         cmocka_unit_test(postpone_stores_what_was_filled_without_checks),
