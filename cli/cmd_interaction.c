@@ -179,8 +179,14 @@ static int dialog(cli_t *c, relm_interaction_t *rec, relm_mask_t *given)
             if (!line[0])
                 break;
             relm_error_t err = {0};
-            if (relm_record_set_index(E, rec, given, idx, line, &err) == 0)
-                break;
+            if (relm_record_set_index(E, rec, given, idx, line, &err) == 0) {
+                if (k > 0)
+                    break;
+                /* An unknown template is worth asking again at once. */
+                memcpy(preview, rec, sizeof(*preview));
+                if (relm_interaction_prepare(c->r, preview, *given, &err) != RELM_EMISSINGTPL)
+                    break;
+            }
             printf("  %s\n", err.message);
         }
     }
@@ -266,16 +272,26 @@ static int do_create(cli_t *c, int argc, char **argv)
             return rc;
         }
     }
+    relm_interaction_t *typed = malloc(sizeof(*typed));
+    if (!typed) {
+        free(rec);
+        return CLI_FAIL;
+    }
+    memcpy(typed, rec, sizeof(*typed));
     if (postpone)
         rc = relm_interaction_postpone(c->r, rec, given, &err);
     else
         rc = relm_interaction_create(c->r, rec, given, &err);
     if (rc) {
         rc = cli_fail(&err);
+        /* What was typed in the dialog is kept as a postponed entry. */
+        if (ask_fields && postpone_after_dialog(c, typed, given, 0) != CLI_OK)
+            rc = CLI_FAIL;
     } else {
         cli_warnings(&err);
         show(c, rec);
     }
+    free(typed);
     free(rec);
     return rc;
 }
@@ -309,7 +325,8 @@ static int do_resume(cli_t *c, int argc, char **argv)
         free(rec);
         return rc;
     }
-    if (!given && interactive(c)) {
+    int asked = !given && interactive(c);
+    if (asked) {
         if (relm_interaction_get(c->r, entry_no, rec, &err)) {
             free(rec);
             return cli_fail(&err);
@@ -328,6 +345,9 @@ static int do_resume(cli_t *c, int argc, char **argv)
     }
     if (relm_interaction_resume(c->r, entry_no, rec, given, &err)) {
         rc = cli_fail(&err);
+        /* A refused resume leaves rec as typed: keep it postponed with the new values. */
+        if (asked && postpone_after_dialog(c, rec, given, entry_no) != CLI_OK)
+            rc = CLI_FAIL;
     } else {
         cli_warnings(&err);
         show(c, rec);
