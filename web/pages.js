@@ -12,7 +12,11 @@ function dl(rec, keys) {
         : String(rec[k]))]));
 }
 
-function historyTable(params, { canEvaluate } = {}) {
+/*
+ * The interaction history of a card. onChange (optional) runs whenever the history may
+ * have changed (reload, evaluation), so that the card's statistics follow it.
+ */
+function historyTable(params, { canEvaluate, onChange } = {}) {
   let table = null;
   const cols = [
     { label: t('entry'), cell: (e) => String(e.entry_no) },
@@ -37,6 +41,7 @@ function historyTable(params, { canEvaluate } = {}) {
         try {
           await post(`/api/interactions/${e.entry_no}/evaluate`, { evaluation: sel.value });
           say(t('saved'));
+          if (onChange) onChange();
         } catch (err) {
           sayError(err);
         }
@@ -49,7 +54,30 @@ function historyTable(params, { canEvaluate } = {}) {
     t('createInteraction')) });
   }
   table = pagedTable({ url: '/api/interactions', params, cols, caption: t('history') });
+  if (onChange) {
+    const reload = table.reload;
+    table.reload = () => {
+      reload();
+      onChange();
+    };
+  }
   return table;
+}
+
+/* A statistics block read from url (a record with .statistics); .refresh() reads it again. */
+function statsBlock(record, url, fields) {
+  const body = h('div', {}, dl(record.statistics, fields));
+  const section = h('section', { 'aria-labelledby': 'stats-h', 'aria-live': 'polite' },
+    h('h2', { id: 'stats-h' }, t('statistics')), body);
+  section.refresh = async () => {
+    try {
+      const fresh = await get(url);
+      body.replaceChildren(dl(fresh.statistics, fields));
+    } catch (e) {
+      sayError(e);
+    }
+  };
+  return section;
 }
 
 export async function contactsPage() {
@@ -72,11 +100,11 @@ export async function contactsPage() {
 
 export async function contactCard(no) {
   const c = await get(`/api/contacts/${enc(no)}`);
-  const hist = historyTable({ contact_no: c.no }, { canEvaluate: true });
-  const stats = h('section', { 'aria-labelledby': 'stats-h' }, h('h2', { id: 'stats-h' }, t('statistics')),
-    dl(c.statistics, [['no_of_interactions', t('noOfInteractions')], ['cost', t('cost')],
+  const stats = statsBlock(c, `/api/contacts/${enc(c.no)}`,
+    [['no_of_interactions', t('noOfInteractions')], ['cost', t('cost')],
       ['duration', t('duration')], ['date_of_last_interaction', t('lastInteraction')],
-      ['no_of_postponed_interactions', t('postponed')]]));
+      ['no_of_postponed_interactions', t('postponed')]]);
+  const hist = historyTable({ contact_no: c.no }, { canEvaluate: true, onChange: () => stats.refresh() });
   return h('section', { class: 'card' },
     h('h1', {}, `${c.no} ${c.name}`),
     h('div', { class: 'toolbar' },
@@ -98,16 +126,16 @@ export async function salespersonsPage() {
 
 export async function salespersonCard(code) {
   const s = await get(`/api/salespersons/${enc(code)}`);
-  const hist = historyTable({ salesperson_code: s.code }, { canEvaluate: true });
+  const stats = statsBlock(s, `/api/salespersons/${enc(s.code)}`,
+    [['no_of_interactions', t('noOfInteractions')], ['cost', t('cost')], ['duration', t('duration')]]);
+  const hist = historyTable({ salesperson_code: s.code }, { canEvaluate: true, onChange: () => stats.refresh() });
   return h('section', { class: 'card' }, h('h1', {}, `${s.code} ${s.name}`),
     h('div', { class: 'toolbar' }, h('button', { type: 'button', class: 'primary', id: 'create-interaction',
       onclick: () => interactionDialog({ salesperson_code: s.code, onDone: () => hist.reload() }) },
     t('createInteraction')),
     link(`#/postponed?salesperson_code=${enc(s.code)}`, t('postponed'))),
     dl(s, [['email', t('email')], ['phone_no', t('phone')], ['job_title', t('type')]]),
-    h('h2', {}, t('statistics')),
-    dl(s.statistics, [['no_of_interactions', t('noOfInteractions')], ['cost', t('cost')],
-      ['duration', t('duration')]]), hist);
+    stats, hist);
 }
 
 export async function interactionLogPage() {

@@ -157,6 +157,13 @@ try {
       throw new Error(JSON.stringify(e));
     }
     await page.locator('table').filter({ hasText: 'Price list' }).waitFor().catch(() => {});
+    // The card's statistics follow the history without a page reload.
+    const stats = page.locator('section[aria-labelledby=stats-h]');
+    await page.waitForFunction(() => {
+      const s = document.querySelector('section[aria-labelledby=stats-h]');
+      return s && /0\.50/.test(s.textContent);
+    }, null, { timeout: 5000 });
+    if (!/0\.50/.test(await stats.textContent())) throw new Error('statistics did not refresh');
     await snap('contact-card');
   });
 
