@@ -3,7 +3,8 @@ BUILD ?= build
 DB ?= demo.db
 LISTEN ?= 127.0.0.1:8080
 PKGS = gcc meson ninja-build pkg-config python3 git bc libsqlite3-dev sqlite3 libjansson-dev \
-       libcmocka-dev libmicrohttpd-dev libsodium-dev clang-format chromium nodejs npm
+       libcmocka-dev libmicrohttpd-dev libsodium-dev clang-format chromium \
+       node=nodejs npm=npm
 
 .PHONY: all deps build run check format clean
 
