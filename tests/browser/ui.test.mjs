@@ -134,7 +134,11 @@ try {
   await step('the contact list pages through the server with cursors', async () => {
     await page.getByRole('button', { name: 'Next page' }).click();
     await page.getByRole('button', { name: 'Previous page' }).waitFor({ state: 'visible' });
-    const enabled = await page.getByRole('button', { name: 'Previous page' }).isEnabled();
+    // The next page arrives asynchronously: wait for it rather than look at once.
+    const enabled = await page.waitForFunction(() => {
+      const b = [...document.querySelectorAll('button')].find((x) => x.textContent === 'Previous page');
+      return b && !b.disabled;
+    }, null, { timeout: 10000 }).then(() => true, () => false);
     if (!enabled) throw new Error('previous page is not enabled after paging');
   });
 
