@@ -23,7 +23,7 @@ size_t relm_utf8_len(const char *s)
     return n;
 }
 
-static int valid_utf8(const char *s)
+int relm_valid_utf8(const char *s)
 {
     const unsigned char *p = (const unsigned char *)s;
     while (*p) {
@@ -220,7 +220,7 @@ int relm_record_set_index(const relm_entity_t *e, void *rec, relm_mask_t *given,
     char buf[RELM_TEXT250_SZ * 4];
     if (!value)
         value = "";
-    if (!valid_utf8(value))
+    if (!relm_valid_utf8(value))
         return relm_error_set(err, RELM_EVALIDATION, "%s %s: the value is not valid UTF-8", e->name,
                               f->name);
     if (is_text_type(f->type)) {

@@ -322,29 +322,6 @@ static const char sql_language_upsert[] =
     "ON CONFLICT (template_code, language_code) DO UPDATE SET description = excluded.description, "
     "attachment = coalesce(?, interaction_template_language.attachment)";
 
-static int valid_utf8(const char *s)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    while (*p) {
-        int extra;
-        if (*p < 0x80)
-            extra = 0;
-        else if ((*p & 0xe0) == 0xc0 && *p >= 0xc2)
-            extra = 1;
-        else if ((*p & 0xf0) == 0xe0)
-            extra = 2;
-        else if ((*p & 0xf8) == 0xf0 && *p <= 0xf4)
-            extra = 3;
-        else
-            return 0;
-        p++;
-        for (int i = 0; i < extra; i++, p++)
-            if ((*p & 0xc0) != 0x80)
-                return 0;
-    }
-    return 1;
-}
-
 int relm_template_language_set(relm_t *r, const relm_template_language_t *v, const char *attachment,
                                relm_error_t *err)
 {
@@ -364,7 +341,7 @@ int relm_template_language_set(relm_t *r, const relm_template_language_t *v, con
     if ((rc = relm_record_set(&relm_template_language_entity, &n, NULL, "description",
                               v->description, err)))
         return rc;
-    if (attachment && !valid_utf8(attachment))
+    if (attachment && !relm_valid_utf8(attachment))
         return relm_error_set(err, RELM_EVALIDATION,
                               "interaction template %s language %s: the attachment is not valid "
                               "UTF-8 text",
@@ -486,7 +463,7 @@ int relm_template_attachment_set(relm_t *r, const char *template_code, const cha
         return rc;
     if (!body)
         body = "";
-    if (!valid_utf8(body))
+    if (!relm_valid_utf8(body))
         return relm_error_set(err, RELM_EVALIDATION,
                               "interaction template %s: the attachment is not valid UTF-8 text",
                               t.code);

@@ -118,6 +118,8 @@ int relm_valid_date(const char *s);
 int relm_valid_time(const char *s);
 int relm_valid_email(const char *s);
 size_t relm_utf8_len(const char *s);
+/* 1 when s is well-formed UTF-8 (no overlong two-byte forms, nothing past U+10FFFF). */
+int relm_valid_utf8(const char *s);
 
 /*
  * A list filter: FIELD OP VALUE, where OP is one of = != < <= > >= and ~ (contains).
