@@ -832,29 +832,32 @@ int relm_segment_add_matching(relm_t *r, const char *no, const relm_criteria_t *
     int rc = relm_segment_get(r, no, &seg, err);
     if (rc)
         return rc;
+    int expand = (c->options & RELM_CRIT_EXPAND_COMPANY) != 0;
     sqlb_t *b = calloc(1, sizeof(*b));
-    if (!b)
-        return relm_error_set(err, RELM_ENOMEM, "out of memory");
-    /* m: the contacts matching; cand: those plus, with expand_company, their persons. */
-    sb_sql(b, "WITH m AS (SELECT c.no AS no, c.type AS type FROM contact c WHERE 1 = 1");
-    match_clause(b, c, "c");
-    if (c->options & RELM_CRIT_EXPAND_COMPANY)
-        sb_sql(b, "), cand AS (SELECT no FROM m UNION SELECT p.no FROM contact p JOIN m "
-                  "ON p.company_no = m.no AND m.type = 'company' AND p.type = 'person') ");
-    else
-        sb_sql(b, "), cand AS (SELECT no FROM m) ");
-    /* The CTE (and its bindings) come first in the statement. */
     sqlb_t *full = calloc(1, sizeof(*full));
-    if (!full) {
+    if (!b || !full) {
         free(b);
+        free(full);
         return relm_error_set(err, RELM_ENOMEM, "out of memory");
     }
-    for (int i = 0; i < b->n; i++)
-        full->b[full->n++] = b->b[i];
-    full->overflow = b->overflow;
-    rc = insert_begin(r, full, seg.no, added_by_step, b->sql, err);
+    if (expand) {
+        /* m: the contacts matching; cand: those and the persons of matching companies. */
+        sb_sql(b, "WITH m AS (SELECT c.no AS no, c.type AS type FROM contact c WHERE 1 = 1");
+        match_clause(b, c, "c");
+        sb_sql(b, "), cand AS (SELECT no FROM m UNION SELECT p.no FROM contact p JOIN m "
+                  "ON p.company_no = m.no AND m.type = 'company' AND p.type = 'person') ");
+        /* The CTE (and its bindings) come first in the statement. */
+        for (int i = 0; i < b->n; i++)
+            full->b[full->n++] = b->b[i];
+        full->overflow = b->overflow;
+    }
+    rc = insert_begin(r, full, seg.no, added_by_step, expand ? b->sql : NULL, err);
     if (rc == 0) {
-        sb_sql(full, " AND c.no IN (SELECT no FROM cand)");
+        /* Without expansion the filters apply to the contact itself: no candidate list. */
+        if (expand)
+            sb_sql(full, " AND c.no IN (SELECT no FROM cand)");
+        else
+            match_clause(full, c, "c");
         if (!(c->options & RELM_CRIT_IGNORE_EXCLUSION))
             sb_sql(full, " AND c.exclude_from_segment = 0");
         if (!(c->options & RELM_CRIT_ALLOW_COMPANY_WITH_PERSONS)) {
@@ -864,7 +867,11 @@ int relm_segment_add_matching(relm_t *r, const char *no, const relm_criteria_t *
                          "WHERE p.company_no = c.no AND p.no <> c.no AND p.privacy_blocked = 0");
             if (!(c->options & RELM_CRIT_IGNORE_EXCLUSION))
                 sb_sql(full, " AND p.exclude_from_segment = 0");
-            sb_sql(full, " AND p.no IN (SELECT no FROM cand))))");
+            if (expand)
+                sb_sql(full, " AND p.no IN (SELECT no FROM cand)");
+            else
+                match_clause(full, c, "p");
+            sb_sql(full, ")))");
         }
         rc = sb_run(r, full, count, err);
     }
