@@ -317,7 +317,7 @@ static int write_log(relm_t *r, const relm_segment_t *h, const checks_t *k, unsi
         relm_copy(fu.campaign_no, sizeof(fu.campaign_no), h->campaign_no);
         relm_segment_t *fup = &fu;
         if ((rc = relm_segment_add(r, fup, given, err)) ||
-            (rc = relm_segment_add_from_logged(r, fu.no, ls, NULL, NULL, err)))
+            (rc = relm_segment_copy_lines(r, fu.no, h->no, NULL, err)))
             return rc;
         relm_copy(res->follow_up_no, sizeof(res->follow_up_no), fu.no);
     }

@@ -348,6 +348,39 @@ static const char insert_select[] =
     " WHERE c.privacy_blocked = 0 AND NOT EXISTS (SELECT 1 FROM segment_line x "
     "WHERE x.segment_no = h.no AND x.contact_no = c.no)";
 
+/*
+ * The lines of segment `from` copied to segment `to` under the same line numbers, with
+ * `to`'s header values (a follow-up segment holds the same contacts as the one logged).
+ */
+static const char sql_copy_lines[] =
+    "INSERT INTO segment_line (segment_no, line_no, contact_no, contact_company_no, "
+    "salesperson_code, date, description, interaction_template_code, subject, language_code, "
+    "correspondence_type, information_flow, initiated_by, cost, duration, evaluation, "
+    "attempt_failed, campaign_no, campaign_target, campaign_response, contact_via, "
+    "opportunity_no, personalised, added_by_step) "
+    "SELECT h.no, o.line_no, c.no, c.company_no, " LV_SALESPERSON ", h.date, " LV_DESCRIPTION
+    ", h.interaction_template_code, h.subject, " LV_LANGUAGE ", " LV_CORRESP
+    ", h.information_flow, h.initiated_by, h.unit_cost, h.unit_duration, '', 0, "
+    "h.campaign_no, h.campaign_target, h.campaign_response, '', '', 0, 0 "
+    "FROM segment_line o JOIN contact c ON c.no = o.contact_no "
+    "JOIN segment_header h ON h.no = ?" LV_JOINS " WHERE o.segment_no = ? "
+    "AND c.privacy_blocked = 0";
+
+int relm_segment_copy_lines(relm_t *r, const char *to, const char *from, int64_t *count,
+                            relm_error_t *err)
+{
+    relm_stmt_t *s;
+    int rc = relm_stmt_prepare(r->store, sql_copy_lines, &s, err);
+    if (rc)
+        return rc;
+    relm_stmt_bind_text(s, 1, to);
+    relm_stmt_bind_text(s, 2, from);
+    rc = relm_stmt_run(s, err);
+    if (rc == 0 && count)
+        *count = relm_store_changes(r->store);
+    return rc;
+}
+
 static const char sql_max_line[] =
     "SELECT coalesce(max(line_no), 0) FROM segment_line WHERE segment_no = ?";
 

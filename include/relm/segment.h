@@ -225,6 +225,14 @@ void relm_reuse_filter_init(relm_reuse_filter_t *f);
 int relm_segment_add_from_logged(struct relm *r, const char *no, int64_t entry_no,
                                  const relm_reuse_filter_t *f, int64_t *count, relm_error_t *err);
 
+/*
+ * Copy the lines of segment `from` into the empty segment `to`, keeping their line numbers
+ * and contacts and taking `to`'s header values (the follow-up segment of a log).
+ * privacy_blocked contacts are left out; *count (may be NULL) receives the lines copied.
+ */
+int relm_segment_copy_lines(struct relm *r, const char *to, const char *from, int64_t *count,
+                            relm_error_t *err);
+
 /* ---- criteria steps (lib/criteria.c) ---- */
 
 /*
