@@ -151,7 +151,27 @@ export async function interactionLogPage() {
       sayError(e);
     }
   } }, t('cancelEntries'));
-  return h('section', {}, h('h1', {}, t('interactions')), h('div', { class: 'toolbar' }, cancel), table);
+  // Delete canceled entries, optionally only those before a date or of one template.
+  const before = h('input', { type: 'date', id: 'delete-canceled-before' });
+  const tpl = h('input', { type: 'text', id: 'delete-canceled-template', size: 10 });
+  const purge = h('form', { class: 'toolbar', id: 'delete-canceled',
+    'aria-label': t('deleteCanceled') },
+  h('label', { for: 'delete-canceled-before' }, t('before')), before,
+  h('label', { for: 'delete-canceled-template' }, t('template')), tpl,
+  h('button', { type: 'submit' }, t('deleteCanceled')));
+  purge.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    try {
+      const r = await post('/api/interactions/delete-canceled',
+        { before: before.value, interaction_template_code: tpl.value });
+      say(t('deletedCount').replace('{n}', String(r.deleted)));
+      table.reload();
+    } catch (e) {
+      sayError(e);
+    }
+  });
+  return h('section', {}, h('h1', {}, t('interactions')), h('div', { class: 'toolbar' }, cancel),
+    purge, table);
 }
 
 export async function postponedPage() {

@@ -247,6 +247,19 @@ try {
     if (e.contact_no !== 'CT000001' || e.salesperson_code !== 'JO') throw new Error(JSON.stringify(e));
   });
 
+  await step('delete canceled entries from the interaction log', async () => {
+    await page.goto(base + '/#/interactions');
+    await page.getByRole('heading', { name: 'Interaction log' }).waitFor();
+    await page.locator('#delete-canceled-template').fill('OUTGOING');
+    await page.getByRole('button', { name: 'Delete canceled entries' }).click();
+    await status().filter({ hasText: 'canceled entries deleted' }).waitFor();
+    const text = await status().textContent();
+    if (!/^1 canceled entries deleted/.test(text)) throw new Error(text);
+    const gone = await page.evaluate(async (n) => (await fetch(`/api/interactions/${n}`)).status,
+      created);
+    if (gone !== 404) throw new Error(`entry ${created} answers ${gone}`);
+  });
+
   await step('create an interaction from a salesperson card', async () => {
     await page.goto(base + '/#/salespersons/AH');
     await page.getByRole('heading', { name: /AH/ }).waitFor();
