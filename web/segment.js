@@ -139,7 +139,7 @@ export async function segmentPage(no) {
       lines.reload();
       const st = await get(`/api/segments/${enc(seg.no)}/steps`);
       steps.replaceChildren(h('ol', {}, st.items.map((s) =>
-        h('li', { class: s.undone ? 'undone' : '' }, `${s.action} ${s.filters}${s.undone ? ' (undone)' : ''}`))));
+        h('li', { class: s.undone ? 'undone' : '' }, describeStep(s)))));
     } catch (e) {
       sayError(e);
     }
@@ -197,6 +197,35 @@ export async function segmentPage(no) {
     }
   });
 
+  // Save this segment's steps under a code; replay saved steps on this segment.
+  const saveForm = h('form', { class: 'toolbar', id: 'save-criteria', 'aria-label': t('saveCriteria') },
+    field({ name: 'code', label: t('criteriaCode') }),
+    field({ name: 'description', label: t('description') }),
+    h('button', { type: 'submit' }, t('saveCriteria')));
+  saveForm.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const v = formValues(saveForm);
+    try {
+      await post(`/api/segments/${enc(seg.no)}/save-criteria`, { code: v.code, description: v.description });
+      say(t('saved'));
+    } catch (e) {
+      sayError(e);
+    }
+  });
+  const reuseForm = h('form', { class: 'toolbar', id: 'reuse-criteria', 'aria-label': t('reuseCriteria') },
+    field({ name: 'code', label: t('criteriaCode') }),
+    h('button', { type: 'submit' }, t('reuseCriteria')));
+  reuseForm.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    try {
+      seg = await post(`/api/segments/${enc(seg.no)}/reuse-criteria`, { code: formValues(reuseForm).code });
+      say(t('saved'));
+      refresh();
+    } catch (e) {
+      sayError(e);
+    }
+  });
+
   const undoRedo = (what) => async () => {
     try {
       seg = await post(`/api/segments/${enc(seg.no)}/${what}`);
@@ -215,8 +244,25 @@ export async function segmentPage(no) {
   refresh();
   return h('section', { class: 'segment' },
     h('h1', {}, `${t('segment')} ${seg.no}`), summary, toolbar, header,
-    h('h2', {}, t('criteria')), crit, h('h2', {}, t('steps')), steps,
+    h('h2', {}, t('criteria')), crit, h('h2', {}, t('steps')), steps, saveForm, reuseForm,
     h('h2', {}, t('lines')), addOne, lines);
+}
+
+/* "Add contacts: country_code = GB, city ~ Oslo (undone)" from a recorded step. */
+function describeStep(s) {
+  let parts = [];
+  try {
+    const f = JSON.parse(s.filters || '{}');
+    parts = (f.filters || []).map((x) => `${x.field} ${x.op} ${x.value}`);
+    if (f.interaction_template_code) parts.push(`${t('template')} = ${f.interaction_template_code}`);
+    if (f.from) parts.push(`${t('date')} ≥ ${f.from}`);
+    if (f.to) parts.push(`${t('date')} ≤ ${f.to}`);
+    if (f.campaign_no) parts.push(`${t('campaign')} = ${f.campaign_no}`);
+  } catch (e) {
+    parts = [s.filters];
+  }
+  const what = { add: t('add'), reduce: t('reduce'), refine: t('refine') }[s.action] || s.action;
+  return `${what}: ${parts.join(', ') || t('allContacts')}${s.undone ? ` (${t('undone')})` : ''}`;
 }
 
 function logDialog(seg) {

@@ -314,6 +314,23 @@ try {
     await snap('segment-undone');
   });
 
+  await step('steps read as sentences; save the criteria and reuse them', async () => {
+    const first = await page.locator('#steps li').first().textContent();
+    if (!/^Add contacts: country_code = GB/.test(first)) throw new Error(first);
+    const save = page.locator('#save-criteria');
+    await save.getByLabel('Criteria code').fill('gbmail');
+    await save.getByLabel('Description').fill('British contacts');
+    await save.getByRole('button', { name: 'Save criteria' }).click();
+    await status().filter({ hasText: 'Saved' }).waitFor();
+    const stepsBefore = (await api(`/api/segments/${seg}`)).no_of_criteria_actions;
+    const reuse = page.locator('#reuse-criteria');
+    await reuse.getByLabel('Criteria code').fill('GBMAIL');
+    await reuse.getByRole('button', { name: 'Reuse criteria' }).click();
+    await page.waitForFunction(async ([s, n]) =>
+      (await (await fetch(`/api/segments/${s}`)).json()).no_of_criteria_actions > n, [seg, stepsBefore]);
+    await snap('criteria-reused');
+  });
+
   await step('personalise a line with its own template', async () => {
     const first = page.locator('select.line-template').first();
     await first.waitFor();
