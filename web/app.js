@@ -15,13 +15,15 @@ const routes = {
   postponed: () => pages.postponedPage(),
   segments: (a) => (a[0] ? segmentPage(a[0]) : segmentsPage()),
   'logged-segments': () => loggedSegmentsPage(),
+  campaigns: (a) => (a[0] ? pages.campaignCard(a[0]) : pages.campaignsPage()),
   templates: () => pages.templatesPage(me),
   setup: () => pages.setupPage(me),
 };
 
 const nav = [['contacts', 'contacts'], ['salespersons', 'salespersons'],
   ['interactions', 'interactions'], ['postponed', 'postponed'], ['segments', 'segments'],
-  ['logged-segments', 'loggedSegments'], ['templates', 'templates'], ['setup', 'setup']];
+  ['logged-segments', 'loggedSegments'], ['campaigns', 'campaigns'], ['templates', 'templates'],
+  ['setup', 'setup']];
 
 function languagePicker() {
   const sel = h('select', { id: 'lang', 'aria-label': t('language') },

@@ -273,3 +273,24 @@ export async function setupPage(me) {
 }
 
 export { qs };
+
+export async function campaignsPage() {
+  return h('section', {}, h('h1', {}, t('campaigns')), pagedTable({ url: '/api/campaigns', cols: [
+    { label: 'No.', cell: (c) => link(`#/campaigns/${enc(c.no)}`, c.no) },
+    { label: t('description'), cell: (c) => c.description },
+    { label: t('startingDate'), cell: (c) => c.starting_date },
+    { label: t('endingDate'), cell: (c) => c.ending_date },
+    { label: t('salesperson'), cell: (c) => c.salesperson_code },
+  ] }));
+}
+
+export async function campaignCard(no) {
+  const c = await get(`/api/campaigns/${enc(no)}`);
+  const stats = statsBlock(c, `/api/campaigns/${enc(c.no)}`,
+    [['no_of_entries', t('campaignEntries')], ['no_of_interactions', t('noOfInteractions')],
+      ['cost', t('cost')], ['duration', t('duration')], ['no_of_responses', t('responses')]]);
+  return h('section', { class: 'card' }, h('h1', {}, `${c.no} ${c.description}`),
+    dl(c, [['starting_date', t('startingDate')], ['ending_date', t('endingDate')],
+      ['salesperson_code', t('salesperson')], ['status_code', t('status')]]),
+    stats);
+}

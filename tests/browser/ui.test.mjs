@@ -260,6 +260,19 @@ try {
     if (gone !== 404) throw new Error(`entry ${created} answers ${gone}`);
   });
 
+  await step('a campaign card shows the campaign statistics', async () => {
+    await page.goto(base + '/#/campaigns');
+    await page.getByRole('heading', { name: 'Campaigns' }).waitFor();
+    await page.getByRole('link', { name: 'CMP1001' }).click();
+    await page.getByRole('heading', { name: /CMP1001/ }).waitFor();
+    const text = await page.locator('section[aria-labelledby=stats-h]').textContent();
+    const c = await api('/api/campaigns/CMP1001');
+    if (!text.includes('Campaign entries') || !text.includes(String(c.statistics.no_of_interactions))) {
+      throw new Error(text);
+    }
+    await snap('campaign-card');
+  });
+
   await step('create an interaction from a salesperson card', async () => {
     await page.goto(base + '/#/salespersons/AH');
     await page.getByRole('heading', { name: /AH/ }).waitFor();
