@@ -285,9 +285,14 @@ static void match_clause(sqlb_t *b, const relm_criteria_t *c, const char *a)
             sb_text(b, f->value);
     }
     if (c->interaction_template_code[0] || c->from[0] || c->to[0] || c->campaign_no[0]) {
+        /*
+         * An uncorrelated IN list: built once from the entries (through the template or
+         * campaign index), then probed per contact. A correlated EXISTS could be planned
+         * through the template index and rescan its entries for every contact.
+         */
         snprintf(piece, sizeof(piece),
-                 " AND EXISTS (SELECT 1 FROM interaction_log_entry e WHERE e.contact_no = %s.no "
-                 "AND e.canceled = 0 AND e.postponed = 0",
+                 " AND %s.no IN (SELECT e.contact_no FROM interaction_log_entry e "
+                 "WHERE e.canceled = 0 AND e.postponed = 0",
                  a);
         sb_sql(b, piece);
         if (c->interaction_template_code[0]) {
@@ -896,13 +901,23 @@ int relm_segment_add_matching(relm_t *r, const char *no, const relm_criteria_t *
         if (!(c->options & RELM_CRIT_ALLOW_COMPANY_WITH_PERSONS)) {
             sb_sql(full, " AND NOT (c.type = 'company' AND (EXISTS (SELECT 1 FROM segment_line y "
                          "WHERE y.segment_no = h.no AND y.contact_company_no = c.no "
-                         "AND y.contact_no <> c.no) OR EXISTS (SELECT 1 FROM contact p "
-                         "WHERE p.company_no = c.no AND p.no <> c.no AND p.privacy_blocked = 0");
+                         "AND y.contact_no <> c.no) OR ");
+            /*
+             * Companies whose persons this step adds. Without expansion that is one
+             * uncorrelated list of the matching persons' companies, built once: a correlated
+             * subquery could be planned through the filter's index and rescan every match
+             * for each company.
+             */
+            if (expand)
+                sb_sql(full, "EXISTS (SELECT 1 FROM contact p WHERE p.company_no = c.no "
+                             "AND p.no <> c.no AND p.no IN (SELECT no FROM cand)");
+            else
+                sb_sql(full, "c.no IN (SELECT p.company_no FROM contact p "
+                             "WHERE p.type = 'person'");
+            sb_sql(full, " AND p.privacy_blocked = 0");
             if (!(c->options & RELM_CRIT_IGNORE_EXCLUSION))
                 sb_sql(full, " AND p.exclude_from_segment = 0");
-            if (expand)
-                sb_sql(full, " AND p.no IN (SELECT no FROM cand)");
-            else
+            if (!expand)
                 match_clause(full, c, "p");
             sb_sql(full, ")))");
         }
