@@ -321,6 +321,10 @@ static int find_step(relm_t *r, const char *sql, const char *no, found_step_t *o
 
 static const char sql_undo_add[] =
     "DELETE FROM segment_line WHERE segment_no = ? AND added_by_step = ?";
+/*
+ * A removed line comes back unless its contact or its line number is taken meanwhile: two
+ * probes, one per key, since a single OR of the two would scan the segment for each line.
+ */
 static const char sql_restore[] =
     "INSERT INTO segment_line (segment_no, line_no, contact_no, contact_company_no, "
     "salesperson_code, date, description, interaction_template_code, subject, language_code, "
@@ -332,8 +336,8 @@ static const char sql_restore[] =
     "information_flow, initiated_by, cost, duration, evaluation, attempt_failed, campaign_no, "
     "campaign_target, campaign_response, contact_via, opportunity_no, personalised, added_by_step "
     "FROM segment_removed_line rl WHERE rl.step_id = ? AND NOT EXISTS (SELECT 1 FROM segment_line "
-    "x WHERE x.segment_no = rl.segment_no AND (x.contact_no = rl.contact_no "
-    "OR x.line_no = rl.line_no))";
+    "x WHERE x.segment_no = rl.segment_no AND x.contact_no = rl.contact_no) AND NOT EXISTS "
+    "(SELECT 1 FROM segment_line y WHERE y.segment_no = rl.segment_no AND y.line_no = rl.line_no)";
 static const char sql_drop_removed[] = "DELETE FROM segment_removed_line WHERE step_id = ?";
 static const char sql_set_undone[] = "UPDATE segment_criteria_step SET undone = ? WHERE id = ?";
 

@@ -172,6 +172,7 @@ typedef struct sqlb {
     char like[RELM_CRITERIA_MAX_FILTERS][RELM_TEXT250_SZ * 2 + 3]; /* LIKE patterns bound */
     int nlike;
     int overflow;
+    size_t number_at; /* where insert_lines() puts the line numbering (insert_begin) */
 } sqlb_t;
 
 static void sb_text(sqlb_t *b, const char *v);
@@ -343,15 +344,19 @@ static const char line_columns[] =
     "initiated_by, cost, duration, evaluation, attempt_failed, campaign_no, campaign_target, "
     "campaign_response, contact_via, opportunity_no, personalised, added_by_step";
 
-static const char insert_select[] =
-    "SELECT h.no, ? + 10000 * ROW_NUMBER() OVER (ORDER BY c.no), c.no, "
-    "c.company_no, " LV_SALESPERSON ", h.date, " LV_DESCRIPTION
+/*
+ * The new lines of a segment, one per contact c: the caller appends its conditions on c.
+ * The line number is ? + 10000 * the row's rank in contact order, counted by the
+ * expression insert_lines() puts at sqlb_t.number_at.
+ */
+static const char insert_select_head[] = "SELECT h.no, ? + 10000 * ";
+static const char insert_select_tail[] =
+    ", c.no, c.company_no, " LV_SALESPERSON ", h.date, " LV_DESCRIPTION
     ", h.interaction_template_code, h.subject, " LV_LANGUAGE ", " LV_CORRESP
     ", h.information_flow, h.initiated_by, h.unit_cost, h.unit_duration, '', 0, "
     "h.campaign_no, h.campaign_target, h.campaign_response, '', '', 0, ? "
-    "FROM contact c JOIN segment_header h ON h.no = ?" LV_JOINS
-    " WHERE c.privacy_blocked = 0 AND NOT EXISTS (SELECT 1 FROM segment_line x "
-    "WHERE x.segment_no = h.no AND x.contact_no = c.no)";
+    "FROM contact c JOIN segment_header h ON h.no = ?" LV_JOINS " WHERE c.privacy_blocked = 0";
+static const char rank_window[] = "ROW_NUMBER() OVER (ORDER BY c.no)";
 
 /*
  * The lines of segment `from` copied to segment `to` under the same line numbers, with
@@ -388,25 +393,134 @@ int relm_segment_copy_lines(relm_t *r, const char *to, const char *from, int64_t
 
 static const char sql_max_line[] =
     "SELECT coalesce(max(line_no), 0) FROM segment_line WHERE segment_no = ?";
+static const char sql_has_lines[] =
+    "SELECT count(*) FROM (SELECT 1 FROM segment_line WHERE segment_no = ? LIMIT 1)";
 
-/* Begin an INSERT of new lines into segment no: the caller appends the source condition. */
+/*
+ * Begin an INSERT of new lines into segment no, after the CTE cte (or NULL): the caller
+ * appends the source condition, then runs it with insert_lines(). *empty tells whether
+ * the segment has no line yet (nothing in it to skip or to look up).
+ */
 static int insert_begin(relm_t *r, sqlb_t *b, const char *no, int64_t step, const char *cte,
-                        relm_error_t *err)
+                        int *empty, relm_error_t *err)
 {
-    int64_t base = 0;
+    int64_t base = 0, any = 0;
     int rc = relm_count(r, sql_max_line, no, &base, err);
+    if (rc == 0)
+        rc = relm_count(r, sql_has_lines, no, &any, err);
     if (rc)
         return rc;
+    *empty = any == 0;
     sb_sql(b, "INSERT INTO segment_line (");
     sb_sql(b, line_columns);
     sb_sql(b, ") ");
     if (cte)
         sb_sql(b, cte);
-    sb_sql(b, insert_select);
+    sb_sql(b, insert_select_head);
+    b->number_at = b->len;
+    sb_sql(b, insert_select_tail);
     sb_int(b, base);
     sb_int(b, step);
     sb_text(b, no);
+    /* A contact already in the segment keeps its line. */
+    if (!*empty) {
+        sb_sql(b, " AND NOT EXISTS (SELECT 1 FROM segment_line x WHERE x.segment_no = h.no "
+                  "AND x.contact_no = c.no)");
+    }
     return 0;
+}
+
+/* b's statement with expr as the rank, to free(); NULL when out of memory. */
+static char *ranked_sql(const sqlb_t *b, const char *expr)
+{
+    size_t el = strlen(expr);
+    char *sql = malloc(b->len + el + 1);
+    if (sql) {
+        memcpy(sql, b->sql, b->number_at);
+        memcpy(sql + b->number_at, expr, el);
+        memcpy(sql + b->number_at + el, b->sql + b->number_at, b->len - b->number_at + 1);
+    }
+    return sql;
+}
+
+/* Run sql with b's parameters; *sorted tells whether the rows went through a sort. */
+static int run_ranked(relm_t *r, const sqlb_t *b, const char *sql, int64_t *changes, int *sorted,
+                      relm_error_t *err)
+{
+    relm_stmt_t *s;
+    int rc = relm_stmt_prepare(r->store, sql, &s, err);
+    if (rc)
+        return rc;
+    relm_stmt_sorts(s);
+    for (int i = 0; i < b->n; i++) {
+        if (b->b[i].is_int)
+            relm_stmt_bind_int(s, i + 1, b->b[i].i);
+        else
+            relm_stmt_bind_text(s, i + 1, b->b[i].t);
+    }
+    while ((rc = relm_stmt_step(s, err)) == RELM_STEP_ROW)
+        ;
+    if (rc >= 0) {
+        rc = 0;
+        *changes = relm_store_changes(r->store);
+        *sorted = relm_stmt_sorts(s) > 0;
+    }
+    relm_stmt_release(s);
+    return rc;
+}
+
+/*
+ * Counting as the rows come: only when the plan reads the contacts in order (no sort,
+ * as the engine foresees it), undone and left to ROW_NUMBER() if a sort ran after all.
+ * Returns 1 when done, 0 to number with ROW_NUMBER(), or an error.
+ */
+static int insert_counted(relm_t *r, const sqlb_t *b, const char *seq, int64_t *count,
+                          relm_error_t *err)
+{
+    char *sql = ranked_sql(b, seq);
+    if (!sql)
+        return relm_error_set(err, RELM_ENOMEM, "out of memory");
+    int64_t changes = 0;
+    int sorted = 1, rc = 0;
+    if (!relm_store_plan_sorts(r->store, sql) && (rc = relm_store_begin(r->store, err)) == 0) {
+        rc = run_ranked(r, b, sql, &changes, &sorted, err);
+        if (rc == 0 && !sorted && relm_store_sequence_value(r->store) == changes) {
+            rc = relm_store_commit(r->store, err);
+            if (rc == 0 && count)
+                *count = changes;
+            rc = rc ? rc : 1;
+        } else {
+            relm_store_rollback(r->store);
+        }
+    }
+    free(sql);
+    return rc;
+}
+
+/*
+ * Run an INSERT begun with insert_begin(), lines numbered in contact order. Where the
+ * engine can count rows as they come (relm_store_sequence), that replaces ROW_NUMBER(),
+ * whose buffering costs as much as writing the lines.
+ */
+static int insert_lines(relm_t *r, sqlb_t *b, int64_t *count, relm_error_t *err)
+{
+    sb_sql(b, " ORDER BY c.no");
+    if (b->overflow)
+        return relm_error_set(err, RELM_EVALIDATION, "the criteria are too long");
+    const char *seq = relm_store_sequence(r->store);
+    int rc = seq ? insert_counted(r, b, seq, count, err) : 0;
+    if (rc)
+        return rc < 0 ? rc : 0;
+    char *sql = ranked_sql(b, rank_window);
+    if (!sql)
+        return relm_error_set(err, RELM_ENOMEM, "out of memory");
+    int64_t changes = 0;
+    int sorted;
+    rc = run_ranked(r, b, sql, &changes, &sorted, err);
+    free(sql);
+    if (rc == 0 && count)
+        *count = changes;
+    return rc;
 }
 
 /* ---- header ---- */
@@ -696,11 +810,12 @@ static int line_add_in_tx(relm_t *r, const relm_segment_t *seg, const char *cont
     sqlb_t *b = calloc(1, sizeof(*b));
     if (!b)
         return relm_error_set(err, RELM_ENOMEM, "out of memory");
-    rc = insert_begin(r, b, seg->no, 0, NULL, err);
+    int empty;
+    rc = insert_begin(r, b, seg->no, 0, NULL, &empty, err);
     if (rc == 0) {
         sb_sql(b, " AND c.no = ?");
         sb_text(b, contact);
-        rc = sb_run(r, b, NULL, err);
+        rc = insert_lines(r, b, NULL, err);
     }
     free(b);
     if (rc == 0)
@@ -889,40 +1004,42 @@ int relm_segment_add_matching(relm_t *r, const char *no, const relm_criteria_t *
             full->b[full->n++] = b->b[i];
         full->overflow = b->overflow;
     }
-    rc = insert_begin(r, full, seg.no, added_by_step, expand ? b->sql : NULL, err);
-    if (rc == 0) {
-        /* Without expansion the filters apply to the contact itself: no candidate list. */
-        if (expand)
-            sb_sql(full, " AND c.no IN (SELECT no FROM cand)");
-        else
-            match_clause(full, c, "c");
-        if (!(c->options & RELM_CRIT_IGNORE_EXCLUSION))
-            sb_sql(full, " AND c.exclude_from_segment = 0");
-        if (!(c->options & RELM_CRIT_ALLOW_COMPANY_WITH_PERSONS)) {
-            sb_sql(full, " AND NOT (c.type = 'company' AND (EXISTS (SELECT 1 FROM segment_line y "
-                         "WHERE y.segment_no = h.no AND y.contact_company_no = c.no "
-                         "AND y.contact_no <> c.no) OR ");
-            /*
-             * Companies whose persons this step adds. Without expansion that is one
-             * uncorrelated list of the matching persons' companies, built once: a correlated
-             * subquery could be planned through the filter's index and rescan every match
-             * for each company.
-             */
-            if (expand)
-                sb_sql(full, "EXISTS (SELECT 1 FROM contact p WHERE p.company_no = c.no "
-                             "AND p.no <> c.no AND p.no IN (SELECT no FROM cand)");
-            else
-                sb_sql(full, "c.no IN (SELECT p.company_no FROM contact p "
-                             "WHERE p.type = 'person'");
-            sb_sql(full, " AND p.privacy_blocked = 0");
-            if (!(c->options & RELM_CRIT_IGNORE_EXCLUSION))
-                sb_sql(full, " AND p.exclude_from_segment = 0");
-            if (!expand)
-                match_clause(full, c, "p");
-            sb_sql(full, ")))");
+    int empty;
+    rc = insert_begin(r, full, seg.no, added_by_step, expand ? b->sql : NULL, &empty, err);
+    /* Without expansion the filters apply to the contact itself: no candidate list. */
+    if (expand)
+        sb_sql(full, " AND c.no IN (SELECT no FROM cand)");
+    else
+        match_clause(full, c, "c");
+    if (!(c->options & RELM_CRIT_IGNORE_EXCLUSION))
+        sb_sql(full, " AND c.exclude_from_segment = 0");
+    if (!(c->options & RELM_CRIT_ALLOW_COMPANY_WITH_PERSONS)) {
+        /*
+         * Companies whose persons are in the segment, or are added by this step. Both are
+         * uncorrelated lists, built once: a correlated subquery could be planned through
+         * the filter's index and rescan every match for each company.
+         */
+        sb_sql(full, " AND NOT (c.type = 'company' AND (");
+        if (!empty) {
+            sb_sql(full, "c.no IN (SELECT y.contact_company_no FROM segment_line y "
+                         "WHERE y.segment_no = ? AND y.contact_company_no <> y.contact_no) OR ");
+            sb_text(full, seg.no);
         }
-        rc = sb_run(r, full, count, err);
+        if (expand)
+            sb_sql(full, "EXISTS (SELECT 1 FROM contact p WHERE p.company_no = c.no "
+                         "AND p.no <> c.no AND p.no IN (SELECT no FROM cand)");
+        else
+            sb_sql(full, "c.no IN (SELECT p.company_no FROM contact p "
+                         "WHERE p.type = 'person'");
+        sb_sql(full, " AND p.privacy_blocked = 0");
+        if (!(c->options & RELM_CRIT_IGNORE_EXCLUSION))
+            sb_sql(full, " AND p.exclude_from_segment = 0");
+        if (!expand)
+            match_clause(full, c, "p");
+        sb_sql(full, ")))");
     }
+    if (rc == 0)
+        rc = insert_lines(r, full, count, err);
     free(b);
     free(full);
     return rc;
@@ -989,26 +1106,26 @@ int relm_segment_add_from_logged(relm_t *r, const char *no, int64_t entry_no,
     sqlb_t *b = calloc(1, sizeof(*b));
     if (!b)
         return relm_error_set(err, RELM_ENOMEM, "out of memory");
-    rc = insert_begin(r, b, seg.no, 0, NULL, err);
-    if (rc == 0) {
-        sb_sql(b, " AND c.no IN (SELECT e.contact_no FROM interaction_log_entry e "
-                  "WHERE e.logged_segment_entry_no = ?");
-        sb_int(b, entry_no);
-        if (f && f->evaluation[0]) {
-            sb_sql(b, " AND e.evaluation = ?");
-            sb_text(b, f->evaluation);
-        }
-        if (f && f->attempt_failed >= 0) {
-            sb_sql(b, " AND e.attempt_failed = ?");
-            sb_int(b, f->attempt_failed ? 1 : 0);
-        }
-        if (f && f->campaign_response >= 0) {
-            sb_sql(b, " AND e.campaign_response = ?");
-            sb_int(b, f->campaign_response ? 1 : 0);
-        }
-        sb_sql(b, ")");
-        rc = sb_run(r, b, count, err);
+    int empty;
+    rc = insert_begin(r, b, seg.no, 0, NULL, &empty, err);
+    sb_sql(b, " AND c.no IN (SELECT e.contact_no FROM interaction_log_entry e "
+              "WHERE e.logged_segment_entry_no = ?");
+    sb_int(b, entry_no);
+    if (f && f->evaluation[0]) {
+        sb_sql(b, " AND e.evaluation = ?");
+        sb_text(b, f->evaluation);
     }
+    if (f && f->attempt_failed >= 0) {
+        sb_sql(b, " AND e.attempt_failed = ?");
+        sb_int(b, f->attempt_failed ? 1 : 0);
+    }
+    if (f && f->campaign_response >= 0) {
+        sb_sql(b, " AND e.campaign_response = ?");
+        sb_int(b, f->campaign_response ? 1 : 0);
+    }
+    sb_sql(b, ")");
+    if (rc == 0)
+        rc = insert_lines(r, b, count, err);
     free(b);
     return rc;
 }

@@ -166,6 +166,48 @@ static int64_t sq_changes(void *db)
     return sqlite3_changes64(db);
 }
 
+static int sq_sorts(void *s, int restart)
+{
+    return sqlite3_stmt_status(s, SQLITE_STMTSTATUS_SORT, restart);
+}
+
+/*
+ * Read off the statement's bytecode (EXPLAIN): a sorter in it means the rows come out of
+ * a sort. Opcode names are not a stable interface, so this only forecasts; the count of
+ * sorts after the run (sq_sorts) is what the caller trusts.
+ */
+static int sq_plan_sorts(void *db, const char *sql)
+{
+    char *explain = sqlite3_mprintf("EXPLAIN %s", sql);
+    sqlite3_stmt *s = NULL;
+    int sorts = 1;
+    if (explain && sqlite3_prepare_v2(db, explain, -1, &s, NULL) == SQLITE_OK) {
+        sorts = 0;
+        while (!sorts && sqlite3_step(s) == SQLITE_ROW) {
+            const char *op = (const char *)sqlite3_column_text(s, 1);
+            sorts = op && (strcmp(op, "SorterSort") == 0 || strcmp(op, "Sort") == 0);
+        }
+    }
+    sqlite3_finalize(s);
+    sqlite3_free(explain);
+    return sorts;
+}
+
+static void sq_count(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    (void)argv;
+    int64_t *n = sqlite3_user_data(ctx);
+    sqlite3_result_int64(ctx, ++*n);
+}
+
+/* DIRECTONLY: a view or trigger cannot call it behind the caller's back. */
+static int sq_sequence(void *db, int64_t *counter)
+{
+    return sqlite3_create_function(db, "relm_seq", 0, SQLITE_UTF8 | SQLITE_DIRECTONLY, counter,
+                                   sq_count, NULL, NULL) != SQLITE_OK;
+}
+
 const relm_store_backend_t relm_sqlite_backend = {
     .name = "sqlite",
     .open = sq_open,
@@ -184,5 +226,9 @@ const relm_store_backend_t relm_sqlite_backend = {
     .columns = sq_columns,
     .column_name = sq_column_name,
     .changes = sq_changes,
+    .sorts = sq_sorts,
+    .plan_sorts = sq_plan_sorts,
+    .sequence = sq_sequence,
+    .sequence_sql = "relm_seq()",
     .begin_sql = "BEGIN IMMEDIATE",
 };

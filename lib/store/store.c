@@ -27,6 +27,8 @@ struct relm_store {
     const relm_store_backend_t *be;
     void *db;
     int depth;
+    int has_sequence;
+    int64_t sequence;
     struct relm_stmt *cache[CACHE_BUCKETS];
     /* Last statement seen per SQL address: a hit skips hashing the text (hot loops). */
     struct {
@@ -68,6 +70,7 @@ int relm_store_open(const char *url, int create, relm_store_t **out, relm_error_
         free(st);
         return rc;
     }
+    st->has_sequence = be->sequence && be->sequence_sql && be->sequence(st->db, &st->sequence) == 0;
     *out = st;
     return 0;
 }
@@ -178,6 +181,28 @@ int relm_store_depth(const relm_store_t *st)
 int64_t relm_store_changes(relm_store_t *st)
 {
     return st->be->changes(st->db);
+}
+
+const char *relm_store_sequence(relm_store_t *st)
+{
+    st->sequence = 0;
+    return st->has_sequence ? st->be->sequence_sql : NULL;
+}
+
+int64_t relm_store_sequence_value(const relm_store_t *st)
+{
+    return st->sequence;
+}
+
+int relm_store_plan_sorts(relm_store_t *st, const char *sql)
+{
+    return st->be->plan_sorts ? st->be->plan_sorts(st->db, sql) : 1;
+}
+
+int relm_stmt_sorts(relm_stmt_t *s)
+{
+    /* Without the count, assume the worst: the caller then numbers with ROW_NUMBER(). */
+    return s->store->be->sorts ? s->store->be->sorts(s->handle, 1) : 1;
 }
 
 int relm_stmt_prepare(relm_store_t *st, const char *sql, relm_stmt_t **out, relm_error_t *err)

@@ -64,6 +64,21 @@ int relm_stmt_is_null(relm_stmt_t *s, int i);
 int relm_stmt_columns(relm_stmt_t *s);
 const char *relm_stmt_column_name(relm_stmt_t *s, int i);
 
+/*
+ * A row counter for INSERT ... SELECT ... ORDER BY. SQLite's ROW_NUMBER() copies every row
+ * it numbers into a buffer before it hands it on; a function that counts the rows as they
+ * are produced costs next to nothing. relm_store_sequence() sets the counter to zero and
+ * gives the SQL that counts (NULL when the engine has none: use ROW_NUMBER()).
+ * The count follows the ORDER BY only when no sort stood between the scan and the output
+ * (the plan read an index in that order): check relm_stmt_sorts() after the run.
+ */
+const char *relm_store_sequence(relm_store_t *st);
+int64_t relm_store_sequence_value(const relm_store_t *st);
+/* Whether the engine's plan for sql sorts its rows: a forecast (1 when it cannot tell). */
+int relm_store_plan_sorts(relm_store_t *st, const char *sql);
+/* Sorts the statement has run since it was prepared or last asked; asking restarts it. */
+int relm_stmt_sorts(relm_stmt_t *s);
+
 /* Convenience: step a statement expected to finish without rows, then release it. */
 int relm_stmt_run(relm_stmt_t *s, relm_error_t *err);
 
@@ -88,6 +103,11 @@ typedef struct relm_store_backend {
     int (*columns)(void *stmt);
     const char *(*column_name)(void *stmt, int i);
     int64_t (*changes)(void *db);
+    int (*sorts)(void *stmt, int restart);        /* may be NULL */
+    int (*plan_sorts)(void *db, const char *sql); /* may be NULL */
+    /* Make sequence_sql count into *counter; NULL, or non-zero when it cannot. */
+    int (*sequence)(void *db, int64_t *counter);
+    const char *sequence_sql;
     const char *begin_sql; /* the statement that opens a write transaction */
 } relm_store_backend_t;
 

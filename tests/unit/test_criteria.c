@@ -57,6 +57,56 @@ static void add_skips_excluded_and_privacy_blocked_contacts(void **state)
     test_db_free(r);
 }
 
+static const char *numbering(relm_t *r, const char *no)
+{
+    static char sql[256];
+    snprintf(sql, sizeof(sql),
+             "SELECT group_concat(line_no || ':' || contact_no, ' ') FROM (SELECT * FROM "
+             "segment_line WHERE segment_no = '%s' ORDER BY line_no)",
+             no);
+    return qs(r, sql);
+}
+
+/*
+ * Lines are numbered in contact order whichever way the contacts are read: through the
+ * key in order (counted as they come) or through a filter's index (then sorted).
+ */
+static void lines_are_numbered_in_contact_order(void **state)
+{
+    (void)state;
+    relm_t *r = fixture();
+    char all[RELM_CODE20_SZ], oslo[RELM_CODE20_SZ];
+    unsigned every = RELM_CRIT_IGNORE_EXCLUSION | RELM_CRIT_ALLOW_COMPANY_WITH_PERSONS;
+    new_segment(r, "All", "LTR", all);
+    assert_int_equal(add_where(r, all, every, NULL, NULL), 7);
+    assert_string_equal(numbering(r, all), "10000:C1 20000:C2 30000:P1 40000:P2 50000:P3 "
+                                           "60000:P4 70000:X1");
+    new_segment(r, "Oslo", "LTR", oslo);
+    assert_int_equal(add_where(r, oslo, every, "city=Oslo", NULL), 4);
+    assert_string_equal(numbering(r, oslo), "10000:C2 20000:P3 30000:P4 40000:X1");
+    /* A later step numbers on after the last line, skipping contacts already in. */
+    assert_int_equal(add_where(r, oslo, every, NULL, NULL), 3);
+    assert_string_equal(numbering(r, oslo), "10000:C2 20000:P3 30000:P4 40000:X1 50000:C1 "
+                                            "60000:P1 70000:P2");
+    test_db_free(r);
+}
+
+static void a_company_whose_persons_are_in_the_segment_is_skipped(void **state)
+{
+    (void)state;
+    relm_t *r = fixture();
+    char no[RELM_CODE20_SZ];
+    new_segment(r, "Persons first", "LTR", no);
+    assert_int_equal(add_where(r, no, 0, "type=person", "city=London"), 2);
+    /* C1's persons P1 and P2 are in: C1 stays out; C2 has none in and comes in. */
+    assert_int_equal(add_where(r, no, 0, "type=company", NULL), 1);
+    assert_string_equal(contacts(r, no), "C2,P1,P2");
+    assert_int_equal(add_where(r, no, RELM_CRIT_ALLOW_COMPANY_WITH_PERSONS, "type=company", NULL),
+                     1);
+    assert_string_equal(contacts(r, no), "C1,C2,P1,P2");
+    test_db_free(r);
+}
+
 static void expand_company_brings_its_persons(void **state)
 {
     (void)state;
@@ -281,6 +331,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(add_skips_excluded_and_privacy_blocked_contacts),
+        cmocka_unit_test(lines_are_numbered_in_contact_order),
+        cmocka_unit_test(a_company_whose_persons_are_in_the_segment_is_skipped),
         cmocka_unit_test(expand_company_brings_its_persons),
         cmocka_unit_test(filters_cover_contact_fields_and_interaction_history),
         cmocka_unit_test(undo_after_reduce_restores_personalised_lines_exactly),

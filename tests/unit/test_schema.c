@@ -8,6 +8,7 @@
 
 #include "helpers.h"
 #include "internal.h"
+#include "schema.h"
 
 static void tmp_path(char *buf, size_t n, const char *name)
 {
@@ -79,6 +80,52 @@ static void an_older_database_is_upgraded_in_place(void **state)
     remove_db(path);
 }
 
+static const char *sql_text(relm_t *r, char *buf, size_t n, const char *sql)
+{
+    relm_stmt_t *s;
+    relm_error_t err = {0};
+    if (relm_stmt_prepare(r->store, sql, &s, &err))
+        fail_msg("%s: %s", sql, err.message);
+    buf[0] = '\0';
+    if (relm_stmt_step(s, &err) == RELM_STEP_ROW)
+        snprintf(buf, n, "%s", relm_stmt_text(s, 0));
+    relm_stmt_release(s);
+    return buf;
+}
+
+/* Version 11 held segment lines in a rowid table with five b-trees; 12 keys them by line. */
+static void segment_lines_survive_the_move_to_a_table_keyed_by_line(void **state)
+{
+    (void)state;
+    char path[128], sql[128];
+    relm_t *r = NULL;
+    relm_error_t err = {0};
+    tmp_path(path, sizeof(path), "v11");
+    raw_exec(path, "CREATE TABLE relm_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+                   "INSERT INTO relm_meta VALUES ('schema_version', '11');");
+    for (int i = 0; i < relm_migration_count && relm_migrations[i].version <= 11; i++)
+        raw_exec(path, relm_migrations[i].sql);
+    raw_exec(path, "INSERT INTO segment_header (no, description) VALUES ('SEG1', 'Old');"
+                   "INSERT INTO segment_line (segment_no, line_no, contact_no, "
+                   "contact_company_no, subject, personalised, added_by_step) VALUES "
+                   "('SEG1', 20000, 'P2', 'C1', 'Two', 1, 3), ('SEG1', 10000, 'P1', 'C1', "
+                   "'One', 0, 3);");
+    assert_int_equal(relm_open(path, 0, &r, &err), 0);
+    assert_int_equal(relm_schema_version(r), relm_schema_latest());
+    assert_string_equal(sql_text(r, sql, sizeof(sql),
+                                 "SELECT group_concat(line_no || contact_no || subject || "
+                                 "personalised || added_by_step, ' ') FROM segment_line"),
+                        "10000P1One03 20000P2Two13");
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM sqlite_master WHERE name = "
+                                     "'segment_line' AND sql LIKE '%WITHOUT ROWID%'"),
+                     1);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM sqlite_master WHERE type = 'index' "
+                                     "AND tbl_name = 'segment_line' AND sql IS NOT NULL"),
+                     1);
+    relm_close(r);
+    remove_db(path);
+}
+
 static void a_newer_database_is_refused(void **state)
 {
     (void)state;
@@ -102,6 +149,7 @@ int main(void)
         cmocka_unit_test(a_new_database_has_the_latest_schema),
         cmocka_unit_test(opening_without_init_is_refused),
         cmocka_unit_test(an_older_database_is_upgraded_in_place),
+        cmocka_unit_test(segment_lines_survive_the_move_to_a_table_keyed_by_line),
         cmocka_unit_test(a_newer_database_is_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,6 +2,7 @@
  * The storage interface: transactions nest, statements are cached but never shared by
  * two open cursors, parameters are bound, errors carry codes.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "helpers.h"
@@ -34,6 +35,47 @@ static void nested_rollback_undoes_only_the_inner_level(void **state)
     exec_sql(r, "INSERT INTO t VALUES (5)");
     relm_rollback(r);
     assert_int_equal(test_sql_int(r, "SELECT count(*) FROM t"), 1);
+    test_db_free(r);
+}
+
+/* Run sql (with %s for the sequence) and give the sorts it ran. */
+static int run_counted(relm_t *r, const char *fmt, const char *seq)
+{
+    char sql[256];
+    relm_stmt_t *s;
+    relm_error_t err = {0};
+    snprintf(sql, sizeof(sql), fmt, seq);
+    assert_int_equal(relm_stmt_prepare(r->store, sql, &s, &err), 0);
+    relm_stmt_sorts(s);
+    while (relm_stmt_step(s, &err) == RELM_STEP_ROW)
+        ;
+    int sorts = relm_stmt_sorts(s);
+    relm_stmt_release(s);
+    return sorts;
+}
+
+static void the_sequence_counts_rows_in_output_order_unless_a_sort_intervened(void **state)
+{
+    (void)state;
+    relm_t *r = test_db_new();
+    exec_sql(r, "CREATE TABLE src (k TEXT PRIMARY KEY, v INTEGER);"
+                "INSERT INTO src VALUES ('b', 1), ('c', 3), ('a', 2);"
+                "CREATE TABLE dst (n INTEGER, k TEXT)");
+    const char *seq = relm_store_sequence(r->store);
+    assert_non_null(seq);
+    /* Read through the key's index in order: counted as produced, no sort. */
+    assert_int_equal(relm_store_plan_sorts(r->store, "SELECT k FROM src ORDER BY k"), 0);
+    assert_int_equal(relm_store_plan_sorts(r->store, "SELECT k FROM src ORDER BY v"), 1);
+    assert_int_equal(run_counted(r, "INSERT INTO dst SELECT %s, k FROM src ORDER BY k", seq), 0);
+    assert_int_equal(relm_store_sequence_value(r->store), 3);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM dst WHERE n || k IN "
+                                     "('1a', '2b', '3c')"),
+                     3);
+    /* Restarted at every call; an order no index gives needs a sort, and says so. */
+    seq = relm_store_sequence(r->store);
+    assert_int_equal(relm_store_sequence_value(r->store), 0);
+    assert_true(run_counted(r, "INSERT INTO dst SELECT %s, k FROM src ORDER BY v", seq) > 0);
+    assert_int_equal(relm_store_sequence_value(r->store), 3);
     test_db_free(r);
 }
 
@@ -123,6 +165,7 @@ int main(void)
         cmocka_unit_test(the_same_sql_twice_gives_two_cursors),
         cmocka_unit_test(constraint_failures_map_to_codes),
         cmocka_unit_test(urls_name_the_engine),
+        cmocka_unit_test(the_sequence_counts_rows_in_output_order_unless_a_sort_intervened),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
