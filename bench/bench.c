@@ -6,6 +6,7 @@
  *   relm-bench log DB            log segment BENCH with follow-up through librelm
  *   relm-bench floor DB          the same writes with hand-written SQL (the floor)
  *   relm-bench criteria DB       add all contacts by criteria, reduce, refine, undo
+ *   relm-bench addfloor DB       the add's lines written with hand-written SQL (its floor)
  *   relm-bench history DB Q      Q newest-20 history queries of random contacts
  *   relm-bench cli RUNS CMD...   run a command RUNS times (median time, peak RSS)
  *
@@ -209,6 +210,58 @@ static int do_floor(const char *path)
     return 0;
 }
 
+/*
+ * The add's floor: the lines an add of every contact writes (numbered in contact order,
+ * with the header's values), by one hand-written INSERT ... SELECT in one transaction.
+ */
+static const char *const addfloor_sql[] = {
+    "BEGIN IMMEDIATE",
+    "INSERT INTO segment_header (no, description, interaction_template_code, date, "
+    "information_flow, initiated_by) VALUES ('FLOOR', 'Criteria', 'OUTGOING', '2026-03-15', "
+    "'outbound', 'us')",
+    "INSERT INTO segment_line (segment_no, line_no, contact_no, contact_company_no, "
+    "salesperson_code, date, description, interaction_template_code, language_code, "
+    "correspondence_type, information_flow, initiated_by, added_by_step) "
+    "SELECT 'FLOOR', 10000 * ROW_NUMBER() OVER (ORDER BY c.no), c.no, c.company_no, "
+    "c.salesperson_code, '2026-03-15', 'Outgoing call', 'OUTGOING', c.language_code, "
+    "c.correspondence_type, 'outbound', 'us', 1 FROM contact c WHERE c.privacy_blocked = 0",
+    "COMMIT",
+    NULL,
+};
+
+static int do_addfloor(const char *path)
+{
+    sqlite3 *db;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+        fprintf(stderr, "relm-bench: %s: %s\n", path, sqlite3_errmsg(db));
+        return 1;
+    }
+    sqlite3_exec(db,
+                 "PRAGMA foreign_keys=ON; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
+                 "PRAGMA cache_size=-16384",
+                 NULL, NULL, NULL);
+    double t0 = now();
+    for (int i = 0; addfloor_sql[i]; i++) {
+        char *msg = NULL;
+        if (sqlite3_exec(db, addfloor_sql[i], NULL, NULL, &msg) != SQLITE_OK) {
+            fprintf(stderr, "relm-bench: add floor step %d: %s\n", i, msg);
+            return 1;
+        }
+    }
+    double t = now() - t0;
+    sqlite3_int64 n = sqlite3_changes64(db);
+    sqlite3_stmt *s;
+    sqlite3_prepare_v2(db, "SELECT count(*) FROM segment_line WHERE segment_no = 'FLOOR'", -1, &s,
+                       NULL);
+    if (sqlite3_step(s) == SQLITE_ROW)
+        n = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    printf("{\"op\": \"addfloor\", \"seconds\": %.6f, \"rss_kib\": %ld, \"added\": %lld}\n", t,
+           rss_kib(), (long long)n);
+    return 0;
+}
+
 static int do_criteria(const char *path)
 {
     relm_t *r = open_db(path);
@@ -343,7 +396,8 @@ int main(int argc, char **argv)
     if (argc > 3 && strcmp(argv[1], "cli") == 0)
         return do_cli(atoi(argv[2]), argv + 3);
     if (argc < 3) {
-        fprintf(stderr, "usage: relm-bench prep|log|floor|criteria|history DB [QUERIES]\n");
+        fprintf(stderr,
+                "usage: relm-bench prep|log|floor|criteria|addfloor|history DB [QUERIES]\n");
         return 2;
     }
     const char *op = argv[1], *db = argv[2];
@@ -355,6 +409,8 @@ int main(int argc, char **argv)
         return do_floor(db);
     if (strcmp(op, "criteria") == 0)
         return do_criteria(db);
+    if (strcmp(op, "addfloor") == 0)
+        return do_addfloor(db);
     if (strcmp(op, "history") == 0)
         return do_history(db, argc > 3 ? atol(argv[3]) : 10000);
     fprintf(stderr, "relm-bench: unknown operation %s\n", op);

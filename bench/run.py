@@ -9,6 +9,7 @@ interleaved round by round (relm, floor, relm, floor, ...), each run in its own 
   log       log a segment of N lines with follow-up through librelm
   floor     the same writes with hand-written SQL in one transaction
   criteria  add N contacts by criteria, then reduce, refine, undo
+  addfloor  the lines of that add with hand-written SQL (ROW_NUMBER(), one transaction)
   cli       create one interaction through the relm command (whole process)
 and once, on a database of the largest N with --history entries, the newest-20 history
 query of --queries random contacts (median and p99). Figures are medians with min-max;
@@ -86,7 +87,8 @@ def main():
         copy_db(base, seg)
         run_json([bench, "prep", seg])
         r = {"log": [], "floor": [], "log_rss": [], "floor_rss": [], "criteria": [],
-             "reduce": [], "refine": [], "undo": [], "criteria_rss": [], "cli": [], "cli_rss": []}
+             "reduce": [], "refine": [], "undo": [], "criteria_rss": [], "addfloor": [],
+             "addfloor_rss": [], "cli": [], "cli_rss": []}
         for i in range(a.rounds):
             print("N = %d: round %d" % (n, i + 1), file=sys.stderr)
             for op in ("log", "floor"):
@@ -105,6 +107,12 @@ def main():
             r["refine"].append(j["refine_seconds"])
             r["undo"].append(j["undo_seconds"])
             r["criteria_rss"].append(j["rss_kib"])
+            copy_db(base, work)
+            j = run_json([bench, "addfloor", work])
+            if j["added"] != n:
+                raise SystemExit("add floor wrote %d lines, expected %d" % (j["added"], n))
+            r["addfloor"].append(j["seconds"])
+            r["addfloor_rss"].append(j["rss_kib"])
         copy_db(base, work)
         os.environ["RELM_DB"] = work
         os.environ["RELM_TODAY"] = "2026-03-15"
@@ -153,14 +161,16 @@ def write_report(a, sizes, results, h, hist_n, gen_seconds):
                  "that ran the operation." % (cpu, os.cpu_count(), mem, platform.system(),
                                               platform.release(), a.rounds))
     lines.append("")
-    lines.append("| N | log + follow-up (relm) | floor | relm / floor | add by criteria | reduce | refine | undo | CLI create |")
-    lines.append("|---:|---|---|---:|---|---|---|---|---|")
+    lines.append("| N | log + follow-up (relm) | floor | relm / floor | add by criteria | add floor | add / floor | reduce | refine | undo | CLI create |")
+    lines.append("|---:|---|---|---:|---|---|---:|---|---|---|---|")
     for n in sizes:
         r = results[n]
         ratio = statistics.median(r["log"]) / statistics.median(r["floor"])
-        lines.append("| %d | %s | %s | %.2f× | %s | %s | %s | %s | %s |" % (
+        add_ratio = statistics.median(r["criteria"]) / statistics.median(r["addfloor"])
+        lines.append("| %d | %s | %s | %.2f× | %s | %s | %.2f× | %s | %s | %s | %s |" % (
             n, fmt_s(r["log"]), fmt_s(r["floor"]), ratio, fmt_s(r["criteria"]),
-            fmt_s(r["reduce"]), fmt_s(r["refine"]), fmt_s(r["undo"]), fmt_s(r["cli"])))
+            fmt_s(r["addfloor"]), add_ratio, fmt_s(r["reduce"]), fmt_s(r["refine"]),
+            fmt_s(r["undo"]), fmt_s(r["cli"])))
     lines.append("")
     lines.append("Peak RSS:")
     lines.append("")
