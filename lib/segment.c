@@ -173,6 +173,8 @@ typedef struct sqlb {
     int nlike;
     int overflow;
     size_t number_at; /* where insert_lines() puts the line numbering (insert_begin) */
+    char salesperson[RELM_CODE20_SZ];  /* bound: marketing setup's default salesperson */
+    char description[RELM_TEXT100_SZ]; /* bound: a new line's description before variants */
 } sqlb_t;
 
 static void sb_text(sqlb_t *b, const char *v);
@@ -347,15 +349,20 @@ static const char line_columns[] =
 /*
  * The new lines of a segment, one per contact c: the caller appends its conditions on c.
  * The line number is ? + 10000 * the row's rank in contact order, counted by the
- * expression insert_lines() puts at sqlb_t.number_at.
+ * expression insert_lines() puts at sqlb_t.number_at. The header's values are bound
+ * (bind_line_values), not joined: the rank's window copies every column a row carries,
+ * and a header joined to each contact would travel with it. The rules are the LV_ ones
+ * above, with the header's side worked out once.
  */
-static const char insert_select_head[] = "SELECT h.no, ? + 10000 * ";
+static const char insert_select_head[] = "SELECT ?, ? + 10000 * ";
 static const char insert_select_tail[] =
-    ", c.no, c.company_no, " LV_SALESPERSON ", h.date, " LV_DESCRIPTION
-    ", h.interaction_template_code, h.subject, " LV_LANGUAGE ", " LV_CORRESP
-    ", h.information_flow, h.initiated_by, h.unit_cost, h.unit_duration, '', 0, "
-    "h.campaign_no, h.campaign_target, h.campaign_response, '', '', 0, ? "
-    "FROM contact c JOIN segment_header h ON h.no = ?" LV_JOINS " WHERE c.privacy_blocked = 0";
+    ", c.no, c.company_no, COALESCE(NULLIF(?, ''), NULLIF(c.salesperson_code, ''), ?), ?, "
+    "CASE WHEN v.description IS NOT NULL AND v.description <> '' THEN v.description ELSE ? END, "
+    "?, ?, CASE WHEN v.language_code IS NOT NULL THEN v.language_code ELSE ? END, "
+    "CASE WHEN ? = 0 AND c.correspondence_type <> '' THEN c.correspondence_type ELSE ? END, "
+    "?, ?, ?, ?, '', 0, ?, ?, ?, '', '', 0, ? FROM contact c "
+    "LEFT JOIN interaction_template_language v ON v.template_code = ? "
+    "AND v.language_code = c.language_code WHERE c.privacy_blocked = 0";
 static const char rank_window[] = "ROW_NUMBER() OVER (ORDER BY c.no)";
 
 /*
@@ -396,18 +403,78 @@ static const char sql_max_line[] =
 static const char sql_has_lines[] =
     "SELECT count(*) FROM (SELECT 1 FROM segment_line WHERE segment_no = ? LIMIT 1)";
 
+static const char sql_default_salesperson[] =
+    "SELECT default_salesperson_code FROM marketing_setup WHERE id = 1";
+static const char sql_template_description[] =
+    "SELECT description FROM interaction_template WHERE code = ?";
+
+/* One text value of sql (bound to p1, may be NULL) into out; *found says if a row came. */
+static int text_of(relm_t *r, const char *sql, const char *p1, char *out, size_t n, int *found,
+                   relm_error_t *err)
+{
+    relm_stmt_t *s;
+    int rc = relm_stmt_prepare(r->store, sql, &s, err);
+    if (rc)
+        return rc;
+    if (p1)
+        relm_stmt_bind_text(s, 1, p1);
+    rc = relm_stmt_step(s, err);
+    *found = rc == RELM_STEP_ROW;
+    if (*found)
+        relm_copy(out, n, relm_stmt_text(s, 0));
+    relm_stmt_release(s);
+    return rc < 0 ? rc : 0;
+}
+
+/* Bind what insert_select_tail takes from the header seg (the header's side of LV_*). */
+static int bind_line_values(relm_t *r, sqlb_t *b, const relm_segment_t *seg, int64_t step,
+                            relm_error_t *err)
+{
+    int found;
+    int rc = text_of(r, sql_default_salesperson, NULL, b->salesperson, sizeof(b->salesperson),
+                     &found, err);
+    /* LV_DESCRIPTION: the template's description when the template exists, else the header's. */
+    if (rc == 0)
+        rc = text_of(r, sql_template_description, seg->interaction_template_code, b->description,
+                     sizeof(b->description), &found, err);
+    if (rc)
+        return rc;
+    if (!found)
+        relm_copy(b->description, sizeof(b->description), seg->description);
+    sb_text(b, seg->salesperson_code);
+    sb_text(b, b->salesperson);
+    sb_text(b, seg->date);
+    sb_text(b, b->description);
+    sb_text(b, seg->interaction_template_code);
+    sb_text(b, seg->subject);
+    sb_text(b, seg->language_code);
+    sb_int(b, seg->ignore_contact_corresp_type);
+    sb_text(b, seg->correspondence_type);
+    sb_text(b, seg->information_flow);
+    sb_text(b, seg->initiated_by);
+    sb_int(b, seg->unit_cost);
+    sb_int(b, seg->unit_duration);
+    sb_text(b, seg->campaign_no);
+    sb_int(b, seg->campaign_target);
+    sb_int(b, seg->campaign_response);
+    sb_int(b, step);
+    sb_text(b, seg->interaction_template_code);
+    return 0;
+}
+
 /*
- * Begin an INSERT of new lines into segment no, after the CTE cte (or NULL): the caller
- * appends the source condition, then runs it with insert_lines(). *empty tells whether
- * the segment has no line yet (nothing in it to skip or to look up).
+ * Begin an INSERT of new lines into segment seg, after the CTE cte (or NULL): the caller
+ * appends the source condition, then runs it with insert_lines(). seg must outlive the run
+ * (its text is bound by address). *empty tells whether the segment has no line yet
+ * (nothing in it to skip or to look up).
  */
-static int insert_begin(relm_t *r, sqlb_t *b, const char *no, int64_t step, const char *cte,
-                        int *empty, relm_error_t *err)
+static int insert_begin(relm_t *r, sqlb_t *b, const relm_segment_t *seg, int64_t step,
+                        const char *cte, int *empty, relm_error_t *err)
 {
     int64_t base = 0, any = 0;
-    int rc = relm_count(r, sql_max_line, no, &base, err);
+    int rc = relm_count(r, sql_max_line, seg->no, &base, err);
     if (rc == 0)
-        rc = relm_count(r, sql_has_lines, no, &any, err);
+        rc = relm_count(r, sql_has_lines, seg->no, &any, err);
     if (rc)
         return rc;
     *empty = any == 0;
@@ -417,15 +484,17 @@ static int insert_begin(relm_t *r, sqlb_t *b, const char *no, int64_t step, cons
     if (cte)
         sb_sql(b, cte);
     sb_sql(b, insert_select_head);
+    sb_text(b, seg->no);
+    sb_int(b, base);
     b->number_at = b->len;
     sb_sql(b, insert_select_tail);
-    sb_int(b, base);
-    sb_int(b, step);
-    sb_text(b, no);
+    if ((rc = bind_line_values(r, b, seg, step, err)))
+        return rc;
     /* A contact already in the segment keeps its line. */
     if (!*empty) {
-        sb_sql(b, " AND NOT EXISTS (SELECT 1 FROM segment_line x WHERE x.segment_no = h.no "
+        sb_sql(b, " AND NOT EXISTS (SELECT 1 FROM segment_line x WHERE x.segment_no = ? "
                   "AND x.contact_no = c.no)");
+        sb_text(b, seg->no);
     }
     return 0;
 }
@@ -811,7 +880,7 @@ static int line_add_in_tx(relm_t *r, const relm_segment_t *seg, const char *cont
     if (!b)
         return relm_error_set(err, RELM_ENOMEM, "out of memory");
     int empty;
-    rc = insert_begin(r, b, seg->no, 0, NULL, &empty, err);
+    rc = insert_begin(r, b, seg, 0, NULL, &empty, err);
     if (rc == 0) {
         sb_sql(b, " AND c.no = ?");
         sb_text(b, contact);
@@ -1005,7 +1074,7 @@ int relm_segment_add_matching(relm_t *r, const char *no, const relm_criteria_t *
         full->overflow = b->overflow;
     }
     int empty;
-    rc = insert_begin(r, full, seg.no, added_by_step, expand ? b->sql : NULL, &empty, err);
+    rc = insert_begin(r, full, &seg, added_by_step, expand ? b->sql : NULL, &empty, err);
     /* Without expansion the filters apply to the contact itself: no candidate list. */
     if (expand)
         sb_sql(full, " AND c.no IN (SELECT no FROM cand)");
@@ -1107,7 +1176,7 @@ int relm_segment_add_from_logged(relm_t *r, const char *no, int64_t entry_no,
     if (!b)
         return relm_error_set(err, RELM_ENOMEM, "out of memory");
     int empty;
-    rc = insert_begin(r, b, seg.no, 0, NULL, &empty, err);
+    rc = insert_begin(r, b, &seg, 0, NULL, &empty, err);
     sb_sql(b, " AND c.no IN (SELECT e.contact_no FROM interaction_log_entry e "
               "WHERE e.logged_segment_entry_no = ?");
     sb_int(b, entry_no);
