@@ -176,38 +176,48 @@ static const char *const floor_sql[] = {
     NULL,
 };
 
-static int do_floor(const char *path)
+/*
+ * Run a floor script on the database at path with the connection settings relm uses, then
+ * count: one line of JSON {"op": op, "seconds", "rss_kib", key: count}.
+ */
+static int run_floor(const char *path, const char *const *script, const char *op,
+                     const char *count_sql, const char *key)
 {
     sqlite3 *db;
     if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
         fprintf(stderr, "relm-bench: %s: %s\n", path, sqlite3_errmsg(db));
         return 1;
     }
-    /* The same connection settings relm uses. */
     sqlite3_exec(db,
                  "PRAGMA foreign_keys=ON; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
                  "PRAGMA cache_size=-16384",
                  NULL, NULL, NULL);
     double t0 = now();
-    for (int i = 0; floor_sql[i]; i++) {
+    for (int i = 0; script[i]; i++) {
         char *msg = NULL;
-        if (sqlite3_exec(db, floor_sql[i], NULL, NULL, &msg) != SQLITE_OK) {
-            fprintf(stderr, "relm-bench: floor step %d: %s\n", i, msg);
+        if (sqlite3_exec(db, script[i], NULL, NULL, &msg) != SQLITE_OK) {
+            fprintf(stderr, "relm-bench: %s step %d: %s\n", op, i, msg);
             return 1;
         }
     }
     double t = now() - t0;
     sqlite3_int64 n = 0;
     sqlite3_stmt *s;
-    sqlite3_prepare_v2(db, "SELECT count(*) FROM interaction_log_entry WHERE segment_no = 'BENCH'",
-                       -1, &s, NULL);
+    sqlite3_prepare_v2(db, count_sql, -1, &s, NULL);
     if (sqlite3_step(s) == SQLITE_ROW)
         n = sqlite3_column_int64(s, 0);
     sqlite3_finalize(s);
     sqlite3_close(db);
-    printf("{\"op\": \"floor\", \"seconds\": %.6f, \"rss_kib\": %ld, \"entries\": %lld}\n", t,
-           rss_kib(), (long long)n);
+    printf("{\"op\": \"%s\", \"seconds\": %.6f, \"rss_kib\": %ld, \"%s\": %lld}\n", op, t,
+           rss_kib(), key, (long long)n);
     return 0;
+}
+
+static int do_floor(const char *path)
+{
+    return run_floor(path, floor_sql, "floor",
+                     "SELECT count(*) FROM interaction_log_entry WHERE segment_no = 'BENCH'",
+                     "entries");
 }
 
 /*
@@ -231,35 +241,8 @@ static const char *const addfloor_sql[] = {
 
 static int do_addfloor(const char *path)
 {
-    sqlite3 *db;
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
-        fprintf(stderr, "relm-bench: %s: %s\n", path, sqlite3_errmsg(db));
-        return 1;
-    }
-    sqlite3_exec(db,
-                 "PRAGMA foreign_keys=ON; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
-                 "PRAGMA cache_size=-16384",
-                 NULL, NULL, NULL);
-    double t0 = now();
-    for (int i = 0; addfloor_sql[i]; i++) {
-        char *msg = NULL;
-        if (sqlite3_exec(db, addfloor_sql[i], NULL, NULL, &msg) != SQLITE_OK) {
-            fprintf(stderr, "relm-bench: add floor step %d: %s\n", i, msg);
-            return 1;
-        }
-    }
-    double t = now() - t0;
-    sqlite3_int64 n = sqlite3_changes64(db);
-    sqlite3_stmt *s;
-    sqlite3_prepare_v2(db, "SELECT count(*) FROM segment_line WHERE segment_no = 'FLOOR'", -1, &s,
-                       NULL);
-    if (sqlite3_step(s) == SQLITE_ROW)
-        n = sqlite3_column_int64(s, 0);
-    sqlite3_finalize(s);
-    sqlite3_close(db);
-    printf("{\"op\": \"addfloor\", \"seconds\": %.6f, \"rss_kib\": %ld, \"added\": %lld}\n", t,
-           rss_kib(), (long long)n);
-    return 0;
+    return run_floor(path, addfloor_sql, "addfloor",
+                     "SELECT count(*) FROM segment_line WHERE segment_no = 'FLOOR'", "added");
 }
 
 static int do_criteria(const char *path)

@@ -230,6 +230,16 @@ static void sb_int(sqlb_t *b, int64_t v)
     b->b[b->n++].i = v;
 }
 
+static void sb_bind(const sqlb_t *b, relm_stmt_t *s)
+{
+    for (int i = 0; i < b->n; i++) {
+        if (b->b[i].is_int)
+            relm_stmt_bind_int(s, i + 1, b->b[i].i);
+        else
+            relm_stmt_bind_text(s, i + 1, b->b[i].t);
+    }
+}
+
 /* Prepare, bind and run b; *changes (may be NULL) receives the rows changed. */
 static int sb_run(relm_t *r, const sqlb_t *b, int64_t *changes, relm_error_t *err)
 {
@@ -239,12 +249,7 @@ static int sb_run(relm_t *r, const sqlb_t *b, int64_t *changes, relm_error_t *er
     int rc = relm_stmt_prepare(r->store, b->sql, &s, err);
     if (rc)
         return rc;
-    for (int i = 0; i < b->n; i++) {
-        if (b->b[i].is_int)
-            relm_stmt_bind_int(s, i + 1, b->b[i].i);
-        else
-            relm_stmt_bind_text(s, i + 1, b->b[i].t);
-    }
+    sb_bind(b, s);
     rc = relm_stmt_run(s, err);
     if (rc == 0 && changes)
         *changes = relm_store_changes(r->store);
@@ -403,44 +408,26 @@ static const char sql_max_line[] =
 static const char sql_has_lines[] =
     "SELECT count(*) FROM (SELECT 1 FROM segment_line WHERE segment_no = ? LIMIT 1)";
 
-static const char sql_default_salesperson[] =
-    "SELECT default_salesperson_code FROM marketing_setup WHERE id = 1";
-static const char sql_template_description[] =
-    "SELECT description FROM interaction_template WHERE code = ?";
-
-/* One text value of sql (bound to p1, may be NULL) into out; *found says if a row came. */
-static int text_of(relm_t *r, const char *sql, const char *p1, char *out, size_t n, int *found,
-                   relm_error_t *err)
-{
-    relm_stmt_t *s;
-    int rc = relm_stmt_prepare(r->store, sql, &s, err);
-    if (rc)
-        return rc;
-    if (p1)
-        relm_stmt_bind_text(s, 1, p1);
-    rc = relm_stmt_step(s, err);
-    *found = rc == RELM_STEP_ROW;
-    if (*found)
-        relm_copy(out, n, relm_stmt_text(s, 0));
-    relm_stmt_release(s);
-    return rc < 0 ? rc : 0;
-}
-
 /* Bind what insert_select_tail takes from the header seg (the header's side of LV_*). */
 static int bind_line_values(relm_t *r, sqlb_t *b, const relm_segment_t *seg, int64_t step,
                             relm_error_t *err)
 {
-    int found;
-    int rc = text_of(r, sql_default_salesperson, NULL, b->salesperson, sizeof(b->salesperson),
-                     &found, err);
-    /* LV_DESCRIPTION: the template's description when the template exists, else the header's. */
-    if (rc == 0)
-        rc = text_of(r, sql_template_description, seg->interaction_template_code, b->description,
-                     sizeof(b->description), &found, err);
+    relm_setup_t ms;
+    relm_interaction_template_t t;
+    relm_error_t missing = {0};
+    int rc = relm_setup_get(r, &ms, err);
     if (rc)
         return rc;
-    if (!found)
-        relm_copy(b->description, sizeof(b->description), seg->description);
+    relm_copy(b->salesperson, sizeof(b->salesperson), ms.default_salesperson_code);
+    /* LV_DESCRIPTION: the template's description when the template exists, else the header's. */
+    relm_copy(b->description, sizeof(b->description), seg->description);
+    if (seg->interaction_template_code[0]) {
+        rc = relm_template_get(r, seg->interaction_template_code, &t, &missing);
+        if (rc == 0)
+            relm_copy(b->description, sizeof(b->description), t.description);
+        else if (rc != RELM_ENOTFOUND)
+            return relm_error_set(err, rc, "%s", missing.message);
+    }
     sb_text(b, seg->salesperson_code);
     sb_text(b, b->salesperson);
     sb_text(b, seg->date);
@@ -521,12 +508,7 @@ static int run_ranked(relm_t *r, const sqlb_t *b, const char *sql, int64_t *chan
     if (rc)
         return rc;
     relm_stmt_sorts(s);
-    for (int i = 0; i < b->n; i++) {
-        if (b->b[i].is_int)
-            relm_stmt_bind_int(s, i + 1, b->b[i].i);
-        else
-            relm_stmt_bind_text(s, i + 1, b->b[i].t);
-    }
+    sb_bind(b, s);
     while ((rc = relm_stmt_step(s, err)) == RELM_STEP_ROW)
         ;
     if (rc >= 0) {
