@@ -323,28 +323,6 @@ static void match_clause(sqlb_t *b, const relm_criteria_t *c, const char *a)
     }
 }
 
-/*
- * The values a line gets from its header h, contact c, the header's template t, the
- * template's variant v in the contact's language, and marketing setup ms: the one
- * definition of "a line takes the header's values" (5.1's contact rules included).
- */
-#define LV_SALESPERSON                                                                             \
-    "COALESCE(NULLIF(h.salesperson_code, ''), NULLIF(c.salesperson_code, ''), "                    \
-    "ms.default_salesperson_code)"
-#define LV_DESCRIPTION                                                                             \
-    "CASE WHEN v.description IS NOT NULL AND v.description <> '' THEN v.description "              \
-    "WHEN t.code IS NOT NULL THEN t.description ELSE h.description END"
-#define LV_LANGUAGE                                                                                \
-    "CASE WHEN v.language_code IS NOT NULL THEN v.language_code ELSE h.language_code END"
-#define LV_CORRESP                                                                                 \
-    "CASE WHEN h.ignore_contact_corresp_type = 0 AND c.correspondence_type <> '' "                 \
-    "THEN c.correspondence_type ELSE h.correspondence_type END"
-#define LV_JOINS                                                                                   \
-    " JOIN marketing_setup ms ON ms.id = 1"                                                        \
-    " LEFT JOIN interaction_template t ON t.code = h.interaction_template_code"                    \
-    " LEFT JOIN interaction_template_language v ON v.template_code = h.interaction_template_code " \
-    "AND v.language_code = c.language_code"
-
 static const char line_columns[] =
     "segment_no, line_no, contact_no, contact_company_no, salesperson_code, date, description, "
     "interaction_template_code, subject, language_code, correspondence_type, information_flow, "
@@ -352,65 +330,30 @@ static const char line_columns[] =
     "campaign_response, contact_via, opportunity_no, personalised, added_by_step";
 
 /*
- * The new lines of a segment, one per contact c: the caller appends its conditions on c.
- * The line number is ? + 10000 * the row's rank in contact order, counted by the
- * expression insert_lines() puts at sqlb_t.number_at. The header's values are bound
- * (bind_line_values), not joined: the rank's window copies every column a row carries,
- * and a header joined to each contact would travel with it. The rules are the LV_ ones
- * above, with the header's side worked out once.
+ * The values a line takes from its header, its contact c and the template's variant v in
+ * the contact's language (LINE_VARIANT): the one definition of "a line takes the header's
+ * values" (5.1's contact rules included), in line_columns order from contact_company_no
+ * to personalised. The header's side is bound, worked out once by bind_line_values(), not
+ * joined: a header joined to every contact travels with each row through the sorts and
+ * the window that number the lines.
  */
-static const char insert_select_head[] = "SELECT ?, ? + 10000 * ";
-static const char insert_select_tail[] =
-    ", c.no, c.company_no, COALESCE(NULLIF(?, ''), NULLIF(c.salesperson_code, ''), ?), ?, "
-    "CASE WHEN v.description IS NOT NULL AND v.description <> '' THEN v.description ELSE ? END, "
-    "?, ?, CASE WHEN v.language_code IS NOT NULL THEN v.language_code ELSE ? END, "
-    "CASE WHEN ? = 0 AND c.correspondence_type <> '' THEN c.correspondence_type ELSE ? END, "
-    "?, ?, ?, ?, '', 0, ?, ?, ?, '', '', 0, ? FROM contact c "
-    "LEFT JOIN interaction_template_language v ON v.template_code = ? "
-    "AND v.language_code = c.language_code WHERE c.privacy_blocked = 0";
-static const char rank_window[] = "ROW_NUMBER() OVER (ORDER BY c.no)";
+#define LINE_VALUE_COLUMNS                                                                         \
+    "contact_company_no, salesperson_code, date, description, interaction_template_code, "         \
+    "subject, language_code, correspondence_type, information_flow, initiated_by, cost, "          \
+    "duration, evaluation, attempt_failed, campaign_no, campaign_target, campaign_response, "      \
+    "contact_via, opportunity_no, personalised"
+#define LINE_VALUES                                                                                \
+    "c.company_no, COALESCE(NULLIF(?, ''), NULLIF(c.salesperson_code, ''), ?), ?, "                \
+    "CASE WHEN v.description IS NOT NULL AND v.description <> '' THEN v.description ELSE ? END, "  \
+    "?, ?, CASE WHEN v.language_code IS NOT NULL THEN v.language_code ELSE ? END, "                \
+    "CASE WHEN ? = 0 AND c.correspondence_type <> '' THEN c.correspondence_type ELSE ? END, "      \
+    "?, ?, ?, ?, '', 0, ?, ?, ?, '', '', 0"
+#define LINE_VARIANT                                                                               \
+    " LEFT JOIN interaction_template_language v ON v.template_code = ? "                           \
+    "AND v.language_code = c.language_code"
 
-/*
- * The lines of segment `from` copied to segment `to` under the same line numbers, with
- * `to`'s header values (a follow-up segment holds the same contacts as the one logged).
- */
-static const char sql_copy_lines[] =
-    "INSERT INTO segment_line (segment_no, line_no, contact_no, contact_company_no, "
-    "salesperson_code, date, description, interaction_template_code, subject, language_code, "
-    "correspondence_type, information_flow, initiated_by, cost, duration, evaluation, "
-    "attempt_failed, campaign_no, campaign_target, campaign_response, contact_via, "
-    "opportunity_no, personalised, added_by_step) "
-    "SELECT h.no, o.line_no, c.no, c.company_no, " LV_SALESPERSON ", h.date, " LV_DESCRIPTION
-    ", h.interaction_template_code, h.subject, " LV_LANGUAGE ", " LV_CORRESP
-    ", h.information_flow, h.initiated_by, h.unit_cost, h.unit_duration, '', 0, "
-    "h.campaign_no, h.campaign_target, h.campaign_response, '', '', 0, 0 "
-    "FROM segment_line o JOIN contact c ON c.no = o.contact_no "
-    "JOIN segment_header h ON h.no = ?" LV_JOINS " WHERE o.segment_no = ? "
-    "AND c.privacy_blocked = 0";
-
-int relm_segment_copy_lines(relm_t *r, const char *to, const char *from, int64_t *count,
-                            relm_error_t *err)
-{
-    relm_stmt_t *s;
-    int rc = relm_stmt_prepare(r->store, sql_copy_lines, &s, err);
-    if (rc)
-        return rc;
-    relm_stmt_bind_text(s, 1, to);
-    relm_stmt_bind_text(s, 2, from);
-    rc = relm_stmt_run(s, err);
-    if (rc == 0 && count)
-        *count = relm_store_changes(r->store);
-    return rc;
-}
-
-static const char sql_max_line[] =
-    "SELECT coalesce(max(line_no), 0) FROM segment_line WHERE segment_no = ?";
-static const char sql_has_lines[] =
-    "SELECT count(*) FROM (SELECT 1 FROM segment_line WHERE segment_no = ? LIMIT 1)";
-
-/* Bind what insert_select_tail takes from the header seg (the header's side of LV_*). */
-static int bind_line_values(relm_t *r, sqlb_t *b, const relm_segment_t *seg, int64_t step,
-                            relm_error_t *err)
+/* Bind LINE_VALUES' parameters from the header seg. */
+static int bind_line_values(relm_t *r, sqlb_t *b, const relm_segment_t *seg, relm_error_t *err)
 {
     relm_setup_t ms;
     relm_interaction_template_t t;
@@ -419,7 +362,7 @@ static int bind_line_values(relm_t *r, sqlb_t *b, const relm_segment_t *seg, int
     if (rc)
         return rc;
     relm_copy(b->salesperson, sizeof(b->salesperson), ms.default_salesperson_code);
-    /* LV_DESCRIPTION: the template's description when the template exists, else the header's. */
+    /* The template's description when the template exists, else the header's. */
     relm_copy(b->description, sizeof(b->description), seg->description);
     if (seg->interaction_template_code[0]) {
         rc = relm_template_get(r, seg->interaction_template_code, &t, &missing);
@@ -444,10 +387,54 @@ static int bind_line_values(relm_t *r, sqlb_t *b, const relm_segment_t *seg, int
     sb_text(b, seg->campaign_no);
     sb_int(b, seg->campaign_target);
     sb_int(b, seg->campaign_response);
-    sb_int(b, step);
-    sb_text(b, seg->interaction_template_code);
     return 0;
 }
+
+/*
+ * The new lines of a segment, one per contact c: the caller appends its conditions on c.
+ * The line number is ? + 10000 * the row's rank in contact order, counted by the
+ * expression insert_lines() puts at sqlb_t.number_at.
+ */
+static const char insert_select_head[] = "SELECT ?, ? + 10000 * ";
+static const char insert_select_tail[] =
+    ", c.no, " LINE_VALUES ", ? FROM contact c" LINE_VARIANT " WHERE c.privacy_blocked = 0";
+static const char rank_window[] = "ROW_NUMBER() OVER (ORDER BY c.no)";
+
+/*
+ * The lines of segment `from` copied to segment `to` under the same line numbers, with
+ * `to`'s header values (a follow-up segment holds the same contacts as the one logged).
+ */
+static const char sql_copy_lines[] =
+    "INSERT INTO segment_line (segment_no, line_no, contact_no, " LINE_VALUE_COLUMNS
+    ", added_by_step) SELECT ?, o.line_no, c.no, " LINE_VALUES
+    ", 0 FROM segment_line o JOIN contact c ON c.no = o.contact_no" LINE_VARIANT
+    " WHERE o.segment_no = ? AND c.privacy_blocked = 0";
+
+int relm_segment_copy_lines(relm_t *r, const char *to, const char *from, int64_t *count,
+                            relm_error_t *err)
+{
+    relm_segment_t seg;
+    int rc = relm_segment_get(r, to, &seg, err);
+    if (rc)
+        return rc;
+    sqlb_t *b = calloc(1, sizeof(*b));
+    if (!b)
+        return relm_error_set(err, RELM_ENOMEM, "out of memory");
+    sb_sql(b, sql_copy_lines);
+    sb_text(b, seg.no);
+    if ((rc = bind_line_values(r, b, &seg, err)) == 0) {
+        sb_text(b, seg.interaction_template_code);
+        sb_text(b, from);
+        rc = sb_run(r, b, count, err);
+    }
+    free(b);
+    return rc;
+}
+
+static const char sql_max_line[] =
+    "SELECT coalesce(max(line_no), 0) FROM segment_line WHERE segment_no = ?";
+static const char sql_has_lines[] =
+    "SELECT count(*) FROM (SELECT 1 FROM segment_line WHERE segment_no = ? LIMIT 1)";
 
 /*
  * Begin an INSERT of new lines into segment seg, after the CTE cte (or NULL): the caller
@@ -475,8 +462,10 @@ static int insert_begin(relm_t *r, sqlb_t *b, const relm_segment_t *seg, int64_t
     sb_int(b, base);
     b->number_at = b->len;
     sb_sql(b, insert_select_tail);
-    if ((rc = bind_line_values(r, b, seg, step, err)))
+    if ((rc = bind_line_values(r, b, seg, err)))
         return rc;
+    sb_int(b, step);
+    sb_text(b, seg->interaction_template_code);
     /* A contact already in the segment keeps its line. */
     if (!*empty) {
         sb_sql(b, " AND NOT EXISTS (SELECT 1 FROM segment_line x WHERE x.segment_no = ? "
@@ -713,29 +702,28 @@ int relm_segment_get(relm_t *r, const char *no, relm_segment_t *out, relm_error_
     return rc;
 }
 
-/* Re-derive the lines of segment no from its header (all lines, or the unpersonalised). */
+/* Re-derive the lines of segment seg from its header (all lines, or the unpersonalised). */
 static const char sql_propagate[] =
-    "UPDATE segment_line SET contact_company_no = c.company_no, salesperson_code = " LV_SALESPERSON
-    ", date = h.date, description = " LV_DESCRIPTION
-    ", interaction_template_code = h.interaction_template_code, subject = h.subject, "
-    "language_code = " LV_LANGUAGE ", correspondence_type = " LV_CORRESP
-    ", information_flow = h.information_flow, initiated_by = h.initiated_by, cost = h.unit_cost, "
-    "duration = h.unit_duration, evaluation = '', attempt_failed = 0, campaign_no = h.campaign_no, "
-    "campaign_target = h.campaign_target, campaign_response = h.campaign_response, "
-    "contact_via = '', opportunity_no = '', personalised = 0 "
-    "FROM segment_header h JOIN contact c ON 1 = 1" LV_JOINS
-    " WHERE segment_line.segment_no = ? AND h.no = segment_line.segment_no "
-    "AND c.no = segment_line.contact_no AND (segment_line.personalised = 0 OR ? = 1)";
+    "UPDATE segment_line SET (" LINE_VALUE_COLUMNS ") = (" LINE_VALUES
+    ") FROM contact c" LINE_VARIANT
+    " WHERE segment_line.segment_no = ? AND c.no = segment_line.contact_no "
+    "AND (segment_line.personalised = 0 OR ? = 1)";
 
-static int propagate(relm_t *r, const char *no, int all, relm_error_t *err)
+static int propagate(relm_t *r, const relm_segment_t *seg, int all, relm_error_t *err)
 {
-    relm_stmt_t *s;
-    int rc = relm_stmt_prepare(r->store, sql_propagate, &s, err);
-    if (rc)
-        return rc;
-    relm_stmt_bind_text(s, 1, no);
-    relm_stmt_bind_int(s, 2, all ? 1 : 0);
-    return relm_stmt_run(s, err);
+    sqlb_t *b = calloc(1, sizeof(*b));
+    if (!b)
+        return relm_error_set(err, RELM_ENOMEM, "out of memory");
+    sb_sql(b, sql_propagate);
+    int rc = bind_line_values(r, b, seg, err);
+    if (rc == 0) {
+        sb_text(b, seg->interaction_template_code);
+        sb_text(b, seg->no);
+        sb_int(b, all ? 1 : 0);
+        rc = sb_run(r, b, NULL, err);
+    }
+    free(b);
+    return rc;
 }
 
 static int update_in_tx(relm_t *r, const char *no, const relm_segment_t *changes, relm_mask_t given,
@@ -760,7 +748,7 @@ static int update_in_tx(relm_t *r, const char *no, const relm_segment_t *changes
     if (cols && (rc = relm_table_update(r, &relm_segment_entity, &cur, cols, err)))
         return rc;
     if (given || all)
-        rc = propagate(r, cur.no, all, err);
+        rc = propagate(r, &cur, all, err);
     return rc;
 }
 

@@ -136,6 +136,18 @@ static void a_new_line_takes_the_header_values_and_the_contact_rules(void **stat
     assert_int_equal(q(r, "SELECT count(*) FROM segment_line WHERE segment_no = 'SEG00001' AND "
                           "salesperson_code = 'AH'"),
                      3);
+    /* A new template re-derives every line from it, the NOR variant included. */
+    given = 0;
+    relm_record_init(&relm_segment_entity, &ch);
+    set_field(&relm_segment_entity, &ch, &given, "interaction_template_code", "NEWS");
+    assert_int_equal(relm_segment_update(r, no, &ch, given, 0, &err), 0);
+    assert_string_equal(
+        qs(r, "SELECT group_concat(contact_no || ':' || salesperson_code || ':' || "
+              "correspondence_type || ':' || language_code || ':' || description || ':' || cost "
+              "|| ':' || campaign_no, ' ') FROM (SELECT * FROM segment_line WHERE segment_no = "
+              "'SEG00001' ORDER BY line_no)"),
+        "P1:AH:email:ENU:Newsletter:10:CMP1001 P2:AH:email:ENU:Newsletter:10:CMP1001 "
+        "P3:AH:email:NOR:Nyhetsbrev:10:CMP1001");
     test_db_free(r);
 }
 
