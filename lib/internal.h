@@ -48,6 +48,17 @@ void relm_table_bind(const relm_entity_t *e, const void *rec, int idx, relm_stmt
 /* Count rows from SQL with one text parameter (p1 may be NULL for none). */
 int relm_count(relm_t *r, const char *sql, const char *p1, int64_t *out, relm_error_t *err);
 
+/*
+ * Run INSERT ... SELECT ... ORDER BY with its rows numbered in that order: the rank goes
+ * between head and tail, window is the ORDER BY's ROW_NUMBER() OVER (...), and bind(ctx,
+ * s) binds the parameters. *changes (may be NULL) receives the rows inserted. Where the
+ * store counts rows as the statement produces them (relm_store_sequence) and the plan
+ * reads in that order, the counter numbers them; a window copies every row it numbers.
+ */
+int relm_insert_ranked(relm_t *r, const char *head, const char *tail, const char *window,
+                       void (*bind)(void *ctx, relm_stmt_t *s), void *ctx, int64_t *changes,
+                       relm_error_t *err);
+
 /* Take n numbers from a counter (entry numbers); *first receives the first one. */
 int relm_counter_take(relm_t *r, const char *name, int64_t n, int64_t *first, relm_error_t *err);
 

@@ -224,14 +224,17 @@ static const char sql_campaign_entries[] =
 
 #define CORR "CASE WHEN " BLANKED " THEN '' ELSE l.correspondence_type END"
 
-static const char sql_entries[] =
+/* One entry per line, numbered in line order from ? (relm_insert_ranked() puts the rank). */
+static const char sql_entries_head[] =
     "INSERT INTO interaction_log_entry (entry_no, contact_no, contact_company_no, date, time, "
     "description, subject, information_flow, initiated_by, attempt_failed, evaluation, "
     "interaction_group_code, interaction_template_code, cost, duration, salesperson_code, user_id, "
     "segment_no, logged_segment_entry_no, campaign_no, campaign_entry_no, campaign_target, "
     "campaign_response, correspondence_type, language_code, contact_via, opportunity_no, task_no, "
     "attachment_no, delivery_status, canceled, postponed, created_at) "
-    "SELECT ? + ROW_NUMBER() OVER (ORDER BY l.line_no) - 1, l.contact_no, c.company_no, l.date, ?, "
+    "SELECT ? - 1 + ";
+static const char sql_entries_tail[] =
+    ", l.contact_no, c.company_no, l.date, ?, "
     "l.description, l.subject, l.information_flow, l.initiated_by, l.attempt_failed, l.evaluation, "
     "t.interaction_group_code, l.interaction_template_code, l.cost, l.duration, "
     "l.salesperson_code, "
@@ -244,7 +247,27 @@ static const char sql_entries[] =
     "FROM segment_line l JOIN contact c ON c.no = l.contact_no "
     "JOIN interaction_template t ON t.code = l.interaction_template_code "
     "LEFT JOIN campaign_entry ce ON ce.logged_segment_entry_no = ? "
-    "AND ce.campaign_no = l.campaign_no WHERE l.segment_no = ?";
+    "AND ce.campaign_no = l.campaign_no WHERE l.segment_no = ? ORDER BY l.line_no";
+static const char entries_window[] = "ROW_NUMBER() OVER (ORDER BY l.line_no)";
+
+typedef struct entries_args {
+    int64_t first, logged_segment;
+    const char *now, *user, *stamp, *segment_no;
+    int deliver;
+} entries_args_t;
+
+static void bind_entries(void *ctx, relm_stmt_t *s)
+{
+    const entries_args_t *a = ctx;
+    relm_stmt_bind_int(s, 1, a->first);
+    relm_stmt_bind_text(s, 2, a->now);
+    relm_stmt_bind_text(s, 3, a->user);
+    relm_stmt_bind_int(s, 4, a->logged_segment);
+    relm_stmt_bind_int(s, 5, a->deliver);
+    relm_stmt_bind_text(s, 6, a->stamp);
+    relm_stmt_bind_int(s, 7, a->logged_segment);
+    relm_stmt_bind_text(s, 8, a->segment_no);
+}
 
 static const char sql_drop_lines[] = "DELETE FROM segment_line WHERE segment_no = ?";
 static const char sql_drop_steps[] = "DELETE FROM segment_criteria_step WHERE segment_no = ?";
@@ -289,21 +312,11 @@ static int write_log(relm_t *r, const relm_segment_t *h, const checks_t *k, unsi
         res->campaign_entries = relm_store_changes(r->store);
     }
     phase(progress, pctx, 2, "interaction log entries");
-    int64_t first = 0;
-    if ((rc = relm_counter_take(r, "interaction_log_entry", k->lines, &first, err)) ||
-        (rc = relm_stmt_prepare(r->store, sql_entries, &s, err)))
+    entries_args_t ea = {0, ls, now, relm_user(r), stamp, h->no, (flags & RELM_LOG_DELIVER) != 0};
+    if ((rc = relm_counter_take(r, "interaction_log_entry", k->lines, &ea.first, err)) ||
+        (rc = relm_insert_ranked(r, sql_entries_head, sql_entries_tail, entries_window,
+                                 bind_entries, &ea, &res->entries, err)))
         return rc;
-    relm_stmt_bind_int(s, 1, first);
-    relm_stmt_bind_text(s, 2, now);
-    relm_stmt_bind_text(s, 3, relm_user(r));
-    relm_stmt_bind_int(s, 4, ls);
-    relm_stmt_bind_int(s, 5, (flags & RELM_LOG_DELIVER) ? 1 : 0);
-    relm_stmt_bind_text(s, 6, stamp);
-    relm_stmt_bind_int(s, 7, ls);
-    relm_stmt_bind_text(s, 8, h->no);
-    if ((rc = relm_stmt_run(s, err)))
-        return rc;
-    res->entries = relm_store_changes(r->store);
     if (res->entries != k->lines)
         return relm_error_set(err, RELM_ECONFLICT,
                               "segment %s changed while it was being logged: try again", h->no);

@@ -392,8 +392,8 @@ static int bind_line_values(relm_t *r, sqlb_t *b, const relm_segment_t *seg, rel
 
 /*
  * The new lines of a segment, one per contact c: the caller appends its conditions on c.
- * The line number is ? + 10000 * the row's rank in contact order, counted by the
- * expression insert_lines() puts at sqlb_t.number_at.
+ * The line number is ? + 10000 * the row's rank in contact order, put at sqlb_t.number_at
+ * by relm_insert_ranked().
  */
 static const char insert_select_head[] = "SELECT ?, ? + 10000 * ";
 static const char insert_select_tail[] =
@@ -475,91 +475,23 @@ static int insert_begin(relm_t *r, sqlb_t *b, const relm_segment_t *seg, int64_t
     return 0;
 }
 
-/* b's statement with expr as the rank, to free(); NULL when out of memory. */
-static char *ranked_sql(const sqlb_t *b, const char *expr)
+static void bind_built(void *b, relm_stmt_t *s)
 {
-    size_t el = strlen(expr);
-    char *sql = malloc(b->len + el + 1);
-    if (sql) {
-        memcpy(sql, b->sql, b->number_at);
-        memcpy(sql + b->number_at, expr, el);
-        memcpy(sql + b->number_at + el, b->sql + b->number_at, b->len - b->number_at + 1);
-    }
-    return sql;
-}
-
-/* Run sql with b's parameters; *sorted tells whether the rows went through a sort. */
-static int run_ranked(relm_t *r, const sqlb_t *b, const char *sql, int64_t *changes, int *sorted,
-                      relm_error_t *err)
-{
-    relm_stmt_t *s;
-    int rc = relm_stmt_prepare(r->store, sql, &s, err);
-    if (rc)
-        return rc;
-    relm_stmt_sorts(s);
     sb_bind(b, s);
-    while ((rc = relm_stmt_step(s, err)) == RELM_STEP_ROW)
-        ;
-    if (rc >= 0) {
-        rc = 0;
-        *changes = relm_store_changes(r->store);
-        *sorted = relm_stmt_sorts(s) > 0;
-    }
-    relm_stmt_release(s);
-    return rc;
 }
 
-/*
- * Counting as the rows come: only when the plan reads the contacts in order (no sort,
- * as the engine foresees it), undone and left to ROW_NUMBER() if a sort ran after all.
- * Returns 1 when done, 0 to number with ROW_NUMBER(), or an error.
- */
-static int insert_counted(relm_t *r, const sqlb_t *b, const char *seq, int64_t *count,
-                          relm_error_t *err)
-{
-    char *sql = ranked_sql(b, seq);
-    if (!sql)
-        return relm_error_set(err, RELM_ENOMEM, "out of memory");
-    int64_t changes = 0;
-    int sorted = 1, rc = 0;
-    if (!relm_store_plan_sorts(r->store, sql) && (rc = relm_store_begin(r->store, err)) == 0) {
-        rc = run_ranked(r, b, sql, &changes, &sorted, err);
-        if (rc == 0 && !sorted && relm_store_sequence_value(r->store) == changes) {
-            rc = relm_store_commit(r->store, err);
-            if (rc == 0 && count)
-                *count = changes;
-            rc = rc ? rc : 1;
-        } else {
-            relm_store_rollback(r->store);
-        }
-    }
-    free(sql);
-    return rc;
-}
-
-/*
- * Run an INSERT begun with insert_begin(), lines numbered in contact order. Where the
- * engine can count rows as they come (relm_store_sequence), that replaces ROW_NUMBER(),
- * whose buffering costs as much as writing the lines.
- */
+/* Run an INSERT begun with insert_begin(), lines numbered in contact order. */
 static int insert_lines(relm_t *r, sqlb_t *b, int64_t *count, relm_error_t *err)
 {
     sb_sql(b, " ORDER BY c.no");
     if (b->overflow)
         return relm_error_set(err, RELM_EVALIDATION, "the criteria are too long");
-    const char *seq = relm_store_sequence(r->store);
-    int rc = seq ? insert_counted(r, b, seq, count, err) : 0;
-    if (rc)
-        return rc < 0 ? rc : 0;
-    char *sql = ranked_sql(b, rank_window);
-    if (!sql)
+    char *head = strndup(b->sql, b->number_at);
+    if (!head)
         return relm_error_set(err, RELM_ENOMEM, "out of memory");
-    int64_t changes = 0;
-    int sorted;
-    rc = run_ranked(r, b, sql, &changes, &sorted, err);
-    free(sql);
-    if (rc == 0 && count)
-        *count = changes;
+    int rc =
+        relm_insert_ranked(r, head, b->sql + b->number_at, rank_window, bind_built, b, count, err);
+    free(head);
     return rc;
 }
 

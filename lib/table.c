@@ -258,6 +258,67 @@ int relm_count(relm_t *r, const char *sql, const char *p1, int64_t *out, relm_er
     return rc < 0 ? rc : 0;
 }
 
+/* Run head expr tail; *sorted tells whether the rows went through a sort. */
+static int run_ranked(relm_t *r, const char *head, const char *expr, const char *tail,
+                      void (*bind)(void *ctx, relm_stmt_t *s), void *ctx, int64_t *changes,
+                      int *sorted, relm_error_t *err)
+{
+    size_t hl = strlen(head), el = strlen(expr), tl = strlen(tail);
+    char *sql = malloc(hl + el + tl + 1);
+    if (!sql)
+        return relm_error_set(err, RELM_ENOMEM, "out of memory");
+    memcpy(sql, head, hl);
+    memcpy(sql + hl, expr, el);
+    memcpy(sql + hl + el, tail, tl + 1);
+    relm_stmt_t *s = NULL;
+    int rc = 0;
+    /* The counter only when the engine foresees no sort: a sorting run would be wasted. */
+    if (sorted && relm_store_plan_sorts(r->store, sql))
+        rc = 1;
+    else if ((rc = relm_stmt_prepare(r->store, sql, &s, err)) == 0) {
+        relm_stmt_sorts(s);
+        bind(ctx, s);
+        while ((rc = relm_stmt_step(s, err)) == RELM_STEP_ROW)
+            ;
+        if (rc >= 0) {
+            rc = 0;
+            *changes = relm_store_changes(r->store);
+            if (sorted)
+                *sorted = relm_stmt_sorts(s) > 0;
+        }
+        relm_stmt_release(s);
+    }
+    free(sql);
+    return rc;
+}
+
+int relm_insert_ranked(relm_t *r, const char *head, const char *tail, const char *window,
+                       void (*bind)(void *ctx, relm_stmt_t *s), void *ctx, int64_t *changes,
+                       relm_error_t *err)
+{
+    int64_t n = 0;
+    const char *seq = relm_store_sequence(r->store);
+    if (seq) {
+        /* A savepoint: a run that sorted after all is undone and numbered again. */
+        int rc = relm_store_begin(r->store, err), sorted = 1;
+        if (rc)
+            return rc;
+        rc = run_ranked(r, head, seq, tail, bind, ctx, &n, &sorted, err);
+        if (rc == 0 && !sorted && relm_store_sequence_value(r->store) == n) {
+            if ((rc = relm_store_commit(r->store, err)) == 0 && changes)
+                *changes = n;
+            return rc;
+        }
+        relm_store_rollback(r->store);
+        if (rc < 0)
+            return rc;
+    }
+    int rc = run_ranked(r, head, window, tail, bind, ctx, &n, NULL, err);
+    if (rc == 0 && changes)
+        *changes = n;
+    return rc;
+}
+
 int relm_counter_take(relm_t *r, const char *name, int64_t n, int64_t *first, relm_error_t *err)
 {
     static const char sql[] = "UPDATE relm_counter SET value = value + ? WHERE name = ? "
