@@ -431,10 +431,9 @@ int relm_segment_copy_lines(relm_t *r, const char *to, const char *from, int64_t
     return rc;
 }
 
-static const char sql_max_line[] =
-    "SELECT coalesce(max(line_no), 0) FROM segment_line WHERE segment_no = ?";
-static const char sql_has_lines[] =
-    "SELECT count(*) FROM (SELECT 1 FROM segment_line WHERE segment_no = ? LIMIT 1)";
+/* The segment's last line number; -1 when it has no line (numbers are positive). */
+static const char sql_last_line[] =
+    "SELECT coalesce(max(line_no), -1) FROM segment_line WHERE segment_no = ?";
 
 /*
  * Begin an INSERT of new lines into segment seg, after the CTE cte (or NULL): the caller
@@ -445,13 +444,13 @@ static const char sql_has_lines[] =
 static int insert_begin(relm_t *r, sqlb_t *b, const relm_segment_t *seg, int64_t step,
                         const char *cte, int *empty, relm_error_t *err)
 {
-    int64_t base = 0, any = 0;
-    int rc = relm_count(r, sql_max_line, seg->no, &base, err);
-    if (rc == 0)
-        rc = relm_count(r, sql_has_lines, seg->no, &any, err);
+    int64_t base = 0;
+    int rc = relm_count(r, sql_last_line, seg->no, &base, err);
     if (rc)
         return rc;
-    *empty = any == 0;
+    *empty = base < 0;
+    if (*empty)
+        base = 0;
     sb_sql(b, "INSERT INTO segment_line (");
     sb_sql(b, line_columns);
     sb_sql(b, ") ");
