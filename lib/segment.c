@@ -7,7 +7,7 @@
  *   insert skips contacts already there);
  * - privacy-blocked contacts never become lines;
  * - a line that is not personalised carries exactly the values the header would give it
- *   now (line_values below), so the header's changes reach it with one UPDATE;
+ *   now (sb_line_values below), so the header's changes reach it with one UPDATE;
  * - lines are added by one INSERT ... SELECT over contact, numbered 10000 apart after the
  *   highest line number, never by a loop per contact.
  */
@@ -160,6 +160,20 @@ const relm_entity_t relm_segment_line_entity = {
 #define SQLB_MAX   16384
 #define SQLB_BINDS 256
 
+/* A template's language variants written into a statement; a template with more is joined. */
+#define INLINE_VARIANTS 16
+
+/* What a new line takes besides its header's own fields (see sb_line_values). */
+typedef struct line_defaults {
+    char salesperson[RELM_CODE20_SZ];  /* marketing setup's default salesperson */
+    char description[RELM_TEXT100_SZ]; /* the template's description, else the header's */
+    int nvariants;                     /* the template's variants, inlined or not */
+    struct {
+        char language_code[RELM_CODE10_SZ];
+        char description[RELM_TEXT100_SZ];
+    } variant[INLINE_VARIANTS];
+} line_defaults_t;
+
 typedef struct sqlb {
     char sql[SQLB_MAX];
     size_t len;
@@ -172,9 +186,8 @@ typedef struct sqlb {
     char like[RELM_CRITERIA_MAX_FILTERS][RELM_TEXT250_SZ * 2 + 3]; /* LIKE patterns bound */
     int nlike;
     int overflow;
-    size_t number_at; /* where insert_lines() puts the line numbering (insert_begin) */
-    char salesperson[RELM_CODE20_SZ];  /* bound: marketing setup's default salesperson */
-    char description[RELM_TEXT100_SZ]; /* bound: a new line's description before variants */
+    size_t number_at;     /* where insert_lines() puts the line numbering (insert_begin) */
+    line_defaults_t line; /* bound by sb_line_values() */
 } sqlb_t;
 
 static void sb_text(sqlb_t *b, const char *v);
@@ -330,56 +343,112 @@ static const char line_columns[] =
     "campaign_response, contact_via, opportunity_no, personalised, added_by_step";
 
 /*
- * The values a line takes from its header, its contact c and the template's variant v in
- * the contact's language (LINE_VARIANT): the one definition of "a line takes the header's
- * values" (5.1's contact rules included), in line_columns order from contact_company_no
- * to personalised. The header's side is bound, worked out once by bind_line_values(), not
- * joined: a header joined to every contact travels with each row through the sorts and
- * the window that number the lines.
+ * The values a line takes from its header, its contact c and the template's variant in the
+ * contact's language: the one definition of "a line takes the header's values" (5.1's
+ * contact rules included), in line_columns order from contact_company_no to personalised.
+ * The header's side is worked out once (line_defaults_load) and bound, not joined: every
+ * join or function call here runs once per contact. For the same reason the template's
+ * variants are written into the statement as a CASE over the contact's language; only a
+ * template with more than INLINE_VARIANTS of them is joined (sb_line_variant).
  */
 #define LINE_VALUE_COLUMNS                                                                         \
     "contact_company_no, salesperson_code, date, description, interaction_template_code, "         \
     "subject, language_code, correspondence_type, information_flow, initiated_by, cost, "          \
     "duration, evaluation, attempt_failed, campaign_no, campaign_target, campaign_response, "      \
     "contact_via, opportunity_no, personalised"
-#define LINE_VALUES                                                                                \
-    "c.company_no, COALESCE(NULLIF(?, ''), NULLIF(c.salesperson_code, ''), ?), ?, "                \
-    "CASE WHEN v.description IS NOT NULL AND v.description <> '' THEN v.description ELSE ? END, "  \
-    "?, ?, CASE WHEN v.language_code IS NOT NULL THEN v.language_code ELSE ? END, "                \
-    "CASE WHEN ? = 0 AND c.correspondence_type <> '' THEN c.correspondence_type ELSE ? END, "      \
-    "?, ?, ?, ?, '', 0, ?, ?, ?, '', '', 0"
-#define LINE_VARIANT                                                                               \
-    " LEFT JOIN interaction_template_language v ON v.template_code = ? "                           \
-    "AND v.language_code = c.language_code"
 
-/* Bind LINE_VALUES' parameters from the header seg. */
-static int bind_line_values(relm_t *r, sqlb_t *b, const relm_segment_t *seg, relm_error_t *err)
+static int collect_variant(void *ctx, const void *rec)
 {
+    line_defaults_t *d = ctx;
+    const relm_template_language_t *v = rec;
+    if (d->nvariants < INLINE_VARIANTS) {
+        relm_copy(d->variant[d->nvariants].language_code, sizeof(d->variant[0].language_code),
+                  v->language_code);
+        relm_copy(d->variant[d->nvariants].description, sizeof(d->variant[0].description),
+                  v->description);
+    }
+    d->nvariants++;
+    return 0;
+}
+
+/* Load what the lines of header seg take besides the header's own fields, into b->line. */
+static int line_defaults_load(relm_t *r, sqlb_t *b, const relm_segment_t *seg, relm_error_t *err)
+{
+    line_defaults_t *d = &b->line;
     relm_setup_t ms;
     relm_interaction_template_t t;
     relm_error_t missing = {0};
     int rc = relm_setup_get(r, &ms, err);
     if (rc)
         return rc;
-    relm_copy(b->salesperson, sizeof(b->salesperson), ms.default_salesperson_code);
+    relm_copy(d->salesperson, sizeof(d->salesperson), ms.default_salesperson_code);
     /* The template's description when the template exists, else the header's. */
-    relm_copy(b->description, sizeof(b->description), seg->description);
-    if (seg->interaction_template_code[0]) {
-        rc = relm_template_get(r, seg->interaction_template_code, &t, &missing);
-        if (rc == 0)
-            relm_copy(b->description, sizeof(b->description), t.description);
-        else if (rc != RELM_ENOTFOUND)
-            return relm_error_set(err, rc, "%s", missing.message);
+    relm_copy(d->description, sizeof(d->description), seg->description);
+    d->nvariants = 0;
+    if (!seg->interaction_template_code[0])
+        return 0;
+    rc = relm_template_get(r, seg->interaction_template_code, &t, &missing);
+    if (rc == RELM_ENOTFOUND)
+        return 0;
+    if (rc)
+        return relm_error_set(err, rc, "%s", missing.message);
+    relm_copy(d->description, sizeof(d->description), t.description);
+    return relm_template_languages(r, t.code, collect_variant, d, err);
+}
+
+/* Append LINE_VALUE_COLUMNS' values for header seg, after line_defaults_load(). */
+static void sb_line_values(sqlb_t *b, const relm_segment_t *seg)
+{
+    const line_defaults_t *d = &b->line;
+    int joined = d->nvariants > INLINE_VARIANTS;
+    /* The salesperson: the header's, else the contact's, else marketing setup's default. */
+    if (seg->salesperson_code[0]) {
+        sb_sql(b, "c.company_no, ?, ?, ");
+        sb_text(b, seg->salesperson_code);
+    } else {
+        sb_sql(b, "c.company_no, CASE WHEN c.salesperson_code <> '' THEN c.salesperson_code "
+                  "ELSE ? END, ?, ");
+        sb_text(b, d->salesperson);
     }
-    sb_text(b, seg->salesperson_code);
-    sb_text(b, b->salesperson);
     sb_text(b, seg->date);
-    sb_text(b, b->description);
+    /* Description and language: the variant's in the contact's language, if any. */
+    if (joined) {
+        sb_sql(b, "CASE WHEN v.description IS NOT NULL AND v.description <> '' "
+                  "THEN v.description ELSE ? END, ?, ?, "
+                  "CASE WHEN v.language_code IS NOT NULL THEN v.language_code ELSE ? END, ");
+    } else {
+        int described = 0;
+        for (int i = 0; i < d->nvariants; i++) {
+            if (!d->variant[i].description[0])
+                continue;
+            sb_sql(b, described++ ? " WHEN ? THEN ?" : "CASE c.language_code WHEN ? THEN ?");
+            sb_text(b, d->variant[i].language_code);
+            sb_text(b, d->variant[i].description);
+        }
+        sb_sql(b, described ? " ELSE ? END, ?, ?, " : "?, ?, ?, ");
+    }
+    sb_text(b, d->description);
     sb_text(b, seg->interaction_template_code);
     sb_text(b, seg->subject);
+    if (!joined && d->nvariants > 0) {
+        sb_sql(b, "CASE WHEN c.language_code IN (");
+        for (int i = 0; i < d->nvariants; i++) {
+            sb_sql(b, i ? ", ?" : "?");
+            sb_text(b, d->variant[i].language_code);
+        }
+        sb_sql(b, ") THEN c.language_code ELSE ? END, ");
+    } else if (!joined) {
+        sb_sql(b, "?, ");
+    }
     sb_text(b, seg->language_code);
-    sb_int(b, seg->ignore_contact_corresp_type);
+    /* The contact's correspondence type unless the header ignores it. */
+    if (seg->ignore_contact_corresp_type)
+        sb_sql(b, "?, ");
+    else
+        sb_sql(b, "CASE WHEN c.correspondence_type <> '' THEN c.correspondence_type "
+                  "ELSE ? END, ");
     sb_text(b, seg->correspondence_type);
+    sb_sql(b, "?, ?, ?, ?, '', 0, ?, ?, ?, '', '', 0");
     sb_text(b, seg->information_flow);
     sb_text(b, seg->initiated_by);
     sb_int(b, seg->unit_cost);
@@ -387,7 +456,16 @@ static int bind_line_values(relm_t *r, sqlb_t *b, const relm_segment_t *seg, rel
     sb_text(b, seg->campaign_no);
     sb_int(b, seg->campaign_target);
     sb_int(b, seg->campaign_response);
-    return 0;
+}
+
+/* Append the join sb_line_values() reads variants from when they are not inlined. */
+static void sb_line_variant(sqlb_t *b, const relm_segment_t *seg)
+{
+    if (b->line.nvariants <= INLINE_VARIANTS)
+        return;
+    sb_sql(b, " LEFT JOIN interaction_template_language v ON v.template_code = ? "
+              "AND v.language_code = c.language_code");
+    sb_text(b, seg->interaction_template_code);
 }
 
 /*
@@ -396,8 +474,6 @@ static int bind_line_values(relm_t *r, sqlb_t *b, const relm_segment_t *seg, rel
  * by relm_insert_ranked().
  */
 static const char insert_select_head[] = "SELECT ?, ? + 10000 * ";
-static const char insert_select_tail[] =
-    ", c.no, " LINE_VALUES ", ? FROM contact c" LINE_VARIANT " WHERE c.privacy_blocked = 0";
 static const char rank_window[] = "ROW_NUMBER() OVER (ORDER BY c.no)";
 
 /*
@@ -406,9 +482,7 @@ static const char rank_window[] = "ROW_NUMBER() OVER (ORDER BY c.no)";
  */
 static const char sql_copy_lines[] =
     "INSERT INTO segment_line (segment_no, line_no, contact_no, " LINE_VALUE_COLUMNS
-    ", added_by_step) SELECT ?, o.line_no, c.no, " LINE_VALUES
-    ", 0 FROM segment_line o JOIN contact c ON c.no = o.contact_no" LINE_VARIANT
-    " WHERE o.segment_no = ? AND c.privacy_blocked = 0";
+    ", added_by_step) SELECT ?, o.line_no, c.no, ";
 
 int relm_segment_copy_lines(relm_t *r, const char *to, const char *from, int64_t *count,
                             relm_error_t *err)
@@ -420,10 +494,13 @@ int relm_segment_copy_lines(relm_t *r, const char *to, const char *from, int64_t
     sqlb_t *b = calloc(1, sizeof(*b));
     if (!b)
         return relm_error_set(err, RELM_ENOMEM, "out of memory");
-    sb_sql(b, sql_copy_lines);
-    sb_text(b, seg.no);
-    if ((rc = bind_line_values(r, b, &seg, err)) == 0) {
-        sb_text(b, seg.interaction_template_code);
+    if ((rc = line_defaults_load(r, b, &seg, err)) == 0) {
+        sb_sql(b, sql_copy_lines);
+        sb_text(b, seg.no);
+        sb_line_values(b, &seg);
+        sb_sql(b, ", 0 FROM segment_line o JOIN contact c ON c.no = o.contact_no");
+        sb_line_variant(b, &seg);
+        sb_sql(b, " WHERE o.segment_no = ? AND c.privacy_blocked = 0");
         sb_text(b, from);
         rc = sb_run(r, b, count, err);
     }
@@ -456,15 +533,18 @@ static int insert_begin(relm_t *r, sqlb_t *b, const relm_segment_t *seg, int64_t
     sb_sql(b, ") ");
     if (cte)
         sb_sql(b, cte);
+    if ((rc = line_defaults_load(r, b, seg, err)))
+        return rc;
     sb_sql(b, insert_select_head);
     sb_text(b, seg->no);
     sb_int(b, base);
     b->number_at = b->len;
-    sb_sql(b, insert_select_tail);
-    if ((rc = bind_line_values(r, b, seg, err)))
-        return rc;
+    sb_sql(b, ", c.no, ");
+    sb_line_values(b, seg);
+    sb_sql(b, ", ? FROM contact c");
     sb_int(b, step);
-    sb_text(b, seg->interaction_template_code);
+    sb_line_variant(b, seg);
+    sb_sql(b, " WHERE c.privacy_blocked = 0");
     /* A contact already in the segment keeps its line. */
     if (!*empty) {
         sb_sql(b, " AND NOT EXISTS (SELECT 1 FROM segment_line x WHERE x.segment_no = ? "
@@ -634,23 +714,24 @@ int relm_segment_get(relm_t *r, const char *no, relm_segment_t *out, relm_error_
 }
 
 /* Re-derive the lines of segment seg from its header (all lines, or the unpersonalised). */
-static const char sql_propagate[] =
-    "UPDATE segment_line SET (" LINE_VALUE_COLUMNS ") = (" LINE_VALUES
-    ") FROM contact c" LINE_VARIANT
-    " WHERE segment_line.segment_no = ? AND c.no = segment_line.contact_no "
-    "AND (segment_line.personalised = 0 OR ? = 1)";
+static const char sql_propagate[] = "UPDATE segment_line SET (" LINE_VALUE_COLUMNS ") = (";
 
 static int propagate(relm_t *r, const relm_segment_t *seg, int all, relm_error_t *err)
 {
     sqlb_t *b = calloc(1, sizeof(*b));
     if (!b)
         return relm_error_set(err, RELM_ENOMEM, "out of memory");
-    sb_sql(b, sql_propagate);
-    int rc = bind_line_values(r, b, seg, err);
+    int rc = line_defaults_load(r, b, seg, err);
     if (rc == 0) {
-        sb_text(b, seg->interaction_template_code);
+        sb_sql(b, sql_propagate);
+        sb_line_values(b, seg);
+        sb_sql(b, ") FROM contact c");
+        sb_line_variant(b, seg);
+        /* The personalised lines keep their values unless all lines follow the header. */
+        sb_sql(b, all ? " WHERE segment_line.segment_no = ? AND c.no = segment_line.contact_no"
+                      : " WHERE segment_line.segment_no = ? AND c.no = segment_line.contact_no "
+                        "AND segment_line.personalised = 0");
         sb_text(b, seg->no);
-        sb_int(b, all ? 1 : 0);
         rc = sb_run(r, b, NULL, err);
     }
     free(b);

@@ -277,6 +277,79 @@ static void show_counts_lines_and_steps_and_delete_takes_them_along(void **state
     test_db_free(r);
 }
 
+/* The lines of segment no by contact: language and description. */
+static const char *variant_lines(relm_t *r, const char *no)
+{
+    char sql[512];
+    snprintf(sql, sizeof(sql),
+             "SELECT group_concat(contact_no || ':' || language_code || ':' || description, ' ') "
+             "FROM (SELECT * FROM segment_line WHERE segment_no = '%s' ORDER BY contact_no)",
+             no);
+    return qs(r, sql);
+}
+
+/* The persons as new lines (by hand, by criteria, copied) and re-derived lines of MULTI. */
+static void check_variants(relm_t *r, const char *expect)
+{
+    relm_error_t err = {0};
+    char by_hand[RELM_CODE20_SZ], by_criteria[RELM_CODE20_SZ], copied[RELM_CODE20_SZ],
+        derived[RELM_CODE20_SZ];
+    new_segment(r, "By hand", "MULTI", by_hand);
+    const char *persons[] = {"D1", "P1", "P2", "P3", "P4"};
+    for (int i = 0; i < 5; i++)
+        add_line(r, by_hand, persons[i]);
+    assert_string_equal(variant_lines(r, by_hand), expect);
+
+    new_segment(r, "By criteria", "MULTI", by_criteria);
+    relm_criteria_t c;
+    relm_criteria_init(&c);
+    assert_int_equal(relm_criteria_where(&c, "type=person", &err), 0);
+    int64_t n = 0;
+    assert_int_equal(relm_segment_add_contacts(r, by_criteria, &c, &n, &err), 0);
+    assert_int_equal(n, 5);
+    assert_string_equal(variant_lines(r, by_criteria), expect);
+
+    new_segment(r, "Copied", "MULTI", copied);
+    assert_int_equal(relm_segment_copy_lines(r, copied, by_hand, &n, &err), 0);
+    assert_int_equal(n, 5);
+    assert_string_equal(variant_lines(r, copied), expect);
+
+    new_segment(r, "Derived", "LTR", derived);
+    for (int i = 0; i < 5; i++)
+        add_line(r, derived, persons[i]);
+    relm_segment_t ch;
+    relm_mask_t given = 0;
+    relm_record_init(&relm_segment_entity, &ch);
+    set_field(&relm_segment_entity, &ch, &given, "interaction_template_code", "MULTI");
+    assert_int_equal(relm_segment_update(r, derived, &ch, given, 0, &err), 0);
+    assert_string_equal(variant_lines(r, derived), expect);
+}
+
+static void a_line_takes_the_variant_in_its_contact_language_however_many_there_are(void **state)
+{
+    (void)state;
+    relm_t *r = fixture();
+    add_template(r, "MULTI", "LETTER", "Multi", "1", "", "false", NULL);
+    /* DAN has no description of its own: the line keeps the template's. */
+    exec_sql(r, "INSERT INTO interaction_template_language (template_code, language_code, "
+                "description) VALUES ('MULTI', 'NOR', 'Flerspraklig'), ('MULTI', 'DAN', '');"
+                "INSERT INTO contact (no, type, name, language_code) VALUES "
+                "('D1', 'person', 'Dansk Person', 'DAN')");
+    const char *expect = "D1:DAN:Multi P1:ENU:Multi P2:ENU:Multi P3:NOR:Flerspraklig P4:ENU:Multi";
+    check_variants(r, expect);
+    /* More variants than a statement inlines: the same lines from a join. */
+    char sql[256];
+    for (int i = 0; i < 20; i++) {
+        snprintf(sql, sizeof(sql),
+                 "INSERT INTO interaction_template_language (template_code, language_code, "
+                 "description) VALUES ('MULTI', 'X%02d', 'Other %d')",
+                 i, i);
+        exec_sql(r, sql);
+    }
+    check_variants(r, expect);
+    test_db_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -288,6 +361,7 @@ int main(void)
         cmocka_unit_test(personalised_lines_keep_their_values_unless_applied_to_all),
         cmocka_unit_test(a_line_template_brings_its_defaults_and_must_exist),
         cmocka_unit_test(show_counts_lines_and_steps_and_delete_takes_them_along),
+        cmocka_unit_test(a_line_takes_the_variant_in_its_contact_language_however_many_there_are),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
