@@ -93,25 +93,37 @@ static const char *sql_text(relm_t *r, char *buf, size_t n, const char *sql)
     return buf;
 }
 
+/* A database at path as schema version v left it, holding rows (SQL), then opened. */
+static relm_t *open_from_version(const char *path, int v, const char *rows)
+{
+    char sql[160];
+    relm_t *r = NULL;
+    relm_error_t err = {0};
+    snprintf(sql, sizeof(sql),
+             "CREATE TABLE relm_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+             "INSERT INTO relm_meta VALUES ('schema_version', '%d');",
+             v);
+    raw_exec(path, sql);
+    for (int i = 0; i < relm_migration_count && relm_migrations[i].version <= v; i++)
+        raw_exec(path, relm_migrations[i].sql);
+    raw_exec(path, rows);
+    assert_int_equal(relm_open(path, 0, &r, &err), 0);
+    assert_int_equal(relm_schema_version(r), relm_schema_latest());
+    return r;
+}
+
 /* Version 11 held segment lines in a rowid table with five b-trees; 12 keys them by line. */
 static void segment_lines_survive_the_move_to_a_table_keyed_by_line(void **state)
 {
     (void)state;
     char path[128], sql[128];
-    relm_t *r = NULL;
-    relm_error_t err = {0};
     tmp_path(path, sizeof(path), "v11");
-    raw_exec(path, "CREATE TABLE relm_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
-                   "INSERT INTO relm_meta VALUES ('schema_version', '11');");
-    for (int i = 0; i < relm_migration_count && relm_migrations[i].version <= 11; i++)
-        raw_exec(path, relm_migrations[i].sql);
-    raw_exec(path, "INSERT INTO segment_header (no, description) VALUES ('SEG1', 'Old');"
-                   "INSERT INTO segment_line (segment_no, line_no, contact_no, "
-                   "contact_company_no, subject, personalised, added_by_step) VALUES "
-                   "('SEG1', 20000, 'P2', 'C1', 'Two', 1, 3), ('SEG1', 10000, 'P1', 'C1', "
-                   "'One', 0, 3);");
-    assert_int_equal(relm_open(path, 0, &r, &err), 0);
-    assert_int_equal(relm_schema_version(r), relm_schema_latest());
+    relm_t *r = open_from_version(
+        path, 11,
+        "INSERT INTO segment_header (no, description) VALUES ('SEG1', 'Old');"
+        "INSERT INTO segment_line (segment_no, line_no, contact_no, contact_company_no, subject, "
+        "personalised, added_by_step) VALUES ('SEG1', 20000, 'P2', 'C1', 'Two', 1, 3), "
+        "('SEG1', 10000, 'P1', 'C1', 'One', 0, 3);");
     assert_string_equal(sql_text(r, sql, sizeof(sql),
                                  "SELECT group_concat(line_no || contact_no || subject || "
                                  "personalised || added_by_step, ' ') FROM segment_line"),
@@ -131,20 +143,13 @@ static void contacts_survive_the_move_to_a_table_keyed_by_number(void **state)
 {
     (void)state;
     char path[128], sql[256];
-    relm_t *r = NULL;
-    relm_error_t err = {0};
     tmp_path(path, sizeof(path), "v12");
-    raw_exec(path, "CREATE TABLE relm_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
-                   "INSERT INTO relm_meta VALUES ('schema_version', '12');");
-    for (int i = 0; i < relm_migration_count && relm_migrations[i].version <= 12; i++)
-        raw_exec(path, relm_migrations[i].sql);
-    raw_exec(path, "INSERT INTO contact (no, type, name, company_no, city, email, "
-                   "privacy_blocked, modified_at) VALUES "
-                   "('P2', 'person', 'Two', 'C1', 'Oslo', 'two@example.com', 1, "
-                   "'2026-01-02T03:04:05'), "
-                   "('C1', 'company', 'One', 'C1', 'London', '', 0, '');");
-    assert_int_equal(relm_open(path, 0, &r, &err), 0);
-    assert_int_equal(relm_schema_version(r), relm_schema_latest());
+    relm_t *r = open_from_version(path, 12,
+                                  "INSERT INTO contact (no, type, name, company_no, city, email, "
+                                  "privacy_blocked, modified_at) VALUES "
+                                  "('P2', 'person', 'Two', 'C1', 'Oslo', 'two@example.com', 1, "
+                                  "'2026-01-02T03:04:05'), "
+                                  "('C1', 'company', 'One', 'C1', 'London', '', 0, '');");
     assert_string_equal(sql_text(r, sql, sizeof(sql),
                                  "SELECT group_concat(no || type || name || company_no || city || "
                                  "email || privacy_blocked || modified_at, ' ') FROM contact"),
