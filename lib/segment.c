@@ -411,13 +411,13 @@ static void sb_line_values(sqlb_t *b, const relm_segment_t *seg)
         sb_text(b, d->salesperson);
     }
     sb_text(b, seg->date);
-    /* Description and language: the variant's in the contact's language, if any. */
+    /* The description: the variant's in the contact's language when it has one. */
+    int described = 0;
     if (joined) {
         sb_sql(b, "CASE WHEN v.description IS NOT NULL AND v.description <> '' "
-                  "THEN v.description ELSE ? END, ?, ?, "
-                  "CASE WHEN v.language_code IS NOT NULL THEN v.language_code ELSE ? END, ");
+                  "THEN v.description");
+        described = 1;
     } else {
-        int described = 0;
         for (int i = 0; i < d->nvariants; i++) {
             if (!d->variant[i].description[0])
                 continue;
@@ -425,19 +425,22 @@ static void sb_line_values(sqlb_t *b, const relm_segment_t *seg)
             sb_text(b, d->variant[i].language_code);
             sb_text(b, d->variant[i].description);
         }
-        sb_sql(b, described ? " ELSE ? END, ?, ?, " : "?, ?, ?, ");
     }
+    sb_sql(b, described ? " ELSE ? END, ?, ?, " : "?, ?, ?, ");
     sb_text(b, d->description);
     sb_text(b, seg->interaction_template_code);
     sb_text(b, seg->subject);
-    if (!joined && d->nvariants > 0) {
+    /* The language: the contact's when the template has a variant in it, else the header's. */
+    if (joined) {
+        sb_sql(b, "CASE WHEN v.language_code IS NOT NULL THEN v.language_code ELSE ? END, ");
+    } else if (d->nvariants > 0) {
         sb_sql(b, "CASE WHEN c.language_code IN (");
         for (int i = 0; i < d->nvariants; i++) {
             sb_sql(b, i ? ", ?" : "?");
             sb_text(b, d->variant[i].language_code);
         }
         sb_sql(b, ") THEN c.language_code ELSE ? END, ");
-    } else if (!joined) {
+    } else {
         sb_sql(b, "?, ");
     }
     sb_text(b, seg->language_code);
