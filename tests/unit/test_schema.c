@@ -138,34 +138,6 @@ static void segment_lines_survive_the_move_to_a_table_keyed_by_line(void **state
     remove_db(path);
 }
 
-/* Version 12 held contacts in a rowid table; 13 keys them by number. */
-static void contacts_survive_the_move_to_a_table_keyed_by_number(void **state)
-{
-    (void)state;
-    char path[128], sql[256];
-    tmp_path(path, sizeof(path), "v12");
-    relm_t *r = open_from_version(path, 12,
-                                  "INSERT INTO contact (no, type, name, company_no, city, email, "
-                                  "privacy_blocked, modified_at) VALUES "
-                                  "('P2', 'person', 'Two', 'C1', 'Oslo', 'two@example.com', 1, "
-                                  "'2026-01-02T03:04:05'), "
-                                  "('C1', 'company', 'One', 'C1', 'London', '', 0, '');");
-    assert_string_equal(sql_text(r, sql, sizeof(sql),
-                                 "SELECT group_concat(no || type || name || company_no || city || "
-                                 "email || privacy_blocked || modified_at, ' ') FROM contact"),
-                        "C1companyOneC1London0 P2personTwoC1Oslotwo@example.com1"
-                        "2026-01-02T03:04:05");
-    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM sqlite_master WHERE name = "
-                                     "'contact' AND sql LIKE '%WITHOUT ROWID%'"),
-                     1);
-    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM sqlite_master WHERE type = 'index' "
-                                     "AND tbl_name = 'contact' AND name IN ('contact_company', "
-                                     "'contact_salesperson', 'contact_city')"),
-                     3);
-    relm_close(r);
-    remove_db(path);
-}
-
 static void a_newer_database_is_refused(void **state)
 {
     (void)state;
@@ -190,7 +162,6 @@ int main(void)
         cmocka_unit_test(opening_without_init_is_refused),
         cmocka_unit_test(an_older_database_is_upgraded_in_place),
         cmocka_unit_test(segment_lines_survive_the_move_to_a_table_keyed_by_line),
-        cmocka_unit_test(contacts_survive_the_move_to_a_table_keyed_by_number),
         cmocka_unit_test(a_newer_database_is_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
