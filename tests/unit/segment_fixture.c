@@ -140,3 +140,15 @@ const char *qs(relm_t *r, const char *sql)
     relm_stmt_release(s);
     return buf;
 }
+
+/* expr over the lines of segment no in the given order, joined by sep ('' for none). */
+const char *segment_lines_text(relm_t *r, const char *no, const char *expr, const char *order,
+                               const char *sep)
+{
+    char sql[512];
+    snprintf(sql, sizeof(sql),
+             "SELECT coalesce(group_concat(%s, '%s'), '') FROM (SELECT * FROM segment_line "
+             "WHERE segment_no = '%s' ORDER BY %s)",
+             expr, sep, no, order);
+    return qs(r, sql);
+}

@@ -25,5 +25,7 @@ void add_line(relm_t *r, const char *no, const char *contact);
 /* One integer / one text value from SQL (the text is valid until the next call). */
 int64_t q(relm_t *r, const char *sql);
 const char *qs(relm_t *r, const char *sql);
+const char *segment_lines_text(relm_t *r, const char *no, const char *expr, const char *order,
+                               const char *sep);
 
 #endif

@@ -11,12 +11,7 @@
 
 static const char *contacts(relm_t *r, const char *no)
 {
-    static char sql[256];
-    snprintf(sql, sizeof(sql),
-             "SELECT coalesce(group_concat(contact_no, ','), '') FROM (SELECT contact_no FROM "
-             "segment_line WHERE segment_no = '%s' ORDER BY contact_no)",
-             no);
-    return qs(r, sql);
+    return segment_lines_text(r, no, "contact_no", "contact_no", ",");
 }
 
 static int64_t add_where(relm_t *r, const char *no, unsigned options, const char *w1,
@@ -59,12 +54,7 @@ static void add_skips_excluded_and_privacy_blocked_contacts(void **state)
 
 static const char *numbering(relm_t *r, const char *no)
 {
-    static char sql[256];
-    snprintf(sql, sizeof(sql),
-             "SELECT group_concat(line_no || ':' || contact_no, ' ') FROM (SELECT * FROM "
-             "segment_line WHERE segment_no = '%s' ORDER BY line_no)",
-             no);
-    return qs(r, sql);
+    return segment_lines_text(r, no, "line_no || ':' || contact_no", "line_no", " ");
 }
 
 /*

@@ -280,12 +280,8 @@ static void show_counts_lines_and_steps_and_delete_takes_them_along(void **state
 /* The lines of segment no by contact: language and description. */
 static const char *variant_lines(relm_t *r, const char *no)
 {
-    char sql[512];
-    snprintf(sql, sizeof(sql),
-             "SELECT group_concat(contact_no || ':' || language_code || ':' || description, ' ') "
-             "FROM (SELECT * FROM segment_line WHERE segment_no = '%s' ORDER BY contact_no)",
-             no);
-    return qs(r, sql);
+    return segment_lines_text(r, no, "contact_no || ':' || language_code || ':' || description",
+                              "contact_no", " ");
 }
 
 /* The persons as new lines (by hand, by criteria, copied) and re-derived lines of MULTI. */
