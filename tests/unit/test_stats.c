@@ -1,6 +1,7 @@
 /*
  * Statistics over the interaction log: the bounds on money and durations that keep every
- * sum inside an int64_t, and sums over logs that hold larger amounts from before the bound.
+ * sum inside an int64_t, sums over logs that hold larger amounts from before the bound, and
+ * cancel lists that would toggle an entry twice.
  *
  * The fixture is the demo data (templates OUTGOING/ABSTRACT, salesperson AH, group PHONE,
  * persons CT000005.. of company CT000001).
@@ -154,6 +155,32 @@ static void large_old_amounts_that_fit_are_summed_exactly(void **state)
     test_db_free(r);
 }
 
+static void a_cancel_list_naming_an_entry_twice_is_refused_and_the_figures_stay(void **state)
+{
+    (void)state;
+    relm_t *r = demo_db();
+    relm_error_t err = {0};
+    int64_t a = log_kv(r, KV("contact_no", "CT000005", "interaction_template_code", "OUTGOING",
+                             "date", "2026-03-01", "salesperson_code", "AH"));
+    int64_t b = log_kv(r, KV("contact_no", "CT000005", "interaction_template_code", "OUTGOING",
+                             "date", "2026-03-02", "salesperson_code", "AH"));
+    int64_t twice[] = {a, b, a};
+    assert_int_equal(relm_interaction_cancel(r, twice, 3, &err), RELM_EVALIDATION);
+    char want[96];
+    snprintf(want, sizeof(want), "interaction log entry %lld is listed more than once",
+             (long long)a);
+    assert_non_null(strstr(err.message, want));
+    assert_int_equal(test_sql_int(r, "SELECT sum(canceled) FROM interaction_log_entry"), 0);
+    relm_contact_stats_t cs;
+    assert_int_equal(relm_contact_stats(r, "CT000005", &cs, &err), 0);
+    assert_int_equal(cs.no_of_interactions, 2);
+
+    int64_t both[] = {a, b};
+    assert_int_equal(relm_interaction_cancel(r, both, 2, &err), 0);
+    assert_int_equal(test_sql_int(r, "SELECT sum(canceled) FROM interaction_log_entry"), 2);
+    test_db_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -161,6 +188,7 @@ int main(void)
         cmocka_unit_test(sums_at_the_largest_amount_are_exact),
         cmocka_unit_test(sums_over_amounts_past_int64_saturate_with_a_warning),
         cmocka_unit_test(large_old_amounts_that_fit_are_summed_exactly),
+        cmocka_unit_test(a_cancel_list_naming_an_entry_twice_is_refused_and_the_figures_stay),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
