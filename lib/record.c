@@ -377,6 +377,10 @@ int relm_filter_parse(const relm_entity_t *e, const char *text, relm_filter_t *o
     static const char *const ops[] = {"<>", "!=", "<=", ">=", "=", "<", ">", "~"};
     const char *best = NULL;
     size_t bestop = 0;
+    if (!relm_valid_utf8(text))
+        return relm_error_set(err, RELM_EVALIDATION, "filter: the text is not valid UTF-8");
+    while (isspace((unsigned char)*text))
+        text++;
     for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
         const char *p = strstr(text, ops[i]);
         if (p && (!best || p < best))

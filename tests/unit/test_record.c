@@ -213,6 +213,10 @@ static void filters_trim_blanks_around_the_operator_and_read_sql_not_equal(void 
     assert_int_equal(relm_filter_parse(e, "city <> New York", &f, &err), 0);
     assert_string_equal(f.op, "!=");
     assert_string_equal(f.value, "New York");
+    assert_int_equal(relm_filter_parse(e, "  city=Oslo", &f, &err), 0);
+    assert_int_equal(f.field, relm_field_index(e, "city"));
+    assert_int_equal(relm_filter_parse(e, "city=\xed\xa0\x80", &f, &err), RELM_EVALIDATION);
+    assert_non_null(strstr(err.message, "not valid UTF-8"));
     assert_int_equal(relm_filter_parse(&relm_salesperson_entity, "code <= jo ", &f, &err), 0);
     assert_string_equal(f.op, "<=");
     assert_string_equal(f.value, "JO");
