@@ -62,10 +62,15 @@ try:
     eq("the contact still reads", 200, r.status)
     eq("its cost sum is held at the largest value", "92233720368547758.07",
        r.body.get("statistics", {}).get("cost"))
+    eq("with a warning naming the contact and field",
+       "contact CT000005 cost: the sum is too large and is shown as the largest value",
+       r.body.get("warning"))
     for path in ("/api/contacts/CT000001/statistics", "/api/salespersons/JO",
                  "/api/templates/OUTGOING", "/api/groups/PHONE"):
         r = admin.get(path)
         eq("GET %s still reads" % path, 200, r.status)
+        check("and warns that the sum is held", "too large" in (r.body.get("warning") or ""),
+              r.body)
 
     # login takes JSON only -----------------------------------------------------------------
     body = json.dumps({"name": "admin", "password": PASSWORD}).encode()

@@ -29,6 +29,8 @@ sql "UPDATE interaction_log_entry SET cost = 9223372036854774999"
 expect_ok "the contact still reads" contact show CT000005 --json
 assert_eq "its cost sum is held at the largest value" "2|92233720368547758.07" \
     "$(json 'str(d["no_of_interactions"])+"|"+d["cost"]')"
+assert_eq "with a warning naming the contact and field" \
+    "relm: warning: contact CT000005 cost: the sum is too large and is shown as the largest value" "$ERR"
 expect_ok "the company still reads" contact show CT000001 --json
 expect_ok "the salesperson still reads" salesperson show JO --json
 assert_eq "with the sum held" "92233720368547758.07" "$(json 'd["cost"]')"
