@@ -115,6 +115,11 @@ try:
     eq("an entry number past int64 is 400", 400, r.status)
     r = ann.post("/api/interactions/99999999999999999999/resume", {})
     eq("and on a POST", 400, r.status)
+    r = ann.request("POST", "/api/interactions/cancel",
+                    raw=b'{"entry_nos": [99999999999999999999]}')
+    eq("a body number past int64 is 400", 400, r.status)
+    r = ann.get("/api/interactions?logged_segment_entry_no=99999999999999999999")
+    eq("a query number past int64 is 400", 400, r.status)
 
     # UTF-8 ----------------------------------------------------------------------------------
     n = s.sql("SELECT count(*) FROM contact")[0][0]
