@@ -104,8 +104,10 @@ static int do_show(cli_t *c, const cli_entity_spec_t *s, int argc, char **argv)
     void *stats = s->stats ? calloc(1, s->stats_e->size) : NULL;
     if (s->e->get(c->r, a.pos[0], rec, &err) || (s->stats && s->stats(c->r, a.pos[0], stats, &err)))
         rc = cli_fail(&err);
-    else
+    else {
+        cli_warnings(&err);
         cli_show(c, s->e, rec, s->stats_e, stats);
+    }
     free(rec);
     free(stats);
     return rc;

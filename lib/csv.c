@@ -5,6 +5,7 @@
  *
  * Physical lines are counted as the bytes go by (CRLF, LF and a lone CR each end one
  * line, inside quotes too), so an error can name the line a user sees in an editor.
+ * A NUL byte is refused: fields are NUL-terminated, so it would silently cut the value.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -195,6 +196,11 @@ int relm_csv_read(relm_csv_reader_t *rd, char ***fields, int *n, relm_error_t *e
             any = 1;
             rd->rec_line = line;
         }
+        if (c == '\0')
+            return relm_error_set(err, RELM_EVALIDATION,
+                                  "line %lld, column %d: a field holds a NUL byte (binary data "
+                                  "cannot be imported)",
+                                  (long long)line, rd->nf + 1);
         switch (state) {
         case ST_START:
         case ST_UNQUOTED:

@@ -8,6 +8,7 @@
  * interaction with a campaign owns exactly one campaign entry (logged_segment_entry_no 0),
  * which is canceled and deleted together with it.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -106,8 +107,9 @@ _Static_assert(F_COUNT == sizeof(fields) / sizeof(fields[0]), "field enum matche
 static int parse_entry_no(const char *key, int64_t *out, relm_error_t *err)
 {
     char *end;
+    errno = 0;
     long long v = key ? strtoll(key, &end, 10) : 0;
-    if (!key || !*key || *end || v <= 0)
+    if (!key || !*key || *end || v <= 0 || errno == ERANGE)
         return relm_error_set(err, RELM_EVALIDATION,
                               "interaction log entry \"%s\" is not an entry number",
                               key ? key : "");
@@ -660,12 +662,43 @@ static int cancel_one(relm_t *r, int64_t entry_no, relm_interaction_t *cur, relm
     return rc;
 }
 
+static int cmp_int64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* An entry given twice would be toggled back, leaving a count of toggles that did not
+ * happen: refuse the list instead. */
+static int check_distinct(const int64_t *nos, int n, relm_error_t *err)
+{
+    if (n < 2)
+        return 0;
+    int64_t *sorted = malloc(sizeof(*sorted) * (size_t)n);
+    if (!sorted)
+        return relm_error_set(err, RELM_ENOMEM, "out of memory");
+    memcpy(sorted, nos, sizeof(*sorted) * (size_t)n);
+    qsort(sorted, (size_t)n, sizeof(*sorted), cmp_int64);
+    int rc = 0;
+    for (int i = 1; i < n && rc == 0; i++)
+        if (sorted[i] == sorted[i - 1])
+            rc = relm_error_set(err, RELM_EVALIDATION,
+                                "interaction log entry %" PRId64
+                                " is listed more than once: give each entry once",
+                                sorted[i]);
+    free(sorted);
+    return rc;
+}
+
 int relm_interaction_cancel(relm_t *r, const int64_t *entry_nos, int n, relm_error_t *err)
 {
+    int rc = check_distinct(entry_nos, n, err);
+    if (rc)
+        return rc;
     relm_interaction_t *cur = malloc(sizeof(*cur));
     if (!cur)
         return relm_error_set(err, RELM_ENOMEM, "out of memory");
-    int rc = relm_begin(r, err);
+    rc = relm_begin(r, err);
     for (int i = 0; rc == 0 && i < n; i++)
         rc = cancel_one(r, entry_nos[i], cur, err);
     free(cur);
@@ -770,8 +803,10 @@ int relm_interaction_cursor_parse(const char *text, relm_interaction_cursor_t *o
     char date[RELM_DATE_SZ], tm[RELM_TIME_SZ];
     size_t dl = u1 ? (size_t)(u1 - text) : 0, tl = u2 ? (size_t)(u2 - u1 - 1) : 0;
     char *end = NULL;
+    errno = 0;
     long long no = u2 ? strtoll(u2 + 1, &end, 10) : 0;
-    if (!u2 || dl >= sizeof(date) || tl >= sizeof(tm) || !u2[1] || *end || no <= 0)
+    if (!u2 || dl >= sizeof(date) || tl >= sizeof(tm) || !u2[1] || *end || no <= 0 ||
+        errno == ERANGE)
         return relm_error_set(err, RELM_EVALIDATION,
                               "cursor \"%.60s\" is not DATE_TIME_ENTRYNO (as printed by a "
                               "previous page)",

@@ -5,6 +5,8 @@
 #ifndef RELM_INTERNAL_H
 #define RELM_INTERNAL_H
 
+#include <stdatomic.h>
+
 #include "relm/relm.h"
 #include "store/store.h"
 
@@ -44,6 +46,13 @@ void relm_table_read_row(const relm_entity_t *e, relm_stmt_t *s, void *rec);
 void relm_table_columns(const relm_entity_t *e, char *buf, size_t n);
 /* Bind field idx of rec to parameter i. */
 void relm_table_bind(const relm_entity_t *e, const void *rec, int idx, relm_stmt_t *s, int i);
+
+/*
+ * Login (user.c): the hash an unknown name is verified against, and the number of
+ * password verifications made, so tests can see that every login attempt pays for one.
+ */
+extern const char relm_dummy_password_hash[];
+extern atomic_ulong relm_password_verifications;
 
 /* Count rows from SQL with one text parameter (p1 may be NULL for none). */
 int relm_count(relm_t *r, const char *sql, const char *p1, int64_t *out, relm_error_t *err);

@@ -3,6 +3,7 @@
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "internal.h"
 #include "relm/json.h"
@@ -31,6 +32,20 @@ json_t *relm_record_json(const relm_entity_t *e, const void *rec)
     return obj;
 }
 
+/*
+ * The shortest decimal text that reads back as d: the number the client wrote, as far as a
+ * double can tell ("1.005" stays "1.005" instead of being rounded to "1.00"), so a JSON
+ * number meets the same checks as the same digits sent as a string.
+ */
+static void real_text(double d, char *buf, size_t n)
+{
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(buf, n, "%.*g", prec, d);
+        if (strtod(buf, NULL) == d)
+            return;
+    }
+}
+
 int relm_record_from_json(const relm_entity_t *e, void *rec, relm_mask_t *given, const json_t *obj,
                           relm_error_t *err)
 {
@@ -50,7 +65,7 @@ int relm_record_from_json(const relm_entity_t *e, void *rec, relm_mask_t *given,
             snprintf(buf, sizeof(buf), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
             text = buf;
         } else if (json_is_real(v)) {
-            snprintf(buf, sizeof(buf), "%.2f", json_real_value(v));
+            real_text(json_real_value(v), buf, sizeof(buf));
             text = buf;
         } else if (json_is_null(v)) {
             text = "";

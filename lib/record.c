@@ -6,6 +6,8 @@
  * identically for the CLI, CSV import and the HTTP API.
  */
 #include <ctype.h>
+#include <errno.h>
+#include <limits.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,17 +30,30 @@ int relm_valid_utf8(const char *s)
     const unsigned char *p = (const unsigned char *)s;
     while (*p) {
         int extra;
+        /* Bounds of the first continuation byte: they rule out overlong forms (E0 80..9F,
+         * F0 80..8F), UTF-16 surrogates (ED A0..BF) and code points past U+10FFFF (F4 90..). */
+        unsigned char lo = 0x80, hi = 0xbf;
         if (*p < 0x80)
             extra = 0;
-        else if ((*p & 0xe0) == 0xc0 && *p >= 0xc2)
+        else if (*p >= 0xc2 && *p <= 0xdf)
             extra = 1;
         else if ((*p & 0xf0) == 0xe0)
             extra = 2;
-        else if ((*p & 0xf8) == 0xf0 && *p <= 0xf4)
+        else if (*p >= 0xf0 && *p <= 0xf4)
             extra = 3;
         else
             return 0;
+        if (*p == 0xe0)
+            lo = 0xa0;
+        else if (*p == 0xed)
+            hi = 0x9f;
+        else if (*p == 0xf0)
+            lo = 0x90;
+        else if (*p == 0xf4)
+            hi = 0x8f;
         p++;
+        if (extra && (*p < lo || *p > hi))
+            return 0;
         for (int i = 0; i < extra; i++, p++)
             if ((*p & 0xc0) != 0x80)
                 return 0;
@@ -286,9 +301,13 @@ int relm_record_set_index(const relm_entity_t *e, void *rec, relm_mask_t *given,
             v = b;
         } else if (f->type == RELM_FT_INT) {
             char *end;
+            errno = 0;
             long long ll = strtoll(value, &end, 10);
             if (!*value || *end)
                 return relm_error_set(err, RELM_EVALIDATION, "%s %s: \"%s\" is not a whole number",
+                                      e->name, f->name, value);
+            if (errno == ERANGE || (f->size == sizeof(int) && (ll < INT_MIN || ll > INT_MAX)))
+                return relm_error_set(err, RELM_EVALIDATION, "%s %s: \"%s\" is out of range",
                                       e->name, f->name, value);
             v = ll;
         } else {
@@ -298,6 +317,13 @@ int relm_record_set_index(const relm_entity_t *e, void *rec, relm_mask_t *given,
                 return relm_error_set(err, RELM_EVALIDATION,
                                       "%s %s: \"%s\" is not a number with at most two decimals",
                                       e->name, f->name, value);
+            if (v < 0)
+                return relm_error_set(err, RELM_EVALIDATION, "%s %s: \"%s\" must not be negative",
+                                      e->name, f->name, value);
+            if (v > RELM_HUNDREDTHS_MAX)
+                return relm_error_set(err, RELM_EVALIDATION,
+                                      "%s %s: \"%s\" is larger than %s (the largest amount)",
+                                      e->name, f->name, value, RELM_HUNDREDTHS_MAX_TEXT);
         }
         relm_record_set_int(e, rec, idx, v);
     }
@@ -347,10 +373,14 @@ void relm_record_merge(const relm_entity_t *e, void *dst, const void *src, relm_
 int relm_filter_parse(const relm_entity_t *e, const char *text, relm_filter_t *out,
                       relm_error_t *err)
 {
-    /* Two-character operators first, so "<=" is not read as "<". */
-    static const char *const ops[] = {"!=", "<=", ">=", "=", "<", ">", "~"};
+    /* Two-character operators first, so "<=" is not read as "<"; "<>" is SQL's "!=". */
+    static const char *const ops[] = {"<>", "!=", "<=", ">=", "=", "<", ">", "~"};
     const char *best = NULL;
     size_t bestop = 0;
+    if (!relm_valid_utf8(text))
+        return relm_error_set(err, RELM_EVALIDATION, "filter: the text is not valid UTF-8");
+    while (isspace((unsigned char)*text))
+        text++;
     for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
         const char *p = strstr(text, ops[i]);
         if (p && (!best || p < best))
@@ -358,7 +388,7 @@ int relm_filter_parse(const relm_entity_t *e, const char *text, relm_filter_t *o
     }
     if (!best || best == text)
         return relm_error_set(err, RELM_EVALIDATION,
-                              "filter \"%s\" is not FIELD=VALUE (operators: = != < <= > >= ~)",
+                              "filter \"%s\" is not FIELD=VALUE (operators: = != <> < <= > >= ~)",
                               text);
     char name[64];
     size_t nl = (size_t)(best - text);
@@ -373,9 +403,18 @@ int relm_filter_parse(const relm_entity_t *e, const char *text, relm_filter_t *o
         return relm_error_set(err, RELM_EVALIDATION, "filter: %s has no field \"%s\"", e->name,
                               name);
     const char *op = ops[bestop];
-    const char *value = best + strlen(op);
+    /* "city = Oslo" means "Oslo": blanks around the operator are layout, as in SQL. */
+    char value[sizeof(out->value)];
+    const char *v = best + strlen(op);
+    while (isspace((unsigned char)*v))
+        v++;
+    relm_copy(value, sizeof(value), v);
+    for (size_t vl = strlen(value); vl && isspace((unsigned char)value[vl - 1]);)
+        value[--vl] = '\0';
     const relm_field_t *f = &e->fields[idx];
     out->field = idx;
+    if (strcmp(op, "<>") == 0)
+        op = "!=";
     memcpy(out->op, op, strlen(op) + 1);
     if (strcmp(op, "~") == 0 || (is_text_type(f->type) && f->type != RELM_FT_ENUM &&
                                  f->type != RELM_FT_CODE && f->type != RELM_FT_DATE)) {

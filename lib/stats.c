@@ -3,6 +3,7 @@
  * one aggregate query over entries that are neither canceled nor postponed, served by the
  * log's indexes on contact, company, salesperson, template and campaign.
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "internal.h"
@@ -39,18 +40,85 @@ const relm_entity_t relm_totals_entity = {"statistics", "",   sizeof(tot_t), tot
 const relm_entity_t relm_campaign_totals_entity = {
     "campaign statistics", "", sizeof(tot_t), totals_fields, 5, NULL, NULL, NULL, NULL};
 
+/*
+ * Sums stay exact without overflowing: an amount within +-RELM_HUNDREDTHS_MAX (every amount
+ * relm accepts; older logs may hold larger ones) is summed in SQL, where 10^9 of them still
+ * fit an int64_t, and the entries beyond are counted and added in C with a saturating add
+ * (add_outliers), so a log that holds absurd amounts still reads, with a warning.
+ */
+#define HMAX          "999999999" /* RELM_HUNDREDTHS_MAX */
+#define IN_RANGE(col) col " BETWEEN -" HMAX " AND " HMAX
+#define SAFE_SUMS                                                                                  \
+    "count(*), coalesce(sum(CASE WHEN " IN_RANGE(                                                  \
+        "cost") " THEN cost ELSE 0 END), 0), "                                                     \
+                "coalesce(sum(CASE WHEN " IN_RANGE(                                                \
+                    "duration") " THEN duration ELSE 0 END), 0), "                                 \
+                                "count(CASE WHEN NOT (" IN_RANGE("cost") ") OR NOT (" IN_RANGE(    \
+                                    "duration") ") THEN 1 END)"
+#define LIVE " AND canceled = 0 AND postponed = 0"
+#define OUTLIERS(col)                                                                              \
+    "SELECT cost, duration FROM interaction_log_entry WHERE " col " = ?" LIVE                      \
+    " AND (NOT (" IN_RANGE("cost") ") OR NOT (" IN_RANGE("duration") "))"
+
 static const char sql_person[] =
-    "SELECT count(*), coalesce(sum(cost), 0), coalesce(sum(duration), 0), "
+    "SELECT " SAFE_SUMS ", "
     "coalesce(max(CASE WHEN attempt_failed = 0 THEN date END), ''), coalesce(max(date), '') "
-    "FROM interaction_log_entry WHERE contact_no = ? AND canceled = 0 AND postponed = 0";
+    "FROM interaction_log_entry WHERE contact_no = ?" LIVE;
 static const char sql_company[] =
-    "SELECT count(*), coalesce(sum(cost), 0), coalesce(sum(duration), 0), "
+    "SELECT " SAFE_SUMS ", "
     "coalesce(max(CASE WHEN attempt_failed = 0 THEN date END), ''), coalesce(max(date), '') "
-    "FROM interaction_log_entry WHERE contact_company_no = ? AND canceled = 0 AND postponed = 0";
+    "FROM interaction_log_entry WHERE contact_company_no = ?" LIVE;
 static const char sql_person_postponed[] =
     "SELECT count(*) FROM interaction_log_entry WHERE contact_no = ? AND postponed = 1";
 static const char sql_company_postponed[] =
     "SELECT count(*) FROM interaction_log_entry WHERE contact_company_no = ? AND postponed = 1";
+
+static int in_range(int64_t v)
+{
+    return v >= -RELM_HUNDREDTHS_MAX && v <= RELM_HUNDREDTHS_MAX;
+}
+
+/* *sum += v, held at INT64_MIN / INT64_MAX instead of wrapping; returns 1 when it saturated. */
+static int add_saturating(int64_t *sum, int64_t v)
+{
+    int64_t t;
+    if (!__builtin_add_overflow(*sum, v, &t)) {
+        *sum = t;
+        return 0;
+    }
+    *sum = v < 0 ? INT64_MIN : INT64_MAX;
+    return 1;
+}
+
+/* Add the amounts beyond +-RELM_HUNDREDTHS_MAX (left out of the SQL sums) to cost and
+ * duration; warns when a sum does not fit. */
+static int add_outliers(relm_t *r, const char *what, const char *sql, const char *key,
+                        int64_t *cost, int64_t *duration, relm_error_t *err)
+{
+    relm_stmt_t *s;
+    int rc = relm_stmt_prepare(r->store, sql, &s, err), sat_cost = 0, sat_duration = 0;
+    if (rc)
+        return rc;
+    relm_stmt_bind_text(s, 1, key);
+    while ((rc = relm_stmt_step(s, err)) == RELM_STEP_ROW) {
+        int64_t c = relm_stmt_int(s, 0), d = relm_stmt_int(s, 1);
+        if (!in_range(c))
+            sat_cost |= add_saturating(cost, c);
+        if (!in_range(d))
+            sat_duration |= add_saturating(duration, d);
+    }
+    relm_stmt_release(s);
+    if (rc < 0)
+        return rc;
+    if (sat_cost)
+        relm_error_warn(err, "%s %s cost: the sum is too large and is shown as the largest value",
+                        what, key);
+    if (sat_duration)
+        relm_error_warn(err,
+                        "%s %s duration: the sum is too large and is shown as the largest value",
+                        what, key);
+    return 0;
+}
 
 int relm_contact_stats(relm_t *r, const char *contact_no, relm_contact_stats_t *out,
                        relm_error_t *err)
@@ -67,22 +135,29 @@ int relm_contact_stats(relm_t *r, const char *contact_no, relm_contact_stats_t *
         return rc;
     relm_stmt_bind_text(s, 1, c.no);
     rc = relm_stmt_step(s, err);
+    int64_t outliers = 0;
     if (rc == RELM_STEP_ROW) {
         out->no_of_interactions = relm_stmt_int(s, 0);
         out->cost = relm_stmt_int(s, 1);
         out->duration = relm_stmt_int(s, 2);
-        relm_copy(out->date_of_last_interaction, RELM_DATE_SZ, relm_stmt_text(s, 3));
-        relm_copy(out->last_date_attempted, RELM_DATE_SZ, relm_stmt_text(s, 4));
+        outliers = relm_stmt_int(s, 3);
+        relm_copy(out->date_of_last_interaction, RELM_DATE_SZ, relm_stmt_text(s, 4));
+        relm_copy(out->last_date_attempted, RELM_DATE_SZ, relm_stmt_text(s, 5));
     }
     relm_stmt_release(s);
     if (rc < 0)
+        return rc;
+    if (outliers &&
+        (rc = add_outliers(r, "contact",
+                           company ? OUTLIERS("contact_company_no") : OUTLIERS("contact_no"), c.no,
+                           &out->cost, &out->duration, err)))
         return rc;
     return relm_count(r, company ? sql_company_postponed : sql_person_postponed, c.no,
                       &out->no_of_postponed_interactions, err);
 }
 
-static int totals(relm_t *r, const char *sql, const char *key, relm_totals_t *out,
-                  relm_error_t *err)
+static int totals(relm_t *r, const char *what, const char *sql, const char *outliers_sql,
+                  const char *key, relm_totals_t *out, relm_error_t *err)
 {
     relm_stmt_t *s;
     int rc = relm_stmt_prepare(r->store, sql, &s, err);
@@ -90,27 +165,33 @@ static int totals(relm_t *r, const char *sql, const char *key, relm_totals_t *ou
         return rc;
     relm_stmt_bind_text(s, 1, key);
     rc = relm_stmt_step(s, err);
+    int64_t outliers = 0;
     if (rc == RELM_STEP_ROW) {
         out->no_of_interactions = relm_stmt_int(s, 0);
         out->cost = relm_stmt_int(s, 1);
         out->duration = relm_stmt_int(s, 2);
-        out->no_of_responses = relm_stmt_int(s, 3);
+        outliers = relm_stmt_int(s, 3);
+        out->no_of_responses = relm_stmt_int(s, 4);
     }
     relm_stmt_release(s);
-    return rc < 0 ? rc : 0;
+    if (rc < 0)
+        return rc;
+    if (outliers)
+        return add_outliers(r, what, outliers_sql, key, &out->cost, &out->duration, err);
+    return 0;
 }
 
 #define TOTALS_SQL(col)                                                                            \
-    "SELECT count(*), coalesce(sum(cost), 0), coalesce(sum(duration), 0), "                        \
-    "coalesce(sum(campaign_response), 0) FROM interaction_log_entry WHERE " col " = ? "            \
-    "AND canceled = 0 AND postponed = 0"
+    "SELECT " SAFE_SUMS ", coalesce(sum(campaign_response), 0) FROM interaction_log_entry "        \
+    "WHERE " col " = ?" LIVE
+#define TOTALS(col) TOTALS_SQL(col), OUTLIERS(col)
 
 int relm_salesperson_stats(relm_t *r, const char *code, relm_totals_t *out, relm_error_t *err)
 {
     relm_salesperson_t sp;
     memset(out, 0, sizeof(*out));
     int rc = relm_salesperson_get(r, code, &sp, err);
-    return rc ? rc : totals(r, TOTALS_SQL("salesperson_code"), sp.code, out, err);
+    return rc ? rc : totals(r, "salesperson", TOTALS("salesperson_code"), sp.code, out, err);
 }
 
 int relm_group_stats(relm_t *r, const char *code, relm_totals_t *out, relm_error_t *err)
@@ -118,7 +199,8 @@ int relm_group_stats(relm_t *r, const char *code, relm_totals_t *out, relm_error
     relm_interaction_group_t g;
     memset(out, 0, sizeof(*out));
     int rc = relm_group_get(r, code, &g, err);
-    return rc ? rc : totals(r, TOTALS_SQL("interaction_group_code"), g.code, out, err);
+    return rc ? rc
+              : totals(r, "interaction group", TOTALS("interaction_group_code"), g.code, out, err);
 }
 
 int relm_template_stats(relm_t *r, const char *code, relm_totals_t *out, relm_error_t *err)
@@ -126,7 +208,9 @@ int relm_template_stats(relm_t *r, const char *code, relm_totals_t *out, relm_er
     relm_interaction_template_t t;
     memset(out, 0, sizeof(*out));
     int rc = relm_template_get(r, code, &t, err);
-    return rc ? rc : totals(r, TOTALS_SQL("interaction_template_code"), t.code, out, err);
+    return rc ? rc
+              : totals(r, "interaction template", TOTALS("interaction_template_code"), t.code, out,
+                       err);
 }
 
 int relm_campaign_stats(relm_t *r, const char *no, relm_totals_t *out, relm_error_t *err)
@@ -135,7 +219,7 @@ int relm_campaign_stats(relm_t *r, const char *no, relm_totals_t *out, relm_erro
     memset(out, 0, sizeof(*out));
     int rc = relm_campaign_get(r, no, &c, err);
     if (rc == 0)
-        rc = totals(r, TOTALS_SQL("campaign_no"), c.no, out, err);
+        rc = totals(r, "campaign", TOTALS("campaign_no"), c.no, out, err);
     if (rc == 0)
         rc = relm_count(r,
                         "SELECT count(*) FROM campaign_entry WHERE campaign_no = ? "

@@ -9,6 +9,7 @@
 #include <ctype.h>
 #include <inttypes.h>
 #include <sodium.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -132,6 +133,29 @@ static int hash_password(const char *password, char out[crypto_pwhash_STRBYTES],
                               crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13))
         return relm_error_set(err, RELM_ENOMEM, "out of memory hashing the password");
     return 0;
+}
+
+/*
+ * An argon2id hash of a random password nobody knows, made with the parameters
+ * hash_password() uses (crypto_pwhash_*_INTERACTIVE: m=65536 KiB, t=2, p=1). A login for
+ * a name that has no hash is verified against it, so an unknown name costs the same as a
+ * known one and the reply time does not tell which names exist.
+ */
+const char relm_dummy_password_hash[] = "$argon2id$v=19$m=65536,t=2,p=1$kkoG7VX/72s7mwb4vazyxw$"
+                                        "IkMXLY4B1T+QydiTGyUO6+A7A7/+s4dqcfI+NkIRXsc";
+
+atomic_ulong relm_password_verifications;
+
+/* 1 when password matches hash; every login attempt verifies exactly one hash. */
+static int verify_password(const char *hash, const char *password)
+{
+    size_t n = password ? strlen(password) : 0;
+    int usable = hash && hash[0] && n <= 1024;
+    atomic_fetch_add(&relm_password_verifications, 1);
+    /* Longer passwords cannot be set; their first 1024 bytes still cost one verification. */
+    int ok = crypto_pwhash_str_verify(usable ? hash : relm_dummy_password_hash,
+                                      password ? password : "", n > 1024 ? 1024 : n) == 0;
+    return usable && ok;
 }
 
 /* Hex BLAKE2b-256 of a token's text. */
@@ -375,8 +399,10 @@ int relm_user_login(relm_t *r, const char *name, const char *password, const cha
     *retry_after = 0;
     if ((rc = sodium_ready(err)))
         return rc;
-    if (normalise_name(name ? name : "", uname, &ignored))
+    if (normalise_name(name ? name : "", uname, &ignored)) {
+        verify_password(NULL, password);
         return relm_error_set(err, RELM_EAUTH, "unknown user or wrong password");
+    }
     if (!address)
         address = "";
     if ((rc = throttle_wait(r, uname, address, now, retry_after, err)))
@@ -399,8 +425,7 @@ int relm_user_login(relm_t *r, const char *name, const char *password, const cha
     relm_stmt_release(s);
     if (rc < 0)
         return rc;
-    size_t plen = password ? strlen(password) : 0;
-    int good = hash[0] && plen <= 1024 && crypto_pwhash_str_verify(hash, password, plen) == 0;
+    int good = verify_password(hash, password);
     sodium_memzero(hash, sizeof(hash));
     if (!good || disabled) {
         if ((rc = throttle_fail(r, uname, address, now, err)))

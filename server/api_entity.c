@@ -204,6 +204,8 @@ static int reply_record(req_t *q, const resource_t *res, const char *key)
         q->out = relm_record_json(res->e, rec);
         if (res->stats)
             json_object_set_new(q->out, "statistics", relm_record_json(res->stats_e, st));
+        if (q->err.warning[0])
+            json_object_set_new(q->out, "warning", json_string(q->err.warning));
     }
     free(rec);
     free(st);
@@ -229,6 +231,8 @@ static int do_stats(req_t *q)
     rc = res->stats(q->r, req_param(q, res->key), st, &q->err);
     if (rc == 0)
         q->out = relm_record_json(res->stats_e, st);
+    if (rc == 0 && q->err.warning[0])
+        json_object_set_new(q->out, "warning", json_string(q->err.warning));
     free(st);
     return rc;
 }

@@ -11,6 +11,7 @@
  * callback writes into a small table (one slot per segment being logged, under
  * a mutex) that GET /api/segments/{no}/log-progress reads from another thread.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,8 +21,9 @@
 static int parse_no(req_t *q, const char *s, const char *what, int64_t *out)
 {
     char *end;
+    errno = 0;
     long long v = s ? strtoll(s, &end, 10) : 0;
-    if (!s || !*s || *end || v <= 0)
+    if (!s || !*s || *end || v <= 0 || errno == ERANGE)
         return req_fail(q, HTTP_EBADREQUEST, "%s \"%s\" is not a positive whole number", what,
                         s ? s : "");
     *out = v;

@@ -2,6 +2,7 @@
  * Marketing setup, number series lines and "next number", and the parts of templates
  * that are not plain fields (language variants and attachment bodies).
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,8 +39,9 @@ static int parse_line_no(req_t *q, int64_t *out)
 {
     const char *s = req_param(q, "line_no");
     char *end;
+    errno = 0;
     long long v = strtoll(s, &end, 10);
-    if (!*s || *end || v <= 0)
+    if (!*s || *end || v <= 0 || errno == ERANGE)
         return req_fail(q, HTTP_EBADREQUEST, "line number \"%s\" is not a positive whole number",
                         s);
     *out = v;

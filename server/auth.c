@@ -46,8 +46,27 @@ static json_t *me_json(const relm_user_t *u, const char *csrf)
     return j;
 }
 
+/*
+ * Login takes only a JSON body: a form on another site can send text/plain or
+ * form-encoded bodies without asking, but not application/json, so a page elsewhere cannot
+ * sign a browser in under an account of its choosing (login CSRF).
+ */
+static int json_content(req_t *q)
+{
+    const char *ct =
+        MHD_lookup_connection_value(q->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+    size_t n = strlen("application/json");
+    while (ct && (*ct == ' ' || *ct == '\t'))
+        ct++;
+    return ct && strncasecmp(ct, "application/json", n) == 0 &&
+           (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
+}
+
 static int login(req_t *q)
 {
+    if (!json_content(q))
+        return req_fail(q, HTTP_EBADREQUEST,
+                        "login needs a JSON body sent as Content-Type: application/json");
     const char *name = q->body ? req_body_str(q, "name") : NULL;
     const char *password = q->body ? req_body_str(q, "password") : NULL;
     if (!name || !password)

@@ -7,6 +7,7 @@
  * Each worker thread of the pool owns one relm_t, opened on its first request and closed
  * when the thread ends (a pthread key destructor), so connections are never shared.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -75,7 +76,9 @@ const char *http_error_name(int code)
 typedef struct pending {
     char *body;
     size_t len, cap;
+    int started; /* the access handler has seen the request's headers */
     int too_large;
+    int encoded_nul; /* the raw address holds %00, which decoding would cut the path at */
 } pending_t;
 
 static const char *g_db;
@@ -182,8 +185,9 @@ int req_limit(req_t *q, long *limit)
     if (!s)
         return 0;
     char *end;
+    errno = 0;
     long v = strtol(s, &end, 10);
-    if (!*s || *end || v < 1)
+    if (!*s || *end || v < 1 || errno == ERANGE)
         return req_fail(q, HTTP_EBADREQUEST, "limit must be a whole number from 1 to %d",
                         HTTP_PAGE_MAX);
     *limit = v > HTTP_PAGE_MAX ? HTTP_PAGE_MAX : v;
@@ -356,17 +360,26 @@ static int dispatch(req_t *q, const char *url, const pending_t *p)
     return q->route->fn(q);
 }
 
+void *http_uri_log(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+    (void)cls, (void)conn;
+    pending_t *p = calloc(1, sizeof(*p));
+    if (p)
+        p->encoded_nul = uri && strstr(uri, "%00") != NULL;
+    return p;
+}
+
 enum MHD_Result http_access(void *cls, struct MHD_Connection *conn, const char *url,
                             const char *method, const char *version, const char *upload_data,
                             size_t *upload_data_size, void **con_cls)
 {
     (void)cls, (void)version;
     pending_t *p = *con_cls;
-    if (!p) {
-        p = calloc(1, sizeof(*p));
-        if (!p)
+    if (!p || !p->started) {
+        if (!p && !(p = calloc(1, sizeof(*p))))
             return MHD_NO;
         *con_cls = p;
+        p->started = 1;
         const char *cl =
             MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
         if (cl && strtoull(cl, NULL, 10) > HTTP_MAX_BODY)
@@ -395,6 +408,11 @@ enum MHD_Result http_access(void *cls, struct MHD_Connection *conn, const char *
         p->body[p->len] = '\0';
         return MHD_YES;
     }
+    if (p->encoded_nul)
+        return send_error(conn, HTTP_EBADREQUEST,
+                          "the address holds an encoded NUL byte (%00), which no name or value "
+                          "may contain",
+                          NULL);
     if (strncmp(url, "/api/", 5) != 0 && strcmp(url, "/api") != 0) {
         if (strcmp(method, "GET") && strcmp(method, "HEAD"))
             return send_error(conn, HTTP_EMETHOD, "only GET is allowed on pages", NULL);

@@ -143,6 +143,9 @@ enum MHD_Result http_access(void *cls, struct MHD_Connection *conn, const char *
                             size_t *upload_data_size, void **con_cls);
 void http_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                     enum MHD_RequestTerminationCode toe);
+/* MHD's URI log callback: sees the address before decoding, to refuse an encoded NUL
+ * (decoding would cut the path there and serve a shorter one). */
+void *http_uri_log(void *cls, const char *uri, struct MHD_Connection *conn);
 void http_set_db(const char *db, const char *today, int cache_kib);
 void http_thread_cleanup_init(void);
 

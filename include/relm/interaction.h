@@ -128,7 +128,8 @@ int relm_interaction_delete(struct relm *r, int64_t entry_no, relm_error_t *err)
 
 /*
  * Toggle canceled on each of the n entries (cancel and undo-cancel); the campaign entry of a
- * single interaction follows its entry. Postponed entries are refused. All or nothing.
+ * single interaction follows its entry. Postponed entries are refused, and so is a list that
+ * names an entry more than once (validation). All or nothing.
  */
 int relm_interaction_cancel(struct relm *r, const int64_t *entry_nos, int n, relm_error_t *err);
 

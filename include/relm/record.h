@@ -109,6 +109,14 @@ char *relm_record_text(const relm_entity_t *e, void *rec, int idx);
 int64_t relm_record_int(const relm_entity_t *e, const void *rec, int idx);
 void relm_record_set_int(const relm_entity_t *e, void *rec, int idx, int64_t v);
 
+/*
+ * Money and durations are whole hundredths from 0 to RELM_HUNDREDTHS_MAX (9,999,999.99)
+ * when they are given; negative values are refused. The bound keeps every sum safe: even
+ * 10^9 entries at the largest amount total less than 10^18, inside an int64_t.
+ */
+#define RELM_HUNDREDTHS_MAX      INT64_C(999999999)
+#define RELM_HUNDREDTHS_MAX_TEXT "9999999.99"
+
 /* Money and minutes: parse "12.5" into 1250, format 1250 as "12.50". */
 int relm_parse_hundredths(const char *s, int64_t *out);
 void relm_format_hundredths(int64_t v, char *buf, size_t n);
@@ -118,11 +126,13 @@ int relm_valid_date(const char *s);
 int relm_valid_time(const char *s);
 int relm_valid_email(const char *s);
 size_t relm_utf8_len(const char *s);
-/* 1 when s is well-formed UTF-8 (no overlong two-byte forms, nothing past U+10FFFF). */
+/* 1 when s is well-formed UTF-8: no overlong forms, no UTF-16 surrogates (U+D800..DFFF),
+ * nothing past U+10FFFF. */
 int relm_valid_utf8(const char *s);
 
 /*
- * A list filter: FIELD OP VALUE, where OP is one of = != < <= > >= and ~ (contains).
+ * A list filter: FIELD OP VALUE, where OP is one of = != < <= > >= and ~ (contains); <> is
+ * read as !=, and blanks around the operator and at the ends of the value are dropped.
  * Built from text by relm_filter_parse(); the value is normalised like the field.
  */
 typedef struct relm_filter {

@@ -95,6 +95,8 @@ int relm_user_disable(struct relm *r, const char *name, int disabled, relm_error
  * Check name and password for a login from address (the client's IP, for throttling).
  * On success fills *out with a new session. Errors: auth (unknown user, wrong password,
  * disabled: one message for all), too_many_attempts with *retry_after seconds filled.
+ * Every attempt that is not throttled verifies one password hash, an unknown name against
+ * a dummy hash, so the time taken does not tell whether the name exists.
  */
 int relm_user_login(struct relm *r, const char *name, const char *password, const char *address,
                     relm_session_t *out, int64_t *retry_after, relm_error_t *err);

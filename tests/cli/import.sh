@@ -71,6 +71,25 @@ assert_eq "every row" "imported 5 contacts" "$OUT"
 expect_ok "and exports again" contact export "$T/again.csv"
 cmp -s "$T/all.csv" "$T/again.csv" && ok "the second export is identical to the first" || not_ok "exports differ" "$(diff "$T/all.csv" "$T/again.csv" | head -5)"
 
+# bytes that are not text ----------------------------------------------------------------
+BEFORE=$(sql "SELECT count(*) FROM contact")
+printf 'no,name,city\nH1,Hotel,Oslo\nH2,Ho\000tel,Bergen\n' >"$T/nul.csv"
+expect_exit 1 "a NUL byte inside a field is refused" contact import "$T/nul.csv"
+assert_eq "naming line and column" "relm: line 3, column 2: a field holds a NUL byte (binary data cannot be imported)" "$ERR"
+assert_eq "nothing was imported" "$BEFORE" "$(sql "SELECT count(*) FROM contact")"
+printf 'no,name\nH3,\355\240\200x\n' >"$T/surrogate.csv"
+expect_exit 1 "a UTF-16 surrogate (ED A0 80) is refused" contact import "$T/surrogate.csv"
+assert_contains "naming line and field" "line 2: contact name: the value is not valid UTF-8" "$ERR"
+printf 'no,name\nH4,\340\200\257\n' >"$T/overlong.csv"
+expect_exit 1 "an overlong encoding is refused" contact import "$T/overlong.csv"
+assert_contains "naming line and field" "line 2: contact name: the value is not valid UTF-8" "$ERR"
+printf 'no,name\nH5,\364\220\200\200\n' >"$T/past.csv"
+expect_exit 1 "a code point past U+10FFFF is refused" contact import "$T/past.csv"
+assert_contains "naming the field" "contact name: the value is not valid UTF-8" "$ERR"
+expect_exit 1 "the CLI refuses a surrogate in a flag" contact add --no H6 --name "$(printf 'a\355\277\277')"
+assert_contains "naming the field" "contact name: the value is not valid UTF-8" "$ERR"
+assert_eq "the database is unchanged" "$BEFORE" "$(sql "SELECT count(*) FROM contact")"
+
 if command -v script >/dev/null; then
     rm -f "$RELM_DB"
     "$RELM" init >/dev/null

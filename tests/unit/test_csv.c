@@ -267,6 +267,21 @@ static void written_values_read_back_unchanged(void **state)
     free(buf);
 }
 
+static void a_nul_byte_in_a_field_is_refused_naming_line_and_column(void **state)
+{
+    (void)state;
+    const char t1[] = "a,b\nx,y\0z\n";
+    reading_t x = open_text(t1, sizeof(t1) - 1);
+    expect_error(&x, "line 2, column 2: a field holds a NUL byte (binary data cannot be "
+                     "imported)");
+    close_reading(&x);
+    const char t2[] = "\"q\0\",b\n";
+    x = open_text(t2, sizeof(t2) - 1);
+    expect_error(&x, "line 1, column 1: a field holds a NUL byte (binary data cannot be "
+                     "imported)");
+    close_reading(&x);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -280,6 +295,7 @@ int main(void)
         cmocka_unit_test(many_fields_in_one_record),
         cmocka_unit_test(writer_quotes_only_what_needs_it),
         cmocka_unit_test(written_values_read_back_unchanged),
+        cmocka_unit_test(a_nul_byte_in_a_field_is_refused_naming_line_and_column),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "helpers.h"
+#include "relm/json.h"
 
 static void money_parses_exactly_and_formats_with_two_decimals(void **state)
 {
@@ -114,6 +115,113 @@ static void filters_parse_operators_and_normalise_values(void **state)
     assert_non_null(strstr(err.message, "shoe"));
 }
 
+static void utf8_refuses_overlong_forms_surrogates_and_code_points_past_u10ffff(void **state)
+{
+    (void)state;
+    assert_true(relm_valid_utf8("a\xc3\xa5\xe2\x82\xac\xf0\x9f\x98\x80"));
+    assert_true(relm_valid_utf8("\xed\x9f\xbf"));      /* U+D7FF */
+    assert_true(relm_valid_utf8("\xee\x80\x80"));      /* U+E000 */
+    assert_true(relm_valid_utf8("\xf4\x8f\xbf\xbf"));  /* U+10FFFF */
+    assert_false(relm_valid_utf8("\xc0\xaf"));         /* overlong "/" */
+    assert_false(relm_valid_utf8("\xe0\x80\xaf"));     /* overlong "/" in three bytes */
+    assert_false(relm_valid_utf8("\xe0\x9f\xbf"));     /* overlong U+07FF */
+    assert_false(relm_valid_utf8("\xf0\x80\x80\xaf")); /* overlong "/" in four bytes */
+    assert_false(relm_valid_utf8("\xf0\x8f\xbf\xbf")); /* overlong U+FFFF */
+    assert_false(relm_valid_utf8("\xed\xa0\x80"));     /* U+D800 */
+    assert_false(relm_valid_utf8("\xed\xbf\xbf"));     /* U+DFFF */
+    assert_false(relm_valid_utf8("\xf4\x90\x80\x80")); /* U+110000 */
+    assert_false(relm_valid_utf8("\xf5\x80\x80\x80"));
+    assert_false(relm_valid_utf8("\xe2\x82")); /* cut short */
+
+    relm_salesperson_t sp;
+    relm_error_t err = {0};
+    relm_record_init(&relm_salesperson_entity, &sp);
+    assert_int_equal(
+        relm_record_set(&relm_salesperson_entity, &sp, NULL, "name", "a\xed\xa0\x80z", &err),
+        RELM_EVALIDATION);
+    assert_non_null(strstr(err.message, "salesperson name: the value is not valid UTF-8"));
+    assert_int_equal(
+        relm_record_set(&relm_salesperson_entity, &sp, NULL, "name", "\xe0\x80\xaf", &err),
+        RELM_EVALIDATION);
+    assert_string_equal(sp.name, "");
+}
+
+static void json_numbers_for_money_meet_the_same_checks_as_strings(void **state)
+{
+    (void)state;
+    const relm_entity_t *e = &relm_template_entity;
+    relm_interaction_template_t t;
+    relm_error_t err = {0};
+    json_error_t je;
+    json_t *j = json_loads("{\"unit_cost\": 1.005}", 0, &je);
+    relm_record_init(e, &t);
+    assert_int_equal(relm_record_from_json(e, &t, NULL, j, &err), RELM_EVALIDATION);
+    assert_non_null(strstr(err.message, "unit_cost: \"1.005\" is not a number with at most two"));
+    json_decref(j);
+    relm_error_t err2 = {0};
+    j = json_loads("{\"unit_cost\": \"1.005\"}", 0, &je);
+    assert_int_equal(relm_record_from_json(e, &t, NULL, j, &err2), RELM_EVALIDATION);
+    assert_string_equal(err.message, err2.message);
+    json_decref(j);
+
+    j = json_loads("{\"unit_cost\": 1.1, \"unit_duration\": 12.25}", 0, &je);
+    assert_int_equal(relm_record_from_json(e, &t, NULL, j, &err), 0);
+    assert_int_equal(t.unit_cost, 110);
+    assert_int_equal(t.unit_duration, 1225);
+    json_decref(j);
+    j = json_loads("{\"unit_cost\": 9999999.99}", 0, &je);
+    assert_int_equal(relm_record_from_json(e, &t, NULL, j, &err), 0);
+    assert_int_equal(t.unit_cost, RELM_HUNDREDTHS_MAX);
+    json_decref(j);
+    j = json_loads("{\"unit_cost\": 1e300}", 0, &je);
+    assert_int_equal(relm_record_from_json(e, &t, NULL, j, &err), RELM_EVALIDATION);
+    json_decref(j);
+}
+
+static void whole_numbers_out_of_range_are_refused(void **state)
+{
+    (void)state;
+    relm_interaction_t ie;
+    relm_error_t err = {0};
+    relm_record_init(&relm_interaction_entity, &ie);
+    assert_int_equal(relm_record_set(&relm_interaction_entity, &ie, NULL, "entry_no",
+                                     "99999999999999999999", &err),
+                     RELM_EVALIDATION);
+    assert_non_null(strstr(err.message, "entry_no: \"99999999999999999999\" is out of range"));
+    assert_int_equal(ie.entry_no, 0);
+    assert_int_equal(relm_record_set(&relm_interaction_entity, &ie, NULL, "entry_no",
+                                     "9223372036854775807", &err),
+                     0);
+    assert_int_equal(ie.entry_no, INT64_MAX);
+}
+
+static void filters_trim_blanks_around_the_operator_and_read_sql_not_equal(void **state)
+{
+    (void)state;
+    relm_filter_t f;
+    relm_error_t err = {0};
+    const relm_entity_t *e = &relm_contact_entity;
+    assert_int_equal(relm_filter_parse(e, "city = Oslo", &f, &err), 0);
+    assert_int_equal(f.field, relm_field_index(e, "city"));
+    assert_string_equal(f.op, "=");
+    assert_string_equal(f.value, "Oslo");
+    assert_int_equal(relm_filter_parse(e, "city ~  Os ", &f, &err), 0);
+    assert_string_equal(f.value, "Os");
+    assert_int_equal(relm_filter_parse(e, "city<>x", &f, &err), 0);
+    assert_string_equal(f.op, "!=");
+    assert_string_equal(f.value, "x");
+    assert_int_equal(relm_filter_parse(e, "city <> New York", &f, &err), 0);
+    assert_string_equal(f.op, "!=");
+    assert_string_equal(f.value, "New York");
+    assert_int_equal(relm_filter_parse(e, "  city=Oslo", &f, &err), 0);
+    assert_int_equal(f.field, relm_field_index(e, "city"));
+    assert_int_equal(relm_filter_parse(e, "city=\xed\xa0\x80", &f, &err), RELM_EVALIDATION);
+    assert_non_null(strstr(err.message, "not valid UTF-8"));
+    assert_int_equal(relm_filter_parse(&relm_salesperson_entity, "code <= jo ", &f, &err), 0);
+    assert_string_equal(f.op, "<=");
+    assert_string_equal(f.value, "JO");
+}
+
 static void error_codes_have_stable_names(void **state)
 {
     (void)state;
@@ -143,6 +251,10 @@ int main(void)
         cmocka_unit_test(enums_accept_only_their_choices),
         cmocka_unit_test(filters_parse_operators_and_normalise_values),
         cmocka_unit_test(error_codes_have_stable_names),
+        cmocka_unit_test(utf8_refuses_overlong_forms_surrogates_and_code_points_past_u10ffff),
+        cmocka_unit_test(json_numbers_for_money_meet_the_same_checks_as_strings),
+        cmocka_unit_test(whole_numbers_out_of_range_are_refused),
+        cmocka_unit_test(filters_trim_blanks_around_the_operator_and_read_sql_not_equal),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
