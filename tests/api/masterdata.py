@@ -78,6 +78,39 @@ try:
     r = ann.delete("/api/contacts/" + no)
     eq("DELETE /api/contacts/{no}", 204, r.status)
 
+    # Deleting contacts keeps their entries: a person's move to its company, a company's
+    # (with_persons) are detached; a contact on a segment not yet logged is refused.
+    co = ann.post("/api/contacts", {"name": "Delco"}).body["no"]
+    pe = ann.post("/api/contacts", {"type": "person", "name": "Del Person",
+                                    "company_no": co}).body["no"]
+    s.sql("INSERT INTO interaction_log_entry (entry_no, contact_no, contact_company_no, "
+          "salesperson_code, cost) VALUES (90001, ?, ?, 'JO', 100), (90002, ?, ?, 'JO', 200)",
+          pe, co, co, co)
+    sp_before = ann.get("/api/salespersons/JO").body["statistics"]
+    r = ann.delete("/api/contacts/" + co)
+    eq("DELETE of a company with persons is 409 in_use", (409, "in_use"), (r.status, err_code(r)))
+    r = ann.delete("/api/contacts/%s?with_persons=maybe" % co)
+    eq("with_persons takes true or false", 400, r.status)
+    eq("and nothing was deleted", 2, s.sql("SELECT count(*) FROM contact WHERE company_no = ?",
+                                           co)[0][0])
+    s.sql("INSERT INTO segment_header (no, description) VALUES ('SEGDEL', 'Open')")
+    s.sql("INSERT INTO segment_line (segment_no, line_no, contact_no) VALUES ('SEGDEL', 10000, ?)",
+          pe)
+    r = ann.delete("/api/contacts/%s?with_persons=true" % co)
+    eq("a person on a segment not yet logged blocks the delete", 409, r.status)
+    check("naming the segment", "SEGDEL" in r.body["error"]["message"], r.body)
+    s.sql("DELETE FROM segment_header WHERE no = 'SEGDEL'")
+    s.sql("DELETE FROM segment_line WHERE segment_no = 'SEGDEL'")
+    r = ann.delete("/api/contacts/%s?with_persons=true" % co)
+    eq("DELETE /api/contacts/{no}?with_persons=true", 204, r.status)
+    eq("company and person are gone", 0,
+       s.sql("SELECT count(*) FROM contact WHERE company_no = ?", co)[0][0])
+    eq("their entries stay, detached", [(90001, "", ""), (90002, "", "")],
+       s.sql("SELECT entry_no, contact_no, contact_company_no FROM interaction_log_entry "
+             "WHERE entry_no > 90000 ORDER BY entry_no"))
+    eq("the salesperson's statistics are unchanged", sp_before,
+       ann.get("/api/salespersons/JO").body["statistics"])
+
     # Groups and templates (admin), with variants and attachments.
     r = admin.post("/api/groups", {"code": "visit", "description": "Visits"})
     eq("POST /api/groups", 201, r.status)
@@ -161,6 +194,13 @@ try:
     # Setup.
     r = ann.get("/api/setup")
     eq("GET /api/setup", "CONT", r.body.get("contact_nos"))
+    r = admin.patch("/api/setup", {"default_salesperson_code": "JO"})
+    eq("setting the default salesperson", "JO", r.body.get("default_salesperson_code"))
+    r = ann.post("/api/contacts", {"name": "Defaulted AS"})
+    eq("a new contact without a salesperson takes the setup default", "JO",
+       r.body.get("salesperson_code"))
+    r = ann.post("/api/contacts", {"name": "Blank AS", "salesperson_code": ""})
+    eq("one given blank stays blank", "", r.body.get("salesperson_code"))
     r = admin.patch("/api/setup", {"segment_nos": "NOPE"})
     eq("setup naming a missing series is refused", 404, r.status)
     eq("and setup is unchanged", [("SEG",)], s.sql("SELECT segment_nos FROM marketing_setup"))
