@@ -1,5 +1,5 @@
 /*
- * Logging a segment, and logged segments (list, show, cancel, reuse).
+ * Logging a segment, and logged segments (list, show, cancel, delete, reuse).
  *
  * A log is one write transaction: it claims the segment (logging = 1, so a second logger
  * finds it claimed, or gone once the first commits), runs every check as one aggregate
@@ -412,11 +412,14 @@ int relm_segment_log(relm_t *r, const char *no, unsigned flags, relm_log_result_
 
 /* ---- logged segments ---- */
 
+/* The counts are of the records in the logged segment's own state: a canceled logged
+ * segment counts its canceled entries, an active one those not canceled. */
 #define LS_SELECT                                                                                  \
     "SELECT entry_no, segment_no, description, created_at, user_id, canceled, "                    \
     "(SELECT count(*) FROM interaction_log_entry e WHERE e.logged_segment_entry_no = "             \
-    "ls.entry_no), "                                                                               \
-    "(SELECT count(*) FROM campaign_entry ce WHERE ce.logged_segment_entry_no = ls.entry_no) "     \
+    "ls.entry_no AND e.canceled = ls.canceled), "                                                  \
+    "(SELECT count(*) FROM campaign_entry ce WHERE ce.logged_segment_entry_no = ls.entry_no "      \
+    "AND ce.canceled = ls.canceled) "                                                              \
     "FROM logged_segment ls"
 
 static void read_ls(relm_stmt_t *s, relm_logged_segment_t *out)
@@ -498,6 +501,46 @@ int relm_logged_segment_cancel(relm_t *r, int64_t entry_no, relm_error_t *err)
     if (rc)
         relm_store_rollback(r->store);
     return rc;
+}
+
+static const char sql_detach_entries[] =
+    "UPDATE interaction_log_entry SET logged_segment_entry_no = 0 "
+    "WHERE logged_segment_entry_no = ?";
+static const char sql_detach_campaign_entries[] =
+    "UPDATE campaign_entry SET logged_segment_entry_no = 0 WHERE logged_segment_entry_no = ?";
+static const char sql_delete_ls[] =
+    "DELETE FROM logged_segment WHERE entry_no = ? AND canceled = 1";
+
+int relm_logged_segment_delete(relm_t *r, int64_t entry_no, int64_t *kept, relm_error_t *err)
+{
+    relm_logged_segment_t ls;
+    int rc = relm_store_begin(r->store, err);
+    if (rc)
+        return rc;
+    if ((rc = relm_logged_segment_get(r, entry_no, &ls, err)) == 0 && !ls.canceled)
+        rc = relm_error_set(err, RELM_EINUSE,
+                            "logged segment %lld is not canceled and cannot be deleted (cancel "
+                            "it first)",
+                            (long long)entry_no);
+    int64_t n = 0;
+    if (rc == 0 && (rc = run_ids(r, sql_detach_entries, entry_no, 1, err)) == 0) {
+        n = relm_store_changes(r->store);
+        rc = run_ids(r, sql_detach_campaign_entries, entry_no, 1, err);
+    }
+    if (rc == 0 && (rc = run_ids(r, sql_delete_ls, entry_no, 1, err)) == 0 &&
+        relm_store_changes(r->store) != 1)
+        rc = relm_error_set(err, RELM_ECONFLICT,
+                            "logged segment %lld changed while it was being deleted: try again",
+                            (long long)entry_no);
+    if (rc == 0)
+        rc = relm_store_commit(r->store, err);
+    if (rc) {
+        relm_store_rollback(r->store);
+        return rc;
+    }
+    if (kept)
+        *kept = n;
+    return 0;
 }
 
 int relm_logged_segment_reuse(relm_t *r, int64_t entry_no, const relm_reuse_filter_t *f,

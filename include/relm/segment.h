@@ -322,6 +322,15 @@ int relm_logged_segment_list(struct relm *r, relm_row_fn fn, void *ctx, relm_err
 int relm_logged_segment_cancel(struct relm *r, int64_t entry_no, relm_error_t *err);
 
 /*
+ * Delete a canceled logged segment in one transaction. Its interaction log entries and
+ * campaign entries stay, detached from it (logged_segment_entry_no = 0); they keep their
+ * segment_no, so the history still says which segment a mailing came from. *kept (may be
+ * NULL) receives the number of interaction log entries that stayed. not_found; in_use
+ * while the logged segment is not canceled.
+ */
+int relm_logged_segment_delete(struct relm *r, int64_t entry_no, int64_t *kept, relm_error_t *err);
+
+/*
  * New segment (numbered from segment_nos, described "Reuse of segment X") holding the
  * contacts of the logged segment's entries that match f (NULL: all). new_no receives its
  * no.; *count (may be NULL) the number of lines.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # relm segment / logged-segment on the demo data: header, lines, criteria with undo/redo,
-# saved criteria, log with follow-up, cancel and reuse of logged segments.
+# saved criteria, log with follow-up, cancel, delete and reuse of logged segments.
 . "$(dirname "$0")/lib.sh"
 "$RELM" init --demo >/dev/null
 
@@ -97,6 +97,23 @@ sql "UPDATE interaction_log_entry SET evaluation = 'positive' WHERE logged_segme
 expect_ok "reuse the positive contacts" logged-segment reuse 1 --evaluation positive
 assert_eq "prints the new no." "SEG00005" "$OUT"
 assert_eq "holding that contact" "CT000006" "$(sql "SELECT group_concat(contact_no) FROM segment_line WHERE segment_no = 'SEG00005'")"
+sql "UPDATE interaction_log_entry SET canceled = 1 WHERE logged_segment_entry_no = 2 AND entry_no = (SELECT min(entry_no) FROM interaction_log_entry WHERE logged_segment_entry_no = 2)"
+m=$(sql "SELECT count(*) FROM interaction_log_entry WHERE logged_segment_entry_no = 2")
+expect_ok "show counts the entries in the logged segment's own state" logged-segment show 2 --json
+assert_eq "one canceled entry is not counted" "$((m - 1))" "$(json 'd["no_of_interactions"]')"
+expect_exit 1 "deleting a logged segment that is not canceled is refused" logged-segment delete 2
+assert_contains "the error says why" "logged segment 2 is not canceled" "$ERR"
+assert_eq "it stays" "1" "$(sql "SELECT count(*) FROM logged_segment WHERE entry_no = 2")"
+expect_ok "cancel it" logged-segment cancel 2 --json
+assert_eq "a canceled logged segment counts its canceled entries" "$m" "$(json 'd["no_of_interactions"]')"
+expect_ok "delete the canceled logged segment" logged-segment delete 2
+assert_eq "prints how many entries stayed" "deleted logged segment 2: $m interaction log entries kept" "$OUT"
+assert_eq "it is gone" "0" "$(sql "SELECT count(*) FROM logged_segment WHERE entry_no = 2")"
+assert_eq "its entries stay, detached, with their segment no." "$m" "$(sql "SELECT count(*) FROM interaction_log_entry WHERE logged_segment_entry_no = 0 AND segment_no = 'SEG00002' AND canceled = 1")"
+expect_exit 1 "deleting it again" logged-segment delete 2
+assert_contains "not found" "logged segment 2 does not exist" "$ERR"
+expect_ok "logged-segment --help" logged-segment --help
+assert_contains "help names delete" "delete ENTRY" "$OUT"
 expect_exit 2 "a bad entry no. is a usage error" logged-segment show abc
 expect_exit 1 "a missing entry" logged-segment show 99
 expect_ok "delete a segment" segment delete SEG00005

@@ -381,6 +381,66 @@ static void cancel_toggles_the_logged_segment_its_entries_and_statistics(void **
     test_db_free(r);
 }
 
+static void counts_follow_the_logged_segments_own_canceled_flag(void **state)
+{
+    (void)state;
+    relm_t *r = fixture();
+    relm_error_t err = {0};
+    char no[RELM_CODE20_SZ];
+    mailing(r, no);
+    relm_log_result_t res;
+    assert_int_equal(relm_segment_log(r, no, 0, &res, NULL, NULL, &err), 0);
+    exec_sql(r, "UPDATE interaction_log_entry SET canceled = 1 WHERE contact_no = 'P1'");
+    relm_logged_segment_t ls;
+    assert_int_equal(relm_logged_segment_get(r, 1, &ls, &err), 0);
+    assert_int_equal(ls.no_of_interactions, 2);
+    assert_int_equal(ls.no_of_campaign_entries, 1);
+    assert_int_equal(relm_logged_segment_cancel(r, 1, &err), 0);
+    assert_int_equal(relm_logged_segment_get(r, 1, &ls, &err), 0);
+    assert_int_equal(ls.canceled, 1);
+    assert_int_equal(ls.no_of_interactions, 3);
+    assert_int_equal(ls.no_of_campaign_entries, 1);
+    /* A record out of step with a canceled logged segment is not counted either. */
+    exec_sql(r, "UPDATE campaign_entry SET canceled = 0");
+    assert_int_equal(relm_logged_segment_get(r, 1, &ls, &err), 0);
+    assert_int_equal(ls.no_of_campaign_entries, 0);
+    test_db_free(r);
+}
+
+static void delete_keeps_the_entries_of_a_canceled_logged_segment_detached(void **state)
+{
+    (void)state;
+    relm_t *r = fixture();
+    relm_error_t err = {0};
+    char no[RELM_CODE20_SZ];
+    mailing(r, no);
+    relm_log_result_t res;
+    assert_int_equal(relm_segment_log(r, no, 0, &res, NULL, NULL, &err), 0);
+    int64_t kept = -1;
+    assert_int_equal(relm_logged_segment_delete(r, 1, &kept, &err), RELM_EINUSE);
+    assert_non_null(strstr(err.message, "logged segment 1 is not canceled"));
+    assert_int_equal(kept, -1);
+    assert_int_equal(q(r, "SELECT count(*) FROM logged_segment"), 1);
+    assert_int_equal(q(r, "SELECT count(*) FROM interaction_log_entry "
+                          "WHERE logged_segment_entry_no = 1"),
+                     3);
+    assert_int_equal(relm_logged_segment_cancel(r, 1, &err), 0);
+    assert_int_equal(relm_logged_segment_delete(r, 1, &kept, &err), 0);
+    assert_int_equal(kept, 3);
+    assert_int_equal(q(r, "SELECT count(*) FROM logged_segment"), 0);
+    assert_int_equal(q(r, "SELECT count(*) FROM interaction_log_entry "
+                          "WHERE logged_segment_entry_no = 0 AND canceled = 1"),
+                     3);
+    /* The segment no. stays: the history still names the mailing's segment. */
+    assert_int_equal(q(r, "SELECT count(*) FROM interaction_log_entry WHERE segment_no = "
+                          "'SEG00001'"),
+                     3);
+    assert_int_equal(q(r, "SELECT count(*) FROM campaign_entry WHERE logged_segment_entry_no = 0"),
+                     1);
+    assert_int_equal(relm_logged_segment_delete(r, 1, NULL, &err), RELM_ENOTFOUND);
+    test_db_free(r);
+}
+
 static void reuse_makes_a_segment_from_the_entries_that_match(void **state)
 {
     (void)state;
@@ -433,6 +493,8 @@ int main(void)
         cmocka_unit_test(a_failure_in_the_middle_leaves_the_database_as_it_was),
         cmocka_unit_test(two_processes_logging_at_once_write_the_entries_once),
         cmocka_unit_test(cancel_toggles_the_logged_segment_its_entries_and_statistics),
+        cmocka_unit_test(counts_follow_the_logged_segments_own_canceled_flag),
+        cmocka_unit_test(delete_keeps_the_entries_of_a_canceled_logged_segment_detached),
         cmocka_unit_test(reuse_makes_a_segment_from_the_entries_that_match),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
