@@ -301,8 +301,12 @@ typedef void (*relm_log_progress_fn)(void *ctx, int done, int total, const char 
  * (missing_template) and campaign; follow-up needs marketing setup segment_nos
  * (setup_missing). An e-mail (fax) line whose contact has no e-mail (fax no.) is refused
  * with deliver (missing_email / missing_fax), otherwise logged with a blank correspondence
- * type. Then, in one transaction: the logged segment, one campaign entry per campaign, one
- * interaction log entry per line, the follow-up segment, and the segment is removed.
+ * type. With deliver, every line with a correspondence type needs a body: the attachment of
+ * its template's variant for the line's language (when there is one), else of the template
+ * (validation, naming the line and template). Then, in one transaction: the logged segment,
+ * one campaign entry per campaign, one interaction log entry per line (with deliver, those
+ * with a correspondence type get delivery_status in_progress), the follow-up segment, and
+ * the segment is removed.
  * out and progress may be NULL.
  */
 int relm_segment_log(struct relm *r, const char *no, unsigned flags, relm_log_result_t *out,

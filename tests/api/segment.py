@@ -162,6 +162,30 @@ try:
              "AND logged_segment_entry_no = 0", no))
     eq("DELETE /api/logged-segments/abc is 400", 400, ann.delete("/api/logged-segments/abc").status)
 
+    # Deliver: every line with a correspondence type needs a body and goes to the outbox.
+    s.sql("UPDATE interaction_template SET attachment = '' WHERE code = 'COVERLTR'")
+    s.sql("DELETE FROM interaction_template_language WHERE template_code = 'COVERLTR'")
+    dlv = ann.post("/api/segments", {"description": "Deliver",
+                                     "interaction_template_code": "COVERLTR"}).body["no"]
+    for c in ("CT000005", "CT000009"):
+        ann.post("/api/segments/%s/lines" % dlv, {"contact_no": c})
+    r = ann.post("/api/segments/%s/log" % dlv, {"deliver": True})
+    eq("deliver without an attachment body is 422 validation", (422, "validation"),
+       (r.status, err_code(r)))
+    check("naming the line and the template",
+          "line 10000: interaction template COVERLTR has no attachment" in
+          r.body["error"]["message"], r.body)
+    eq("nothing was logged", 0, s.sql("SELECT count(*) FROM interaction_log_entry "
+                                      "WHERE segment_no = ?", dlv)[0][0])
+    admin = s.client("admin")
+    eq("set the body", 200, admin.put("/api/templates/COVERLTR/attachment",
+                                      {"body": "Dear {{contact.name}}"}).status)
+    r = ann.post("/api/segments/%s/log" % dlv, {"deliver": True})
+    eq("then deliver logs", (200, 2), (r.status, r.body.get("entries")))
+    eq("every line with a correspondence type is in_progress", [("hard_copy", "in_progress", 2)],
+       s.sql("SELECT correspondence_type, delivery_status, count(*) FROM interaction_log_entry "
+             "WHERE segment_no = ? GROUP BY 1, 2", dlv))
+
     # Two clients log the same segment at once: exactly one wins, the other gets 409.
     rows = ["type,name,city"] + ["company,Bulk %d,Bulkby" % i for i in range(3000)]
     s.cli("contact", "import", "-", input="\n".join(rows) + "\n")

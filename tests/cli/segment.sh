@@ -116,6 +116,17 @@ expect_ok "logged-segment --help" logged-segment --help
 assert_contains "help names delete" "delete ENTRY" "$OUT"
 expect_exit 2 "a bad entry no. is a usage error" logged-segment show abc
 expect_exit 1 "a missing entry" logged-segment show 99
+expect_ok "a segment to deliver" segment create --description "Deliver" --interaction-template-code coverltr --json
+DLV=$(json 'd["no"]')
+"$RELM" segment add "$DLV" --contact CT000009 >/dev/null
+"$RELM" segment add "$DLV" --contact CT000005 >/dev/null
+sql "UPDATE interaction_template SET attachment = '' WHERE code = 'COVERLTR'; DELETE FROM interaction_template_language WHERE template_code = 'COVERLTR'"
+expect_exit 1 "deliver refuses a line whose template has no attachment" segment log "$DLV" --deliver
+assert_contains "naming the line and the template" "line 10000: interaction template COVERLTR has no attachment to deliver" "$ERR"
+assert_eq "nothing was logged" "0" "$(sql "SELECT count(*) FROM interaction_log_entry WHERE segment_no = '$DLV'")"
+expect_ok "set the attachment" template attachment set COVERLTR --text "Dear {{contact.name}}"
+expect_ok "then deliver logs" segment log "$DLV" --deliver
+assert_eq "every hard-copy line is in the outbox" "2|hard_copy:in_progress" "$(sql "SELECT count(*)||'|'||group_concat(DISTINCT correspondence_type||':'||delivery_status) FROM interaction_log_entry WHERE segment_no = '$DLV'")"
 expect_ok "delete a segment" segment delete SEG00005
 assert_eq "its lines went with it" "0" "$(sql "SELECT count(*) FROM segment_line WHERE segment_no = 'SEG00005'")"
 expect_exit 2 "an unknown verb" segment frobnicate
