@@ -191,6 +191,53 @@ try:
     r = admin.delete("/api/number-series/CONT")
     eq("a series named by setup cannot be deleted", 409, r.status)
 
+    # Campaign entries: cancel with their interactions, delete once canceled; deleting a
+    # campaign deletes its campaign entries and keeps its interactions.
+    r = ann.post("/api/campaigns", {"description": "Entries test"})
+    eq("POST /api/campaigns", 201, r.status)
+    cmp = r.body["no"]
+    s.sql("INSERT INTO campaign_entry (entry_no, campaign_no, description) VALUES "
+          "(8001, ?, 'Mailing'), (8002, ?, 'Interactions')", cmp, cmp)
+    s.sql("INSERT INTO interaction_log_entry (entry_no, campaign_no, campaign_entry_no, cost) "
+          "VALUES (98001, ?, 8001, 100), (98002, ?, 8001, 200), (98003, ?, 8002, 400)",
+          cmp, cmp, cmp)
+    r = ann.get("/api/campaigns/%s/entries" % cmp)
+    eq("GET /api/campaigns/{no}/entries", [8001, 8002], [e["entry_no"] for e in r.body["items"]])
+    eq("entries of a missing campaign are 404", 404, ann.get("/api/campaigns/NOPE/entries").status)
+    r = ann.get("/api/campaign-entries/8001")
+    eq("GET /api/campaign-entries/{entry_no}", ("Mailing", False),
+       (r.body.get("description"), r.body.get("canceled")))
+    r = ann.delete("/api/campaign-entries/8001")
+    eq("DELETE of a campaign entry that is not canceled is 409 in_use", (409, "in_use"),
+       (r.status, err_code(r)))
+    r = ann.post("/api/campaign-entries/8001/cancel")
+    eq("POST /api/campaign-entries/{entry_no}/cancel", (200, True), (r.status, r.body.get("canceled")))
+    eq("its interactions are canceled with it", [(98001,), (98002,)],
+       s.sql("SELECT entry_no FROM interaction_log_entry WHERE canceled = 1 AND entry_no > 98000 "
+             "ORDER BY entry_no"))
+    eq("the campaign's statistics drop them", 1,
+       ann.get("/api/campaigns/%s" % cmp).body["statistics"]["no_of_interactions"])
+    r = ann.post("/api/campaign-entries/8001/cancel")
+    eq("cancel again undoes it", False, r.body.get("canceled"))
+    eq("none canceled", 0, s.sql("SELECT count(*) FROM interaction_log_entry WHERE canceled = 1 "
+                                 "AND entry_no > 98000")[0][0])
+    ann.post("/api/campaign-entries/8001/cancel")
+    r = ann.delete("/api/campaign-entries/8001")
+    eq("DELETE /api/campaign-entries/{entry_no}", (200, 2),
+       (r.status, r.body.get("interactions_deleted")))
+    eq("the entry and its interactions are gone", (0, 0),
+       (s.sql("SELECT count(*) FROM campaign_entry WHERE entry_no = 8001")[0][0],
+        s.sql("SELECT count(*) FROM interaction_log_entry WHERE campaign_entry_no = 8001")[0][0]))
+    eq("a missing campaign entry is 404", 404, ann.get("/api/campaign-entries/8001").status)
+    eq("a bad entry no. is 400", 400, ann.post("/api/campaign-entries/x/cancel").status)
+    r = ann.delete("/api/campaigns/" + cmp)
+    eq("DELETE /api/campaigns/{no} with entries", 204, r.status)
+    eq("its campaign entries went with it", 0,
+       s.sql("SELECT count(*) FROM campaign_entry WHERE campaign_no = ?", cmp)[0][0])
+    eq("its interactions stay, keeping campaign_no", [(98003, cmp, 0)],
+       s.sql("SELECT entry_no, campaign_no, campaign_entry_no FROM interaction_log_entry "
+             "WHERE entry_no > 98000"))
+
     # Setup.
     r = ann.get("/api/setup")
     eq("GET /api/setup", "CONT", r.body.get("contact_nos"))
