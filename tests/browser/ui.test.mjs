@@ -434,6 +434,27 @@ try {
     if (left.items.length !== 0) throw new Error(JSON.stringify(left));
   });
 
+  await step('deleting a campaign from its card keeps its interactions', async () => {
+    const cmp = JSON.parse(cli(['campaign', 'add', '--description', 'Short-lived', '--json'])).no;
+    const cseg = JSON.parse(cli(['segment', 'create', '--description', 'Short mailing',
+      '--campaign-no', cmp, '--interaction-template-code', 'ABSTRACT', '--json'])).no;
+    cli(['segment', 'add', cseg, '--contact', 'CT000009']);
+    cli(['segment', 'log', cseg]);
+    await page.goto(base + `/#/campaigns/${cmp}`);
+    await page.locator('button.cancel-campaign-entry').first().waitFor();
+    await page.getByRole('button', { name: 'Delete campaign' }).click();
+    const dlg = page.locator('dialog[open]');
+    await dlg.filter({ hasText: 'interaction log entries stay' }).waitFor();
+    await dlg.getByRole('button', { name: 'Yes' }).click();
+    await page.getByRole('heading', { name: 'Campaigns' }).waitFor();
+    const st = await page.evaluate(async (u) => (await fetch(u)).status, `/api/campaigns/${cmp}`);
+    if (st !== 404) throw new Error(`GET after delete: ${st}`);
+    const kept = await api(`/api/interactions?segment_no=${cseg}&status=all`);
+    if (kept.items.length !== 1 || kept.items[0].campaign_no !== cmp || kept.items[0].campaign_entry_no !== 0) {
+      throw new Error(JSON.stringify(kept));
+    }
+  });
+
   await step('a company is deleted with its persons from its card, after a confirmation', async () => {
     const co = JSON.parse(cli(['contact', 'add', '--name', 'Delete Me AS', '--json'])).no;
     const pe = JSON.parse(cli(['contact', 'add', '--type', 'person', '--name', 'Del Person',
