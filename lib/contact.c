@@ -500,18 +500,18 @@ int relm_contact_update(relm_t *r, const char *no, const relm_contact_t *changes
 }
 
 /*
- * The first line (in segment order) of a segment not yet logged whose contact is `no`, or
- * (company) one of the contacts of company `no`. Logged segments are gone from
- * segment_header, so every line found here is one that a log would still write.
+ * The first segment not yet logged that holds contact `no` (or one of company `no`'s
+ * persons). Logged segments are gone from segment_header, so every line found here is one
+ * that a log would still write. CROSS JOIN keeps the order on SQLite (contact by key, each
+ * open segment, its line by the (segment_no, contact_no) index) and is standard SQL.
  */
 static const char sql_on_segment[] =
-    "SELECT h.no, c.no FROM contact c CROSS JOIN segment_header h "
-    "CROSS JOIN segment_line l ON l.segment_no = h.no AND l.contact_no = c.no "
-    "WHERE c.no = ? ORDER BY h.no LIMIT 1";
+    "SELECT h.no, c.no FROM contact c CROSS JOIN segment_header h CROSS JOIN segment_line l "
+    "WHERE l.segment_no = h.no AND l.contact_no = c.no AND c.no = ? ORDER BY h.no LIMIT 1";
 static const char sql_persons_on_segment[] =
-    "SELECT h.no, c.no FROM contact c CROSS JOIN segment_header h "
-    "CROSS JOIN segment_line l ON l.segment_no = h.no AND l.contact_no = c.no "
-    "WHERE c.company_no = ? AND c.type = 'person' ORDER BY c.no, h.no LIMIT 1";
+    "SELECT h.no, c.no FROM contact c CROSS JOIN segment_header h CROSS JOIN segment_line l "
+    "WHERE l.segment_no = h.no AND l.contact_no = c.no AND c.company_no = ? "
+    "AND c.type = 'person' ORDER BY h.no, c.no LIMIT 1";
 
 static int found_on_segment(relm_stmt_t *s, const relm_contact_t *cur, relm_error_t *err)
 {
