@@ -590,7 +590,7 @@ static int delete_locked(relm_t *r, const char *no, unsigned flags, relm_error_t
         !with_persons)
         rc = relm_error_set(err, RELM_EINUSE,
                             "contact %s is the company of %lld person%s and cannot be deleted "
-                            "(delete the persons too with with_persons)",
+                            "unless its persons are deleted too (with_persons)",
                             cur->no, (long long)n, n == 1 ? "" : "s");
     if (rc == 0)
         rc = refuse_on_segment(r, cur, !is_person(cur) && with_persons, err);
