@@ -1,6 +1,6 @@
 /*
  * relm campaign: add, list, show (with statistics), update, delete, and the campaign's
- * entries.
+ * entries (list, show, cancel, delete).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +12,14 @@ static const char *const cols[] = {
     "activated", NULL};
 
 static const char extra_help[] =
-    "  entries NO [--limit N]            list the campaign's entries\n";
+    "  entries NO [--limit N]            list the campaign's entries\n"
+    "  entry show ENTRY                  show one campaign entry\n"
+    "  entry cancel ENTRY                cancel (or undo the cancel of) a campaign entry and\n"
+    "                                    its interaction log entries\n"
+    "  entry delete ENTRY                delete a canceled campaign entry together with its\n"
+    "                                    interaction log entries (prints how many)\n"
+    "deleting a campaign deletes its campaign entries; its interaction log entries stay,\n"
+    "keeping campaign_no\n";
 
 static int stats(relm_t *r, const char *key, void *out, relm_error_t *err)
 {
@@ -56,6 +63,46 @@ static int cmd_entries(cli_t *c, int argc, char **argv)
     return rc ? cli_fail(&err) : CLI_OK;
 }
 
+/* entry show|cancel|delete ENTRY */
+static int cmd_entry(cli_t *c, int argc, char **argv)
+{
+    static const char usage[] = "usage: relm campaign entry show|cancel|delete ENTRY";
+    cli_args_t a;
+    int rc = cli_parse(argc, argv, NULL, NULL, NULL, NULL, &a);
+    if (rc)
+        return rc;
+    if (a.npos != 2)
+        return cli_usage(usage);
+    const char *verb = a.pos[0];
+    if (strcmp(verb, "show") != 0 && strcmp(verb, "cancel") != 0 && strcmp(verb, "delete") != 0)
+        return cli_usage("campaign entry: unknown verb \"%s\" (%s)", verb, usage);
+    char *end;
+    long long no = strtoll(a.pos[1], &end, 10);
+    if (!*a.pos[1] || *end || no <= 0)
+        return cli_usage("entry no. \"%s\" is not a positive whole number", a.pos[1]);
+    if ((rc = cli_open(c)))
+        return rc;
+    relm_error_t err = {0};
+    if (strcmp(verb, "delete") == 0) {
+        int64_t n = 0;
+        if (relm_campaign_entry_delete(c->r, no, &n, &err))
+            return cli_fail(&err);
+        if (c->json)
+            printf("{\"deleted\": %lld, \"interactions_deleted\": %lld}\n", no, (long long)n);
+        else
+            printf("deleted campaign entry %lld and %lld interaction log entries\n", no,
+                   (long long)n);
+        return CLI_OK;
+    }
+    if (strcmp(verb, "cancel") == 0 && relm_campaign_entry_cancel(c->r, no, &err))
+        return cli_fail(&err);
+    relm_campaign_entry_t ce;
+    if (relm_campaign_entry_get(c->r, no, &ce, &err))
+        return cli_fail(&err);
+    cli_show(c, &relm_campaign_entry_entity, &ce, NULL, NULL);
+    return CLI_OK;
+}
+
 int cmd_campaign(cli_t *c, int argc, char **argv)
 {
     static const cli_entity_spec_t spec = {
@@ -65,6 +112,12 @@ int cmd_campaign(cli_t *c, int argc, char **argv)
             if (strcmp(argv[i], "--help") == 0)
                 return cli_entity(c, &spec, argc - i, argv + i);
         return cmd_entries(c, argc - 1, argv + 1);
+    }
+    if (argc >= 1 && strcmp(argv[0], "entry") == 0) {
+        for (int i = 1; i < argc; i++)
+            if (strcmp(argv[i], "--help") == 0)
+                return cli_entity(c, &spec, argc - i, argv + i);
+        return cmd_entry(c, argc - 1, argv + 1);
     }
     return cli_entity(c, &spec, argc, argv);
 }

@@ -12,6 +12,8 @@ static const char *const cols[] = {
     "no", "type", "name", "company_no", "city", "salesperson_code", "email", NULL};
 
 static const char help_text[] =
+    "  delete NO... --with-persons       delete companies together with their persons\n"
+    "                                    (interaction log entries stay, detached)\n"
     "  import FILE.csv                   add every row of FILE (\"-\": standard input) in one\n"
     "                                    transaction; the header row names the fields\n"
     "  export [FILE]                     write every contact as CSV (default: standard "
@@ -117,6 +119,33 @@ static int do_export(cli_t *c, int argc, char **argv)
     return lrc ? cli_fail(&err) : CLI_OK;
 }
 
+/* delete NO... [--with-persons]: the generic delete with the library's flag. */
+static int do_delete(cli_t *c, int argc, char **argv)
+{
+    int with_persons = 0;
+    cli_opt_t opts[] = {{"--with-persons", 0, NULL, &with_persons, NULL, NULL},
+                        {NULL, 0, NULL, NULL, NULL, NULL}};
+    cli_args_t a;
+    int rc = cli_parse(argc, argv, opts, NULL, NULL, NULL, &a);
+    if (rc)
+        return rc;
+    if (a.npos < 1)
+        return cli_usage("usage: relm contact delete NO... [--with-persons]");
+    if ((rc = cli_open(c)))
+        return rc;
+    relm_error_t err = {0};
+    unsigned flags = with_persons ? RELM_CONTACT_WITH_PERSONS : 0;
+    for (int i = 0; i < a.npos; i++) {
+        if (relm_contact_delete_with(c->r, a.pos[i], flags, &err))
+            return cli_fail(&err);
+        if (!c->json)
+            printf("deleted contact %s\n", a.pos[i]);
+    }
+    if (c->json)
+        printf("{\"deleted\": %d}\n", a.npos);
+    return CLI_OK;
+}
+
 int cmd_contact(cli_t *c, int argc, char **argv)
 {
     static const cli_entity_spec_t spec = {
@@ -128,5 +157,7 @@ int cmd_contact(cli_t *c, int argc, char **argv)
         return do_import(c, argc - 1, argv + 1);
     if (argc >= 1 && strcmp(argv[0], "export") == 0)
         return do_export(c, argc - 1, argv + 1);
+    if (argc >= 1 && strcmp(argv[0], "delete") == 0)
+        return do_delete(c, argc - 1, argv + 1);
     return cli_entity(c, &spec, argc, argv);
 }

@@ -54,7 +54,10 @@ static void help(void)
            "  line remove NO LINE                 remove a line\n"
            "  criteria save NO CODE [--description D]\n"
            "  criteria reuse CODE NO              replay saved criteria on a segment\n"
-           "  log NO [--follow-up] [--deliver]    log the segment as interactions\n"
+           "  log NO [--follow-up] [--deliver]    log the segment as interactions; --deliver\n"
+           "                                      puts every line with a correspondence type\n"
+           "                                      in the outbox (its template needs an\n"
+           "                                      attachment)\n"
            "\ncriteria: --where FIELD=VALUE (contact fields; operators = != < <= > >= ~)\n"
            "  --has-interaction TEMPLATE --from DATE --to DATE --campaign NO\n"
            "  add only: --allow-existing --expand-company --allow-company-with-persons\n"
@@ -433,6 +436,8 @@ static void logged_help(void)
            "  show ENTRY               show one\n"
            "  cancel ENTRY             cancel (or undo the cancel of) the logged segment, its\n"
            "                           interaction log entries and campaign entries\n"
+           "  delete ENTRY             delete a canceled logged segment; its entries stay,\n"
+           "                           detached from it (prints how many)\n"
            "  reuse ENTRY [--evaluation E] [--attempt-failed true|false] [--campaign-response]\n"
            "                           new segment from its contacts (prints its no.)\n");
 }
@@ -476,7 +481,8 @@ int cmd_logged_segment(cli_t *c, int argc, char **argv)
         cli_list_end(&l);
         return rc ? cli_fail(&err) : CLI_OK;
     }
-    if (strcmp(verb, "show") != 0 && strcmp(verb, "cancel") != 0 && !reuse)
+    if (strcmp(verb, "show") != 0 && strcmp(verb, "cancel") != 0 && strcmp(verb, "delete") != 0 &&
+        !reuse)
         return cli_usage("logged-segment: unknown verb \"%s\" (see relm logged-segment --help)",
                          verb);
     int64_t entry = 0;
@@ -510,6 +516,18 @@ int cmd_logged_segment(cli_t *c, int argc, char **argv)
             printf("{\"segment_no\": \"%s\", \"lines\": %lld}\n", no, (long long)n);
         else
             printf("%s\n", no);
+        return CLI_OK;
+    }
+    if (strcmp(verb, "delete") == 0) {
+        int64_t kept = 0;
+        if (relm_logged_segment_delete(c->r, entry, &kept, &err))
+            return cli_fail(&err);
+        if (c->json)
+            printf("{\"deleted\": %lld, \"entries_kept\": %lld}\n", (long long)entry,
+                   (long long)kept);
+        else
+            printf("deleted logged segment %lld: %lld interaction log entries kept\n",
+                   (long long)entry, (long long)kept);
         return CLI_OK;
     }
     if (strcmp(verb, "cancel") == 0 && relm_logged_segment_cancel(c->r, entry, &err))

@@ -3,11 +3,14 @@
  *
  * A campaign's number comes from marketing setup's campaign_nos, taken inside the same
  * transaction as the insert, so a refused or rolled-back add gives the number back. A
- * campaign named by campaign entries, interaction log entries or templates is kept:
- * deleting it would leave history (or a template's default) pointing at nothing.
+ * campaign named by templates is kept (a template's default would point at nothing).
+ * Deleting a campaign deletes its campaign entries and keeps its interaction log entries:
+ * they keep campaign_no, so the history still says which campaign they were for, and lose
+ * campaign_entry_no, which named a row that is gone.
  *
  * Campaign entries are written by segment logging and single interactions; here they are
- * only described (every field read-only) so that they can be listed.
+ * described (every field read-only) for lists, canceled (toggled together with their
+ * interaction log entries) and, once canceled, deleted together with those entries.
  */
 #include <string.h>
 
@@ -181,28 +184,179 @@ int relm_campaign_update(relm_t *r, const char *no, const relm_campaign_t *chang
     return relm_table_update(r, &relm_campaign_entity, &cur, given, err);
 }
 
-int relm_campaign_delete(relm_t *r, const char *no, relm_error_t *err)
+static const char sql_clear_entry_nos[] =
+    "UPDATE interaction_log_entry SET campaign_entry_no = 0 WHERE campaign_no = ?";
+static const char sql_delete_entries_of[] = "DELETE FROM campaign_entry WHERE campaign_no = ?";
+
+static int run_text(relm_t *r, const char *sql, const char *v, relm_error_t *err)
 {
-    static const struct {
-        const char *sql, *verb, *noun;
-    } uses[] = {
-        {"SELECT count(*) FROM campaign_entry WHERE campaign_no = ?", "has", "campaign entries"},
-        {"SELECT count(*) FROM interaction_log_entry WHERE campaign_no = ?", "is named by",
-         "interaction log entries"},
-        {"SELECT count(*) FROM interaction_template WHERE campaign_no = ?", "is the campaign of",
-         "interaction templates"},
-    };
+    relm_stmt_t *s;
+    int rc = relm_stmt_prepare(r->store, sql, &s, err);
+    if (rc)
+        return rc;
+    relm_stmt_bind_text(s, 1, v);
+    return relm_stmt_run(s, err);
+}
+
+static int delete_in_tx(relm_t *r, const char *no, relm_error_t *err)
+{
     relm_campaign_t cur;
     int rc = relm_campaign_get(r, no, &cur, err);
     if (rc)
         return rc;
-    for (size_t i = 0; i < sizeof(uses) / sizeof(uses[0]); i++) {
-        int64_t n = 0;
-        if ((rc = relm_count(r, uses[i].sql, cur.no, &n, err)))
-            return rc;
-        if (n > 0)
-            return relm_error_set(err, RELM_EINUSE, "campaign %s %s %lld %s and cannot be deleted",
-                                  cur.no, uses[i].verb, (long long)n, uses[i].noun);
-    }
+    int64_t n = 0;
+    if ((rc = relm_count(r, "SELECT count(*) FROM interaction_template WHERE campaign_no = ?",
+                         cur.no, &n, err)))
+        return rc;
+    if (n > 0)
+        return relm_error_set(err, RELM_EINUSE,
+                              "campaign %s is the campaign of %lld interaction template%s and "
+                              "cannot be deleted",
+                              cur.no, (long long)n, n == 1 ? "" : "s");
+    if ((rc = run_text(r, sql_clear_entry_nos, cur.no, err)) ||
+        (rc = run_text(r, sql_delete_entries_of, cur.no, err)))
+        return rc;
     return relm_table_delete(r, &relm_campaign_entity, &cur, err);
+}
+
+int relm_campaign_delete(relm_t *r, const char *no, relm_error_t *err)
+{
+    int rc = relm_store_begin(r->store, err);
+    if (rc)
+        return rc;
+    if ((rc = delete_in_tx(r, no, err)) == 0)
+        rc = relm_store_commit(r->store, err);
+    if (rc)
+        relm_store_rollback(r->store);
+    return rc;
+}
+
+/* ---- campaign entries ---- */
+
+static const char sql_entry_get[] =
+    "SELECT entry_no, campaign_no, description, date, user_id, segment_no, "
+    "logged_segment_entry_no, salesperson_code, canceled FROM campaign_entry WHERE entry_no = ?";
+
+int relm_campaign_entry_get(relm_t *r, int64_t entry_no, relm_campaign_entry_t *out,
+                            relm_error_t *err)
+{
+    relm_stmt_t *s;
+    int rc = relm_stmt_prepare(r->store, sql_entry_get, &s, err);
+    if (rc)
+        return rc;
+    relm_stmt_bind_int(s, 1, entry_no);
+    rc = relm_stmt_step(s, err);
+    if (rc == RELM_STEP_ROW) {
+        relm_record_init(&relm_campaign_entry_entity, out);
+        relm_table_read_row(&relm_campaign_entry_entity, s, out);
+    }
+    relm_stmt_release(s);
+    if (rc == RELM_STEP_DONE)
+        return relm_error_set(err, RELM_ENOTFOUND, "campaign entry %lld does not exist",
+                              (long long)entry_no);
+    return rc < 0 ? rc : 0;
+}
+
+static int run_entry(relm_t *r, const char *sql, const relm_campaign_entry_t *ce, int with_no,
+                     relm_error_t *err)
+{
+    relm_stmt_t *s;
+    int rc = relm_stmt_prepare(r->store, sql, &s, err);
+    if (rc)
+        return rc;
+    int i = 1;
+    if (with_no)
+        relm_stmt_bind_text(s, i++, ce->campaign_no);
+    relm_stmt_bind_int(s, i, ce->entry_no);
+    return relm_stmt_run(s, err);
+}
+
+/* Entries are found through the campaign index: campaign_no first, then the entry no. */
+static const char sql_entry_toggle[] =
+    "UPDATE campaign_entry SET canceled = 1 - canceled WHERE entry_no = ?";
+static const char sql_entry_cancel_entries[] =
+    "UPDATE interaction_log_entry SET canceled = ? WHERE campaign_no = ? AND campaign_entry_no = ?";
+static const char sql_entry_delete_entries[] =
+    "DELETE FROM interaction_log_entry WHERE campaign_no = ? AND campaign_entry_no = ?";
+static const char sql_entry_delete[] = "DELETE FROM campaign_entry WHERE entry_no = ?";
+static const char sql_ls_canceled[] = "SELECT canceled FROM logged_segment WHERE entry_no = ?";
+
+static int cancel_in_tx(relm_t *r, int64_t entry_no, relm_error_t *err)
+{
+    relm_campaign_entry_t ce;
+    int rc = relm_campaign_entry_get(r, entry_no, &ce, err);
+    if (rc)
+        return rc;
+    if (ce.canceled && ce.logged_segment_entry_no) {
+        /* Undoing the cancel under a canceled logged segment would split the mailing. */
+        relm_stmt_t *s;
+        if ((rc = relm_stmt_prepare(r->store, sql_ls_canceled, &s, err)))
+            return rc;
+        relm_stmt_bind_int(s, 1, ce.logged_segment_entry_no);
+        rc = relm_stmt_step(s, err);
+        int ls_canceled = rc == RELM_STEP_ROW && relm_stmt_int(s, 0);
+        relm_stmt_release(s);
+        if (rc < 0)
+            return rc;
+        if (ls_canceled)
+            return relm_error_set(err, RELM_EVALIDATION,
+                                  "campaign entry %lld belongs to logged segment %lld, which is "
+                                  "canceled: undo the cancel of the logged segment instead",
+                                  (long long)entry_no, (long long)ce.logged_segment_entry_no);
+    }
+    if ((rc = run_entry(r, sql_entry_toggle, &ce, 0, err)))
+        return rc;
+    relm_stmt_t *s;
+    if ((rc = relm_stmt_prepare(r->store, sql_entry_cancel_entries, &s, err)))
+        return rc;
+    relm_stmt_bind_int(s, 1, !ce.canceled);
+    relm_stmt_bind_text(s, 2, ce.campaign_no);
+    relm_stmt_bind_int(s, 3, ce.entry_no);
+    return relm_stmt_run(s, err);
+}
+
+int relm_campaign_entry_cancel(relm_t *r, int64_t entry_no, relm_error_t *err)
+{
+    int rc = relm_store_begin(r->store, err);
+    if (rc)
+        return rc;
+    if ((rc = cancel_in_tx(r, entry_no, err)) == 0)
+        rc = relm_store_commit(r->store, err);
+    if (rc)
+        relm_store_rollback(r->store);
+    return rc;
+}
+
+static int entry_delete_in_tx(relm_t *r, int64_t entry_no, int64_t *deleted, relm_error_t *err)
+{
+    relm_campaign_entry_t ce;
+    int rc = relm_campaign_entry_get(r, entry_no, &ce, err);
+    if (rc)
+        return rc;
+    if (!ce.canceled)
+        return relm_error_set(err, RELM_EINUSE,
+                              "campaign entry %lld is not canceled and cannot be deleted (cancel "
+                              "it first)",
+                              (long long)entry_no);
+    if ((rc = run_entry(r, sql_entry_delete_entries, &ce, 1, err)))
+        return rc;
+    *deleted = relm_store_changes(r->store);
+    return run_entry(r, sql_entry_delete, &ce, 0, err);
+}
+
+int relm_campaign_entry_delete(relm_t *r, int64_t entry_no, int64_t *deleted, relm_error_t *err)
+{
+    int64_t n = 0;
+    int rc = relm_store_begin(r->store, err);
+    if (rc)
+        return rc;
+    if ((rc = entry_delete_in_tx(r, entry_no, &n, err)) == 0)
+        rc = relm_store_commit(r->store, err);
+    if (rc) {
+        relm_store_rollback(r->store);
+        return rc;
+    }
+    if (deleted)
+        *deleted = n;
+    return 0;
 }

@@ -6,8 +6,11 @@
  * - a person's company_no is blank or names a company, and its company_name is that
  *   company's name (renaming a company renames it on every person);
  * - every contact has a name (a person's is composed from its name parts when not given);
- * - a company with persons, or a contact with interaction log entries that are not
- *   canceled, is never deleted.
+ * - a contact on a segment not yet logged is never deleted; a company with persons only
+ *   together with them (with_persons);
+ * - a deleted contact's interaction log entries stay: a person's move to its company, a
+ *   company's are detached (blank contact_no and contact_company_no), so that the
+ *   statistics of salespersons, templates, campaigns and the company stay true.
  *
  * Adding is one transaction (number and insert), so a refused insert gives its number
  * back. CSV import runs every row through the same add path inside one transaction; it
@@ -309,6 +312,11 @@ static int add_row(relm_t *r, relm_contact_t *c, relm_mask_t given, const relm_s
     }
     if ((rc = check_name(c, err)))
         return rc;
+    /* After link_company: a person's company salesperson (inherit on) wins over the
+     * setup default, which only fills what is still blank. */
+    if (!(given & RELM_BIT(F_SALESPERSON_CODE)) && !c->salesperson_code[0])
+        relm_copy(c->salesperson_code, sizeof(c->salesperson_code),
+                  setup->default_salesperson_code);
     if ((rc = check_salesperson(r, c, cache, err)))
         return rc;
     if (!(given & RELM_BIT(F_LANGUAGE_CODE)) && !c->language_code[0])
@@ -491,45 +499,133 @@ int relm_contact_update(relm_t *r, const char *no, const relm_contact_t *changes
     return relm_store_commit(r->store, err);
 }
 
-static int delete_locked(relm_t *r, const char *no, relm_error_t *err)
+/*
+ * The first segment not yet logged that holds contact `no` (or one of company `no`'s
+ * persons). Logged segments are gone from segment_header, so every line found here is one
+ * that a log would still write. CROSS JOIN keeps the order on SQLite (contact by key, each
+ * open segment, its line by the (segment_no, contact_no) index) and is standard SQL.
+ */
+static const char sql_on_segment[] =
+    "SELECT h.no, c.no FROM contact c CROSS JOIN segment_header h CROSS JOIN segment_line l "
+    "WHERE l.segment_no = h.no AND l.contact_no = c.no AND c.no = ? ORDER BY h.no LIMIT 1";
+static const char sql_persons_on_segment[] =
+    "SELECT h.no, c.no FROM contact c CROSS JOIN segment_header h CROSS JOIN segment_line l "
+    "WHERE l.segment_no = h.no AND l.contact_no = c.no AND c.company_no = ? "
+    "AND c.type = 'person' ORDER BY h.no, c.no LIMIT 1";
+
+static int found_on_segment(relm_stmt_t *s, const relm_contact_t *cur, relm_error_t *err)
+{
+    int rc = relm_stmt_step(s, err);
+    if (rc == RELM_STEP_ROW) {
+        const char *seg = relm_stmt_text(s, 0), *who = relm_stmt_text(s, 1);
+        if (strcmp(who, cur->no) == 0)
+            rc = relm_error_set(err, RELM_EINUSE,
+                                "contact %s is on segment %s, which is not logged yet, and cannot "
+                                "be deleted (remove it from the segment first)",
+                                cur->no, seg);
+        else
+            rc = relm_error_set(err, RELM_EINUSE,
+                                "contact %s cannot be deleted: its person %s is on segment %s, "
+                                "which is not logged yet",
+                                cur->no, who, seg);
+    } else if (rc == RELM_STEP_DONE) {
+        rc = 0;
+    }
+    return rc;
+}
+
+static int refuse_on_segment(relm_t *r, const relm_contact_t *cur, int with_persons,
+                             relm_error_t *err)
+{
+    relm_stmt_t *s;
+    int rc = 0;
+    for (int pass = 0; pass < 1 + with_persons && rc == 0; pass++) {
+        if ((rc = relm_stmt_prepare(r->store, pass ? sql_persons_on_segment : sql_on_segment, &s,
+                                    err)))
+            return rc;
+        relm_stmt_bind_text(s, 1, cur->no);
+        rc = found_on_segment(s, cur, err);
+        relm_stmt_release(s);
+    }
+    return rc;
+}
+
+/* A person's entries go to its company (blank without one); contact_company_no follows. */
+static const char sql_move_person_entries[] =
+    "UPDATE interaction_log_entry SET contact_no = ?, "
+    "contact_company_no = CASE WHEN ? <> '' THEN ? ELSE contact_company_no END "
+    "WHERE contact_no = ?";
+/* The same for every person of a company, set-wise. */
+static const char sql_move_persons_entries[] =
+    "UPDATE interaction_log_entry SET contact_no = ?, contact_company_no = ? "
+    "WHERE contact_no IN (SELECT no FROM contact WHERE company_no = ? AND type = 'person')";
+static const char sql_delete_persons[] =
+    "DELETE FROM contact WHERE company_no = ? AND type = 'person'";
+/* A company's entries, its persons' included by now, are detached from it. */
+static const char sql_detach_contact[] =
+    "UPDATE interaction_log_entry SET contact_no = '' WHERE contact_no = ?";
+static const char sql_detach_company[] =
+    "UPDATE interaction_log_entry SET contact_company_no = '' WHERE contact_company_no = ?";
+
+static int run_texts(relm_t *r, const char *sql, const char *const *v, int n, relm_error_t *err)
+{
+    relm_stmt_t *s;
+    int rc = relm_stmt_prepare(r->store, sql, &s, err);
+    if (rc)
+        return rc;
+    for (int i = 0; i < n; i++)
+        relm_stmt_bind_text(s, i + 1, v[i]);
+    return relm_stmt_run(s, err);
+}
+
+static int delete_locked(relm_t *r, const char *no, unsigned flags, relm_error_t *err)
 {
     relm_contact_t *cur = malloc(sizeof(*cur));
     if (!cur)
         return relm_error_set(err, RELM_ENOMEM, "out of memory deleting contact %s", no);
+    int with_persons = (flags & RELM_CONTACT_WITH_PERSONS) != 0;
     int64_t n = 0;
     int rc = relm_contact_get(r, no, cur, err);
-    if (rc == 0 && !is_person(cur) && (rc = count_persons(r, cur->no, &n, err)) == 0 && n > 0)
+    if (rc == 0 && !is_person(cur) && (rc = count_persons(r, cur->no, &n, err)) == 0 && n > 0 &&
+        !with_persons)
         rc = relm_error_set(err, RELM_EINUSE,
-                            "contact %s is the company of %lld person%s and cannot be deleted",
+                            "contact %s is the company of %lld person%s and cannot be deleted "
+                            "unless its persons are deleted too (with_persons)",
                             cur->no, (long long)n, n == 1 ? "" : "s");
-    if (rc == 0 &&
-        (rc = relm_count(r,
-                         "SELECT count(*) FROM interaction_log_entry "
-                         "WHERE contact_no = ? AND canceled = 0",
-                         cur->no, &n, err)) == 0 &&
-        n > 0)
-        rc = relm_error_set(err, RELM_EINUSE,
-                            "contact %s has %lld interaction log %s that %s not canceled "
-                            "and cannot be deleted",
-                            cur->no, (long long)n, n == 1 ? "entry" : "entries",
-                            n == 1 ? "is" : "are");
+    if (rc == 0)
+        rc = refuse_on_segment(r, cur, !is_person(cur) && with_persons, err);
+    if (rc == 0 && is_person(cur)) {
+        const char *v[] = {cur->company_no, cur->company_no, cur->company_no, cur->no};
+        rc = run_texts(r, sql_move_person_entries, v, 4, err);
+    } else if (rc == 0) {
+        const char *v[] = {cur->no, cur->no, cur->no};
+        if (n > 0 && (rc = run_texts(r, sql_move_persons_entries, v, 3, err)) == 0)
+            rc = run_texts(r, sql_delete_persons, v, 1, err);
+        if (rc == 0 && (rc = run_texts(r, sql_detach_contact, v, 1, err)) == 0)
+            rc = run_texts(r, sql_detach_company, v, 1, err);
+    }
     if (rc == 0)
         rc = relm_table_delete(r, &relm_contact_entity, cur, err);
     free(cur);
     return rc;
 }
 
-int relm_contact_delete(relm_t *r, const char *no, relm_error_t *err)
+int relm_contact_delete_with(relm_t *r, const char *no, unsigned flags, relm_error_t *err)
 {
     int rc = relm_store_begin(r->store, err);
     if (rc)
         return rc;
-    rc = delete_locked(r, no, err);
+    rc = delete_locked(r, no, flags, err);
     if (rc) {
         relm_store_rollback(r->store);
         return rc;
     }
     return relm_store_commit(r->store, err);
+}
+
+int relm_contact_delete(relm_t *r, const char *no, relm_error_t *err)
+{
+    return relm_contact_delete_with(r, no, 0, err);
 }
 
 /* ---- CSV ---- */

@@ -1,5 +1,5 @@
 /*
- * Logging a segment, and logged segments (list, show, cancel, reuse).
+ * Logging a segment, and logged segments (list, show, cancel, delete, reuse).
  *
  * A log is one write transaction: it claims the segment (logging = 1, so a second logger
  * finds it claimed, or gone once the first commits), runs every check as one aggregate
@@ -179,6 +179,47 @@ static int line_error(relm_t *r, const char *no, int kind, int64_t line_no, relm
     }
 }
 
+/*
+ * With deliver, the first line with a correspondence type whose body would be empty: the
+ * language variant's attachment when the template has a variant for the line's language,
+ * else the template's. Run only with deliver, so a plain log never reads the bodies.
+ */
+static const char sql_no_body[] =
+    "SELECT l.line_no, l.interaction_template_code, coalesce(v.language_code, '') "
+    "FROM segment_line l JOIN interaction_template t ON t.code = l.interaction_template_code "
+    "LEFT JOIN interaction_template_language v ON v.template_code = t.code "
+    "AND v.language_code = l.language_code "
+    "WHERE l.segment_no = ? AND l.correspondence_type <> '' "
+    "AND coalesce(v.attachment, t.attachment) = '' ORDER BY l.line_no LIMIT 1";
+
+static int check_bodies(relm_t *r, const char *no, relm_error_t *err)
+{
+    relm_stmt_t *s;
+    int rc = relm_stmt_prepare(r->store, sql_no_body, &s, err);
+    if (rc)
+        return rc;
+    relm_stmt_bind_text(s, 1, no);
+    rc = relm_stmt_step(s, err);
+    if (rc == RELM_STEP_ROW) {
+        long long ln = (long long)relm_stmt_int(s, 0);
+        const char *tpl = relm_stmt_text(s, 1), *lang = relm_stmt_text(s, 2);
+        if (lang[0])
+            rc = relm_error_set(err, RELM_EVALIDATION,
+                                "segment %s line %lld: interaction template %s language %s has no "
+                                "attachment to deliver",
+                                no, ln, tpl, lang);
+        else
+            rc = relm_error_set(err, RELM_EVALIDATION,
+                                "segment %s line %lld: interaction template %s has no attachment "
+                                "to deliver",
+                                no, ln, tpl);
+    } else if (rc == RELM_STEP_DONE) {
+        rc = 0;
+    }
+    relm_stmt_release(s);
+    return rc;
+}
+
 static int run_checks(relm_t *r, const char *no, unsigned flags, checks_t *k, relm_error_t *err)
 {
     relm_stmt_t *s;
@@ -206,7 +247,7 @@ static int run_checks(relm_t *r, const char *no, unsigned flags, checks_t *k, re
             continue;
         return line_error(r, no, i, k->first[i], err);
     }
-    return 0;
+    return (flags & RELM_LOG_DELIVER) ? check_bodies(r, no, err) : 0;
 }
 
 /* ---- writes ---- */
@@ -243,7 +284,7 @@ static const char sql_entries_tail[] =
     "CASE WHEN l.contact_via <> '' THEN l.contact_via ELSE CASE " CORR
     " WHEN 'email' THEN c.email WHEN 'fax' THEN c.fax_no WHEN 'hard_copy' THEN c.address "
     "ELSE '' END END, l.opportunity_no, '', 0, "
-    "CASE WHEN ? = 1 AND " CORR " = 'email' THEN 'in_progress' ELSE '' END, 0, 0, ? "
+    "CASE WHEN ? = 1 AND " CORR " <> '' THEN 'in_progress' ELSE '' END, 0, 0, ? "
     "FROM segment_line l JOIN contact c ON c.no = l.contact_no "
     "JOIN interaction_template t ON t.code = l.interaction_template_code "
     "LEFT JOIN campaign_entry ce ON ce.logged_segment_entry_no = ? "
@@ -412,11 +453,14 @@ int relm_segment_log(relm_t *r, const char *no, unsigned flags, relm_log_result_
 
 /* ---- logged segments ---- */
 
+/* The counts are of the records in the logged segment's own state: a canceled logged
+ * segment counts its canceled entries, an active one those not canceled. */
 #define LS_SELECT                                                                                  \
     "SELECT entry_no, segment_no, description, created_at, user_id, canceled, "                    \
     "(SELECT count(*) FROM interaction_log_entry e WHERE e.logged_segment_entry_no = "             \
-    "ls.entry_no), "                                                                               \
-    "(SELECT count(*) FROM campaign_entry ce WHERE ce.logged_segment_entry_no = ls.entry_no) "     \
+    "ls.entry_no AND e.canceled = ls.canceled), "                                                  \
+    "(SELECT count(*) FROM campaign_entry ce WHERE ce.logged_segment_entry_no = ls.entry_no "      \
+    "AND ce.canceled = ls.canceled) "                                                              \
     "FROM logged_segment ls"
 
 static void read_ls(relm_stmt_t *s, relm_logged_segment_t *out)
@@ -498,6 +542,46 @@ int relm_logged_segment_cancel(relm_t *r, int64_t entry_no, relm_error_t *err)
     if (rc)
         relm_store_rollback(r->store);
     return rc;
+}
+
+static const char sql_detach_entries[] =
+    "UPDATE interaction_log_entry SET logged_segment_entry_no = 0 "
+    "WHERE logged_segment_entry_no = ?";
+static const char sql_detach_campaign_entries[] =
+    "UPDATE campaign_entry SET logged_segment_entry_no = 0 WHERE logged_segment_entry_no = ?";
+static const char sql_delete_ls[] =
+    "DELETE FROM logged_segment WHERE entry_no = ? AND canceled = 1";
+
+int relm_logged_segment_delete(relm_t *r, int64_t entry_no, int64_t *kept, relm_error_t *err)
+{
+    relm_logged_segment_t ls;
+    int rc = relm_store_begin(r->store, err);
+    if (rc)
+        return rc;
+    if ((rc = relm_logged_segment_get(r, entry_no, &ls, err)) == 0 && !ls.canceled)
+        rc = relm_error_set(err, RELM_EINUSE,
+                            "logged segment %lld is not canceled and cannot be deleted (cancel "
+                            "it first)",
+                            (long long)entry_no);
+    int64_t n = 0;
+    if (rc == 0 && (rc = run_ids(r, sql_detach_entries, entry_no, 1, err)) == 0) {
+        n = relm_store_changes(r->store);
+        rc = run_ids(r, sql_detach_campaign_entries, entry_no, 1, err);
+    }
+    if (rc == 0 && (rc = run_ids(r, sql_delete_ls, entry_no, 1, err)) == 0 &&
+        relm_store_changes(r->store) != 1)
+        rc = relm_error_set(err, RELM_ECONFLICT,
+                            "logged segment %lld changed while it was being deleted: try again",
+                            (long long)entry_no);
+    if (rc == 0)
+        rc = relm_store_commit(r->store, err);
+    if (rc) {
+        relm_store_rollback(r->store);
+        return rc;
+    }
+    if (kept)
+        *kept = n;
+    return 0;
 }
 
 int relm_logged_segment_reuse(relm_t *r, int64_t entry_no, const relm_reuse_filter_t *f,

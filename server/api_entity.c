@@ -7,7 +7,8 @@
  *   POST   /api/RES               add (JSON object of fields) -> 201 and the record
  *   GET    /api/RES/{key}         one record (with "statistics" where the entity has them)
  *   PATCH  /api/RES/{key}         change the given fields -> the record
- *   DELETE /api/RES/{key}         delete -> 204
+ *   DELETE /api/RES/{key}         delete -> 204 (contacts: ?with_persons=true deletes a
+ *                                 company's persons with it)
  *   GET    /api/RES/{key}/statistics
  *
  * Lists page by key: a page holds up to ?limit records in key order and next_cursor is
@@ -25,7 +26,20 @@ typedef struct resource {
     relm_area_t area;
     const relm_entity_t *stats_e;
     int (*stats)(relm_t *r, const char *key, void *out, relm_error_t *err);
+    int (*remove)(req_t *q, const char *key); /* a delete with options, or NULL */
 } resource_t;
+
+/* DELETE /api/contacts/{no}?with_persons=true|false */
+static int contact_remove(req_t *q, const char *key)
+{
+    const char *v = req_query(q, "with_persons");
+    unsigned flags = 0;
+    if (v && (strcmp(v, "true") == 0 || strcmp(v, "1") == 0))
+        flags = RELM_CONTACT_WITH_PERSONS;
+    else if (v && strcmp(v, "false") != 0 && strcmp(v, "0") != 0)
+        return req_fail(q, HTTP_EBADREQUEST, "with_persons takes true or false, not \"%s\"", v);
+    return relm_contact_delete_with(q->r, key, flags, &q->err);
+}
 
 static int contact_stats(relm_t *r, const char *key, void *out, relm_error_t *err)
 {
@@ -54,15 +68,16 @@ static int campaign_stats(relm_t *r, const char *key, void *out, relm_error_t *e
 
 static const resource_t resources[] = {
     {"contacts", &relm_contact_entity, "no", RELM_AREA_CONTACTS, &relm_contact_stats_entity,
-     contact_stats},
+     contact_stats, contact_remove},
     {"salespersons", &relm_salesperson_entity, "code", RELM_AREA_SALESPERSONS, &relm_totals_entity,
-     salesperson_stats},
-    {"groups", &relm_group_entity, "code", RELM_AREA_GROUPS, &relm_totals_entity, group_stats},
+     salesperson_stats, NULL},
+    {"groups", &relm_group_entity, "code", RELM_AREA_GROUPS, &relm_totals_entity, group_stats,
+     NULL},
     {"templates", &relm_template_entity, "code", RELM_AREA_TEMPLATES, &relm_totals_entity,
-     template_stats},
+     template_stats, NULL},
     {"campaigns", &relm_campaign_entity, "no", RELM_AREA_CAMPAIGNS, &relm_campaign_totals_entity,
-     campaign_stats},
-    {"number-series", &relm_no_series_entity, "code", RELM_AREA_NUMSERIES, NULL, NULL},
+     campaign_stats, NULL},
+    {"number-series", &relm_no_series_entity, "code", RELM_AREA_NUMSERIES, NULL, NULL, NULL},
 };
 
 static const resource_t *res_of(const req_t *q)
@@ -291,7 +306,8 @@ static int do_delete(req_t *q)
     const resource_t *res = res_of(q);
     int rc = req_may(q, res->area, 1);
     if (rc == 0)
-        rc = res->e->remove(q->r, req_param(q, res->key), &q->err);
+        rc = res->remove ? res->remove(q, req_param(q, res->key))
+                         : res->e->remove(q->r, req_param(q, res->key), &q->err);
     if (rc == 0)
         q->status = MHD_HTTP_NO_CONTENT;
     return rc;

@@ -556,6 +556,18 @@ static int logged_cancel(req_t *q)
     return reply_logged(q, no);
 }
 
+/* DELETE: a canceled logged segment; its entries stay, detached. {"entries_kept": N} */
+static int logged_delete(req_t *q)
+{
+    int64_t no, kept = 0;
+    int rc = req_may(q, RELM_AREA_SEGMENTS, 1);
+    if (rc || (rc = parse_no(q, req_param(q, "entry_no"), "entry no.", &no)) ||
+        (rc = relm_logged_segment_delete(q->r, no, &kept, &q->err)))
+        return rc;
+    q->out = json_pack("{s:I,s:I}", "deleted", (json_int_t)no, "entries_kept", (json_int_t)kept);
+    return 0;
+}
+
 /* {"evaluation": "positive", "attempt_failed": false, "campaign_response":
  * true} */
 static int logged_reuse(req_t *q)
@@ -615,5 +627,6 @@ void api_segment_routes(void)
     router_add("GET", "/api/logged-segments", logged_list, NULL);
     router_add("GET", "/api/logged-segments/{entry_no}", logged_get, NULL);
     router_add("POST", "/api/logged-segments/{entry_no}/cancel", logged_cancel, NULL);
+    router_add("DELETE", "/api/logged-segments/{entry_no}", logged_delete, NULL);
     router_add("POST", "/api/logged-segments/{entry_no}/reuse", logged_reuse, NULL);
 }

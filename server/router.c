@@ -49,6 +49,7 @@ void router_init(void)
     api_setup_routes();
     api_interaction_routes();
     api_segment_routes();
+    api_campaign_routes();
 }
 
 /* Match one pattern against path, capturing {name} segments into q. */

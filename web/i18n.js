@@ -40,6 +40,20 @@ const en = {
   error: 'Error', loading: 'Loading…', all: 'All', salespersonCard: 'Salesperson',
   noOfInteractions: 'Interactions', lastInteraction: 'Date of last interaction',
   newTemplate: 'New template', company: 'Company', person: 'Person', skipToContent: 'Skip to content',
+  undoCancel: 'Undo cancel', deleteContact: 'Delete contact', withPersons: 'Delete its persons too',
+  deleteContactQ: 'Delete contact {0}?',
+  deletePersonHelp: 'Its interaction log entries move to its company {0}.',
+  deleteLonePersonHelp: 'Its interaction log entries stay, without a contact.',
+  deleteCompanyHelp: 'Its interaction log entries stay, detached from it.',
+  deleteCompanyPersonsHelp: 'Its persons are deleted too; all their interaction log entries stay, detached.',
+  deleteLoggedQ: 'Delete logged segment {0}?',
+  deleteLoggedHelp: '{0} interaction log entries stay, detached from it.',
+  loggedDeleted: 'Logged segment {0} deleted: {1} interaction log entries kept.',
+  deleteEntryQ: 'Delete campaign entry {0}?',
+  deleteEntryHelp: 'Its interaction log entries are deleted with it.',
+  entryDeleted: 'Campaign entry {0} deleted with {1} interaction log entries.',
+  deleteCampaign: 'Delete campaign', deleteCampaignQ: 'Delete campaign {0}?',
+  deleteCampaignHelp: 'Its campaign entries are deleted; its interaction log entries stay, keeping the campaign no.',
 };
 
 const nb = {
@@ -82,6 +96,20 @@ const nb = {
   error: 'Feil', loading: 'Laster…', all: 'Alle', salespersonCard: 'Selger',
   noOfInteractions: 'Samhandlinger', lastInteraction: 'Dato for siste samhandling',
   newTemplate: 'Ny mal', company: 'Firma', person: 'Person', skipToContent: 'Gå til innholdet',
+  undoCancel: 'Angre annullering', deleteContact: 'Slett kontakt', withPersons: 'Slett også personene',
+  deleteContactQ: 'Slette kontakt {0}?',
+  deletePersonHelp: 'Samhandlingspostene flyttes til firmaet {0}.',
+  deleteLonePersonHelp: 'Samhandlingspostene blir værende, uten kontakt.',
+  deleteCompanyHelp: 'Samhandlingspostene blir værende, frikoblet fra firmaet.',
+  deleteCompanyPersonsHelp: 'Personene slettes også; alle samhandlingspostene deres blir værende, frikoblet.',
+  deleteLoggedQ: 'Slette loggført segment {0}?',
+  deleteLoggedHelp: '{0} samhandlingsposter blir værende, frikoblet fra det.',
+  loggedDeleted: 'Loggført segment {0} slettet: {1} samhandlingsposter beholdt.',
+  deleteEntryQ: 'Slette kampanjepost {0}?',
+  deleteEntryHelp: 'Samhandlingspostene slettes sammen med den.',
+  entryDeleted: 'Kampanjepost {0} slettet med {1} samhandlingsposter.',
+  deleteCampaign: 'Slett kampanje', deleteCampaignQ: 'Slette kampanje {0}?',
+  deleteCampaignHelp: 'Kampanjepostene slettes; samhandlingspostene blir værende og beholder kampanjenummeret.',
 };
 
 const dicts = { en, nb };

@@ -2,7 +2,7 @@
 // templates and marketing setup.
 import { get, post, patch, del, qs } from './api.js';
 import { t } from './i18n.js';
-import { h, say, sayError, field, formValues, pagedTable, link, enc } from './ui.js';
+import { h, say, sayError, field, formValues, pagedTable, link, enc, ask } from './ui.js';
 import { interactionDialog, loadLookups } from './interaction.js';
 
 function dl(rec, keys) {
@@ -105,13 +105,30 @@ export async function contactCard(no) {
       ['duration', t('duration')], ['date_of_last_interaction', t('lastInteraction')],
       ['no_of_postponed_interactions', t('postponed')]]);
   const hist = historyTable({ contact_no: c.no }, { canEvaluate: true, onChange: () => stats.refresh() });
+  // A company is deleted with its persons only when asked; the server refuses otherwise.
+  const company = c.type === 'company';
+  const withPersons = company ? h('input', { type: 'checkbox', id: 'delete-with-persons' }) : null;
+  const remove = async () => {
+    const help = company ? t(withPersons.checked ? 'deleteCompanyPersonsHelp' : 'deleteCompanyHelp')
+      : c.company_no ? t('deletePersonHelp', c.company_no) : t('deleteLonePersonHelp');
+    if (!(await ask(t('deleteContactQ', c.no), help))) return;
+    try {
+      await del(`/api/contacts/${enc(c.no)}${withPersons && withPersons.checked ? '?with_persons=true' : ''}`);
+      say(t('deleted'));
+      location.hash = '#/contacts';
+    } catch (e) {
+      sayError(e);
+    }
+  };
   return h('section', { class: 'card' },
     h('h1', {}, `${c.no} ${c.name}`),
     h('div', { class: 'toolbar' },
       h('button', { type: 'button', class: 'primary', id: 'create-interaction',
         onclick: () => interactionDialog({ contact_no: c.no, onDone: () => hist.reload() }) },
       t('createInteraction')),
-      link(`#/postponed?contact_no=${enc(c.no)}`, t('postponed'))),
+      link(`#/postponed?contact_no=${enc(c.no)}`, t('postponed')),
+      h('button', { type: 'button', id: 'delete-contact', onclick: remove }, t('deleteContact')),
+      company ? h('label', { for: 'delete-with-persons' }, withPersons, ' ', t('withPersons')) : null),
     dl(c, [['type', t('type')], ['company_no', t('company')], ['email', t('email')],
       ['phone_no', t('phone')], ['city', t('city')], ['salesperson_code', t('salesperson')],
       ['language_code', t('language_code')], ['correspondence_type', t('correspondence')]]),
@@ -289,8 +306,56 @@ export async function campaignCard(no) {
   const stats = statsBlock(c, `/api/campaigns/${enc(c.no)}`,
     [['no_of_entries', t('campaignEntries')], ['no_of_interactions', t('noOfInteractions')],
       ['cost', t('cost')], ['duration', t('duration')], ['no_of_responses', t('responses')]]);
+  // Campaign entries: cancel toggles an entry with its interactions (the button says what it
+  // will do); a canceled entry can be deleted together with its interactions.
+  let entries = null;
+  const changed = () => {
+    entries.reload();
+    stats.refresh();
+  };
+  entries = pagedTable({ url: `/api/campaigns/${enc(c.no)}/entries`, caption: t('campaignEntries'),
+    cols: [
+      { label: t('entry'), cell: (e) => String(e.entry_no) },
+      { label: t('description'), cell: (e) => e.description },
+      { label: t('date'), cell: (e) => e.date },
+      { label: t('segment'), cell: (e) => e.segment_no },
+      { label: t('canceled'), cell: (e) => (e.canceled ? t('canceled') : '') },
+      { label: '', cell: (e) => h('div', { class: 'row-actions' },
+        h('button', { type: 'button', class: 'cancel-campaign-entry', 'data-entry': e.entry_no,
+          onclick: async () => {
+            try {
+              await post(`/api/campaign-entries/${e.entry_no}/cancel`);
+              say(t('saved'));
+              changed();
+            } catch (err) {
+              sayError(err);
+            }
+          } }, e.canceled ? t('undoCancel') : t('cancel')),
+        e.canceled ? h('button', { type: 'button', class: 'delete-campaign-entry',
+          'data-entry': e.entry_no, onclick: async () => {
+            if (!(await ask(t('deleteEntryQ', e.entry_no), t('deleteEntryHelp')))) return;
+            try {
+              const r = await del(`/api/campaign-entries/${e.entry_no}`);
+              say(t('entryDeleted', e.entry_no, r.interactions_deleted));
+              changed();
+            } catch (err) {
+              sayError(err);
+            }
+          } }, t('delete')) : null) },
+    ] });
+  const remove = h('button', { type: 'button', id: 'delete-campaign', onclick: async () => {
+    if (!(await ask(t('deleteCampaignQ', c.no), t('deleteCampaignHelp')))) return;
+    try {
+      await del(`/api/campaigns/${enc(c.no)}`);
+      say(t('deleted'));
+      location.hash = '#/campaigns';
+    } catch (e) {
+      sayError(e);
+    }
+  } }, t('deleteCampaign'));
   return h('section', { class: 'card' }, h('h1', {}, `${c.no} ${c.description}`),
+    h('div', { class: 'toolbar' }, remove),
     dl(c, [['starting_date', t('startingDate')], ['ending_date', t('endingDate')],
       ['salesperson_code', t('salesperson')], ['status_code', t('status')]]),
-    stats);
+    stats, entries);
 }

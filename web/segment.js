@@ -3,7 +3,7 @@
 // progress indicator, and logged segments (cancel, reuse).
 import { get, post, patch, del } from './api.js';
 import { t } from './i18n.js';
-import { h, say, sayError, field, formValues, pagedTable, link, enc, modal } from './ui.js';
+import { h, say, sayError, field, formValues, pagedTable, link, enc, modal, ask } from './ui.js';
 import { loadLookups } from './interaction.js';
 
 const CONTACT_FIELDS = ['name', 'city', 'country_code', 'post_code', 'county', 'type',
@@ -333,7 +333,19 @@ export async function loggedSegmentsPage() {
         } catch (e) {
           sayError(e);
         }
-      } }, t('cancel')),
+      } }, l.canceled ? t('undoCancel') : t('cancel')),
+      // Only a canceled logged segment can be deleted; its entries stay, detached.
+      l.canceled ? h('button', { type: 'button', class: 'delete-logged', 'data-entry': l.entry_no,
+        onclick: async () => {
+          if (!(await ask(t('deleteLoggedQ', l.entry_no), t('deleteLoggedHelp', l.no_of_interactions)))) return;
+          try {
+            const r = await del(`/api/logged-segments/${l.entry_no}`);
+            say(t('loggedDeleted', l.entry_no, r.entries_kept));
+            table.reload();
+          } catch (e) {
+            sayError(e);
+          }
+        } }, t('delete')) : null,
       h('button', { type: 'button', class: 'reuse-logged', 'data-entry': l.entry_no, onclick: async () => {
         try {
           const s = await post(`/api/logged-segments/${l.entry_no}/reuse`, {});

@@ -38,7 +38,28 @@ int relm_campaign_add(struct relm *r, relm_campaign_t *c, relm_error_t *err);
 int relm_campaign_get(struct relm *r, const char *no, relm_campaign_t *out, relm_error_t *err);
 int relm_campaign_update(struct relm *r, const char *no, const relm_campaign_t *changes,
                          relm_mask_t given, relm_error_t *err);
-/* Refused (in_use) while the campaign has entries. */
+/*
+ * Delete a campaign and its campaign entries in one transaction. Its interaction log
+ * entries stay, keeping campaign_no, with campaign_entry_no cleared. Refused (in_use)
+ * while an interaction template names the campaign; not_found.
+ */
 int relm_campaign_delete(struct relm *r, const char *no, relm_error_t *err);
+
+/* One campaign entry into *out (caller-owned); not_found. */
+int relm_campaign_entry_get(struct relm *r, int64_t entry_no, relm_campaign_entry_t *out,
+                            relm_error_t *err);
+/*
+ * Toggle canceled on a campaign entry and set its interaction log entries to the same
+ * state, in one transaction. Undoing the cancel of an entry whose logged segment is
+ * canceled is refused (validation): the logged segment is undone as a whole. not_found.
+ */
+int relm_campaign_entry_cancel(struct relm *r, int64_t entry_no, relm_error_t *err);
+/*
+ * Delete a canceled campaign entry together with its interaction log entries, in one
+ * transaction; *deleted (may be NULL) receives how many interaction log entries went.
+ * Refused (in_use) while the campaign entry is not canceled; not_found.
+ */
+int relm_campaign_entry_delete(struct relm *r, int64_t entry_no, int64_t *deleted,
+                               relm_error_t *err);
 
 #endif

@@ -47,12 +47,28 @@ struct relm;
  * allowed only when that series allows manual numbers. A person's blank name is composed
  * from first/middle/surname; a person's company_no must be a company (its name is copied
  * to company_name); a company's company_no is its own no. c->no is filled on return.
+ * Blank fields not given take marketing setup's defaults: salesperson_code (for a person
+ * of a company with inherit_salesperson_code on, the company's salesperson comes first),
+ * language_code and correspondence_type.
  */
 int relm_contact_add(struct relm *r, relm_contact_t *c, relm_error_t *err);
 int relm_contact_get(struct relm *r, const char *no, relm_contact_t *out, relm_error_t *err);
 int relm_contact_update(struct relm *r, const char *no, const relm_contact_t *changes,
                         relm_mask_t given, relm_error_t *err);
-/* Refused (in_use) for a company with persons or a contact with uncanceled entries. */
+/* relm_contact_delete_with() flag: delete a company's persons with it. */
+#define RELM_CONTACT_WITH_PERSONS 1u
+
+/*
+ * Delete a contact in one transaction. Refused (in_use, naming the segment) while the
+ * contact (or, with RELM_CONTACT_WITH_PERSONS, one of the company's persons) is on a
+ * segment not yet logged, and for a company with persons unless flags has
+ * RELM_CONTACT_WITH_PERSONS. Interaction log entries are kept: a person's move to its
+ * company (contact_no and contact_company_no become the company's no.; without a company
+ * contact_no becomes blank); a company's entries, its persons' included, are detached
+ * (blank contact_no and contact_company_no). not_found when no does not exist.
+ */
+int relm_contact_delete_with(struct relm *r, const char *no, unsigned flags, relm_error_t *err);
+/* relm_contact_delete_with() without flags. */
 int relm_contact_delete(struct relm *r, const char *no, relm_error_t *err);
 
 /* Progress of a long operation: done units so far, total (or -1 when unknown). */

@@ -301,8 +301,12 @@ typedef void (*relm_log_progress_fn)(void *ctx, int done, int total, const char 
  * (missing_template) and campaign; follow-up needs marketing setup segment_nos
  * (setup_missing). An e-mail (fax) line whose contact has no e-mail (fax no.) is refused
  * with deliver (missing_email / missing_fax), otherwise logged with a blank correspondence
- * type. Then, in one transaction: the logged segment, one campaign entry per campaign, one
- * interaction log entry per line, the follow-up segment, and the segment is removed.
+ * type. With deliver, every line with a correspondence type needs a body: the attachment of
+ * its template's variant for the line's language (when there is one), else of the template
+ * (validation, naming the line and template). Then, in one transaction: the logged segment,
+ * one campaign entry per campaign, one interaction log entry per line (with deliver, those
+ * with a correspondence type get delivery_status in_progress), the follow-up segment, and
+ * the segment is removed.
  * out and progress may be NULL.
  */
 int relm_segment_log(struct relm *r, const char *no, unsigned flags, relm_log_result_t *out,
@@ -320,6 +324,15 @@ int relm_logged_segment_list(struct relm *r, relm_row_fn fn, void *ctx, relm_err
  * entries (cancel and undo-cancel), in one transaction.
  */
 int relm_logged_segment_cancel(struct relm *r, int64_t entry_no, relm_error_t *err);
+
+/*
+ * Delete a canceled logged segment in one transaction. Its interaction log entries and
+ * campaign entries stay, detached from it (logged_segment_entry_no = 0); they keep their
+ * segment_no, so the history still says which segment a mailing came from. *kept (may be
+ * NULL) receives the number of interaction log entries that stayed. not_found; in_use
+ * while the logged segment is not canceled.
+ */
+int relm_logged_segment_delete(struct relm *r, int64_t entry_no, int64_t *kept, relm_error_t *err);
 
 /*
  * New segment (numbered from segment_nos, described "Reuse of segment X") holding the

@@ -95,7 +95,9 @@ class Server:
     def sql(self, query, *params):
         con = sqlite3.connect(self.db, timeout=10)
         try:
-            return con.execute(query, params).fetchall()
+            rows = con.execute(query, params).fetchall()
+            con.commit()
+            return rows
         finally:
             con.close()
 

@@ -78,6 +78,39 @@ try:
     r = ann.delete("/api/contacts/" + no)
     eq("DELETE /api/contacts/{no}", 204, r.status)
 
+    # Deleting contacts keeps their entries: a person's move to its company, a company's
+    # (with_persons) are detached; a contact on a segment not yet logged is refused.
+    co = ann.post("/api/contacts", {"name": "Delco"}).body["no"]
+    pe = ann.post("/api/contacts", {"type": "person", "name": "Del Person",
+                                    "company_no": co}).body["no"]
+    s.sql("INSERT INTO interaction_log_entry (entry_no, contact_no, contact_company_no, "
+          "salesperson_code, cost) VALUES (90001, ?, ?, 'JO', 100), (90002, ?, ?, 'JO', 200)",
+          pe, co, co, co)
+    sp_before = ann.get("/api/salespersons/JO").body["statistics"]
+    r = ann.delete("/api/contacts/" + co)
+    eq("DELETE of a company with persons is 409 in_use", (409, "in_use"), (r.status, err_code(r)))
+    r = ann.delete("/api/contacts/%s?with_persons=maybe" % co)
+    eq("with_persons takes true or false", 400, r.status)
+    eq("and nothing was deleted", 2, s.sql("SELECT count(*) FROM contact WHERE company_no = ?",
+                                           co)[0][0])
+    s.sql("INSERT INTO segment_header (no, description) VALUES ('SEGDEL', 'Open')")
+    s.sql("INSERT INTO segment_line (segment_no, line_no, contact_no) VALUES ('SEGDEL', 10000, ?)",
+          pe)
+    r = ann.delete("/api/contacts/%s?with_persons=true" % co)
+    eq("a person on a segment not yet logged blocks the delete", 409, r.status)
+    check("naming the segment", "SEGDEL" in r.body["error"]["message"], r.body)
+    s.sql("DELETE FROM segment_header WHERE no = 'SEGDEL'")
+    s.sql("DELETE FROM segment_line WHERE segment_no = 'SEGDEL'")
+    r = ann.delete("/api/contacts/%s?with_persons=true" % co)
+    eq("DELETE /api/contacts/{no}?with_persons=true", 204, r.status)
+    eq("company and person are gone", 0,
+       s.sql("SELECT count(*) FROM contact WHERE company_no = ?", co)[0][0])
+    eq("their entries stay, detached", [(90001, "", ""), (90002, "", "")],
+       s.sql("SELECT entry_no, contact_no, contact_company_no FROM interaction_log_entry "
+             "WHERE entry_no > 90000 ORDER BY entry_no"))
+    eq("the salesperson's statistics are unchanged", sp_before,
+       ann.get("/api/salespersons/JO").body["statistics"])
+
     # Groups and templates (admin), with variants and attachments.
     r = admin.post("/api/groups", {"code": "visit", "description": "Visits"})
     eq("POST /api/groups", 201, r.status)
@@ -158,9 +191,63 @@ try:
     r = admin.delete("/api/number-series/CONT")
     eq("a series named by setup cannot be deleted", 409, r.status)
 
+    # Campaign entries: cancel with their interactions, delete once canceled; deleting a
+    # campaign deletes its campaign entries and keeps its interactions.
+    r = ann.post("/api/campaigns", {"description": "Entries test"})
+    eq("POST /api/campaigns", 201, r.status)
+    cmp = r.body["no"]
+    s.sql("INSERT INTO campaign_entry (entry_no, campaign_no, description) VALUES "
+          "(8001, ?, 'Mailing'), (8002, ?, 'Interactions')", cmp, cmp)
+    s.sql("INSERT INTO interaction_log_entry (entry_no, campaign_no, campaign_entry_no, cost) "
+          "VALUES (98001, ?, 8001, 100), (98002, ?, 8001, 200), (98003, ?, 8002, 400)",
+          cmp, cmp, cmp)
+    r = ann.get("/api/campaigns/%s/entries" % cmp)
+    eq("GET /api/campaigns/{no}/entries", [8001, 8002], [e["entry_no"] for e in r.body["items"]])
+    eq("entries of a missing campaign are 404", 404, ann.get("/api/campaigns/NOPE/entries").status)
+    r = ann.get("/api/campaign-entries/8001")
+    eq("GET /api/campaign-entries/{entry_no}", ("Mailing", False),
+       (r.body.get("description"), r.body.get("canceled")))
+    r = ann.delete("/api/campaign-entries/8001")
+    eq("DELETE of a campaign entry that is not canceled is 409 in_use", (409, "in_use"),
+       (r.status, err_code(r)))
+    r = ann.post("/api/campaign-entries/8001/cancel")
+    eq("POST /api/campaign-entries/{entry_no}/cancel", (200, True), (r.status, r.body.get("canceled")))
+    eq("its interactions are canceled with it", [(98001,), (98002,)],
+       s.sql("SELECT entry_no FROM interaction_log_entry WHERE canceled = 1 AND entry_no > 98000 "
+             "ORDER BY entry_no"))
+    eq("the campaign's statistics drop them", 1,
+       ann.get("/api/campaigns/%s" % cmp).body["statistics"]["no_of_interactions"])
+    r = ann.post("/api/campaign-entries/8001/cancel")
+    eq("cancel again undoes it", False, r.body.get("canceled"))
+    eq("none canceled", 0, s.sql("SELECT count(*) FROM interaction_log_entry WHERE canceled = 1 "
+                                 "AND entry_no > 98000")[0][0])
+    ann.post("/api/campaign-entries/8001/cancel")
+    r = ann.delete("/api/campaign-entries/8001")
+    eq("DELETE /api/campaign-entries/{entry_no}", (200, 2),
+       (r.status, r.body.get("interactions_deleted")))
+    eq("the entry and its interactions are gone", (0, 0),
+       (s.sql("SELECT count(*) FROM campaign_entry WHERE entry_no = 8001")[0][0],
+        s.sql("SELECT count(*) FROM interaction_log_entry WHERE campaign_entry_no = 8001")[0][0]))
+    eq("a missing campaign entry is 404", 404, ann.get("/api/campaign-entries/8001").status)
+    eq("a bad entry no. is 400", 400, ann.post("/api/campaign-entries/x/cancel").status)
+    r = ann.delete("/api/campaigns/" + cmp)
+    eq("DELETE /api/campaigns/{no} with entries", 204, r.status)
+    eq("its campaign entries went with it", 0,
+       s.sql("SELECT count(*) FROM campaign_entry WHERE campaign_no = ?", cmp)[0][0])
+    eq("its interactions stay, keeping campaign_no", [(98003, cmp, 0)],
+       s.sql("SELECT entry_no, campaign_no, campaign_entry_no FROM interaction_log_entry "
+             "WHERE entry_no > 98000"))
+
     # Setup.
     r = ann.get("/api/setup")
     eq("GET /api/setup", "CONT", r.body.get("contact_nos"))
+    r = admin.patch("/api/setup", {"default_salesperson_code": "JO"})
+    eq("setting the default salesperson", "JO", r.body.get("default_salesperson_code"))
+    r = ann.post("/api/contacts", {"name": "Defaulted AS"})
+    eq("a new contact without a salesperson takes the setup default", "JO",
+       r.body.get("salesperson_code"))
+    r = ann.post("/api/contacts", {"name": "Blank AS", "salesperson_code": ""})
+    eq("one given blank stays blank", "", r.body.get("salesperson_code"))
     r = admin.patch("/api/setup", {"segment_nos": "NOPE"})
     eq("setup naming a missing series is refused", 404, r.status)
     eq("and setup is unchanged", [("SEG",)], s.sql("SELECT segment_nos FROM marketing_setup"))

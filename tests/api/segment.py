@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Segments over HTTP: header, lines and personalisation, criteria with undo/redo, saved
-criteria, logging with follow-up, logged segments (cancel, reuse), refused input, and two
+criteria, logging with follow-up, logged segments (cancel, delete, reuse), refused input, and two
 clients logging the same segment at once (exactly one wins, the other gets 409)."""
 import threading
 
@@ -141,6 +141,50 @@ try:
     eq("the new segment holds the contacts", n, r.body.get("no_of_lines"))
     r = ann.post("/api/logged-segments/%s/reuse" % entry, {"evaluation": "very_positive"})
     eq("reuse filtered by evaluation takes only matching entries", 0, r.body.get("no_of_lines"))
+
+    # Counts follow the logged segment's own state; only a canceled one can be deleted.
+    s.sql("UPDATE interaction_log_entry SET canceled = 1 WHERE entry_no = (SELECT min(entry_no) "
+          "FROM interaction_log_entry WHERE logged_segment_entry_no = ?)", entry)
+    r = ann.get("/api/logged-segments/%s" % entry)
+    eq("an active logged segment counts its entries that are not canceled", n - 1,
+       r.body.get("no_of_interactions"))
+    r = ann.delete("/api/logged-segments/%s" % entry)
+    eq("DELETE of a logged segment that is not canceled is 409 in_use", (409, "in_use"),
+       (r.status, err_code(r)))
+    eq("and it stays", 1, s.sql("SELECT count(*) FROM logged_segment WHERE entry_no = ?", entry)[0][0])
+    r = ann.post("/api/logged-segments/%s/cancel" % entry)
+    eq("a canceled logged segment counts its canceled entries", n, r.body.get("no_of_interactions"))
+    r = ann.delete("/api/logged-segments/%s" % entry)
+    eq("DELETE /api/logged-segments/{entry_no}", (200, n), (r.status, r.body.get("entries_kept")))
+    eq("the logged segment is gone", 404, ann.get("/api/logged-segments/%s" % entry).status)
+    eq("its entries stay, detached", [(n,)],
+       s.sql("SELECT count(*) FROM interaction_log_entry WHERE segment_no = ? "
+             "AND logged_segment_entry_no = 0", no))
+    eq("DELETE /api/logged-segments/abc is 400", 400, ann.delete("/api/logged-segments/abc").status)
+
+    # Deliver: every line with a correspondence type needs a body and goes to the outbox.
+    s.sql("UPDATE interaction_template SET attachment = '' WHERE code = 'COVERLTR'")
+    s.sql("DELETE FROM interaction_template_language WHERE template_code = 'COVERLTR'")
+    dlv = ann.post("/api/segments", {"description": "Deliver",
+                                     "interaction_template_code": "COVERLTR"}).body["no"]
+    for c in ("CT000005", "CT000009"):
+        ann.post("/api/segments/%s/lines" % dlv, {"contact_no": c})
+    r = ann.post("/api/segments/%s/log" % dlv, {"deliver": True})
+    eq("deliver without an attachment body is 422 validation", (422, "validation"),
+       (r.status, err_code(r)))
+    check("naming the line and the template",
+          "line 10000: interaction template COVERLTR has no attachment" in
+          r.body["error"]["message"], r.body)
+    eq("nothing was logged", 0, s.sql("SELECT count(*) FROM interaction_log_entry "
+                                      "WHERE segment_no = ?", dlv)[0][0])
+    admin = s.client("admin")
+    eq("set the body", 200, admin.put("/api/templates/COVERLTR/attachment",
+                                      {"body": "Dear {{contact.name}}"}).status)
+    r = ann.post("/api/segments/%s/log" % dlv, {"deliver": True})
+    eq("then deliver logs", (200, 2), (r.status, r.body.get("entries")))
+    eq("every line with a correspondence type is in_progress", [("hard_copy", "in_progress", 2)],
+       s.sql("SELECT correspondence_type, delivery_status, count(*) FROM interaction_log_entry "
+             "WHERE segment_no = ? GROUP BY 1, 2", dlv))
 
     # Two clients log the same segment at once: exactly one wins, the other gets 409.
     rows = ["type,name,city"] + ["company,Bulk %d,Bulkby" % i for i in range(3000)]

@@ -388,6 +388,96 @@ try {
     await page.getByRole('heading', { name: /Segment SEG/ }).waitFor();
   });
 
+  await step('a canceled logged segment says Undo cancel and is deleted after a confirmation', async () => {
+    await page.goto(base + '/#/logged-segments');
+    const undo = page.locator(`button.cancel-logged[data-entry="${logged}"]`);
+    await undo.filter({ hasText: 'Undo cancel' }).waitFor();
+    const ls = await api(`/api/logged-segments/${logged}`);
+    await page.locator(`button.delete-logged[data-entry="${logged}"]`).click();
+    const dlg = page.locator('dialog[open]');
+    await dlg.filter({ hasText: `${ls.no_of_interactions} interaction log entries stay` }).waitFor();
+    await snap('logged-delete-confirm');
+    await dlg.getByRole('button', { name: 'Yes' }).click();
+    await status().filter({ hasText: `Logged segment ${logged} deleted` }).waitFor();
+    const gone = await page.evaluate(async (u) => (await fetch(u)).status, `/api/logged-segments/${logged}`);
+    if (gone !== 404) throw new Error(`GET after delete: ${gone}`);
+    const kept = await api(`/api/interactions?segment_no=${seg}&status=all&limit=500`);
+    if (!kept.items || kept.items.length !== ls.no_of_interactions ||
+        kept.items.some((e) => e.logged_segment_entry_no !== 0)) throw new Error(JSON.stringify(kept).slice(0, 400));
+    await page.locator(`button.delete-logged[data-entry="${logged}"]`).waitFor({ state: 'detached' });
+  });
+
+  await step('a campaign entry is canceled, undone and deleted from the campaign card', async () => {
+    const no = cli(['segment', 'create', '--description', 'Campaign mailing', '--campaign-no',
+      'CMP1001', '--interaction-template-code', 'ABSTRACT', '--json']);
+    const cseg = JSON.parse(no).no;
+    cli(['segment', 'add', cseg, '--contact', 'CT000009']);
+    cli(['segment', 'log', cseg]);
+    const entry = (await api('/api/campaigns/CMP1001/entries')).items.find((e) => e.segment_no === cseg);
+    await page.goto(base + '/#/campaigns/CMP1001');
+    const cancel = page.locator(`button.cancel-campaign-entry[data-entry="${entry.entry_no}"]`);
+    await cancel.filter({ hasText: /^Cancel$/ }).click();
+    await cancel.filter({ hasText: 'Undo cancel' }).waitFor();
+    const canceled = await api(`/api/interactions?segment_no=${cseg}&status=all`);
+    if (!canceled.items.length || !canceled.items.every((e) => e.canceled)) throw new Error(JSON.stringify(canceled));
+    await snap('campaign-entry-canceled');
+    await cancel.click();
+    await cancel.filter({ hasText: /^Cancel$/ }).waitFor();
+    if ((await api(`/api/campaign-entries/${entry.entry_no}`)).canceled) throw new Error('still canceled');
+    await cancel.click();
+    await page.locator(`button.delete-campaign-entry[data-entry="${entry.entry_no}"]`).click();
+    const dlg = page.locator('dialog[open]');
+    await dlg.filter({ hasText: 'deleted with it' }).waitFor();
+    await dlg.getByRole('button', { name: 'Yes' }).click();
+    await status().filter({ hasText: `Campaign entry ${entry.entry_no} deleted with 1 interaction log entries` }).waitFor();
+    const left = await api(`/api/interactions?segment_no=${cseg}&status=all`);
+    if (left.items.length !== 0) throw new Error(JSON.stringify(left));
+  });
+
+  await step('deleting a campaign from its card keeps its interactions', async () => {
+    const cmp = JSON.parse(cli(['campaign', 'add', '--description', 'Short-lived', '--json'])).no;
+    const cseg = JSON.parse(cli(['segment', 'create', '--description', 'Short mailing',
+      '--campaign-no', cmp, '--interaction-template-code', 'ABSTRACT', '--json'])).no;
+    cli(['segment', 'add', cseg, '--contact', 'CT000009']);
+    cli(['segment', 'log', cseg]);
+    await page.goto(base + `/#/campaigns/${cmp}`);
+    await page.locator('button.cancel-campaign-entry').first().waitFor();
+    await page.getByRole('button', { name: 'Delete campaign' }).click();
+    const dlg = page.locator('dialog[open]');
+    await dlg.filter({ hasText: 'interaction log entries stay' }).waitFor();
+    await dlg.getByRole('button', { name: 'Yes' }).click();
+    await page.getByRole('heading', { name: 'Campaigns' }).waitFor();
+    const st = await page.evaluate(async (u) => (await fetch(u)).status, `/api/campaigns/${cmp}`);
+    if (st !== 404) throw new Error(`GET after delete: ${st}`);
+    const kept = await api(`/api/interactions?segment_no=${cseg}&status=all`);
+    if (kept.items.length !== 1 || kept.items[0].campaign_no !== cmp || kept.items[0].campaign_entry_no !== 0) {
+      throw new Error(JSON.stringify(kept));
+    }
+  });
+
+  await step('a company is deleted with its persons from its card, after a confirmation', async () => {
+    const co = JSON.parse(cli(['contact', 'add', '--name', 'Delete Me AS', '--json'])).no;
+    const pe = JSON.parse(cli(['contact', 'add', '--type', 'person', '--name', 'Del Person',
+      '--company-no', co, '--json'])).no;
+    await page.goto(base + `/#/contacts/${co}`);
+    await page.getByRole('button', { name: 'Delete contact' }).click();
+    let dlg = page.locator('dialog[open]');
+    await dlg.filter({ hasText: 'detached from it' }).waitFor();
+    await dlg.getByRole('button', { name: 'Yes' }).click();
+    await status().filter({ hasText: 'with_persons' }).waitFor();
+    await page.getByLabel('Delete its persons too').check();
+    await page.getByRole('button', { name: 'Delete contact' }).click();
+    dlg = page.locator('dialog[open]');
+    await dlg.filter({ hasText: 'Its persons are deleted too' }).waitFor();
+    await snap('contact-delete-confirm');
+    await dlg.getByRole('button', { name: 'Yes' }).click();
+    await page.getByRole('heading', { name: 'Contacts' }).waitFor();
+    for (const n of [co, pe]) {
+      const st = await page.evaluate(async (u) => (await fetch(u)).status, `/api/contacts/${n}`);
+      if (st !== 404) throw new Error(`${n}: ${st}`);
+    }
+  });
+
   await step('the admin pages show templates and setup', async () => {
     await page.goto(base + '/#/templates');
     await page.getByRole('heading', { name: 'Interaction templates' }).waitFor();

@@ -83,20 +83,47 @@ expect_exit 1 "deleting a company with persons is refused" contact delete CT0000
 assert_contains "naming it and the count" "contact CT000001 is the company of 2 persons" "$ERR"
 assert_eq "all rows remain" "4" "$(sql "SELECT count(*) FROM contact")"
 
-sql "INSERT INTO interaction_log_entry (entry_no, contact_no, canceled) VALUES (1, 'X1', 0), (2, 'CT000003', 1)"
-expect_exit 1 "deleting a contact with live interactions is refused" contact delete X1
-assert_contains "naming the count" "contact X1 has 1 interaction log entry that is not canceled" "$ERR"
+sql "INSERT INTO interaction_log_entry (entry_no, contact_no, contact_company_no, salesperson_code, cost) VALUES (1, 'X1', 'X1', 'JO', 100), (2, 'CT000003', 'CT000001', 'JO', 200), (3, 'CT000001', 'CT000001', 'JO', 400)"
+sql "INSERT INTO segment_header (no, description) VALUES ('SEG9', 'Open'); INSERT INTO segment_line (segment_no, line_no, contact_no) VALUES ('SEG9', 10000, 'X1')"
+expect_exit 1 "deleting a contact on a segment not yet logged is refused" contact delete X1
+assert_contains "naming the segment" "contact X1 is on segment SEG9" "$ERR"
 assert_eq "X1 remains" "1" "$(sql "SELECT count(*) FROM contact WHERE no='X1'")"
-expect_ok "canceled entries do not block a delete" contact delete CT000003 --json
+expect_ok "deleting a person moves its entries to its company" contact delete CT000003 --json
 assert_eq "json count" "1" "$(json 'd["deleted"]')"
-expect_ok "delete the last person" contact delete $PERSON
-assert_eq "deleted text" "deleted contact $PERSON" "$OUT"
-expect_ok "then the company" contact delete CT000001
-assert_eq "one contact left" "X1" "$(sql "SELECT group_concat(no) FROM contact")"
+assert_eq "the entry now belongs to the company" "CT000001|CT000001|200" "$(sql "SELECT contact_no||'|'||contact_company_no||'|'||cost FROM interaction_log_entry WHERE entry_no=2")"
+expect_ok "the company's statistics still count it" contact show CT000001 --json
+assert_eq "company statistics" "2|6.00" "$(json 'str(d["no_of_interactions"])+"|"+d["cost"]')"
+expect_exit 1 "the company with a person left is still refused without --with-persons" contact delete CT000001
+assert_contains "the error says how" "with_persons" "$ERR"
+expect_ok "salesperson statistics before" salesperson show JO --json
+SP_BEFORE=$(json 'str(d["no_of_interactions"])+"|"+d["cost"]')
+expect_ok "deleting the company with --with-persons" contact delete CT000001 --with-persons
+assert_eq "deleted text" "deleted contact CT000001" "$OUT"
+assert_eq "company and person are gone" "X1" "$(sql "SELECT group_concat(no) FROM contact")"
+assert_eq "the entries stay, detached" "2|2,3" "$(sql "SELECT count(*)||'|'||group_concat(entry_no) FROM interaction_log_entry WHERE contact_no='' AND contact_company_no=''")"
+expect_ok "salesperson statistics after" salesperson show JO --json
+assert_eq "salesperson statistics are unchanged" "$SP_BEFORE" "$(json 'str(d["no_of_interactions"])+"|"+d["cost"]')"
 expect_exit 1 "delete a missing contact" contact delete NOPE
+
+sql "DELETE FROM segment_line"
+"$RELM" salesperson add --code AH >/dev/null
+"$RELM" setup set --default-salesperson-code AH >/dev/null
+expect_ok "a new company without a salesperson takes the setup default" contact add --name "Default AS" --json
+assert_eq "the default salesperson" "AH" "$(sql "SELECT salesperson_code FROM contact WHERE name='Default AS'")"
+COMPANY=$(json 'd["no"]')
+expect_ok "a company with its own salesperson" contact add --name "Own AS" --salesperson-code JO --json
+OWN=$(json 'd["no"]')
+expect_ok "a person of it inherits the company's salesperson, not the default" contact add --type person --name Eva --company-no "$OWN" --json
+assert_eq "the company's salesperson wins" "JO" "$(json 'd["salesperson_code"]')"
+"$RELM" setup set --inherit-salesperson-code false >/dev/null
+expect_ok "with inherit off a person takes the default" contact add --type person --name Finn --company-no "$OWN" --json
+assert_eq "the default" "AH" "$(json 'd["salesperson_code"]')"
+expect_ok "a salesperson given as blank stays blank" contact add --name "None AS" --salesperson-code "" --json
+assert_eq "blank" "" "$(sql "SELECT salesperson_code FROM contact WHERE name='None AS'")"
 
 expect_ok "contact --help" contact --help
 assert_contains "help names import" "import FILE.csv" "$OUT"
+assert_contains "help names --with-persons" "--with-persons" "$OUT"
 assert_contains "help names fields" "--correspondence-type" "$OUT"
 expect_exit 2 "an unknown verb is a usage error" contact frobnicate
 finish

@@ -170,10 +170,31 @@ assert_eq "one entry, canonical keys" "1|campaign_no,canceled,date,description,e
     "$(json 'str(len(d))+"|"+",".join(sorted(d[0]))')"
 expect_exit 1 "entries of a missing campaign fail" campaign entries NOPE
 expect_exit 2 "entries without a number is a usage error" campaign entries
-expect_exit 1 "a campaign with entries cannot be deleted" campaign delete CMP1001
-assert_contains "the error says why" "has 1 campaign entries" "$ERR"
-assert_eq "the campaign stays" "1" "$(sql "SELECT count(*) FROM campaign")"
-sql "DELETE FROM campaign_entry"
-expect_ok "then it can be deleted" campaign delete CMP1001 --json
-assert_eq "deleted" "0" "$(sql "SELECT count(*) FROM campaign")"
+sql "INSERT INTO interaction_log_entry (entry_no, campaign_no, campaign_entry_no, cost) VALUES (1, 'CMP1001', 1, 100), (2, 'CMP1001', 1, 200), (3, 'CMP1001', 3, 400)"
+sql "INSERT INTO campaign_entry (entry_no, campaign_no, description) VALUES (3, 'CMP1001', 'Interactions')"
+expect_ok "campaign entry show" campaign entry show 1 --json
+assert_eq "shows the entry" "1|CMP1001|False" "$(json 'str(d["entry_no"])+"|"+d["campaign_no"]+"|"+str(d["canceled"])')"
+expect_exit 1 "a campaign entry that is not canceled cannot be deleted" campaign entry delete 1
+assert_contains "the error says why" "campaign entry 1 is not canceled" "$ERR"
+assert_eq "its interactions stay" "2" "$(sql "SELECT count(*) FROM interaction_log_entry WHERE campaign_entry_no = 1")"
+expect_ok "cancel a campaign entry" campaign entry cancel 1 --json
+assert_eq "it is canceled" "True" "$(json 'd["canceled"]')"
+assert_eq "with its interaction log entries, and only those" "1,2" "$(sql "SELECT group_concat(entry_no) FROM interaction_log_entry WHERE canceled = 1")"
+expect_ok "the campaign's statistics drop them" campaign show CMP1001 --json
+assert_eq "one interaction left" "1|4.00" "$(json 'str(d["no_of_interactions"])+"|"+d["cost"]')"
+expect_ok "undo the cancel" campaign entry cancel 1
+assert_eq "none canceled" "0" "$(sql "SELECT count(*) FROM interaction_log_entry WHERE canceled = 1")"
+"$RELM" campaign entry cancel 1 >/dev/null
+expect_ok "delete the canceled campaign entry" campaign entry delete 1
+assert_eq "prints how many interactions went" "deleted campaign entry 1 and 2 interaction log entries" "$OUT"
+assert_eq "the entry and its interactions are gone" "0|0" "$(sql "SELECT (SELECT count(*) FROM campaign_entry WHERE entry_no = 1)||'|'||(SELECT count(*) FROM interaction_log_entry WHERE campaign_entry_no = 1)")"
+expect_exit 1 "a missing campaign entry" campaign entry show 1
+assert_contains "not found" "campaign entry 1 does not exist" "$ERR"
+expect_exit 2 "a bad entry no. is a usage error" campaign entry cancel abc
+expect_exit 2 "an unknown entry verb is a usage error" campaign entry frob 3
+expect_ok "campaign --help names the entry verbs" campaign --help
+assert_contains "entry cancel" "entry cancel ENTRY" "$OUT"
+expect_ok "deleting a campaign deletes its campaign entries" campaign delete CMP1001 --json
+assert_eq "the campaign and its entries are gone" "0|0" "$(sql "SELECT (SELECT count(*) FROM campaign)||'|'||(SELECT count(*) FROM campaign_entry WHERE campaign_no = 'CMP1001')")"
+assert_eq "its interaction log entries stay with campaign_no, without the entry no." "3|CMP1001|0" "$(sql "SELECT entry_no||'|'||campaign_no||'|'||campaign_entry_no FROM interaction_log_entry")"
 finish

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # relm segment / logged-segment on the demo data: header, lines, criteria with undo/redo,
-# saved criteria, log with follow-up, cancel and reuse of logged segments.
+# saved criteria, log with follow-up, cancel, delete and reuse of logged segments.
 . "$(dirname "$0")/lib.sh"
 "$RELM" init --demo >/dev/null
 
@@ -97,8 +97,36 @@ sql "UPDATE interaction_log_entry SET evaluation = 'positive' WHERE logged_segme
 expect_ok "reuse the positive contacts" logged-segment reuse 1 --evaluation positive
 assert_eq "prints the new no." "SEG00005" "$OUT"
 assert_eq "holding that contact" "CT000006" "$(sql "SELECT group_concat(contact_no) FROM segment_line WHERE segment_no = 'SEG00005'")"
+sql "UPDATE interaction_log_entry SET canceled = 1 WHERE logged_segment_entry_no = 2 AND entry_no = (SELECT min(entry_no) FROM interaction_log_entry WHERE logged_segment_entry_no = 2)"
+m=$(sql "SELECT count(*) FROM interaction_log_entry WHERE logged_segment_entry_no = 2")
+expect_ok "show counts the entries in the logged segment's own state" logged-segment show 2 --json
+assert_eq "one canceled entry is not counted" "$((m - 1))" "$(json 'd["no_of_interactions"]')"
+expect_exit 1 "deleting a logged segment that is not canceled is refused" logged-segment delete 2
+assert_contains "the error says why" "logged segment 2 is not canceled" "$ERR"
+assert_eq "it stays" "1" "$(sql "SELECT count(*) FROM logged_segment WHERE entry_no = 2")"
+expect_ok "cancel it" logged-segment cancel 2 --json
+assert_eq "a canceled logged segment counts its canceled entries" "$m" "$(json 'd["no_of_interactions"]')"
+expect_ok "delete the canceled logged segment" logged-segment delete 2
+assert_eq "prints how many entries stayed" "deleted logged segment 2: $m interaction log entries kept" "$OUT"
+assert_eq "it is gone" "0" "$(sql "SELECT count(*) FROM logged_segment WHERE entry_no = 2")"
+assert_eq "its entries stay, detached, with their segment no." "$m" "$(sql "SELECT count(*) FROM interaction_log_entry WHERE logged_segment_entry_no = 0 AND segment_no = 'SEG00002' AND canceled = 1")"
+expect_exit 1 "deleting it again" logged-segment delete 2
+assert_contains "not found" "logged segment 2 does not exist" "$ERR"
+expect_ok "logged-segment --help" logged-segment --help
+assert_contains "help names delete" "delete ENTRY" "$OUT"
 expect_exit 2 "a bad entry no. is a usage error" logged-segment show abc
 expect_exit 1 "a missing entry" logged-segment show 99
+expect_ok "a segment to deliver" segment create --description "Deliver" --interaction-template-code coverltr --json
+DLV=$(json 'd["no"]')
+"$RELM" segment add "$DLV" --contact CT000009 >/dev/null
+"$RELM" segment add "$DLV" --contact CT000005 >/dev/null
+sql "UPDATE interaction_template SET attachment = '' WHERE code = 'COVERLTR'; DELETE FROM interaction_template_language WHERE template_code = 'COVERLTR'"
+expect_exit 1 "deliver refuses a line whose template has no attachment" segment log "$DLV" --deliver
+assert_contains "naming the line and the template" "line 10000: interaction template COVERLTR has no attachment to deliver" "$ERR"
+assert_eq "nothing was logged" "0" "$(sql "SELECT count(*) FROM interaction_log_entry WHERE segment_no = '$DLV'")"
+expect_ok "set the attachment" template attachment set COVERLTR --text "Dear {{contact.name}}"
+expect_ok "then deliver logs" segment log "$DLV" --deliver
+assert_eq "every hard-copy line is in the outbox" "2|hard_copy:in_progress" "$(sql "SELECT count(*)||'|'||group_concat(DISTINCT correspondence_type||':'||delivery_status) FROM interaction_log_entry WHERE segment_no = '$DLV'")"
 expect_ok "delete a segment" segment delete SEG00005
 assert_eq "its lines went with it" "0" "$(sql "SELECT count(*) FROM segment_line WHERE segment_no = 'SEG00005'")"
 expect_exit 2 "an unknown verb" segment frobnicate

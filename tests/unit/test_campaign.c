@@ -185,7 +185,7 @@ static void a_campaign_update_checks_dates_and_salesperson_and_keeps_the_number(
     test_db_free(r);
 }
 
-static void a_campaign_with_entries_log_entries_or_templates_cannot_be_deleted(void **state)
+static void deleting_a_campaign_deletes_its_entries_and_keeps_its_interactions(void **state)
 {
     (void)state;
     relm_t *r = test_db_new();
@@ -194,23 +194,13 @@ static void a_campaign_with_entries_log_entries_or_templates_cannot_be_deleted(v
     test_seed_series(r);
     new_campaign(&c, NULL, "Spring");
     assert_relm_ok(relm_campaign_add(r, &c, &err));
-
-    assert_int_equal(test_sql_int(r, "INSERT INTO campaign_entry (entry_no, campaign_no) VALUES "
-                                     "(1, 'CMP1001') RETURNING 1"),
-                     1);
-    assert_int_equal(relm_campaign_delete(r, "cmp1001", &err), RELM_EINUSE);
-    assert_string_equal(err.message,
-                        "campaign CMP1001 has 1 campaign entries and cannot be deleted");
-    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM campaign"), 1);
-    test_sql_int(r, "DELETE FROM campaign_entry RETURNING 1");
-
-    assert_int_equal(test_sql_int(r, "INSERT INTO interaction_log_entry (entry_no, campaign_no) "
-                                     "VALUES (1, 'CMP1001') RETURNING 1"),
-                     1);
-    assert_int_equal(relm_campaign_delete(r, "CMP1001", &err), RELM_EINUSE);
-    assert_non_null(strstr(err.message, "1 interaction log entries"));
-    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM campaign"), 1);
-    test_sql_int(r, "DELETE FROM interaction_log_entry RETURNING 1");
+    new_campaign(&c, NULL, "Autumn");
+    assert_relm_ok(relm_campaign_add(r, &c, &err));
+    test_sql_int(r, "INSERT INTO campaign_entry (entry_no, campaign_no) VALUES "
+                    "(1, 'CMP1001'), (2, 'CMP1001'), (3, 'CMP1002') RETURNING 1");
+    test_sql_int(r, "INSERT INTO interaction_log_entry (entry_no, campaign_no, campaign_entry_no, "
+                    "cost) VALUES (1, 'CMP1001', 1, 100), (2, 'CMP1001', 2, 200), "
+                    "(3, 'CMP1002', 3, 400) RETURNING 1");
 
     relm_interaction_group_t g;
     relm_record_init(&relm_group_entity, &g);
@@ -223,13 +213,122 @@ static void a_campaign_with_entries_log_entries_or_templates_cannot_be_deleted(v
     relm_record_set(&relm_template_entity, &t, NULL, "campaign_no", "CMP1001", &err);
     assert_relm_ok(relm_template_add(r, &t, &err));
     assert_int_equal(relm_campaign_delete(r, "CMP1001", &err), RELM_EINUSE);
-    assert_non_null(strstr(err.message, "1 interaction templates"));
-    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM campaign"), 1);
+    assert_string_equal(err.message, "campaign CMP1001 is the campaign of 1 interaction template "
+                                     "and cannot be deleted");
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM campaign_entry"), 3);
+    assert_int_equal(
+        test_sql_int(r, "SELECT count(*) FROM interaction_log_entry WHERE campaign_entry_no > 0"),
+        3);
     assert_relm_ok(relm_template_delete(r, "NEWS", &err));
 
-    assert_int_equal(relm_campaign_delete(r, "CMP1001", &err), 0);
-    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM campaign"), 0);
+    assert_int_equal(relm_campaign_delete(r, "cmp1001", &err), 0);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM campaign"), 1);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM campaign_entry"), 1);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM interaction_log_entry WHERE "
+                                     "campaign_no = 'CMP1001' AND campaign_entry_no = 0"),
+                     2);
+    /* The other campaign is untouched. */
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM interaction_log_entry WHERE "
+                                     "campaign_no = 'CMP1002' AND campaign_entry_no = 3"),
+                     1);
     assert_int_equal(relm_campaign_delete(r, "CMP1001", &err), RELM_ENOTFOUND);
+    test_db_free(r);
+}
+
+/* Campaign CMP1001 with entry 1 (logged segment 7) and entry 2, two interactions each. */
+static relm_t *entries_db(void)
+{
+    relm_t *r = test_db_new();
+    relm_error_t err = {0};
+    relm_campaign_t c;
+    test_seed_series(r);
+    new_campaign(&c, NULL, "Spring");
+    assert_relm_ok(relm_campaign_add(r, &c, &err));
+    test_sql_int(r, "INSERT INTO logged_segment (entry_no, segment_no) VALUES (7, 'SEG1') "
+                    "RETURNING 1");
+    test_sql_int(r, "INSERT INTO campaign_entry (entry_no, campaign_no, logged_segment_entry_no) "
+                    "VALUES (1, 'CMP1001', 7), (2, 'CMP1001', 0) RETURNING 1");
+    test_sql_int(r, "INSERT INTO interaction_log_entry (entry_no, campaign_no, campaign_entry_no, "
+                    "logged_segment_entry_no, cost) VALUES (1, 'CMP1001', 1, 7, 100), "
+                    "(2, 'CMP1001', 1, 7, 200), (3, 'CMP1001', 2, 0, 400), "
+                    "(4, 'CMP1001', 2, 0, 800), (5, '', 0, 0, 1600) RETURNING 1");
+    return r;
+}
+
+static void cancel_toggles_a_campaign_entry_with_its_interactions(void **state)
+{
+    (void)state;
+    relm_t *r = entries_db();
+    relm_error_t err = {0};
+    relm_totals_t st;
+    assert_relm_ok(relm_campaign_entry_cancel(r, 2, &err));
+    assert_int_equal(test_sql_int(r, "SELECT canceled FROM campaign_entry WHERE entry_no = 2"), 1);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM interaction_log_entry WHERE "
+                                     "canceled = 1 AND entry_no IN (3, 4)"),
+                     2);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM interaction_log_entry WHERE "
+                                     "canceled = 1"),
+                     2);
+    assert_relm_ok(relm_campaign_stats(r, "CMP1001", &st, &err));
+    assert_int_equal(st.no_of_interactions, 2);
+    assert_int_equal(st.cost, 300);
+    relm_campaign_entry_t ce;
+    assert_relm_ok(relm_campaign_entry_get(r, 2, &ce, &err));
+    assert_int_equal(ce.canceled, 1);
+    /* Undo. */
+    assert_relm_ok(relm_campaign_entry_cancel(r, 2, &err));
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM interaction_log_entry WHERE "
+                                     "canceled = 1"),
+                     0);
+    assert_int_equal(test_sql_int(r, "SELECT canceled FROM campaign_entry WHERE entry_no = 2"), 0);
+    assert_int_equal(relm_campaign_entry_cancel(r, 99, &err), RELM_ENOTFOUND);
+    assert_string_equal(err.message, "campaign entry 99 does not exist");
+    test_db_free(r);
+}
+
+static void undo_cancel_under_a_canceled_logged_segment_is_refused(void **state)
+{
+    (void)state;
+    relm_t *r = entries_db();
+    relm_error_t err = {0};
+    assert_relm_ok(relm_logged_segment_cancel(r, 7, &err));
+    assert_int_equal(test_sql_int(r, "SELECT canceled FROM campaign_entry WHERE entry_no = 1"), 1);
+    assert_int_equal(relm_campaign_entry_cancel(r, 1, &err), RELM_EVALIDATION);
+    assert_non_null(strstr(err.message, "logged segment 7, which is canceled"));
+    assert_int_equal(test_sql_int(r, "SELECT canceled FROM campaign_entry WHERE entry_no = 1"), 1);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM interaction_log_entry WHERE "
+                                     "canceled = 1 AND entry_no IN (1, 2)"),
+                     2);
+    /* Cancelling one entry of an active logged segment is allowed. */
+    assert_relm_ok(relm_logged_segment_cancel(r, 7, &err));
+    assert_relm_ok(relm_campaign_entry_cancel(r, 1, &err));
+    assert_int_equal(test_sql_int(r, "SELECT canceled FROM logged_segment"), 0);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM interaction_log_entry WHERE "
+                                     "canceled = 1 AND entry_no IN (1, 2)"),
+                     2);
+    test_db_free(r);
+}
+
+static void a_canceled_campaign_entry_is_deleted_with_its_interactions(void **state)
+{
+    (void)state;
+    relm_t *r = entries_db();
+    relm_error_t err = {0};
+    int64_t n = -1;
+    assert_int_equal(relm_campaign_entry_delete(r, 2, &n, &err), RELM_EINUSE);
+    assert_string_equal(err.message,
+                        "campaign entry 2 is not canceled and cannot be deleted (cancel it first)");
+    assert_int_equal(n, -1);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM interaction_log_entry"), 5);
+    assert_relm_ok(relm_campaign_entry_cancel(r, 2, &err));
+    assert_relm_ok(relm_campaign_entry_delete(r, 2, &n, &err));
+    assert_int_equal(n, 2);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM campaign_entry"), 1);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM interaction_log_entry"), 3);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM interaction_log_entry WHERE "
+                                     "entry_no IN (3, 4)"),
+                     0);
+    assert_int_equal(relm_campaign_entry_delete(r, 2, NULL, &err), RELM_ENOTFOUND);
     test_db_free(r);
 }
 
@@ -274,7 +373,10 @@ int main(void)
         cmocka_unit_test(an_ending_date_before_the_starting_date_is_refused_and_no_number_is_used),
         cmocka_unit_test(a_campaign_salesperson_must_exist),
         cmocka_unit_test(a_campaign_update_checks_dates_and_salesperson_and_keeps_the_number),
-        cmocka_unit_test(a_campaign_with_entries_log_entries_or_templates_cannot_be_deleted),
+        cmocka_unit_test(deleting_a_campaign_deletes_its_entries_and_keeps_its_interactions),
+        cmocka_unit_test(cancel_toggles_a_campaign_entry_with_its_interactions),
+        cmocka_unit_test(undo_cancel_under_a_canceled_logged_segment_is_refused),
+        cmocka_unit_test(a_canceled_campaign_entry_is_deleted_with_its_interactions),
         cmocka_unit_test(campaign_entries_are_listed_by_campaign_and_read_only),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

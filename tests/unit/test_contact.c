@@ -393,6 +393,56 @@ static void new_contacts_take_setup_defaults(void **state)
     test_db_free(r);
 }
 
+static void new_contacts_take_the_setup_salesperson_unless_a_company_gives_one(void **state)
+{
+    (void)state;
+    relm_t *r = test_db_new();
+    test_seed_series(r);
+    add_salesperson(r, "JO");
+    add_salesperson(r, "AH");
+    add_salesperson(r, "KL");
+    set_setup(r, "default_salesperson_code", "AH");
+    relm_contact_t co = *C("name", "Nordlys AS");
+    add_ok(r, &co);
+    assert_string_equal(co.salesperson_code, "AH");
+    relm_contact_t co2 = *C("name", "Fjord AS", "salesperson_code", "JO");
+    add_ok(r, &co2);
+    assert_string_equal(co2.salesperson_code, "JO");
+    /* Inherit on: the company's salesperson wins over the default. */
+    relm_contact_t *p = C("type", "person", "name", "Kari", "company_no", co2.no);
+    add_ok(r, p);
+    assert_string_equal(p->salesperson_code, "JO");
+    relm_contact_t *own =
+        C("type", "person", "name", "Per", "company_no", co2.no, "salesperson_code", "KL");
+    add_ok(r, own);
+    assert_string_equal(own->salesperson_code, "KL");
+    /* A field given blank stays blank. */
+    relm_mask_t given;
+    relm_contact_t blank = *make(&given, "name", "Blank AS", "salesperson_code", "", NULL);
+    relm_error_t err = {0};
+    assert_relm_ok(relm_contact_entity.add(r, &blank, given, &err));
+    assert_string_equal(blank.salesperson_code, "");
+    /* Inherit off: a person of a company takes the default, not the company's. */
+    set_setup(r, "inherit_salesperson_code", "false");
+    relm_contact_t *q = C("type", "person", "name", "Ola", "company_no", co2.no);
+    add_ok(r, q);
+    assert_string_equal(q->salesperson_code, "AH");
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM contact WHERE salesperson_code = 'AH'"),
+                     2);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM contact WHERE salesperson_code = 'JO'"),
+                     2);
+    /* The default is only for new contacts: an update leaves a blank salesperson blank. */
+    relm_contact_t ch;
+    relm_record_init(&relm_contact_entity, &ch);
+    relm_copy(ch.city, sizeof(ch.city), "Oslo");
+    assert_relm_ok(relm_contact_update(
+        r, blank.no, &ch, RELM_BIT(relm_field_index(&relm_contact_entity, "city")), &err));
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM contact WHERE name = 'Blank AS' AND "
+                                     "salesperson_code = '' AND city = 'Oslo'"),
+                     1);
+    test_db_free(r);
+}
+
 static void composed_name_of_the_longest_parts_fits(void **state)
 {
     (void)state;
@@ -563,30 +613,141 @@ static void deleting_a_company_with_persons_is_refused(void **state)
     assert_int_equal(relm_contact_delete(r, co.no, &err), RELM_EINUSE);
     assert_true(contains(err.message, co.no));
     assert_true(contains(err.message, "1 person"));
+    assert_true(contains(err.message, "with_persons"));
     assert_int_equal(contacts(r), 2);
     assert_relm_ok(relm_contact_delete(r, pe.no, &err));
     assert_relm_ok(relm_contact_delete(r, co.no, &err));
     assert_int_equal(contacts(r), 0);
+    assert_int_equal(relm_contact_delete(r, co.no, &err), RELM_ENOTFOUND);
+    assert_true(contains(err.message, "does not exist"));
     test_db_free(r);
 }
 
-static void deleting_a_contact_with_live_entries_is_refused(void **state)
+/* Companies C1 (persons P1, P2) and C2, person P9 without a company; entries on each. */
+static void entries_fixture(relm_t *r)
+{
+    add_ok(r, C("no", "C1", "name", "Acme"));
+    add_ok(r, C("no", "C2", "name", "Beta"));
+    add_ok(r, C("no", "P1", "type", "person", "name", "Ann", "company_no", "C1"));
+    add_ok(r, C("no", "P2", "type", "person", "name", "Bob", "company_no", "C1"));
+    add_ok(r, C("no", "P9", "type", "person", "name", "Solo"));
+    add_salesperson(r, "JO");
+    exec(r, "INSERT INTO interaction_group (code) VALUES ('G');"
+            "INSERT INTO interaction_template (code, interaction_group_code) VALUES ('T', 'G');"
+            "INSERT INTO interaction_log_entry (entry_no, contact_no, contact_company_no, "
+            "salesperson_code, interaction_template_code, description, cost, duration, canceled) "
+            "VALUES (1, 'C1', 'C1', 'JO', 'T', 'c1', 100, 10, 0),"
+            " (2, 'P1', 'C1', 'JO', 'T', 'p1', 200, 20, 0),"
+            " (3, 'P2', 'C1', 'JO', 'T', 'p2', 400, 40, 1),"
+            " (4, 'P9', '', 'JO', 'T', 'p9', 800, 80, 0),"
+            " (5, 'C2', 'C2', 'JO', 'T', 'c2', 1600, 160, 0)");
+}
+
+static void deleting_a_person_moves_its_entries_to_its_company(void **state)
 {
     (void)state;
     relm_t *r = test_db_new();
-    add_ok(r, C("no", "C1", "name", "Acme"));
-    add_ok(r, C("no", "C2", "name", "Beta"));
-    exec(r, "INSERT INTO interaction_log_entry (entry_no, contact_no, canceled) "
-            "VALUES (1, 'C1', 0), (2, 'C1', 0), (3, 'C2', 1)");
+    entries_fixture(r);
     relm_error_t err = {0};
-    assert_int_equal(relm_contact_delete(r, "C1", &err), RELM_EINUSE);
-    assert_true(contains(err.message, "contact C1 has 2 interaction log entries"));
+    relm_contact_stats_t before, after;
+    assert_relm_ok(relm_contact_stats(r, "C1", &before, &err));
+    assert_relm_ok(relm_contact_delete(r, "P1", &err));
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM contact WHERE no = 'P1'"), 0);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM interaction_log_entry WHERE "
+                                     "entry_no = 2 AND contact_no = 'C1' AND "
+                                     "contact_company_no = 'C1' AND description = 'p1' AND "
+                                     "cost = 200"),
+                     1);
+    assert_relm_ok(relm_contact_stats(r, "C1", &after, &err));
+    assert_int_equal(after.no_of_interactions, before.no_of_interactions);
+    assert_int_equal(after.cost, before.cost);
+    /* Without a company the entry keeps its data with a blank contact_no. */
+    assert_relm_ok(relm_contact_delete(r, "P9", &err));
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM interaction_log_entry WHERE "
+                                     "entry_no = 4 AND contact_no = '' AND description = 'p9' AND "
+                                     "cost = 800 AND salesperson_code = 'JO'"),
+                     1);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM interaction_log_entry"), 5);
+    test_db_free(r);
+}
+
+static void deleting_a_company_with_persons_detaches_every_entry(void **state)
+{
+    (void)state;
+    relm_t *r = test_db_new();
+    entries_fixture(r);
+    relm_error_t err = {0};
+    assert_int_equal(relm_contact_delete_with(r, "C1", 0, &err), RELM_EINUSE);
+    assert_int_equal(contacts(r), 5);
+    assert_relm_ok(relm_contact_delete_with(r, "C1", RELM_CONTACT_WITH_PERSONS, &err));
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM contact WHERE company_no = 'C1'"), 0);
     assert_int_equal(contacts(r), 2);
-    /* Canceled entries do not keep a contact. */
-    assert_relm_ok(relm_contact_delete(r, "c2", &err));
-    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM contact WHERE no = 'C2'"), 0);
-    assert_int_equal(relm_contact_delete(r, "C2", &err), RELM_ENOTFOUND);
-    assert_true(contains(err.message, "contact C2 does not exist"));
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM interaction_log_entry WHERE "
+                                     "contact_no = '' AND contact_company_no = '' AND "
+                                     "entry_no IN (1, 2, 3)"),
+                     3);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM interaction_log_entry WHERE "
+                                     "entry_no = 5 AND contact_no = 'C2'"),
+                     1);
+    /* The flag on a company without persons, or on a person, changes nothing. */
+    assert_relm_ok(relm_contact_delete_with(r, "C2", RELM_CONTACT_WITH_PERSONS, &err));
+    assert_relm_ok(relm_contact_delete_with(r, "P9", RELM_CONTACT_WITH_PERSONS, &err));
+    assert_int_equal(contacts(r), 0);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM interaction_log_entry WHERE "
+                                     "contact_no = '' AND contact_company_no = ''"),
+                     5);
+    test_db_free(r);
+}
+
+static void statistics_of_what_remains_stay_true_after_deletes(void **state)
+{
+    (void)state;
+    relm_t *r = test_db_new();
+    entries_fixture(r);
+    relm_error_t err = {0};
+    relm_totals_t sp0, sp1, tpl0, tpl1;
+    assert_relm_ok(relm_salesperson_stats(r, "JO", &sp0, &err));
+    assert_relm_ok(relm_template_stats(r, "T", &tpl0, &err));
+    assert_int_equal(sp0.no_of_interactions, 4);
+    assert_int_equal(sp0.cost, 2700);
+    assert_relm_ok(relm_contact_delete(r, "P9", &err));
+    assert_relm_ok(relm_contact_delete_with(r, "C1", RELM_CONTACT_WITH_PERSONS, &err));
+    assert_relm_ok(relm_salesperson_stats(r, "JO", &sp1, &err));
+    assert_relm_ok(relm_template_stats(r, "T", &tpl1, &err));
+    assert_memory_equal(&sp0, &sp1, sizeof(sp0));
+    assert_memory_equal(&tpl0, &tpl1, sizeof(tpl0));
+    relm_contact_stats_t c2;
+    assert_relm_ok(relm_contact_stats(r, "C2", &c2, &err));
+    assert_int_equal(c2.no_of_interactions, 1);
+    assert_int_equal(c2.cost, 1600);
+    test_db_free(r);
+}
+
+static void deleting_a_contact_on_a_segment_not_yet_logged_is_refused(void **state)
+{
+    (void)state;
+    relm_t *r = test_db_new();
+    entries_fixture(r);
+    exec(r, "INSERT INTO segment_header (no, description) VALUES ('SEG7', 'Mailing');"
+            "INSERT INTO segment_line (segment_no, line_no, contact_no, contact_company_no) "
+            "VALUES ('SEG7', 10000, 'P2', 'C1'), ('SEG7', 20000, 'C2', 'C2')");
+    relm_error_t err = {0};
+    assert_int_equal(relm_contact_delete(r, "C2", &err), RELM_EINUSE);
+    assert_true(contains(err.message, "contact C2 is on segment SEG7"));
+    assert_int_equal(relm_contact_delete(r, "P2", &err), RELM_EINUSE);
+    assert_true(contains(err.message, "segment SEG7"));
+    /* With its persons, a company is refused for a person's line, naming both. */
+    assert_int_equal(relm_contact_delete_with(r, "C1", RELM_CONTACT_WITH_PERSONS, &err),
+                     RELM_EINUSE);
+    assert_true(contains(err.message, "person P2 is on segment SEG7"));
+    assert_int_equal(contacts(r), 5);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM interaction_log_entry WHERE "
+                                     "contact_no IN ('C1', 'P1', 'P2') AND "
+                                     "contact_company_no = 'C1'"),
+                     3);
+    /* Once the line is gone, the delete goes through. */
+    exec(r, "DELETE FROM segment_line WHERE contact_no = 'P2'");
+    assert_relm_ok(relm_contact_delete(r, "P2", &err));
     test_db_free(r);
 }
 
@@ -837,6 +998,7 @@ int main(void)
         cmocka_unit_test(person_inherits_company_salesperson_and_address),
         cmocka_unit_test(inheritance_follows_marketing_setup),
         cmocka_unit_test(a_field_given_blank_is_not_inherited),
+        cmocka_unit_test(new_contacts_take_the_setup_salesperson_unless_a_company_gives_one),
         cmocka_unit_test(company_fields_are_its_own),
         cmocka_unit_test(unknown_salesperson_is_refused),
         cmocka_unit_test(invalid_values_are_refused_by_the_field_table),
@@ -848,7 +1010,10 @@ int main(void)
         cmocka_unit_test(moving_a_person_to_another_company),
         cmocka_unit_test(update_refuses_what_add_refuses),
         cmocka_unit_test(deleting_a_company_with_persons_is_refused),
-        cmocka_unit_test(deleting_a_contact_with_live_entries_is_refused),
+        cmocka_unit_test(deleting_a_person_moves_its_entries_to_its_company),
+        cmocka_unit_test(deleting_a_company_with_persons_detaches_every_entry),
+        cmocka_unit_test(statistics_of_what_remains_stay_true_after_deletes),
+        cmocka_unit_test(deleting_a_contact_on_a_segment_not_yet_logged_is_refused),
         cmocka_unit_test(import_adds_companies_and_persons),
         cmocka_unit_test(import_inherits_fields_missing_from_the_file),
         cmocka_unit_test(a_failed_import_leaves_zero_contacts),

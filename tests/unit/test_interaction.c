@@ -65,12 +65,14 @@ static int64_t postpone_kv(relm_t *r, const char *const *kv)
 static void add_contact(relm_t *r, char no[RELM_CODE20_SZ], const char *const *kv)
 {
     relm_contact_t c;
+    relm_mask_t given = 0;
     relm_error_t err = {0};
     relm_record_init(&relm_contact_entity, &c);
     for (int i = 0; kv[i]; i += 2)
-        if (relm_record_set(&relm_contact_entity, &c, NULL, kv[i], kv[i + 1], &err))
+        if (relm_record_set(&relm_contact_entity, &c, &given, kv[i], kv[i + 1], &err))
             fail_msg("contact %s: %s", kv[i], err.message);
-    if (relm_contact_add(r, &c, &err))
+    /* With the given fields, so that one given blank is not filled from setup defaults. */
+    if (relm_contact_entity.add(r, &c, given, &err))
         fail_msg("contact: %s", err.message);
     snprintf(no, RELM_CODE20_SZ, "%s", c.no);
 }
@@ -426,7 +428,8 @@ static void the_signed_in_users_account_names_its_salesperson(void **state)
     relm_error_t err = {0};
     char no[RELM_CODE20_SZ];
     add_contact(r, no,
-                KV("type", "company", "name", "Unowned AS", "correspondence_type", "hard_copy"));
+                KV("type", "company", "name", "Unowned AS", "correspondence_type", "hard_copy",
+                   "salesperson_code", ""));
     relm_user_t u;
     relm_record_init(&relm_user_entity, &u);
     assert_int_equal(relm_record_set(&relm_user_entity, &u, NULL, "name", "ann", &err), 0);
@@ -452,7 +455,8 @@ static void salesperson_falls_back_from_given_to_contact_user_and_setup(void **s
     relm_error_t err = {0};
     char no[RELM_CODE20_SZ];
     add_contact(r, no,
-                KV("type", "company", "name", "Nobody's Ltd", "correspondence_type", "hard_copy"));
+                KV("type", "company", "name", "Nobody's Ltd", "correspondence_type", "hard_copy",
+                   "salesperson_code", ""));
     /* Given. */
     assert_int_equal(create_kv(r, &rec, &err,
                                KV("contact_no", "CT000002", "interaction_template_code", "OUTGOING",

@@ -208,13 +208,68 @@ static void missing_addresses_log_blank_without_deliver_and_deliver_marks_email(
                               "':' || delivery_status, ' ') FROM interaction_log_entry"),
                         "P1:email: P4::");
 
+    exec_sql(r, "UPDATE interaction_template SET attachment = 'Dear {{contact.name}}' "
+                "WHERE code = 'LTR'");
     new_segment(r, "Deliver", "LTR", no);
     add_line(r, no, "P1");
     add_line(r, no, "P2");
+    add_line(r, no, "C1");
+    exec_sql(r, "UPDATE segment_line SET correspondence_type = '' WHERE contact_no = 'C1'");
     assert_int_equal(relm_segment_log(r, no, RELM_LOG_DELIVER, &res, NULL, NULL, &err), 0);
-    assert_string_equal(qs(r, "SELECT group_concat(contact_no || ':' || delivery_status, ' ') "
-                              "FROM interaction_log_entry WHERE segment_no = 'SEG00002'"),
-                        "P1:in_progress P2:");
+    /* Every line with a correspondence type goes out, hard copy as well as e-mail. */
+    assert_string_equal(qs(r, "SELECT group_concat(contact_no || ':' || correspondence_type || "
+                              "':' || delivery_status, ' ') FROM (SELECT * FROM "
+                              "interaction_log_entry WHERE segment_no = 'SEG00002' "
+                              "ORDER BY entry_no)"),
+                        "P1:email:in_progress P2:hard_copy:in_progress C1::");
+    test_db_free(r);
+}
+
+static void deliver_needs_an_attachment_body_for_every_line_that_goes_out(void **state)
+{
+    (void)state;
+    relm_t *r = fixture();
+    relm_error_t err = {0};
+    char no[RELM_CODE20_SZ];
+    new_segment(r, "Deliver", "LTR", no);
+    add_line(r, no, "P1");
+    add_line(r, no, "P3");
+    relm_segment_line_t lc;
+    relm_mask_t lg = 0;
+    relm_record_init(&relm_segment_line_entity, &lc);
+    set_field(&relm_segment_line_entity, &lc, &lg, "interaction_template_code", "NEWS");
+    if (relm_segment_line_update(r, no, 20000, &lc, lg, &err))
+        fail_msg("%s", err.message);
+    assert_string_equal(qs(r, "SELECT language_code FROM segment_line WHERE line_no = 20000"),
+                        "NOR");
+    relm_log_result_t res;
+    assert_int_equal(relm_segment_log(r, no, RELM_LOG_DELIVER, &res, NULL, NULL, &err),
+                     RELM_EVALIDATION);
+    assert_string_equal(err.message, "segment SEG00001 line 10000: interaction template LTR has "
+                                     "no attachment to deliver");
+    exec_sql(r, "UPDATE interaction_template SET attachment = 'Dear {{contact.name}}'");
+    /* The NOR line's body is its variant's, which is still empty. */
+    relm_error_clear(&err);
+    assert_int_equal(relm_segment_log(r, no, RELM_LOG_DELIVER, &res, NULL, NULL, &err),
+                     RELM_EVALIDATION);
+    assert_string_equal(err.message, "segment SEG00001 line 20000: interaction template NEWS "
+                                     "language NOR has no attachment to deliver");
+    assert_int_equal(q(r, "SELECT count(*) FROM logged_segment"), 0);
+    assert_int_equal(q(r, "SELECT count(*) FROM interaction_log_entry"), 0);
+    assert_int_equal(q(r, "SELECT count(*) FROM segment_line"), 2);
+    assert_int_equal(q(r, "SELECT logging FROM segment_header"), 0);
+    /* Without deliver nothing needs a body. */
+    exec_sql(r, "UPDATE interaction_template SET attachment = ''");
+    assert_int_equal(relm_segment_log(r, no, 0, &res, NULL, NULL, &err), 0);
+    assert_int_equal(q(r, "SELECT count(*) FROM interaction_log_entry WHERE delivery_status = ''"),
+                     2);
+    new_segment(r, "Again", "NEWS", no);
+    add_line(r, no, "P3");
+    exec_sql(r, "UPDATE interaction_template_language SET attachment = 'Hei {{contact.name}}'");
+    assert_int_equal(relm_segment_log(r, no, RELM_LOG_DELIVER, &res, NULL, NULL, &err), 0);
+    assert_int_equal(q(r, "SELECT count(*) FROM interaction_log_entry WHERE segment_no = "
+                          "'SEG00002' AND delivery_status = 'in_progress'"),
+                     1);
     test_db_free(r);
 }
 
@@ -381,6 +436,66 @@ static void cancel_toggles_the_logged_segment_its_entries_and_statistics(void **
     test_db_free(r);
 }
 
+static void counts_follow_the_logged_segments_own_canceled_flag(void **state)
+{
+    (void)state;
+    relm_t *r = fixture();
+    relm_error_t err = {0};
+    char no[RELM_CODE20_SZ];
+    mailing(r, no);
+    relm_log_result_t res;
+    assert_int_equal(relm_segment_log(r, no, 0, &res, NULL, NULL, &err), 0);
+    exec_sql(r, "UPDATE interaction_log_entry SET canceled = 1 WHERE contact_no = 'P1'");
+    relm_logged_segment_t ls;
+    assert_int_equal(relm_logged_segment_get(r, 1, &ls, &err), 0);
+    assert_int_equal(ls.no_of_interactions, 2);
+    assert_int_equal(ls.no_of_campaign_entries, 1);
+    assert_int_equal(relm_logged_segment_cancel(r, 1, &err), 0);
+    assert_int_equal(relm_logged_segment_get(r, 1, &ls, &err), 0);
+    assert_int_equal(ls.canceled, 1);
+    assert_int_equal(ls.no_of_interactions, 3);
+    assert_int_equal(ls.no_of_campaign_entries, 1);
+    /* A record out of step with a canceled logged segment is not counted either. */
+    exec_sql(r, "UPDATE campaign_entry SET canceled = 0");
+    assert_int_equal(relm_logged_segment_get(r, 1, &ls, &err), 0);
+    assert_int_equal(ls.no_of_campaign_entries, 0);
+    test_db_free(r);
+}
+
+static void delete_keeps_the_entries_of_a_canceled_logged_segment_detached(void **state)
+{
+    (void)state;
+    relm_t *r = fixture();
+    relm_error_t err = {0};
+    char no[RELM_CODE20_SZ];
+    mailing(r, no);
+    relm_log_result_t res;
+    assert_int_equal(relm_segment_log(r, no, 0, &res, NULL, NULL, &err), 0);
+    int64_t kept = -1;
+    assert_int_equal(relm_logged_segment_delete(r, 1, &kept, &err), RELM_EINUSE);
+    assert_non_null(strstr(err.message, "logged segment 1 is not canceled"));
+    assert_int_equal(kept, -1);
+    assert_int_equal(q(r, "SELECT count(*) FROM logged_segment"), 1);
+    assert_int_equal(q(r, "SELECT count(*) FROM interaction_log_entry "
+                          "WHERE logged_segment_entry_no = 1"),
+                     3);
+    assert_int_equal(relm_logged_segment_cancel(r, 1, &err), 0);
+    assert_int_equal(relm_logged_segment_delete(r, 1, &kept, &err), 0);
+    assert_int_equal(kept, 3);
+    assert_int_equal(q(r, "SELECT count(*) FROM logged_segment"), 0);
+    assert_int_equal(q(r, "SELECT count(*) FROM interaction_log_entry "
+                          "WHERE logged_segment_entry_no = 0 AND canceled = 1"),
+                     3);
+    /* The segment no. stays: the history still names the mailing's segment. */
+    assert_int_equal(q(r, "SELECT count(*) FROM interaction_log_entry WHERE segment_no = "
+                          "'SEG00001'"),
+                     3);
+    assert_int_equal(q(r, "SELECT count(*) FROM campaign_entry WHERE logged_segment_entry_no = 0"),
+                     1);
+    assert_int_equal(relm_logged_segment_delete(r, 1, NULL, &err), RELM_ENOTFOUND);
+    test_db_free(r);
+}
+
 static void reuse_makes_a_segment_from_the_entries_that_match(void **state)
 {
     (void)state;
@@ -429,10 +544,13 @@ int main(void)
         cmocka_unit_test(log_writes_one_entry_per_line_and_removes_the_segment),
         cmocka_unit_test(every_check_refuses_before_anything_is_written),
         cmocka_unit_test(missing_addresses_log_blank_without_deliver_and_deliver_marks_email),
+        cmocka_unit_test(deliver_needs_an_attachment_body_for_every_line_that_goes_out),
         cmocka_unit_test(follow_up_holds_the_same_contacts_under_the_next_number),
         cmocka_unit_test(a_failure_in_the_middle_leaves_the_database_as_it_was),
         cmocka_unit_test(two_processes_logging_at_once_write_the_entries_once),
         cmocka_unit_test(cancel_toggles_the_logged_segment_its_entries_and_statistics),
+        cmocka_unit_test(counts_follow_the_logged_segments_own_canceled_flag),
+        cmocka_unit_test(delete_keeps_the_entries_of_a_canceled_logged_segment_detached),
         cmocka_unit_test(reuse_makes_a_segment_from_the_entries_that_match),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
