@@ -88,7 +88,7 @@ static int do_import(cli_t *c, int argc, char **argv)
         return cli_fail(&err);
     cli_warnings(&err);
     if (c->json)
-        printf("{\"imported\": %lld}\n", (long long)n);
+        cli_print_json(json_pack("{s:I}", "imported", (json_int_t)n));
     else
         printf("imported %lld contacts\n", (long long)n);
     return CLI_OK;

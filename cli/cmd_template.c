@@ -191,7 +191,7 @@ static int cmd_language(cli_t *c, int argc, char **argv)
         if (relm_template_language_delete(c->r, a.pos[0], a.pos[1], &err))
             return cli_fail(&err);
         if (c->json)
-            printf("{\"deleted\": 1}\n");
+            cli_print_json(json_pack("{s:i}", "deleted", 1));
         else
             printf("deleted language %s of interaction template %s\n", a.pos[1], a.pos[0]);
         return CLI_OK;
@@ -203,13 +203,8 @@ static int cmd_language(cli_t *c, int argc, char **argv)
 static void print_attachment(cli_t *c, const char *code, const char *language, const char *body)
 {
     if (c->json) {
-        json_t *j = json_pack("{s:s, s:s, s:s}", "template_code", code, "language_code", language,
-                              "attachment", body);
-        char *s = j ? json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
-        if (s)
-            printf("%s\n", s);
-        free(s);
-        json_decref(j);
+        cli_print_json(json_pack("{s:s, s:s, s:s}", "template_code", code, "language_code",
+                                 language, "attachment", body));
         return;
     }
     size_t n = strlen(body);

@@ -23,13 +23,7 @@
 
 static int parse_no(req_t *q, const char *s, const char *what, int64_t *out)
 {
-    char *end;
-    long long v = s ? strtoll(s, &end, 10) : 0;
-    if (!s || !*s || *end || v <= 0)
-        return req_fail(q, HTTP_EBADREQUEST, "%s \"%s\" is not a positive whole number", what,
-                        s ? s : "");
-    *out = v;
-    return 0;
+    return relm_parse_positive(s, what, out, &q->err);
 }
 
 /* Fields of the body (without the members named in skip) into rec / given. */

@@ -19,13 +19,7 @@
 
 static int parse_no(req_t *q, const char *s, const char *what, int64_t *out)
 {
-    char *end;
-    long long v = s ? strtoll(s, &end, 10) : 0;
-    if (!s || !*s || *end || v <= 0)
-        return req_fail(q, HTTP_EBADREQUEST, "%s \"%s\" is not a positive whole number", what,
-                        s ? s : "");
-    *out = v;
-    return 0;
+    return relm_parse_positive(s, what, out, &q->err);
 }
 
 /* Body fields of entity e into rec / given, leaving out the members named in
@@ -56,6 +50,7 @@ typedef struct page {
     int key;           /* field index of the key */
     int descending;    /* keys come in descending order */
     const char *after; /* NULL: from the start */
+    int64_t after_no;  /* after, parsed, when the key is a number */
     char last[RELM_TEXT250_SZ];
     int more;
 } page_t;
@@ -66,7 +61,7 @@ static int past_cursor(const page_t *p, const void *rec)
         return 1;
     const relm_field_t *f = &p->e->fields[p->key];
     if (f->type == RELM_FT_INT) {
-        int64_t v = relm_record_int(p->e, rec, p->key), a = strtoll(p->after, NULL, 10);
+        int64_t v = relm_record_int(p->e, rec, p->key), a = p->after_no;
         return p->descending ? v < a : v > a;
     }
     int c = strcmp((const char *)rec + f->offset, p->after);
@@ -100,6 +95,9 @@ static int page_begin(req_t *q, page_t *p, const relm_entity_t *e, const char *k
     p->after = req_query(q, "after");
     if (p->after && !*p->after)
         p->after = NULL;
+    if (p->after && e->fields[p->key].type == RELM_FT_INT &&
+        (rc = relm_parse_positive(p->after, "after", &p->after_no, &q->err)))
+        return rc;
     p->items = json_array();
     return 0;
 }

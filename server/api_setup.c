@@ -36,14 +36,7 @@ static int setup_update(req_t *q)
 
 static int parse_line_no(req_t *q, int64_t *out)
 {
-    const char *s = req_param(q, "line_no");
-    char *end;
-    long long v = strtoll(s, &end, 10);
-    if (!*s || *end || v <= 0)
-        return req_fail(q, HTTP_EBADREQUEST, "line number \"%s\" is not a positive whole number",
-                        s);
-    *out = v;
-    return 0;
+    return relm_parse_positive(req_param(q, "line_no"), "line no.", out, &q->err);
 }
 
 static int lines_list(req_t *q)
