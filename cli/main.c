@@ -47,6 +47,8 @@ static void usage(FILE *out)
                  "  --json       print JSON (show/add: an object, list: an array)\n"
                  "  --version    print the version\n"
                  "  --help       this text; relm <noun> --help for a noun's verbs and fields\n"
+                 "\nAfter the noun: --FLAG VALUE or --FLAG=VALUE (a value starting with -- only\n"
+                 "with =); -- ends the options. Numbers are positive whole numbers.\n"
                  "\nenvironment: RELM_DB, RELM_USER (user id recorded on entries), RELM_TODAY "
                  "(work date)\n"
                  "exit status: 0 success, 1 refused or failed, 2 usage error\n");
