@@ -205,18 +205,12 @@ static int do_criteria_step(cli_t *c, const char *verb, int argc, char **argv)
     for (int i = 0; i < nwhere && rc == 0; i++)
         if (relm_criteria_where(crit, where[i], &err))
             rc = cli_fail(&err);
+    if (rc == 0 &&
+        (relm_criteria_set(crit, "interaction_template_code", tpl, &err) ||
+         relm_criteria_set(crit, "from", from, &err) || relm_criteria_set(crit, "to", to, &err) ||
+         relm_criteria_set(crit, "campaign_no", campaign, &err)))
+        rc = cli_fail(&err);
     if (rc == 0) {
-        snprintf(crit->interaction_template_code, sizeof(crit->interaction_template_code), "%s",
-                 tpl ? tpl : "");
-        for (char *p = crit->interaction_template_code; *p; p++)
-            if (*p >= 'a' && *p <= 'z')
-                *p = (char)(*p - 'a' + 'A');
-        snprintf(crit->from, sizeof(crit->from), "%s", from ? from : "");
-        snprintf(crit->to, sizeof(crit->to), "%s", to ? to : "");
-        snprintf(crit->campaign_no, sizeof(crit->campaign_no), "%s", campaign ? campaign : "");
-        for (char *p = crit->campaign_no; *p; p++)
-            if (*p >= 'a' && *p <= 'z')
-                *p = (char)(*p - 'a' + 'A');
         crit->options = (allow_existing ? RELM_CRIT_ALLOW_EXISTING : 0) |
                         (expand ? RELM_CRIT_EXPAND_COMPANY : 0) |
                         (allow_company ? RELM_CRIT_ALLOW_COMPANY_WITH_PERSONS : 0) |

@@ -287,25 +287,11 @@ static int body_criteria(req_t *q, relm_criteria_t *c)
         if (rc)
             return rc;
     }
-    static const struct {
-        const char *name;
-        size_t off, size;
-    } texts[] = {
-        {"interaction_template_code", offsetof(relm_criteria_t, interaction_template_code),
-         sizeof(((relm_criteria_t *)0)->interaction_template_code)},
-        {"from", offsetof(relm_criteria_t, from), sizeof(((relm_criteria_t *)0)->from)},
-        {"to", offsetof(relm_criteria_t, to), sizeof(((relm_criteria_t *)0)->to)},
-        {"campaign_no", offsetof(relm_criteria_t, campaign_no),
-         sizeof(((relm_criteria_t *)0)->campaign_no)},
-    };
+    static const char *const texts[] = {"interaction_template_code", "from", "to", "campaign_no"};
     for (size_t t = 0; t < sizeof(texts) / sizeof(texts[0]); t++) {
-        const char *s = req_body_str(q, texts[t].name);
-        if (!s)
-            continue;
-        if (strlen(s) >= texts[t].size)
-            return req_fail(q, RELM_EVALIDATION, "criteria %s: \"%.40s\" is too long",
-                            texts[t].name, s);
-        memcpy((char *)c + texts[t].off, s, strlen(s) + 1);
+        int rc = relm_criteria_set(c, texts[t], req_body_str(q, texts[t]), &q->err);
+        if (rc)
+            return rc;
     }
     for (size_t o = 0; o < sizeof(opts) / sizeof(opts[0]); o++) {
         int b, rc = req_body_bool(q, opts[o].name, &b);

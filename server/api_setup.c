@@ -123,16 +123,18 @@ static int language_set(req_t *q)
 {
     const relm_entity_t *e = &relm_template_language_entity;
     relm_template_language_t v;
+    relm_mask_t given = 0;
     int rc = req_may(q, RELM_AREA_TEMPLATES, 1);
     if (rc)
         return rc;
     relm_record_init(e, &v);
     const char *attachment = req_body_str(q, "attachment");
     const char *description = req_body_str(q, "description");
-    if ((rc = relm_record_set(e, &v, NULL, "template_code", req_param(q, "code"), &q->err)) ||
-        (rc = relm_record_set(e, &v, NULL, "language_code", req_param(q, "language"), &q->err)) ||
-        (description && (rc = relm_record_set(e, &v, NULL, "description", description, &q->err))) ||
-        (rc = relm_template_language_set(q->r, &v, attachment, &q->err)))
+    if ((rc = relm_record_set(e, &v, &given, "template_code", req_param(q, "code"), &q->err)) ||
+        (rc = relm_record_set(e, &v, &given, "language_code", req_param(q, "language"), &q->err)) ||
+        (description &&
+         (rc = relm_record_set(e, &v, &given, "description", description, &q->err))) ||
+        (rc = relm_template_language_put(q->r, &v, given, attachment, &q->err)))
         return rc;
     return languages_list(q);
 }
