@@ -280,6 +280,16 @@ try:
          {"interaction_template_code": "coverltr"}, seg_reads())
     same("change the header", ["segment", "set", low, "--interaction-template-code", "outgoing"],
          "PATCH", "/api/segments/" + low, {"interaction_template_code": "outgoing"}, seg_reads())
+    same("change the header for all lines", ["segment", "set", low, "--subject", "Hello",
+                                             "--apply-to-all-lines"],
+         "PATCH", "/api/segments/" + low, {"subject": "Hello", "apply_to_all_lines": True},
+         seg_reads())
+    same("a criteria date that is not a date is refused",
+         ["segment", "add", low, "--has-interaction", "outgoing", "--from", "2026-13-01"],
+         "POST", "/api/segments/%s/add-contacts" % low,
+         {"interaction_template_code": "outgoing", "from": "2026-13-01"}, seg_reads())
+    same("a campaign criterion in lower case", ["segment", "add", low, "--campaign", "cmp1001"],
+         "POST", "/api/segments/%s/add-contacts" % low, {"campaign_no": "cmp1001"}, seg_reads())
     same("remove a line", ["segment", "line", "remove", low, str(line_nos[1])],
          "DELETE", "/api/segments/%s/lines/%d" % (low, line_nos[1]), reads=seg_reads())
     same("save the criteria", ["segment", "criteria", "save", low, "parity", "--description",
@@ -315,11 +325,39 @@ try:
                                       "false"],
          "POST", "/api/logged-segments/%d/reuse" % logged, {"attempt_failed": False},
          [(["segment", "list"], "/api/segments#items")])
+    same("reuse with an evaluation filter", ["logged-segment", "reuse", str(logged),
+                                             "--evaluation", "positive", "--campaign-response"],
+         "POST", "/api/logged-segments/%d/reuse" % logged,
+         {"evaluation": "positive", "campaign_response": True},
+         [(["segment", "list"], "/api/segments#items")])
+    same("reuse with an unknown evaluation", ["logged-segment", "reuse", str(logged),
+                                              "--evaluation", "Splendid"],
+         "POST", "/api/logged-segments/%d/reuse" % logged, {"evaluation": "Splendid"},
+         [(["segment", "list"], "/api/segments#items")])
+    same_reads("the log, filtered", [
+        (["interaction", "list", "--contact", company.lower()],
+         "/api/interactions?contact_no=%s#items" % company.lower()),
+        (["interaction", "list", "--template", "outgoing", "--from", "2026-01-01"],
+         "/api/interactions?interaction_template_code=outgoing&from=2026-01-01#items"),
+        (["interaction", "list", "--logged-segment", str(logged)],
+         "/api/interactions?logged_segment_entry_no=%d#items" % logged),
+        (["interaction", "list", "--canceled"], "/api/interactions?status=canceled#items"),
+        (["interaction", "list", "--postponed"], "/api/interactions?status=postponed#items"),
+    ], "ann")
     same("a logged segment entry of 0 is refused", ["logged-segment", "show", "0"],
          "GET", "/api/logged-segments/0")
     same_reads("after the log", [(["campaign", "show", "CMP1001"], "/api/campaigns/CMP1001"),
                                  (["contact", "show", company], "/api/contacts/" + company)],
                "ann")
+
+    # ---- numbers are refused alike --------------------------------------------------------
+    for value in ["", "0", "-1", "+1", "1.5", "99999999999999999999"]:
+        rc, _, err = cli(["contact", "list", "--limit=" + value])
+        r = api("GET", "/api/contacts?limit=" + value)
+        eq("limit %r is a usage error in both" % value, (2, 400, "usage"),
+           (rc, r.status, (r.body.get("error") or {}).get("code")))
+    r = api("GET", "/api/segments/%s/lines?after=abc" % seg)
+    eq("a line cursor that is not a number is 400", 400, r.status)
 
     # ---- the two databases hold the same records ---------------------------------------
     def table_rows(db, table):
