@@ -54,7 +54,7 @@ int cmd_campaign(cli_t *c, int argc, char **argv)
     static const cli_entity_spec_t spec = {
         &relm_campaign_entity, "NO", cols, &relm_campaign_totals_entity, stats, extra_help, NULL};
     if (argc >= 1 && strcmp(argv[0], "entries") == 0) {
-        for (int i = 1; i < argc; i++)
+        for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
             if (strcmp(argv[i], "--help") == 0)
                 return cli_entity(c, &spec, argc - i, argv + i);
         return cmd_entries(c, argc - 1, argv + 1);

@@ -121,7 +121,7 @@ int cmd_contact(cli_t *c, int argc, char **argv)
 {
     static const cli_entity_spec_t spec = {
         &relm_contact_entity, "NO", cols, &relm_contact_stats_entity, stats, help_text, NULL};
-    for (int i = 1; i < argc; i++)
+    for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
         if (strcmp(argv[i], "--help") == 0)
             return cli_entity(c, &spec, 1, (char *[]){"help", NULL});
     if (argc >= 1 && strcmp(argv[0], "import") == 0)

@@ -158,7 +158,7 @@ int cli_entity(cli_t *c, const cli_entity_spec_t *spec, int argc, char **argv)
         return argc < 1 ? CLI_USAGE : CLI_OK;
     }
     const char *verb = argv[0];
-    for (int i = 1; i < argc; i++) {
+    for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
         if (strcmp(argv[i], "--help") == 0) {
             help(spec);
             return CLI_OK;

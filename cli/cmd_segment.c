@@ -386,7 +386,7 @@ int cmd_segment(cli_t *c, int argc, char **argv)
         help();
         return argc < 1 ? CLI_USAGE : CLI_OK;
     }
-    for (int i = 1; i < argc; i++)
+    for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
         if (strcmp(argv[i], "--help") == 0) {
             help();
             return CLI_OK;

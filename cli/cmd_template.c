@@ -272,7 +272,7 @@ int cmd_template(cli_t *c, int argc, char **argv)
     static const cli_entity_spec_t spec = {
         &relm_template_entity, "CODE",        template_cols, &relm_totals_entity,
         template_stats,        template_help, "template"};
-    for (int i = 1; i < argc; i++)
+    for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
         if (strcmp(argv[i], "--help") == 0) {
             char help[] = "--help";
             char *hv[] = {help, NULL};

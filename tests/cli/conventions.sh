@@ -39,6 +39,8 @@ expect_ok "-- before a positional argument" contact show --json -- CT000001
 assert_eq "the contact is shown" "CT000001" "$(json 'd["no"]')"
 expect_exit 1 "after --, a word starting with -- is an argument, not a flag" contact show -- --json
 assert_contains "it was looked up as a contact" "contact --JSON" "$ERR"
+expect_exit 1 "after --, --help is an argument too" contact show -- --help
+assert_contains "it was looked up as a contact" "contact --HELP" "$ERR"
 
 run --json contact show -- -x
 assert_eq "\"-x\" is taken as a contact number" "1" "$RC"
