@@ -350,6 +350,36 @@ try:
                                  (["contact", "show", company], "/api/contacts/" + company)],
                "ann")
 
+    # ---- deletes of master data ------------------------------------------------------------
+    same("show an attachment", ["template", "attachment", "show", "visit"],
+         "GET", "/api/templates/visit/attachment", user="admin")
+    same("a template in use cannot be deleted", ["template", "delete", "visit"],
+         "DELETE", "/api/templates/visit", user="admin")
+    same("update a group", ["group", "update", "visit", "--description", "Site visits"],
+         "PATCH", "/api/groups/visit", {"description": "Site visits"},
+         [(["group", "show", "VISIT"], "/api/groups/VISIT")], "admin")
+    same("a group with templates cannot be deleted", ["group", "delete", "visit"],
+         "DELETE", "/api/groups/visit", user="admin")
+    same("update a number series", ["numseries", "update", "vis", "--manual-nos", "true"],
+         "PATCH", "/api/number-series/vis", {"manual_nos": True},
+         [(["numseries", "show", "VIS"], "/api/number-series/VIS")], "admin")
+    same("delete a series line", ["numseries", "line", "delete", "vis", "10000"],
+         "DELETE", "/api/number-series/vis/lines/10000",
+         reads=[(["numseries", "line", "list", "VIS"], "/api/number-series/VIS/lines#items")],
+         user="admin")
+    same("delete a number series", ["numseries", "delete", "vis"],
+         "DELETE", "/api/number-series/vis",
+         reads=[(["numseries", "list"], "/api/number-series#items")], user="admin")
+    same("delete a campaign", ["campaign", "delete", "cmp1002"], "DELETE", "/api/campaigns/cmp1002",
+         reads=[(["campaign", "list"], "/api/campaigns#items")])
+    same("set up marketing again", ["setup", "set", "--default-salesperson-code", ""],
+         "PATCH", "/api/setup", {"default_salesperson_code": ""},
+         [(["setup", "show"], "/api/setup")], "admin")
+    same("a salesperson in use cannot be deleted", ["salesperson", "delete", "jo"],
+         "DELETE", "/api/salespersons/jo", user="admin")
+    same("a salesperson with entries cannot be deleted", ["salesperson", "delete", "zz"], "DELETE", "/api/salespersons/zz",
+         reads=[(["salesperson", "list"], "/api/salespersons#items")], user="admin")
+
     # ---- numbers are refused alike --------------------------------------------------------
     for value in ["", "0", "-1", "+1", "1.5", "99999999999999999999"]:
         rc, _, err = cli(["contact", "list", "--limit=" + value])
