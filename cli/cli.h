@@ -60,10 +60,11 @@ typedef struct cli_args {
 } cli_args_t;
 
 /*
- * Parse argv: `--FIELD VALUE` for fields of e (kebab- or snake-case; a boolean field may
- * stand alone for true) set on rec and in *given; flags in opts; everything else is
- * positional. e, rec and given may be NULL. On error prints it and returns CLI_USAGE
- * (or CLI_FAIL for an invalid value).
+ * Parse argv: `--FIELD VALUE` or `--FIELD=VALUE` for fields of e (kebab- or snake-case; a
+ * boolean field may stand alone for true) set on rec and in *given; flags in opts;
+ * everything else is positional, and so is every word after "--". A separate VALUE never
+ * starts with "--" (such a value must be given with "="). e, rec and given may be NULL.
+ * On error prints it and returns CLI_USAGE (or CLI_FAIL for an invalid value).
  */
 int cli_parse(int argc, char **argv, const cli_opt_t *opts, const relm_entity_t *e, void *rec,
               relm_mask_t *given, cli_args_t *a);

@@ -377,8 +377,8 @@ try:
          [(["setup", "show"], "/api/setup")], "admin")
     same("a salesperson in use cannot be deleted", ["salesperson", "delete", "jo"],
          "DELETE", "/api/salespersons/jo", user="admin")
-    same("a salesperson with entries cannot be deleted", ["salesperson", "delete", "zz"], "DELETE", "/api/salespersons/zz",
-         reads=[(["salesperson", "list"], "/api/salespersons#items")], user="admin")
+    same("a salesperson with entries cannot be deleted", ["salesperson", "delete", "zz"],
+         "DELETE", "/api/salespersons/zz", reads=[(["salesperson", "list"], "/api/salespersons#items")], user="admin")
 
     # ---- numbers are refused alike --------------------------------------------------------
     for value in ["", "0", "-1", "+1", "1.5", "99999999999999999999"]:
