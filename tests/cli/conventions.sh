@@ -93,5 +93,13 @@ expect_ok "log an interaction" --json interaction create --contact CT000005 --te
 ie=$(json 'd["created_at"]')
 if [[ $ie =~ $STAMP_RE ]]; then ok "interaction created_at is RFC 3339 UTC ($ie)"; else not_ok "interaction created_at is RFC 3339 UTC" "$ie"; fi
 assert_eq "date and time stay the local work date and time" "2026-03-15" "$(json 'd["date"]')"
+# A stamp written by an older relm (no Z) is still read and filtered in time order.
+sql "UPDATE contact SET created_at = '2020-01-02T03:04:05', modified_at = '2020-01-02T03:04:05' WHERE no = 'CT000001'"
+expect_ok "show a contact with an old stamp" --json contact show CT000001
+assert_eq "the old stamp is read as stored" "2020-01-02T03:04:05" "$(json 'd["created_at"]')"
+expect_ok "filter on stamps across old and new rows" --json contact list --where "created_at<2021-01-01"
+assert_eq "only the old row is older" "CT000001" "$(json '" ".join(x["no"] for x in d)')"
+expect_ok "and the other way round" --json contact list --where "created_at>=$created"
+assert_eq "the new rows are not older than a new stamp" "False" "$(json 'any(x["no"] == "CT000001" for x in d)')"
 
 finish
