@@ -58,13 +58,28 @@ static const cli_opt_t *find_opt(const cli_opt_t *opts, const char *name)
     return NULL;
 }
 
+/*
+ * "--name" or "--name=value" (and "--" itself). The word after an option that takes a
+ * value is never one of these, so a forgotten value is reported instead of the next
+ * flag being swallowed; a value that starts with "--" is written --name=--value.
+ */
+static int is_option(const char *arg)
+{
+    return strncmp(arg, "--", 2) == 0;
+}
+
 int cli_parse(int argc, char **argv, const cli_opt_t *opts, const relm_entity_t *e, void *rec,
               relm_mask_t *given, cli_args_t *a)
 {
+    int options = 1; /* cleared by "--": everything after it is positional */
     a->npos = 0;
     for (int i = 0; i < argc; i++) {
         const char *arg = argv[i];
-        if (strncmp(arg, "--", 2) != 0 || arg[2] == '\0') {
+        if (options && strcmp(arg, "--") == 0) {
+            options = 0;
+            continue;
+        }
+        if (!options || !is_option(arg)) {
             if (a->npos >= CLI_MAXPOS)
                 return cli_usage("too many arguments");
             a->pos[a->npos++] = arg;
@@ -86,13 +101,18 @@ int cli_parse(int argc, char **argv, const cli_opt_t *opts, const relm_entity_t 
             if (o->takes_value) {
                 if (inline_value)
                     v = inline_value;
-                else if (i + 1 < argc)
+                else if (i + 1 < argc && !is_option(argv[i + 1]))
                     v = argv[++i];
                 else
-                    return cli_usage("option %s needs a value", name);
+                    return cli_usage("%s needs a value", name);
             }
-            if (o->value)
-                *o->value = v;
+            if (o->takes_value == CLI_NUMBER) {
+                relm_error_t err = {0};
+                if (relm_parse_positive(v, name, o->value, &err))
+                    return cli_fail(&err);
+            } else if (o->value) {
+                *(const char **)o->value = v;
+            }
             if (o->flag)
                 (*o->flag)++;
             if (o->many) {
@@ -108,12 +128,12 @@ int cli_parse(int argc, char **argv, const cli_opt_t *opts, const relm_entity_t 
         const char *v = inline_value;
         if (!v) {
             int is_bool = e->fields[idx].type == RELM_FT_BOOL;
-            if (is_bool && (i + 1 >= argc || strncmp(argv[i + 1], "--", 2) == 0))
+            if (is_bool && (i + 1 >= argc || is_option(argv[i + 1])))
                 v = "true";
-            else if (i + 1 < argc)
+            else if (i + 1 < argc && !is_option(argv[i + 1]))
                 v = argv[++i];
             else
-                return cli_usage("option %s needs a value", name);
+                return cli_usage("%s needs a value", name);
         }
         relm_error_t err = {0};
         if (relm_record_set_index(e, rec, given, idx, v, &err))
@@ -122,14 +142,12 @@ int cli_parse(int argc, char **argv, const cli_opt_t *opts, const relm_entity_t 
     return CLI_OK;
 }
 
-static void print_json(json_t *j)
+void cli_print_json(json_t *j)
 {
-    char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII * 0);
-    if (s) {
-        fputs(s, stdout);
-        fputc('\n', stdout);
-        free(s);
-    }
+    char *s = j ? json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY) : NULL;
+    fputs(s ? s : "null", stdout);
+    fputc('\n', stdout);
+    free(s);
     json_decref(j);
 }
 
@@ -140,7 +158,7 @@ void cli_show(cli_t *c, const relm_entity_t *e, const void *rec, const relm_enti
         json_t *j = relm_record_json(e, rec);
         if (xe)
             relm_record_json_into(j, xe, xrec);
-        print_json(j);
+        cli_print_json(j);
         return;
     }
     char buf[RELM_TEXT250_SZ * 4];

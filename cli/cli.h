@@ -10,6 +10,7 @@
 
 #include <stdio.h>
 
+#include "relm/json.h"
 #include "relm/relm.h"
 
 enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
@@ -31,14 +32,23 @@ int cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print any warning carried by a successful call. */
 void cli_warnings(const relm_error_t *err);
 
+/* What an extra flag takes (cli_opt_t.takes_value). */
+enum {
+    CLI_FLAG = 0,   /* nothing: counted in *flag */
+    CLI_TEXT = 1,   /* a value, kept as text in *value */
+    CLI_NUMBER = 2, /* a positive whole number, parsed once into *number (relm_parse_positive) */
+};
+
 /* An extra flag a command accepts besides the entity's fields. */
 typedef struct cli_opt {
     const char *name; /* "--where" */
-    int takes_value;
-    const char **value; /* last value, when takes_value */
-    int *flag;          /* set to 1 when given (or counts repeats) */
-    const char **many;  /* repeatable values collected here ... */
-    int *nmany;         /* ... and counted here (capacity CLI_MANY) */
+    int takes_value;  /* CLI_FLAG, CLI_TEXT or CLI_NUMBER */
+    /* The last value: a const char ** for CLI_TEXT, an int64_t * for CLI_NUMBER (as in
+     * git's parse-options, so that one table holds flags of every kind). */
+    void *value;
+    int *flag;         /* set to 1 when given (or counts repeats) */
+    const char **many; /* repeatable values collected here ... */
+    int *nmany;        /* ... and counted here (capacity CLI_MANY) */
 } cli_opt_t;
 
 #define CLI_MANY   64
@@ -50,13 +60,21 @@ typedef struct cli_args {
 } cli_args_t;
 
 /*
- * Parse argv: `--FIELD VALUE` for fields of e (kebab- or snake-case; a boolean field may
- * stand alone for true) set on rec and in *given; flags in opts; everything else is
- * positional. e, rec and given may be NULL. On error prints it and returns CLI_USAGE
- * (or CLI_FAIL for an invalid value).
+ * Parse argv: `--FIELD VALUE` or `--FIELD=VALUE` for fields of e (kebab- or snake-case; a
+ * boolean field may stand alone for true) set on rec and in *given; flags in opts;
+ * everything else is positional, and so is every word after "--". A separate VALUE never
+ * starts with "--" (such a value must be given with "="). e, rec and given may be NULL.
+ * On error prints it and returns CLI_USAGE (or CLI_FAIL for an invalid value).
  */
 int cli_parse(int argc, char **argv, const cli_opt_t *opts, const relm_entity_t *e, void *rec,
               relm_mask_t *given, cli_args_t *a);
+
+/*
+ * Print j (an object or array, indented) and a newline on stdout, and release it. Every
+ * JSON document the CLI prints besides streamed lists goes through here, so text from
+ * the user or the database is always escaped. j may be NULL (out of memory): prints null.
+ */
+void cli_print_json(json_t *j);
 
 /* Show one record (and optional extra record, e.g. statistics) as JSON or "field: value". */
 void cli_show(cli_t *c, const relm_entity_t *e, const void *rec, const relm_entity_t *xe,

@@ -29,8 +29,8 @@ static int stats(relm_t *r, const char *key, void *out, relm_error_t *err)
 static int cmd_entries(cli_t *c, int argc, char **argv)
 {
     const relm_entity_t *e = &relm_campaign_entry_entity;
-    const char *limit = NULL;
-    cli_opt_t opts[] = {{"--limit", 1, &limit, NULL, NULL, NULL},
+    int64_t lim = 0;
+    cli_opt_t opts[] = {{"--limit", CLI_NUMBER, &lim, NULL, NULL, NULL},
                         {NULL, 0, NULL, NULL, NULL, NULL}};
     cli_args_t a;
     int rc = cli_parse(argc, argv, opts, NULL, NULL, NULL, &a);
@@ -38,13 +38,6 @@ static int cmd_entries(cli_t *c, int argc, char **argv)
         return rc;
     if (a.npos != 1)
         return cli_usage("usage: relm campaign entries NO [--limit N]");
-    long lim = 0;
-    if (limit) {
-        char *end;
-        lim = strtol(limit, &end, 10);
-        if (!*limit || *end || lim < 0)
-            return cli_usage("--limit needs a whole number, not \"%s\"", limit);
-    }
     if ((rc = cli_open(c)))
         return rc;
     relm_error_t err = {0};
@@ -58,7 +51,7 @@ static int cmd_entries(cli_t *c, int argc, char **argv)
     snprintf(f.value, sizeof(f.value), "%s", cmp.no);
     cli_list_t l;
     cli_list_begin(&l, c, e, NULL);
-    rc = relm_list(c->r, e, &f, 1, lim, cli_list_row, &l, &err);
+    rc = relm_list(c->r, e, &f, 1, (long)lim, cli_list_row, &l, &err);
     cli_list_end(&l);
     return rc ? cli_fail(&err) : CLI_OK;
 }
@@ -108,7 +101,7 @@ int cmd_campaign(cli_t *c, int argc, char **argv)
     static const cli_entity_spec_t spec = {
         &relm_campaign_entity, "NO", cols, &relm_campaign_totals_entity, stats, extra_help, NULL};
     if (argc >= 1 && strcmp(argv[0], "entries") == 0) {
-        for (int i = 1; i < argc; i++)
+        for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
             if (strcmp(argv[i], "--help") == 0)
                 return cli_entity(c, &spec, argc - i, argv + i);
         return cmd_entries(c, argc - 1, argv + 1);

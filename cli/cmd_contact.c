@@ -90,7 +90,7 @@ static int do_import(cli_t *c, int argc, char **argv)
         return cli_fail(&err);
     cli_warnings(&err);
     if (c->json)
-        printf("{\"imported\": %lld}\n", (long long)n);
+        cli_print_json(json_pack("{s:I}", "imported", (json_int_t)n));
     else
         printf("imported %lld contacts\n", (long long)n);
     return CLI_OK;
@@ -150,7 +150,7 @@ int cmd_contact(cli_t *c, int argc, char **argv)
 {
     static const cli_entity_spec_t spec = {
         &relm_contact_entity, "NO", cols, &relm_contact_stats_entity, stats, help_text, NULL};
-    for (int i = 1; i < argc; i++)
+    for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
         if (strcmp(argv[i], "--help") == 0)
             return cli_entity(c, &spec, 1, (char *[]){"help", NULL});
     if (argc >= 1 && strcmp(argv[0], "import") == 0)

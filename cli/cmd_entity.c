@@ -58,9 +58,9 @@ static int do_list(cli_t *c, const cli_entity_spec_t *s, int argc, char **argv)
 {
     const char *where[CLI_MANY];
     int nwhere = 0;
-    const char *limit = NULL;
+    int64_t lim = 0;
     cli_opt_t opts[] = {{"--where", 1, NULL, NULL, where, &nwhere},
-                        {"--limit", 1, &limit, NULL, NULL, NULL},
+                        {"--limit", CLI_NUMBER, &lim, NULL, NULL, NULL},
                         {NULL, 0, NULL, NULL, NULL, NULL}};
     cli_args_t a;
     int rc = cli_parse(argc, argv, opts, NULL, NULL, NULL, &a);
@@ -68,13 +68,6 @@ static int do_list(cli_t *c, const cli_entity_spec_t *s, int argc, char **argv)
         return rc;
     if (a.npos)
         return cli_usage("%s list: unexpected argument \"%s\"", s->e->name, a.pos[0]);
-    long lim = 0;
-    if (limit) {
-        char *end;
-        lim = strtol(limit, &end, 10);
-        if (*end || lim < 0)
-            return cli_usage("--limit needs a whole number, not \"%s\"", limit);
-    }
     relm_filter_t filters[CLI_MANY];
     relm_error_t err = {0};
     for (int i = 0; i < nwhere; i++)
@@ -84,7 +77,7 @@ static int do_list(cli_t *c, const cli_entity_spec_t *s, int argc, char **argv)
         return rc;
     cli_list_t l;
     cli_list_begin(&l, c, s->e, s->list_cols);
-    rc = relm_list(c->r, s->e, filters, nwhere, lim, cli_list_row, &l, &err);
+    rc = relm_list(c->r, s->e, filters, nwhere, (long)lim, cli_list_row, &l, &err);
     cli_list_end(&l);
     return rc ? cli_fail(&err) : CLI_OK;
 }
@@ -156,7 +149,7 @@ static int do_delete(cli_t *c, const cli_entity_spec_t *s, int argc, char **argv
             printf("deleted %s %s\n", s->e->name, a.pos[i]);
     }
     if (c->json)
-        printf("{\"deleted\": %d}\n", a.npos);
+        cli_print_json(json_pack("{s:i}", "deleted", a.npos));
     return CLI_OK;
 }
 
@@ -167,7 +160,7 @@ int cli_entity(cli_t *c, const cli_entity_spec_t *spec, int argc, char **argv)
         return argc < 1 ? CLI_USAGE : CLI_OK;
     }
     const char *verb = argv[0];
-    for (int i = 1; i < argc; i++) {
+    for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
         if (strcmp(argv[i], "--help") == 0) {
             help(spec);
             return CLI_OK;

@@ -33,8 +33,8 @@ int cmd_init(cli_t *c, int argc, char **argv)
     if (demo && relm_demo_fill(c->r, &err))
         return cli_fail(&err);
     if (c->json)
-        printf("{\"database\": \"%s\", \"schema_version\": %d, \"demo\": %s}\n", c->db,
-               relm_schema_version(c->r), demo ? "true" : "false");
+        cli_print_json(json_pack("{s:s, s:i, s:b}", "database", c->db, "schema_version",
+                                 relm_schema_version(c->r), "demo", demo));
     else
         printf("initialised %s (schema %d)%s\n", c->db, relm_schema_version(c->r),
                demo ? " with demo data" : "");

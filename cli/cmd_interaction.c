@@ -57,14 +57,10 @@ static void help(void)
     cli_help_fields(stdout, E);
 }
 
-static int parse_no(const char *s, int64_t *out)
+static int parse_no(const char *s, const char *what, int64_t *out)
 {
-    char *end;
-    long long v = strtoll(s, &end, 10);
-    if (!*s || *end || v <= 0)
-        return cli_usage("\"%s\" is not an entry number", s);
-    *out = v;
-    return 0;
+    relm_error_t err = {0};
+    return relm_parse_positive(s, what, out, &err) ? cli_fail(&err) : CLI_OK;
 }
 
 /* Short flags that name canonical fields. */
@@ -247,7 +243,7 @@ static int do_create(cli_t *c, int argc, char **argv)
     if (rc == 0)
         rc = apply_aliases(&al, rec, &given);
     if (rc == 0 && from)
-        rc = parse_no(from, &from_no);
+        rc = parse_no(from, "--from-entry", &from_no);
     if (rc == 0 && given & RELM_BIT(0))
         rc = cli_usage("interaction create: entry numbers are given by relm (see resume)");
     relm_mask_t starters = RELM_BIT(relm_field_index(E, "contact_no")) |
@@ -316,7 +312,7 @@ static int do_resume(cli_t *c, int argc, char **argv)
     if (rc == 0 && a.npos != 1)
         rc = cli_usage("usage: relm interaction resume N [--FIELD VALUE]...");
     if (rc == 0)
-        rc = parse_no(a.pos[0], &entry_no);
+        rc = parse_no(a.pos[0], "entry no.", &entry_no);
     if (rc == 0 && given & RELM_BIT(0))
         rc = cli_usage("interaction resume: the entry keeps its number");
     if (rc == 0)
@@ -359,7 +355,8 @@ static int do_resume(cli_t *c, int argc, char **argv)
 static int do_list(cli_t *c, int argc, char **argv)
 {
     const char *contact = NULL, *sp = NULL, *tpl = NULL, *seg = NULL, *logged = NULL, *from = NULL,
-               *to = NULL, *limit = NULL, *after = NULL;
+               *to = NULL, *after = NULL;
+    int64_t limit = 0;
     int postponed = 0, canceled = 0;
     cli_opt_t opts[] = {{"--contact", 1, &contact, NULL, NULL, NULL},
                         {"--contact-no", 1, &contact, NULL, NULL, NULL},
@@ -375,7 +372,7 @@ static int do_list(cli_t *c, int argc, char **argv)
                         {"--to", 1, &to, NULL, NULL, NULL},
                         {"--postponed", 0, NULL, &postponed, NULL, NULL},
                         {"--canceled", 0, NULL, &canceled, NULL, NULL},
-                        {"--limit", 1, &limit, NULL, NULL, NULL},
+                        {"--limit", CLI_NUMBER, &limit, NULL, NULL, NULL},
                         {"--after", 1, &after, NULL, NULL, NULL},
                         {NULL, 0, NULL, NULL, NULL, NULL}};
     cli_args_t a;
@@ -393,14 +390,9 @@ static int do_list(cli_t *c, int argc, char **argv)
     q.from = from;
     q.to = to;
     q.flags = (postponed ? RELM_IQ_POSTPONED : 0) | (canceled ? RELM_IQ_CANCELED : 0);
-    if (logged && (rc = parse_no(logged, &q.logged_segment_entry_no)))
+    if (logged && (rc = parse_no(logged, "--logged-segment", &q.logged_segment_entry_no)))
         return rc;
-    if (limit) {
-        char *end;
-        q.limit = strtol(limit, &end, 10);
-        if (!*limit || *end || q.limit < 0)
-            return cli_usage("--limit needs a whole number, not \"%s\"", limit);
-    }
+    q.limit = (long)limit;
     relm_error_t err = {0};
     if (after && relm_interaction_cursor_parse(after, &q.after, &err)) {
         err.code = RELM_EUSAGE;
@@ -440,7 +432,7 @@ static int entry_args(int argc, char **argv, const cli_opt_t *opts, int64_t *nos
     if (a.npos < min || a.npos > max)
         return cli_usage("usage: relm interaction %s", usage);
     for (int i = 0; i < a.npos; i++)
-        if ((rc = parse_no(a.pos[i], &nos[i])))
+        if ((rc = parse_no(a.pos[i], "entry no.", &nos[i])))
             return rc;
     *n = a.npos;
     return 0;
@@ -474,7 +466,7 @@ static int do_delete(cli_t *c, int argc, char **argv)
     if (relm_interaction_delete(c->r, no, &err))
         return cli_fail(&err);
     if (c->json)
-        printf("{\"deleted\": %" PRId64 "}\n", no);
+        cli_print_json(json_pack("{s:I}", "deleted", (json_int_t)no));
     else
         printf("deleted interaction log entry %" PRId64 "\n", no);
     return CLI_OK;
@@ -492,22 +484,23 @@ static int do_cancel(cli_t *c, int argc, char **argv)
     relm_interaction_t *rec = malloc(sizeof(*rec));
     if (!rec)
         return CLI_FAIL;
-    if (c->json)
-        fputs("[", stdout);
+    json_t *out = c->json ? json_array() : NULL;
     for (int i = 0; i < n && rc == 0; i++) {
         if (relm_interaction_get(c->r, nos[i], rec, &err)) {
             rc = cli_fail(&err);
             break;
         }
         if (c->json)
-            printf("%s{\"entry_no\": %" PRId64 ", \"canceled\": %s}", i ? ", " : "", nos[i],
-                   rec->canceled ? "true" : "false");
+            json_array_append_new(out, json_pack("{s:I, s:b}", "entry_no", (json_int_t)nos[i],
+                                                 "canceled", rec->canceled));
         else
             printf("interaction log entry %" PRId64 " %s\n", nos[i],
                    rec->canceled ? "canceled" : "restored");
     }
-    if (c->json)
-        fputs("]\n", stdout);
+    if (c->json && rc == 0)
+        cli_print_json(out);
+    else
+        json_decref(out);
     free(rec);
     return rc;
 }
@@ -527,7 +520,7 @@ static int do_evaluate(cli_t *c, int argc, char **argv)
         rc = cli_usage("usage: relm interaction evaluate N [--evaluation E] "
                        "[--attempt-failed [true|false]]");
     if (rc == 0)
-        rc = parse_no(a.pos[0], &no);
+        rc = parse_no(a.pos[0], "entry no.", &no);
     if (rc == 0)
         rc = cli_open(c);
     relm_error_t err = {0};
@@ -559,7 +552,7 @@ static int do_delete_canceled(cli_t *c, int argc, char **argv)
     if (relm_interaction_delete_canceled(c->r, before, tpl, &count, &err))
         return cli_fail(&err);
     if (c->json)
-        printf("{\"deleted\": %" PRId64 "}\n", count);
+        cli_print_json(json_pack("{s:I}", "deleted", (json_int_t)count));
     else
         printf("%" PRId64 "\n", count);
     return CLI_OK;
@@ -571,7 +564,7 @@ int cmd_interaction(cli_t *c, int argc, char **argv)
         help();
         return argc < 1 ? CLI_USAGE : CLI_OK;
     }
-    for (int i = 1; i < argc; i++)
+    for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
         if (strcmp(argv[i], "--help") == 0) {
             help();
             return CLI_OK;

@@ -21,12 +21,8 @@ static const char extra_help[] =
 
 static int parse_line_no(const char *s, int64_t *out)
 {
-    char *end;
-    long long v = strtoll(s, &end, 10);
-    if (!*s || *end || v <= 0)
-        return cli_usage("line number \"%s\" is not a positive whole number", s);
-    *out = v;
-    return 0;
+    relm_error_t err = {0};
+    return relm_parse_positive(s, "line no.", out, &err) ? cli_fail(&err) : CLI_OK;
 }
 
 static int cmd_line(cli_t *c, int argc, char **argv)
@@ -77,13 +73,19 @@ static int cmd_line(cli_t *c, int argc, char **argv)
             return cli_usage("numseries line update: give at least one --FIELD VALUE");
         if (relm_numseries_line_update(c->r, a.pos[0], line_no, &l, given, &err))
             return cli_fail(&err);
-        printf("updated number series %s line %lld\n", a.pos[0], (long long)line_no);
+        if (c->json)
+            cli_print_json(json_pack("{s:i}", "updated", 1));
+        else
+            printf("updated number series %s line %lld\n", a.pos[0], (long long)line_no);
         return CLI_OK;
     }
     if (strcmp(verb, "delete") == 0) {
         if (relm_numseries_line_delete(c->r, a.pos[0], line_no, &err))
             return cli_fail(&err);
-        printf("deleted number series %s line %lld\n", a.pos[0], (long long)line_no);
+        if (c->json)
+            cli_print_json(json_pack("{s:i}", "deleted", 1));
+        else
+            printf("deleted number series %s line %lld\n", a.pos[0], (long long)line_no);
         return CLI_OK;
     }
     return cli_usage("numseries line: unknown verb \"%s\" (add, list, update, delete)", verb);
@@ -107,8 +109,8 @@ static int cmd_next(cli_t *c, int argc, char **argv)
         return cli_fail(&err);
     cli_warnings(&err);
     if (c->json)
-        printf("{\"no\": \"%s\", \"warning\": %s%s%s}\n", no, err.warning[0] ? "\"" : "",
-               err.warning[0] ? err.warning : "null", err.warning[0] ? "\"" : "");
+        cli_print_json(
+            json_pack("{s:s, s:s?}", "no", no, "warning", err.warning[0] ? err.warning : NULL));
     else
         printf("%s\n", no);
     return CLI_OK;

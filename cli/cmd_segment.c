@@ -162,7 +162,7 @@ static int do_simple(cli_t *c, const char *verb, int argc, char **argv)
         return cli_fail(&err);
     if (strcmp(verb, "delete") == 0) {
         if (c->json)
-            printf("{\"deleted\": 1}\n");
+            cli_print_json(json_pack("{s:i}", "deleted", 1));
         else
             printf("deleted segment %s\n", no);
         return CLI_OK;
@@ -208,18 +208,12 @@ static int do_criteria_step(cli_t *c, const char *verb, int argc, char **argv)
     for (int i = 0; i < nwhere && rc == 0; i++)
         if (relm_criteria_where(crit, where[i], &err))
             rc = cli_fail(&err);
+    if (rc == 0 &&
+        (relm_criteria_set(crit, "interaction_template_code", tpl, &err) ||
+         relm_criteria_set(crit, "from", from, &err) || relm_criteria_set(crit, "to", to, &err) ||
+         relm_criteria_set(crit, "campaign_no", campaign, &err)))
+        rc = cli_fail(&err);
     if (rc == 0) {
-        snprintf(crit->interaction_template_code, sizeof(crit->interaction_template_code), "%s",
-                 tpl ? tpl : "");
-        for (char *p = crit->interaction_template_code; *p; p++)
-            if (*p >= 'a' && *p <= 'z')
-                *p = (char)(*p - 'a' + 'A');
-        snprintf(crit->from, sizeof(crit->from), "%s", from ? from : "");
-        snprintf(crit->to, sizeof(crit->to), "%s", to ? to : "");
-        snprintf(crit->campaign_no, sizeof(crit->campaign_no), "%s", campaign ? campaign : "");
-        for (char *p = crit->campaign_no; *p; p++)
-            if (*p >= 'a' && *p <= 'z')
-                *p = (char)(*p - 'a' + 'A');
         crit->options = (allow_existing ? RELM_CRIT_ALLOW_EXISTING : 0) |
                         (expand ? RELM_CRIT_EXPAND_COMPANY : 0) |
                         (allow_company ? RELM_CRIT_ALLOW_COMPANY_WITH_PERSONS : 0) |
@@ -252,8 +246,12 @@ static int do_criteria_step(cli_t *c, const char *verb, int argc, char **argv)
     if (rc)
         return rc;
     const char *what = add ? "added" : "removed";
+    /* Echo the segment number as relm spells it, not as it was typed. */
+    relm_segment_t seg;
+    if (relm_segment_get(c->r, a.pos[0], &seg, &err))
+        return cli_fail(&err);
     if (c->json)
-        printf("{\"segment_no\": \"%s\", \"%s\": %lld}\n", a.pos[0], what, (long long)total);
+        cli_print_json(json_pack("{s:s, s:I}", "segment_no", seg.no, what, (json_int_t)total));
     else
         printf("%s %lld lines\n", what, (long long)total);
     return CLI_OK;
@@ -261,12 +259,8 @@ static int do_criteria_step(cli_t *c, const char *verb, int argc, char **argv)
 
 static int parse_line_no(const char *s, int64_t *out)
 {
-    char *end;
-    long long v = strtoll(s, &end, 10);
-    if (!*s || *end || v <= 0)
-        return cli_usage("line number \"%s\" is not a positive whole number", s);
-    *out = v;
-    return 0;
+    relm_error_t err = {0};
+    return relm_parse_positive(s, "line no.", out, &err) ? cli_fail(&err) : CLI_OK;
 }
 
 static int do_line(cli_t *c, int argc, char **argv)
@@ -302,7 +296,7 @@ static int do_line(cli_t *c, int argc, char **argv)
         if (relm_segment_line_delete(c->r, a.pos[0], line_no, &err))
             return cli_fail(&err);
         if (c->json)
-            printf("{\"removed\": 1}\n");
+            cli_print_json(json_pack("{s:i}", "removed", 1));
         else
             printf("removed line %lld of segment %s\n", (long long)line_no, a.pos[0]);
         return CLI_OK;
@@ -330,7 +324,7 @@ static int do_criteria(cli_t *c, int argc, char **argv)
         if (relm_criteria_save(c->r, a.pos[0], a.pos[1], description, &err))
             return cli_fail(&err);
         if (c->json)
-            printf("{\"saved\": \"%s\"}\n", a.pos[1]);
+            cli_print_json(json_pack("{s:s}", "saved", a.pos[1]));
         else
             printf("saved the criteria of segment %s as %s\n", a.pos[0], a.pos[1]);
         return CLI_OK;
@@ -373,17 +367,12 @@ static int do_log(cli_t *c, int argc, char **argv)
     }
     cli_warnings(&err);
     if (c->json) {
-        json_t *j =
-            json_pack("{s:I, s:I, s:I, s:I, s:s?}", "logged_segment_entry_no",
-                      (json_int_t)res.logged_segment_entry_no, "entries", (json_int_t)res.entries,
-                      "campaign_entries", (json_int_t)res.campaign_entries, "blank_correspondence",
-                      (json_int_t)res.blank_correspondence, "follow_up_no",
-                      res.follow_up_no[0] ? res.follow_up_no : NULL);
-        char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-        if (s)
-            puts(s);
-        free(s);
-        json_decref(j);
+        cli_print_json(json_pack("{s:I, s:I, s:I, s:I, s:s?}", "logged_segment_entry_no",
+                                 (json_int_t)res.logged_segment_entry_no, "entries",
+                                 (json_int_t)res.entries, "campaign_entries",
+                                 (json_int_t)res.campaign_entries, "blank_correspondence",
+                                 (json_int_t)res.blank_correspondence, "follow_up_no",
+                                 res.follow_up_no[0] ? res.follow_up_no : NULL));
     } else {
         printf("logged segment %lld: %lld entries", (long long)res.logged_segment_entry_no,
                (long long)res.entries);
@@ -400,7 +389,7 @@ int cmd_segment(cli_t *c, int argc, char **argv)
         help();
         return argc < 1 ? CLI_USAGE : CLI_OK;
     }
-    for (int i = 1; i < argc; i++)
+    for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
         if (strcmp(argv[i], "--help") == 0) {
             help();
             return CLI_OK;
@@ -444,12 +433,8 @@ static void logged_help(void)
 
 static int parse_entry(const char *s, int64_t *out)
 {
-    char *end;
-    long long v = strtoll(s, &end, 10);
-    if (!*s || *end || v <= 0)
-        return cli_usage("entry no. \"%s\" is not a positive whole number", s);
-    *out = v;
-    return 0;
+    relm_error_t err = {0};
+    return relm_parse_positive(s, "entry no.", out, &err) ? cli_fail(&err) : CLI_OK;
 }
 
 int cmd_logged_segment(cli_t *c, int argc, char **argv)
@@ -513,7 +498,7 @@ int cmd_logged_segment(cli_t *c, int argc, char **argv)
             return cli_fail(&err);
         cli_warnings(&err);
         if (c->json)
-            printf("{\"segment_no\": \"%s\", \"lines\": %lld}\n", no, (long long)n);
+            cli_print_json(json_pack("{s:s, s:I}", "segment_no", no, "lines", (json_int_t)n));
         else
             printf("%s\n", no);
         return CLI_OK;

@@ -32,10 +32,11 @@ static int serve_help(void)
 
 int cmd_serve(cli_t *c, int argc, char **argv)
 {
-    const char *listen = "127.0.0.1:8080", *threads = NULL;
+    const char *listen = "127.0.0.1:8080";
+    int64_t threads = 0;
     int print_routes = 0, help = 0;
     cli_opt_t opts[] = {{"--listen", 1, &listen, NULL, NULL, NULL},
-                        {"--threads", 1, &threads, NULL, NULL, NULL},
+                        {"--threads", CLI_NUMBER, &threads, NULL, NULL, NULL},
                         {"--print-routes", 0, NULL, &print_routes, NULL, NULL},
                         {"--help", 0, NULL, &help, NULL, NULL},
                         {NULL, 0, NULL, NULL, NULL, NULL}};
@@ -54,11 +55,9 @@ int cmd_serve(cli_t *c, int argc, char **argv)
     }
     serve_opts_t o = {c->db, listen, getenv("RELM_TODAY"), 8, 512};
     if (threads) {
-        char *end;
-        long n = strtol(threads, &end, 10);
-        if (!*threads || *end || n < 1 || n > 256)
+        if (threads > 256)
             return cli_usage("--threads needs a number from 1 to 256");
-        o.threads = (int)n;
+        o.threads = (int)threads;
     }
     if (o.today && !*o.today)
         o.today = NULL;
@@ -193,7 +192,10 @@ int cmd_user(cli_t *c, int argc, char **argv)
         memset(pw, 0, sizeof(pw));
         if (rc)
             return cli_fail(&err);
-        printf("password of %s changed\n", u.name);
+        if (c->json)
+            cli_print_json(json_pack("{s:s, s:b}", "name", u.name, "password_changed", 1));
+        else
+            printf("password of %s changed\n", u.name);
         return CLI_OK;
     } else if (strcmp(verb, "disable") == 0) {
         if (relm_user_disable(c->r, name, !enable, &err) || relm_user_get(c->r, name, &u, &err))
@@ -240,7 +242,7 @@ int cmd_token(cli_t *c, int argc, char **argv)
         if (relm_token_create(c->r, user, description, token, &id, &err))
             return cli_fail(&err);
         if (c->json)
-            printf("{\"id\": %lld, \"token\": \"%s\"}\n", (long long)id, token);
+            cli_print_json(json_pack("{s:I, s:s}", "id", (json_int_t)id, "token", token));
         else
             printf("%s\n", token);
         if (isatty(STDOUT_FILENO))
@@ -259,15 +261,19 @@ int cmd_token(cli_t *c, int argc, char **argv)
         return rc ? cli_fail(&err) : CLI_OK;
     }
     if (strcmp(verb, "revoke") == 0) {
-        char *end;
-        long long id = a.npos == 1 ? strtoll(a.pos[0], &end, 10) : 0;
-        if (a.npos != 1 || !*a.pos[0] || *end || id <= 0)
+        int64_t id = 0;
+        if (a.npos != 1)
             return cli_usage("usage: relm token revoke ID");
+        if (relm_parse_positive(a.pos[0], "token id", &id, &err))
+            return cli_fail(&err);
         if ((rc = cli_open(c)))
             return rc;
         if (relm_token_revoke(c->r, id, &err))
             return cli_fail(&err);
-        printf("revoked token %lld\n", id);
+        if (c->json)
+            cli_print_json(json_pack("{s:I}", "revoked", (json_int_t)id));
+        else
+            printf("revoked token %lld\n", (long long)id);
         return CLI_OK;
     }
     return cli_usage("token: unknown verb \"%s\" (see relm token --help)", verb);

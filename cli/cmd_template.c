@@ -124,11 +124,12 @@ static int language_set(cli_t *c, int argc, char **argv)
         return cli_usage("usage: relm template language set TEMPLATE LANG [--description D] "
                          "[--attachment-file PATH]");
     relm_template_language_t v;
+    relm_mask_t given = 0;
     relm_error_t err = {0};
     relm_record_init(e, &v);
-    if (relm_record_set(e, &v, NULL, "template_code", a.pos[0], &err) ||
-        relm_record_set(e, &v, NULL, "language_code", a.pos[1], &err) ||
-        (description && relm_record_set(e, &v, NULL, "description", description, &err)))
+    if (relm_record_set(e, &v, &given, "template_code", a.pos[0], &err) ||
+        relm_record_set(e, &v, &given, "language_code", a.pos[1], &err) ||
+        (description && relm_record_set(e, &v, &given, "description", description, &err)))
         return cli_fail(&err);
     char *body = NULL;
     if (file && (rc = read_text_file(file, &body)))
@@ -137,23 +138,14 @@ static int language_set(cli_t *c, int argc, char **argv)
         free(body);
         return rc;
     }
-    find_lang_t f;
-    memset(&f, 0, sizeof(f));
-    f.language_code = v.language_code;
-    if (!description) {
-        /* Without --description the variant keeps the one it has. */
-        if (relm_template_languages(c->r, v.template_code, find_lang_row, &f, &err)) {
-            free(body);
-            return cli_fail(&err);
-        }
-        if (f.ok)
-            memcpy(v.description, f.found.description, sizeof(v.description));
-    }
-    rc = relm_template_language_set(c->r, &v, body, &err);
+    /* Without --description an existing variant keeps the one it has. */
+    rc = relm_template_language_put(c->r, &v, given, body, &err);
     free(body);
     if (rc)
         return cli_fail(&err);
-    f.ok = 0;
+    find_lang_t f;
+    memset(&f, 0, sizeof(f));
+    f.language_code = v.language_code;
     if (relm_template_languages(c->r, v.template_code, find_lang_row, &f, &err))
         return cli_fail(&err);
     cli_show(c, e, f.ok ? &f.found : &v, NULL, NULL);
@@ -191,7 +183,7 @@ static int cmd_language(cli_t *c, int argc, char **argv)
         if (relm_template_language_delete(c->r, a.pos[0], a.pos[1], &err))
             return cli_fail(&err);
         if (c->json)
-            printf("{\"deleted\": 1}\n");
+            cli_print_json(json_pack("{s:i}", "deleted", 1));
         else
             printf("deleted language %s of interaction template %s\n", a.pos[1], a.pos[0]);
         return CLI_OK;
@@ -203,13 +195,8 @@ static int cmd_language(cli_t *c, int argc, char **argv)
 static void print_attachment(cli_t *c, const char *code, const char *language, const char *body)
 {
     if (c->json) {
-        json_t *j = json_pack("{s:s, s:s, s:s}", "template_code", code, "language_code", language,
-                              "attachment", body);
-        char *s = j ? json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
-        if (s)
-            printf("%s\n", s);
-        free(s);
-        json_decref(j);
+        cli_print_json(json_pack("{s:s, s:s, s:s}", "template_code", code, "language_code",
+                                 language, "attachment", body));
         return;
     }
     size_t n = strlen(body);
@@ -285,7 +272,7 @@ int cmd_template(cli_t *c, int argc, char **argv)
     static const cli_entity_spec_t spec = {
         &relm_template_entity, "CODE",        template_cols, &relm_totals_entity,
         template_stats,        template_help, "template"};
-    for (int i = 1; i < argc; i++)
+    for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
         if (strcmp(argv[i], "--help") == 0) {
             char help[] = "--help";
             char *hv[] = {help, NULL};

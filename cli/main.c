@@ -47,6 +47,8 @@ static void usage(FILE *out)
                  "  --json       print JSON (show/add: an object, list: an array)\n"
                  "  --version    print the version\n"
                  "  --help       this text; relm <noun> --help for a noun's verbs and fields\n"
+                 "\nAfter the noun: --FLAG VALUE or --FLAG=VALUE (a value starting with -- only\n"
+                 "with =); -- ends the options. Numbers are positive whole numbers.\n"
                  "\nenvironment: RELM_DB, RELM_USER (user id recorded on entries), RELM_TODAY "
                  "(work date)\n"
                  "exit status: 0 success, 1 refused or failed, 2 usage error\n");
@@ -61,10 +63,13 @@ int main(int argc, char **argv)
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; i++) {
         const char *a = argv[i];
-        if (strcmp(a, "--db") == 0) {
-            if (++i >= argc)
+        if (strcmp(a, "--") == 0) {
+            i++;
+            break;
+        } else if (strcmp(a, "--db") == 0) {
+            if (i + 1 >= argc || strncmp(argv[i + 1], "--", 2) == 0)
                 return cli_usage("--db needs a database URL");
-            c.db = argv[i];
+            c.db = argv[++i];
         } else if (strncmp(a, "--db=", 5) == 0) {
             c.db = a + 5;
         } else if (strcmp(a, "--json") == 0) {
@@ -95,18 +100,32 @@ int main(int argc, char **argv)
         usage(stdout);
         return CLI_OK;
     }
-    /* Global options may also follow the noun and verb. */
-    int rest = 0;
+    /*
+     * Global options belong before the noun; --json and --db are also taken after it, up
+     * to "--" (which the noun's own parser sees too: after it every word is an argument).
+     */
+    int rest = 0, options = 1;
     char **args = calloc((size_t)argc + 1, sizeof(char *));
     if (!args)
         return CLI_FAIL;
     for (int k = i + 1; k < argc; k++) {
-        if (strcmp(argv[k], "--json") == 0)
-            c.json = 1;
-        else if (strcmp(argv[k], "--db") == 0 && k + 1 < argc)
-            c.db = argv[++k];
-        else
+        const char *a = argv[k];
+        if (options && strcmp(a, "--") == 0) {
+            options = 0;
             args[rest++] = argv[k];
+        } else if (options && strcmp(a, "--json") == 0) {
+            c.json = 1;
+        } else if (options && strcmp(a, "--db") == 0) {
+            if (k + 1 >= argc || strncmp(argv[k + 1], "--", 2) == 0) {
+                free(args);
+                return cli_usage("--db needs a database URL");
+            }
+            c.db = argv[++k];
+        } else if (options && strncmp(a, "--db=", 5) == 0) {
+            c.db = a + 5;
+        } else {
+            args[rest++] = argv[k];
+        }
     }
     int rc = -1;
     for (size_t n = 0; n < NNOUNS; n++)

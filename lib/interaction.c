@@ -8,7 +8,6 @@
  * interaction with a campaign owns exactly one campaign entry (logged_segment_entry_no 0),
  * which is canceled and deleted together with it.
  */
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -106,15 +105,7 @@ _Static_assert(F_COUNT == sizeof(fields) / sizeof(fields[0]), "field enum matche
 
 static int parse_entry_no(const char *key, int64_t *out, relm_error_t *err)
 {
-    char *end;
-    errno = 0;
-    long long v = key ? strtoll(key, &end, 10) : 0;
-    if (!key || !*key || *end || v <= 0 || errno == ERANGE)
-        return relm_error_set(err, RELM_EVALIDATION,
-                              "interaction log entry \"%s\" is not an entry number",
-                              key ? key : "");
-    *out = v;
-    return 0;
+    return relm_parse_positive(key, "interaction log entry no.", out, err);
 }
 
 static int op_add(relm_t *r, void *rec, relm_mask_t given, relm_error_t *err)
@@ -802,11 +793,9 @@ int relm_interaction_cursor_parse(const char *text, relm_interaction_cursor_t *o
     const char *u2 = u1 ? strchr(u1 + 1, '_') : NULL;
     char date[RELM_DATE_SZ], tm[RELM_TIME_SZ];
     size_t dl = u1 ? (size_t)(u1 - text) : 0, tl = u2 ? (size_t)(u2 - u1 - 1) : 0;
-    char *end = NULL;
-    errno = 0;
-    long long no = u2 ? strtoll(u2 + 1, &end, 10) : 0;
-    if (!u2 || dl >= sizeof(date) || tl >= sizeof(tm) || !u2[1] || *end || no <= 0 ||
-        errno == ERANGE)
+    int64_t no = 0;
+    if (!u2 || dl >= sizeof(date) || tl >= sizeof(tm) ||
+        relm_parse_positive(u2 + 1, "cursor", &no, NULL))
         return relm_error_set(err, RELM_EVALIDATION,
                               "cursor \"%.60s\" is not DATE_TIME_ENTRYNO (as printed by a "
                               "previous page)",

@@ -22,7 +22,12 @@ struct relm {
 #name, ft, flags, offsetof(type, name), sizeof(((type *)0)->name), maxlen, choices, def    \
     }
 
-/* Current UTC timestamp "YYYY-MM-DDTHH:MM:SS" and local time "HH:MM:SS". */
+/*
+ * Current UTC timestamp in RFC 3339 form, "YYYY-MM-DDTHH:MM:SSZ" (created_at, modified_at,
+ * last_used_at, ...), and the local time "HH:MM:SS" (the time of an entry, like its date).
+ * Databases written before the "Z" was added hold stamps without it; they are the same
+ * UTC instants, and as text they still sort and compare in time order with the new ones.
+ */
 void relm_now_stamp(char out[RELM_STAMP_SZ]);
 void relm_now_time(char out[RELM_TIME_SZ]);
 

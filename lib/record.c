@@ -7,8 +7,8 @@
  */
 #include <ctype.h>
 #include <errno.h>
-#include <limits.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -164,6 +164,27 @@ int relm_parse_hundredths(const char *s, int64_t *out)
     return 0;
 }
 
+int relm_parse_positive(const char *s, const char *what, int64_t *out, relm_error_t *err)
+{
+    int64_t v = 0;
+    const char *p = s ? s : "";
+    if (!*p)
+        return relm_error_set(err, RELM_EUSAGE, "%s is empty; give a positive whole number", what);
+    for (; *p; p++) {
+        if (!isdigit((unsigned char)*p))
+            return relm_error_set(err, RELM_EUSAGE, "%s \"%.40s\" is not a positive whole number",
+                                  what, s);
+        if (v > (INT64_MAX - (*p - '0')) / 10)
+            return relm_error_set(err, RELM_EUSAGE, "%s \"%.40s\" is too large", what, s);
+        v = v * 10 + (*p - '0');
+    }
+    if (v == 0)
+        return relm_error_set(err, RELM_EUSAGE, "%s \"%.40s\" is not a positive whole number", what,
+                              s);
+    *out = v;
+    return 0;
+}
+
 void relm_format_hundredths(int64_t v, char *buf, size_t n)
 {
     uint64_t a = v < 0 ? (uint64_t)(-(v + 1)) + 1 : (uint64_t)v;
@@ -306,8 +327,9 @@ int relm_record_set_index(const relm_entity_t *e, void *rec, relm_mask_t *given,
             if (!*value || *end)
                 return relm_error_set(err, RELM_EVALIDATION, "%s %s: \"%s\" is not a whole number",
                                       e->name, f->name, value);
+            /* Out of range is refused, never clamped to the largest value. */
             if (errno == ERANGE || (f->size == sizeof(int) && (ll < INT_MIN || ll > INT_MAX)))
-                return relm_error_set(err, RELM_EVALIDATION, "%s %s: \"%s\" is out of range",
+                return relm_error_set(err, RELM_EVALIDATION, "%s %s: \"%.40s\" is out of range",
                                       e->name, f->name, value);
             v = ll;
         } else {

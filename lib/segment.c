@@ -1032,6 +1032,54 @@ int relm_criteria_where(relm_criteria_t *c, const char *text, relm_error_t *err)
     return rc;
 }
 
+int relm_criteria_set(relm_criteria_t *c, const char *name, const char *value, relm_error_t *err)
+{
+    static const struct {
+        const char *name;
+        size_t off, size;
+        int maxlen, date;
+    } members[] = {
+        {"interaction_template_code", offsetof(relm_criteria_t, interaction_template_code),
+         sizeof(c->interaction_template_code), 10, 0},
+        {"from", offsetof(relm_criteria_t, from), sizeof(c->from), 10, 1},
+        {"to", offsetof(relm_criteria_t, to), sizeof(c->to), 10, 1},
+        {"campaign_no", offsetof(relm_criteria_t, campaign_no), sizeof(c->campaign_no), 20, 0},
+    };
+    size_t m = 0;
+    while (m < sizeof(members) / sizeof(members[0]) && strcmp(members[m].name, name) != 0)
+        m++;
+    if (m == sizeof(members) / sizeof(members[0]))
+        return relm_error_set(err, RELM_EVALIDATION, "criteria have no member \"%s\"", name);
+    const char *v = value ? value : "";
+    if (!relm_valid_utf8(v))
+        return relm_error_set(err, RELM_EVALIDATION, "criteria %s: the value is not valid UTF-8",
+                              name);
+    while (*v == ' ' || *v == '\t' || *v == '\n' || *v == '\r')
+        v++;
+    size_t len = strlen(v);
+    while (len &&
+           (v[len - 1] == ' ' || v[len - 1] == '\t' || v[len - 1] == '\n' || v[len - 1] == '\r'))
+        len--;
+    char buf[RELM_CODE20_SZ];
+    if (len < members[m].size) {
+        memcpy(buf, v, len);
+        buf[len] = '\0';
+    }
+    if (len >= members[m].size || relm_utf8_len(buf) > (size_t)members[m].maxlen)
+        return relm_error_set(err, RELM_EVALIDATION,
+                              "criteria %s: \"%.40s\" is longer than %d characters", name, v,
+                              members[m].maxlen);
+    if (members[m].date && buf[0] && !relm_valid_date(buf))
+        return relm_error_set(err, RELM_EVALIDATION,
+                              "criteria %s: \"%s\" is not a date (YYYY-MM-DD)", name, buf);
+    if (!members[m].date)
+        for (char *p = buf; *p; p++)
+            if (*p >= 'a' && *p <= 'z')
+                *p = (char)(*p - 'a' + 'A');
+    memcpy((char *)c + members[m].off, buf, len + 1);
+    return 0;
+}
+
 int relm_segment_add_matching(relm_t *r, const char *no, const relm_criteria_t *c,
                               int64_t added_by_step, int64_t *count, relm_error_t *err)
 {

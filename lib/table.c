@@ -345,7 +345,7 @@ void relm_now_stamp(char out[RELM_STAMP_SZ])
     time_t t = time(NULL);
     struct tm tm;
     gmtime_r(&t, &tm);
-    strftime(out, RELM_STAMP_SZ, "%Y-%m-%dT%H:%M:%S", &tm);
+    strftime(out, RELM_STAMP_SZ, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
 void relm_now_time(char out[RELM_TIME_SZ])

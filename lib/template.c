@@ -322,9 +322,24 @@ static const char sql_language_upsert[] =
     "ON CONFLICT (template_code, language_code) DO UPDATE SET description = excluded.description, "
     "attachment = coalesce(?, interaction_template_language.attachment)";
 
+/* The same, keeping the description of an existing variant. */
+static const char sql_language_upsert_keep[] =
+    "INSERT INTO interaction_template_language (template_code, language_code, description, "
+    "attachment) VALUES (?, ?, ?, coalesce(?, '')) "
+    "ON CONFLICT (template_code, language_code) DO UPDATE SET "
+    "attachment = coalesce(?, interaction_template_language.attachment)";
+
 int relm_template_language_set(relm_t *r, const relm_template_language_t *v, const char *attachment,
                                relm_error_t *err)
 {
+    return relm_template_language_put(r, v, ~(relm_mask_t)0, attachment, err);
+}
+
+int relm_template_language_put(relm_t *r, const relm_template_language_t *v, relm_mask_t given,
+                               const char *attachment, relm_error_t *err)
+{
+    int keep_description =
+        !(given & RELM_BIT(relm_field_index(&relm_template_language_entity, "description")));
     relm_interaction_template_t t;
     lang_t n;
     int rc = relm_template_get(r, v->template_code, &t, err);
@@ -347,7 +362,8 @@ int relm_template_language_set(relm_t *r, const relm_template_language_t *v, con
                               "UTF-8 text",
                               t.code, n.language_code);
     relm_stmt_t *s;
-    if ((rc = relm_stmt_prepare(r->store, sql_language_upsert, &s, err)))
+    if ((rc = relm_stmt_prepare(
+             r->store, keep_description ? sql_language_upsert_keep : sql_language_upsert, &s, err)))
         return rc;
     relm_stmt_bind_text(s, 1, n.template_code);
     relm_stmt_bind_text(s, 2, n.language_code);

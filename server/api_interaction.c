@@ -16,7 +16,6 @@
  *   POST   /api/interactions/{entry_no}/resume
  *   POST   /api/interactions/{entry_no}/evaluate  {"evaluation", "attempt_failed"}
  */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,14 +23,7 @@
 
 static int parse_no(req_t *q, const char *s, const char *what, int64_t *out)
 {
-    char *end;
-    errno = 0;
-    long long v = s ? strtoll(s, &end, 10) : 0;
-    if (!s || !*s || *end || v <= 0 || errno == ERANGE)
-        return req_fail(q, HTTP_EBADREQUEST, "%s \"%s\" is not a positive whole number", what,
-                        s ? s : "");
-    *out = v;
-    return 0;
+    return relm_parse_positive(s, what, out, &q->err);
 }
 
 /* Fields of the body (without the members named in skip) into rec / given. */

@@ -11,7 +11,6 @@
  * callback writes into a small table (one slot per segment being logged, under
  * a mutex) that GET /api/segments/{no}/log-progress reads from another thread.
  */
-#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,14 +19,7 @@
 
 static int parse_no(req_t *q, const char *s, const char *what, int64_t *out)
 {
-    char *end;
-    errno = 0;
-    long long v = s ? strtoll(s, &end, 10) : 0;
-    if (!s || !*s || *end || v <= 0 || errno == ERANGE)
-        return req_fail(q, HTTP_EBADREQUEST, "%s \"%s\" is not a positive whole number", what,
-                        s ? s : "");
-    *out = v;
-    return 0;
+    return relm_parse_positive(s, what, out, &q->err);
 }
 
 /* Body fields of entity e into rec / given, leaving out the members named in
@@ -58,6 +50,7 @@ typedef struct page {
     int key;           /* field index of the key */
     int descending;    /* keys come in descending order */
     const char *after; /* NULL: from the start */
+    int64_t after_no;  /* after, parsed, when the key is a number */
     char last[RELM_TEXT250_SZ];
     int more;
 } page_t;
@@ -68,7 +61,7 @@ static int past_cursor(const page_t *p, const void *rec)
         return 1;
     const relm_field_t *f = &p->e->fields[p->key];
     if (f->type == RELM_FT_INT) {
-        int64_t v = relm_record_int(p->e, rec, p->key), a = strtoll(p->after, NULL, 10);
+        int64_t v = relm_record_int(p->e, rec, p->key), a = p->after_no;
         return p->descending ? v < a : v > a;
     }
     int c = strcmp((const char *)rec + f->offset, p->after);
@@ -102,6 +95,9 @@ static int page_begin(req_t *q, page_t *p, const relm_entity_t *e, const char *k
     p->after = req_query(q, "after");
     if (p->after && !*p->after)
         p->after = NULL;
+    if (p->after && e->fields[p->key].type == RELM_FT_INT &&
+        (rc = relm_parse_positive(p->after, "after", &p->after_no, &q->err)))
+        return rc;
     p->items = json_array();
     return 0;
 }
@@ -291,25 +287,11 @@ static int body_criteria(req_t *q, relm_criteria_t *c)
         if (rc)
             return rc;
     }
-    static const struct {
-        const char *name;
-        size_t off, size;
-    } texts[] = {
-        {"interaction_template_code", offsetof(relm_criteria_t, interaction_template_code),
-         sizeof(((relm_criteria_t *)0)->interaction_template_code)},
-        {"from", offsetof(relm_criteria_t, from), sizeof(((relm_criteria_t *)0)->from)},
-        {"to", offsetof(relm_criteria_t, to), sizeof(((relm_criteria_t *)0)->to)},
-        {"campaign_no", offsetof(relm_criteria_t, campaign_no),
-         sizeof(((relm_criteria_t *)0)->campaign_no)},
-    };
+    static const char *const texts[] = {"interaction_template_code", "from", "to", "campaign_no"};
     for (size_t t = 0; t < sizeof(texts) / sizeof(texts[0]); t++) {
-        const char *s = req_body_str(q, texts[t].name);
-        if (!s)
-            continue;
-        if (strlen(s) >= texts[t].size)
-            return req_fail(q, RELM_EVALIDATION, "criteria %s: \"%.40s\" is too long",
-                            texts[t].name, s);
-        memcpy((char *)c + texts[t].off, s, strlen(s) + 1);
+        int rc = relm_criteria_set(c, texts[t], req_body_str(q, texts[t]), &q->err);
+        if (rc)
+            return rc;
     }
     for (size_t o = 0; o < sizeof(opts) / sizeof(opts[0]); o++) {
         int b, rc = req_body_bool(q, opts[o].name, &b);

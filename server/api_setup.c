@@ -2,7 +2,6 @@
  * Marketing setup, number series lines and "next number", and the parts of templates
  * that are not plain fields (language variants and attachment bodies).
  */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,15 +36,7 @@ static int setup_update(req_t *q)
 
 static int parse_line_no(req_t *q, int64_t *out)
 {
-    const char *s = req_param(q, "line_no");
-    char *end;
-    errno = 0;
-    long long v = strtoll(s, &end, 10);
-    if (!*s || *end || v <= 0 || errno == ERANGE)
-        return req_fail(q, HTTP_EBADREQUEST, "line number \"%s\" is not a positive whole number",
-                        s);
-    *out = v;
-    return 0;
+    return relm_parse_positive(req_param(q, "line_no"), "line no.", out, &q->err);
 }
 
 static int lines_list(req_t *q)
@@ -132,16 +123,18 @@ static int language_set(req_t *q)
 {
     const relm_entity_t *e = &relm_template_language_entity;
     relm_template_language_t v;
+    relm_mask_t given = 0;
     int rc = req_may(q, RELM_AREA_TEMPLATES, 1);
     if (rc)
         return rc;
     relm_record_init(e, &v);
     const char *attachment = req_body_str(q, "attachment");
     const char *description = req_body_str(q, "description");
-    if ((rc = relm_record_set(e, &v, NULL, "template_code", req_param(q, "code"), &q->err)) ||
-        (rc = relm_record_set(e, &v, NULL, "language_code", req_param(q, "language"), &q->err)) ||
-        (description && (rc = relm_record_set(e, &v, NULL, "description", description, &q->err))) ||
-        (rc = relm_template_language_set(q->r, &v, attachment, &q->err)))
+    if ((rc = relm_record_set(e, &v, &given, "template_code", req_param(q, "code"), &q->err)) ||
+        (rc = relm_record_set(e, &v, &given, "language_code", req_param(q, "language"), &q->err)) ||
+        (description &&
+         (rc = relm_record_set(e, &v, &given, "description", description, &q->err))) ||
+        (rc = relm_template_language_put(q->r, &v, given, attachment, &q->err)))
         return rc;
     return languages_list(q);
 }

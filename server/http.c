@@ -7,7 +7,6 @@
  * Each worker thread of the pool owns one relm_t, opened on its first request and closed
  * when the thread ends (a pthread key destructor), so connections are never shared.
  */
-#include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -184,13 +183,12 @@ int req_limit(req_t *q, long *limit)
     *limit = HTTP_PAGE_DEF;
     if (!s)
         return 0;
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (!*s || *end || v < 1 || errno == ERANGE)
-        return req_fail(q, HTTP_EBADREQUEST, "limit must be a whole number from 1 to %d",
-                        HTTP_PAGE_MAX);
-    *limit = v > HTTP_PAGE_MAX ? HTTP_PAGE_MAX : v;
+    int64_t v;
+    int rc = relm_parse_positive(s, "limit", &v, &q->err);
+    if (rc)
+        return rc;
+    /* A page holds at most HTTP_PAGE_MAX rows; a larger limit asks for the largest page. */
+    *limit = v > HTTP_PAGE_MAX ? HTTP_PAGE_MAX : (long)v;
     return 0;
 }
 

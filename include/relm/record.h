@@ -27,7 +27,7 @@
 #define RELM_TEXT250_SZ 1001
 #define RELM_DATE_SZ    11
 #define RELM_TIME_SZ    9
-#define RELM_STAMP_SZ   20
+#define RELM_STAMP_SZ   21
 
 typedef enum relm_ftype {
     RELM_FT_TEXT,      /* free text, up to maxlen characters */
@@ -40,7 +40,7 @@ typedef enum relm_ftype {
     RELM_FT_MINUTES,   /* int64_t hundredths of a minute, shown "7.50" */
     RELM_FT_DATE,      /* YYYY-MM-DD or blank */
     RELM_FT_TIME,      /* HH:MM:SS or blank */
-    RELM_FT_TIMESTAMP, /* YYYY-MM-DDTHH:MM:SS, set by the library */
+    RELM_FT_TIMESTAMP, /* UTC, RFC 3339: YYYY-MM-DDTHH:MM:SSZ, set by the library */
 } relm_ftype_t;
 
 enum {
@@ -120,6 +120,15 @@ void relm_record_set_int(const relm_entity_t *e, void *rec, int idx, int64_t v);
 /* Money and minutes: parse "12.5" into 1250, format 1250 as "12.50". */
 int relm_parse_hundredths(const char *s, int64_t *out);
 void relm_format_hundredths(int64_t v, char *buf, size_t n);
+
+/*
+ * Parse s as a positive whole number (an entry, line or token number, a list limit) into
+ * *out. Only the digits 0-9 are accepted: no sign, blanks or fraction, and nothing above
+ * INT64_MAX (refused, never clamped). On failure returns RELM_EUSAGE with a message that
+ * names what ("entry no.", "--limit") and quotes s; *out is left alone. s may be NULL
+ * (treated as "").
+ */
+int relm_parse_positive(const char *s, const char *what, int64_t *out, relm_error_t *err);
 
 /* Validation helpers shared by the domain files. */
 int relm_valid_date(const char *s);

@@ -131,6 +131,13 @@ typedef struct relm_criteria {
 /* Zero c. Then add filters with relm_criteria_where ("city=Oslo"; validation on error). */
 void relm_criteria_init(relm_criteria_t *c);
 int relm_criteria_where(relm_criteria_t *c, const char *text, relm_error_t *err);
+/*
+ * Set an interaction member of c by name ("interaction_template_code", "from", "to",
+ * "campaign_no") from text, as every shell must: trimmed, codes upper-cased, lengths and
+ * dates (YYYY-MM-DD) checked. NULL or blank clears the member. Validation errors name the
+ * member; an unknown name is a validation error too.
+ */
+int relm_criteria_set(relm_criteria_t *c, const char *name, const char *value, relm_error_t *err);
 
 struct relm;
 

@@ -64,6 +64,14 @@ int relm_template_delete(struct relm *r, const char *code, relm_error_t *err);
 /* Add or replace a language variant (attachment may be NULL: keep / none). */
 int relm_template_language_set(struct relm *r, const relm_template_language_t *v,
                                const char *attachment, relm_error_t *err);
+/*
+ * The same for a variant given field by field: `given` holds the bits of the fields of
+ * relm_template_language_entity that were given. An existing variant keeps its
+ * description when that bit is not set (a new one gets a blank description), just as it
+ * keeps its attachment when attachment is NULL.
+ */
+int relm_template_language_put(struct relm *r, const relm_template_language_t *v, relm_mask_t given,
+                               const char *attachment, relm_error_t *err);
 int relm_template_language_delete(struct relm *r, const char *template_code,
                                   const char *language_code, relm_error_t *err);
 /* Stream a template's variants in language order. */

@@ -15,7 +15,7 @@ assert_eq "nothing written" "0" "$(sql "SELECT count(*) FROM contact")"
 expect_ok "add a company numbered from the series" contact add --name "Cronus, Ltd." --address "Main St 1" --city London --country-code gb --salesperson-code jo --json
 assert_eq "it got the first number" "CT000001" "$(json 'd["no"]')"
 assert_eq "a company is its own company" "CT000001|Cronus, Ltd." "$(json 'd["company_no"]+"|"+d["company_name"]')"
-assert_eq "json has timestamps" "True" "$(json 'len(d["created_at"]) == 19')"
+assert_eq "json has timestamps" "True" "$(json 'len(d["created_at"]) == 20 and d["created_at"].endswith("Z")')"
 assert_eq "stored" "company|GB|JO" "$(sql "SELECT type||'|'||country_code||'|'||salesperson_code FROM contact WHERE no='CT000001'")"
 
 expect_ok "add a person of that company" contact add --type person --first-name Ann --middle-name B. --surname Lee --company-no ct000001 --json

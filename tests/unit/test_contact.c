@@ -105,7 +105,9 @@ static void company_takes_its_number_from_contact_nos(void **state)
     assert_string_equal(c->no, "CT000001");
     assert_string_equal(c->company_no, "CT000001");
     assert_string_equal(c->company_name, "Cronus Cardoxy");
-    assert_int_equal(strlen(c->created_at), 19);
+    assert_int_equal(strlen(c->created_at), 20);
+    assert_int_equal(c->created_at[10], 'T');
+    assert_int_equal(c->created_at[19], 'Z');
     assert_string_equal(c->created_at, c->modified_at);
     relm_contact_t got;
     relm_error_t err = {0};
@@ -476,7 +478,8 @@ static void update_merges_and_recomposes_a_persons_name(void **state)
     assert_string_equal(got.name, "Ann Larsen");
     assert_string_equal(got.city, "Oslo");
     assert_string_equal(got.created_at, p.created_at);
-    assert_int_equal(strlen(got.modified_at), 19);
+    assert_int_equal(strlen(got.modified_at), 20);
+    assert_int_equal(got.modified_at[19], 'Z');
     /* A name given alongside the parts wins. */
     ch = make(&given, "first_name", "Anna", "name", "Mrs Larsen", NULL);
     assert_relm_ok(relm_contact_update(r, p.no, ch, given, &err));

@@ -317,6 +317,30 @@ static void criteria_round_trip_through_json(void **state)
     assert_int_equal(relm_criteria_from_json(&back, "not json", "{}", &err), RELM_EVALIDATION);
 }
 
+static void interaction_members_are_normalised_like_fields(void **state)
+{
+    (void)state;
+    relm_criteria_t c;
+    relm_error_t err = {0};
+    relm_criteria_init(&c);
+    assert_int_equal(relm_criteria_set(&c, "interaction_template_code", " outgoing ", &err), 0);
+    assert_string_equal(c.interaction_template_code, "OUTGOING");
+    assert_int_equal(relm_criteria_set(&c, "campaign_no", "cmp1001", &err), 0);
+    assert_string_equal(c.campaign_no, "CMP1001");
+    assert_int_equal(relm_criteria_set(&c, "from", "2026-01-01", &err), 0);
+    assert_string_equal(c.from, "2026-01-01");
+    assert_int_equal(relm_criteria_set(&c, "to", "2026-02-30", &err), RELM_EVALIDATION);
+    assert_string_equal(err.message, "criteria to: \"2026-02-30\" is not a date (YYYY-MM-DD)");
+    assert_string_equal(c.to, "");
+    assert_int_equal(relm_criteria_set(&c, "interaction_template_code", "elevenchars", &err),
+                     RELM_EVALIDATION);
+    assert_non_null(strstr(err.message, "longer than 10 characters"));
+    assert_string_equal(c.interaction_template_code, "OUTGOING");
+    assert_int_equal(relm_criteria_set(&c, "colour", "red", &err), RELM_EVALIDATION);
+    assert_int_equal(relm_criteria_set(&c, "campaign_no", NULL, &err), 0);
+    assert_string_equal(c.campaign_no, "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -329,6 +353,7 @@ int main(void)
         cmocka_unit_test(undo_of_an_add_removes_its_lines_and_a_new_step_discards_undone_ones),
         cmocka_unit_test(saved_criteria_replay_on_another_segment),
         cmocka_unit_test(criteria_round_trip_through_json),
+        cmocka_unit_test(interaction_members_are_normalised_like_fields),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -144,7 +144,8 @@ static void create_takes_defaults_from_template_contact_and_setup(void **state)
     assert_string_equal(rec.user_id, "alice");
     assert_int_equal(rec.postponed, 0);
     assert_int_equal(rec.canceled, 0);
-    assert_int_equal(strlen(rec.created_at), 19);
+    assert_int_equal(strlen(rec.created_at), 20);
+    assert_int_equal(rec.created_at[19], 'Z');
     assert_int_equal(test_sql_int(r, "SELECT count(*) FROM interaction_log_entry WHERE "
                                      "entry_no = 1 AND contact_no = 'CT000005' AND "
                                      "contact_company_no = 'CT000001' AND description = "

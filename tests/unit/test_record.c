@@ -241,6 +241,58 @@ static void error_codes_have_stable_names(void **state)
     assert_string_equal(err.warning, "first 1; second");
 }
 
+static void positive_numbers_are_digits_only_and_never_clamped(void **state)
+{
+    (void)state;
+    int64_t v = 7;
+    relm_error_t err = {0};
+    assert_int_equal(relm_parse_positive("42", "entry no.", &v, &err), 0);
+    assert_int_equal(v, 42);
+    assert_int_equal(relm_parse_positive("007", "entry no.", &v, &err), 0);
+    assert_int_equal(v, 7);
+    assert_int_equal(relm_parse_positive("9223372036854775807", "entry no.", &v, &err), 0);
+    assert_true(v == INT64_MAX);
+    static const char *const bad[] = {"",
+                                      "0",
+                                      "-1",
+                                      "+1",
+                                      " 1",
+                                      "1 ",
+                                      "1x",
+                                      "1.0",
+                                      "0x10",
+                                      "9223372036854775808",
+                                      "99999999999999999999",
+                                      NULL};
+    for (int i = 0; bad[i]; i++) {
+        relm_error_t e2 = {0};
+        v = 5;
+        assert_int_equal(relm_parse_positive(bad[i], "--limit", &v, &e2), RELM_EUSAGE);
+        assert_int_equal(v, 5);
+        assert_non_null(strstr(e2.message, "--limit"));
+    }
+    relm_error_t e3 = {0};
+    assert_int_equal(relm_parse_positive("99999999999999999999", "line no.", &v, &e3), RELM_EUSAGE);
+    assert_string_equal(e3.message, "line no. \"99999999999999999999\" is too large");
+    assert_int_equal(relm_parse_positive(NULL, "entry no.", &v, NULL), RELM_EUSAGE);
+}
+
+static void whole_number_fields_refuse_out_of_range_values(void **state)
+{
+    (void)state;
+    relm_interaction_t rec;
+    relm_error_t err = {0};
+    const relm_entity_t *e = &relm_interaction_entity;
+    int idx = relm_field_index(e, "entry_no");
+    relm_record_init(e, &rec);
+    assert_int_equal(relm_record_set_index(e, &rec, NULL, idx, "12", &err), 0);
+    assert_int_equal(rec.entry_no, 12);
+    assert_int_equal(relm_record_set_index(e, &rec, NULL, idx, "99999999999999999999", &err),
+                     RELM_EVALIDATION);
+    assert_non_null(strstr(err.message, "out of range"));
+    assert_int_equal(rec.entry_no, 12);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -255,6 +307,8 @@ int main(void)
         cmocka_unit_test(json_numbers_for_money_meet_the_same_checks_as_strings),
         cmocka_unit_test(whole_numbers_out_of_range_are_refused),
         cmocka_unit_test(filters_trim_blanks_around_the_operator_and_read_sql_not_equal),
+        cmocka_unit_test(positive_numbers_are_digits_only_and_never_clamped),
+        cmocka_unit_test(whole_number_fields_refuse_out_of_range_values),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

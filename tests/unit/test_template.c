@@ -434,6 +434,40 @@ static void merge_fills_contact_fields_and_leaves_unknown_ones(void **state)
     free(s);
 }
 
+static void a_variant_put_without_its_description_keeps_it(void **state)
+{
+    (void)state;
+    relm_t *r = test_db_new();
+    relm_error_t err = {0};
+    add_group(r, "letter");
+    assert_int_equal(add_template(r, "news", "letter", &err), 0);
+    set_variant(r, "NEWS", "NOR", "Nyhetsbrev", "Hei");
+    const relm_entity_t *e = &relm_template_language_entity;
+    relm_template_language_t v;
+    relm_mask_t given = 0;
+    relm_record_init(e, &v);
+    relm_record_set(e, &v, &given, "template_code", "news", &err);
+    relm_record_set(e, &v, &given, "language_code", "nor", &err);
+    assert_int_equal(relm_template_language_put(r, &v, given, NULL, &err), 0);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM interaction_template_language WHERE "
+                                     "description = 'Nyhetsbrev' AND attachment = 'Hei'"),
+                     1);
+    /* A new variant given without a description gets a blank one. */
+    relm_record_set(e, &v, &given, "language_code", "deu", &err);
+    assert_int_equal(relm_template_language_put(r, &v, given, "Hallo", &err), 0);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM interaction_template_language WHERE "
+                                     "language_code = 'DEU' AND description = ''"),
+                     1);
+    /* Given, even blank, the description is replaced. */
+    relm_record_set(e, &v, &given, "language_code", "nor", &err);
+    relm_record_set(e, &v, &given, "description", "", &err);
+    assert_int_equal(relm_template_language_put(r, &v, given, NULL, &err), 0);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM interaction_template_language WHERE "
+                                     "language_code = 'NOR' AND description = ''"),
+                     1);
+    test_db_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -448,6 +482,7 @@ int main(void)
         cmocka_unit_test(attachments_are_kept_per_template_and_per_variant),
         cmocka_unit_test(pick_language_prefers_a_contact_variant_and_falls_back_to_the_template),
         cmocka_unit_test(merge_fills_contact_fields_and_leaves_unknown_ones),
+        cmocka_unit_test(a_variant_put_without_its_description_keeps_it),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
