@@ -280,8 +280,8 @@ static int apply_step(relm_t *r, const char *no, const char *action, const relm_
                           action);
 }
 
-int relm_segment_step_in_tx(relm_t *r, const char *no, const char *action,
-                            const relm_criteria_t *c, int64_t *count, relm_error_t *err)
+int relm_segment_step_in_tx(relm_t *r, const char *no, const char *action, const relm_criteria_t *c,
+                            int64_t *count, relm_error_t *err)
 {
     int rc = check_criteria(no, action, c, err);
     if (rc)

@@ -522,8 +522,8 @@ static int logged_reuse(req_t *q)
     if (rc || (rc = parse_no(q, req_param(q, "entry_no"), "entry no.", &no)))
         return rc;
     relm_reuse_filter_init(&f);
-    if (q->body && (rc = relm_record_from_json(&relm_reuse_filter_entity, &f, NULL, q->body,
-                                               &q->err)))
+    if (q->body &&
+        (rc = relm_record_from_json(&relm_reuse_filter_entity, &f, NULL, q->body, &q->err)))
         return rc;
     if ((rc = relm_logged_segment_reuse(q->r, no, &f, new_no, &count, &q->err)) ||
         (rc = reply_segment(q, new_no)))

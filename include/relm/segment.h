@@ -160,9 +160,9 @@ struct relm;
  * Create a segment. A blank no is taken from marketing setup's segment_nos (setup_missing
  * when it is not set); a typed one is allowed only when that series allows manual
  * numbers. date defaults to the work date; salesperson_code to the signed-in user's
- * account salesperson (relm_user(), none when the user has no account or no salesperson). With interaction_template_code given, the
- * Interaction section is filled from the template for the fields not in given.
- * s receives the segment as stored.
+ * account salesperson (relm_user(), none when the user has no account or no salesperson). With
+ * interaction_template_code given, the Interaction section is filled from the template for the
+ * fields not in given. s receives the segment as stored.
  */
 int relm_segment_add(struct relm *r, relm_segment_t *s, relm_mask_t given, relm_error_t *err);
 

@@ -126,9 +126,8 @@ static void expand_company_brings_every_contact_sharing_the_company_no(void **st
     /* A matched person brings its company and colleagues; P4 (no company) only itself. */
     assert_int_equal(add_where(r, no3, "expand_company", "no=P1", NULL), 3);
     assert_string_equal(contacts(r, no3), "C1,P1,P2");
-    assert_int_equal(add_where(r, no4, "expand_company allow_related_companies", "city=Oslo",
-                               "type=person"),
-                     3);
+    assert_int_equal(
+        add_where(r, no4, "expand_company allow_related_companies", "city=Oslo", "type=person"), 3);
     assert_string_equal(contacts(r, no4), "C2,P3,P4");
     /* The exclusion still applies to the contacts the option brings. */
     exec_sql(r, "UPDATE contact SET exclude_from_segment = 1 WHERE no = 'P2'");
@@ -389,9 +388,9 @@ static void criteria_round_trip_through_json(void **state)
                      0);
     assert_int_equal(back.allow_related_companies, 1);
     assert_string_equal(back.campaign_no, "CMP1");
-    assert_int_equal(relm_criteria_from_json(&back, "{\"filters\":[],\"from\":\"2026-13-01\"}",
-                                             "{}", &err),
-                     RELM_EVALIDATION);
+    assert_int_equal(
+        relm_criteria_from_json(&back, "{\"filters\":[],\"from\":\"2026-13-01\"}", "{}", &err),
+        RELM_EVALIDATION);
     assert_int_equal(relm_criteria_from_json(&back,
                                              "{\"filters\":[{\"field\":\"x; DROP\","
                                              "\"op\":\"=\",\"value\":\"1\"}]}",
