@@ -59,7 +59,20 @@ static const relm_entity_t saved_entity = {
 
 typedef relm_criteria_t crit_t;
 
-enum { C_TEMPLATE, C_FROM, C_TO, C_CAMPAIGN, C_SEGMENT, C_EVALUATION, C_SALESPERSON, C_OPTIONS };
+enum {
+    C_TEMPLATE,
+    C_FROM,
+    C_TO,
+    C_CAMPAIGN,
+    C_SEGMENT,
+    C_EVALUATION,
+    C_SALESPERSON,
+    C_CANCELED,
+    C_POSTPONED,
+    C_OPTIONS
+};
+
+static const char *const any_or_bool[] = {"", "true", "false", NULL};
 
 /*
  * Everything a step takes besides its contact filters. The text members (up to C_OPTIONS)
@@ -73,6 +86,8 @@ static const relm_field_t criteria_fields[] = {
     FIELD(crit_t, segment_no, RELM_FT_CODE, 0, 20, NULL, NULL),
     FIELD(crit_t, evaluation, RELM_FT_ENUM, 0, 0, relm_evaluations, NULL),
     FIELD(crit_t, salesperson_code, RELM_FT_CODE, 0, 20, NULL, NULL),
+    FIELD(crit_t, canceled, RELM_FT_ENUM, 0, 0, any_or_bool, NULL),
+    FIELD(crit_t, postponed, RELM_FT_ENUM, 0, 0, any_or_bool, NULL),
     FIELD(crit_t, allow_existing, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
     FIELD(crit_t, expand_company, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
     FIELD(crit_t, allow_related_companies, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),

@@ -305,16 +305,15 @@ static void match_clause(sqlb_t *b, const relm_criteria_t *c, const char *a)
             sb_text(b, f->value);
     }
     if (c->interaction_template_code[0] || c->from[0] || c->to[0] || c->campaign_no[0] ||
-        c->segment_no[0] || c->evaluation[0] || c->salesperson_code[0]) {
+        c->segment_no[0] || c->evaluation[0] || c->salesperson_code[0] || c->canceled[0] ||
+        c->postponed[0]) {
         /*
          * An uncorrelated IN list: built once from the entries (through the template or
          * campaign index), then probed per contact. A correlated EXISTS could be planned
          * through the template index and rescan its entries for every contact.
          */
         snprintf(piece, sizeof(piece),
-                 " AND %s.no IN (SELECT e.contact_no FROM interaction_log_entry e "
-                 "WHERE e.canceled = 0 AND e.postponed = 0",
-                 a);
+                 " AND %s.no IN (SELECT e.contact_no FROM interaction_log_entry e WHERE 1 = 1", a);
         sb_sql(b, piece);
         if (c->interaction_template_code[0]) {
             sb_sql(b, " AND e.interaction_template_code = ?");
@@ -343,6 +342,15 @@ static void match_clause(sqlb_t *b, const relm_criteria_t *c, const char *a)
         if (c->salesperson_code[0]) {
             sb_sql(b, " AND e.salesperson_code = ?");
             sb_text(b, c->salesperson_code);
+        }
+        /* Every entry counts, canceled and postponed ones too, unless these say otherwise. */
+        if (c->canceled[0]) {
+            sb_sql(b, " AND e.canceled = ?");
+            sb_int(b, strcmp(c->canceled, "true") == 0);
+        }
+        if (c->postponed[0]) {
+            sb_sql(b, " AND e.postponed = ?");
+            sb_int(b, strcmp(c->postponed, "true") == 0);
         }
         sb_sql(b, ")");
     }

@@ -109,9 +109,10 @@ extern const relm_entity_t relm_logged_segment_entity;
 /*
  * Which contacts a step selects: every filter on a contact field (relm_filter_parse with
  * relm_contact_entity) and, when any of the interaction members is set, an interaction log
- * entry of the contact (neither canceled nor postponed) with that template, in that date
- * range (inclusive), campaign, segment, evaluation and salesperson. privacy_blocked
- * contacts are never added. The struct owns all its text.
+ * entry of the contact with that template, in that date range (inclusive), campaign,
+ * segment, evaluation and salesperson. Canceled and postponed entries count as the ERP
+ * counts them (all entries) unless canceled / postponed say "true" or "false".
+ * privacy_blocked contacts are never added. The struct owns all its text.
  *
  * Every member but the filters is described by relm_criteria_entity and is filled only
  * through relm_record_set() (or relm_record_from_json()), so codes are trimmed and
@@ -134,6 +135,8 @@ typedef struct relm_criteria {
     char segment_no[RELM_CODE20_SZ];
     char evaluation[16];
     char salesperson_code[RELM_CODE20_SZ];
+    char canceled[8];  /* "" = any, "true", "false" */
+    char postponed[8]; /* "" = any, "true", "false" */
     int allow_existing;
     int expand_company;
     int allow_related_companies;

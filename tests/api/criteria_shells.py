@@ -14,11 +14,12 @@ import subprocess
 from lib import RELM, TODAY, Server, check, eq, finish
 
 HISTORY = [
-    # entry_no, contact_no, company, date, template, salesperson, evaluation
-    (9001, "CT000005", "CT000001", "2026-01-10", "NEWS", "JO", "positive"),
-    (9002, "CT000007", "CT000002", "2026-02-10", "NEWS", "AH", "very_positive"),
-    (9003, "CT000009", "CT000003", "2026-02-20", "ABSTRACT", "BD", "negative"),
-    (9004, "CT000010", "CT000004", "2026-03-01", "OUTGOING", "JO", ""),
+    # entry_no, contact_no, company, date, template, salesperson, evaluation, canceled
+    (9001, "CT000005", "CT000001", "2026-01-10", "NEWS", "JO", "positive", 0),
+    (9002, "CT000007", "CT000002", "2026-02-10", "NEWS", "AH", "very_positive", 0),
+    (9003, "CT000009", "CT000003", "2026-02-20", "ABSTRACT", "BD", "negative", 0),
+    (9004, "CT000010", "CT000004", "2026-03-01", "OUTGOING", "JO", "", 0),
+    (9005, "CT000008", "CT000002", "2026-03-02", "NEWS", "AH", "", 1),
 ]
 
 SCENARIOS = [
@@ -39,6 +40,10 @@ SCENARIOS = [
         ("reduce", {"where": ["no=ct000005"], "entire_companies": True}),
         ("refine", {"interaction_template_code": "abstract", "entire_companies": True}),
     ]),
+    ("canceled entries by choice", [
+        ("add", {"interaction_template_code": "news", "canceled": "False"}),
+        ("add", {"interaction_template_code": "NEWS", "canceled": "true", "to": "2026-03-31"}),
+    ]),
     ("a template and a contact filter together", [
         ("add", {"where": ["city~o"], "interaction_template_code": "outgoing"}),
         ("add", {"where": ["salesperson_code=ah"]}),
@@ -55,7 +60,7 @@ def seed(db):
     try:
         con.executemany("INSERT INTO interaction_log_entry (entry_no, contact_no, "
                         "contact_company_no, date, interaction_template_code, salesperson_code, "
-                        "evaluation) VALUES (?, ?, ?, ?, ?, ?, ?)", HISTORY)
+                        "evaluation, canceled) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", HISTORY)
         con.commit()
     finally:
         con.close()

@@ -266,6 +266,15 @@ try:
                   "evaluation": "Positive", "from": "2026-01-01"})
     eq("lower-case codes select the same contacts", (1, ["CT000009"]),
        (r.body.get("lines_added"), contacts(hist)))
+    sql_exec("INSERT INTO interaction_log_entry (entry_no, contact_no, contact_company_no, date, "
+             "interaction_template_code, postponed) VALUES "
+             "(9002, 'CT000010', 'CT000004', '2026-02-01', 'NEWS', 1)")
+    r = ann.post("/api/segments/%s/add-contacts" % hist, {"interaction_template_code": "news",
+                                                          "postponed": False})
+    eq("postponed false leaves the postponed entry out", 0, r.body.get("lines_added"))
+    r = ann.post("/api/segments/%s/add-contacts" % hist, {"interaction_template_code": "news"})
+    eq("without it every entry counts", (1, ["CT000009", "CT000010"]),
+       (r.body.get("lines_added"), contacts(hist)))
     r = ann.post("/api/segments/%s/add-contacts" % hist, {"evaluation": "great"})
     eq("a bad evaluation is 422", 422, r.status)
     r = ann.post("/api/segments/%s/add-contacts" % hist, {"to": "2026-02-30"})

@@ -172,6 +172,12 @@ expect_exit 1 "a filter that is not UTF-8 is refused" segment add "$hst" --where
 assert_contains "saying so" "UTF-8" "$ERR"
 expect_exit 1 "a code that is not UTF-8 is refused" segment add "$hst" --has-interaction "$(printf 'news\xc3')"
 assert_eq "no step was recorded for any of them" "1" "$(sql "SELECT count(*) FROM segment_criteria_step WHERE segment_no = '$hst'")"
+sql "INSERT INTO interaction_log_entry (entry_no, contact_no, contact_company_no, date, interaction_template_code, canceled) VALUES (9003, 'CT000007', 'CT000002', '2026-02-01', 'NEWS', 1)"
+expect_ok "not canceled entries only" segment add "$hst" --interaction-template-code news --canceled false --json
+assert_eq "the canceled entry does not count (CT000010 is privacy blocked)" "CT000006" "$(lines_of "$hst")"
+expect_ok "every entry counts unless a filter says otherwise" segment add "$hst" --interaction-template-code news --json
+assert_eq "the canceled entry counts too" "CT000006,CT000007" "$(lines_of "$hst")"
+expect_exit 1 "canceled takes true or false" segment add "$hst" --canceled maybe
 expect_ok "logged-segment reuse takes true/false" logged-segment reuse 1 --attempt-failed false --json
 expect_exit 1 "and refuses anything else" logged-segment reuse 1 --attempt-failed maybe
 finish
