@@ -59,6 +59,7 @@ static void help(void)
            "  has an interaction log entry with: --interaction-template-code CODE\n"
            "  (or --has-interaction CODE) --from DATE --to DATE --campaign-no NO\n"
            "  (or --campaign NO) --segment-no NO --evaluation E --salesperson-code CODE\n"
+           "  --canceled true|false --postponed true|false (default: every entry counts)\n"
            "  add only: --allow-existing --expand-company (every contact sharing a matched\n"
            "  contact's company no.) --allow-related-companies (the company of every matched\n"
            "  person) --ignore-exclusion\n"
