@@ -1053,8 +1053,18 @@ int relm_segment_line_delete(relm_t *r, const char *no, int64_t line_no, relm_er
     if (!c)
         return relm_error_set(err, RELM_ENOMEM, "out of memory");
     one_contact(c, cur.contact_no, 0);
+    int64_t removed = 0;
     if ((rc = relm_store_begin(r->store, err)) == 0) {
-        rc = relm_segment_step_in_tx(r, cur.segment_no, "reduce", c, NULL, err);
+        rc = relm_segment_step_in_tx(r, cur.segment_no, "reduce", c, &removed, err);
+        /*
+         * A step selects through the contact table: the line of a contact deleted since
+         * cannot be a step (nothing would replay it), so it goes without one.
+         */
+        if (rc == 0 && removed == 0) {
+            relm_store_rollback(r->store);
+            free(c);
+            return relm_table_delete(r, &relm_segment_line_entity, &cur, err);
+        }
         if (rc == 0)
             rc = relm_store_commit(r->store, err);
         if (rc)

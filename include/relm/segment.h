@@ -219,7 +219,9 @@ int relm_segment_line_update(struct relm *r, const char *no, int64_t line_no,
 
 /*
  * Remove a line by hand, recorded as a criteria step (a reduce by that contact) so that
- * undo brings the line back exactly and redo removes it again. not_found names the line.
+ * undo brings the line back exactly and redo removes it again (the line of a contact
+ * deleted since is removed without a step: no step could select it). not_found names the
+ * line.
  */
 int relm_segment_line_delete(struct relm *r, const char *no, int64_t line_no, relm_error_t *err);
 

@@ -468,10 +468,19 @@ static void adding_and_removing_a_line_by_hand_are_criteria_steps(void **state)
     assert_string_equal(qs(r, dump_lines_sql), before);
     assert_int_equal(relm_segment_redo(r, no, &err), 0);
     assert_string_equal(contacts(r, no), "X1");
+    /* The line of a contact deleted since goes without a step (no step could select it). */
+    add_line(r, no, "P3");
+    exec_sql(r, "PRAGMA foreign_keys = OFF; DELETE FROM contact WHERE no = 'P3'; "
+                "PRAGMA foreign_keys = ON");
+    int64_t steps_before = q(r, "SELECT count(*) FROM segment_criteria_step");
+    line = q(r, "SELECT line_no FROM segment_line WHERE contact_no = 'P3'");
+    assert_int_equal(relm_segment_line_delete(r, no, line, &err), 0);
+    assert_string_equal(contacts(r, no), "X1");
+    assert_int_equal(q(r, "SELECT count(*) FROM segment_criteria_step"), steps_before);
     /* A refused hand add records nothing. */
     assert_int_equal(relm_segment_line_add(r, no, "B1", NULL, &err), RELM_EPRIVACY);
     assert_int_equal(relm_segment_line_add(r, no, "NOPE", NULL, &err), RELM_ENOTFOUND);
-    assert_int_equal(q(r, "SELECT count(*) FROM segment_criteria_step"), 3);
+    assert_int_equal(q(r, "SELECT count(*) FROM segment_criteria_step"), steps_before);
     test_db_free(r);
 }
 
