@@ -86,7 +86,7 @@ static int prep(const char *path)
         die("segment", &err);
     relm_criteria_t c;
     relm_criteria_init(&c);
-    c.options = RELM_CRIT_IGNORE_EXCLUSION | RELM_CRIT_ALLOW_COMPANY_WITH_PERSONS;
+    c.ignore_exclusion = 1;
     int64_t n = 0;
     if (relm_segment_add_contacts(r, "BENCH", &c, &n, &err))
         die("add contacts", &err);
@@ -259,7 +259,7 @@ static int do_criteria(const char *path)
         die("segment", &err);
     relm_criteria_t all, oslo, persons;
     relm_criteria_init(&all);
-    all.options = RELM_CRIT_IGNORE_EXCLUSION | RELM_CRIT_ALLOW_COMPANY_WITH_PERSONS;
+    all.ignore_exclusion = 1;
     relm_criteria_init(&oslo);
     relm_criteria_init(&persons);
     if (relm_criteria_where(&oslo, "city=Oslo", &err) ||

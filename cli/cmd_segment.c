@@ -59,9 +59,17 @@ static void help(void)
            "                                      in the outbox (its template needs an\n"
            "                                      attachment)\n"
            "\ncriteria: --where FIELD=VALUE (contact fields; operators = != < <= > >= ~)\n"
-           "  --has-interaction TEMPLATE --from DATE --to DATE --campaign NO\n"
-           "  add only: --allow-existing --expand-company --allow-company-with-persons\n"
-           "  --ignore-exclusion\n\n");
+           "  has an interaction log entry with: --interaction-template-code CODE\n"
+           "  (or --has-interaction CODE) --from DATE --to DATE --campaign-no NO\n"
+           "  (or --campaign NO) --segment-no NO --evaluation E --salesperson-code CODE\n"
+           "  --canceled true|false --postponed true|false (default: every entry counts)\n"
+           "  add only: --allow-existing --expand-company (every contact sharing a matched\n"
+           "  contact's company no.) --allow-related-companies (the company of every matched\n"
+           "  person) --ignore-exclusion\n"
+           "  reduce, refine only: --entire-companies (every line whose contact shares a\n"
+           "  company no. with a matched contact)\n"
+           "adding (--contact) or removing (line remove) a line by hand is a criteria step too:\n"
+           "undo reverts it\n\n");
     cli_help_fields(stdout, &relm_segment_entity);
 }
 
@@ -170,56 +178,58 @@ static int do_simple(cli_t *c, const char *verb, int argc, char **argv)
     return show_segment(c, no);
 }
 
-/* add / reduce / refine */
+/* Bits of relm_criteria_entity's text members (filters on interaction history). */
+static relm_mask_t history_bits(void)
+{
+    relm_mask_t m = 0;
+    for (int i = 0; i < relm_criteria_entity.nfields; i++)
+        if (relm_criteria_entity.fields[i].type != RELM_FT_BOOL)
+            m |= RELM_BIT(i);
+    return m;
+}
+
+/* add / reduce / refine: --FIELD VALUE of relm_criteria_entity, through the library. */
 static int do_criteria_step(cli_t *c, const char *verb, int argc, char **argv)
 {
     const char *where[CLI_MANY], *contacts[CLI_MANY];
     int nwhere = 0, ncontacts = 0;
-    const char *tpl = NULL, *from = NULL, *to = NULL, *campaign = NULL;
-    int allow_existing = 0, expand = 0, allow_company = 0, ignore_excl = 0;
+    const char *tpl = NULL, *campaign = NULL;
     cli_opt_t opts[] = {
         {"--where", 1, NULL, NULL, where, &nwhere},
         {"--contact", 1, NULL, NULL, contacts, &ncontacts},
         {"--has-interaction", 1, &tpl, NULL, NULL, NULL},
-        {"--from", 1, &from, NULL, NULL, NULL},
-        {"--to", 1, &to, NULL, NULL, NULL},
         {"--campaign", 1, &campaign, NULL, NULL, NULL},
-        {"--allow-existing", 0, NULL, &allow_existing, NULL, NULL},
-        {"--expand-company", 0, NULL, &expand, NULL, NULL},
-        {"--allow-company-with-persons", 0, NULL, &allow_company, NULL, NULL},
-        {"--ignore-exclusion", 0, NULL, &ignore_excl, NULL, NULL},
         {NULL, 0, NULL, NULL, NULL, NULL},
     };
     cli_args_t a;
     relm_error_t err = {0};
+    relm_mask_t given = 0;
     int add = strcmp(verb, "add") == 0;
-    int rc = cli_parse(argc, argv, opts, NULL, NULL, NULL, &a);
-    if (rc)
-        return rc;
-    if (a.npos != 1)
-        return cli_usage("usage: relm segment %s NO [criteria] (see relm segment --help)", verb);
-    if (!add && (ncontacts || allow_existing || expand || allow_company || ignore_excl))
-        return cli_usage("segment %s takes only --where and interaction filters", verb);
     relm_criteria_t *crit = malloc(sizeof(*crit));
     if (!crit)
         return CLI_FAIL;
     relm_criteria_init(crit);
-    int any_criteria = nwhere || tpl || from || to || campaign;
+    int rc = cli_parse(argc, argv, opts, &relm_criteria_entity, crit, &given, &a);
+    /* --has-interaction and --campaign are the older spellings of two criteria fields. */
+    if (rc == 0 && tpl &&
+        relm_record_set(&relm_criteria_entity, crit, &given, "interaction_template_code", tpl,
+                        &err))
+        rc = cli_fail(&err);
+    if (rc == 0 && campaign &&
+        relm_record_set(&relm_criteria_entity, crit, &given, "campaign_no", campaign, &err))
+        rc = cli_fail(&err);
     for (int i = 0; i < nwhere && rc == 0; i++)
         if (relm_criteria_where(crit, where[i], &err))
             rc = cli_fail(&err);
-    if (rc == 0 &&
-        (relm_criteria_set(crit, "interaction_template_code", tpl, &err) ||
-         relm_criteria_set(crit, "from", from, &err) || relm_criteria_set(crit, "to", to, &err) ||
-         relm_criteria_set(crit, "campaign_no", campaign, &err)))
-        rc = cli_fail(&err);
-    if (rc == 0) {
-        crit->options = (allow_existing ? RELM_CRIT_ALLOW_EXISTING : 0) |
-                        (expand ? RELM_CRIT_EXPAND_COMPANY : 0) |
-                        (allow_company ? RELM_CRIT_ALLOW_COMPANY_WITH_PERSONS : 0) |
-                        (ignore_excl ? RELM_CRIT_IGNORE_EXCLUSION : 0);
+    int any_criteria = nwhere || (given & history_bits());
+    if (rc == 0 && a.npos != 1)
+        rc = cli_usage("usage: relm segment %s NO [criteria] (see relm segment --help)", verb);
+    if (rc == 0 && !add && ncontacts)
+        rc = cli_usage("segment %s takes criteria, not --contact", verb);
+    if (rc == 0 && ncontacts && !any_criteria && given)
+        rc = cli_usage("segment add: options go with criteria, not with --contact alone");
+    if (rc == 0)
         rc = cli_open(c);
-    }
     int64_t n = 0, total = 0;
     for (int i = 0; rc == 0 && i < ncontacts; i++) {
         relm_segment_t before;
@@ -443,16 +453,20 @@ int cmd_logged_segment(cli_t *c, int argc, char **argv)
         logged_help();
         return argc < 1 ? CLI_USAGE : CLI_OK;
     }
-    const char *verb = argv[0], *evaluation = NULL, *attempt = NULL;
-    int response = 0;
-    cli_opt_t opts[] = {{"--evaluation", 1, &evaluation, NULL, NULL, NULL},
-                        {"--attempt-failed", 1, &attempt, NULL, NULL, NULL},
-                        {"--campaign-response", 0, NULL, &response, NULL, NULL},
-                        {NULL, 0, NULL, NULL, NULL, NULL}};
+    const char *verb = argv[0];
     cli_args_t a;
     relm_error_t err = {0};
-    int reuse = strcmp(verb, "reuse") == 0;
-    int rc = cli_parse(argc - 1, argv + 1, reuse ? opts : NULL, NULL, NULL, NULL, &a);
+    relm_reuse_filter_t f;
+    relm_reuse_filter_init(&f);
+    int reuse = strcmp(verb, "reuse") == 0, response = 0;
+    cli_opt_t opts[] = {{"--campaign-response", 0, NULL, &response, NULL, NULL},
+                        {NULL, 0, NULL, NULL, NULL, NULL}};
+    /* reuse: --evaluation, --attempt-failed (relm_reuse_filter_entity), --campaign-response. */
+    int rc = cli_parse(argc - 1, argv + 1, reuse ? opts : NULL,
+                       reuse ? &relm_reuse_filter_entity : NULL, &f, NULL, &a);
+    if (rc == 0 && response &&
+        relm_record_set(&relm_reuse_filter_entity, &f, NULL, "campaign_response", "true", &err))
+        rc = cli_fail(&err);
     if (rc)
         return rc;
     if (strcmp(verb, "list") == 0) {
@@ -475,20 +489,6 @@ int cmd_logged_segment(cli_t *c, int argc, char **argv)
         return cli_usage("usage: relm logged-segment %s ENTRY", verb);
     if ((rc = parse_entry(a.pos[0], &entry)))
         return rc;
-    relm_reuse_filter_t f;
-    relm_reuse_filter_init(&f);
-    if (evaluation)
-        snprintf(f.evaluation, sizeof(f.evaluation), "%s", evaluation);
-    if (attempt) {
-        if (strcmp(attempt, "true") == 0 || strcmp(attempt, "1") == 0)
-            f.attempt_failed = 1;
-        else if (strcmp(attempt, "false") == 0 || strcmp(attempt, "0") == 0)
-            f.attempt_failed = 0;
-        else
-            return cli_usage("--attempt-failed takes true or false, not \"%s\"", attempt);
-    }
-    if (response)
-        f.campaign_response = 1;
     if ((rc = cli_open(c)))
         return rc;
     if (reuse) {

@@ -57,17 +57,52 @@ static const relm_entity_t saved_entity = {
     "saved criteria", "saved_criteria", sizeof(saved_t), saved_fields, 2, NULL, NULL, NULL, NULL,
 };
 
-static const struct {
-    unsigned bit;
-    const char *name;
-} option_names[] = {
-    {RELM_CRIT_ALLOW_EXISTING, "allow_existing"},
-    {RELM_CRIT_EXPAND_COMPANY, "expand_company"},
-    {RELM_CRIT_ALLOW_COMPANY_WITH_PERSONS, "allow_company_with_persons"},
-    {RELM_CRIT_IGNORE_EXCLUSION, "ignore_exclusion"},
+typedef relm_criteria_t crit_t;
+
+enum {
+    C_TEMPLATE,
+    C_FROM,
+    C_TO,
+    C_CAMPAIGN,
+    C_SEGMENT,
+    C_EVALUATION,
+    C_SALESPERSON,
+    C_CANCELED,
+    C_POSTPONED,
+    C_OPTIONS
 };
 
-#define NOPTIONS (sizeof(option_names) / sizeof(option_names[0]))
+static const char *const any_or_bool[] = {"", "true", "false", NULL};
+
+/*
+ * Everything a step takes besides its contact filters. The text members (up to C_OPTIONS)
+ * go to a step's filters JSON, the bools (options) to its options JSON, under these names.
+ */
+static const relm_field_t criteria_fields[] = {
+    FIELD(crit_t, interaction_template_code, RELM_FT_CODE, 0, 10, NULL, NULL),
+    FIELD(crit_t, from, RELM_FT_DATE, 0, 0, NULL, NULL),
+    FIELD(crit_t, to, RELM_FT_DATE, 0, 0, NULL, NULL),
+    FIELD(crit_t, campaign_no, RELM_FT_CODE, 0, 20, NULL, NULL),
+    FIELD(crit_t, segment_no, RELM_FT_CODE, 0, 20, NULL, NULL),
+    FIELD(crit_t, evaluation, RELM_FT_ENUM, 0, 0, relm_evaluations, NULL),
+    FIELD(crit_t, salesperson_code, RELM_FT_CODE, 0, 20, NULL, NULL),
+    FIELD(crit_t, canceled, RELM_FT_ENUM, 0, 0, any_or_bool, NULL),
+    FIELD(crit_t, postponed, RELM_FT_ENUM, 0, 0, any_or_bool, NULL),
+    FIELD(crit_t, allow_existing, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
+    FIELD(crit_t, expand_company, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
+    FIELD(crit_t, allow_related_companies, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
+    FIELD(crit_t, ignore_exclusion, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
+    FIELD(crit_t, entire_companies, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
+};
+
+#define NCRITERIA ((int)(sizeof(criteria_fields) / sizeof(criteria_fields[0])))
+
+const relm_entity_t relm_criteria_entity = {
+    "criteria", NULL, sizeof(crit_t), criteria_fields, NCRITERIA, NULL, NULL, NULL, NULL,
+};
+
+/* r1 called allow_related_companies this; saved steps may still hold it. */
+static const char old_related_name[] = "allow_company_with_persons";
 
 /* ---- JSON form ---- */
 
@@ -81,43 +116,36 @@ static char *dump(json_t *j)
 char *relm_criteria_filters_json(const relm_criteria_t *c)
 {
     json_t *o = json_object(), *a = json_array();
-    if (!o || !a) {
+    int bad = !o || !a;
+    for (int i = 0; !bad && i < c->nfilters; i++) {
+        const relm_filter_t *f = &c->filters[i];
+        /* json_pack refuses text that is not UTF-8: nothing may be left out silently. */
+        bad = json_array_append_new(a, json_pack("{s:s, s:s, s:s}", "field",
+                                                 relm_contact_entity.fields[f->field].name, "op",
+                                                 f->op, "value", f->value)) != 0;
+    }
+    if (!bad)
+        bad = json_object_set(o, "filters", a) != 0;
+    json_decref(a);
+    for (int i = 0; !bad && i < C_OPTIONS; i++) {
+        const char *v = (const char *)c + criteria_fields[i].offset;
+        if (v[0])
+            bad = json_object_set_new(o, criteria_fields[i].name, json_string(v)) != 0;
+    }
+    if (bad) {
         json_decref(o);
-        json_decref(a);
         return NULL;
     }
-    for (int i = 0; i < c->nfilters; i++) {
-        const relm_filter_t *f = &c->filters[i];
-        json_array_append_new(a, json_pack("{s:s, s:s, s:s}", "field",
-                                           relm_contact_entity.fields[f->field].name, "op", f->op,
-                                           "value", f->value));
-    }
-    json_object_set_new(o, "filters", a);
-    if (c->interaction_template_code[0])
-        json_object_set_new(o, "interaction_template_code",
-                            json_string(c->interaction_template_code));
-    if (c->from[0])
-        json_object_set_new(o, "from", json_string(c->from));
-    if (c->to[0])
-        json_object_set_new(o, "to", json_string(c->to));
-    if (c->campaign_no[0])
-        json_object_set_new(o, "campaign_no", json_string(c->campaign_no));
     return dump(o);
 }
 
 char *relm_criteria_options_json(const relm_criteria_t *c)
 {
     json_t *o = json_object();
-    for (size_t i = 0; o && i < NOPTIONS; i++)
-        if (c->options & option_names[i].bit)
-            json_object_set_new(o, option_names[i].name, json_true());
+    for (int i = C_OPTIONS; o && i < NCRITERIA; i++)
+        if (relm_record_int(&relm_criteria_entity, c, i))
+            json_object_set_new(o, criteria_fields[i].name, json_true());
     return dump(o);
-}
-
-static void copy_member(json_t *o, const char *key, char *dst, size_t n)
-{
-    const char *v = json_string_value(json_object_get(o, key));
-    relm_copy(dst, n, v ? v : "");
 }
 
 int relm_criteria_from_json(relm_criteria_t *c, const char *filters, const char *options,
@@ -154,14 +182,17 @@ int relm_criteria_from_json(relm_criteria_t *c, const char *filters, const char 
         relm_copy(dst->op, sizeof(dst->op), op);
         relm_copy(dst->value, sizeof(dst->value), value);
     }
-    copy_member(f, "interaction_template_code", c->interaction_template_code,
-                sizeof(c->interaction_template_code));
-    copy_member(f, "from", c->from, sizeof(c->from));
-    copy_member(f, "to", c->to, sizeof(c->to));
-    copy_member(f, "campaign_no", c->campaign_no, sizeof(c->campaign_no));
-    for (size_t k = 0; k < NOPTIONS; k++)
-        if (json_is_true(json_object_get(o, option_names[k].name)))
-            c->options |= option_names[k].bit;
+    /* Through the field table, so text recorded before it normalised is read normalised. */
+    for (int k = 0; rc == 0 && k < C_OPTIONS; k++) {
+        const char *v = json_string_value(json_object_get(f, criteria_fields[k].name));
+        if (v)
+            rc = relm_record_set_index(&relm_criteria_entity, c, NULL, k, v, err);
+    }
+    for (int k = C_OPTIONS; rc == 0 && k < NCRITERIA; k++)
+        if (json_is_true(json_object_get(o, criteria_fields[k].name)))
+            relm_record_set_int(&relm_criteria_entity, c, k, 1);
+    if (json_is_true(json_object_get(o, old_related_name)))
+        c->allow_related_companies = 1;
 out:
     json_decref(f);
     json_decref(o);
@@ -178,20 +209,40 @@ static const char sql_insert_step[] =
     "INSERT INTO segment_criteria_step (id, segment_no, step_no, action, filters, options, undone) "
     "VALUES (?, ?, ?, ?, ?, ?, 0)";
 
-static int check_criteria(const char *no, const relm_criteria_t *c, relm_error_t *err)
+/*
+ * What the shells cannot check by field: the options an action takes, date order, and text
+ * a step could not be recorded with (a filter value that is not UTF-8).
+ */
+static int check_criteria(const char *no, const char *action, const relm_criteria_t *c,
+                          relm_error_t *err)
 {
-    if (c->from[0] && !relm_valid_date(c->from))
-        return relm_error_set(err, RELM_EVALIDATION, "segment %s: from \"%s\" is not a date", no,
-                              c->from);
-    if (c->to[0] && !relm_valid_date(c->to))
-        return relm_error_set(err, RELM_EVALIDATION, "segment %s: to \"%s\" is not a date", no,
-                              c->to);
+    int add = strcmp(action, "add") == 0;
+    for (int i = C_OPTIONS; i < NCRITERIA; i++) {
+        int for_add = strcmp(criteria_fields[i].name, "entire_companies") != 0;
+        if (relm_record_int(&relm_criteria_entity, c, i) && for_add != add)
+            return relm_error_set(err, RELM_EVALIDATION,
+                                  "segment %s: %s takes no option %s (%s only)", no, action,
+                                  criteria_fields[i].name, for_add ? "add" : "reduce and refine");
+    }
+    if (c->from[0] && c->to[0] && strcmp(c->from, c->to) > 0)
+        return relm_error_set(err, RELM_EVALIDATION, "segment %s: criteria from %s is after to %s",
+                              no, c->from, c->to);
+    for (int i = 0; i < c->nfilters; i++)
+        if (!relm_valid_utf8(c->filters[i].value))
+            return relm_error_set(err, RELM_EVALIDATION,
+                                  "segment %s: criteria filter %d on %s: the value is not valid "
+                                  "UTF-8",
+                                  no, i + 1, relm_contact_entity.fields[c->filters[i].field].name);
     return 0;
 }
 
-/* Record a new step (discarding undone ones); *id receives its id. */
+/*
+ * Record a new step (discarding undone ones); *id receives its id and *ran the criteria
+ * read back from the text recorded, which is what the step then runs: what is stored is
+ * what ran, so redo and reuse repeat it.
+ */
 static int record_step(relm_t *r, const char *no, const char *action, const relm_criteria_t *c,
-                       int64_t *id, relm_error_t *err)
+                       int64_t *id, relm_criteria_t *ran, relm_error_t *err)
 {
     relm_stmt_t *s;
     int rc = relm_stmt_prepare(r->store, sql_discard_undone, &s, err);
@@ -209,9 +260,14 @@ static int record_step(relm_t *r, const char *no, const char *action, const relm
     if (!filters || !options) {
         free(filters);
         free(options);
-        return relm_error_set(err, RELM_ENOMEM, "out of memory recording a criteria step");
+        return relm_error_set(err, RELM_EVALIDATION,
+                              "segment %s: the criteria cannot be recorded (text that is not "
+                              "UTF-8, or out of memory)",
+                              no);
     }
-    rc = relm_stmt_prepare(r->store, sql_insert_step, &s, err);
+    rc = relm_criteria_from_json(ran, filters, options, err);
+    if (rc == 0)
+        rc = relm_stmt_prepare(r->store, sql_insert_step, &s, err);
     if (rc == 0) {
         relm_stmt_bind_int(s, 1, *id);
         relm_stmt_bind_text(s, 2, no);
@@ -239,13 +295,20 @@ static int apply_step(relm_t *r, const char *no, const char *action, const relm_
                           action);
 }
 
-static int new_step_in_tx(relm_t *r, const char *no, const char *action, const relm_criteria_t *c,
-                          int64_t *count, relm_error_t *err)
+int relm_segment_step_in_tx(relm_t *r, const char *no, const char *action, const relm_criteria_t *c,
+                            int64_t *count, relm_error_t *err)
 {
+    int rc = check_criteria(no, action, c, err);
+    if (rc)
+        return rc;
+    relm_criteria_t *ran = malloc(sizeof(*ran));
+    if (!ran)
+        return relm_error_set(err, RELM_ENOMEM, "out of memory");
     int64_t id = 0;
-    int rc = record_step(r, no, action, c, &id, err);
+    rc = record_step(r, no, action, c, &id, ran, err);
     if (rc == 0)
-        rc = apply_step(r, no, action, c, id, count, err);
+        rc = apply_step(r, no, action, ran, id, count, err);
+    free(ran);
     return rc;
 }
 
@@ -256,11 +319,9 @@ static int new_step(relm_t *r, const char *no, const char *action, const relm_cr
     int rc = relm_segment_get(r, no, &seg, err);
     if (rc)
         return rc;
-    if ((rc = check_criteria(seg.no, c, err)))
-        return rc;
     if ((rc = relm_store_begin(r->store, err)))
         return rc;
-    rc = new_step_in_tx(r, seg.no, action, c, count, err);
+    rc = relm_segment_step_in_tx(r, seg.no, action, c, count, err);
     if (rc == 0)
         rc = relm_store_commit(r->store, err);
     if (rc)
@@ -330,11 +391,12 @@ static const char sql_restore[] =
     "salesperson_code, date, description, interaction_template_code, subject, language_code, "
     "correspondence_type, information_flow, initiated_by, cost, duration, evaluation, "
     "attempt_failed, campaign_no, campaign_target, campaign_response, contact_via, opportunity_no, "
-    "personalised, added_by_step) "
+    "personalised, added_by_step, description_typed) "
     "SELECT segment_no, line_no, contact_no, contact_company_no, salesperson_code, date, "
     "description, interaction_template_code, subject, language_code, correspondence_type, "
     "information_flow, initiated_by, cost, duration, evaluation, attempt_failed, campaign_no, "
-    "campaign_target, campaign_response, contact_via, opportunity_no, personalised, added_by_step "
+    "campaign_target, campaign_response, contact_via, opportunity_no, personalised, added_by_step, "
+    "description_typed "
     "FROM segment_removed_line rl WHERE rl.step_id = ? AND NOT EXISTS (SELECT 1 FROM segment_line "
     "x WHERE x.segment_no = rl.segment_no AND x.contact_no = rl.contact_no) AND NOT EXISTS "
     "(SELECT 1 FROM segment_line y WHERE y.segment_no = rl.segment_no AND y.line_no = rl.line_no)";
@@ -517,7 +579,7 @@ static int reuse_in_tx(relm_t *r, const char *code, const char *no, found_step_t
         relm_stmt_release(s);
         if (rc <= 0)
             return rc;
-        if ((rc = new_step_in_tx(r, no, st->action, &st->c, NULL, err)))
+        if ((rc = relm_segment_step_in_tx(r, no, st->action, &st->c, NULL, err)))
             return rc;
     }
 }

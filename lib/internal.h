@@ -76,6 +76,13 @@ int relm_insert_ranked(relm_t *r, const char *head, const char *tail, const char
 /* Take n numbers from a counter (entry numbers); *first receives the first one. */
 int relm_counter_take(relm_t *r, const char *name, int64_t n, int64_t *first, relm_error_t *err);
 
+/*
+ * Record criteria step `action` (add, reduce, refine) of c on segment no and apply it as
+ * recorded, inside the caller's transaction (lib/criteria.c); *count may be NULL.
+ */
+int relm_segment_step_in_tx(relm_t *r, const char *no, const char *action, const relm_criteria_t *c,
+                            int64_t *count, relm_error_t *err);
+
 /* Copy src into a text buffer of size n, truncating at a character boundary. */
 void relm_copy(char *dst, size_t n, const char *src);
 

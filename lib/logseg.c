@@ -592,11 +592,9 @@ int relm_logged_segment_reuse(relm_t *r, int64_t entry_no, const relm_reuse_filt
     if (rc)
         return rc;
     if (f && f->evaluation[0]) {
-        static const char *const ev[] = {"very_positive", "positive",      "neutral",
-                                         "negative",      "very_negative", NULL};
         int ok = 0;
-        for (int i = 0; ev[i]; i++)
-            ok |= strcmp(ev[i], f->evaluation) == 0;
+        for (int i = 0; relm_evaluations[i]; i++)
+            ok |= strcmp(relm_evaluations[i], f->evaluation) == 0;
         if (!ok)
             return relm_error_set(err, RELM_EVALIDATION,
                                   "evaluation \"%s\" is not one of "

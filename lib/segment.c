@@ -22,9 +22,6 @@ typedef relm_segment_line_t line_t;
 
 #define RO RELM_FF_READONLY
 
-static const char *const evaluations[] = {"",         "very_positive", "positive", "neutral",
-                                          "negative", "very_negative", NULL};
-
 enum {
     H_NO,
     H_DESCRIPTION,
@@ -95,6 +92,7 @@ enum {
     L_OPPORTUNITY,
     L_PERSONALISED,
     L_ADDED_BY_STEP,
+    L_DESCRIPTION_TYPED,
     L_COUNT
 };
 
@@ -114,7 +112,7 @@ static const relm_field_t line_fields[] = {
     FIELD(line_t, initiated_by, RELM_FT_ENUM, 0, 0, relm_initiators, NULL),
     FIELD(line_t, cost, RELM_FT_MONEY, 0, 0, NULL, NULL),
     FIELD(line_t, duration, RELM_FT_MINUTES, 0, 0, NULL, NULL),
-    FIELD(line_t, evaluation, RELM_FT_ENUM, 0, 0, evaluations, NULL),
+    FIELD(line_t, evaluation, RELM_FT_ENUM, 0, 0, relm_evaluations, NULL),
     FIELD(line_t, attempt_failed, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
     FIELD(line_t, campaign_no, RELM_FT_CODE, 0, 20, NULL, NULL),
     FIELD(line_t, campaign_target, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
@@ -123,6 +121,7 @@ static const relm_field_t line_fields[] = {
     FIELD(line_t, opportunity_no, RELM_FT_CODE, 0, 20, NULL, NULL),
     FIELD(line_t, personalised, RELM_FT_BOOL, RELM_FF_INT32 | RO, 0, NULL, NULL),
     FIELD(line_t, added_by_step, RELM_FT_INT, RO, 0, NULL, NULL),
+    FIELD(line_t, description_typed, RELM_FT_BOOL, RELM_FF_INT32 | RO, 0, NULL, NULL),
 };
 
 static int op_add(relm_t *r, void *rec, relm_mask_t given, relm_error_t *err)
@@ -165,7 +164,6 @@ const relm_entity_t relm_segment_line_entity = {
 
 /* What a new line takes besides its header's own fields (see sb_line_values). */
 typedef struct line_defaults {
-    char salesperson[RELM_CODE20_SZ];  /* marketing setup's default salesperson */
     char description[RELM_TEXT100_SZ]; /* the template's description, else the header's */
     int nvariants;                     /* the template's variants, inlined or not */
     struct {
@@ -183,7 +181,8 @@ typedef struct sqlb {
         int64_t i;
         const char *t;
     } b[SQLB_BINDS];
-    char like[RELM_CRITERIA_MAX_FILTERS][RELM_TEXT250_SZ * 2 + 3]; /* LIKE patterns bound */
+    /* LIKE patterns bound: a filter's clause may appear twice (entire_companies). */
+    char like[2 * RELM_CRITERIA_MAX_FILTERS][RELM_TEXT250_SZ * 2 + 3];
     int nlike;
     int overflow;
     size_t number_at;     /* where insert_lines() puts the line numbering (insert_begin) */
@@ -195,7 +194,7 @@ static void sb_text(sqlb_t *b, const char *v);
 /* Bind "%v%" with LIKE's wildcards in v escaped, so "~" means "contains". */
 static void sb_like(sqlb_t *b, const char *v)
 {
-    if (b->nlike >= RELM_CRITERIA_MAX_FILTERS) {
+    if (b->nlike >= 2 * RELM_CRITERIA_MAX_FILTERS) {
         b->overflow = 1;
         return;
     }
@@ -305,16 +304,16 @@ static void match_clause(sqlb_t *b, const relm_criteria_t *c, const char *a)
         else
             sb_text(b, f->value);
     }
-    if (c->interaction_template_code[0] || c->from[0] || c->to[0] || c->campaign_no[0]) {
+    if (c->interaction_template_code[0] || c->from[0] || c->to[0] || c->campaign_no[0] ||
+        c->segment_no[0] || c->evaluation[0] || c->salesperson_code[0] || c->canceled[0] ||
+        c->postponed[0]) {
         /*
          * An uncorrelated IN list: built once from the entries (through the template or
          * campaign index), then probed per contact. A correlated EXISTS could be planned
          * through the template index and rescan its entries for every contact.
          */
         snprintf(piece, sizeof(piece),
-                 " AND %s.no IN (SELECT e.contact_no FROM interaction_log_entry e "
-                 "WHERE e.canceled = 0 AND e.postponed = 0",
-                 a);
+                 " AND %s.no IN (SELECT e.contact_no FROM interaction_log_entry e WHERE 1 = 1", a);
         sb_sql(b, piece);
         if (c->interaction_template_code[0]) {
             sb_sql(b, " AND e.interaction_template_code = ?");
@@ -332,6 +331,27 @@ static void match_clause(sqlb_t *b, const relm_criteria_t *c, const char *a)
             sb_sql(b, " AND e.campaign_no = ?");
             sb_text(b, c->campaign_no);
         }
+        if (c->segment_no[0]) {
+            sb_sql(b, " AND e.segment_no = ?");
+            sb_text(b, c->segment_no);
+        }
+        if (c->evaluation[0]) {
+            sb_sql(b, " AND e.evaluation = ?");
+            sb_text(b, c->evaluation);
+        }
+        if (c->salesperson_code[0]) {
+            sb_sql(b, " AND e.salesperson_code = ?");
+            sb_text(b, c->salesperson_code);
+        }
+        /* Every entry counts, canceled and postponed ones too, unless these say otherwise. */
+        if (c->canceled[0]) {
+            sb_sql(b, " AND e.canceled = ?");
+            sb_int(b, strcmp(c->canceled, "true") == 0);
+        }
+        if (c->postponed[0]) {
+            sb_sql(b, " AND e.postponed = ?");
+            sb_int(b, strcmp(c->postponed, "true") == 0);
+        }
         sb_sql(b, ")");
     }
 }
@@ -340,7 +360,8 @@ static const char line_columns[] =
     "segment_no, line_no, contact_no, contact_company_no, salesperson_code, date, description, "
     "interaction_template_code, subject, language_code, correspondence_type, information_flow, "
     "initiated_by, cost, duration, evaluation, attempt_failed, campaign_no, campaign_target, "
-    "campaign_response, contact_via, opportunity_no, personalised, added_by_step";
+    "campaign_response, contact_via, opportunity_no, personalised, added_by_step, "
+    "description_typed";
 
 /*
  * The values a line takes from its header, its contact c and the template's variant in the
@@ -375,13 +396,9 @@ static int collect_variant(void *ctx, const void *rec)
 static int line_defaults_load(relm_t *r, sqlb_t *b, const relm_segment_t *seg, relm_error_t *err)
 {
     line_defaults_t *d = &b->line;
-    relm_setup_t ms;
     relm_interaction_template_t t;
     relm_error_t missing = {0};
-    int rc = relm_setup_get(r, &ms, err);
-    if (rc)
-        return rc;
-    relm_copy(d->salesperson, sizeof(d->salesperson), ms.default_salesperson_code);
+    int rc;
     /* The template's description when the template exists, else the header's. */
     relm_copy(d->description, sizeof(d->description), seg->description);
     d->nvariants = 0;
@@ -396,21 +413,25 @@ static int line_defaults_load(relm_t *r, sqlb_t *b, const relm_segment_t *seg, r
     return relm_template_languages(r, t.code, collect_variant, d, err);
 }
 
-/* Append LINE_VALUE_COLUMNS' values for header seg, after line_defaults_load(). */
-static void sb_line_values(sqlb_t *b, const relm_segment_t *seg)
+/*
+ * Append LINE_VALUE_COLUMNS' values for header seg, after line_defaults_load(). With
+ * keep_typed (an UPDATE of segment_line) a description the user typed stays.
+ */
+static void sb_line_values(sqlb_t *b, const relm_segment_t *seg, int keep_typed)
 {
     const line_defaults_t *d = &b->line;
     int joined = d->nvariants > INLINE_VARIANTS;
-    /* The salesperson: the header's, else the contact's, else marketing setup's default. */
+    /* The salesperson: the header's, else the contact's (marketing setup's is no fallback). */
     if (seg->salesperson_code[0]) {
         sb_sql(b, "c.company_no, ?, ?, ");
         sb_text(b, seg->salesperson_code);
     } else {
-        sb_sql(b, "c.company_no, CASE WHEN c.salesperson_code <> '' THEN c.salesperson_code "
-                  "ELSE ? END, ?, ");
-        sb_text(b, d->salesperson);
+        sb_sql(b, "c.company_no, c.salesperson_code, ?, ");
     }
     sb_text(b, seg->date);
+    if (keep_typed)
+        sb_sql(b, "CASE WHEN segment_line.description_typed = 1 THEN segment_line.description "
+                  "ELSE ");
     /* The description: the variant's in the contact's language when it has one. */
     int described = 0;
     if (joined) {
@@ -426,7 +447,8 @@ static void sb_line_values(sqlb_t *b, const relm_segment_t *seg)
             sb_text(b, d->variant[i].description);
         }
     }
-    sb_sql(b, described ? " ELSE ? END, ?, ?, " : "?, ?, ?, ");
+    sb_sql(b, described ? " ELSE ? END" : "?");
+    sb_sql(b, keep_typed ? " END, ?, ?, " : ", ?, ?, ");
     sb_text(b, d->description);
     sb_text(b, seg->interaction_template_code);
     sb_text(b, seg->subject);
@@ -500,7 +522,7 @@ int relm_segment_copy_lines(relm_t *r, const char *to, const char *from, int64_t
     if ((rc = line_defaults_load(r, b, &seg, err)) == 0) {
         sb_sql(b, sql_copy_lines);
         sb_text(b, seg.no);
-        sb_line_values(b, &seg);
+        sb_line_values(b, &seg, 0);
         sb_sql(b, ", 0 FROM segment_line o JOIN contact c ON c.no = o.contact_no");
         sb_line_variant(b, &seg);
         sb_sql(b, " WHERE o.segment_no = ? AND c.privacy_blocked = 0");
@@ -543,8 +565,8 @@ static int insert_begin(relm_t *r, sqlb_t *b, const relm_segment_t *seg, int64_t
     sb_int(b, base);
     b->number_at = b->len;
     sb_sql(b, ", c.no, ");
-    sb_line_values(b, seg);
-    sb_sql(b, ", ? FROM contact c");
+    sb_line_values(b, seg, 0);
+    sb_sql(b, ", ?, 0 FROM contact c");
     sb_int(b, step);
     sb_line_variant(b, seg);
     sb_sql(b, " WHERE c.privacy_blocked = 0");
@@ -652,6 +674,13 @@ static int add_in_tx(relm_t *r, relm_segment_t *s, relm_mask_t given, relm_error
         return rc;
     if (!s->date[0])
         relm_copy(s->date, sizeof(s->date), r->workdate);
+    if (!s->salesperson_code[0] && r->user_id[0]) {
+        /* The signed-in user's account salesperson; a name without an account brings none. */
+        relm_user_t account;
+        relm_error_t scratch = {0};
+        if (relm_user_get(r, r->user_id, &account, &scratch) == 0)
+            relm_copy(s->salesperson_code, sizeof(s->salesperson_code), account.salesperson_code);
+    }
     if (!s->no[0]) {
         if (!setup.segment_nos[0])
             return relm_error_set(
@@ -727,7 +756,7 @@ static int propagate(relm_t *r, const relm_segment_t *seg, int all, relm_error_t
     int rc = line_defaults_load(r, b, seg, err);
     if (rc == 0) {
         sb_sql(b, sql_propagate);
-        sb_line_values(b, seg);
+        sb_line_values(b, seg, 1);
         sb_sql(b, ") FROM contact c");
         sb_line_variant(b, seg);
         /* The personalised lines keep their values unless all lines follow the header. */
@@ -840,6 +869,17 @@ static int line_of_contact(relm_t *r, const char *no, const char *contact_no, in
     return rc < 0 ? rc : 0;
 }
 
+/* A criteria step on one contact: "no = contact" (adds ignore the exclusion, as by hand). */
+static void one_contact(relm_criteria_t *c, const char *contact, int add)
+{
+    relm_criteria_init(c);
+    c->filters[0].field = relm_field_index(&relm_contact_entity, "no");
+    relm_copy(c->filters[0].op, sizeof(c->filters[0].op), "=");
+    relm_copy(c->filters[0].value, sizeof(c->filters[0].value), contact);
+    c->nfilters = 1;
+    c->ignore_exclusion = add;
+}
+
 static int line_add_in_tx(relm_t *r, const relm_segment_t *seg, const char *contact,
                           int64_t *line_no, relm_error_t *err)
 {
@@ -861,17 +901,12 @@ static int line_add_in_tx(relm_t *r, const relm_segment_t *seg, const char *cont
                               contact, seg->no);
     if ((rc = line_of_contact(r, seg->no, contact, line_no, err)) || *line_no)
         return rc;
-    sqlb_t *b = calloc(1, sizeof(*b));
-    if (!b)
+    relm_criteria_t *c = malloc(sizeof(*c));
+    if (!c)
         return relm_error_set(err, RELM_ENOMEM, "out of memory");
-    int empty;
-    rc = insert_begin(r, b, seg, 0, NULL, &empty, err);
-    if (rc == 0) {
-        sb_sql(b, " AND c.no = ?");
-        sb_text(b, contact);
-        rc = insert_lines(r, b, NULL, err);
-    }
-    free(b);
+    one_contact(c, contact, 1);
+    rc = relm_segment_step_in_tx(r, seg->no, "add", c, NULL, err);
+    free(c);
     if (rc == 0)
         rc = line_of_contact(r, seg->no, contact, line_no, err);
     return rc;
@@ -922,9 +957,13 @@ int relm_segment_line_get(relm_t *r, const char *no, int64_t line_no, relm_segme
 static const char sql_contact_prefs[] =
     "SELECT language_code, correspondence_type FROM contact WHERE no = ?";
 
-/* A line's new template brings its defaults for the fields not given (5.1's rules). */
+/*
+ * A line's new template brings its defaults for the fields not given (5.1's rules); its
+ * description (the variant's in the contact's language) only while none is typed. With
+ * only_description, the description is all it takes (a typed one was cleared).
+ */
 static int line_take_template(relm_t *r, relm_segment_line_t *l, relm_mask_t given,
-                              relm_error_t *err)
+                              int only_description, relm_error_t *err)
 {
     relm_interaction_template_t t;
     int rc = relm_template_get(r, l->interaction_template_code, &t, err);
@@ -945,11 +984,14 @@ static int line_take_template(relm_t *r, relm_segment_line_t *l, relm_mask_t giv
     char picked[RELM_CODE10_SZ], desc[RELM_TEXT100_SZ];
     if ((rc = relm_template_pick_language(r, &t, lang, picked, desc, err)))
         return rc;
+    if (!l->description_typed)
+        relm_copy(l->description, sizeof(l->description), desc);
+    if (only_description)
+        return 0;
 #define TAKE(bit, stmt)                                                                            \
     if (!(given & RELM_BIT(bit)))                                                                  \
         stmt;
     TAKE(L_LANGUAGE, relm_copy(l->language_code, sizeof(l->language_code), picked));
-    TAKE(L_DESCRIPTION, relm_copy(l->description, sizeof(l->description), desc));
     TAKE(L_CORRESP,
          relm_copy(l->correspondence_type, sizeof(l->correspondence_type),
                    !t.ignore_contact_corresp_type && corr[0] ? corr : t.correspondence_type));
@@ -986,12 +1028,19 @@ int relm_segment_line_update(relm_t *r, const char *no, int64_t line_no,
     if ((rc = check_refs(r, what, cur.salesperson_code, cur.campaign_no,
                          cur.interaction_template_code, err)))
         return rc;
-    if ((given & RELM_BIT(L_TEMPLATE)) && cur.interaction_template_code[0] &&
-        (rc = line_take_template(r, &cur, given, err)))
+    /* A description typed is the user's; typed blank, the line follows its template again. */
+    int cleared = 0;
+    if (given & RELM_BIT(L_DESCRIPTION)) {
+        cur.description_typed = cur.description[0] != '\0';
+        cleared = !cur.description_typed;
+    }
+    if (cur.interaction_template_code[0] && ((given & RELM_BIT(L_TEMPLATE)) || cleared) &&
+        (rc = line_take_template(r, &cur, given, !(given & RELM_BIT(L_TEMPLATE)), err)))
         return rc;
     cur.personalised = 1;
     return relm_table_update(r, &relm_segment_line_entity, &cur,
-                             editable | RELM_BIT(L_PERSONALISED), err);
+                             editable | RELM_BIT(L_PERSONALISED) | RELM_BIT(L_DESCRIPTION_TYPED),
+                             err);
 }
 
 int relm_segment_line_delete(relm_t *r, const char *no, int64_t line_no, relm_error_t *err)
@@ -1000,7 +1049,29 @@ int relm_segment_line_delete(relm_t *r, const char *no, int64_t line_no, relm_er
     int rc = relm_segment_line_get(r, no, line_no, &cur, err);
     if (rc)
         return rc;
-    return relm_table_delete(r, &relm_segment_line_entity, &cur, err);
+    relm_criteria_t *c = malloc(sizeof(*c));
+    if (!c)
+        return relm_error_set(err, RELM_ENOMEM, "out of memory");
+    one_contact(c, cur.contact_no, 0);
+    int64_t removed = 0;
+    if ((rc = relm_store_begin(r->store, err)) == 0) {
+        rc = relm_segment_step_in_tx(r, cur.segment_no, "reduce", c, &removed, err);
+        /*
+         * A step selects through the contact table: the line of a contact deleted since
+         * cannot be a step (nothing would replay it), so it goes without one.
+         */
+        if (rc == 0 && removed == 0) {
+            relm_store_rollback(r->store);
+            free(c);
+            return relm_table_delete(r, &relm_segment_line_entity, &cur, err);
+        }
+        if (rc == 0)
+            rc = relm_store_commit(r->store, err);
+        if (rc)
+            relm_store_rollback(r->store);
+    }
+    free(c);
+    return rc;
 }
 
 int relm_segment_lines(relm_t *r, const char *no, relm_row_fn fn, void *ctx, relm_error_t *err)
@@ -1018,7 +1089,7 @@ int relm_segment_lines(relm_t *r, const char *no, relm_row_fn fn, void *ctx, rel
 
 void relm_criteria_init(relm_criteria_t *c)
 {
-    memset(c, 0, sizeof(*c));
+    relm_record_init(&relm_criteria_entity, c);
 }
 
 int relm_criteria_where(relm_criteria_t *c, const char *text, relm_error_t *err)
@@ -1026,58 +1097,33 @@ int relm_criteria_where(relm_criteria_t *c, const char *text, relm_error_t *err)
     if (c->nfilters >= RELM_CRITERIA_MAX_FILTERS)
         return relm_error_set(err, RELM_EVALIDATION, "at most %d filters per step",
                               RELM_CRITERIA_MAX_FILTERS);
+    /* Checked here: a value that is not UTF-8 could not be recorded as the step that ran. */
+    if (!relm_valid_utf8(text ? text : ""))
+        return relm_error_set(err, RELM_EVALIDATION,
+                              "criteria filter %d: the filter is not valid UTF-8", c->nfilters + 1);
     int rc = relm_filter_parse(&relm_contact_entity, text, &c->filters[c->nfilters], err);
     if (rc == 0)
         c->nfilters++;
     return rc;
 }
 
-int relm_criteria_set(relm_criteria_t *c, const char *name, const char *value, relm_error_t *err)
+/*
+ * The candidates of an add with company options, as a CTE "m" (the matched contacts) and
+ * "cand" (those, every contact sharing a company no. with one with expand_company, and the
+ * company of every matched person with allow_related_companies), all set-wise.
+ */
+static void sb_candidates(sqlb_t *b, const relm_criteria_t *c)
 {
-    static const struct {
-        const char *name;
-        size_t off, size;
-        int maxlen, date;
-    } members[] = {
-        {"interaction_template_code", offsetof(relm_criteria_t, interaction_template_code),
-         sizeof(c->interaction_template_code), 10, 0},
-        {"from", offsetof(relm_criteria_t, from), sizeof(c->from), 10, 1},
-        {"to", offsetof(relm_criteria_t, to), sizeof(c->to), 10, 1},
-        {"campaign_no", offsetof(relm_criteria_t, campaign_no), sizeof(c->campaign_no), 20, 0},
-    };
-    size_t m = 0;
-    while (m < sizeof(members) / sizeof(members[0]) && strcmp(members[m].name, name) != 0)
-        m++;
-    if (m == sizeof(members) / sizeof(members[0]))
-        return relm_error_set(err, RELM_EVALIDATION, "criteria have no member \"%s\"", name);
-    const char *v = value ? value : "";
-    if (!relm_valid_utf8(v))
-        return relm_error_set(err, RELM_EVALIDATION, "criteria %s: the value is not valid UTF-8",
-                              name);
-    while (*v == ' ' || *v == '\t' || *v == '\n' || *v == '\r')
-        v++;
-    size_t len = strlen(v);
-    while (len &&
-           (v[len - 1] == ' ' || v[len - 1] == '\t' || v[len - 1] == '\n' || v[len - 1] == '\r'))
-        len--;
-    char buf[RELM_CODE20_SZ];
-    if (len < members[m].size) {
-        memcpy(buf, v, len);
-        buf[len] = '\0';
-    }
-    if (len >= members[m].size || relm_utf8_len(buf) > (size_t)members[m].maxlen)
-        return relm_error_set(err, RELM_EVALIDATION,
-                              "criteria %s: \"%.40s\" is longer than %d characters", name, v,
-                              members[m].maxlen);
-    if (members[m].date && buf[0] && !relm_valid_date(buf))
-        return relm_error_set(err, RELM_EVALIDATION,
-                              "criteria %s: \"%s\" is not a date (YYYY-MM-DD)", name, buf);
-    if (!members[m].date)
-        for (char *p = buf; *p; p++)
-            if (*p >= 'a' && *p <= 'z')
-                *p = (char)(*p - 'a' + 'A');
-    memcpy((char *)c + members[m].off, buf, len + 1);
-    return 0;
+    sb_sql(b, "WITH m AS (SELECT c.no AS no, c.company_no AS company_no, c.type AS type "
+              "FROM contact c WHERE 1 = 1");
+    match_clause(b, c, "c");
+    sb_sql(b, "), cand AS (SELECT no FROM m");
+    if (c->expand_company)
+        sb_sql(b, " UNION SELECT p.no FROM contact p WHERE p.company_no IN "
+                  "(SELECT company_no FROM m WHERE company_no <> '')");
+    if (c->allow_related_companies)
+        sb_sql(b, " UNION SELECT company_no FROM m WHERE type = 'person' AND company_no <> ''");
+    sb_sql(b, ") ");
 }
 
 int relm_segment_add_matching(relm_t *r, const char *no, const relm_criteria_t *c,
@@ -1087,7 +1133,7 @@ int relm_segment_add_matching(relm_t *r, const char *no, const relm_criteria_t *
     int rc = relm_segment_get(r, no, &seg, err);
     if (rc)
         return rc;
-    int expand = (c->options & RELM_CRIT_EXPAND_COMPANY) != 0;
+    int widen = c->expand_company || c->allow_related_companies;
     sqlb_t *b = calloc(1, sizeof(*b));
     sqlb_t *full = calloc(1, sizeof(*full));
     if (!b || !full) {
@@ -1095,51 +1141,23 @@ int relm_segment_add_matching(relm_t *r, const char *no, const relm_criteria_t *
         free(full);
         return relm_error_set(err, RELM_ENOMEM, "out of memory");
     }
-    if (expand) {
-        /* m: the contacts matching; cand: those and the persons of matching companies. */
-        sb_sql(b, "WITH m AS (SELECT c.no AS no, c.type AS type FROM contact c WHERE 1 = 1");
-        match_clause(b, c, "c");
-        sb_sql(b, "), cand AS (SELECT no FROM m UNION SELECT p.no FROM contact p JOIN m "
-                  "ON p.company_no = m.no AND m.type = 'company' AND p.type = 'person') ");
+    if (widen) {
+        sb_candidates(b, c);
         /* The CTE (and its bindings) come first in the statement. */
         for (int i = 0; i < b->n; i++)
             full->b[full->n++] = b->b[i];
         full->overflow = b->overflow;
     }
     int empty;
-    rc = insert_begin(r, full, &seg, added_by_step, expand ? b->sql : NULL, &empty, err);
-    /* Without expansion the filters apply to the contact itself: no candidate list. */
-    if (expand)
+    rc = insert_begin(r, full, &seg, added_by_step, widen ? b->sql : NULL, &empty, err);
+    /* Without company options the filters apply to the contact itself: no candidate list. */
+    if (widen)
         sb_sql(full, " AND c.no IN (SELECT no FROM cand)");
     else
         match_clause(full, c, "c");
-    if (!(c->options & RELM_CRIT_IGNORE_EXCLUSION))
+    /* Exclusion applies to every candidate, the ones the options bring included. */
+    if (!c->ignore_exclusion)
         sb_sql(full, " AND c.exclude_from_segment = 0");
-    if (!(c->options & RELM_CRIT_ALLOW_COMPANY_WITH_PERSONS)) {
-        /*
-         * Companies whose persons are in the segment, or are added by this step. Both are
-         * uncorrelated lists, built once: a correlated subquery could be planned through
-         * the filter's index and rescan every match for each company.
-         */
-        sb_sql(full, " AND NOT (c.type = 'company' AND (");
-        if (!empty) {
-            sb_sql(full, "c.no IN (SELECT y.contact_company_no FROM segment_line y "
-                         "WHERE y.segment_no = ? AND y.contact_company_no <> y.contact_no) OR ");
-            sb_text(full, seg.no);
-        }
-        if (expand)
-            sb_sql(full, "EXISTS (SELECT 1 FROM contact p WHERE p.company_no = c.no "
-                         "AND p.no <> c.no AND p.no IN (SELECT no FROM cand)");
-        else
-            sb_sql(full, "c.no IN (SELECT p.company_no FROM contact p "
-                         "WHERE p.type = 'person'");
-        sb_sql(full, " AND p.privacy_blocked = 0");
-        if (!(c->options & RELM_CRIT_IGNORE_EXCLUSION))
-            sb_sql(full, " AND p.exclude_from_segment = 0");
-        if (!expand)
-            match_clause(full, c, "p");
-        sb_sql(full, ")))");
-    }
     if (rc == 0)
         rc = insert_lines(r, full, count, err);
     free(b);
@@ -1151,7 +1169,8 @@ static const char removed_columns[] =
     "step_id, segment_no, line_no, contact_no, contact_company_no, salesperson_code, date, "
     "description, interaction_template_code, subject, language_code, correspondence_type, "
     "information_flow, initiated_by, cost, duration, evaluation, attempt_failed, campaign_no, "
-    "campaign_target, campaign_response, contact_via, opportunity_no, personalised, added_by_step";
+    "campaign_target, campaign_response, contact_via, opportunity_no, personalised, added_by_step, "
+    "description_typed";
 
 int relm_segment_remove_matching(relm_t *r, const char *no, const relm_criteria_t *c, int keep,
                                  int64_t step_id, int64_t *count, relm_error_t *err)
@@ -1163,39 +1182,58 @@ int relm_segment_remove_matching(relm_t *r, const char *no, const relm_criteria_
     sqlb_t *b = calloc(1, sizeof(*b));
     if (!b)
         return relm_error_set(err, RELM_ENOMEM, "out of memory");
+    /*
+     * The contacts matched; with entire_companies also every contact sharing a company no.
+     * with one of them (through the contact's company index, not per line).
+     */
     const char *in = keep ? " AND contact_no NOT IN (SELECT c.no FROM contact c WHERE 1 = 1"
                           : " AND contact_no IN (SELECT c.no FROM contact c WHERE 1 = 1";
-    if (step_id > 0) {
-        sb_sql(b, "INSERT INTO segment_removed_line (");
-        sb_sql(b, removed_columns);
-        sb_sql(b, ") SELECT ?, ");
-        sb_sql(b, line_columns);
-        sb_sql(b, " FROM segment_line WHERE segment_no = ?");
-        sb_int(b, step_id);
-        sb_text(b, seg.no);
-        sb_sql(b, in);
-        match_clause(b, c, "c");
-        sb_sql(b, ")");
-        rc = sb_run(r, b, NULL, err);
+    for (int pass = step_id > 0 ? 0 : 1; rc == 0 && pass < 2; pass++) {
         memset(b, 0, sizeof(*b));
-    }
-    if (rc == 0) {
-        sb_sql(b, "DELETE FROM segment_line WHERE segment_no = ?");
+        if (pass == 0) {
+            /* Removed lines are copied under the step first, so undo restores them. */
+            sb_sql(b, "INSERT INTO segment_removed_line (");
+            sb_sql(b, removed_columns);
+            sb_sql(b, ") SELECT ?, ");
+            sb_sql(b, line_columns);
+            sb_sql(b, " FROM segment_line WHERE segment_no = ?");
+            sb_int(b, step_id);
+        } else {
+            sb_sql(b, "DELETE FROM segment_line WHERE segment_no = ?");
+        }
         sb_text(b, seg.no);
         sb_sql(b, in);
         match_clause(b, c, "c");
+        if (c->entire_companies) {
+            sb_sql(b, " UNION SELECT p.no FROM contact p WHERE p.company_no <> '' AND "
+                      "p.company_no IN (SELECT c.company_no FROM contact c WHERE 1 = 1");
+            match_clause(b, c, "c");
+            sb_sql(b, ")");
+        }
         sb_sql(b, ")");
-        rc = sb_run(r, b, count, err);
+        rc = sb_run(r, b, pass == 1 ? count : NULL, err);
     }
     free(b);
     return rc;
 }
 
+static const char *const any_or_bool[] = {"", "true", "false", NULL};
+
+typedef relm_reuse_filter_t reuse_t;
+
+static const relm_field_t reuse_fields[] = {
+    FIELD(reuse_t, evaluation, RELM_FT_ENUM, 0, 0, relm_evaluations, NULL),
+    FIELD(reuse_t, attempt_failed, RELM_FT_ENUM, 0, 0, any_or_bool, NULL),
+    FIELD(reuse_t, campaign_response, RELM_FT_ENUM, 0, 0, any_or_bool, NULL),
+};
+
+const relm_entity_t relm_reuse_filter_entity = {
+    "reuse filter", NULL, sizeof(reuse_t), reuse_fields, 3, NULL, NULL, NULL, NULL,
+};
+
 void relm_reuse_filter_init(relm_reuse_filter_t *f)
 {
-    memset(f, 0, sizeof(*f));
-    f->attempt_failed = -1;
-    f->campaign_response = -1;
+    relm_record_init(&relm_reuse_filter_entity, f);
 }
 
 int relm_segment_add_from_logged(relm_t *r, const char *no, int64_t entry_no,
@@ -1217,13 +1255,13 @@ int relm_segment_add_from_logged(relm_t *r, const char *no, int64_t entry_no,
         sb_sql(b, " AND e.evaluation = ?");
         sb_text(b, f->evaluation);
     }
-    if (f && f->attempt_failed >= 0) {
+    if (f && f->attempt_failed[0]) {
         sb_sql(b, " AND e.attempt_failed = ?");
-        sb_int(b, f->attempt_failed ? 1 : 0);
+        sb_int(b, strcmp(f->attempt_failed, "true") == 0);
     }
-    if (f && f->campaign_response >= 0) {
+    if (f && f->campaign_response[0]) {
         sb_sql(b, " AND e.campaign_response = ?");
-        sb_int(b, f->campaign_response ? 1 : 0);
+        sb_int(b, strcmp(f->campaign_response, "true") == 0);
     }
     sb_sql(b, ")");
     if (rc == 0)

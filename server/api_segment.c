@@ -241,41 +241,19 @@ static int line_delete(req_t *q)
 
 /* ---- criteria steps ---- */
 
-/* {"where": ["city=Oslo", ...], "interaction_template_code", "from", "to",
- * "campaign_no", "allow_existing", "expand_company",
- * "allow_company_with_persons", "ignore_exclusion"} */
+/*
+ * {"where": ["city=Oslo", ...], and any member of relm_criteria_entity:
+ * "interaction_template_code", "from", "to", "campaign_no", "segment_no", "evaluation",
+ * "salesperson_code", the options}: the library parses and checks every member.
+ */
 static int body_criteria(req_t *q, relm_criteria_t *c)
 {
-    static const struct {
-        const char *name;
-        unsigned flag;
-    } opts[] = {{"allow_existing", RELM_CRIT_ALLOW_EXISTING},
-                {"expand_company", RELM_CRIT_EXPAND_COMPANY},
-                {"allow_company_with_persons", RELM_CRIT_ALLOW_COMPANY_WITH_PERSONS},
-                {"ignore_exclusion", RELM_CRIT_IGNORE_EXCLUSION}};
-    static const char *const known[] = {"where",
-                                        "interaction_template_code",
-                                        "from",
-                                        "to",
-                                        "campaign_no",
-                                        "allow_existing",
-                                        "expand_company",
-                                        "allow_company_with_persons",
-                                        "ignore_exclusion"};
     relm_criteria_init(c);
     if (!q->body)
         return 0;
-    const char *key;
-    json_t *v;
-    json_object_foreach(q->body, key, v)
-    {
-        size_t k = 0;
-        while (k < sizeof(known) / sizeof(known[0]) && strcmp(known[k], key) != 0)
-            k++;
-        if (k == sizeof(known) / sizeof(known[0]))
-            return req_fail(q, RELM_EVALIDATION, "criteria have no member \"%s\"", key);
-    }
-    json_t *where = json_object_get(q->body, "where");
+    if (!json_is_object(q->body))
+        return req_fail(q, HTTP_EBADREQUEST, "send the criteria as a JSON object");
+    json_t *where = json_object_get(q->body, "where"), *v;
     if (where && !json_is_array(where))
         return req_fail(q, HTTP_EBADREQUEST, "where must be a list of FIELD<op>VALUE strings");
     size_t i;
@@ -287,20 +265,13 @@ static int body_criteria(req_t *q, relm_criteria_t *c)
         if (rc)
             return rc;
     }
-    static const char *const texts[] = {"interaction_template_code", "from", "to", "campaign_no"};
-    for (size_t t = 0; t < sizeof(texts) / sizeof(texts[0]); t++) {
-        int rc = relm_criteria_set(c, texts[t], req_body_str(q, texts[t]), &q->err);
-        if (rc)
-            return rc;
-    }
-    for (size_t o = 0; o < sizeof(opts) / sizeof(opts[0]); o++) {
-        int b, rc = req_body_bool(q, opts[o].name, &b);
-        if (rc)
-            return rc;
-        if (b)
-            c->options |= opts[o].flag;
-    }
-    return 0;
+    json_t *fields = json_copy(q->body);
+    if (!fields)
+        return req_fail(q, RELM_ENOMEM, "out of memory");
+    json_object_del(fields, "where");
+    int rc = relm_record_from_json(&relm_criteria_entity, c, NULL, fields, &q->err);
+    json_decref(fields);
+    return rc;
 }
 
 typedef int (*step_fn)(relm_t *r, const char *no, const relm_criteria_t *c, int64_t *count,
@@ -561,18 +532,8 @@ static int logged_reuse(req_t *q)
     if (rc || (rc = parse_no(q, req_param(q, "entry_no"), "entry no.", &no)))
         return rc;
     relm_reuse_filter_init(&f);
-    const char *ev = req_body_str(q, "evaluation");
-    if (ev) {
-        if (strlen(ev) >= sizeof(f.evaluation))
-            return req_fail(q, RELM_EVALIDATION, "evaluation \"%.20s\" is not known", ev);
-        snprintf(f.evaluation, sizeof(f.evaluation), "%s", ev);
-    }
-    json_t *v;
-    if ((v = q->body ? json_object_get(q->body, "attempt_failed") : NULL) && !json_is_null(v) &&
-        (rc = req_body_bool(q, "attempt_failed", &f.attempt_failed)))
-        return rc;
-    if ((v = q->body ? json_object_get(q->body, "campaign_response") : NULL) && !json_is_null(v) &&
-        (rc = req_body_bool(q, "campaign_response", &f.campaign_response)))
+    if (q->body &&
+        (rc = relm_record_from_json(&relm_reuse_filter_entity, &f, NULL, q->body, &q->err)))
         return rc;
     if ((rc = relm_logged_segment_reuse(q->r, no, &f, new_no, &count, &q->err)) ||
         (rc = reply_segment(q, new_no)))

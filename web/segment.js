@@ -10,6 +10,8 @@ const CONTACT_FIELDS = ['name', 'city', 'country_code', 'post_code', 'county', '
   'salesperson_code', 'territory_code', 'language_code', 'company_no', 'job_title',
   'correspondence_type', 'email', 'no'];
 const OPS = ['=', '!=', '~', '<', '<=', '>', '>='];
+const EVALUATIONS = [['', '—'], ...['very_positive', 'positive', 'neutral', 'negative', 'very_negative']
+  .map((e) => [e, e])];
 
 export async function segmentsPage() {
   const table = pagedTable({ url: '/api/segments', cols: [
@@ -110,6 +112,14 @@ export async function segmentPage(no) {
       inp.addEventListener('change', () => updateLine(l, { subject: inp.value }));
       return inp;
     } },
+    { label: t('description'), cell: (l) => {
+      // Typed, the description stays when the line's template changes; blank follows it again.
+      const inp = h('input', { value: l.description, class: 'line-description', 'data-line': l.line_no,
+                               'aria-label': `${t('description')} ${l.contact_no}`,
+                               title: l.description_typed ? t('descriptionTyped') : t('descriptionFollows') });
+      inp.addEventListener('change', () => updateLine(l, { description: inp.value }));
+      return inp;
+    } },
     { label: t('cost'), cell: (l) => l.cost },
     { label: t('personalised'), cell: (l) => (l.personalised ? t('personalised') : '') },
     { label: '', cell: (l) => h('button', { type: 'button', onclick: async () => {
@@ -149,16 +159,29 @@ export async function segmentPage(no) {
   const filters = h('div', { class: 'filters' }, filterRow());
   const action = field({ name: 'action', label: t('action'), type: 'select', value: 'add',
     options: [['add', t('add')], ['reduce', t('reduce')], ['refine', t('refine')]] });
+  // The options each action takes (the library refuses the others).
+  const addOptions = h('div', { class: 'options', id: 'add-options' },
+    field({ name: 'expand_company', label: t('expandCompany'), type: 'checkbox' }),
+    field({ name: 'allow_related_companies', label: t('allowRelatedCompanies'), type: 'checkbox' }),
+    field({ name: 'ignore_exclusion', label: t('ignoreExclusion'), type: 'checkbox' }));
+  const removeOptions = h('div', { class: 'options', id: 'remove-options' },
+    field({ name: 'entire_companies', label: t('entireCompanies'), type: 'checkbox' }));
+  // Shown through style: the options' own display rule would win over the hidden attribute.
+  const showOptions = (act) => {
+    addOptions.style.display = act === 'add' ? '' : 'none';
+    removeOptions.style.display = act === 'add' ? 'none' : '';
+  };
+  showOptions('add');
+  action.querySelector('select').addEventListener('change', (ev) => showOptions(ev.target.value));
   const crit = h('form', { id: 'criteria', 'aria-label': t('criteria') }, action, filters,
     h('button', { type: 'button', onclick: () => filters.append(filterRow()) }, t('addFilter')),
     h('div', { class: 'grid' },
       field({ name: 'interaction_template_code', label: t('template'), type: 'select', options: tplOptions }),
       field({ name: 'from', label: `${t('date')} ≥`, type: 'date' }),
-      field({ name: 'to', label: `${t('date')} ≤`, type: 'date' })),
-    h('div', { class: 'options' },
-      field({ name: 'expand_company', label: t('expandCompany'), type: 'checkbox' }),
-      field({ name: 'allow_company_with_persons', label: t('allowCompanyWithPersons'), type: 'checkbox' }),
-      field({ name: 'ignore_exclusion', label: t('ignoreExclusion'), type: 'checkbox' })),
+      field({ name: 'to', label: `${t('date')} ≤`, type: 'date' }),
+      field({ name: 'salesperson_code', label: t('salesperson'), type: 'select', options: spOptions }),
+      field({ name: 'evaluation', label: t('evaluation'), type: 'select', options: EVALUATIONS })),
+    addOptions, removeOptions,
     h('div', { class: 'buttons' }, h('button', { type: 'submit', class: 'primary', id: 'run-criteria' }, t('run'))));
   crit.addEventListener('submit', async (ev) => {
     ev.preventDefault();
@@ -168,10 +191,12 @@ export async function segmentPage(no) {
         r.querySelector('.f-value').value])
       .filter(([, , x]) => x !== '').map(([f, o, x]) => `${f}${o}${x}`);
     const body = { where };
-    for (const k of ['interaction_template_code', 'from', 'to']) if (v[k]) body[k] = v[k];
-    if (v.action === 'add') {
-      for (const k of ['expand_company', 'allow_company_with_persons', 'ignore_exclusion']) if (v[k]) body[k] = true;
+    for (const k of ['interaction_template_code', 'from', 'to', 'salesperson_code', 'evaluation']) {
+      if (v[k]) body[k] = v[k];
     }
+    const options = v.action === 'add' ? ['expand_company', 'allow_related_companies', 'ignore_exclusion']
+      : ['entire_companies'];
+    for (const k of options) if (v[k]) body[k] = true;
     const path = { add: 'add-contacts', reduce: 'reduce', refine: 'refine' }[v.action];
     try {
       const r = await post(`/api/segments/${enc(seg.no)}/${path}`, body);
@@ -258,6 +283,14 @@ function describeStep(s) {
     if (f.from) parts.push(`${t('date')} ≥ ${f.from}`);
     if (f.to) parts.push(`${t('date')} ≤ ${f.to}`);
     if (f.campaign_no) parts.push(`${t('campaign')} = ${f.campaign_no}`);
+    if (f.segment_no) parts.push(`${t('segment')} = ${f.segment_no}`);
+    if (f.salesperson_code) parts.push(`${t('salesperson')} = ${f.salesperson_code}`);
+    if (f.evaluation) parts.push(`${t('evaluation')} = ${f.evaluation}`);
+    const o = JSON.parse(s.options || '{}');
+    const names = { allow_existing: 'allowExisting', expand_company: 'expandCompany',
+      allow_related_companies: 'allowRelatedCompanies', ignore_exclusion: 'ignoreExclusion',
+      entire_companies: 'entireCompanies' };
+    for (const [k, label] of Object.entries(names)) if (o[k]) parts.push(t(label));
   } catch (e) {
     parts = [s.filters];
   }

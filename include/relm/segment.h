@@ -70,7 +70,9 @@ typedef struct relm_segment_line {
     char contact_via[RELM_TEXT250_SZ];
     char opportunity_no[RELM_CODE20_SZ];
     int personalised;      /* read-only: set when a field of the line is changed */
-    int64_t added_by_step; /* read-only: the criteria step that added it (0: added by hand) */
+    int64_t added_by_step; /* read-only: the criteria step that added it (0: none, as a copy) */
+    int description_typed; /* read-only: the user typed the description; the template's
+                              description no longer replaces it */
 } relm_segment_line_t;
 
 /* A recorded criteria step (segment_criteria_step). filters/options are JSON text. */
@@ -104,19 +106,24 @@ extern const relm_entity_t relm_logged_segment_entity;
 
 #define RELM_CRITERIA_MAX_FILTERS 32
 
-enum {
-    RELM_CRIT_ALLOW_EXISTING = 1,             /* accepted; a contact is in a segment once anyway */
-    RELM_CRIT_EXPAND_COMPANY = 2,             /* a matching company brings all its persons */
-    RELM_CRIT_ALLOW_COMPANY_WITH_PERSONS = 4, /* add companies even when their persons are in */
-    RELM_CRIT_IGNORE_EXCLUSION = 8,           /* add exclude_from_segment contacts too */
-};
-
 /*
  * Which contacts a step selects: every filter on a contact field (relm_filter_parse with
  * relm_contact_entity) and, when any of the interaction members is set, an interaction log
- * entry of the contact (neither canceled nor postponed) with that template, in that date
- * range (inclusive) and in that campaign. privacy_blocked contacts are never added.
- * The struct owns all its text; options are RELM_CRIT_* (used by add only).
+ * entry of the contact with that template, in that date range (inclusive), campaign,
+ * segment, evaluation and salesperson. Canceled and postponed entries count as the ERP
+ * counts them (all entries) unless canceled / postponed say "true" or "false".
+ * privacy_blocked contacts are never added. The struct owns all its text.
+ *
+ * Every member but the filters is described by relm_criteria_entity and is filled only
+ * through relm_record_set() (or relm_record_from_json()), so codes are trimmed and
+ * upper-cased, dates and evaluations checked, in one place whichever shell passes them on.
+ * Options (bools):
+ * - add: allow_existing (accepted: a contact is in a segment once anyway), expand_company
+ *   (every matched contact brings every contact sharing its company no.),
+ *   allow_related_companies (the company of every matched person comes too),
+ *   ignore_exclusion (exclude_from_segment contacts are added too);
+ * - reduce, refine: entire_companies (the lines of every contact sharing a company no. with
+ *   a matched contact are removed / kept).
  */
 typedef struct relm_criteria {
     relm_filter_t filters[RELM_CRITERIA_MAX_FILTERS];
@@ -125,19 +132,28 @@ typedef struct relm_criteria {
     char from[RELM_DATE_SZ];
     char to[RELM_DATE_SZ];
     char campaign_no[RELM_CODE20_SZ];
-    unsigned options;
+    char segment_no[RELM_CODE20_SZ];
+    char evaluation[16];
+    char salesperson_code[RELM_CODE20_SZ];
+    char canceled[8];  /* "" = any, "true", "false" */
+    char postponed[8]; /* "" = any, "true", "false" */
+    int allow_existing;
+    int expand_company;
+    int allow_related_companies;
+    int ignore_exclusion;
+    int entire_companies;
 } relm_criteria_t;
 
-/* Zero c. Then add filters with relm_criteria_where ("city=Oslo"; validation on error). */
+/* The members of relm_criteria_t besides the filters (name "criteria"). */
+extern const relm_entity_t relm_criteria_entity;
+
+/* Empty criteria (no filter, no option). */
 void relm_criteria_init(relm_criteria_t *c);
-int relm_criteria_where(relm_criteria_t *c, const char *text, relm_error_t *err);
 /*
- * Set an interaction member of c by name ("interaction_template_code", "from", "to",
- * "campaign_no") from text, as every shell must: trimmed, codes upper-cased, lengths and
- * dates (YYYY-MM-DD) checked. NULL or blank clears the member. Validation errors name the
- * member; an unknown name is a validation error too.
+ * Add a filter on a contact field ("city=Oslo"); validation when it does not parse, names
+ * no contact field, is not valid UTF-8, or is one too many.
  */
-int relm_criteria_set(relm_criteria_t *c, const char *name, const char *value, relm_error_t *err);
+int relm_criteria_where(relm_criteria_t *c, const char *text, relm_error_t *err);
 
 struct relm;
 
@@ -146,9 +162,10 @@ struct relm;
 /*
  * Create a segment. A blank no is taken from marketing setup's segment_nos (setup_missing
  * when it is not set); a typed one is allowed only when that series allows manual
- * numbers. date defaults to the work date. With interaction_template_code given, the
- * Interaction section is filled from the template for the fields not in given.
- * s receives the segment as stored.
+ * numbers. date defaults to the work date; salesperson_code to the signed-in user's
+ * account salesperson (relm_user(), none when the user has no account or no salesperson). With
+ * interaction_template_code given, the Interaction section is filled from the template for the
+ * fields not in given. s receives the segment as stored.
  */
 int relm_segment_add(struct relm *r, relm_segment_t *s, relm_mask_t given, relm_error_t *err);
 
@@ -173,10 +190,12 @@ int relm_segment_list(struct relm *r, relm_row_fn fn, void *ctx, relm_error_t *e
 /* ---- lines ---- */
 
 /*
- * Add one contact. The line takes the header's values; salesperson: the header's, else the
- * contact's, else marketing setup's default; correspondence type: the contact's preferred
- * one unless the header ignores it; language: the contact's when the template has a variant
- * for it. A contact already in the segment is a no-op (out receives its line).
+ * Add one contact by hand, recorded as a criteria step (an add of that contact, exclusion
+ * ignored) so that undo removes it again and redo adds it back. The line takes the header's
+ * values; salesperson: the header's, else the contact's; correspondence type: the contact's
+ * preferred one unless the header ignores it (then, or when the contact has none, the
+ * header's); language: the contact's when the template has a variant for it. A contact
+ * already in the segment is a no-op and records no step (out receives its line).
  * Errors: not_found (segment, contact), privacy_blocked. out may be NULL.
  */
 int relm_segment_line_add(struct relm *r, const char *no, const char *contact_no,
@@ -189,12 +208,21 @@ int relm_segment_line_get(struct relm *r, const char *no, int64_t line_no, relm_
  * Personalise a line: set the fields in given (template, subject, language, correspondence
  * type, flow, initiated by, cost, duration, evaluation, attempt_failed, campaign fields,
  * contact_via, opportunity_no, salesperson, date, description); the line becomes
- * personalised. Template, salesperson and campaign must exist.
+ * personalised. Template, salesperson and campaign must exist. A new template brings its
+ * defaults for the fields not given; its description only while the user has not typed
+ * one (a description given non-blank is typed; given blank, the line follows its template
+ * again).
  */
 int relm_segment_line_update(struct relm *r, const char *no, int64_t line_no,
                              const relm_segment_line_t *changes, relm_mask_t given,
                              relm_error_t *err);
 
+/*
+ * Remove a line by hand, recorded as a criteria step (a reduce by that contact) so that
+ * undo brings the line back exactly and redo removes it again (the line of a contact
+ * deleted since is removed without a step: no step could select it). not_found names the
+ * line.
+ */
 int relm_segment_line_delete(struct relm *r, const char *no, int64_t line_no, relm_error_t *err);
 
 /* Stream the lines of a segment in line order (never loaded as a whole). */
@@ -214,14 +242,20 @@ int relm_segment_add_matching(struct relm *r, const char *no, const relm_criteri
 int relm_segment_remove_matching(struct relm *r, const char *no, const relm_criteria_t *c, int keep,
                                  int64_t step_id, int64_t *count, relm_error_t *err);
 
-/* Which entries of a logged segment to take contacts from (reuse, follow-up). */
+/*
+ * Which entries of a logged segment to take contacts from (reuse, follow-up). Filled
+ * through relm_record_set() with relm_reuse_filter_entity: evaluation one of
+ * relm_evaluations, attempt_failed and campaign_response "true", "false" or "" (any).
+ */
 typedef struct relm_reuse_filter {
-    char evaluation[16];   /* "" = any */
-    int attempt_failed;    /* -1 = any, 0 or 1 */
-    int campaign_response; /* -1 = any, 0 or 1 */
+    char evaluation[16];       /* "" = any */
+    char attempt_failed[8];    /* "" = any, "true", "false" */
+    char campaign_response[8]; /* "" = any, "true", "false" */
 } relm_reuse_filter_t;
 
-/* Any entry: evaluation "", attempt_failed and campaign_response -1. */
+extern const relm_entity_t relm_reuse_filter_entity;
+
+/* Any entry: every member blank. */
 void relm_reuse_filter_init(relm_reuse_filter_t *f);
 
 /*
@@ -244,9 +278,11 @@ int relm_segment_copy_lines(struct relm *r, const char *to, const char *from, in
 
 /*
  * Each call records one step (discarding undone steps first) and applies it in one
- * transaction; *count (may be NULL) receives the lines added or removed.
- * add: contacts matching c (options RELM_CRIT_*); reduce: remove the lines whose contacts
- * match; refine: keep only those.
+ * transaction; *count (may be NULL) receives the lines added or removed. The step is
+ * recorded as text first and what runs is read back from that text, so redo and reuse run
+ * exactly what ran. add: contacts matching c; reduce: remove the lines whose contacts
+ * match; refine: keep only those. An option the action does not take is a validation
+ * error, as is a filter value that is not valid UTF-8.
  */
 int relm_segment_add_contacts(struct relm *r, const char *no, const relm_criteria_t *c,
                               int64_t *count, relm_error_t *err);

@@ -2,11 +2,25 @@
 """Segments over HTTP: header, lines and personalisation, criteria with undo/redo, saved
 criteria, logging with follow-up, logged segments (cancel, delete, reuse), refused input, and two
 clients logging the same segment at once (exactly one wins, the other gets 409)."""
+import json
+import sqlite3
 import threading
 
 from lib import Server, check, eq, err_code, finish
 
 s = Server()
+
+
+def sql_exec(query):
+    """Change the test database directly (committed)."""
+    con = sqlite3.connect(s.db, timeout=10)
+    try:
+        con.execute(query)
+        con.commit()
+    finally:
+        con.close()
+
+
 try:
     ann = s.client("ann")
 
@@ -182,6 +196,7 @@ try:
                                       {"body": "Dear {{contact.name}}"}).status)
     r = ann.post("/api/segments/%s/log" % dlv, {"deliver": True})
     eq("then deliver logs", (200, 2), (r.status, r.body.get("entries")))
+    delivered = r.body.get("logged_segment_entry_no")
     eq("every line with a correspondence type is in_progress", [("hard_copy", "in_progress", 2)],
        s.sql("SELECT correspondence_type, delivery_status, count(*) FROM interaction_log_entry "
              "WHERE segment_no = ? GROUP BY 1, 2", dlv))
@@ -189,7 +204,9 @@ try:
     # Two clients log the same segment at once: exactly one wins, the other gets 409.
     rows = ["type,name,city"] + ["company,Bulk %d,Bulkby" % i for i in range(3000)]
     s.cli("contact", "import", "-", input="\n".join(rows) + "\n")
-    big = ann.post("/api/segments", {"description": "Race", "interaction_template_code": "OUTGOING"}).body["no"]
+    # Imported contacts have no salesperson: the header gives the lines one.
+    big = ann.post("/api/segments", {"description": "Race", "interaction_template_code": "OUTGOING",
+                                     "salesperson_code": "JO"}).body["no"]
     r = ann.post("/api/segments/%s/add-contacts" % big, {"where": ["city=Bulkby"]})
     eq("the race segment has 3000 lines", 3000, r.body.get("no_of_lines"))
     other_client = s.client("admin")
@@ -212,6 +229,106 @@ try:
        s.sql("SELECT count(*) FROM logged_segment WHERE segment_no = ?", big))
     eq("with 3000 entries", [(3000,)],
        s.sql("SELECT count(*) FROM interaction_log_entry WHERE segment_no = ?", big))
+
+    # r2: a new header takes the signed-in user's account salesperson and the work date.
+    s.cli("user", "update", "ann", "--salesperson-code", "bd")
+    r = ann.post("/api/segments", {"description": "Ann's own"})
+    eq("a new segment takes the user's salesperson and today", ("BD", "2026-03-15"),
+       (r.body.get("salesperson_code"), r.body.get("date")))
+    r = ann.post("/api/segments", {"description": "Given", "salesperson_code": "jo"})
+    eq("a salesperson given wins", "JO", r.body.get("salesperson_code"))
+    s.cli("user", "update", "ann", "--salesperson-code", "")
+
+    # r2: lines take the header's salesperson, else the contact's; no setup fallback.
+    bare = ann.post("/api/segments", {"description": "Bare", "interaction_template_code": "abstract"}).body["no"]
+    sql_exec("UPDATE contact SET salesperson_code = '' WHERE no = 'CT000008'")
+    r = ann.post("/api/segments/%s/lines" % bare, {"contact_no": "ct000008"})
+    eq("a contact without a salesperson gives the line none", "", r.body.get("salesperson_code"))
+    line = r.body.get("line_no")
+
+    # r2: a typed description stays when the line's template changes.
+    r = ann.patch("/api/segments/%s/lines/%s" % (bare, line), {"interaction_template_code": "coverltr"})
+    eq("an untyped description follows the template", ("Cover letter", False),
+       (r.body.get("description"), r.body.get("description_typed")))
+    ann.patch("/api/segments/%s/lines/%s" % (bare, line), {"description": "Ola's letter"})
+    r = ann.patch("/api/segments/%s/lines/%s" % (bare, line), {"interaction_template_code": "abstract"})
+    eq("a typed description stays", ("ABSTRACT", "Ola's letter", True),
+       (r.body.get("interaction_template_code"), r.body.get("description"),
+        r.body.get("description_typed")))
+
+    # r2: adding and removing a line by hand are criteria steps.
+    r = ann.get("/api/segments/" + bare)
+    eq("the hand add is a step", 1, r.body.get("no_of_criteria_actions"))
+    eq("DELETE the line", 204, ann.delete("/api/segments/%s/lines/%s" % (bare, line)).status)
+    r = ann.post("/api/segments/%s/undo" % bare)
+    eq("undo brings the line back exactly", (1, 1, [("Ola's letter", 1)]),
+       (r.body.get("no_of_lines"), r.body.get("no_of_criteria_actions"),
+        s.sql("SELECT description, description_typed FROM segment_line WHERE segment_no = ?", bare)))
+    r = ann.post("/api/segments/%s/undo" % bare)
+    eq("undo of the hand add empties the segment", 0, r.body.get("no_of_lines"))
+    r = ann.post("/api/segments/%s/redo" % bare)
+    eq("redo adds it again", 1, r.body.get("no_of_lines"))
+
+    # r2: criteria options with the ERP's meanings.
+    opt = ann.post("/api/segments", {"description": "Options"}).body["no"]
+
+    def contacts(no):
+        return [c for (c,) in s.sql("SELECT contact_no FROM segment_line WHERE segment_no = ? "
+                                    "ORDER BY contact_no", no)]
+
+    r = ann.post("/api/segments/%s/add-contacts" % opt,
+                 {"where": ["no=ct000005"], "expand_company": True})
+    eq("expand_company: a person brings its company and colleagues",
+       ["CT000001", "CT000005", "CT000006"], contacts(opt))
+    r = ann.post("/api/segments/%s/add-contacts" % opt,
+                 {"where": ["city=Oslo", "type=person"], "allow_related_companies": True})
+    eq("allow_related_companies: the persons' company comes too", 3, r.body.get("lines_added"))
+    r = ann.post("/api/segments/%s/add-contacts" % opt,
+                 {"where": ["city=Oslo"], "allow_company_with_persons": True})
+    eq("r1's option name is refused", (422, "validation"), (r.status, err_code(r)))
+    r = ann.post("/api/segments/%s/reduce" % opt, {"where": ["no=CT000007"], "entire_companies": True})
+    eq("reduce with entire_companies removes the company's lines", 3, r.body.get("lines_removed"))
+    r = ann.post("/api/segments/%s/refine" % opt, {"where": ["name~mark"], "entire_companies": True})
+    eq("refine with entire_companies keeps the company's lines", (0, 3),
+       (r.body.get("lines_removed"), r.body.get("no_of_lines")))
+    r = ann.post("/api/segments/%s/reduce" % opt, {"where": ["no=CT000005"], "expand_company": True})
+    eq("an add option on reduce is 422", 422, r.status)
+    r = ann.post("/api/segments/%s/add-contacts" % opt, {"entire_companies": True})
+    eq("entire_companies on add is 422", 422, r.status)
+    r = ann.get("/api/segments/%s/steps" % opt)
+    eq("the steps record their options",
+       [{"expand_company": True}, {"allow_related_companies": True}, {"entire_companies": True},
+        {"entire_companies": True}],
+       [json.loads(x["options"]) for x in r.body["items"]])
+
+    # Codes in criteria are normalised by the library, as on the command line.
+    sql_exec("INSERT INTO interaction_log_entry (entry_no, contact_no, contact_company_no, date, "
+               "interaction_template_code, salesperson_code, evaluation) VALUES "
+               "(9001, 'CT000009', 'CT000003', '2026-02-01', 'NEWS', 'BD', 'positive')")
+    hist = ann.post("/api/segments", {"description": "History"}).body["no"]
+    r = ann.post("/api/segments/%s/add-contacts" % hist,
+                 {"interaction_template_code": " news ", "salesperson_code": "bd",
+                  "evaluation": "Positive", "from": "2026-01-01"})
+    eq("lower-case codes select the same contacts", (1, ["CT000009"]),
+       (r.body.get("lines_added"), contacts(hist)))
+    sql_exec("INSERT INTO interaction_log_entry (entry_no, contact_no, contact_company_no, date, "
+             "interaction_template_code, postponed) VALUES "
+             "(9002, 'CT000010', 'CT000004', '2026-02-01', 'NEWS', 1)")
+    r = ann.post("/api/segments/%s/add-contacts" % hist, {"interaction_template_code": "news",
+                                                          "postponed": False})
+    eq("postponed false leaves the postponed entry out", 0, r.body.get("lines_added"))
+    r = ann.post("/api/segments/%s/add-contacts" % hist, {"interaction_template_code": "news"})
+    eq("without it every entry counts", (1, ["CT000009", "CT000010"]),
+       (r.body.get("lines_added"), contacts(hist)))
+    r = ann.post("/api/segments/%s/add-contacts" % hist, {"evaluation": "great"})
+    eq("a bad evaluation is 422", 422, r.status)
+    r = ann.post("/api/segments/%s/add-contacts" % hist, {"to": "2026-02-30"})
+    eq("a bad date is 422", 422, r.status)
+    r = ann.post("/api/logged-segments/%s/reuse" % delivered, {"attempt_failed": "maybe"})
+    eq("a bad reuse filter is 422", 422, r.status)
+    r = ann.post("/api/logged-segments/%s/reuse" % delivered, {"attempt_failed": None,
+                                                          "campaign_response": False})
+    eq("null means any, false means not", 201, r.status)
 finally:
     s.stop()
 finish()

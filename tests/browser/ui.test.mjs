@@ -291,12 +291,19 @@ try {
   let seg = '';
   const lineCount = async () => (await api(`/api/segments/${seg}`)).no_of_lines;
   await step('build a segment: new, header template, add by criteria', async () => {
+    // A new segment takes the signed-in user's account salesperson.
+    cli(['user', 'update', 'ann', '--salesperson-code', 'BD']);
     await page.goto(base + '/#/segments');
     await page.getByLabel('Description').fill('Spring mailing');
     await page.getByRole('button', { name: 'New segment' }).click();
     await page.getByRole('heading', { name: /Segment SEG/ }).waitFor();
     seg = (await page.getByRole('heading', { name: /Segment SEG/ }).textContent()).split(' ').pop();
     const header = page.locator('#segment-header');
+    const sp = await header.getByLabel('Salesperson').inputValue();
+    cli(['user', 'update', 'ann', '--salesperson-code', '']);
+    if (sp !== 'BD' || (await api(`/api/segments/${seg}`)).salesperson_code !== 'BD') {
+      throw new Error(`header salesperson ${sp}`);
+    }
     await header.getByLabel('Template').selectOption('ABSTRACT');
     await header.getByRole('button', { name: 'Save' }).click();
     await status().filter({ hasText: 'Saved' }).waitFor();
@@ -354,6 +361,63 @@ try {
     if (!l.personalised || l.interaction_template_code !== 'COVERLTR') throw new Error(JSON.stringify(l));
     await page.locator('td', { hasText: 'Personalised' }).first().waitFor();
     await snap('segment-personalised');
+  });
+
+  await step('a typed line description stays when the line template changes', async () => {
+    const desc = page.locator('input.line-description').first();
+    const lineNo = await desc.getAttribute('data-line');
+    await desc.fill('Our own letter');
+    await desc.press('Tab');
+    await status().filter({ hasText: 'Saved' }).waitFor();
+    await page.locator(`select.line-template[data-line="${lineNo}"]`).selectOption('OUTGOING');
+    await page.waitForFunction(async ([s, n]) => {
+      const l = await (await fetch(`/api/segments/${s}/lines/${n}`)).json();
+      return l.interaction_template_code === 'OUTGOING';
+    }, [seg, lineNo]);
+    const l = await api(`/api/segments/${seg}/lines/${lineNo}`);
+    if (l.description !== 'Our own letter' || !l.description_typed) throw new Error(JSON.stringify(l));
+  });
+
+  await step('removing a line by hand is a step that undo reverts', async () => {
+    const before = await api(`/api/segments/${seg}`);
+    const row = page.locator('tr', { has: page.locator('select.line-template') }).first();
+    await row.getByRole('button', { name: 'Delete' }).click();
+    await page.waitForFunction(async ([s, n]) =>
+      (await (await fetch(`/api/segments/${s}`)).json()).no_of_lines === n - 1, [seg, before.no_of_lines]);
+    const after = await api(`/api/segments/${seg}`);
+    if (after.no_of_criteria_actions !== before.no_of_criteria_actions + 1) throw new Error(JSON.stringify(after));
+    await page.getByRole('button', { name: 'Undo' }).click();
+    await page.waitForFunction(async ([s, n]) =>
+      (await (await fetch(`/api/segments/${s}`)).json()).no_of_lines === n, [seg, before.no_of_lines]);
+  });
+
+  await step('reduce with entire companies; the options follow the action', async () => {
+    const crit = page.locator('#criteria');
+    await crit.getByLabel('Action').selectOption('add');
+    if (!(await crit.getByLabel('Expand companies').isVisible())) throw new Error('add options hidden');
+    if (await crit.getByLabel('Entire companies').isVisible()) throw new Error('entire companies on add');
+    await crit.getByLabel('Action').selectOption('reduce');
+    if (await crit.getByLabel('Allow related companies').isVisible()) throw new Error('add options on reduce');
+    const lines = async () => (await api(`/api/segments/${seg}/lines?limit=500`)).items.map((l) => l.contact_no);
+    const had = await lines();
+    if (!had.includes('CT000005')) throw new Error(`no CT000005 in ${had}`);
+    await crit.locator('.f-field').first().selectOption('no');
+    await crit.locator('.f-op').first().selectOption('=');
+    await crit.locator('.f-value').first().fill('ct000005');
+    await crit.getByLabel('Entire companies').check();
+    await crit.getByRole('button', { name: 'Run' }).click();
+    await status().filter({ hasText: 'lines removed' }).waitFor();
+    const left = await lines();
+    for (const c of ['CT000001', 'CT000005', 'CT000006']) {
+      if (left.includes(c)) throw new Error(`${c} still in ${left}`);
+    }
+    await page.locator('#steps li', { hasText: 'Entire companies' }).last().waitFor();
+    await snap('segment-entire-companies');
+    await page.getByRole('button', { name: 'Undo' }).click();
+    await page.waitForFunction(async ([s, n]) =>
+      (await (await fetch(`/api/segments/${s}`)).json()).no_of_lines === n, [seg, had.length]);
+    await crit.getByLabel('Entire companies').uncheck();
+    await crit.getByLabel('Action').selectOption('add');
   });
 
   let logged = 0;

@@ -53,10 +53,10 @@ void add_template(relm_t *r, const char *code, const char *group, const char *de
  * Salespersons JO, AH (setup default JO); groups LETTER, EMAIL; campaign CMP1001;
  * templates LTR (hard copy, 2.50), NEWS (e-mail, ignores the contact's type, campaign
  * CMP1001, variant NOR "Nyhetsbrev"), CALL (no correspondence type).
- * Contacts: C1 company (London, JO) with persons P1 (e-mail), P2 (no e-mail, hard copy);
- * C2 company (Oslo, AH) with person P3 (NOR, e-mail); X1 company in Oslo excluded from
- * segments; B1 person in Oslo, privacy blocked; P4 person (Oslo, no salesperson, fax type,
- * no fax no.).
+ * Contacts: C1 company (London, JO) with persons P1 (e-mail, JO), P2 (no e-mail, hard copy,
+ * AH); C2 company (Oslo, AH) with person P3 (NOR, e-mail, JO); X1 company in Oslo excluded
+ * from segments (no salesperson); B1 person in Oslo, privacy blocked; P4 person (Oslo, no
+ * company, JO, fax type, no fax no.).
  */
 relm_t *fixture(void)
 {
@@ -84,19 +84,19 @@ relm_t *fixture(void)
                 "privacy_blocked) VALUES "
                 "('C1', 'company', 'Cardoxy', 'C1', 'info@cardoxy.example', '', 'JO', 'ENU', "
                 "'email', 'London', 'Fenwick Close 8', 0, 0),"
-                "('P1', 'person', 'Mark McArthur', 'C1', 'mark@cardoxy.example', '', '', 'ENU', "
+                "('P1', 'person', 'Mark McArthur', 'C1', 'mark@cardoxy.example', '', 'JO', 'ENU', "
                 "'email', 'London', '', 0, 0),"
                 "('P2', 'person', 'Sarah Lindgren', 'C1', '', '', 'AH', 'ENU', 'hard_copy', "
                 "'London', 'Fenwick Close 8', 0, 0),"
                 "('C2', 'company', 'Nordlys', 'C2', 'post@nordlys.example', '', 'AH', 'NOR', "
                 "'email', 'Oslo', 'Storgata 12', 0, 0),"
-                "('P3', 'person', 'Kari Nordmann', 'C2', 'kari@nordlys.example', '', '', 'NOR', "
+                "('P3', 'person', 'Kari Nordmann', 'C2', 'kari@nordlys.example', '', 'JO', 'NOR', "
                 "'email', 'Oslo', '', 0, 0),"
                 "('X1', 'company', 'Excluded AS', 'X1', 'x@x.example', '', '', '', '', 'Oslo', '', "
                 "1, 0),"
                 "('B1', 'person', 'Blocked Person', '', 'b@b.example', '', '', '', '', 'Oslo', '', "
                 "0, 1),"
-                "('P4', 'person', 'Fax Person', '', '', '', '', '', 'fax', 'Oslo', '', 0, 0)");
+                "('P4', 'person', 'Fax Person', '', '', '', 'JO', '', 'fax', 'Oslo', '', 0, 0)");
     return r;
 }
 

@@ -16,7 +16,7 @@ void add_template(relm_t *r, const char *code, const char *group, const char *de
 /*
  * Salespersons JO, AH (setup default JO); groups LETTER, EMAIL; campaign CMP1001;
  * templates LTR, NEWS (variant NOR), CALL; contacts C1, P1, P2, C2, P3, X1 (excluded),
- * B1 (privacy blocked), P4 (fax type, no fax no.).
+ * B1 (privacy blocked), P4 (fax type, no fax no.). See segment_fixture.c for the details.
  */
 relm_t *fixture(void);
 /* A new segment with the given description and template (NULL: none); its no. in no. */

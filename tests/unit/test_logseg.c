@@ -337,10 +337,11 @@ static void two_processes_logging_at_once_write_the_entries_once(void **state)
     relm_t *r = fixture();
     relm_error_t err = {0};
     char no[RELM_CODE20_SZ];
-    exec_sql(r, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000) "
-                "INSERT INTO contact (no, type, name, email, correspondence_type) "
-                "SELECT 'R' || i, 'person', 'Racer ' || i, 'r' || i || '@x.example', 'email' "
-                "FROM n");
+    exec_sql(r,
+             "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000) "
+             "INSERT INTO contact (no, type, name, email, correspondence_type, salesperson_code) "
+             "SELECT 'R' || i, 'person', 'Racer ' || i, 'r' || i || '@x.example', 'email', 'JO' "
+             "FROM n");
     new_segment(r, "Race", "LTR", no);
     relm_criteria_t c;
     relm_criteria_init(&c);
@@ -522,15 +523,23 @@ static void reuse_makes_a_segment_from_the_entries_that_match(void **state)
     assert_string_equal(qs(r, "SELECT contact_no FROM segment_line WHERE segment_no = 'SEG00003'"),
                         "P1");
     relm_reuse_filter_init(&f);
-    f.attempt_failed = 1;
+    set_field(&relm_reuse_filter_entity, &f, NULL, "attempt_failed", "TRUE");
     assert_int_equal(relm_logged_segment_reuse(r, 1, &f, new_no, &n, &err), 0);
     assert_string_equal(qs(r, "SELECT contact_no FROM segment_line WHERE segment_no = 'SEG00004'"),
                         "P2");
     relm_reuse_filter_init(&f);
-    f.campaign_response = 1;
+    set_field(&relm_reuse_filter_entity, &f, NULL, "campaign_response", "true");
     assert_int_equal(relm_logged_segment_reuse(r, 1, &f, new_no, &n, &err), 0);
     assert_string_equal(qs(r, "SELECT contact_no FROM segment_line WHERE segment_no = 'SEG00005'"),
                         "P3");
+    relm_error_t refused = {0};
+    assert_int_equal(
+        relm_record_set(&relm_reuse_filter_entity, &f, NULL, "evaluation", "great", &refused),
+        RELM_EVALIDATION);
+    assert_int_equal(
+        relm_record_set(&relm_reuse_filter_entity, &f, NULL, "attempt_failed", "maybe", &refused),
+        RELM_EVALIDATION);
+    /* A library caller filling the struct by hand is checked too. */
     snprintf(f.evaluation, sizeof(f.evaluation), "great");
     assert_int_equal(relm_logged_segment_reuse(r, 1, &f, new_no, &n, &err), RELM_EVALIDATION);
     assert_int_equal(relm_logged_segment_reuse(r, 7, NULL, new_no, &n, &err), RELM_ENOTFOUND);

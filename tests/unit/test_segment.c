@@ -258,17 +258,17 @@ static void show_counts_lines_and_steps_and_delete_takes_them_along(void **state
     assert_int_equal(relm_criteria_where(&c, "city=London", &err), 0);
     int64_t n = 0;
     assert_int_equal(relm_segment_add_contacts(r, no, &c, &n, &err), 0);
-    assert_int_equal(n, 2); /* C1 is skipped: its persons are added */
+    assert_int_equal(n, 3);
     relm_segment_t s;
     assert_int_equal(relm_segment_get(r, no, &s, &err), 0);
-    assert_int_equal(s.no_of_lines, 2);
+    assert_int_equal(s.no_of_lines, 3);
     assert_int_equal(s.no_of_criteria_actions, 1);
     int rows = 0;
     assert_int_equal(relm_segment_list(r, count_row, &rows, &err), 0);
     assert_int_equal(rows, 1);
     rows = 0;
     assert_int_equal(relm_segment_lines(r, no, count_row, &rows, &err), 0);
-    assert_int_equal(rows, 2);
+    assert_int_equal(rows, 3);
     assert_int_equal(relm_segment_delete(r, no, &err), 0);
     assert_int_equal(q(r, "SELECT count(*) FROM segment_line"), 0);
     assert_int_equal(q(r, "SELECT count(*) FROM segment_criteria_step"), 0);
@@ -346,6 +346,145 @@ static void a_line_takes_the_variant_in_its_contact_language_however_many_there_
     test_db_free(r);
 }
 
+static void a_new_line_takes_no_salesperson_or_correspondence_type_from_setup(void **state)
+{
+    (void)state;
+    relm_t *r = fixture();
+    char no[RELM_CODE20_SZ], news[RELM_CODE20_SZ];
+    exec_sql(r, "UPDATE marketing_setup SET default_correspondence_type = 'fax';"
+                "UPDATE contact SET salesperson_code = '', correspondence_type = '' "
+                "WHERE no = 'P1'");
+    /* Setup's default salesperson JO and type fax are stamped on new contacts only. */
+    new_segment(r, "Mailing", "CALL", no);
+    add_line(r, no, "P1"); /* no salesperson, no preferred type: none from setup */
+    add_line(r, no, "P2"); /* AH, hard copy */
+    assert_string_equal(segment_lines_text(r, no,
+                                           "contact_no || ':' || salesperson_code || ':' || "
+                                           "correspondence_type",
+                                           "line_no", " "),
+                        "P1:: P2:AH:hard_copy");
+    /* A template that ignores the contact's type gives the header's to every line. */
+    new_segment(r, "News", "NEWS", news);
+    add_line(r, news, "P1");
+    add_line(r, news, "P2");
+    assert_string_equal(segment_lines_text(r, news,
+                                           "contact_no || ':' || salesperson_code || ':' || "
+                                           "correspondence_type",
+                                           "line_no", " "),
+                        "P1::email P2:AH:email");
+    /* Criteria and the header's changes follow the same rule, set-wise. */
+    relm_segment_t ch;
+    relm_mask_t given = 0;
+    relm_error_t err = {0};
+    relm_record_init(&relm_segment_entity, &ch);
+    set_field(&relm_segment_entity, &ch, &given, "subject", "Again");
+    assert_int_equal(relm_segment_update(r, no, &ch, given, 0, &err), 0);
+    assert_string_equal(qs(r, "SELECT salesperson_code || ':' || correspondence_type FROM "
+                              "segment_line WHERE segment_no = 'SEG00001' AND contact_no = 'P1'"),
+                        ":");
+    test_db_free(r);
+}
+
+static void a_new_segment_takes_the_signed_in_users_salesperson_and_the_work_date(void **state)
+{
+    (void)state;
+    relm_t *r = fixture();
+    relm_error_t err = {0};
+    relm_user_t u;
+    relm_record_init(&relm_user_entity, &u);
+    set_field(&relm_user_entity, &u, NULL, "name", "ann");
+    set_field(&relm_user_entity, &u, NULL, "salesperson_code", "AH");
+    assert_int_equal(relm_user_add(r, &u, "correct horse battery", &err), 0);
+    relm_record_init(&relm_user_entity, &u);
+    set_field(&relm_user_entity, &u, NULL, "name", "bob");
+    assert_int_equal(relm_user_add(r, &u, "correct horse battery", &err), 0);
+    char no[RELM_CODE20_SZ];
+    relm_set_user(r, "ann");
+    new_segment(r, "Ann's", NULL, no);
+    assert_string_equal(qs(r, "SELECT salesperson_code || '|' || date FROM segment_header "
+                              "WHERE no = 'SEG00001'"),
+                        "AH|2026-03-15");
+    /* Her salesperson reaches the lines as the header's. */
+    add_line(r, no, "P1");
+    assert_string_equal(qs(r, "SELECT salesperson_code FROM segment_line"), "AH");
+    /* A salesperson given wins; a user without one, or without an account, brings none. */
+    relm_segment_t s;
+    relm_mask_t given = 0;
+    relm_record_init(&relm_segment_entity, &s);
+    set_field(&relm_segment_entity, &s, &given, "description", "Given");
+    set_field(&relm_segment_entity, &s, &given, "salesperson_code", "jo");
+    assert_int_equal(relm_segment_add(r, &s, given, &err), 0);
+    assert_string_equal(s.salesperson_code, "JO");
+    relm_set_user(r, "bob");
+    new_segment(r, "Bob's", NULL, no);
+    assert_string_equal(qs(r, "SELECT salesperson_code FROM segment_header WHERE no = 'SEG00003'"),
+                        "");
+    relm_set_user(r, "JO");
+    new_segment(r, "No account", NULL, no);
+    assert_string_equal(qs(r, "SELECT salesperson_code FROM segment_header WHERE no = 'SEG00004'"),
+                        "");
+    test_db_free(r);
+}
+
+static void set_line(relm_t *r, const char *no, int64_t line, const char *field, const char *value)
+{
+    relm_segment_line_t lc;
+    relm_mask_t lg = 0;
+    relm_error_t err = {0};
+    relm_record_init(&relm_segment_line_entity, &lc);
+    set_field(&relm_segment_line_entity, &lc, &lg, field, value);
+    if (relm_segment_line_update(r, no, line, &lc, lg, &err))
+        fail_msg("line %lld %s: %s", (long long)line, field, err.message);
+}
+
+static void a_typed_description_is_kept_when_the_line_template_changes(void **state)
+{
+    (void)state;
+    relm_t *r = fixture();
+    relm_error_t err = {0};
+    char no[RELM_CODE20_SZ];
+    new_segment(r, "Mailing", "LTR", no);
+    add_line(r, no, "P3");
+    const char *sql = "SELECT interaction_template_code || '|' || description || '|' || "
+                      "description_typed FROM segment_line";
+    assert_string_equal(qs(r, sql), "LTR|Letter|0");
+    /* Untyped, the description follows the template (its variant in the contact's language). */
+    set_line(r, no, 10000, "interaction_template_code", "NEWS");
+    assert_string_equal(qs(r, sql), "NEWS|Nyhetsbrev|0");
+    set_line(r, no, 10000, "description", "Kari's own letter");
+    assert_string_equal(qs(r, sql), "NEWS|Kari's own letter|1");
+    set_line(r, no, 10000, "interaction_template_code", "CALL");
+    assert_string_equal(qs(r, sql), "CALL|Kari's own letter|1");
+    /* The header applied to all lines brings its template, not over the typed text. */
+    relm_segment_t ch;
+    relm_mask_t given = 0;
+    relm_record_init(&relm_segment_entity, &ch);
+    set_field(&relm_segment_entity, &ch, &given, "interaction_template_code", "LTR");
+    assert_int_equal(relm_segment_update(r, no, &ch, given, 1, &err), 0);
+    assert_string_equal(qs(r, sql), "LTR|Kari's own letter|1");
+    relm_segment_line_t l;
+    assert_int_equal(relm_segment_line_get(r, no, 10000, &l, &err), 0);
+    assert_int_equal(l.description_typed, 1);
+    /* Undo of a removal restores the flag with the line. */
+    assert_int_equal(relm_segment_line_delete(r, no, 10000, &err), 0);
+    assert_int_equal(relm_segment_undo(r, no, &err), 0);
+    assert_string_equal(qs(r, sql), "LTR|Kari's own letter|1");
+    /* Typed blank, the line follows its template again. */
+    set_line(r, no, 10000, "description", "");
+    assert_string_equal(qs(r, sql), "LTR|Letter|0");
+    set_line(r, no, 10000, "interaction_template_code", "NEWS");
+    assert_string_equal(qs(r, sql), "NEWS|Nyhetsbrev|0");
+    /* A description given with the new template is typed. */
+    relm_segment_line_t lc;
+    relm_mask_t lg = 0;
+    relm_record_init(&relm_segment_line_entity, &lc);
+    set_field(&relm_segment_line_entity, &lc, &lg, "interaction_template_code", "CALL");
+    set_field(&relm_segment_line_entity, &lc, &lg, "description", "Ring Kari");
+    assert_int_equal(relm_segment_line_update(r, no, 10000, &lc, lg, &err), 0);
+    assert_string_equal(qs(r, sql), "CALL|Ring Kari|1");
+    test_db_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -358,6 +497,9 @@ int main(void)
         cmocka_unit_test(a_line_template_brings_its_defaults_and_must_exist),
         cmocka_unit_test(show_counts_lines_and_steps_and_delete_takes_them_along),
         cmocka_unit_test(a_line_takes_the_variant_in_its_contact_language_however_many_there_are),
+        cmocka_unit_test(a_new_line_takes_no_salesperson_or_correspondence_type_from_setup),
+        cmocka_unit_test(a_new_segment_takes_the_signed_in_users_salesperson_and_the_work_date),
+        cmocka_unit_test(a_typed_description_is_kept_when_the_line_template_changes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
