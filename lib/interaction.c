@@ -57,6 +57,10 @@ static const relm_field_t fields[] = {
     FIELD(ie_t, canceled, RELM_FT_BOOL, RELM_FF_INT32 | RO, 0, NULL, NULL),
     FIELD(ie_t, postponed, RELM_FT_BOOL, RELM_FF_INT32 | RO, 0, NULL, NULL),
     FIELD(ie_t, created_at, RELM_FT_TIMESTAMP, RO, 0, NULL, NULL),
+    FIELD(ie_t, message_id, RELM_FT_TEXT, RO, 250, NULL, NULL),
+    FIELD(ie_t, delivered_at, RELM_FT_TIMESTAMP, RO, 0, NULL, NULL),
+    FIELD(ie_t, delivery_error, RELM_FT_TEXT, RO, 250, NULL, NULL),
+    FIELD(ie_t, delivery_attempts, RELM_FT_INT, RO, 0, NULL, NULL),
 };
 
 #define NFIELDS ((int)(sizeof(fields) / sizeof(fields[0])))
@@ -96,6 +100,10 @@ enum {
     F_CANCELED,
     F_POSTPONED,
     F_CREATED_AT,
+    F_MESSAGE_ID,
+    F_DELIVERED_AT,
+    F_DELIVERY_ERROR,
+    F_DELIVERY_ATTEMPTS,
     F_COUNT
 };
 

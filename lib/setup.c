@@ -26,6 +26,11 @@ static const relm_field_t fields[] = {
     FIELD(setup_t, inherit_address_details, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, "true"),
     FIELD(setup_t, attachment_storage, RELM_FT_ENUM, 0, 0, storages, "embedded"),
     FIELD(setup_t, attachment_storage_path, RELM_FT_TEXT, 0, 250, NULL, NULL),
+    FIELD(setup_t, smtp_url, RELM_FT_TEXT, 0, 250, NULL, NULL),
+    FIELD(setup_t, smtp_user, RELM_FT_TEXT, 0, 100, NULL, NULL),
+    FIELD(setup_t, sender_email, RELM_FT_EMAIL, 0, 80, NULL, NULL),
+    FIELD(setup_t, inbound_email_template_code, RELM_FT_CODE, 0, 10, NULL, NULL),
+    FIELD(setup_t, outbound_email_template_code, RELM_FT_CODE, 0, 10, NULL, NULL),
 };
 
 #define NFIELDS ((int)(sizeof(fields) / sizeof(fields[0])))

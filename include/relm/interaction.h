@@ -53,13 +53,17 @@ typedef struct relm_interaction {
     int canceled;
     int postponed;
     char created_at[RELM_STAMP_SZ];
+    char message_id[RELM_TEXT250_SZ]; /* of the e-mail sent for it or captured as it */
+    char delivered_at[RELM_STAMP_SZ];
+    char delivery_error[RELM_TEXT250_SZ]; /* the last failure, as the server answered */
+    int64_t delivery_attempts;
 } relm_interaction_t;
 
 /*
  * Field table of interaction_log_entry. Fields the library always sets itself
  * (contact_company_no, interaction_group_code, user_id, segment and campaign entry links,
- * contact_via, attachment_no, delivery_status, canceled, postponed, created_at) are
- * read-only: relm_record_set() refuses them.
+ * contact_via, attachment_no, delivery_status, canceled, postponed, created_at, message_id,
+ * delivered_at, delivery_error, delivery_attempts) are read-only: relm_record_set() refuses them.
  */
 extern const relm_entity_t relm_interaction_entity;
 extern const char *const relm_evaluations[];

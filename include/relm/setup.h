@@ -19,6 +19,11 @@ typedef struct relm_setup {
     int inherit_address_details;
     char attachment_storage[16];
     char attachment_storage_path[RELM_TEXT250_SZ];
+    char smtp_url[RELM_TEXT250_SZ]; /* smtp://host:port or smtps://host:port */
+    char smtp_user[RELM_TEXT100_SZ];
+    char sender_email[RELM_TEXT80_SZ];                 /* From when the salesperson has none */
+    char inbound_email_template_code[RELM_CODE10_SZ];  /* captured mail from contacts */
+    char outbound_email_template_code[RELM_CODE10_SZ]; /* captured mail from salespersons */
 } relm_setup_t;
 
 extern const relm_entity_t relm_setup_entity;
