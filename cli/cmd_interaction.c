@@ -149,6 +149,8 @@ static int ask(const char *prompt, const char *def, char *buf, size_t n)
     else
         printf("%s: ", prompt);
     fflush(stdout);
+    /* Ctrl-D ends one answer, not the terminal: the next question is read again. */
+    clearerr(stdin);
     if (!fgets(buf, (int)n, stdin)) {
         putchar('\n');
         return 0;
