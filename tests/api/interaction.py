@@ -251,6 +251,38 @@ try:
                                        "interaction_template_code": "OUTGOING"})
     eq("contact and template without one: blank, not setup's e-mail", (201, ""),
        (r.status, r.body.get("correspondence_type")))
+
+    # Single interactions of a campaign share one campaign entry; cancel toggles only the
+    # entry; undo-cancel is refused while the campaign entry is canceled.
+    r = ann.post("/api/interactions", {"contact_no": "CT000007",
+                                       "interaction_template_code": "NEWS"})
+    k1 = r.body.get("entry_no")
+    eq("a second NEWS interaction joins the shared campaign entry",
+       [(1, 2)], s.sql("SELECT count(DISTINCT campaign_entry_no), count(*) FROM "
+                       "interaction_log_entry WHERE campaign_no = 'CMP1001'"))
+    r = ann.post("/api/interactions/cancel", {"entry_nos": [k1]})
+    eq("canceling the entry leaves the campaign entry alone", (200, [(0,)]),
+       (r.status, s.sql("SELECT canceled FROM campaign_entry")))
+    con = sqlite3.connect(s.db)
+    con.execute("UPDATE campaign_entry SET canceled = 1")
+    con.commit()
+    con.close()
+    r = ann.post("/api/interactions/cancel", {"entry_nos": [k1]})
+    check("undo-cancel while the campaign entry is canceled: 422 naming both",
+          r.status == 422 and "campaign entry 1" in r.body["error"]["message"]
+          and str(k1) in r.body["error"]["message"], r.body)
+    eq("and the entry stays canceled", [(1,)],
+       s.sql("SELECT canceled FROM interaction_log_entry WHERE entry_no = ?", k1))
+
+    # Statistics: last_date_attempted counts only what we initiated.
+    ann.post("/api/interactions", {"contact_no": "CT000009", "interaction_template_code":
+                                   "OUTGOING", "date": "2026-03-02"})
+    ann.post("/api/interactions", {"contact_no": "CT000009", "interaction_template_code":
+                                   "INCOMING", "date": "2026-03-09"})
+    r = ann.get("/api/contacts/CT000009/statistics")
+    eq("date_of_last_interaction is theirs, last_date_attempted ours",
+       ("2026-03-09", "2026-03-02"),
+       (r.body.get("date_of_last_interaction"), r.body.get("last_date_attempted")))
 finally:
     s.stop()
 finish()
