@@ -1,12 +1,15 @@
 /*
  * Interaction log entries (domain §5): the Create Interaction rules, postponed entries,
- * cancel / evaluate / delete, and the newest-first listing with keyset paging.
+ * cancel / evaluate / delete, comment lines, and the newest-first listing with keyset paging.
  *
  * Invariants: an entry that is neither postponed nor canceled has passed every check of
- * relm_interaction_prepare(); entry numbers come from the interaction_log_entry counter
- * inside the transaction that writes the entry, so a refused call consumes none; a single
- * interaction with a campaign owns exactly one campaign entry (logged_segment_entry_no 0),
- * which is canceled and deleted together with it.
+ * relm_interaction_prepare(); a postponed one has passed all but the delivery checks and
+ * holds every default; entry numbers come from the interaction_log_entry counter inside the
+ * transaction that writes the entry, so a refused call consumes none; single interactions
+ * with a campaign share one campaign entry per campaign (logged_segment_entry_no 0, segment_no
+ * blank, described "Interactions"), which canceling an entry never touches and which is
+ * deleted only with the last entry that uses it; comment lines go with their entry (ON
+ * DELETE CASCADE).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -214,8 +217,8 @@ static void postal_address(const relm_contact_t *c, char *buf, size_t n)
 
 /*
  * Salesperson by the §5.1 chain: given, else the signed-in user's (the salesperson linked
- * to the user account, else, for a user known only by name as on the command line, the
- * salesperson with that code), else the contact's. Marketing setup's default is no
+ * to the user account; for a user with no account, known only by name as on the command
+ * line, the salesperson with that code), else the contact's. Marketing setup's default is no
  * fallback here: it is stamped onto new contacts only.
  */
 static int pick_salesperson(relm_t *r, relm_interaction_t *rec, relm_mask_t given,
@@ -230,11 +233,11 @@ static int pick_salesperson(relm_t *r, relm_interaction_t *rec, relm_mask_t give
     } else {
         const char *user = relm_user(r);
         relm_user_t account;
-        if (user[0] && relm_user_get(r, user, &account, &scratch) == 0 &&
-            account.salesperson_code[0]) {
+        int known = user[0] && relm_user_get(r, user, &account, &scratch) == 0;
+        if (known && account.salesperson_code[0]) {
             code = account.salesperson_code;
             source = "the signed-in user's salesperson_code";
-        } else if (user[0] &&
+        } else if (!known && user[0] &&
                    relm_record_set(&relm_salesperson_entity, &sp, NULL, "code", user, &scratch) ==
                        0 &&
                    relm_table_exists(r, &relm_salesperson_entity, &sp, &scratch) == 1) {

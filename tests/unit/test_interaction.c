@@ -529,6 +529,17 @@ static void salesperson_is_the_given_else_the_users_else_the_contacts(void **sta
                   KV("contact_no", "CT000002", "interaction_template_code", "OUTGOING")),
         0);
     assert_string_equal(rec.salesperson_code, "JO");
+    /* An account without a salesperson does not borrow one by its name: the contact's. */
+    relm_user_t ah;
+    relm_record_init(&relm_user_entity, &ah);
+    assert_int_equal(relm_record_set(&relm_user_entity, &ah, NULL, "name", "bd", &err), 0);
+    assert_int_equal(relm_user_add(r, &ah, "correct horse", &err), 0);
+    relm_set_user(r, "bd");
+    assert_int_equal(
+        create_kv(r, &rec, &err,
+                  KV("contact_no", "CT000002", "interaction_template_code", "OUTGOING")),
+        0);
+    assert_string_equal(rec.salesperson_code, "AH");
     /* A user who is no salesperson: the contact's. */
     relm_set_user(r, "someone");
     assert_int_equal(
