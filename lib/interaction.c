@@ -225,6 +225,7 @@ static int pick_salesperson(relm_t *r, relm_interaction_t *rec, relm_mask_t give
                             const relm_contact_t *c, relm_error_t *err)
 {
     relm_salesperson_t sp;
+    relm_user_t account; /* code may point into it */
     relm_error_t scratch = {0};
     const char *code = NULL, *source = NULL;
     if (given_text(rec->salesperson_code, given, F_SALESPERSON_CODE)) {
@@ -232,7 +233,6 @@ static int pick_salesperson(relm_t *r, relm_interaction_t *rec, relm_mask_t give
         source = "the given salesperson_code";
     } else {
         const char *user = relm_user(r);
-        relm_user_t account;
         int known = user[0] && relm_user_get(r, user, &account, &scratch) == 0;
         if (known && account.salesperson_code[0]) {
             code = account.salesperson_code;
