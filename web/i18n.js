@@ -45,6 +45,7 @@ const en = {
   noOfLines: 'Lines', fromEntry: 'From entry', chooseContact: 'Choose a contact',
   error: 'Error', loading: 'Loading…', all: 'All', salespersonCard: 'Salesperson',
   noOfInteractions: 'Interactions', lastInteraction: 'Date of last interaction',
+  lastAttempted: 'Last date attempted (by us)',
   newTemplate: 'New template', company: 'Company', person: 'Person', skipToContent: 'Skip to content',
 };
 
@@ -93,6 +94,7 @@ const nb = {
   noOfLines: 'Linjer', fromEntry: 'Fra post', chooseContact: 'Velg en kontakt',
   error: 'Feil', loading: 'Laster…', all: 'Alle', salespersonCard: 'Selger',
   noOfInteractions: 'Samhandlinger', lastInteraction: 'Dato for siste samhandling',
+  lastAttempted: 'Siste forsøksdato (av oss)',
   newTemplate: 'Ny mal', company: 'Firma', person: 'Person', skipToContent: 'Gå til innholdet',
 };
 

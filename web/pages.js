@@ -106,7 +106,7 @@ export async function contactCard(no) {
   const stats = statsBlock(c, `/api/contacts/${enc(c.no)}`,
     [['no_of_interactions', t('noOfInteractions')], ['cost', t('cost')],
       ['duration', t('duration')], ['date_of_last_interaction', t('lastInteraction')],
-      ['no_of_postponed_interactions', t('postponed')]]);
+      ['last_date_attempted', t('lastAttempted')], ['no_of_postponed_interactions', t('postponed')]]);
   const hist = historyTable({ contact_no: c.no }, { canEvaluate: true, onChange: () => stats.refresh() });
   return h('section', { class: 'card' },
     h('h1', {}, `${c.no} ${c.name}`),

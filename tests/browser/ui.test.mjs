@@ -171,6 +171,23 @@ try {
     await snap('contact-card');
   });
 
+  await step('the card tells the last attempt by us from the last interaction', async () => {
+    await page.locator('#create-interaction').click();
+    const dlg = page.locator('dialog[open]');
+    await dlg.getByLabel('Template').selectOption('INCOMING');
+    await page.waitForFunction(() =>
+      document.querySelector('dialog[open] [name=description]').value === 'Incoming call');
+    await dlg.getByLabel('Date').fill('2026-03-20');
+    await dlg.getByRole('button', { name: 'OK' }).click();
+    await status().filter({ hasText: 'created' }).waitFor();
+    await page.waitForFunction(() => {
+      const s = document.querySelector('section[aria-labelledby=stats-h]');
+      return s && /Date of last interaction\s*2026-03-20/.test(s.textContent);
+    }, null, { timeout: 5000 });
+    const text = await page.locator('section[aria-labelledby=stats-h]').textContent();
+    if (!/Last date attempted \(by us\)\s*2026-03-15/.test(text)) throw new Error(text);
+  });
+
   let postponed = 0;
   await step('cancel the dialog and finish later: the required fields are checked, every default is stored', async () => {
     await page.locator('#create-interaction').click();
