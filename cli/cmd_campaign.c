@@ -81,7 +81,8 @@ static int cmd_entry(cli_t *c, int argc, char **argv)
         if (relm_campaign_entry_delete(c->r, no, &n, &err))
             return cli_fail(&err);
         if (c->json)
-            printf("{\"deleted\": %lld, \"interactions_deleted\": %lld}\n", no, (long long)n);
+            cli_print_json(json_pack("{s:I, s:I}", "deleted", (json_int_t)no,
+                                     "interactions_deleted", (json_int_t)n));
         else
             printf("deleted campaign entry %lld and %lld interaction log entries\n", no,
                    (long long)n);

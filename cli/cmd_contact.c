@@ -142,7 +142,7 @@ static int do_delete(cli_t *c, int argc, char **argv)
             printf("deleted contact %s\n", a.pos[i]);
     }
     if (c->json)
-        printf("{\"deleted\": %d}\n", a.npos);
+        cli_print_json(json_pack("{s:i}", "deleted", a.npos));
     return CLI_OK;
 }
 

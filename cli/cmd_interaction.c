@@ -1,7 +1,7 @@
 /*
  * relm interaction: create (from a contact, a salesperson or an entry; interactively on a
- * terminal), list with cursor paging, show, resume, delete, cancel, evaluate and
- * delete-canceled. Every rule and default lives in lib/interaction.c; this file only turns
+ * terminal), list with cursor paging, show, resume, delete, cancel, evaluate, comment lines
+ * and delete-canceled. Every rule and default lives in lib/interaction.c; this file only turns
  * flags and answers into fields.
  */
 #include <inttypes.h>
@@ -35,22 +35,29 @@ static void help(void)
            "  create --salesperson CODE --contact NO ...   ... started from a salesperson\n"
            "  create --from-entry N [--FIELD VALUE]...     ... with the contact and salesperson "
            "of entry N\n"
-           "         --postpone                            store it as postponed (no checks)\n"
+           "         --comment TEXT                        a comment line (repeatable)\n"
+           "         --postpone                            finish it later: checks the required\n"
+           "                                               fields, stores it as postponed\n"
            "         (on a terminal, with only the contact, salesperson or entry given, the\n"
            "          fields are asked for one by one)\n"
            "  list [--contact NO] [--salesperson CODE] [--template CODE] [--segment NO]\n"
            "       [--logged-segment N] [--from DATE] [--to DATE] [--postponed] [--canceled]\n"
-           "       [--limit N] [--after CURSOR]          newest first; the next cursor goes to\n"
-           "                                             stderr (--json: next_cursor)\n"
-           "  show N                                       show one entry\n"
-           "  resume N [--FIELD VALUE]...                  finish a postponed entry\n"
+           "       [--limit N] [--after CURSOR]          newest first; when more follow, the\n"
+           "                                             next cursor goes to stderr\n"
+           "  show N                                       show one entry with its comments\n"
+           "  resume N [--FIELD VALUE]... [--comment TEXT] finish a postponed entry (date and\n"
+           "                                               time start again at today and now)\n"
            "  delete N                                     delete a postponed or canceled "
            "entry\n"
            "  cancel N...                                  cancel / undo-cancel entries\n"
            "  evaluate N [--evaluation E] [--attempt-failed [true|false]]\n"
-           "  delete-canceled [--before DATE] [--template CODE]\n"
-           "                                               delete canceled entries (prints "
-           "the count)\n\n"
+           "  comment add N TEXT [--date DATE]             add a comment line to entry N\n"
+           "  comment list N                               list the comment lines of entry N\n"
+           "  comment delete N LINE                        delete comment line LINE of entry N\n"
+           "  delete-canceled [--entry-no-from N] [--entry-no-to N] [--contact NO]\n"
+           "       [--from DATE] [--to DATE] [--campaign NO] [--group CODE] [--template CODE]\n"
+           "       [--salesperson CODE] [--dry-run]      delete canceled entries (prints the\n"
+           "                                             count; --dry-run only counts)\n\n"
            "Short flags: --contact (contact_no), --template (interaction_template_code),\n"
            "--salesperson (salesperson_code), --campaign (campaign_no), --opportunity\n"
            "(opportunity_no), --language (language_code).\n\n");
@@ -92,9 +99,40 @@ static int alias_opts(cli_opt_t *opts, aliases_t *al)
     return 6;
 }
 
-static void show(cli_t *c, const relm_interaction_t *rec)
+static int comment_json(void *ctx, const void *row)
 {
+    json_array_append_new(ctx, relm_record_json(&relm_interaction_comment_entity, row));
+    return 0;
+}
+
+static int comment_text(void *ctx, const void *row)
+{
+    const relm_interaction_comment_t *cm = row;
+    (void)ctx;
+    printf("%-8" PRId64 "  %s  %s\n", cm->line_no, cm->date, cm->comment);
+    return 0;
+}
+
+/* The entry, then its comment lines ("comments" in JSON). */
+static int show(cli_t *c, const relm_interaction_t *rec)
+{
+    relm_error_t err = {0};
+    if (c->json) {
+        json_t *j = relm_record_json(E, rec), *a = json_array();
+        int rc = relm_interaction_comment_list(c->r, rec->entry_no, comment_json, a, &err);
+        json_object_set_new(j, "comments", a);
+        char *s = rc ? NULL : json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        if (s)
+            printf("%s\n", s);
+        free(s);
+        json_decref(j);
+        return rc ? cli_fail(&err) : CLI_OK;
+    }
     cli_show(c, E, rec, NULL, NULL);
+    printf("comments\n");
+    return relm_interaction_comment_list(c->r, rec->entry_no, comment_text, NULL, &err)
+               ? cli_fail(&err)
+               : CLI_OK;
 }
 
 /* Interactive dialog --------------------------------------------------------------- */
@@ -107,6 +145,8 @@ static int ask(const char *prompt, const char *def, char *buf, size_t n)
     else
         printf("%s: ", prompt);
     fflush(stdout);
+    /* Ctrl-D ends one answer, not the terminal: the next question is read again. */
+    clearerr(stdin);
     if (!fgets(buf, (int)n, stdin)) {
         putchar('\n');
         return 0;
@@ -131,18 +171,26 @@ static const char *const dialog_fields[] = {"interaction_template_code",
                                             "attempt_failed",
                                             NULL};
 
+/* Comment lines given with --comment or typed in the dialog. */
+typedef struct notes {
+    const char *text[CLI_MANY];
+    int n;
+    char typed[16][1024];
+    int ntyped;
+} notes_t;
+
 /*
  * Ask for the fields of rec with the library's defaults shown; answers become given fields.
- * Returns 1 when the user wants it logged now, 0 to postpone, or a negative value when
- * input ended (postpone too).
+ * Comment lines typed go to notes. Returns 1 when the user confirms, 0 when the dialog is
+ * canceled (an answer other than yes, or the end of input).
  */
-static int dialog(cli_t *c, relm_interaction_t *rec, relm_mask_t *given)
+static int dialog(cli_t *c, relm_interaction_t *rec, relm_mask_t *given, notes_t *notes)
 {
     char line[1024], def[RELM_TEXT250_SZ * 4];
     relm_interaction_t *preview = malloc(sizeof(*preview));
     if (!preview)
-        return -1;
-    int want = -1;
+        return 0;
+    int want = 0;
     if (!rec->contact_no[0]) {
         for (;;) {
             relm_error_t err = {0};
@@ -186,6 +234,15 @@ static int dialog(cli_t *c, relm_interaction_t *rec, relm_mask_t *given)
             printf("  %s\n", err.message);
         }
     }
+    while (notes->ntyped < 16 && notes->n < CLI_MANY) {
+        if (!ask("Comment (empty: no more)", NULL, line, sizeof(line)))
+            goto out;
+        if (!line[0])
+            break;
+        char *t = notes->typed[notes->ntyped++];
+        snprintf(t, sizeof(notes->typed[0]), "%s", line);
+        notes->text[notes->n++] = t;
+    }
     {
         relm_error_t perr = {0};
         memcpy(preview, rec, sizeof(*preview));
@@ -194,7 +251,7 @@ static int dialog(cli_t *c, relm_interaction_t *rec, relm_mask_t *given)
     }
     if (!ask("Log it now? [y/N]", NULL, line, sizeof(line)))
         goto out;
-    want = (line[0] == 'y' || line[0] == 'Y') ? 1 : 0;
+    want = (line[0] == 'y' || line[0] == 'Y');
 out:
     free(preview);
     return want;
@@ -205,13 +262,23 @@ static int interactive(const cli_t *c)
     return !c->json && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
 }
 
-/* Postpone after the dialog; resume_no > 0 keeps that entry. */
-static int postpone_after_dialog(cli_t *c, relm_interaction_t *rec, relm_mask_t given,
-                                 int64_t resume_no)
+/*
+ * The dialog was canceled (or refused what was typed): ask whether to finish it later.
+ * Yes postpones it (resume_no > 0 keeps that entry), after the same required-field checks
+ * as create; No discards it. failed is the exit status so far (CLI_OK for a plain cancel).
+ */
+static int finish_later(cli_t *c, relm_interaction_t *rec, relm_mask_t given, int64_t resume_no,
+                        const notes_t *notes, int failed)
 {
+    char line[64];
+    if (!ask("Do you want to finish this interaction later? [y/N]", NULL, line, sizeof(line)) ||
+        (line[0] != 'y' && line[0] != 'Y')) {
+        printf(resume_no ? "nothing changed\n" : "nothing saved\n");
+        return failed;
+    }
     relm_error_t err = {0};
     rec->entry_no = resume_no;
-    if (relm_interaction_postpone(c->r, rec, given, &err))
+    if (relm_interaction_postpone_commented(c->r, rec, given, notes->text, notes->n, &err))
         return cli_fail(&err);
     printf("postponed as interaction log entry %" PRId64 "\n", rec->entry_no);
     return CLI_OK;
@@ -222,17 +289,22 @@ static int postpone_after_dialog(cli_t *c, relm_interaction_t *rec, relm_mask_t 
 static int do_create(cli_t *c, int argc, char **argv)
 {
     relm_interaction_t *rec = malloc(sizeof(*rec));
-    if (!rec)
+    notes_t *notes = calloc(1, sizeof(*notes));
+    if (!rec || !notes) {
+        free(rec);
+        free(notes);
         return CLI_FAIL;
+    }
     relm_record_init(E, rec);
     relm_mask_t given = 0;
     aliases_t al = {{NULL}};
     const char *from = NULL;
     int postpone = 0;
-    cli_opt_t opts[10];
+    cli_opt_t opts[11];
     int no = alias_opts(opts, &al);
     opts[no++] = (cli_opt_t){"--from-entry", 1, &from, NULL, NULL, NULL};
     opts[no++] = (cli_opt_t){"--postpone", 0, NULL, &postpone, NULL, NULL};
+    opts[no++] = (cli_opt_t){"--comment", 1, NULL, NULL, notes->text, &notes->n};
     opts[no] = (cli_opt_t){NULL, 0, NULL, NULL, NULL, NULL};
     cli_args_t a;
     int64_t from_no = 0;
@@ -248,46 +320,35 @@ static int do_create(cli_t *c, int argc, char **argv)
         rc = cli_usage("interaction create: entry numbers are given by relm (see resume)");
     relm_mask_t starters = RELM_BIT(relm_field_index(E, "contact_no")) |
                            RELM_BIT(relm_field_index(E, "salesperson_code"));
-    int ask_fields = !postpone && interactive(c) && (given & ~starters) == 0;
-    if (rc == 0 && !from_no && !rec->contact_no[0] && !postpone && !ask_fields)
+    int ask_fields = !postpone && interactive(c) && (given & ~starters) == 0 && notes->n == 0;
+    if (rc == 0 && !from_no && !rec->contact_no[0] && !ask_fields)
         rc = cli_usage("interaction create: give --contact NO, --salesperson CODE --contact NO "
                        "or --from-entry N");
     if (rc == 0)
         rc = cli_open(c);
     if (rc == 0 && from_no && relm_interaction_init_from_entry(c->r, from_no, rec, &given, &err))
         rc = cli_fail(&err);
-    if (rc) {
-        free(rec);
-        return rc;
+    if (rc == 0 && ask_fields && !dialog(c, rec, &given, notes)) {
+        rc = finish_later(c, rec, given, 0, notes, CLI_OK);
+        ask_fields = 0;
+        postpone = -1; /* handled */
     }
-    if (ask_fields) {
-        int want = dialog(c, rec, &given);
-        if (want != 1) {
-            rc = postpone_after_dialog(c, rec, given, 0);
-            free(rec);
-            return rc;
+    if (rc == 0 && postpone >= 0) {
+        if (postpone)
+            rc = relm_interaction_postpone_commented(c->r, rec, given, notes->text, notes->n, &err);
+        else
+            rc = relm_interaction_create_commented(c->r, rec, given, notes->text, notes->n, &err);
+        if (rc) {
+            rc = cli_fail(&err);
+            /* What was typed in the dialog may still be finished later. */
+            if (ask_fields)
+                rc = finish_later(c, rec, given, 0, notes, rc);
+        } else {
+            cli_warnings(&err);
+            rc = show(c, rec);
         }
     }
-    relm_interaction_t *typed = malloc(sizeof(*typed));
-    if (!typed) {
-        free(rec);
-        return CLI_FAIL;
-    }
-    memcpy(typed, rec, sizeof(*typed));
-    if (postpone)
-        rc = relm_interaction_postpone(c->r, rec, given, &err);
-    else
-        rc = relm_interaction_create(c->r, rec, given, &err);
-    if (rc) {
-        rc = cli_fail(&err);
-        /* What was typed in the dialog is kept as a postponed entry. */
-        if (ask_fields && postpone_after_dialog(c, typed, given, 0) != CLI_OK)
-            rc = CLI_FAIL;
-    } else {
-        cli_warnings(&err);
-        show(c, rec);
-    }
-    free(typed);
+    free(notes);
     free(rec);
     return rc;
 }
@@ -295,13 +356,18 @@ static int do_create(cli_t *c, int argc, char **argv)
 static int do_resume(cli_t *c, int argc, char **argv)
 {
     relm_interaction_t *rec = malloc(sizeof(*rec));
-    if (!rec)
+    notes_t *notes = calloc(1, sizeof(*notes));
+    if (!rec || !notes) {
+        free(rec);
+        free(notes);
         return CLI_FAIL;
+    }
     relm_record_init(E, rec);
     relm_mask_t given = 0;
     aliases_t al = {{NULL}};
-    cli_opt_t opts[7];
+    cli_opt_t opts[8];
     int no = alias_opts(opts, &al);
+    opts[no++] = (cli_opt_t){"--comment", 1, NULL, NULL, notes->text, &notes->n};
     opts[no] = (cli_opt_t){NULL, 0, NULL, NULL, NULL, NULL};
     cli_args_t a;
     int64_t entry_no = 0;
@@ -310,44 +376,42 @@ static int do_resume(cli_t *c, int argc, char **argv)
     if (rc == 0)
         rc = apply_aliases(&al, rec, &given);
     if (rc == 0 && a.npos != 1)
-        rc = cli_usage("usage: relm interaction resume N [--FIELD VALUE]...");
+        rc = cli_usage("usage: relm interaction resume N [--FIELD VALUE]... [--comment TEXT]");
     if (rc == 0)
         rc = parse_no(a.pos[0], "entry no.", &entry_no);
     if (rc == 0 && given & RELM_BIT(0))
         rc = cli_usage("interaction resume: the entry keeps its number");
     if (rc == 0)
         rc = cli_open(c);
-    if (rc) {
-        free(rec);
-        return rc;
-    }
-    int asked = !given && interactive(c);
+    int asked = rc == 0 && !given && notes->n == 0 && interactive(c);
     if (asked) {
-        if (relm_interaction_get(c->r, entry_no, rec, &err)) {
-            free(rec);
-            return cli_fail(&err);
-        }
-        if (!rec->postponed) {
-            free(rec);
-            return cli_usage("interaction log entry %" PRId64 " is not postponed", entry_no);
-        }
-        given = relm_interaction_filled(rec);
-        int want = dialog(c, rec, &given);
-        if (want != 1) {
-            rc = postpone_after_dialog(c, rec, given, entry_no);
-            free(rec);
-            return rc;
+        if (relm_interaction_get(c->r, entry_no, rec, &err))
+            rc = cli_fail(&err);
+        else if (!rec->postponed)
+            rc = cli_usage("interaction log entry %" PRId64 " is not postponed", entry_no);
+        if (rc == 0) {
+            /* The dialog opens on the stored values, dated today and now again. */
+            given = relm_interaction_filled(rec) & ~(RELM_BIT(relm_field_index(E, "date")) |
+                                                     RELM_BIT(relm_field_index(E, "time")));
+            rec->date[0] = rec->time[0] = '\0';
+            if (!dialog(c, rec, &given, notes)) {
+                rc = finish_later(c, rec, given, entry_no, notes, CLI_OK);
+                asked = -1;
+            }
         }
     }
-    if (relm_interaction_resume(c->r, entry_no, rec, given, &err)) {
-        rc = cli_fail(&err);
-        /* A refused resume leaves rec as typed: keep it postponed with the new values. */
-        if (asked && postpone_after_dialog(c, rec, given, entry_no) != CLI_OK)
-            rc = CLI_FAIL;
-    } else {
-        cli_warnings(&err);
-        show(c, rec);
+    if (rc == 0 && asked >= 0) {
+        if (relm_interaction_resume_commented(c->r, entry_no, rec, given, notes->text, notes->n,
+                                              &err)) {
+            rc = cli_fail(&err);
+            if (asked)
+                rc = finish_later(c, rec, given, entry_no, notes, rc);
+        } else {
+            cli_warnings(&err);
+            rc = show(c, rec);
+        }
     }
+    free(notes);
     free(rec);
     return rc;
 }
@@ -402,22 +466,14 @@ static int do_list(cli_t *c, int argc, char **argv)
         return rc;
     relm_interaction_cursor_t next;
     cli_list_t l;
-    if (c->json)
-        fputs("{\"entries\": ", stdout);
     cli_list_begin(&l, c, E, list_cols);
     rc = relm_interaction_list(c->r, &q, cli_list_row, &l, &next, &err);
     cli_list_end(&l);
+    /* The rows are a plain list like every other; where the next page starts goes aside. */
     char cursor[128];
     relm_interaction_cursor_format(&next, cursor, sizeof(cursor));
-    if (c->json) {
-        json_t *j = cursor[0] ? json_string(cursor) : json_null();
-        char *s = json_dumps(j, JSON_ENCODE_ANY);
-        printf(", \"next_cursor\": %s}\n", s ? s : "null");
-        free(s);
-        json_decref(j);
-    } else if (rc == 0 && cursor[0]) {
+    if (rc == 0 && cursor[0])
         fprintf(stderr, "next cursor: %s\n", cursor);
-    }
     return rc ? cli_fail(&err) : CLI_OK;
 }
 
@@ -451,7 +507,7 @@ static int do_show(cli_t *c, int argc, char **argv)
     if (relm_interaction_get(c->r, no, rec, &err))
         rc = cli_fail(&err);
     else
-        show(c, rec);
+        rc = show(c, rec);
     free(rec);
     return rc;
 }
@@ -530,32 +586,95 @@ static int do_evaluate(cli_t *c, int argc, char **argv)
          relm_interaction_get(c->r, no, rec, &err)))
         rc = cli_fail(&err);
     else if (rc == 0)
-        show(c, rec);
+        rc = show(c, rec);
     free(rec);
     return rc;
 }
 
 static int do_delete_canceled(cli_t *c, int argc, char **argv)
 {
-    const char *before = NULL, *tpl = NULL;
-    cli_opt_t opts[] = {{"--before", 1, &before, NULL, NULL, NULL},
-                        {"--template", 1, &tpl, NULL, NULL, NULL},
-                        {"--interaction-template-code", 1, &tpl, NULL, NULL, NULL},
-                        {NULL, 0, NULL, NULL, NULL, NULL}};
+    int dry = 0;
+    relm_interaction_filter_t f;
+    memset(&f, 0, sizeof(f));
+    cli_opt_t opts[] = {
+        {"--entry-no-from", CLI_NUMBER, &f.entry_no_from, NULL, NULL, NULL},
+        {"--entry-no-to", CLI_NUMBER, &f.entry_no_to, NULL, NULL, NULL},
+        {"--contact", 1, &f.contact_no, NULL, NULL, NULL},
+        {"--contact-no", 1, &f.contact_no, NULL, NULL, NULL},
+        {"--from", 1, &f.from, NULL, NULL, NULL},
+        {"--to", 1, &f.to, NULL, NULL, NULL},
+        {"--campaign", 1, &f.campaign_no, NULL, NULL, NULL},
+        {"--campaign-no", 1, &f.campaign_no, NULL, NULL, NULL},
+        {"--group", 1, &f.interaction_group_code, NULL, NULL, NULL},
+        {"--interaction-group-code", 1, &f.interaction_group_code, NULL, NULL, NULL},
+        {"--template", 1, &f.interaction_template_code, NULL, NULL, NULL},
+        {"--interaction-template-code", 1, &f.interaction_template_code, NULL, NULL, NULL},
+        {"--salesperson", 1, &f.salesperson_code, NULL, NULL, NULL},
+        {"--salesperson-code", 1, &f.salesperson_code, NULL, NULL, NULL},
+        {"--dry-run", 0, NULL, &dry, NULL, NULL},
+        {NULL, 0, NULL, NULL, NULL, NULL}};
     int64_t unused;
     int n, rc = entry_args(argc, argv, opts, &unused, &n, 0, 0,
-                           "delete-canceled [--before DATE] [--template CODE]");
+                           "delete-canceled [--entry-no-from N] [--entry-no-to N] [--contact NO] "
+                           "[--from DATE] [--to DATE] [--campaign NO] [--group CODE] "
+                           "[--template CODE] [--salesperson CODE] [--dry-run]");
     if (rc || (rc = cli_open(c)))
         return rc;
+    f.dry_run = dry;
     relm_error_t err = {0};
     int64_t count = 0;
-    if (relm_interaction_delete_canceled(c->r, before, tpl, &count, &err))
+    if (relm_interaction_delete_canceled(c->r, &f, &count, &err))
         return cli_fail(&err);
     if (c->json)
-        cli_print_json(json_pack("{s:I}", "deleted", (json_int_t)count));
+        cli_print_json(json_pack("{s:I}", dry ? "would_delete" : "deleted", (json_int_t)count));
     else
         printf("%" PRId64 "\n", count);
     return CLI_OK;
+}
+
+/* relm interaction comment add|list|delete */
+static int do_comment(cli_t *c, int argc, char **argv)
+{
+    const char *date = NULL;
+    cli_opt_t opts[] = {{"--date", 1, &date, NULL, NULL, NULL}, {NULL, 0, NULL, NULL, NULL, NULL}};
+    cli_args_t a;
+    int rc = cli_parse(argc, argv, opts, NULL, NULL, NULL, &a);
+    if (rc)
+        return rc;
+    const char *verb = a.npos ? a.pos[0] : "";
+    int64_t no = 0, line = 0;
+    int add = strcmp(verb, "add") == 0, list = strcmp(verb, "list") == 0,
+        del = strcmp(verb, "delete") == 0;
+    if ((add && a.npos != 3) || (list && a.npos != 2) || (del && a.npos != 3) ||
+        (!add && !list && !del) || (date && !add))
+        return cli_usage("usage: relm interaction comment add N TEXT [--date DATE] | list N | "
+                         "delete N LINE");
+    if ((rc = parse_no(a.pos[1], "entry no.", &no)) ||
+        (del && (rc = parse_no(a.pos[2], "line no.", &line))) || (rc = cli_open(c)))
+        return rc;
+    relm_error_t err = {0};
+    if (add) {
+        relm_interaction_comment_t cm;
+        if (relm_interaction_comment_add(c->r, no, date, a.pos[2], &cm, &err))
+            return cli_fail(&err);
+        cli_show(c, &relm_interaction_comment_entity, &cm, NULL, NULL);
+        return CLI_OK;
+    }
+    if (del) {
+        if (relm_interaction_comment_delete(c->r, no, line, &err))
+            return cli_fail(&err);
+        if (c->json)
+            cli_print_json(json_pack("{s:I}", "deleted", (json_int_t)line));
+        else
+            printf("deleted comment line %" PRId64 " of interaction log entry %" PRId64 "\n", line,
+                   no);
+        return CLI_OK;
+    }
+    cli_list_t l;
+    cli_list_begin(&l, c, &relm_interaction_comment_entity, NULL);
+    rc = relm_interaction_comment_list(c->r, no, cli_list_row, &l, &err);
+    cli_list_end(&l);
+    return rc ? cli_fail(&err) : CLI_OK;
 }
 
 int cmd_interaction(cli_t *c, int argc, char **argv)
@@ -577,6 +696,7 @@ int cmd_interaction(cli_t *c, int argc, char **argv)
         {"show", do_show},         {"resume", do_resume},
         {"delete", do_delete},     {"cancel", do_cancel},
         {"evaluate", do_evaluate}, {"delete-canceled", do_delete_canceled},
+        {"comment", do_comment},
     };
     for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
         if (strcmp(argv[0], verbs[i].verb) == 0)

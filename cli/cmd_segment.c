@@ -508,8 +508,8 @@ int cmd_logged_segment(cli_t *c, int argc, char **argv)
         if (relm_logged_segment_delete(c->r, entry, &kept, &err))
             return cli_fail(&err);
         if (c->json)
-            printf("{\"deleted\": %lld, \"entries_kept\": %lld}\n", (long long)entry,
-                   (long long)kept);
+            cli_print_json(json_pack("{s:I, s:I}", "deleted", (json_int_t)entry, "entries_kept",
+                                     (json_int_t)kept));
         else
             printf("deleted logged segment %lld: %lld interaction log entries kept\n",
                    (long long)entry, (long long)kept);

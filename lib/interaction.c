@@ -1,12 +1,15 @@
 /*
  * Interaction log entries (domain §5): the Create Interaction rules, postponed entries,
- * cancel / evaluate / delete, and the newest-first listing with keyset paging.
+ * cancel / evaluate / delete, comment lines, and the newest-first listing with keyset paging.
  *
  * Invariants: an entry that is neither postponed nor canceled has passed every check of
- * relm_interaction_prepare(); entry numbers come from the interaction_log_entry counter
- * inside the transaction that writes the entry, so a refused call consumes none; a single
- * interaction with a campaign owns exactly one campaign entry (logged_segment_entry_no 0),
- * which is canceled and deleted together with it.
+ * relm_interaction_prepare(); a postponed one has passed all but the delivery checks and
+ * holds every default; entry numbers come from the interaction_log_entry counter inside the
+ * transaction that writes the entry, so a refused call consumes none; single interactions
+ * with a campaign share one campaign entry per campaign (logged_segment_entry_no 0, segment_no
+ * blank, described "Interactions"), which canceling an entry never touches and which is
+ * deleted only with the last entry that uses it; comment lines go with their entry (ON
+ * DELETE CASCADE).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -152,6 +155,39 @@ static int given_text(const char *v, relm_mask_t given, int f)
     return (given & G(f)) != 0 && v[0] != '\0';
 }
 
+/* Run a statement with one or two integer parameters. */
+static int run_ints(relm_t *r, const char *sql, int64_t a, int64_t b, int nparams,
+                    relm_error_t *err)
+{
+    relm_stmt_t *s;
+    int rc = relm_stmt_prepare(r->store, sql, &s, err);
+    if (rc)
+        return rc;
+    relm_stmt_bind_int(s, 1, a);
+    if (nparams > 1)
+        relm_stmt_bind_int(s, 2, b);
+    return relm_stmt_run(s, err);
+}
+
+/* One integer from a statement with integer parameters (0 when it returns no row). */
+static int int_query(relm_t *r, const char *sql, int64_t a, int64_t b, int nparams, int64_t *out,
+                     relm_error_t *err)
+{
+    relm_stmt_t *s;
+    int rc = relm_stmt_prepare(r->store, sql, &s, err);
+    if (rc)
+        return rc;
+    relm_stmt_bind_int(s, 1, a);
+    if (nparams > 1)
+        relm_stmt_bind_int(s, 2, b);
+    *out = 0;
+    rc = relm_stmt_step(s, err);
+    if (rc == RELM_STEP_ROW)
+        *out = relm_stmt_int(s, 0);
+    relm_stmt_release(s);
+    return rc < 0 ? rc : 0;
+}
+
 int relm_interaction_get(relm_t *r, int64_t entry_no, relm_interaction_t *out, relm_error_t *err)
 {
     relm_record_init(&relm_interaction_entity, out);
@@ -180,48 +216,43 @@ static void postal_address(const relm_contact_t *c, char *buf, size_t n)
     relm_copy(buf, n, tmp);
 }
 
-/* Salesperson by the §5.1 chain: given, the contact's, the signed-in user's, setup's. */
+/*
+ * Salesperson by the §5.1 chain: given, else the signed-in user's (the salesperson linked
+ * to the user account; for a user with no account, known only by name as on the command
+ * line, the salesperson with that code), else the contact's. Marketing setup's default is no
+ * fallback here: it is stamped onto new contacts only.
+ */
 static int pick_salesperson(relm_t *r, relm_interaction_t *rec, relm_mask_t given,
-                            const relm_contact_t *c, const relm_setup_t *setup, relm_error_t *err)
+                            const relm_contact_t *c, relm_error_t *err)
 {
     relm_salesperson_t sp;
+    relm_user_t account; /* code may point into it */
     relm_error_t scratch = {0};
     const char *code = NULL, *source = NULL;
     if (given_text(rec->salesperson_code, given, F_SALESPERSON_CODE)) {
         code = rec->salesperson_code;
         source = "the given salesperson_code";
-    } else if (c->salesperson_code[0]) {
-        code = c->salesperson_code;
-        source = "the contact's salesperson_code";
     } else {
-        /*
-         * The signed-in user's salesperson: the one linked to the user account, else (a
-         * user known only by name, as on the command line) a salesperson with that code.
-         */
         const char *user = relm_user(r);
-        relm_user_t account;
-        if (user[0] && relm_user_get(r, user, &account, &scratch) == 0 &&
-            account.salesperson_code[0] &&
-            relm_salesperson_get(r, account.salesperson_code, &sp, &scratch) == 0) {
+        int known = user[0] && relm_user_get(r, user, &account, &scratch) == 0;
+        if (known && account.salesperson_code[0]) {
+            code = account.salesperson_code;
+            source = "the signed-in user's salesperson_code";
+        } else if (!known && user[0] &&
+                   relm_record_set(&relm_salesperson_entity, &sp, NULL, "code", user, &scratch) ==
+                       0 &&
+                   relm_table_exists(r, &relm_salesperson_entity, &sp, &scratch) == 1) {
             relm_copy(rec->salesperson_code, sizeof(rec->salesperson_code), sp.code);
             return 0;
-        }
-        if (user[0] &&
-            relm_record_set(&relm_salesperson_entity, &sp, NULL, "code", user, &scratch) == 0 &&
-            relm_table_exists(r, &relm_salesperson_entity, &sp, &scratch) == 1) {
-            relm_copy(rec->salesperson_code, sizeof(rec->salesperson_code), sp.code);
-            return 0;
-        }
-        if (setup->default_salesperson_code[0]) {
-            code = setup->default_salesperson_code;
-            source = "marketing setup's default_salesperson_code";
+        } else if (c->salesperson_code[0]) {
+            code = c->salesperson_code;
+            source = "the contact's salesperson_code";
         }
     }
     if (!code)
         return relm_error_set(err, RELM_EMISSINGSP,
                               "interaction for contact %s: salesperson_code is required, and "
-                              "neither the contact, the signed-in user nor marketing setup's "
-                              "default_salesperson_code gives one",
+                              "neither the signed-in user nor the contact has one",
                               c->no);
     int rc = relm_salesperson_get(r, code, &sp, &scratch);
     if (rc == RELM_ENOTFOUND)
@@ -234,13 +265,17 @@ static int pick_salesperson(relm_t *r, relm_interaction_t *rec, relm_mask_t give
     return 0;
 }
 
-int relm_interaction_prepare(relm_t *r, relm_interaction_t *rec, relm_mask_t given,
-                             relm_error_t *err)
+/*
+ * The Create Interaction defaults and checks. With postpone set, the delivery checks
+ * (an e-mail address or fax no. for the correspondence type) are skipped: a postponed
+ * entry holds what the dialog holds and is checked in full when it is resumed.
+ */
+static int prepare_entry(relm_t *r, relm_interaction_t *rec, relm_mask_t given, int postpone,
+                         relm_error_t *err)
 {
     relm_error_t scratch = {0};
     relm_contact_t c;
     relm_interaction_template_t t;
-    relm_setup_t setup;
     int rc;
 
     if (!given_text(rec->contact_no, given, F_CONTACT_NO))
@@ -269,9 +304,7 @@ int relm_interaction_prepare(relm_t *r, relm_interaction_t *rec, relm_mask_t giv
     if (rc)
         return relm_error_set(err, rc, "%s", scratch.message);
 
-    if ((rc = relm_setup_get(r, &setup, err)))
-        return rc;
-    if ((rc = pick_salesperson(r, rec, given, &c, &setup, err)))
+    if ((rc = pick_salesperson(r, rec, given, &c, err)))
         return rc;
 
     if (!given_text(rec->date, given, F_DATE))
@@ -288,6 +321,11 @@ int relm_interaction_prepare(relm_t *r, relm_interaction_t *rec, relm_mask_t giv
         relm_copy(rec->language_code, sizeof(rec->language_code), lang);
     if (!(given & G(F_DESCRIPTION)))
         relm_copy(rec->description, sizeof(rec->description), desc);
+    if (!rec->description[0])
+        return relm_error_set(err, RELM_EVALIDATION,
+                              "interaction for contact %s: description is required (template %s "
+                              "has none)",
+                              c.no, t.code);
     if (!(given & G(F_COST)))
         rec->cost = t.unit_cost;
     if (!(given & G(F_DURATION)))
@@ -309,18 +347,16 @@ int relm_interaction_prepare(relm_t *r, relm_interaction_t *rec, relm_mask_t giv
         const char *ct = t.correspondence_type;
         if (!t.ignore_contact_corresp_type && c.correspondence_type[0])
             ct = c.correspondence_type;
-        if (!ct[0])
-            ct = setup.default_correspondence_type;
         relm_copy(rec->correspondence_type, sizeof(rec->correspondence_type), ct);
     }
     if (strcmp(rec->correspondence_type, "email") == 0) {
-        if (!c.email[0])
+        if (!c.email[0] && !postpone)
             return relm_error_set(err, RELM_EMISSINGEMAIL,
                                   "contact %s has no email, which correspondence_type email needs",
                                   c.no);
         relm_copy(rec->contact_via, sizeof(rec->contact_via), c.email);
     } else if (strcmp(rec->correspondence_type, "fax") == 0) {
-        if (!c.fax_no[0])
+        if (!c.fax_no[0] && !postpone)
             return relm_error_set(err, RELM_EMISSINGFAX,
                                   "contact %s has no fax_no, which correspondence_type fax needs",
                                   c.no);
@@ -361,25 +397,50 @@ int relm_interaction_prepare(relm_t *r, relm_interaction_t *rec, relm_mask_t giv
     return 0;
 }
 
-static int insert_campaign_entry(relm_t *r, relm_interaction_t *rec, relm_error_t *err)
+int relm_interaction_prepare(relm_t *r, relm_interaction_t *rec, relm_mask_t given,
+                             relm_error_t *err)
 {
+    return prepare_entry(r, rec, given, 0, err);
+}
+
+/*
+ * The campaign entry single interactions of rec's campaign share (§8): the first one not
+ * canceled that belongs to no segment, else a new one described "Interactions", written by
+ * this entry. A canceled shared entry is left alone: its interactions were canceled with it.
+ */
+static int share_campaign_entry(relm_t *r, relm_interaction_t *rec, relm_error_t *err)
+{
+    static const char find[] = "SELECT min(entry_no) FROM campaign_entry WHERE campaign_no = ? AND "
+                               "logged_segment_entry_no = 0 AND segment_no = '' AND canceled = 0";
     static const char sql[] =
         "INSERT INTO campaign_entry (entry_no, campaign_no, description, date, user_id, "
         "segment_no, logged_segment_entry_no, salesperson_code, canceled) "
-        "VALUES (?, ?, ?, ?, ?, '', 0, ?, 0)";
+        "VALUES (?, ?, 'Interactions', ?, ?, '', 0, ?, 0)";
     int64_t no = 0;
-    int rc = relm_counter_take(r, "campaign_entry", 1, &no, err);
+    relm_stmt_t *s;
+    int rc = relm_stmt_prepare(r->store, find, &s, err);
     if (rc)
         return rc;
-    relm_stmt_t *s;
+    relm_stmt_bind_text(s, 1, rec->campaign_no);
+    rc = relm_stmt_step(s, err);
+    if (rc == RELM_STEP_ROW)
+        no = relm_stmt_int(s, 0);
+    relm_stmt_release(s);
+    if (rc < 0)
+        return rc;
+    if (no > 0) {
+        rec->campaign_entry_no = no;
+        return 0;
+    }
+    if ((rc = relm_counter_take(r, "campaign_entry", 1, &no, err)))
+        return rc;
     if ((rc = relm_stmt_prepare(r->store, sql, &s, err)))
         return rc;
     relm_stmt_bind_int(s, 1, no);
     relm_stmt_bind_text(s, 2, rec->campaign_no);
-    relm_stmt_bind_text(s, 3, rec->description);
-    relm_stmt_bind_text(s, 4, rec->date);
-    relm_stmt_bind_text(s, 5, rec->user_id);
-    relm_stmt_bind_text(s, 6, rec->salesperson_code);
+    relm_stmt_bind_text(s, 3, rec->date);
+    relm_stmt_bind_text(s, 4, rec->user_id);
+    relm_stmt_bind_text(s, 5, rec->salesperson_code);
     if ((rc = relm_stmt_run(s, err)))
         return rc;
     rec->campaign_entry_no = no;
@@ -402,7 +463,7 @@ static int write_entry(relm_t *r, relm_interaction_t *rec, relm_mask_t given, in
     relm_copy(created, sizeof(created), rec->created_at);
     int rc = relm_interaction_prepare(r, rec, given, err);
     if (rc == 0 && rec->campaign_no[0])
-        rc = insert_campaign_entry(r, rec, err);
+        rc = share_campaign_entry(r, rec, err);
     if (rc)
         return rc;
     if (keep_no) {
@@ -418,17 +479,151 @@ static int write_entry(relm_t *r, relm_interaction_t *rec, relm_mask_t given, in
     return relm_table_insert(r, &relm_interaction_entity, rec, err);
 }
 
-int relm_interaction_create(relm_t *r, relm_interaction_t *rec, relm_mask_t given,
-                            relm_error_t *err)
+/* Comment lines ------------------------------------------------------------------- */
+
+typedef relm_interaction_comment_t cm_t;
+
+static const relm_field_t comment_fields[] = {
+    FIELD(cm_t, entry_no, RELM_FT_INT, RELM_FF_KEY | RO, 0, NULL, NULL),
+    FIELD(cm_t, line_no, RELM_FT_INT, RELM_FF_KEY | RO, 0, NULL, NULL),
+    FIELD(cm_t, date, RELM_FT_DATE, 0, 0, NULL, NULL),
+    FIELD(cm_t, comment, RELM_FT_TEXT, 0, 80, NULL, NULL),
+};
+
+const relm_entity_t relm_interaction_comment_entity = {
+    "interaction comment line",
+    "interaction_comment",
+    sizeof(cm_t),
+    comment_fields,
+    (int)(sizeof(comment_fields) / sizeof(comment_fields[0])),
+    NULL,
+    NULL,
+    NULL,
+    NULL,
+};
+
+/* Add one comment line to an entry known to exist; inside the caller's transaction. */
+static int comment_insert(relm_t *r, int64_t entry_no, const char *date, const char *text,
+                          cm_t *out, relm_error_t *err)
+{
+    const relm_entity_t *e = &relm_interaction_comment_entity;
+    relm_record_init(e, out);
+    out->entry_no = entry_no;
+    int rc = relm_record_set(e, out, NULL, "date", date && *date ? date : relm_workdate(r), err);
+    if (rc == 0)
+        rc = relm_record_set(e, out, NULL, "comment", text ? text : "", err);
+    if (rc == 0 && !out->comment[0])
+        rc = relm_error_set(err, RELM_EVALIDATION,
+                            "interaction log entry %" PRId64 ": a comment line needs a comment",
+                            entry_no);
+    int64_t last = 0;
+    if (rc == 0)
+        rc = int_query(r,
+                       "SELECT coalesce(max(line_no), 0) FROM interaction_comment WHERE "
+                       "entry_no = ?",
+                       entry_no, 0, 1, &last, err);
+    if (rc == 0) {
+        out->line_no = last + 10000;
+        rc = relm_table_insert(r, e, out, err);
+    }
+    return rc;
+}
+
+static int comments_insert(relm_t *r, int64_t entry_no, const char *const *comments, int n,
+                           relm_error_t *err)
+{
+    cm_t line;
+    int rc = 0;
+    for (int i = 0; rc == 0 && i < n; i++)
+        rc = comment_insert(r, entry_no, NULL, comments[i], &line, err);
+    return rc;
+}
+
+int relm_interaction_comment_add(relm_t *r, int64_t entry_no, const char *date, const char *comment,
+                                 relm_interaction_comment_t *out, relm_error_t *err)
+{
+    relm_interaction_t *cur = malloc(sizeof(*cur));
+    if (!cur)
+        return relm_error_set(err, RELM_ENOMEM, "out of memory");
+    cm_t line;
+    int rc = relm_begin(r, err);
+    if (rc == 0 && (rc = relm_interaction_get(r, entry_no, cur, err)) == 0)
+        rc = comment_insert(r, entry_no, date, comment, &line, err);
+    free(cur);
+    if (rc) {
+        relm_rollback(r);
+        return rc;
+    }
+    if ((rc = relm_commit(r, err)))
+        return rc;
+    if (out)
+        *out = line;
+    return 0;
+}
+
+int relm_interaction_comment_delete(relm_t *r, int64_t entry_no, int64_t line_no, relm_error_t *err)
+{
+    cm_t key;
+    relm_record_init(&relm_interaction_comment_entity, &key);
+    key.entry_no = entry_no;
+    key.line_no = line_no;
+    int rc = relm_table_delete(r, &relm_interaction_comment_entity, &key, err);
+    if (rc == RELM_ENOTFOUND)
+        return relm_error_set(err, rc,
+                              "interaction log entry %" PRId64 " has no comment line %" PRId64,
+                              entry_no, line_no);
+    return rc;
+}
+
+int relm_interaction_comment_list(relm_t *r, int64_t entry_no, relm_row_fn fn, void *ctx,
+                                  relm_error_t *err)
+{
+    const relm_entity_t *e = &relm_interaction_comment_entity;
+    int64_t exists = 0;
+    int rc = int_query(r, "SELECT count(*) FROM interaction_log_entry WHERE entry_no = ?", entry_no,
+                       0, 1, &exists, err);
+    if (rc)
+        return rc;
+    if (!exists)
+        return relm_error_set(err, RELM_ENOTFOUND,
+                              "interaction log entry %" PRId64 " does not exist", entry_no);
+    char cols[256], sql[512];
+    relm_table_columns(e, cols, sizeof(cols));
+    snprintf(sql, sizeof(sql),
+             "SELECT %s FROM interaction_comment WHERE entry_no = ? ORDER BY line_no", cols);
+    relm_stmt_t *s;
+    if ((rc = relm_stmt_prepare(r->store, sql, &s, err)))
+        return rc;
+    relm_stmt_bind_int(s, 1, entry_no);
+    cm_t row;
+    while ((rc = relm_stmt_step(s, err)) == RELM_STEP_ROW) {
+        relm_record_init(e, &row);
+        relm_table_read_row(e, s, &row);
+        if (fn(ctx, &row))
+            break;
+    }
+    relm_stmt_release(s);
+    return rc < 0 ? rc : 0;
+}
+
+int relm_interaction_create_commented(relm_t *r, relm_interaction_t *rec, relm_mask_t given,
+                                      const char *const *comments, int n, relm_error_t *err)
 {
     int rc = relm_begin(r, err);
     if (rc)
         return rc;
-    if ((rc = write_entry(r, rec, given, 0, err))) {
+    if ((rc = write_entry(r, rec, given, 0, err)) ||
+        (rc = comments_insert(r, rec->entry_no, comments, n, err))) {
         relm_rollback(r);
         return rc;
     }
     return relm_commit(r, err);
+}
+
+int relm_interaction_create(relm_t *r, relm_interaction_t *rec, relm_mask_t given,
+                            relm_error_t *err)
+{
+    return relm_interaction_create_commented(r, rec, given, NULL, 0, err);
 }
 
 int relm_interaction_init_from_entry(relm_t *r, int64_t from_entry_no, relm_interaction_t *rec,
@@ -466,76 +661,94 @@ static int user_field(int i)
     return i != F_ENTRY_NO && !(fields[i].flags & RELM_FF_READONLY);
 }
 
-/* Derived bookkeeping of a postponed entry: its company (for listings) and who wrote it. */
-static void postpone_bookkeeping(relm_t *r, relm_interaction_t *rec)
+/* Fields a new template brings its own defaults for (§5.1 "from the template"). */
+static relm_mask_t template_fields(void)
 {
-    relm_contact_t c;
-    relm_error_t scratch = {0};
-    rec->contact_company_no[0] = '\0';
-    if (rec->contact_no[0] && relm_contact_get(r, rec->contact_no, &c, &scratch) == 0) {
-        const char *company = c.company_no;
-        if (!company[0] && strcmp(c.type, "company") == 0)
-            company = c.no;
-        relm_copy(rec->contact_company_no, sizeof(rec->contact_company_no), company);
-    }
-    relm_copy(rec->user_id, sizeof(rec->user_id), relm_user(r));
+    return G(F_DESCRIPTION) | G(F_COST) | G(F_DURATION) | G(F_INFORMATION_FLOW) |
+           G(F_INITIATED_BY) | G(F_CAMPAIGN_NO) | G(F_CAMPAIGN_TARGET) | G(F_CAMPAIGN_RESPONSE) |
+           G(F_LANGUAGE_CODE) | G(F_CORRESPONDENCE_TYPE);
+}
+
+/*
+ * Reopen the dialog on postponed entry cur with changes over it: the stored values count as
+ * given, except the date and time, which start again at today and now (§5.2), and, when
+ * changes name another template, the fields that template brings. cur receives the merged
+ * values; returns the mask to prepare them with.
+ */
+static relm_mask_t reopen(relm_interaction_t *cur, const relm_interaction_t *changes,
+                          relm_mask_t given)
+{
+    relm_mask_t stored = relm_interaction_filled(cur) & ~(G(F_DATE) | G(F_TIME));
+    if ((given & G(F_INTERACTION_TEMPLATE_CODE)) &&
+        strcmp(changes->interaction_template_code, cur->interaction_template_code) != 0)
+        stored &= ~template_fields();
+    given &= ~G(F_ENTRY_NO);
+    relm_record_merge(&relm_interaction_entity, cur, changes, given);
+    return stored | given;
 }
 
 static int postpone_locked(relm_t *r, relm_interaction_t *rec, relm_mask_t given, relm_error_t *err)
 {
-    relm_mask_t user = 0;
-    for (int i = 0; i < NFIELDS; i++)
-        if (user_field(i))
-            user |= G(i);
-    given &= user;
-    if (rec->entry_no > 0) {
-        relm_interaction_t *cur = malloc(sizeof(*cur));
-        if (!cur)
-            return relm_error_set(err, RELM_ENOMEM, "out of memory");
-        int rc = relm_interaction_get(r, rec->entry_no, cur, err);
+    relm_interaction_t *cur = malloc(sizeof(*cur));
+    if (!cur)
+        return relm_error_set(err, RELM_ENOMEM, "out of memory");
+    int rc = 0;
+    int64_t keep = rec->entry_no;
+    if (keep > 0) {
+        rc = relm_interaction_get(r, keep, cur, err);
         if (rc == 0 && !cur->postponed)
             rc = relm_error_set(err, RELM_EVALIDATION,
                                 "interaction log entry %" PRId64
                                 " is not postponed: only a postponed entry can be postponed again",
-                                rec->entry_no);
-        if (rc == 0) {
-            relm_record_merge(&relm_interaction_entity, cur, rec, given);
-            postpone_bookkeeping(r, cur);
-            rc = relm_table_update(r, &relm_interaction_entity, cur, all_columns(), err);
-        }
+                                keep);
         if (rc == 0)
-            memcpy(rec, cur, sizeof(*rec));
-        free(cur);
+            given = reopen(cur, rec, given);
+    } else {
+        relm_record_init(&relm_interaction_entity, cur);
+        given &= ~G(F_ENTRY_NO);
+        relm_record_merge(&relm_interaction_entity, cur, rec, given);
+    }
+    char created[RELM_STAMP_SZ];
+    relm_copy(created, sizeof(created), cur->created_at);
+    if (rc == 0)
+        rc = prepare_entry(r, cur, given, 1, err);
+    if (rc == 0) {
+        cur->postponed = 1;
+        if (keep > 0) {
+            cur->entry_no = keep;
+            relm_copy(cur->created_at, sizeof(cur->created_at), created);
+            rc = relm_table_update(r, &relm_interaction_entity, cur, all_columns(), err);
+        } else {
+            relm_now_stamp(cur->created_at);
+            rc = relm_counter_take(r, "interaction_log_entry", 1, &cur->entry_no, err);
+            if (rc == 0)
+                rc = relm_table_insert(r, &relm_interaction_entity, cur, err);
+        }
+    }
+    if (rc == 0)
+        memcpy(rec, cur, sizeof(*rec));
+    free(cur);
+    return rc;
+}
+
+int relm_interaction_postpone_commented(relm_t *r, relm_interaction_t *rec, relm_mask_t given,
+                                        const char *const *comments, int n, relm_error_t *err)
+{
+    int rc = relm_begin(r, err);
+    if (rc)
+        return rc;
+    if ((rc = postpone_locked(r, rec, given, err)) ||
+        (rc = comments_insert(r, rec->entry_no, comments, n, err))) {
+        relm_rollback(r);
         return rc;
     }
-    relm_interaction_t *st = malloc(sizeof(*st));
-    if (!st)
-        return relm_error_set(err, RELM_ENOMEM, "out of memory");
-    relm_record_init(&relm_interaction_entity, st);
-    relm_record_merge(&relm_interaction_entity, st, rec, given);
-    postpone_bookkeeping(r, st);
-    st->postponed = 1;
-    relm_now_stamp(st->created_at);
-    int rc = relm_counter_take(r, "interaction_log_entry", 1, &st->entry_no, err);
-    if (rc == 0)
-        rc = relm_table_insert(r, &relm_interaction_entity, st, err);
-    if (rc == 0)
-        memcpy(rec, st, sizeof(*rec));
-    free(st);
-    return rc;
+    return relm_commit(r, err);
 }
 
 int relm_interaction_postpone(relm_t *r, relm_interaction_t *rec, relm_mask_t given,
                               relm_error_t *err)
 {
-    int rc = relm_begin(r, err);
-    if (rc)
-        return rc;
-    if ((rc = postpone_locked(r, rec, given, err))) {
-        relm_rollback(r);
-        return rc;
-    }
-    return relm_commit(r, err);
+    return relm_interaction_postpone_commented(r, rec, given, NULL, 0, err);
 }
 
 relm_mask_t relm_interaction_filled(const relm_interaction_t *rec)
@@ -566,45 +779,43 @@ static int resume_locked(relm_t *r, int64_t entry_no, relm_interaction_t *change
                             "interaction log entry %" PRId64 " is not postponed and cannot be "
                             "resumed",
                             entry_no);
-    if (rc == 0) {
-        /* What was filled in before postponing counts as given. */
-        relm_mask_t stored = relm_interaction_filled(cur);
-        given &= ~G(F_ENTRY_NO);
-        relm_record_merge(&relm_interaction_entity, cur, changes, given);
-        rc = write_entry(r, cur, stored | given, entry_no, err);
-    }
+    if (rc == 0)
+        rc = write_entry(r, cur, reopen(cur, changes, given), entry_no, err);
     if (rc == 0)
         memcpy(changes, cur, sizeof(*changes));
     free(cur);
     return rc;
 }
 
-int relm_interaction_resume(relm_t *r, int64_t entry_no, relm_interaction_t *changes,
-                            relm_mask_t given, relm_error_t *err)
+int relm_interaction_resume_commented(relm_t *r, int64_t entry_no, relm_interaction_t *changes,
+                                      relm_mask_t given, const char *const *comments, int n,
+                                      relm_error_t *err)
 {
     int rc = relm_begin(r, err);
     if (rc)
         return rc;
-    if ((rc = resume_locked(r, entry_no, changes, given, err))) {
+    if ((rc = resume_locked(r, entry_no, changes, given, err)) ||
+        (rc = comments_insert(r, entry_no, comments, n, err))) {
         relm_rollback(r);
         return rc;
     }
     return relm_commit(r, err);
 }
 
-/* Run a statement with one or two integer parameters. */
-static int run_ints(relm_t *r, const char *sql, int64_t a, int64_t b, int nparams,
-                    relm_error_t *err)
+int relm_interaction_resume(relm_t *r, int64_t entry_no, relm_interaction_t *changes,
+                            relm_mask_t given, relm_error_t *err)
 {
-    relm_stmt_t *s;
-    int rc = relm_stmt_prepare(r->store, sql, &s, err);
-    if (rc)
-        return rc;
-    relm_stmt_bind_int(s, 1, a);
-    if (nparams > 1)
-        relm_stmt_bind_int(s, 2, b);
-    return relm_stmt_run(s, err);
+    return relm_interaction_resume_commented(r, entry_no, changes, given, NULL, 0, err);
 }
+
+/*
+ * A campaign entry of single interactions goes when its last interaction has gone; one that
+ * other entries still use stays. Campaign entries of logged segments are never touched here.
+ */
+static const char sql_drop_unused_campaign_entry[] =
+    "DELETE FROM campaign_entry WHERE entry_no = ? AND logged_segment_entry_no = 0 AND "
+    "segment_no = '' AND NOT EXISTS (SELECT 1 FROM interaction_log_entry e WHERE "
+    "e.campaign_no = campaign_entry.campaign_no AND e.campaign_entry_no = campaign_entry.entry_no)";
 
 static int delete_locked(relm_t *r, int64_t entry_no, relm_error_t *err)
 {
@@ -617,13 +828,11 @@ static int delete_locked(relm_t *r, int64_t entry_no, relm_error_t *err)
                             "interaction log entry %" PRId64 " is neither postponed nor canceled "
                             "and cannot be deleted (cancel it first)",
                             entry_no);
-    if (rc == 0 && cur->campaign_entry_no && cur->logged_segment_entry_no == 0)
-        rc = run_ints(r,
-                      "DELETE FROM campaign_entry WHERE entry_no = ? AND "
-                      "logged_segment_entry_no = 0",
-                      cur->campaign_entry_no, 0, 1, err);
+    /* Its comment lines go with it (ON DELETE CASCADE). */
     if (rc == 0)
         rc = relm_table_delete(r, &relm_interaction_entity, cur, err);
+    if (rc == 0 && cur->campaign_entry_no && cur->logged_segment_entry_no == 0)
+        rc = run_ints(r, sql_drop_unused_campaign_entry, cur->campaign_entry_no, 0, 1, err);
     free(cur);
     return rc;
 }
@@ -650,15 +859,33 @@ static int cancel_one(relm_t *r, int64_t entry_no, relm_interaction_t *cur, relm
                               "interaction log entry %" PRId64
                               " is postponed: resume or delete it instead of canceling it",
                               entry_no);
-    int64_t to = !cur->canceled;
-    rc = run_ints(r, "UPDATE interaction_log_entry SET canceled = ? WHERE entry_no = ?", to,
-                  entry_no, 2, err);
-    if (rc == 0 && cur->campaign_entry_no && cur->logged_segment_entry_no == 0)
-        rc = run_ints(r,
-                      "UPDATE campaign_entry SET canceled = ? WHERE entry_no = ? AND "
-                      "logged_segment_entry_no = 0",
-                      to, cur->campaign_entry_no, 2, err);
-    return rc;
+    if (cur->canceled) {
+        /* Undo-cancel: an entry comes back only with its logged segment and campaign entry. */
+        int64_t off = 0;
+        if (cur->logged_segment_entry_no &&
+            (rc = int_query(r, "SELECT canceled FROM logged_segment WHERE entry_no = ?",
+                            cur->logged_segment_entry_no, 0, 1, &off, err)))
+            return rc;
+        if (off)
+            return relm_error_set(err, RELM_EVALIDATION,
+                                  "interaction log entry %" PRId64
+                                  " cannot be restored while its logged segment %" PRId64
+                                  " is canceled (undo-cancel the logged segment)",
+                                  entry_no, cur->logged_segment_entry_no);
+        if (cur->campaign_entry_no &&
+            (rc = int_query(r, "SELECT canceled FROM campaign_entry WHERE entry_no = ?",
+                            cur->campaign_entry_no, 0, 1, &off, err)))
+            return rc;
+        if (off)
+            return relm_error_set(err, RELM_EVALIDATION,
+                                  "interaction log entry %" PRId64
+                                  " cannot be restored while its campaign entry %" PRId64
+                                  " is canceled (undo-cancel the campaign entry)",
+                                  entry_no, cur->campaign_entry_no);
+    }
+    /* Only the entry: a campaign entry is shared and is canceled on its own (§8). */
+    return run_ints(r, "UPDATE interaction_log_entry SET canceled = ? WHERE entry_no = ?",
+                    !cur->canceled, entry_no, 2, err);
 }
 
 static int cmp_int64(const void *a, const void *b)
@@ -729,49 +956,145 @@ int relm_interaction_evaluate(relm_t *r, int64_t entry_no, const char *evaluatio
     return rc;
 }
 
-int relm_interaction_delete_canceled(relm_t *r, const char *before, const char *template_code,
-                                     int64_t *count, relm_error_t *err)
+/* One bound parameter of a listing. */
+typedef struct param {
+    const char *text;
+    int64_t num;
+} param_t;
+
+/* The WHERE clause of a canceled-entry filter over the columns of alias a ("" or "o."). */
+static size_t filter_where(const relm_interaction_t *k, int company, const char *from,
+                           const char *to, const relm_interaction_filter_t *f, const char *a,
+                           char *buf, size_t n, param_t *p, int *np)
 {
-    relm_interaction_t *key = malloc(sizeof(*key));
-    if (!key)
+    size_t len = (size_t)snprintf(buf, n, "%scanceled = 1", a);
+#define ADD(cond, fmt, param)                                                                      \
+    do {                                                                                           \
+        if (cond) {                                                                                \
+            len += (size_t)snprintf(buf + len, len < n ? n - len : 0, " AND %s" fmt, a);           \
+            p[(*np)++] = param;                                                                    \
+        }                                                                                          \
+    } while (0)
+    ADD(f->entry_no_from > 0, "entry_no >= ?", ((param_t){NULL, f->entry_no_from}));
+    ADD(f->entry_no_to > 0, "entry_no <= ?", ((param_t){NULL, f->entry_no_to}));
+    ADD(k->contact_no[0] && !company, "contact_no = ?", ((param_t){k->contact_no, 0}));
+    ADD(k->contact_no[0] && company, "contact_company_no = ?", ((param_t){k->contact_no, 0}));
+    ADD(from[0], "date >= ?", ((param_t){from, 0}));
+    ADD(to[0], "date <= ?", ((param_t){to, 0}));
+    ADD(k->campaign_no[0], "campaign_no = ?", ((param_t){k->campaign_no, 0}));
+    ADD(k->interaction_group_code[0], "interaction_group_code = ?",
+        ((param_t){k->interaction_group_code, 0}));
+    ADD(k->interaction_template_code[0], "interaction_template_code = ?",
+        ((param_t){k->interaction_template_code, 0}));
+    ADD(k->salesperson_code[0], "salesperson_code = ?", ((param_t){k->salesperson_code, 0}));
+#undef ADD
+    return len;
+}
+
+static void bind_params(relm_stmt_t *s, const param_t *p, int np, int first)
+{
+    for (int i = 0; i < np; i++) {
+        if (p[i].text)
+            relm_stmt_bind_text(s, first + i, p[i].text);
+        else
+            relm_stmt_bind_int(s, first + i, p[i].num);
+    }
+}
+
+int relm_interaction_delete_canceled(relm_t *r, const relm_interaction_filter_t *f, int64_t *count,
+                                     relm_error_t *err)
+{
+    static const relm_interaction_filter_t none = {0};
+    if (!f)
+        f = &none;
+    if (f->entry_no_from < 0 || f->entry_no_to < 0 ||
+        (f->entry_no_to > 0 && f->entry_no_from > f->entry_no_to))
+        return relm_error_set(err, RELM_EVALIDATION,
+                              "delete canceled entries: the entry_no range %" PRId64 "..%" PRId64
+                              " is empty or negative",
+                              f->entry_no_from, f->entry_no_to);
+    relm_interaction_t *k = malloc(sizeof(*k));
+    if (!k)
         return relm_error_set(err, RELM_ENOMEM, "out of memory");
-    relm_record_init(&relm_interaction_entity, key);
+    relm_record_init(&relm_interaction_entity, k);
+    char from[RELM_DATE_SZ] = "", to[RELM_DATE_SZ] = "";
+    struct {
+        const char *v;
+        int f;
+    } in[] = {{f->contact_no, F_CONTACT_NO},
+              {f->campaign_no, F_CAMPAIGN_NO},
+              {f->interaction_group_code, F_INTERACTION_GROUP_CODE},
+              {f->interaction_template_code, F_INTERACTION_TEMPLATE_CODE},
+              {f->salesperson_code, F_SALESPERSON_CODE}};
     int rc = 0;
-    if (before && *before)
-        rc = relm_record_set_index(&relm_interaction_entity, key, NULL, F_DATE, before, err);
-    if (rc == 0 && template_code && *template_code)
-        rc = relm_record_set_index(&relm_interaction_entity, key, NULL, F_INTERACTION_TEMPLATE_CODE,
-                                   template_code, err);
+    for (size_t i = 0; rc == 0 && i < sizeof(in) / sizeof(in[0]); i++)
+        if (in[i].v && *in[i].v)
+            rc = relm_record_set_index(&relm_interaction_entity, k, NULL, in[i].f, in[i].v, err);
+    if (rc == 0 && f->from && *f->from &&
+        (rc = relm_record_set_index(&relm_interaction_entity, k, NULL, F_DATE, f->from, err)) == 0)
+        relm_copy(from, sizeof(from), k->date);
+    if (rc == 0 && f->to && *f->to &&
+        (rc = relm_record_set_index(&relm_interaction_entity, k, NULL, F_DATE, f->to, err)) == 0)
+        relm_copy(to, sizeof(to), k->date);
+    int company = 0;
+    if (rc == 0 && k->contact_no[0]) {
+        /* A company's entries include its persons', as in the listing. */
+        relm_contact_t c;
+        relm_error_t scratch = {0};
+        company =
+            relm_contact_get(r, k->contact_no, &c, &scratch) == 0 && strcmp(c.type, "company") == 0;
+    }
     if (rc) {
-        free(key);
+        free(k);
         return rc;
     }
-    char where[256];
-    snprintf(where, sizeof(where), "canceled = 1%s%s", key->date[0] ? " AND date < ?" : "",
-             key->interaction_template_code[0] ? " AND interaction_template_code = ?" : "");
-    char sql_ce[512], sql_ile[512];
-    snprintf(sql_ce, sizeof(sql_ce),
-             "DELETE FROM campaign_entry WHERE logged_segment_entry_no = 0 AND entry_no IN "
-             "(SELECT campaign_entry_no FROM interaction_log_entry WHERE %s AND "
-             "logged_segment_entry_no = 0 AND campaign_entry_no <> 0)",
-             where);
-    snprintf(sql_ile, sizeof(sql_ile), "DELETE FROM interaction_log_entry WHERE %s", where);
-    int64_t deleted = 0;
-    rc = relm_begin(r, err);
-    for (int pass = 0; rc == 0 && pass < 2; pass++) {
-        relm_stmt_t *s;
-        if ((rc = relm_stmt_prepare(r->store, pass ? sql_ile : sql_ce, &s, err)))
-            break;
-        int p = 1;
-        if (key->date[0])
-            relm_stmt_bind_text(s, p++, key->date);
-        if (key->interaction_template_code[0])
-            relm_stmt_bind_text(s, p++, key->interaction_template_code);
-        rc = relm_stmt_run(s, err);
-        if (rc == 0 && pass)
-            deleted = relm_store_changes(r->store);
+
+    char where[1024], where_o[1024], sql[4096];
+    param_t p[12], po[12];
+    int np = 0, npo = 0;
+    filter_where(k, company, from, to, f, "", where, sizeof(where), p, &np);
+    filter_where(k, company, from, to, f, "o.", where_o, sizeof(where_o), po, &npo);
+    int64_t n = 0;
+    relm_stmt_t *s;
+    if ((rc = relm_begin(r, err))) {
+        free(k);
+        return rc;
     }
-    free(key);
+    snprintf(sql, sizeof(sql), "SELECT count(*) FROM interaction_log_entry WHERE %s", where);
+    if ((rc = relm_stmt_prepare(r->store, sql, &s, err)) == 0) {
+        bind_params(s, p, np, 1);
+        rc = relm_stmt_step(s, err);
+        if (rc == RELM_STEP_ROW)
+            n = relm_stmt_int(s, 0);
+        relm_stmt_release(s);
+        rc = rc < 0 ? rc : 0;
+    }
+    if (rc == 0 && !f->dry_run && n > 0) {
+        /*
+         * First the campaign entries of single interactions that only deleted entries use
+         * (a campaign entry other entries share stays), then the entries themselves; their
+         * comment lines go with them (ON DELETE CASCADE).
+         */
+        snprintf(sql, sizeof(sql),
+                 "DELETE FROM campaign_entry WHERE logged_segment_entry_no = 0 AND segment_no = '' "
+                 "AND entry_no IN (SELECT campaign_entry_no FROM interaction_log_entry WHERE %s "
+                 "AND logged_segment_entry_no = 0 AND campaign_entry_no <> 0) AND NOT EXISTS "
+                 "(SELECT 1 FROM interaction_log_entry o WHERE o.campaign_no = "
+                 "campaign_entry.campaign_no AND o.campaign_entry_no = campaign_entry.entry_no "
+                 "AND NOT (%s))",
+                 where, where_o);
+        if ((rc = relm_stmt_prepare(r->store, sql, &s, err)) == 0) {
+            bind_params(s, p, np, 1);
+            bind_params(s, po, npo, np + 1);
+            rc = relm_stmt_run(s, err);
+        }
+        snprintf(sql, sizeof(sql), "DELETE FROM interaction_log_entry WHERE %s", where);
+        if (rc == 0 && (rc = relm_stmt_prepare(r->store, sql, &s, err)) == 0) {
+            bind_params(s, p, np, 1);
+            rc = relm_stmt_run(s, err);
+        }
+    }
+    free(k);
     if (rc) {
         relm_rollback(r);
         return rc;
@@ -779,7 +1102,7 @@ int relm_interaction_delete_canceled(relm_t *r, const char *before, const char *
     if ((rc = relm_commit(r, err)))
         return rc;
     if (count)
-        *count = deleted;
+        *count = n;
     return 0;
 }
 
@@ -820,12 +1143,6 @@ int relm_interaction_cursor_parse(const char *text, relm_interaction_cursor_t *o
     out->entry_no = no;
     return 0;
 }
-
-/* One bound parameter of a listing. */
-typedef struct param {
-    const char *text;
-    int64_t num;
-} param_t;
 
 int relm_interaction_list(relm_t *r, const relm_interaction_query_t *q, relm_row_fn fn, void *ctx,
                           relm_interaction_cursor_t *next, relm_error_t *err)

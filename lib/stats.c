@@ -1,7 +1,9 @@
 /*
  * Statistics computed from the interaction log. Nothing here is stored: every figure is
  * one aggregate query over entries that are neither canceled nor postponed, served by the
- * log's indexes on contact, company, salesperson, template and campaign.
+ * log's indexes on contact, company, salesperson, template and campaign. A contact's
+ * date_of_last_interaction is its latest entry whose attempt did not fail; its
+ * last_date_attempted the latest one initiated by us, failed or not (§3).
  */
 #include <stdint.h>
 #include <string.h>
@@ -60,14 +62,14 @@ const relm_entity_t relm_campaign_totals_entity = {
     "SELECT cost, duration FROM interaction_log_entry WHERE " col " = ?" LIVE                      \
     " AND (NOT (" IN_RANGE("cost") ") OR NOT (" IN_RANGE("duration") "))"
 
-static const char sql_person[] =
-    "SELECT " SAFE_SUMS ", "
-    "coalesce(max(CASE WHEN attempt_failed = 0 THEN date END), ''), coalesce(max(date), '') "
-    "FROM interaction_log_entry WHERE contact_no = ?" LIVE;
-static const char sql_company[] =
-    "SELECT " SAFE_SUMS ", "
-    "coalesce(max(CASE WHEN attempt_failed = 0 THEN date END), ''), coalesce(max(date), '') "
-    "FROM interaction_log_entry WHERE contact_company_no = ?" LIVE;
+static const char sql_person[] = "SELECT " SAFE_SUMS ", "
+                                 "coalesce(max(CASE WHEN attempt_failed = 0 THEN date END), ''), "
+                                 "coalesce(max(CASE WHEN initiated_by = 'us' THEN date END), '') "
+                                 "FROM interaction_log_entry WHERE contact_no = ?" LIVE;
+static const char sql_company[] = "SELECT " SAFE_SUMS ", "
+                                  "coalesce(max(CASE WHEN attempt_failed = 0 THEN date END), ''), "
+                                  "coalesce(max(CASE WHEN initiated_by = 'us' THEN date END), '') "
+                                  "FROM interaction_log_entry WHERE contact_company_no = ?" LIVE;
 static const char sql_person_postponed[] =
     "SELECT count(*) FROM interaction_log_entry WHERE contact_no = ? AND postponed = 1";
 static const char sql_company_postponed[] =

@@ -6,15 +6,21 @@
  *   GET    /api/interactions             ?contact_no ?salesperson_code ?interaction_template_code
  *                                        ?segment_no ?logged_segment_entry_no ?from ?to
  *                                        ?status=postponed|canceled ?limit ?after=CURSOR
- *   POST   /api/interactions             create (body: fields, optional from_entry_no)
+ *   POST   /api/interactions             create (body: fields, optional from_entry_no and
+ *                                        comments: an array of comment texts)
  *   POST   /api/interactions/prepare     the dialog's defaults, nothing written
  *   POST   /api/interactions/postpone    store as postponed (entry_no: update that one)
  *   POST   /api/interactions/cancel      {"entry_nos": [..]} toggles canceled
- *   POST   /api/interactions/delete-canceled  {"before", "interaction_template_code"}
- *   GET    /api/interactions/{entry_no}
+ *   POST   /api/interactions/delete-canceled  filters entry_no_from, entry_no_to, contact_no,
+ *                                        from, to, campaign_no, interaction_group_code,
+ *                                        interaction_template_code, salesperson_code; dry_run
+ *   GET    /api/interactions/{entry_no}  the entry with its comments
  *   DELETE /api/interactions/{entry_no}  a postponed or canceled entry
  *   POST   /api/interactions/{entry_no}/resume
  *   POST   /api/interactions/{entry_no}/evaluate  {"evaluation", "attempt_failed"}
+ *   GET    /api/interactions/{entry_no}/comments
+ *   POST   /api/interactions/{entry_no}/comments  {"comment", "date"}
+ *   DELETE /api/interactions/{entry_no}/comments/{line_no}
  */
 #include <stdlib.h>
 #include <string.h>
@@ -44,16 +50,54 @@ static int body_record(req_t *q, relm_interaction_t *rec, relm_mask_t *given,
     return rc;
 }
 
-static void reply_entry(req_t *q, const relm_interaction_t *rec)
+static int comment_json(void *ctx, const void *row)
 {
+    json_array_append_new(ctx, relm_record_json(&relm_interaction_comment_entity, row));
+    return 0;
+}
+
+/* The entry with its comment lines. */
+static int reply_entry(req_t *q, const relm_interaction_t *rec)
+{
+    json_t *a = json_array();
+    int rc = rec->entry_no > 0
+                 ? relm_interaction_comment_list(q->r, rec->entry_no, comment_json, a, &q->err)
+                 : 0;
+    if (rc) {
+        json_decref(a);
+        return rc;
+    }
     q->out = relm_record_json(&relm_interaction_entity, rec);
+    json_object_set_new(q->out, "comments", a);
     if (q->err.warning[0])
         json_object_set_new(q->out, "warning", json_string(q->err.warning));
+    return 0;
+}
+
+#define MAX_COMMENTS 100
+
+/* The body's "comments": an array of texts (borrowed from the body) into texts / *n. */
+static int body_comments(req_t *q, const char **texts, int *n)
+{
+    json_t *a = q->body ? json_object_get(q->body, "comments") : NULL;
+    *n = 0;
+    if (!a || json_is_null(a))
+        return 0;
+    if (!json_is_array(a) || json_array_size(a) > MAX_COMMENTS)
+        return req_fail(q, HTTP_EBADREQUEST, "comments must be an array of up to %d texts",
+                        MAX_COMMENTS);
+    for (size_t i = 0; i < json_array_size(a); i++) {
+        json_t *v = json_array_get(a, i);
+        if (!json_is_string(v))
+            return req_fail(q, HTTP_EBADREQUEST, "comments must hold texts");
+        texts[(*n)++] = json_string_value(v);
+    }
+    return 0;
 }
 
 static int prepare(req_t *q)
 {
-    static const char *const skip[] = {"entry_no", "from_entry_no", NULL};
+    static const char *const skip[] = {"entry_no", "from_entry_no", "comments", NULL};
     relm_interaction_t rec;
     relm_mask_t given;
     int rc = req_may(q, RELM_AREA_INTERACTIONS, 0);
@@ -68,28 +112,29 @@ static int prepare(req_t *q)
     }
     if ((rc = relm_interaction_prepare(q->r, &rec, given, &q->err)))
         return rc;
-    reply_entry(q, &rec);
-    return 0;
+    return reply_entry(q, &rec);
 }
 
 static int create(req_t *q)
 {
-    static const char *const skip[] = {"entry_no", "from_entry_no", NULL};
+    static const char *const skip[] = {"entry_no", "from_entry_no", "comments", NULL};
     relm_interaction_t rec;
     relm_mask_t given;
+    const char *texts[MAX_COMMENTS];
+    int n = 0;
     int rc = req_may(q, RELM_AREA_INTERACTIONS, 1);
-    if (rc || (rc = body_record(q, &rec, &given, skip)))
+    if (rc || (rc = body_record(q, &rec, &given, skip)) || (rc = body_comments(q, texts, &n)))
         return rc;
     const char *from = req_body_str(q, "from_entry_no");
     if (from) {
         int64_t no;
         if ((rc = parse_no(q, from, "from_entry_no", &no)) ||
-            (rc = relm_interaction_create_from_entry(q->r, no, &rec, given, &q->err)))
+            (rc = relm_interaction_init_from_entry(q->r, no, &rec, &given, &q->err)))
             return rc;
-    } else if ((rc = relm_interaction_create(q->r, &rec, given, &q->err))) {
-        return rc;
     }
-    reply_entry(q, &rec);
+    if ((rc = relm_interaction_create_commented(q->r, &rec, given, texts, n, &q->err)) ||
+        (rc = reply_entry(q, &rec)))
+        return rc;
     q->status = MHD_HTTP_CREATED;
     snprintf(q->location, sizeof(q->location), "/api/interactions/%lld", (long long)rec.entry_no);
     return 0;
@@ -97,27 +142,38 @@ static int create(req_t *q)
 
 static int postpone(req_t *q)
 {
-    static const char *const skip[] = {"entry_no", "from_entry_no", NULL};
+    static const char *const skip[] = {"entry_no", "from_entry_no", "comments", NULL};
     relm_interaction_t rec;
     relm_mask_t given;
+    const char *texts[MAX_COMMENTS];
+    int n = 0;
     int rc = req_may(q, RELM_AREA_INTERACTIONS, 1);
-    if (rc || (rc = body_record(q, &rec, &given, skip)))
+    if (rc || (rc = body_record(q, &rec, &given, skip)) || (rc = body_comments(q, texts, &n)))
         return rc;
     const char *no = req_body_str(q, "entry_no");
     if (no && (rc = parse_no(q, no, "entry_no", &rec.entry_no)))
         return rc;
-    if ((rc = relm_interaction_postpone(q->r, &rec, given, &q->err)))
+    const char *from = req_body_str(q, "from_entry_no");
+    if (from && !no) {
+        int64_t src;
+        if ((rc = parse_no(q, from, "from_entry_no", &src)) ||
+            (rc = relm_interaction_init_from_entry(q->r, src, &rec, &given, &q->err)))
+            return rc;
+    }
+    if ((rc = relm_interaction_postpone_commented(q->r, &rec, given, texts, n, &q->err)) ||
+        (rc = reply_entry(q, &rec)))
         return rc;
-    reply_entry(q, &rec);
     q->status = no ? MHD_HTTP_OK : MHD_HTTP_CREATED;
     return 0;
 }
 
 static int resume(req_t *q)
 {
-    static const char *const skip[] = {"entry_no", NULL};
+    static const char *const skip[] = {"entry_no", "comments", NULL};
     relm_interaction_t rec;
     relm_mask_t given = 0;
+    const char *texts[MAX_COMMENTS];
+    int n = 0;
     int64_t no;
     int rc = req_may(q, RELM_AREA_INTERACTIONS, 1);
     if (rc || (rc = parse_no(q, req_param(q, "entry_no"), "entry no.", &no)))
@@ -126,10 +182,10 @@ static int resume(req_t *q)
         rc = body_record(q, &rec, &given, skip);
     else
         relm_record_init(&relm_interaction_entity, &rec);
-    if (rc || (rc = relm_interaction_resume(q->r, no, &rec, given, &q->err)))
+    if (rc || (rc = body_comments(q, texts, &n)) ||
+        (rc = relm_interaction_resume_commented(q->r, no, &rec, given, texts, n, &q->err)))
         return rc;
-    reply_entry(q, &rec);
-    return 0;
+    return reply_entry(q, &rec);
 }
 
 static int get_one(req_t *q)
@@ -140,8 +196,7 @@ static int get_one(req_t *q)
     if (rc || (rc = parse_no(q, req_param(q, "entry_no"), "entry no.", &no)) ||
         (rc = relm_interaction_get(q->r, no, &rec, &q->err)))
         return rc;
-    reply_entry(q, &rec);
-    return 0;
+    return reply_entry(q, &rec);
 }
 
 static int delete_one(req_t *q)
@@ -202,19 +257,82 @@ static int evaluate(req_t *q)
     if ((rc = relm_interaction_evaluate(q->r, no, ev, failed, &q->err)) ||
         (rc = relm_interaction_get(q->r, no, &rec, &q->err)))
         return rc;
-    reply_entry(q, &rec);
-    return 0;
+    return reply_entry(q, &rec);
+}
+
+/* An optional entry number of the body (0 when absent). */
+static int body_entry_no(req_t *q, const char *key, int64_t *out)
+{
+    const char *v = req_body_str(q, key);
+    *out = 0;
+    return v ? parse_no(q, v, key, out) : 0;
 }
 
 static int delete_canceled(req_t *q)
 {
+    relm_interaction_filter_t f;
     int64_t count = 0;
+    memset(&f, 0, sizeof(f));
     int rc = req_may(q, RELM_AREA_INTERACTIONS, 1);
-    if (rc || (rc = relm_interaction_delete_canceled(q->r, req_body_str(q, "before"),
-                                                     req_body_str(q, "interaction_template_code"),
-                                                     &count, &q->err)))
+    if (rc || (rc = body_entry_no(q, "entry_no_from", &f.entry_no_from)) ||
+        (rc = body_entry_no(q, "entry_no_to", &f.entry_no_to)) ||
+        (rc = req_body_bool(q, "dry_run", &f.dry_run)))
         return rc;
-    q->out = json_pack("{s:I}", "deleted", (json_int_t)count);
+    f.contact_no = req_body_str(q, "contact_no");
+    f.from = req_body_str(q, "from");
+    f.to = req_body_str(q, "to");
+    f.campaign_no = req_body_str(q, "campaign_no");
+    f.interaction_group_code = req_body_str(q, "interaction_group_code");
+    f.interaction_template_code = req_body_str(q, "interaction_template_code");
+    f.salesperson_code = req_body_str(q, "salesperson_code");
+    if ((rc = relm_interaction_delete_canceled(q->r, &f, &count, &q->err)))
+        return rc;
+    q->out = json_pack("{s:I,s:b}", f.dry_run ? "would_delete" : "deleted", (json_int_t)count,
+                       "dry_run", f.dry_run);
+    return 0;
+}
+
+static int comments_list(req_t *q)
+{
+    int64_t no;
+    int rc = req_may(q, RELM_AREA_INTERACTIONS, 0);
+    if (rc || (rc = parse_no(q, req_param(q, "entry_no"), "entry no.", &no)))
+        return rc;
+    json_t *a = json_array();
+    if ((rc = relm_interaction_comment_list(q->r, no, comment_json, a, &q->err))) {
+        json_decref(a);
+        return rc;
+    }
+    q->out = json_pack("{s:o,s:n}", "items", a, "next_cursor");
+    return 0;
+}
+
+static int comment_add(req_t *q)
+{
+    int64_t no;
+    relm_interaction_comment_t cm;
+    int rc = req_may(q, RELM_AREA_INTERACTIONS, 1);
+    if (rc || (rc = parse_no(q, req_param(q, "entry_no"), "entry no.", &no)))
+        return rc;
+    if (!q->body)
+        return req_fail(q, HTTP_EBADREQUEST, "send {\"comment\": ..., \"date\": ...}");
+    if ((rc = relm_interaction_comment_add(q->r, no, req_body_str(q, "date"),
+                                           req_body_str(q, "comment"), &cm, &q->err)))
+        return rc;
+    q->out = relm_record_json(&relm_interaction_comment_entity, &cm);
+    q->status = MHD_HTTP_CREATED;
+    return 0;
+}
+
+static int comment_delete(req_t *q)
+{
+    int64_t no, line;
+    int rc = req_may(q, RELM_AREA_INTERACTIONS, 1);
+    if (rc || (rc = parse_no(q, req_param(q, "entry_no"), "entry no.", &no)) ||
+        (rc = parse_no(q, req_param(q, "line_no"), "line no.", &line)) ||
+        (rc = relm_interaction_comment_delete(q->r, no, line, &q->err)))
+        return rc;
+    q->status = MHD_HTTP_NO_CONTENT;
     return 0;
 }
 
@@ -272,4 +390,7 @@ void api_interaction_routes(void)
     router_add("DELETE", "/api/interactions/{entry_no}", delete_one, NULL);
     router_add("POST", "/api/interactions/{entry_no}/resume", resume, NULL);
     router_add("POST", "/api/interactions/{entry_no}/evaluate", evaluate, NULL);
+    router_add("GET", "/api/interactions/{entry_no}/comments", comments_list, NULL);
+    router_add("POST", "/api/interactions/{entry_no}/comments", comment_add, NULL);
+    router_add("DELETE", "/api/interactions/{entry_no}/comments/{line_no}", comment_delete, NULL);
 }

@@ -1,14 +1,20 @@
 // The Create Interaction dialog, opened from a contact, a salesperson, a log entry, or to
 // resume a postponed interaction. Defaults come from the server (POST prepare); only the
 // fields the user filled in (or the context set) are sent, so the library's rules decide
-// the rest. Cancel after filling something in asks whether to finish later (postpone).
-import { post, get } from './api.js';
+// the rest. Cancel after filling something in asks whether to finish later (postpone: the
+// server checks the required fields and stores every default). Comment lines typed in the
+// dialog go with the entry; commentsDialog() lists, adds and deletes them later.
+import { post, get, del } from './api.js';
 import { t } from './i18n.js';
-import { h, field, modal, ask, say, formValues } from './ui.js';
+import { h, field, modal, ask, say, sayError, formValues } from './ui.js';
 
 const FIELDS = ['contact_no', 'interaction_template_code', 'salesperson_code', 'date', 'time',
   'description', 'subject', 'cost', 'duration', 'correspondence_type', 'evaluation',
   'attempt_failed'];
+
+// Fields a template brings its defaults for: a stored value of a resumed entry gives way to
+// the new template's when the template changes (as the server does).
+const TEMPLATE_FIELDS = ['description', 'cost', 'duration', 'correspondence_type'];
 
 let lookups = null;
 
@@ -29,6 +35,7 @@ export async function interactionDialog(opts = {}) {
   const lk = await loadLookups();
   const start = opts.resume || {};
   const given = new Set();
+  const stored = new Set(); // given only because the resumed entry held them
   const preset = {};
   if (opts.contact_no) preset.contact_no = opts.contact_no;
   if (opts.salesperson_code) preset.salesperson_code = opts.salesperson_code;
@@ -39,7 +46,8 @@ export async function interactionDialog(opts = {}) {
     preset.contact_no = source.contact_no;
     preset.salesperson_code = source.salesperson_code;
   }
-  const val = (k) => preset[k] ?? start[k] ?? '';
+  // A resumed interaction starts again at today and now (the server's defaults).
+  const val = (k) => preset[k] ?? (opts.resume && (k === 'date' || k === 'time') ? '' : start[k]) ?? '';
   const listId = 'contacts-list';
   const form = h('form', { class: 'grid', novalidate: true },
     field({ name: 'contact_no', label: t('contact'), value: val('contact_no'), list: listId }),
@@ -61,7 +69,11 @@ export async function interactionDialog(opts = {}) {
     field({ name: 'evaluation', label: t('evaluation'), type: 'select', value: val('evaluation'),
             options: evals() }),
     field({ name: 'attempt_failed', label: t('attemptFailed'), type: 'checkbox',
-            value: start.attempt_failed }));
+            value: start.attempt_failed }),
+    h('div', { class: 'field span' },
+      h('label', { for: 'dlg-comments' }, t('comments')),
+      h('textarea', { id: 'dlg-comments', rows: 2, 'aria-describedby': 'dlg-comments-help' }),
+      h('small', { id: 'dlg-comments-help' }, t('commentsHelp'))));
   const msg = h('p', { class: 'dialog-error', role: 'alert' });
   const okBtn = h('button', { type: 'submit', class: 'primary' }, t('ok'));
   const cancelBtn = h('button', { type: 'button' }, t('cancel'));
@@ -74,11 +86,15 @@ export async function interactionDialog(opts = {}) {
     const all = formValues(form);
     const out = {};
     for (const k of FIELDS) if (given.has(k)) out[k] = all[k];
+    const comments = form.querySelector('#dlg-comments').value.split('\n')
+      .map((x) => x.trim()).filter((x) => x);
+    if (comments.length) out.comments = comments;
     return out;
   };
   // Refresh the untouched fields from the server's defaults.
   async function prepare() {
     const body = values();
+    delete body.comments;
     if (opts.from_entry_no) body.from_entry_no = opts.from_entry_no;
     if (!body.interaction_template_code) return;
     if (!body.contact_no && !opts.from_entry_no) return;
@@ -99,6 +115,15 @@ export async function interactionDialog(opts = {}) {
   form.addEventListener('change', (ev) => {
     if (!ev.target.name) return;
     given.add(ev.target.name);
+    stored.delete(ev.target.name);
+    if (ev.target.name === 'interaction_template_code') {
+      for (const k of TEMPLATE_FIELDS) {
+        if (stored.has(k)) {
+          stored.delete(k);
+          given.delete(k);
+        }
+      }
+    }
     if (['contact_no', 'interaction_template_code', 'salesperson_code'].includes(ev.target.name)) {
       prepare();
     }
@@ -125,7 +150,8 @@ export async function interactionDialog(opts = {}) {
     }
   });
   async function onCancel() {
-    if (given.size === 0 && !opts.resume && !opts.from_entry_no) {
+    const typed = form.querySelector('#dlg-comments').value.trim();
+    if (given.size === 0 && !typed && !opts.resume && !opts.from_entry_no) {
       m.close();
       return;
     }
@@ -155,9 +181,56 @@ export async function interactionDialog(opts = {}) {
   if (opts.resume) {
     for (const k of FIELDS) {
       const v = start[k];
-      if (v && v !== '0.00' && k !== 'attempt_failed') given.add(k);
+      if (v && v !== '0.00' && k !== 'attempt_failed' && k !== 'date' && k !== 'time') {
+        given.add(k);
+        stored.add(k);
+      }
     }
   }
   prepare();
+  return m;
+}
+
+// The comment lines of entry entryNo: listed, added (dated today unless a date is given)
+// and deleted one by one.
+export async function commentsDialog(entryNo) {
+  const list = h('ul', { class: 'comments', 'aria-live': 'polite' });
+  const text = h('input', { id: 'comment-text', type: 'text', maxlength: 80 });
+  const date = h('input', { id: 'comment-date', type: 'date' });
+  const form = h('form', { class: 'grid' },
+    h('div', { class: 'field' }, h('label', { for: 'comment-text' }, t('comment')), text),
+    h('div', { class: 'field' }, h('label', { for: 'comment-date' }, t('date')), date),
+    h('div', { class: 'buttons' }, h('button', { type: 'submit', class: 'primary' }, t('addComment'))));
+  async function load() {
+    const r = await get(`/api/interactions/${entryNo}/comments`);
+    list.replaceChildren(...(r.items.length ? r.items.map((c) => h('li', { 'data-line': c.line_no },
+      `${c.date} ${c.comment} `,
+      h('button', { type: 'button', class: 'delete-comment',
+        'aria-label': `${t('delete')} ${t('line')} ${c.line_no}`, onclick: async () => {
+          try {
+            await del(`/api/interactions/${entryNo}/comments/${c.line_no}`);
+            await load();
+          } catch (e) {
+            sayError(e);
+          }
+        } }, t('delete')))) : [h('li', {}, t('none'))]));
+  }
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    try {
+      await post(`/api/interactions/${entryNo}/comments`,
+        date.value ? { comment: text.value, date: date.value } : { comment: text.value });
+      text.value = '';
+      await load();
+      say(t('saved'));
+    } catch (e) {
+      sayError(e);
+    }
+  });
+  let m = null;
+  const close = h('button', { type: 'button', onclick: () => m.close() }, t('close'));
+  m = modal(t('commentsOf', entryNo), h('div', {}, list, form, h('div', { class: 'buttons' }, close)),
+    () => m.close());
+  await load();
   return m;
 }

@@ -2,8 +2,8 @@
 // templates and marketing setup.
 import { get, post, patch, del, qs } from './api.js';
 import { t } from './i18n.js';
-import { h, say, sayError, field, formValues, pagedTable, link, enc, ask } from './ui.js';
-import { interactionDialog, loadLookups } from './interaction.js';
+import { h, ask, say, sayError, field, formValues, pagedTable, link, enc } from './ui.js';
+import { interactionDialog, commentsDialog, loadLookups } from './interaction.js';
 
 function dl(rec, keys) {
   return h('dl', { class: 'facts' }, keys.flatMap(([k, label]) =>
@@ -28,6 +28,9 @@ function historyTable(params, { canEvaluate, onChange } = {}) {
     { label: t('cost'), cell: (e) => e.cost },
     { label: t('evaluation'), cell: (e) => e.evaluation || '—' },
     { label: t('canceled'), cell: (e) => (e.canceled ? t('canceled') : '') },
+    { label: t('comments'), cell: (e) => h('button', { type: 'button', class: 'comments',
+      'data-entry': e.entry_no, 'aria-label': `${t('comments')} ${e.entry_no}`,
+      onclick: () => commentsDialog(e.entry_no) }, t('comments')) },
   ];
   if (canEvaluate) {
     cols.unshift({ label: '✓', cell: (e) => h('input', { type: 'checkbox', class: 'pick',
@@ -103,7 +106,7 @@ export async function contactCard(no) {
   const stats = statsBlock(c, `/api/contacts/${enc(c.no)}`,
     [['no_of_interactions', t('noOfInteractions')], ['cost', t('cost')],
       ['duration', t('duration')], ['date_of_last_interaction', t('lastInteraction')],
-      ['no_of_postponed_interactions', t('postponed')]]);
+      ['last_date_attempted', t('lastAttempted')], ['no_of_postponed_interactions', t('postponed')]]);
   const hist = historyTable({ contact_no: c.no }, { canEvaluate: true, onChange: () => stats.refresh() });
   // A company is deleted with its persons only when asked; the server refuses otherwise.
   const company = c.type === 'company';
@@ -168,19 +171,35 @@ export async function interactionLogPage() {
       sayError(e);
     }
   } }, t('cancelEntries'));
-  // Delete canceled entries, optionally only those before a date or of one template.
-  const before = h('input', { type: 'date', id: 'delete-canceled-before' });
-  const tpl = h('input', { type: 'text', id: 'delete-canceled-template', size: 10 });
-  const purge = h('form', { class: 'toolbar', id: 'delete-canceled',
-    'aria-label': t('deleteCanceled') },
-  h('label', { for: 'delete-canceled-before' }, t('before')), before,
-  h('label', { for: 'delete-canceled-template' }, t('template')), tpl,
-  h('button', { type: 'submit' }, t('deleteCanceled')));
+  // Delete canceled entries matching the filters given; the count is asked for first (a
+  // dry run) and confirmed.
+  const filters = [['entry_no_from', t('entryNoFrom'), 'number'], ['entry_no_to', t('entryNoTo'), 'number'],
+    ['contact_no', t('contact'), 'text'], ['from', t('fromDate'), 'date'], ['to', t('toDate'), 'date'],
+    ['campaign_no', t('campaign'), 'text'], ['interaction_group_code', t('group'), 'text'],
+    ['interaction_template_code', t('template'), 'text'], ['salesperson_code', t('salesperson'), 'text']];
+  const inputs = {};
+  const purge = h('form', { class: 'toolbar', id: 'delete-canceled', 'aria-label': t('deleteCanceled') },
+    filters.flatMap(([k, label, type]) => {
+      const id = `delete-canceled-${k.replace(/_/g, '-')}`;
+      inputs[k] = h('input', { type, id, size: type === 'text' ? 10 : null, min: type === 'number' ? 1 : null });
+      return [h('label', { for: id }, label), inputs[k]];
+    }),
+    h('button', { type: 'submit' }, t('deleteCanceled')));
   purge.addEventListener('submit', async (ev) => {
     ev.preventDefault();
+    const body = {};
+    for (const [k] of filters) {
+      const v = inputs[k].value.trim();
+      if (v) body[k] = k.startsWith('entry_no') ? Number(v) : v;
+    }
     try {
-      const r = await post('/api/interactions/delete-canceled',
-        { before: before.value, interaction_template_code: tpl.value });
+      const dry = await post('/api/interactions/delete-canceled', { ...body, dry_run: true });
+      if (!dry.would_delete) {
+        say(t('noCanceledMatch'));
+        return;
+      }
+      if (!(await ask(t('confirmDeleteCanceled', dry.would_delete), t('confirmDeleteCanceledHelp')))) return;
+      const r = await post('/api/interactions/delete-canceled', body);
       say(t('deletedCount').replace('{n}', String(r.deleted)));
       table.reload();
     } catch (e) {

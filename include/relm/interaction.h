@@ -1,15 +1,20 @@
 /*
  * Interaction log entries: create (from a contact, a salesperson or an existing entry),
- * postpone, resume, delete, cancel, evaluate, delete canceled entries, and list with
- * cursor paging.
+ * postpone, resume, delete, cancel, evaluate, comment lines, delete canceled entries, and
+ * list with cursor paging.
  *
- * An entry is written once by relm_interaction_create() (or finished by
- * relm_interaction_resume()), after every rule of the Create Interaction dialog has passed:
- * the contact exists and is not privacy-blocked, the template exists, a salesperson is found
- * (given, the contact's, the signed-in user's, marketing setup's default) and exists, the
- * correspondence type can be served (an e-mail address or fax no. is there). Fields not given
- * are defaulted from the template, the contact and marketing setup. A postponed entry holds
- * what was filled in so far and passes no checks; it never counts in statistics.
+ * An entry is written by relm_interaction_create() (or finished by relm_interaction_resume())
+ * after every rule of the Create Interaction dialog has passed: the contact exists and is not
+ * privacy-blocked, the template exists, a salesperson is found (given, else the signed-in
+ * user's account salesperson, else the contact's) and exists, a date and a description are
+ * there (the template's, or typed when it has none), and the correspondence type can be
+ * served (an e-mail address or fax no. is there). Fields not given are defaulted from the
+ * template and the contact; marketing setup's defaults are not used (they are stamped onto
+ * new contacts only). A postponed entry passes the same checks except the delivery checks,
+ * holds every value the dialog would use, and never counts in statistics.
+ *
+ * Single interactions with a campaign share one campaign entry per campaign, described
+ * "Interactions" and written by the first of them.
  *
  * Entry numbers come from the interaction_log_entry counter inside the writing transaction:
  * they increase, are never reused, and a refused call consumes none.
@@ -73,9 +78,11 @@ struct relm;
 
 /*
  * Fill in rec as Create Interaction would, without writing anything: apply every default
- * for the fields not set in given and run every check. Fields not in given are overwritten.
- * Errors: validation (contact_no missing), not_found (contact, salesperson or campaign),
- * privacy_blocked, missing_template, missing_salesperson, missing_email, missing_fax.
+ * for the fields not set in given and run every check, the required fields in the order
+ * contact_no, interaction_template_code, salesperson_code, date, description. Fields not in
+ * given are overwritten. Errors: validation (contact_no or description missing), not_found
+ * (contact, salesperson or campaign), privacy_blocked, missing_template, missing_salesperson,
+ * missing_email, missing_fax.
  */
 int relm_interaction_prepare(struct relm *r, relm_interaction_t *rec, relm_mask_t given,
                              relm_error_t *err);
@@ -83,12 +90,20 @@ int relm_interaction_prepare(struct relm *r, relm_interaction_t *rec, relm_mask_
 /*
  * Create Interaction from a contact (contact_no given) or from a salesperson
  * (salesperson_code given; contact_no is still required): prepare as above, then write one
- * entry with the next entry_no in one transaction. An entry with a campaign gets its own
- * campaign entry (campaign_entry_no). rec receives the entry as written; rec->entry_no in
- * the input is ignored.
+ * entry with the next entry_no in one transaction. An entry with a campaign joins the
+ * campaign's shared campaign entry of single interactions (the first one not canceled),
+ * written now if there is none (campaign_entry_no). rec receives the entry as written;
+ * rec->entry_no in the input is ignored.
  */
 int relm_interaction_create(struct relm *r, relm_interaction_t *rec, relm_mask_t given,
                             relm_error_t *err);
+
+/*
+ * relm_interaction_create with the n comment lines typed in the dialog (texts borrowed,
+ * dated the work date), written in the same transaction: a refused comment writes nothing.
+ */
+int relm_interaction_create_commented(struct relm *r, relm_interaction_t *rec, relm_mask_t given,
+                                      const char *const *comments, int n, relm_error_t *err);
 
 /*
  * Start Create Interaction from an existing entry: set contact_no and salesperson_code of
@@ -104,13 +119,20 @@ int relm_interaction_create_from_entry(struct relm *r, int64_t from_entry_no,
                                        relm_error_t *err);
 
 /*
- * Postpone: store the fields set in given with postponed = true and run none of the
- * checks (the template may be missing). With rec->entry_no > 0 the postponed entry of that
- * number is updated with the given fields instead (refused unless it is postponed).
- * rec receives the stored entry.
+ * Postpone ("finish this interaction later"): check the required fields as
+ * relm_interaction_prepare does (contact, template, salesperson, date, description, with the
+ * same errors) and store, with postponed = true, every value the dialog holds, the defaults
+ * included. The delivery checks (missing_email, missing_fax) are skipped and no campaign
+ * entry is written. With rec->entry_no > 0 the postponed entry of that number is updated
+ * instead (refused unless it is postponed), its stored values counting as given as in
+ * relm_interaction_resume(). rec receives the stored entry.
  */
 int relm_interaction_postpone(struct relm *r, relm_interaction_t *rec, relm_mask_t given,
                               relm_error_t *err);
+
+/* relm_interaction_postpone with comment lines, as relm_interaction_create_commented. */
+int relm_interaction_postpone_commented(struct relm *r, relm_interaction_t *rec, relm_mask_t given,
+                                        const char *const *comments, int n, relm_error_t *err);
 
 /*
  * The fields a user fills in that hold a value in rec (text not blank, number not zero):
@@ -120,20 +142,32 @@ relm_mask_t relm_interaction_filled(const relm_interaction_t *rec);
 
 /*
  * Resume postponed entry entry_no: the fields set in given are taken from changes over the
- * stored values; the stored values that are filled in count as given. Every check and
- * default of relm_interaction_create() applies; the entry keeps its entry_no and loses its
- * postponed flag, in one transaction. changes receives the finished entry.
+ * stored values; the stored values that are filled in count as given, except the date and
+ * time, which start again at the work date and now, and, when changes name another template,
+ * the fields that template brings. Every check and default of relm_interaction_create()
+ * applies; the entry keeps its entry_no and loses its postponed flag, in one transaction.
+ * changes receives the finished entry.
  */
 int relm_interaction_resume(struct relm *r, int64_t entry_no, relm_interaction_t *changes,
                             relm_mask_t given, relm_error_t *err);
 
-/* Delete a postponed or canceled entry (in_use otherwise), with its own campaign entry. */
+/* relm_interaction_resume with comment lines, as relm_interaction_create_commented. */
+int relm_interaction_resume_commented(struct relm *r, int64_t entry_no, relm_interaction_t *changes,
+                                      relm_mask_t given, const char *const *comments, int n,
+                                      relm_error_t *err);
+
+/*
+ * Delete a postponed or canceled entry (in_use otherwise) with its comment lines. A campaign
+ * entry of single interactions goes with its last entry; one other entries use stays.
+ */
 int relm_interaction_delete(struct relm *r, int64_t entry_no, relm_error_t *err);
 
 /*
- * Toggle canceled on each of the n entries (cancel and undo-cancel); the campaign entry of a
- * single interaction follows its entry. Postponed entries are refused, and so is a list that
- * names an entry more than once (validation). All or nothing.
+ * Toggle canceled on each of the n entries (cancel and undo-cancel). Only the entries change:
+ * a shared campaign entry is canceled on its own. Postponed entries are refused, and so is a
+ * list that names an entry more than once, and undo-cancel of an entry whose logged segment
+ * or campaign entry is canceled (validation, naming the entry and the logged segment or
+ * campaign entry). All or nothing.
  */
 int relm_interaction_cancel(struct relm *r, const int64_t *entry_nos, int n, relm_error_t *err);
 
@@ -144,13 +178,61 @@ int relm_interaction_cancel(struct relm *r, const int64_t *entry_nos, int n, rel
 int relm_interaction_evaluate(struct relm *r, int64_t entry_no, const char *evaluation,
                               int attempt_failed, relm_error_t *err);
 
+/* Which canceled entries to delete; every blank / zero member is "any". */
+typedef struct relm_interaction_filter {
+    int64_t entry_no_from; /* entry no. range, inclusive */
+    int64_t entry_no_to;
+    const char *contact_no; /* a company includes its persons */
+    const char *from;       /* date range, inclusive */
+    const char *to;
+    const char *campaign_no;
+    const char *interaction_group_code;
+    const char *interaction_template_code;
+    const char *salesperson_code;
+    int dry_run; /* only count them */
+} relm_interaction_filter_t;
+
 /*
- * Delete every canceled entry, optionally only those dated before `before` (NULL or "": any
- * date) and/or with template template_code (NULL or "": any). Campaign entries of single
- * interactions go with them. *count (may be NULL) receives the number of entries deleted.
+ * Delete every canceled entry matching f (NULL: all), with their comment lines, in one
+ * transaction. A campaign entry of single interactions goes when none of its entries is
+ * left; one other entries still use stays. *count (may be NULL) receives the number of
+ * entries deleted (with f->dry_run: that would be deleted; nothing is). Errors: validation
+ * (a bad date or code, an empty entry no. range).
  */
-int relm_interaction_delete_canceled(struct relm *r, const char *before, const char *template_code,
+int relm_interaction_delete_canceled(struct relm *r, const relm_interaction_filter_t *f,
                                      int64_t *count, relm_error_t *err);
+
+/* Comment lines -------------------------------------------------------------------- */
+
+typedef struct relm_interaction_comment {
+    int64_t entry_no;
+    int64_t line_no; /* 10000, 20000, ... in the order they were added */
+    char date[RELM_DATE_SZ];
+    char comment[RELM_TEXT80_SZ];
+} relm_interaction_comment_t;
+
+/* Field table of interaction_comment (entry_no and line_no are set by relm). */
+extern const relm_entity_t relm_interaction_comment_entity;
+
+/*
+ * Add a comment line to entry entry_no, dated date (NULL or "": the work date). out (may be
+ * NULL) receives the line. Errors: not_found (the entry), validation (blank or too long a
+ * comment, a bad date).
+ */
+int relm_interaction_comment_add(struct relm *r, int64_t entry_no, const char *date,
+                                 const char *comment, relm_interaction_comment_t *out,
+                                 relm_error_t *err);
+
+/* Delete comment line line_no of entry entry_no; not_found names the line. */
+int relm_interaction_comment_delete(struct relm *r, int64_t entry_no, int64_t line_no,
+                                    relm_error_t *err);
+
+/*
+ * Stream the comment lines of entry entry_no to fn (rows are relm_interaction_comment_t, valid
+ * during the call) in line order. not_found names the entry.
+ */
+int relm_interaction_comment_list(struct relm *r, int64_t entry_no, relm_row_fn fn, void *ctx,
+                                  relm_error_t *err);
 
 /* Fill *out with entry entry_no; not_found names the entry. */
 int relm_interaction_get(struct relm *r, int64_t entry_no, relm_interaction_t *out,

@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Interactions over HTTP: the Create Interaction dialog (prepare, create, postpone,
 resume), the log (list with cursors, cancel, evaluate, delete), and refused input."""
+import sqlite3
+
 from lib import Server, check, eq, err_code, finish
 
 s = Server()
@@ -69,36 +71,92 @@ try:
     eq("no refused create wrote an entry", n,
        s.sql("SELECT count(*) FROM interaction_log_entry")[0][0])
 
-    # Postpone (Cancel -> finish later), list postponed, resume keeps the entry no.
+    # Postpone (Cancel -> finish later): the required fields are checked, every default is
+    # stored, the e-mail check is skipped and no campaign entry is written.
     r = ann.post("/api/interactions/postpone", {"contact_no": "CT000002", "subject": "Later"})
-    eq("postpone without a template is 201", 201, r.status)
+    eq("postpone without a template: 422 missing_template", (422, "missing_template"),
+       (r.status, err_code(r)))
+    r = ann.post("/api/interactions/postpone", {"contact_no": "CT000004",
+                                                "interaction_template_code": "NEWS",
+                                                "subject": "Later",
+                                                "comments": ["Call after two"]})
+    eq("postpone is 201", 201, r.status)
     p1 = r.body.get("entry_no")
     eq("the entry is postponed", True, r.body.get("postponed"))
+    eq("with its comment", ["Call after two"], [c["comment"] for c in r.body.get("comments", [])])
+    eq("stored with the defaults and no campaign entry",
+       [(1, "Newsletter", "email", "CMP1001", "JO", 0, "2026-03-15")],
+       s.sql("SELECT postponed, description, correspondence_type, campaign_no, salesperson_code, "
+             "campaign_entry_no, date FROM interaction_log_entry WHERE entry_no = ?", p1))
+    eq("no campaign entry written", [(0,)], s.sql("SELECT count(*) FROM campaign_entry"))
     r = ann.post("/api/interactions/postpone", {"entry_no": p1, "subject": "Later still"})
     eq("postponing again updates the same entry", (200, p1), (r.status, r.body.get("entry_no")))
-    r = ann.get("/api/interactions?status=postponed")
-    eq("the postponed list holds it", [p1], [e["entry_no"] for e in r.body["items"]])
-    r = ann.get("/api/interactions?contact_no=CT000002")
+    r = ann.get("/api/interactions?status=postponed&salesperson_code=JO")
+    eq("the salesperson's postponed list holds it", [p1], [e["entry_no"] for e in r.body["items"]])
+    r = ann.get("/api/interactions?contact_no=CT000004")
     eq("the log leaves postponed entries out", [], r.body["items"])
-    r = ann.get("/api/contacts/CT000002")
+    r = ann.get("/api/contacts/CT000004")
     eq("the contact counts one postponed interaction", 1,
        r.body["statistics"]["no_of_postponed_interactions"])
     r = ann.post("/api/interactions/%s/resume" % p1, {})
-    eq("resuming without a template is refused", 422, r.status)
-    eq("and the entry stays postponed", [(p1, 1, 0, "ann", "")], rows("entry_no = ?", p1))
-    r = ann.post("/api/interactions/%s/resume" % p1, {"interaction_template_code": "OUTGOING"})
-    eq("resume with a template is 200", 200, r.status)
+    eq("resuming runs the e-mail check: 422 missing_email", (422, "missing_email"),
+       (r.status, err_code(r)))
+    eq("and the entry stays postponed", [(p1, 1, 0, "ann", "NEWS")], rows("entry_no = ?", p1))
+    r = ann.post("/api/interactions/%s/resume" % p1, {"correspondence_type": "hard_copy"})
+    eq("resume is 200", 200, r.status)
     eq("resume keeps the entry no.", p1, r.body.get("entry_no"))
-    eq("and the values filled in before", "Later still", r.body.get("subject"))
-    eq("the entry is no longer postponed", [(p1, 0, 0, "ann", "OUTGOING")],
+    eq("and the values stored before", "Later still", r.body.get("subject"))
+    eq("the entry is no longer postponed", [(p1, 0, 0, "ann", "NEWS")],
        rows("entry_no = ?", p1))
-    r = ann.post("/api/interactions/postpone", {"contact_no": "CT000003"})
+    eq("it joined the campaign's shared campaign entry", [(1, "Interactions")],
+       s.sql("SELECT count(*), min(description) FROM campaign_entry"))
+    r = ann.post("/api/interactions/postpone", {"contact_no": "CT000003",
+                                                "interaction_template_code": "OUTGOING"})
     p2 = r.body.get("entry_no")
     r = ann.delete("/api/interactions/%s" % p1)
     eq("a finished entry cannot be deleted", 409, r.status)
     r = ann.delete("/api/interactions/%s" % p2)
     eq("DELETE of a postponed entry is 204", 204, r.status)
     eq("the entry is gone", [], rows("entry_no = ?", p2))
+
+    # Comment lines: with the entry, added and deleted later.
+    r = ann.post("/api/interactions", {"contact_no": "CT000003",
+                                       "interaction_template_code": "OUTGOING",
+                                       "comments": ["Asked for prices", "Call in May"]})
+    eq("create with comments is 201", 201, r.status)
+    c1 = r.body.get("entry_no")
+    eq("the reply lists them", [(10000, "Asked for prices"), (20000, "Call in May")],
+       [(c["line_no"], c["comment"]) for c in r.body.get("comments", [])])
+    r = ann.post("/api/interactions/%s/comments" % c1, {"comment": "Sent the offer",
+                                                        "date": "2026-03-20"})
+    eq("POST a comment is 201", (201, 30000, "2026-03-20"),
+       (r.status, r.body.get("line_no"), r.body.get("date")))
+    r = ann.delete("/api/interactions/%s/comments/20000" % c1)
+    eq("DELETE a comment is 204", 204, r.status)
+    r = ann.get("/api/interactions/%s/comments" % c1)
+    eq("GET the comments", [10000, 30000], [c["line_no"] for c in r.body["items"]])
+    r = ann.get("/api/interactions/%s" % c1)
+    eq("GET the entry includes them", [10000, 30000], [c["line_no"] for c in r.body["comments"]])
+    eq("stored", [(2,)], s.sql("SELECT count(*) FROM interaction_comment WHERE entry_no = ?", c1))
+    r = ann.post("/api/interactions/%s/comments" % c1, {"comment": "x" * 81})
+    eq("a comment over 80 characters is 422", 422, r.status)
+    r = ann.delete("/api/interactions/%s/comments/20000" % c1)
+    eq("deleting it again is 404", 404, r.status)
+    r = ann.post("/api/interactions/999999/comments", {"comment": "x"})
+    eq("a comment on an unknown entry is 404", 404, r.status)
+    n = s.sql("SELECT count(*) FROM interaction_log_entry")[0][0]
+    r = ann.post("/api/interactions", {"contact_no": "CT000003",
+                                       "interaction_template_code": "OUTGOING",
+                                       "comments": ["fine", "y" * 81]})
+    eq("a bad comment refuses the whole create", (422, n),
+       (r.status, s.sql("SELECT count(*) FROM interaction_log_entry")[0][0]))
+    r = ann.post("/api/interactions", {"contact_no": "CT000003",
+                                       "interaction_template_code": "OUTGOING", "comments": "x"})
+    eq("comments must be an array", 400, r.status)
+    ann.post("/api/interactions/cancel", {"entry_nos": [c1]})
+    r = ann.delete("/api/interactions/%s" % c1)
+    eq("deleting the entry deletes its comments", (204, [(0,)]),
+       (r.status, s.sql("SELECT count(*) FROM interaction_comment WHERE entry_no = ?", c1)))
 
     # Cancel toggles; evaluate; delete canceled.
     r = ann.post("/api/interactions/cancel", {"entry_nos": [e1, e2]})
@@ -122,8 +180,20 @@ try:
        (r.body.get("evaluation"), r.body.get("attempt_failed")))
     r = ann.post("/api/interactions/%s/evaluate" % e2, {"evaluation": "great"})
     eq("an unknown evaluation is 422", 422, r.status)
-    r = ann.post("/api/interactions/delete-canceled", {})
-    eq("delete-canceled reports the count", 1, r.body.get("deleted"))
+    r = ann.post("/api/interactions/delete-canceled", {"dry_run": True})
+    eq("a dry run counts and deletes nothing", (200, 1, True, [(e1, 0, 1, "ann", "OUTGOING")]),
+       (r.status, r.body.get("would_delete"), r.body.get("dry_run"), rows("entry_no = ?", e1)))
+    r = ann.post("/api/interactions/delete-canceled", {"interaction_template_code": "ABSTRACT"})
+    eq("filters that match nothing delete nothing", 0, r.body.get("deleted"))
+    r = ann.post("/api/interactions/delete-canceled", {"from": "2026-13-01"})
+    eq("a bad date is 422", 422, r.status)
+    r = ann.post("/api/interactions/delete-canceled", {"entry_no_from": "x"})
+    eq("a bad entry no. is 400", 400, r.status)
+    r = ann.post("/api/interactions/delete-canceled",
+                 {"entry_no_from": e1, "entry_no_to": e1, "contact_no": "CT000001",
+                  "from": "2026-03-15", "to": "2026-03-15", "salesperson_code": "JO",
+                  "interaction_group_code": "PHONE", "interaction_template_code": "OUTGOING"})
+    eq("delete-canceled with every filter reports the count", 1, r.body.get("deleted"))
     eq("the canceled entry is gone", [], rows("entry_no = ?", e1))
 
     # Cursor paging: newest first, every entry once.
@@ -152,6 +222,67 @@ try:
     r = ann.get("/api/interactions?salesperson_code=BD")
     check("the log filters by salesperson",
           r.body["items"] and all(e["salesperson_code"] == "BD" for e in r.body["items"]), r.body)
+    eq("a list is an object with items and next_cursor", ["items", "next_cursor"],
+       sorted(ann.get("/api/interactions?limit=1").body.keys()))
+
+    # The signed-in user's account salesperson wins over the contact's; setup is no fallback.
+    s.cli("user", "update", "ann", "--salesperson-code", "AH")
+    r = ann.post("/api/interactions", {"contact_no": "CT000001",
+                                       "interaction_template_code": "OUTGOING"})
+    eq("the account's salesperson, not the contact's JO", (201, "AH"),
+       (r.status, r.body.get("salesperson_code")))
+    s.cli("user", "update", "ann", "--salesperson-code", "")
+    con = sqlite3.connect(s.db)
+    con.execute("UPDATE contact SET salesperson_code = '' WHERE no = 'CT000004'")
+    con.execute("UPDATE contact SET correspondence_type = '' WHERE no = 'CT000003'")
+    con.execute("INSERT INTO interaction_template (code, interaction_group_code, description) "
+                "VALUES ('NODESC', 'PHONE', '')")
+    con.commit()
+    con.close()
+    r = ann.post("/api/interactions", {"contact_no": "CT000004",
+                                       "interaction_template_code": "OUTGOING"})
+    eq("no salesperson anywhere: 422 missing_salesperson", (422, "missing_salesperson"),
+       (r.status, err_code(r)))
+    r = ann.post("/api/interactions", {"contact_no": "CT000001",
+                                       "interaction_template_code": "NODESC"})
+    check("a template without description: 422 naming description",
+          r.status == 422 and "description" in r.body.get("error", {}).get("message", ""), r.body)
+    r = ann.post("/api/interactions", {"contact_no": "CT000003",
+                                       "interaction_template_code": "OUTGOING"})
+    eq("contact and template without one: blank, not setup's e-mail", (201, ""),
+       (r.status, r.body.get("correspondence_type")))
+
+    # Single interactions of a campaign share one campaign entry; cancel toggles only the
+    # entry; undo-cancel is refused while the campaign entry is canceled.
+    r = ann.post("/api/interactions", {"contact_no": "CT000007",
+                                       "interaction_template_code": "NEWS"})
+    k1 = r.body.get("entry_no")
+    eq("a second NEWS interaction joins the shared campaign entry",
+       [(1, 2)], s.sql("SELECT count(DISTINCT campaign_entry_no), count(*) FROM "
+                       "interaction_log_entry WHERE campaign_no = 'CMP1001'"))
+    r = ann.post("/api/interactions/cancel", {"entry_nos": [k1]})
+    eq("canceling the entry leaves the campaign entry alone", (200, [(0,)]),
+       (r.status, s.sql("SELECT canceled FROM campaign_entry")))
+    con = sqlite3.connect(s.db)
+    con.execute("UPDATE campaign_entry SET canceled = 1")
+    con.commit()
+    con.close()
+    r = ann.post("/api/interactions/cancel", {"entry_nos": [k1]})
+    check("undo-cancel while the campaign entry is canceled: 422 naming both",
+          r.status == 422 and "campaign entry 1" in r.body["error"]["message"]
+          and str(k1) in r.body["error"]["message"], r.body)
+    eq("and the entry stays canceled", [(1,)],
+       s.sql("SELECT canceled FROM interaction_log_entry WHERE entry_no = ?", k1))
+
+    # Statistics: last_date_attempted counts only what we initiated.
+    ann.post("/api/interactions", {"contact_no": "CT000009", "interaction_template_code":
+                                   "OUTGOING", "date": "2026-03-02"})
+    ann.post("/api/interactions", {"contact_no": "CT000009", "interaction_template_code":
+                                   "INCOMING", "date": "2026-03-09"})
+    r = ann.get("/api/contacts/CT000009/statistics")
+    eq("date_of_last_interaction is theirs, last_date_attempted ours",
+       ("2026-03-09", "2026-03-02"),
+       (r.body.get("date_of_last_interaction"), r.body.get("last_date_attempted")))
 finally:
     s.stop()
 finish()

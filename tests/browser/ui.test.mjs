@@ -171,20 +171,61 @@ try {
     await snap('contact-card');
   });
 
+  await step('the card tells the last attempt by us from the last interaction', async () => {
+    await page.locator('#create-interaction').click();
+    const dlg = page.locator('dialog[open]');
+    await dlg.getByLabel('Template').selectOption('INCOMING');
+    await page.waitForFunction(() =>
+      document.querySelector('dialog[open] [name=description]').value === 'Incoming call');
+    await dlg.getByLabel('Date').fill('2026-03-20');
+    await dlg.getByRole('button', { name: 'OK' }).click();
+    await status().filter({ hasText: 'created' }).waitFor();
+    await page.waitForFunction(() => {
+      const s = document.querySelector('section[aria-labelledby=stats-h]');
+      return s && /Date of last interaction\s*2026-03-20/.test(s.textContent);
+    }, null, { timeout: 5000 });
+    const text = await page.locator('section[aria-labelledby=stats-h]').textContent();
+    if (!/Last date attempted \(by us\)\s*2026-03-15/.test(text)) throw new Error(text);
+  });
+
   let postponed = 0;
-  await step('cancel the dialog and finish later: the interaction is postponed', async () => {
+  await step('cancel the dialog and finish later: the required fields are checked, every default is stored', async () => {
     await page.locator('#create-interaction').click();
     const dlg = page.locator('dialog[open]');
     await dlg.getByLabel('Subject').fill('Call back about the offer');
     await dlg.getByLabel('Subject').press('Tab');
+    await dlg.getByLabel('Comments').fill('Ask for Mark\nBefore noon');
     await dlg.getByRole('button', { name: 'Cancel' }).click();
     await page.getByRole('heading', { name: 'Do you want to finish this interaction later?' }).waitFor();
     await snap('finish-later');
     await page.getByRole('button', { name: 'Yes' }).click();
+    // No template yet: the dialog stays open and names the field.
+    await dlg.locator('.dialog-error').filter({ hasText: 'interaction_template_code' }).waitFor();
+    await dlg.getByLabel('Template').selectOption('OUTGOING');
+    await page.waitForFunction(() =>
+      document.querySelector('dialog[open] [name=description]').value === 'Outgoing call');
+    await dlg.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('button', { name: 'Yes' }).click();
     await status().filter({ hasText: 'postponed' }).waitFor();
     postponed = Number((await status().textContent()).match(/\d+/)[0]);
     const e = await api(`/api/interactions/${postponed}`);
-    if (!e.postponed || e.subject !== 'Call back about the offer') throw new Error(JSON.stringify(e));
+    if (!e.postponed || e.subject !== 'Call back about the offer' || e.description !== 'Outgoing call' ||
+        e.cost !== '0.50' || e.salesperson_code !== 'JO' ||
+        e.comments.map((c) => c.comment).join('|') !== 'Ask for Mark|Before noon') {
+      throw new Error(JSON.stringify(e));
+    }
+  });
+
+  await step('cancel the dialog and answer No: nothing is saved', async () => {
+    const before = (await api('/api/interactions?status=postponed&limit=500')).items.length;
+    await page.locator('#create-interaction').click();
+    const dlg = page.locator('dialog[open]');
+    await dlg.getByLabel('Template').selectOption('OUTGOING');
+    await dlg.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('button', { name: 'No', exact: true }).click();
+    await page.waitForFunction(() => !document.querySelector('dialog[open]'));
+    const after = (await api('/api/interactions?status=postponed&limit=500')).items.length;
+    if (after !== before) throw new Error(`postponed ${before} -> ${after}`);
   });
 
   await step('resume the postponed interaction: the same entry is finished', async () => {
@@ -199,7 +240,8 @@ try {
     await dlg.getByRole('button', { name: 'OK' }).click();
     await status().filter({ hasText: 'created' }).waitFor();
     const e = await api(`/api/interactions/${postponed}`);
-    if (e.postponed || e.interaction_template_code !== 'INCOMING' || e.subject !== 'Call back about the offer') {
+    if (e.postponed || e.interaction_template_code !== 'INCOMING' || e.subject !== 'Call back about the offer' ||
+        e.description !== 'Incoming call' || e.date !== '2026-03-15') {
       throw new Error(JSON.stringify(e));
     }
   });
@@ -209,7 +251,8 @@ try {
       const me = await (await fetch('/api/me')).json();
       const resp = await fetch('/api/interactions/postpone', { method: 'POST',
         headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token },
-        body: JSON.stringify({ contact_no: 'CT000002', subject: 'To delete' }) });
+        body: JSON.stringify({ contact_no: 'CT000002', interaction_template_code: 'OUTGOING',
+          subject: 'To delete' }) });
       return resp.json();
     });
     await page.goto(base + '/#/contacts');
@@ -247,11 +290,43 @@ try {
     if (e.contact_no !== 'CT000001' || e.salesperson_code !== 'JO') throw new Error(JSON.stringify(e));
   });
 
-  await step('delete canceled entries from the interaction log', async () => {
+  await step('comment lines of a log entry: added, listed and deleted', async () => {
     await page.goto(base + '/#/interactions');
     await page.getByRole('heading', { name: 'Interaction log' }).waitFor();
-    await page.locator('#delete-canceled-template').fill('OUTGOING');
+    await page.locator(`button.comments[data-entry="${created}"]`).click();
+    const dlg = page.locator('dialog[open]');
+    await dlg.getByRole('heading', { name: `Comments on entry ${created}` }).waitFor();
+    await dlg.getByLabel('Comment').fill('Sent the price list');
+    await dlg.getByLabel('Date').fill('2026-03-20');
+    await dlg.getByRole('button', { name: 'Add comment' }).click();
+    await dlg.locator('li[data-line="10000"]').filter({ hasText: 'Sent the price list' }).waitFor();
+    await dlg.getByLabel('Comment').fill('Second line');
+    await dlg.getByRole('button', { name: 'Add comment' }).click();
+    await dlg.locator('li[data-line="20000"]').waitFor();
+    await snap('comments');
+    await dlg.getByRole('button', { name: 'Delete Line 20000' }).click();
+    await dlg.locator('li[data-line="20000"]').waitFor({ state: 'detached' });
+    const e = await api(`/api/interactions/${created}`);
+    const got = e.comments.map((c) => `${c.line_no}|${c.date}|${c.comment}`).join(',');
+    if (got !== '10000|2026-03-20|Sent the price list') throw new Error(got);
+    await dlg.getByRole('button', { name: 'Close' }).click();
+  });
+
+  await step('delete canceled entries from the interaction log, after confirming the count', async () => {
+    await page.goto(base + '/#/interactions');
+    await page.getByRole('heading', { name: 'Interaction log' }).waitFor();
+    await page.locator('#delete-canceled-interaction-template-code').fill('OUTGOING');
+    await page.locator('#delete-canceled-contact-no').fill('CT000001');
+    await page.locator('#delete-canceled-to').fill('2026-03-15');
     await page.getByRole('button', { name: 'Delete canceled entries' }).click();
+    await page.getByRole('heading', { name: 'Delete 1 canceled entries?' }).waitFor();
+    await snap('delete-canceled-confirm');
+    await page.getByRole('button', { name: 'No', exact: true }).click();
+    const still = await page.evaluate(async (n) => (await fetch(`/api/interactions/${n}`)).status,
+      created);
+    if (still !== 200) throw new Error(`entry ${created} answers ${still} after No`);
+    await page.getByRole('button', { name: 'Delete canceled entries' }).click();
+    await page.getByRole('button', { name: 'Yes' }).click();
     await status().filter({ hasText: 'canceled entries deleted' }).waitFor();
     const text = await status().textContent();
     if (!/^1 canceled entries deleted/.test(text)) throw new Error(text);

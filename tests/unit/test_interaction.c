@@ -3,14 +3,16 @@
  * delete, cancel, evaluate, delete canceled, statistics and cursor paging.
  *
  * The fixture is the demo data (salespersons JO/AH/BD, setup default salesperson JO and
- * correspondence type email, templates ABSTRACT/COVERLTR/OUTGOING/INCOMING/MEETINV/NEWS,
- * campaign CMP1001, companies CT000001-CT000004 and persons CT000005-CT000010).
+ * correspondence type email, which r2 no longer uses for interactions, templates
+ * ABSTRACT/COVERLTR/OUTGOING/INCOMING/MEETINV/NEWS, campaign CMP1001, companies CT000001-CT000004
+ * and persons CT000005-CT000010).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "helpers.h"
+#include "internal.h"
 
 #define KV(...) ((const char *const[]){__VA_ARGS__, NULL})
 
@@ -97,6 +99,21 @@ static void set_setup(relm_t *r, const char *field, const char *value)
     if (relm_record_set(&relm_setup_entity, &s, &given, field, value, &err) ||
         relm_setup_update(r, &s, given, &err))
         fail_msg("setup %s: %s", field, err.message);
+}
+
+/* Set up a state no library call reaches (e.g. a canceled campaign entry). */
+static void test_sql_exec(relm_t *r, const char *sql)
+{
+    relm_error_t err = {0};
+    if (relm_store_exec(r->store, sql, &err))
+        fail_msg("%s: %s", sql, err.message);
+}
+
+static int count_rows(void *ctx, const void *row)
+{
+    (void)row;
+    ++*(int64_t *)ctx;
+    return 0;
 }
 
 static int64_t entries(relm_t *r)
@@ -228,26 +245,43 @@ static void correspondence_type_follows_contact_unless_template_ignores_it(void 
                   KV("contact_no", "CT000006", "interaction_template_code", "OUTGOING")),
         0);
     assert_string_equal(rec.correspondence_type, "hard_copy");
-    /* Both blank: marketing setup's default (email). */
+    /* Both blank: blank, whatever marketing setup's default (email) says. */
     char no[RELM_CODE20_SZ];
-    add_contact(r, no, KV("type", "company", "name", "Blank Ltd", "email", "hi@blank.example"));
+    add_contact(r, no,
+                KV("type", "company", "name", "Blank Ltd", "email", "hi@blank.example",
+                   "salesperson_code", "JO"));
     update_contact(r, no, "correspondence_type", "");
     assert_int_equal(
         create_kv(r, &rec, &err, KV("contact_no", no, "interaction_template_code", "OUTGOING")), 0);
-    assert_string_equal(rec.correspondence_type, "email");
-    assert_string_equal(rec.contact_via, "hi@blank.example");
-    /* The default follows marketing setup. */
+    assert_string_equal(rec.correspondence_type, "");
     set_setup(r, "default_correspondence_type", "hard_copy");
     assert_int_equal(
         create_kv(r, &rec, &err, KV("contact_no", no, "interaction_template_code", "OUTGOING")), 0);
-    assert_string_equal(rec.correspondence_type, "hard_copy");
+    assert_string_equal(rec.correspondence_type, "");
+    /* The template ignores the contact's type and has none itself: blank too. */
+    char tsql[200];
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM interaction_template WHERE code = "
+                                     "'OUTGOING' AND correspondence_type = ''"),
+                     1);
+    snprintf(tsql, sizeof(tsql),
+             "UPDATE interaction_template SET ignore_contact_corresp_type = 1 WHERE code = "
+             "'OUTGOING'");
+    test_sql_exec(r, tsql);
+    assert_int_equal(
+        create_kv(r, &rec, &err,
+                  KV("contact_no", "CT000005", "interaction_template_code", "OUTGOING")),
+        0);
+    assert_string_equal(rec.correspondence_type, "");
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM interaction_log_entry WHERE "
+                                     "correspondence_type = ''"),
+                     3);
     /* Given wins over everything. */
     assert_int_equal(create_kv(r, &rec, &err,
                                KV("contact_no", "CT000005", "interaction_template_code", "COVERLTR",
                                   "correspondence_type", "email")),
                      0);
     assert_string_equal(rec.correspondence_type, "email");
-    assert_int_equal(entries(r), 7);
+    assert_int_equal(entries(r), 8);
     test_db_free(r);
 }
 
@@ -286,7 +320,7 @@ static void language_variant_is_picked_for_the_contact(void **state)
     test_db_free(r);
 }
 
-static void a_campaign_interaction_gets_its_own_campaign_entry(void **state)
+static void single_interactions_of_a_campaign_share_one_campaign_entry(void **state)
 {
     (void)state;
     relm_t *r = demo_db();
@@ -302,18 +336,22 @@ static void a_campaign_interaction_gets_its_own_campaign_entry(void **state)
     char sql[600];
     snprintf(sql, sizeof(sql),
              "SELECT count(*) FROM campaign_entry WHERE entry_no = %lld AND campaign_no = "
-             "'CMP1001' AND description = 'Newsletter' AND date = '2026-03-15' AND user_id = "
+             "'CMP1001' AND description = 'Interactions' AND date = '2026-03-15' AND user_id = "
              "'alice' AND logged_segment_entry_no = 0 AND salesperson_code = '%s' AND "
              "canceled = 0",
              (long long)rec.campaign_entry_no, rec.salesperson_code);
     assert_int_equal(test_sql_int(r, sql), 1);
-    /* A second interaction gets a second campaign entry. */
+    /* A second interaction joins the first one's campaign entry. */
     int64_t first = rec.campaign_entry_no;
+    relm_set_user(r, "bob");
     assert_int_equal(
         create_kv(r, &rec, &err, KV("contact_no", "CT000007", "interaction_template_code", "NEWS")),
         0);
-    assert_int_equal(rec.campaign_entry_no, first + 1);
-    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM campaign_entry"), 2);
+    assert_int_equal(rec.campaign_entry_no, first);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM campaign_entry"), 1);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM interaction_log_entry WHERE "
+                                     "campaign_entry_no = 1"),
+                     2);
     /* A campaign given must exist; nothing is written otherwise. */
     relm_error_t e2 = {0};
     assert_int_equal(create_kv(r, &rec, &e2,
@@ -323,14 +361,23 @@ static void a_campaign_interaction_gets_its_own_campaign_entry(void **state)
     assert_non_null(strstr(e2.message, "NOPE"));
     assert_non_null(strstr(e2.message, "campaign_no"));
     assert_int_equal(entries(r), 2);
-    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM campaign_entry"), 2);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM campaign_entry"), 1);
     /* A blank campaign given overrides the template's. */
     assert_int_equal(create_kv(r, &rec, &err,
                                KV("contact_no", "CT000005", "interaction_template_code", "NEWS",
                                   "campaign_no", "")),
                      0);
     assert_int_equal(rec.campaign_entry_no, 0);
-    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM campaign_entry"), 2);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM campaign_entry"), 1);
+    /* A canceled shared campaign entry is not joined: the next interaction starts another. */
+    test_sql_exec(r, "UPDATE campaign_entry SET canceled = 1");
+    assert_int_equal(
+        create_kv(r, &rec, &err, KV("contact_no", "CT000005", "interaction_template_code", "NEWS")),
+        0);
+    assert_int_equal(rec.campaign_entry_no, first + 1);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM campaign_entry WHERE canceled = 0 AND "
+                                     "description = 'Interactions'"),
+                     1);
     test_db_free(r);
 }
 
@@ -360,7 +407,9 @@ static void email_without_address_and_fax_without_number_are_refused(void **stat
     assert_int_equal(entries(r), 0);
 
     char no[RELM_CODE20_SZ];
-    add_contact(r, no, KV("type", "company", "name", "Fax Co", "fax_no", "+47 22 00 00 00"));
+    add_contact(r, no,
+                KV("type", "company", "name", "Fax Co", "fax_no", "+47 22 00 00 00",
+                   "salesperson_code", "JO"));
     assert_int_equal(create_kv(r, &rec, &err,
                                KV("contact_no", no, "interaction_template_code", "OUTGOING",
                                   "correspondence_type", "fax")),
@@ -448,7 +497,7 @@ static void the_signed_in_users_account_names_its_salesperson(void **state)
     test_db_free(r);
 }
 
-static void salesperson_falls_back_from_given_to_contact_user_and_setup(void **state)
+static void salesperson_is_the_given_else_the_users_else_the_contacts(void **state)
 {
     (void)state;
     relm_t *r = demo_db();
@@ -456,33 +505,53 @@ static void salesperson_falls_back_from_given_to_contact_user_and_setup(void **s
     relm_error_t err = {0};
     char no[RELM_CODE20_SZ];
     add_contact(r, no,
-                KV("type", "company", "name", "Nobody's Ltd", "correspondence_type", "hard_copy",
-                   "salesperson_code", ""));
-    /* Given. */
+                KV("type", "company", "name", "Nobody's Ltd", "correspondence_type", "hard_copy"));
+    update_contact(r, no, "salesperson_code", "");
+    relm_user_t u;
+    relm_record_init(&relm_user_entity, &u);
+    assert_int_equal(relm_record_set(&relm_user_entity, &u, NULL, "name", "ann", &err), 0);
+    assert_int_equal(relm_record_set(&relm_user_entity, &u, NULL, "salesperson_code", "BD", &err),
+                     0);
+    assert_int_equal(relm_user_add(r, &u, "correct horse", &err), 0);
+    /* Given wins over the user's and the contact's (CT000002 has AH). */
+    relm_set_user(r, "ann");
     assert_int_equal(create_kv(r, &rec, &err,
                                KV("contact_no", "CT000002", "interaction_template_code", "OUTGOING",
-                                  "salesperson_code", "bd")),
+                                  "salesperson_code", "jo")),
                      0);
+    assert_string_equal(rec.salesperson_code, "JO");
+    /* The signed-in user's account salesperson wins over the contact's. */
+    assert_int_equal(
+        create_kv(r, &rec, &err,
+                  KV("contact_no", "CT000002", "interaction_template_code", "OUTGOING")),
+        0);
     assert_string_equal(rec.salesperson_code, "BD");
-    /* The contact's. */
+    /* A user known only by name that is a salesperson code counts as that salesperson. */
+    relm_set_user(r, "jo");
+    assert_int_equal(
+        create_kv(r, &rec, &err,
+                  KV("contact_no", "CT000002", "interaction_template_code", "OUTGOING")),
+        0);
+    assert_string_equal(rec.salesperson_code, "JO");
+    /* An account without a salesperson does not borrow one by its name: the contact's. */
+    relm_user_t ah;
+    relm_record_init(&relm_user_entity, &ah);
+    assert_int_equal(relm_record_set(&relm_user_entity, &ah, NULL, "name", "bd", &err), 0);
+    assert_int_equal(relm_user_add(r, &ah, "correct horse", &err), 0);
+    relm_set_user(r, "bd");
     assert_int_equal(
         create_kv(r, &rec, &err,
                   KV("contact_no", "CT000002", "interaction_template_code", "OUTGOING")),
         0);
     assert_string_equal(rec.salesperson_code, "AH");
-    /* The signed-in user's, when a salesperson has that code. */
-    relm_set_user(r, "ah");
-    assert_int_equal(
-        create_kv(r, &rec, &err, KV("contact_no", no, "interaction_template_code", "OUTGOING")), 0);
-    assert_string_equal(rec.salesperson_code, "AH");
-    assert_string_equal(rec.user_id, "ah");
-    /* A user who is no salesperson: marketing setup's default. */
+    /* A user who is no salesperson: the contact's. */
     relm_set_user(r, "someone");
     assert_int_equal(
-        create_kv(r, &rec, &err, KV("contact_no", no, "interaction_template_code", "OUTGOING")), 0);
-    assert_string_equal(rec.salesperson_code, "JO");
-    /* None of them: refused, nothing written. */
-    set_setup(r, "default_salesperson_code", "");
+        create_kv(r, &rec, &err,
+                  KV("contact_no", "CT000002", "interaction_template_code", "OUTGOING")),
+        0);
+    assert_string_equal(rec.salesperson_code, "AH");
+    /* Neither: refused, although marketing setup has a default salesperson (JO). */
     int64_t before = entries(r);
     relm_error_t e2 = {0};
     assert_int_equal(
@@ -490,6 +559,7 @@ static void salesperson_falls_back_from_given_to_contact_user_and_setup(void **s
         RELM_EMISSINGSP);
     assert_non_null(strstr(e2.message, "salesperson_code"));
     assert_non_null(strstr(e2.message, no));
+    assert_null(strstr(e2.message, "setup"));
     assert_int_equal(entries(r), before);
     /* A salesperson given must exist. */
     relm_error_t e3 = {0};
@@ -499,6 +569,52 @@ static void salesperson_falls_back_from_given_to_contact_user_and_setup(void **s
                      RELM_ENOTFOUND);
     assert_non_null(strstr(e3.message, "ZZ"));
     assert_int_equal(entries(r), before);
+    test_db_free(r);
+}
+
+static void required_fields_are_checked_in_order_and_a_blank_description_is_refused(void **state)
+{
+    (void)state;
+    relm_t *r = demo_db();
+    ie_t rec;
+    char no[RELM_CODE20_SZ];
+    add_contact(r, no, KV("type", "company", "name", "Quiet AS"));
+    update_contact(r, no, "salesperson_code", "");
+    update_contact(r, no, "correspondence_type", "");
+    test_sql_exec(r, "INSERT INTO interaction_template (code, interaction_group_code, "
+                     "description) VALUES ('NODESC', 'PHONE', '')");
+    struct {
+        const char *const *kv;
+        int code;
+        const char *names;
+    } cases[] = {
+        {KV("interaction_template_code", "NODESC"), RELM_EVALIDATION, "contact_no"},
+        {KV("contact_no", no), RELM_EMISSINGTPL, "interaction_template_code"},
+        {KV("contact_no", no, "interaction_template_code", "NODESC"), RELM_EMISSINGSP,
+         "salesperson_code"},
+        {KV("contact_no", no, "interaction_template_code", "NODESC", "salesperson_code", "AH"),
+         RELM_EVALIDATION, "description"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        relm_error_t e = {0};
+        assert_int_equal(create_kv(r, &rec, &e, cases[i].kv), cases[i].code);
+        assert_non_null(strstr(e.message, cases[i].names));
+        /* Postponing checks the same fields with the same errors. */
+        relm_error_t ep = {0};
+        relm_mask_t given = fill(&rec, cases[i].kv);
+        assert_int_equal(relm_interaction_postpone(r, &rec, given, &ep), cases[i].code);
+        assert_non_null(strstr(ep.message, cases[i].names));
+    }
+    assert_int_equal(entries(r), 0);
+    assert_int_equal(counter(r, "interaction_log_entry"), 0);
+    /* A description typed for such a template is enough. */
+    assert_int_equal(create_kv(r, &rec, &(relm_error_t){0},
+                               KV("contact_no", no, "interaction_template_code", "NODESC",
+                                  "salesperson_code", "AH", "description", "Typed")),
+                     0);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM interaction_log_entry WHERE "
+                                     "description = 'Typed'"),
+                     1);
     test_db_free(r);
 }
 
@@ -548,43 +664,64 @@ static void from_an_entry_takes_its_contact_and_salesperson(void **state)
     test_db_free(r);
 }
 
-static void postpone_stores_what_was_filled_without_checks(void **state)
+static void postpone_checks_required_fields_and_stores_every_default(void **state)
 {
     (void)state;
     relm_t *r = demo_db();
     relm_error_t err = {0};
-    /* No template, an unknown salesperson: postponing checks nothing. */
+    /* Sarah (CT000006) has no e-mail and NEWS wants it: postponing skips delivery checks. */
     ie_t rec;
-    relm_mask_t given = fill(&rec, KV("contact_no", "CT000005", "description", "Call back",
-                                      "salesperson_code", "NOBODY"));
+    relm_mask_t given = fill(&rec, KV("contact_no", "CT000006", "interaction_template_code", "NEWS",
+                                      "subject", "Spring"));
     assert_int_equal(relm_interaction_postpone(r, &rec, given, &err), 0);
     assert_int_equal(rec.entry_no, 1);
     assert_int_equal(rec.postponed, 1);
-    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM interaction_log_entry WHERE "
-                                     "entry_no = 1 AND postponed = 1 AND contact_no = 'CT000005' "
-                                     "AND contact_company_no = 'CT000001' AND description = "
-                                     "'Call back' AND interaction_template_code = '' AND cost = 0 "
-                                     "AND date = ''"),
-                     1);
+    char sql[800];
+    snprintf(sql, sizeof(sql),
+             "SELECT count(*) FROM interaction_log_entry WHERE entry_no = 1 AND postponed = 1 "
+             "AND contact_no = 'CT000006' AND contact_company_no = 'CT000001' AND description = "
+             "'Newsletter' AND interaction_template_code = 'NEWS' AND interaction_group_code <> '' "
+             "AND cost = %lld AND duration = %lld AND date = '2026-03-15' AND time <> '' AND "
+             "salesperson_code = '%s' AND correspondence_type = 'email' AND campaign_no = "
+             "'CMP1001' AND campaign_entry_no = 0 AND language_code <> '' AND subject = 'Spring'",
+             (long long)rec.cost, (long long)rec.duration, rec.salesperson_code);
+    assert_true(rec.salesperson_code[0] != '\0');
+    assert_int_equal(test_sql_int(r, sql), 1);
+    /* No campaign entry for a postponed entry. */
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM campaign_entry"), 0);
     relm_contact_stats_t cs;
-    assert_int_equal(relm_contact_stats(r, "CT000005", &cs, &err), 0);
+    assert_int_equal(relm_contact_stats(r, "CT000006", &cs, &err), 0);
     assert_int_equal(cs.no_of_interactions, 0);
     assert_int_equal(cs.no_of_postponed_interactions, 1);
     assert_int_equal(relm_contact_stats(r, "CT000001", &cs, &err), 0);
     assert_int_equal(cs.no_of_postponed_interactions, 1);
+    /* It shows in its salesperson's postponed list. */
+    relm_interaction_query_t q;
+    memset(&q, 0, sizeof(q));
+    q.salesperson_code = rec.salesperson_code;
+    q.flags = RELM_IQ_POSTPONED;
+    int64_t seen = 0;
+    assert_int_equal(relm_interaction_list(r, &q, count_rows, &seen, NULL, &err), 0);
+    assert_int_equal(seen, 1);
 
     /* Postponing again updates the same entry. */
     given = fill(&rec, KV("subject", "Prices"));
     rec.entry_no = 1;
     assert_int_equal(relm_interaction_postpone(r, &rec, given, &err), 0);
     assert_int_equal(rec.entry_no, 1);
-    assert_string_equal(rec.description, "Call back");
+    assert_string_equal(rec.description, "Newsletter");
     assert_string_equal(rec.subject, "Prices");
     assert_int_equal(entries(r), 1);
-    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM interaction_log_entry WHERE "
-                                     "subject = 'Prices' AND description = 'Call back' AND "
-                                     "postponed = 1"),
-                     1);
+    /* Refused without a template or with an unknown salesperson; nothing written. */
+    relm_error_t e1 = {0};
+    given = fill(&rec, KV("contact_no", "CT000005", "description", "Call back"));
+    assert_int_equal(relm_interaction_postpone(r, &rec, given, &e1), RELM_EMISSINGTPL);
+    relm_error_t e4 = {0};
+    given = fill(&rec, KV("contact_no", "CT000005", "interaction_template_code", "OUTGOING",
+                          "salesperson_code", "NOBODY"));
+    assert_int_equal(relm_interaction_postpone(r, &rec, given, &e4), RELM_ENOTFOUND);
+    assert_non_null(strstr(e4.message, "NOBODY"));
+    assert_int_equal(entries(r), 1);
     /* A normal entry cannot be postponed again. */
     int64_t n = log_ok(r, KV("contact_no", "CT000005", "interaction_template_code", "OUTGOING"));
     given = fill(&rec, KV("subject", "x"));
@@ -595,31 +732,34 @@ static void postpone_stores_what_was_filled_without_checks(void **state)
     test_db_free(r);
 }
 
-static void resume_keeps_the_entry_no_and_leaves_no_postponed_entry(void **state)
+static void resume_keeps_the_entry_no_and_resets_date_and_time(void **state)
 {
     (void)state;
     relm_t *r = demo_db();
     relm_error_t err = {0};
-    int64_t p = postpone_kv(r, KV("contact_no", "CT000005", "description", "Call back"));
+    int64_t p = postpone_kv(r, KV("contact_no", "CT000005", "interaction_template_code", "OUTGOING",
+                                  "description", "Call back", "date", "2026-03-01", "time",
+                                  "08:00:00", "cost", "7"));
     int64_t n = log_ok(r, KV("contact_no", "CT000006", "interaction_template_code", "OUTGOING"));
     assert_int_equal(n, p + 1);
     ie_t ch;
-    relm_mask_t given = fill(&ch, KV("interaction_template_code", "OUTGOING"));
+    relm_mask_t given = fill(&ch, KV("subject", "Prices"));
     assert_int_equal(relm_interaction_resume(r, p, &ch, given, &err), 0);
     assert_int_equal(ch.entry_no, p);
     assert_int_equal(ch.postponed, 0);
-    /* Filled in before postponing: kept; not filled: the template's. */
+    /* Stored values are kept; date and time start again at today and now. */
     assert_string_equal(ch.description, "Call back");
-    assert_int_equal(ch.cost, 50);
+    assert_int_equal(ch.cost, 700);
     assert_string_equal(ch.date, "2026-03-15");
-    assert_string_equal(ch.interaction_group_code, "PHONE");
+    assert_string_not_equal(ch.time, "08:00:00");
+    assert_string_equal(ch.subject, "Prices");
     assert_int_equal(entries(r), 2);
     assert_int_equal(test_sql_int(r, "SELECT count(*) FROM interaction_log_entry WHERE "
                                      "postponed = 1"),
                      0);
     assert_int_equal(test_sql_int(r, "SELECT count(*) FROM interaction_log_entry WHERE "
-                                     "entry_no = 1 AND description = 'Call back' AND cost = 50 "
-                                     "AND interaction_template_code = 'OUTGOING'"),
+                                     "entry_no = 1 AND description = 'Call back' AND cost = 700 "
+                                     "AND date = '2026-03-15' AND subject = 'Prices'"),
                      1);
     assert_int_equal(counter(r, "interaction_log_entry"), 2);
     relm_contact_stats_t cs;
@@ -631,6 +771,13 @@ static void resume_keeps_the_entry_no_and_leaves_no_postponed_entry(void **state
     assert_int_equal(relm_interaction_resume(r, p, &ch, given, &e2), RELM_EVALIDATION);
     relm_error_t e3 = {0};
     assert_int_equal(relm_interaction_resume(r, 99, &ch, given, &e3), RELM_ENOTFOUND);
+    /* Another template on resume brings its own defaults. */
+    int64_t q =
+        postpone_kv(r, KV("contact_no", "CT000005", "interaction_template_code", "OUTGOING"));
+    given = fill(&ch, KV("interaction_template_code", "ABSTRACT"));
+    assert_int_equal(relm_interaction_resume(r, q, &ch, given, &err), 0);
+    assert_string_equal(ch.description, "Abstract letter");
+    assert_int_equal(ch.cost, 250);
     test_db_free(r);
 }
 
@@ -649,22 +796,19 @@ static void resume_runs_every_check_and_stays_postponed_when_refused(void **stat
                                      "postponed = 1 AND subject = '' AND campaign_entry_no = 0"),
                      1);
     assert_int_equal(test_sql_int(r, "SELECT count(*) FROM campaign_entry"), 0);
-    /* Without a template it cannot be finished either. */
-    int64_t q = postpone_kv(r, KV("contact_no", "CT000005"));
-    relm_error_t e2 = {0};
-    given = fill(&ch, KV("subject", "x"));
-    assert_int_equal(relm_interaction_resume(r, q, &ch, given, &e2), RELM_EMISSINGTPL);
-    /* Changing the correspondence type finishes it, with its campaign entry. */
+    /* Changing the correspondence type finishes it, with the campaign's shared entry. */
     given = fill(&ch, KV("correspondence_type", "hard_copy"));
     relm_error_t e3 = {0};
     assert_int_equal(relm_interaction_resume(r, p, &ch, given, &e3), 0);
     assert_int_equal(ch.entry_no, p);
     assert_string_equal(ch.correspondence_type, "hard_copy");
     assert_true(ch.campaign_entry_no > 0);
-    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM campaign_entry"), 1);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM campaign_entry WHERE description = "
+                                     "'Interactions'"),
+                     1);
     assert_int_equal(test_sql_int(r, "SELECT count(*) FROM interaction_log_entry WHERE "
                                      "postponed = 1"),
-                     1);
+                     0);
     test_db_free(r);
 }
 
@@ -674,19 +818,25 @@ static void only_postponed_or_canceled_entries_can_be_deleted(void **state)
     relm_t *r = demo_db();
     relm_error_t err = {0};
     int64_t n = log_ok(r, KV("contact_no", "CT000005", "interaction_template_code", "NEWS"));
-    int64_t p = postpone_kv(r, KV("contact_no", "CT000005"));
+    int64_t m = log_ok(r, KV("contact_no", "CT000007", "interaction_template_code", "NEWS"));
+    int64_t p =
+        postpone_kv(r, KV("contact_no", "CT000005", "interaction_template_code", "OUTGOING"));
     relm_error_t e1 = {0};
     assert_int_equal(relm_interaction_delete(r, n, &e1), RELM_EINUSE);
     char want[64];
     snprintf(want, sizeof(want), "entry %lld", (long long)n);
     assert_non_null(strstr(e1.message, want));
-    assert_int_equal(entries(r), 2);
+    assert_int_equal(entries(r), 3);
     assert_int_equal(relm_interaction_delete(r, p, &err), 0);
-    assert_int_equal(entries(r), 1);
+    assert_int_equal(entries(r), 2);
     assert_int_equal(relm_interaction_cancel(r, &n, 1, &err), 0);
     assert_int_equal(relm_interaction_delete(r, n, &err), 0);
-    assert_int_equal(entries(r), 0);
-    /* Its campaign entry went with it. */
+    assert_int_equal(entries(r), 1);
+    /* The shared campaign entry stays while another entry uses it ... */
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM campaign_entry"), 1);
+    /* ... and goes with its last entry. */
+    assert_int_equal(relm_interaction_cancel(r, &m, 1, &err), 0);
+    assert_int_equal(relm_interaction_delete(r, m, &err), 0);
     assert_int_equal(test_sql_int(r, "SELECT count(*) FROM campaign_entry"), 0);
     relm_error_t e2 = {0};
     assert_int_equal(relm_interaction_delete(r, n, &e2), RELM_ENOTFOUND);
@@ -696,7 +846,7 @@ static void only_postponed_or_canceled_entries_can_be_deleted(void **state)
     test_db_free(r);
 }
 
-static void cancel_toggles_entries_and_their_campaign_entries(void **state)
+static void cancel_toggles_only_the_entries(void **state)
 {
     (void)state;
     relm_t *r = demo_db();
@@ -708,17 +858,16 @@ static void cancel_toggles_entries_and_their_campaign_entries(void **state)
     assert_int_equal(test_sql_int(r, "SELECT count(*) FROM interaction_log_entry WHERE "
                                      "canceled = 1"),
                      2);
-    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM campaign_entry WHERE canceled = 1"), 1);
+    /* The shared campaign entry is canceled on its own, not with one of its entries. */
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM campaign_entry WHERE canceled = 0"), 1);
     relm_totals_t ct;
     assert_int_equal(relm_campaign_stats(r, "CMP1001", &ct, &err), 0);
-    assert_int_equal(ct.no_of_entries, 0);
     assert_int_equal(ct.no_of_interactions, 0);
     /* Undo-cancel. */
     assert_int_equal(relm_interaction_cancel(r, &a, 1, &err), 0);
     assert_int_equal(test_sql_int(r, "SELECT canceled FROM interaction_log_entry WHERE "
                                      "entry_no = 1"),
                      0);
-    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM campaign_entry WHERE canceled = 0"), 1);
     /* All or nothing: an unknown entry in the list changes none. */
     int64_t bad[] = {a, 99};
     relm_error_t e2 = {0};
@@ -728,10 +877,52 @@ static void cancel_toggles_entries_and_their_campaign_entries(void **state)
                                      "entry_no = 1"),
                      0);
     /* Postponed entries are not canceled. */
-    int64_t p = postpone_kv(r, KV("contact_no", "CT000005"));
+    int64_t p =
+        postpone_kv(r, KV("contact_no", "CT000005", "interaction_template_code", "OUTGOING"));
     relm_error_t e3 = {0};
     assert_int_equal(relm_interaction_cancel(r, &p, 1, &e3), RELM_EVALIDATION);
     assert_non_null(strstr(e3.message, "postponed"));
+    test_db_free(r);
+}
+
+static void
+undo_cancel_is_refused_while_the_campaign_entry_or_logged_segment_is_canceled(void **state)
+{
+    (void)state;
+    relm_t *r = demo_db();
+    relm_error_t err = {0};
+    int64_t a = log_ok(r, KV("contact_no", "CT000005", "interaction_template_code", "NEWS"));
+    int64_t b = log_ok(r, KV("contact_no", "CT000007", "interaction_template_code", "OUTGOING"));
+    int64_t both[] = {b, a};
+    assert_int_equal(relm_interaction_cancel(r, both, 2, &err), 0);
+    test_sql_exec(r, "UPDATE campaign_entry SET canceled = 1");
+    relm_error_t e1 = {0};
+    assert_int_equal(relm_interaction_cancel(r, both, 2, &e1), RELM_EVALIDATION);
+    assert_non_null(strstr(e1.message, "entry 1 "));
+    assert_non_null(strstr(e1.message, "campaign entry 1"));
+    /* All or nothing: entry 2 (no campaign) stays canceled too. */
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM interaction_log_entry WHERE "
+                                     "canceled = 1"),
+                     2);
+    /* An entry of a canceled logged segment. */
+    test_sql_exec(r, "INSERT INTO logged_segment (entry_no, segment_no, canceled) VALUES "
+                     "(5, 'SEG-X', 1)");
+    test_sql_exec(r, "UPDATE interaction_log_entry SET logged_segment_entry_no = 5 WHERE "
+                     "entry_no = 2");
+    relm_error_t e2 = {0};
+    assert_int_equal(relm_interaction_cancel(r, &b, 1, &e2), RELM_EVALIDATION);
+    assert_non_null(strstr(e2.message, "entry 2 "));
+    assert_non_null(strstr(e2.message, "logged segment 5"));
+    assert_int_equal(test_sql_int(r, "SELECT canceled FROM interaction_log_entry WHERE "
+                                     "entry_no = 2"),
+                     1);
+    /* Once they are restored, so can the entries be. */
+    test_sql_exec(r, "UPDATE campaign_entry SET canceled = 0");
+    test_sql_exec(r, "UPDATE logged_segment SET canceled = 0");
+    assert_int_equal(relm_interaction_cancel(r, both, 2, &err), 0);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM interaction_log_entry WHERE "
+                                     "canceled = 1"),
+                     0);
     test_db_free(r);
 }
 
@@ -764,47 +955,164 @@ static void evaluate_sets_evaluation_and_attempt_failed(void **state)
     test_db_free(r);
 }
 
-static void delete_canceled_filters_by_date_and_template(void **state)
+static int64_t delete_canceled(relm_t *r, relm_interaction_filter_t f)
+{
+    relm_error_t err = {0};
+    int64_t count = -1;
+    if (relm_interaction_delete_canceled(r, &f, &count, &err))
+        fail_msg("delete canceled: %s", err.message);
+    return count;
+}
+
+static void delete_canceled_filters_and_reports_the_count(void **state)
 {
     (void)state;
     relm_t *r = demo_db();
     relm_error_t err = {0};
-    int64_t nos[5];
-    nos[0] = log_ok(
-        r, KV("contact_no", "CT000005", "interaction_template_code", "NEWS", "date", "2026-01-10"));
+    int64_t nos[8];
+    nos[0] = log_ok(r, KV("contact_no", "CT000005", "interaction_template_code", "NEWS", "date",
+                          "2026-01-10", "salesperson_code", "AH"));
     nos[1] = log_ok(r, KV("contact_no", "CT000005", "interaction_template_code", "OUTGOING", "date",
-                          "2026-01-20"));
+                          "2026-01-20", "salesperson_code", "AH"));
     nos[2] = log_ok(r, KV("contact_no", "CT000005", "interaction_template_code", "OUTGOING", "date",
-                          "2026-03-01"));
+                          "2026-03-01", "salesperson_code", "BD"));
     nos[3] = log_ok(r, KV("contact_no", "CT000006", "interaction_template_code", "INCOMING", "date",
-                          "2026-03-02"));
-    nos[4] = log_ok(r, KV("contact_no", "CT000006", "interaction_template_code", "INCOMING", "date",
-                          "2026-01-02"));
-    assert_int_equal(relm_interaction_cancel(r, nos, 4, &err), 0);
-    int64_t count = -1;
-    assert_int_equal(relm_interaction_delete_canceled(r, "2026-02-01", "outgoing", &count, &err),
-                     0);
-    assert_int_equal(count, 1);
+                          "2026-03-02", "salesperson_code", "AH"));
+    nos[4] = log_ok(r, KV("contact_no", "CT000007", "interaction_template_code", "NEWS", "date",
+                          "2026-03-03", "salesperson_code", "AH"));
+    nos[5] = log_ok(r, KV("contact_no", "CT000002", "interaction_template_code", "ABSTRACT", "date",
+                          "2026-03-04", "salesperson_code", "AH"));
+    nos[6] = log_ok(r, KV("contact_no", "CT000006", "interaction_template_code", "INCOMING", "date",
+                          "2026-01-02", "salesperson_code", "AH"));
+    assert_int_equal(relm_interaction_cancel(r, nos, 6, &err), 0);
+    relm_error_t ce = {0};
+    assert_int_equal(relm_interaction_comment_add(r, nos[1], NULL, "Goes with it", NULL, &ce), 0);
+    relm_interaction_filter_t f;
+
+    /* A dry run counts and deletes nothing. */
+    memset(&f, 0, sizeof(f));
+    f.dry_run = 1;
+    assert_int_equal(delete_canceled(r, f), 6);
+    assert_int_equal(entries(r), 7);
+    /* Template and date range. */
+    memset(&f, 0, sizeof(f));
+    f.interaction_template_code = "outgoing";
+    f.to = "2026-02-01";
+    assert_int_equal(delete_canceled(r, f), 1);
     assert_int_equal(test_sql_int(r, "SELECT count(*) FROM interaction_log_entry WHERE "
                                      "entry_no = 2"),
                      0);
-    assert_int_equal(relm_interaction_delete_canceled(r, "2026-02-01", NULL, &count, &err), 0);
-    assert_int_equal(count, 1);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM interaction_comment"), 0);
+    /* Salesperson. */
+    memset(&f, 0, sizeof(f));
+    f.salesperson_code = "bd";
+    assert_int_equal(delete_canceled(r, f), 1);
+    /* Interaction group (INCOMING is in PHONE, ABSTRACT in LETTER): from a date. */
+    memset(&f, 0, sizeof(f));
+    f.interaction_group_code = "PHONE";
+    f.from = "2026-03-01";
+    assert_int_equal(delete_canceled(r, f), 1);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM interaction_log_entry WHERE "
+                                     "entry_no = 4"),
+                     0);
+    /* A company includes its persons; the entry no. range. */
+    memset(&f, 0, sizeof(f));
+    f.contact_no = "CT000002";
+    f.entry_no_from = 6;
+    f.entry_no_to = 6;
+    assert_int_equal(delete_canceled(r, f), 1);
+    /* Campaign: only one of its two entries is in range; their campaign entry stays. */
+    memset(&f, 0, sizeof(f));
+    f.campaign_no = "CMP1001";
+    f.entry_no_to = 1;
+    assert_int_equal(delete_canceled(r, f), 1);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM campaign_entry"), 1);
+    /* The last one takes it along. */
+    memset(&f, 0, sizeof(f));
+    f.campaign_no = "cmp1001";
+    assert_int_equal(delete_canceled(r, f), 1);
     assert_int_equal(test_sql_int(r, "SELECT count(*) FROM campaign_entry"), 0);
-    assert_int_equal(relm_interaction_delete_canceled(r, NULL, "INCOMING", &count, &err), 0);
-    assert_int_equal(count, 1);
-    assert_int_equal(relm_interaction_delete_canceled(r, "", "", &count, &err), 0);
-    assert_int_equal(count, 1);
     /* Only the entry that was never canceled is left. */
     assert_int_equal(entries(r), 1);
-    assert_int_equal(test_sql_int(r, "SELECT entry_no FROM interaction_log_entry"), nos[4]);
+    assert_int_equal(test_sql_int(r, "SELECT entry_no FROM interaction_log_entry"), nos[6]);
+    /* Bad filters: refused, nothing deleted. */
     relm_error_t e2 = {0};
-    assert_int_equal(relm_interaction_delete_canceled(r, "2026-13-01", NULL, &count, &e2),
-                     RELM_EVALIDATION);
+    memset(&f, 0, sizeof(f));
+    f.from = "2026-13-01";
+    assert_int_equal(relm_interaction_delete_canceled(r, &f, NULL, &e2), RELM_EVALIDATION);
+    relm_error_t e3 = {0};
+    memset(&f, 0, sizeof(f));
+    f.entry_no_from = 5;
+    f.entry_no_to = 2;
+    assert_int_equal(relm_interaction_delete_canceled(r, &f, NULL, &e3), RELM_EVALIDATION);
+    assert_non_null(strstr(e3.message, "entry_no"));
+    assert_int_equal(relm_interaction_delete_canceled(r, NULL, NULL, &err), 0);
+    assert_int_equal(entries(r), 1);
     test_db_free(r);
 }
 
-static void statistics_count_only_finished_entries(void **state)
+static int comment_rows(void *ctx, const void *row)
+{
+    const relm_interaction_comment_t *cm = row;
+    char *out = ctx;
+    size_t len = strlen(out);
+    snprintf(out + len, 512 - len, "%lld|%s|%s;", (long long)cm->line_no, cm->date, cm->comment);
+    return 0;
+}
+
+static void comment_lines_are_added_listed_and_deleted_with_the_entry(void **state)
+{
+    (void)state;
+    relm_t *r = demo_db();
+    relm_error_t err = {0};
+    ie_t rec;
+    relm_mask_t given =
+        fill(&rec, KV("contact_no", "CT000005", "interaction_template_code", "OUTGOING"));
+    const char *const typed[] = {"Asked for prices", "Call again in May"};
+    assert_int_equal(relm_interaction_create_commented(r, &rec, given, typed, 2, &err), 0);
+    relm_interaction_comment_t cm;
+    assert_int_equal(
+        relm_interaction_comment_add(r, rec.entry_no, "2026-03-20", "Sent the offer", &cm, &err),
+        0);
+    assert_int_equal(cm.line_no, 30000);
+    char out[512] = "";
+    assert_int_equal(relm_interaction_comment_list(r, rec.entry_no, comment_rows, out, &err), 0);
+    assert_string_equal(out, "10000|2026-03-15|Asked for prices;20000|2026-03-15|Call again in "
+                             "May;30000|2026-03-20|Sent the offer;");
+    assert_int_equal(relm_interaction_comment_delete(r, rec.entry_no, 20000, &err), 0);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM interaction_comment"), 2);
+    /* Refusals name the entry or line; nothing changes. */
+    relm_error_t e1 = {0}, e2 = {0}, e3 = {0}, e4 = {0}, e5 = {0};
+    assert_int_equal(relm_interaction_comment_delete(r, rec.entry_no, 20000, &e1), RELM_ENOTFOUND);
+    assert_non_null(strstr(e1.message, "20000"));
+    assert_int_equal(relm_interaction_comment_add(r, 99, NULL, "x", NULL, &e2), RELM_ENOTFOUND);
+    assert_non_null(strstr(e2.message, "99"));
+    assert_int_equal(relm_interaction_comment_add(r, rec.entry_no, NULL, "  ", NULL, &e3),
+                     RELM_EVALIDATION);
+    assert_non_null(strstr(e3.message, "comment"));
+    char longer[100];
+    memset(longer, 'x', 81);
+    longer[81] = '\0';
+    assert_int_equal(relm_interaction_comment_add(r, rec.entry_no, NULL, longer, NULL, &e4),
+                     RELM_EVALIDATION);
+    /* A refused comment in the dialog writes no entry either. */
+    const char *const bad[] = {"fine", longer};
+    given = fill(&rec, KV("contact_no", "CT000005", "interaction_template_code", "OUTGOING"));
+    int64_t before = entries(r);
+    assert_int_equal(relm_interaction_create_commented(r, &rec, given, bad, 2, &e5),
+                     RELM_EVALIDATION);
+    assert_int_equal(entries(r), before);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM interaction_comment"), 2);
+    /* Postponed with comments; deleted with its comments. */
+    given = fill(&rec, KV("contact_no", "CT000005", "interaction_template_code", "OUTGOING"));
+    assert_int_equal(relm_interaction_postpone_commented(r, &rec, given, typed, 1, &err), 0);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM interaction_comment"), 3);
+    assert_int_equal(relm_interaction_delete(r, rec.entry_no, &err), 0);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM interaction_comment"), 2);
+    test_db_free(r);
+}
+
+static void statistics_count_finished_entries_and_attempts_we_initiated(void **state)
 {
     (void)state;
     relm_t *r = demo_db();
@@ -821,9 +1129,12 @@ static void statistics_count_only_finished_entries(void **state)
     assert_int_equal(relm_interaction_cancel(r, &c, 1, &err), 0);
     postpone_kv(r, KV("contact_no", "CT000005", "interaction_template_code", "OUTGOING", "date",
                       "2026-03-14", "salesperson_code", "AH"));
-    /* The company itself. */
-    log_ok(r, KV("contact_no", "CT000001", "interaction_template_code", "INCOMING", "date",
-                 "2026-02-01", "salesperson_code", "AH"));
+    /* The company itself: a call it made to us, later than any attempt of ours. */
+    int64_t them = log_ok(r, KV("contact_no", "CT000001", "interaction_template_code", "INCOMING",
+                                "date", "2026-03-11", "salesperson_code", "AH"));
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM interaction_log_entry WHERE "
+                                     "initiated_by = 'them' AND date = '2026-03-11'"),
+                     1);
 
     relm_contact_stats_t cs;
     assert_int_equal(relm_contact_stats(r, "CT000005", &cs, &err), 0);
@@ -834,12 +1145,19 @@ static void statistics_count_only_finished_entries(void **state)
     assert_string_equal(cs.last_date_attempted, "2026-03-10");
     assert_int_equal(cs.no_of_postponed_interactions, 1);
 
+    /* last_date_attempted counts only what we initiated; the last interaction anything. */
     assert_int_equal(relm_contact_stats(r, "CT000001", &cs, &err), 0);
     assert_int_equal(cs.no_of_interactions, 4);
     assert_int_equal(cs.duration, 1000 + 500 + 1000 + 1000);
-    assert_string_equal(cs.date_of_last_interaction, "2026-03-05");
+    assert_string_equal(cs.date_of_last_interaction, "2026-03-11");
     assert_string_equal(cs.last_date_attempted, "2026-03-10");
     assert_int_equal(cs.no_of_postponed_interactions, 1);
+    /* A failed attempt of theirs is no last interaction either. */
+    assert_int_equal(relm_interaction_evaluate(r, them, NULL, 1, &err), 0);
+    assert_int_equal(relm_contact_stats(r, "CT000001", &cs, &err), 0);
+    assert_string_equal(cs.date_of_last_interaction, "2026-03-05");
+    assert_string_equal(cs.last_date_attempted, "2026-03-10");
+    assert_int_equal(relm_interaction_evaluate(r, them, NULL, 0, &err), 0);
 
     relm_totals_t t;
     assert_int_equal(relm_salesperson_stats(r, "AH", &t, &err), 0);
@@ -928,7 +1246,8 @@ static void cursor_paging_returns_every_entry_once_newest_first(void **state)
         log_ok(r, KV("contact_no", contacts[i % 4], "interaction_template_code", "OUTGOING", "date",
                      dates[i % 4], "time", times[i % 3]));
     }
-    int64_t p = postpone_kv(r, KV("contact_no", "CT000005"));
+    int64_t p =
+        postpone_kv(r, KV("contact_no", "CT000005", "interaction_template_code", "OUTGOING"));
     int64_t c1 = 3;
     assert_int_equal(relm_interaction_cancel(r, &c1, 1, &err), 0);
 
@@ -1027,22 +1346,26 @@ int main(void)
         cmocka_unit_test(given_fields_win_over_the_template),
         cmocka_unit_test(correspondence_type_follows_contact_unless_template_ignores_it),
         cmocka_unit_test(language_variant_is_picked_for_the_contact),
-        cmocka_unit_test(a_campaign_interaction_gets_its_own_campaign_entry),
+        cmocka_unit_test(single_interactions_of_a_campaign_share_one_campaign_entry),
         cmocka_unit_test(email_without_address_and_fax_without_number_are_refused),
         cmocka_unit_test(privacy_blocked_and_unknown_contacts_are_refused),
         cmocka_unit_test(template_is_required_and_must_exist),
-        cmocka_unit_test(salesperson_falls_back_from_given_to_contact_user_and_setup),
+        cmocka_unit_test(salesperson_is_the_given_else_the_users_else_the_contacts),
+        cmocka_unit_test(required_fields_are_checked_in_order_and_a_blank_description_is_refused),
         cmocka_unit_test(the_signed_in_users_account_names_its_salesperson),
         cmocka_unit_test(from_a_salesperson_the_contact_is_still_required),
         cmocka_unit_test(from_an_entry_takes_its_contact_and_salesperson),
-        cmocka_unit_test(postpone_stores_what_was_filled_without_checks),
-        cmocka_unit_test(resume_keeps_the_entry_no_and_leaves_no_postponed_entry),
+        cmocka_unit_test(postpone_checks_required_fields_and_stores_every_default),
+        cmocka_unit_test(resume_keeps_the_entry_no_and_resets_date_and_time),
         cmocka_unit_test(resume_runs_every_check_and_stays_postponed_when_refused),
         cmocka_unit_test(only_postponed_or_canceled_entries_can_be_deleted),
-        cmocka_unit_test(cancel_toggles_entries_and_their_campaign_entries),
+        cmocka_unit_test(cancel_toggles_only_the_entries),
+        cmocka_unit_test(
+            undo_cancel_is_refused_while_the_campaign_entry_or_logged_segment_is_canceled),
         cmocka_unit_test(evaluate_sets_evaluation_and_attempt_failed),
-        cmocka_unit_test(delete_canceled_filters_by_date_and_template),
-        cmocka_unit_test(statistics_count_only_finished_entries),
+        cmocka_unit_test(delete_canceled_filters_and_reports_the_count),
+        cmocka_unit_test(comment_lines_are_added_listed_and_deleted_with_the_entry),
+        cmocka_unit_test(statistics_count_finished_entries_and_attempts_we_initiated),
         cmocka_unit_test(cursor_paging_returns_every_entry_once_newest_first),
         cmocka_unit_test(field_table_matches_the_schema),
     };
