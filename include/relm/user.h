@@ -8,19 +8,25 @@
  *
  * Secrets are never stored: passwords are argon2id hashes (libsodium crypto_pwhash_str),
  * session and API tokens are stored as BLAKE2b hashes, so a copy of the database does not
- * let anyone sign in. Failed logins are counted per user name and client address; after
- * RELM_LOGIN_FREE_FAILURES failures each further attempt must wait twice as long as the
- * one before (up to RELM_LOGIN_MAX_WAIT seconds).
+ * let anyone sign in. Failed logins are counted per client address and per user name (in
+ * the database, so servers sharing one database share the counts); after
+ * RELM_LOGIN_FREE_FAILURES failures for a name, or RELM_LOGIN_FREE_FAILURES_ADDRESS from an
+ * address, each further attempt must wait twice as long as the one before (up to
+ * RELM_LOGIN_MAX_WAIT seconds). Counts are forgotten after RELM_LOGIN_WINDOW quiet
+ * seconds, and at most RELM_LOGIN_ROWS of them are kept.
  */
 #ifndef RELM_USER_H
 #define RELM_USER_H
 
 #include "relm/record.h"
 
-#define RELM_TOKEN_SZ            65 /* 64 hex digits and the NUL */
-#define RELM_LOGIN_FREE_FAILURES 3
-#define RELM_LOGIN_MAX_WAIT      900
-#define RELM_SESSION_SECONDS     (12 * 3600)
+#define RELM_TOKEN_SZ                    65 /* 64 hex digits and the NUL */
+#define RELM_LOGIN_FREE_FAILURES         3
+#define RELM_LOGIN_FREE_FAILURES_ADDRESS 10
+#define RELM_LOGIN_MAX_WAIT              900
+#define RELM_LOGIN_WINDOW                3600
+#define RELM_LOGIN_ROWS                  10000
+#define RELM_SESSION_SECONDS             (12 * 3600)
 
 typedef struct relm_user {
     char name[RELM_TEXT50_SZ]; /* lower-case letters, digits, . _ @ - */
