@@ -21,6 +21,8 @@ typedef relm_api_token_t tok_t;
 
 static const char *const roles[] = {"user", "admin", NULL};
 
+static int run2(relm_t *r, const char *sql, const char *a, const char *b, relm_error_t *err);
+
 static const relm_field_t user_fields[] = {
     FIELD(user_t, name, RELM_FT_TEXT, RELM_FF_KEY, 50, NULL, NULL),
     FIELD(user_t, role, RELM_FT_ENUM, 0, 0, roles, "user"),
@@ -37,6 +39,7 @@ static const relm_field_t token_fields[] = {
     FIELD(tok_t, created_at, RELM_FT_TIMESTAMP, RELM_FF_READONLY, 0, NULL, NULL),
     FIELD(tok_t, last_used_at, RELM_FT_TIMESTAMP, RELM_FF_READONLY, 0, NULL, NULL),
     FIELD(tok_t, revoked, RELM_FT_BOOL, RELM_FF_INT32 | RELM_FF_READONLY, 0, NULL, NULL),
+    FIELD(tok_t, expires_at, RELM_FT_INT, RELM_FF_READONLY, 0, NULL, NULL),
 };
 
 #define NUSER_FIELDS ((int)(sizeof(user_fields) / sizeof(user_fields[0])))
@@ -57,7 +60,7 @@ const relm_entity_t relm_user_entity = {
 };
 
 const relm_entity_t relm_api_token_entity = {
-    "API token", "api_token", sizeof(tok_t), token_fields, 6, NULL, NULL, NULL, NULL,
+    "API token", "api_token", sizeof(tok_t), token_fields, 7, NULL, NULL, NULL, NULL,
 };
 
 /* Which areas a plain user may change; admins may change everything. */
@@ -163,6 +166,19 @@ static void token_hash(const char *token, char out[RELM_TOKEN_SZ])
 {
     unsigned char h[32];
     crypto_generichash(h, sizeof(h), (const unsigned char *)token, strlen(token), NULL, 0);
+    sodium_bin2hex(out, RELM_TOKEN_SZ, h, sizeof(h));
+}
+
+/*
+ * The CSRF token of a session: a keyed BLAKE2b of the session token, so it can be given
+ * again (GET /api/me) without being stored; the database keeps only its hash.
+ */
+static void csrf_of(const char *token, char out[RELM_TOKEN_SZ])
+{
+    static const unsigned char key[] = "relm session csrf token";
+    unsigned char h[32];
+    crypto_generichash(h, sizeof(h), (const unsigned char *)token, strlen(token), key,
+                       sizeof(key) - 1);
     sodium_bin2hex(out, RELM_TOKEN_SZ, h, sizeof(h));
 }
 
@@ -292,6 +308,9 @@ int relm_user_set_password(relm_t *r, const char *name, const char *password, re
     sodium_memzero(hash, sizeof(hash));
     if (rc == 0)
         rc = end_sessions(r, cur.name, err);
+    /* Whoever knew the old password may have made tokens with it. */
+    if (rc == 0)
+        rc = run2(r, "UPDATE api_token SET revoked = 1 WHERE user_name = ?", cur.name, NULL, err);
     if (rc) {
         relm_rollback(r);
         return rc;
@@ -533,9 +552,11 @@ int relm_user_login(relm_t *r, const char *name, const char *password, const cha
     if ((rc = relm_user_get(r, uname, &out->user, err)))
         return rc;
     char th[RELM_TOKEN_SZ], stamp[RELM_STAMP_SZ];
+    char csrf_hash[RELM_TOKEN_SZ];
     random_token(out->token);
-    random_token(out->csrf_token);
+    csrf_of(out->token, out->csrf_token);
     token_hash(out->token, th);
+    token_hash(out->csrf_token, csrf_hash);
     out->expires_at = now + RELM_SESSION_SECONDS;
     relm_now_stamp(stamp);
     if ((rc = relm_begin(r, err)))
@@ -553,7 +574,7 @@ int relm_user_login(relm_t *r, const char *name, const char *password, const cha
                                            &s, err)) == 0) {
         relm_stmt_bind_text(s, 1, th);
         relm_stmt_bind_text(s, 2, uname);
-        relm_stmt_bind_text(s, 3, out->csrf_token);
+        relm_stmt_bind_text(s, 3, csrf_hash);
         relm_stmt_bind_text(s, 4, stamp);
         relm_stmt_bind_int(s, 5, out->expires_at);
         rc = relm_stmt_run(s, err);
@@ -577,7 +598,7 @@ static int valid_token_text(const char *t)
 
 int relm_session_check(relm_t *r, const char *token, relm_session_t *out, relm_error_t *err)
 {
-    char th[RELM_TOKEN_SZ], uname[RELM_TEXT50_SZ] = "";
+    char th[RELM_TOKEN_SZ], uname[RELM_TEXT50_SZ] = "", csrf_hash[RELM_TOKEN_SZ] = "";
     memset(out, 0, sizeof(*out));
     if (!token || !valid_token_text(token))
         return relm_error_set(err, RELM_EAUTH, "not signed in");
@@ -595,7 +616,7 @@ int relm_session_check(relm_t *r, const char *token, relm_session_t *out, relm_e
     rc = relm_stmt_step(s, err);
     if (rc == RELM_STEP_ROW) {
         relm_copy(uname, sizeof(uname), relm_stmt_text(s, 0));
-        relm_copy(out->csrf_token, sizeof(out->csrf_token), relm_stmt_text(s, 1));
+        relm_copy(csrf_hash, sizeof(csrf_hash), relm_stmt_text(s, 1));
         out->expires_at = relm_stmt_int(s, 2);
     }
     relm_stmt_release(s);
@@ -608,6 +629,13 @@ int relm_session_check(relm_t *r, const char *token, relm_session_t *out, relm_e
         return relm_error_set(err, RELM_EAUTH, "the session has ended: sign in again");
     }
     relm_copy(out->token, sizeof(out->token), token);
+    csrf_of(token, out->csrf_token);
+    token_hash(out->csrf_token, th);
+    if (sodium_memcmp(th, csrf_hash, RELM_TOKEN_SZ - 1) != 0) {
+        /* A session made before CSRF tokens were kept hashed: sign in again. */
+        memset(out, 0, sizeof(*out));
+        return relm_error_set(err, RELM_EAUTH, "the session has ended: sign in again");
+    }
     return 0;
 }
 
@@ -626,6 +654,13 @@ int relm_session_end(relm_t *r, const char *token, relm_error_t *err)
 int relm_token_create(relm_t *r, const char *user_name, const char *description,
                       char token_out[RELM_TOKEN_SZ], int64_t *id, relm_error_t *err)
 {
+    return relm_token_create_expiring(r, user_name, description, RELM_TOKEN_DAYS, token_out, id,
+                                      err);
+}
+
+int relm_token_create_expiring(relm_t *r, const char *user_name, const char *description, int days,
+                               char token_out[RELM_TOKEN_SZ], int64_t *id, relm_error_t *err)
+{
     relm_user_t u;
     relm_api_token_t t;
     char th[RELM_TOKEN_SZ];
@@ -636,6 +671,11 @@ int relm_token_create(relm_t *r, const char *user_name, const char *description,
     if ((rc = relm_record_set(&relm_api_token_entity, &t, NULL, "description",
                               description ? description : "", err)))
         return rc;
+    if (days < 0 || days > RELM_TOKEN_MAX_DAYS)
+        return relm_error_set(err, RELM_EVALIDATION,
+                              "API token expires_in: %d days is not from 0 to %d", days,
+                              RELM_TOKEN_MAX_DAYS);
+    t.expires_at = days ? (int64_t)time(NULL) + (int64_t)days * 86400 : 0;
     relm_copy(t.user_name, sizeof(t.user_name), u.name);
     relm_now_stamp(t.created_at);
     random_token(token_out);
@@ -646,13 +686,15 @@ int relm_token_create(relm_t *r, const char *user_name, const char *description,
     relm_stmt_t *s;
     if (rc == 0 && (rc = relm_stmt_prepare(r->store,
                                            "INSERT INTO api_token (id, user_name, token_hash, "
-                                           "description, created_at) VALUES (?, ?, ?, ?, ?)",
+                                           "description, created_at, expires_at) VALUES (?, "
+                                           "?, ?, ?, ?, ?)",
                                            &s, err)) == 0) {
         relm_stmt_bind_int(s, 1, t.id);
         relm_stmt_bind_text(s, 2, t.user_name);
         relm_stmt_bind_text(s, 3, th);
         relm_stmt_bind_text(s, 4, t.description);
         relm_stmt_bind_text(s, 5, t.created_at);
+        relm_stmt_bind_int(s, 6, t.expires_at);
         rc = relm_stmt_run(s, err);
     }
     if (rc) {
@@ -665,10 +707,35 @@ int relm_token_create(relm_t *r, const char *user_name, const char *description,
     return relm_commit(r, err);
 }
 
+/*
+ * Record the token's use at most every RELM_TOKEN_USE_STAMP_SECONDS, and never wait for the
+ * write lock: a read signed in by a token must not queue behind a long write (or fail
+ * because of one), so when the lock is taken the stamp is simply left for a later use.
+ */
+static void stamp_use(relm_t *r, int64_t id, int64_t last, int64_t now)
+{
+    relm_stmt_t *s;
+    relm_error_t ignored = {0};
+    char stamp[RELM_STAMP_SZ];
+    if (now - last < RELM_TOKEN_USE_STAMP_SECONDS || relm_store_depth(r->store) > 0)
+        return;
+    relm_now_stamp(stamp);
+    if (relm_stmt_prepare(r->store,
+                          "UPDATE api_token SET last_used_at = ?, last_used_unix = ? WHERE id = ?",
+                          &s, &ignored))
+        return;
+    relm_stmt_bind_text(s, 1, stamp);
+    relm_stmt_bind_int(s, 2, now);
+    relm_stmt_bind_int(s, 3, id);
+    relm_store_set_busy_wait(r->store, 0);
+    relm_stmt_run(s, &ignored);
+    relm_store_set_busy_wait(r->store, RELM_STORE_BUSY_MS);
+}
+
 int relm_token_check(relm_t *r, const char *token, relm_user_t *out, relm_error_t *err)
 {
     char th[RELM_TOKEN_SZ], uname[RELM_TEXT50_SZ] = "";
-    int64_t id = 0;
+    int64_t id = 0, expires_at = 0, last_used = 0, now = (int64_t)time(NULL);
     if (!token || !valid_token_text(token))
         return relm_error_set(err, RELM_EAUTH, "the API token is not valid");
     int rc = sodium_ready(err);
@@ -676,30 +743,29 @@ int relm_token_check(relm_t *r, const char *token, relm_user_t *out, relm_error_
         return rc;
     token_hash(token, th);
     relm_stmt_t *s;
-    if ((rc = relm_stmt_prepare(
-             r->store, "SELECT id, user_name FROM api_token WHERE token_hash = ? AND revoked = 0",
-             &s, err)))
+    if ((rc = relm_stmt_prepare(r->store,
+                                "SELECT id, user_name, expires_at, last_used_unix FROM api_token "
+                                "WHERE token_hash = ? AND revoked = 0",
+                                &s, err)))
         return rc;
     relm_stmt_bind_text(s, 1, th);
     rc = relm_stmt_step(s, err);
     if (rc == RELM_STEP_ROW) {
         id = relm_stmt_int(s, 0);
         relm_copy(uname, sizeof(uname), relm_stmt_text(s, 1));
+        expires_at = relm_stmt_int(s, 2);
+        last_used = relm_stmt_int(s, 3);
     }
     relm_stmt_release(s);
     if (rc < 0)
         return rc;
     relm_error_t ignored = {0};
+    if (uname[0] && expires_at && expires_at <= now)
+        return relm_error_set(err, RELM_EAUTH, "API token %lld has expired", (long long)id);
     if (!uname[0] || relm_user_get(r, uname, out, &ignored) || out->disabled)
         return relm_error_set(err, RELM_EAUTH, "the API token is not valid");
-    char stamp[RELM_STAMP_SZ];
-    relm_now_stamp(stamp);
-    if ((rc = relm_stmt_prepare(r->store, "UPDATE api_token SET last_used_at = ? WHERE id = ?", &s,
-                                err)))
-        return rc;
-    relm_stmt_bind_text(s, 1, stamp);
-    relm_stmt_bind_int(s, 2, id);
-    return relm_stmt_run(s, err);
+    stamp_use(r, id, last_used, now);
+    return 0;
 }
 
 int relm_token_revoke(relm_t *r, int64_t id, relm_error_t *err)

@@ -27,6 +27,9 @@
 #define RELM_LOGIN_WINDOW                3600
 #define RELM_LOGIN_ROWS                  10000
 #define RELM_SESSION_SECONDS             (12 * 3600)
+#define RELM_TOKEN_DAYS                  90 /* lifetime of an API token unless told otherwise */
+#define RELM_TOKEN_MAX_DAYS              3650
+#define RELM_TOKEN_USE_STAMP_SECONDS     300 /* last_used_at is written at most this often */
 
 typedef struct relm_user {
     char name[RELM_TEXT50_SZ]; /* lower-case letters, digits, . _ @ - */
@@ -44,6 +47,7 @@ typedef struct relm_api_token {
     char created_at[RELM_STAMP_SZ];
     char last_used_at[RELM_STAMP_SZ];
     int revoked;
+    int64_t expires_at; /* unix seconds; 0: never */
 } relm_api_token_t;
 
 /* A signed-in browser session. token is the cookie value; csrf_token must come back in
@@ -91,7 +95,7 @@ int relm_user_get(struct relm *r, const char *name, relm_user_t *out, relm_error
 /* Change role, full_name, salesperson_code or disabled (the fields set in given). */
 int relm_user_update(struct relm *r, const char *name, const relm_user_t *changes,
                      relm_mask_t given, relm_error_t *err);
-/* Replace the password; the user's sessions end. */
+/* Replace the password; the user's sessions end and their API tokens are revoked. */
 int relm_user_set_password(struct relm *r, const char *name, const char *password,
                            relm_error_t *err);
 /* Disable (or enable) a user; disabling ends their sessions and stops their tokens. */
@@ -112,12 +116,20 @@ int relm_session_check(struct relm *r, const char *token, relm_session_t *out, r
 int relm_session_end(struct relm *r, const char *token, relm_error_t *err);
 
 /*
- * Create an API token for user_name; token_out receives the secret (shown once: only its
- * hash is kept), *id its number (id may be NULL).
+ * Create an API token for user_name that expires after RELM_TOKEN_DAYS; token_out receives
+ * the secret (shown once: only its hash is kept), *id its number (id may be NULL).
  */
 int relm_token_create(struct relm *r, const char *user_name, const char *description,
                       char token_out[RELM_TOKEN_SZ], int64_t *id, relm_error_t *err);
-/* The user of a bearer token; auth when unknown, revoked or the user is disabled. */
+/* The same with its lifetime in days (0: never expires); validation past 3650 days. */
+int relm_token_create_expiring(struct relm *r, const char *user_name, const char *description,
+                               int days, char token_out[RELM_TOKEN_SZ], int64_t *id,
+                               relm_error_t *err);
+/*
+ * The user of a bearer token; auth when unknown, revoked, expired or the user is disabled.
+ * Records the use in last_used_at at most every RELM_TOKEN_USE_STAMP_SECONDS, without
+ * waiting for the write lock and without failing when it cannot.
+ */
 int relm_token_check(struct relm *r, const char *token, relm_user_t *out, relm_error_t *err);
 int relm_token_revoke(struct relm *r, int64_t id, relm_error_t *err);
 
