@@ -241,6 +241,24 @@ static void error_codes_have_stable_names(void **state)
     assert_string_equal(err.warning, "first 1; second");
 }
 
+static void a_change_request_may_not_rename_the_record(void **state)
+{
+    (void)state;
+    const relm_entity_t *e = &relm_salesperson_entity;
+    relm_salesperson_t sp;
+    relm_mask_t given = 0;
+    relm_error_t err = {0};
+    relm_record_init(e, &sp);
+    assert_int_equal(relm_record_set(e, &sp, &given, "name", "Zoe", &err), 0);
+    assert_int_equal(relm_record_check_key(e, &sp, given, "ZZ", &err), 0);
+    assert_int_equal(relm_record_set(e, &sp, &given, "code", "zz", &err), 0);
+    assert_int_equal(relm_record_check_key(e, &sp, given, "ZZ", &err), 0);
+    assert_int_equal(relm_record_check_key(e, &sp, given, " zz ", &err), 0);
+    assert_int_equal(relm_record_check_key(e, &sp, given, "YY", &err), RELM_EVALIDATION);
+    assert_non_null(strstr(err.message, "code"));
+    assert_non_null(strstr(err.message, "cannot be changed"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -255,6 +273,7 @@ int main(void)
         cmocka_unit_test(json_numbers_for_money_meet_the_same_checks_as_strings),
         cmocka_unit_test(whole_numbers_out_of_range_are_refused),
         cmocka_unit_test(filters_trim_blanks_around_the_operator_and_read_sql_not_equal),
+        cmocka_unit_test(a_change_request_may_not_rename_the_record),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

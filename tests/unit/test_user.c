@@ -4,6 +4,7 @@
  */
 #include <sodium.h>
 #include <string.h>
+#include <time.h>
 
 #include "helpers.h"
 #include "internal.h"
@@ -182,6 +183,89 @@ static void quiet_throttle_rows_are_forgotten(void **state)
     test_db_free(r);
 }
 
+static void tokens_expire(void **state)
+{
+    (void)state;
+    relm_t *r = db_with_user();
+    relm_error_t err = {0};
+    relm_user_t u;
+    char token[RELM_TOKEN_SZ];
+    int64_t id = 0;
+    assert_int_equal(relm_token_create(r, "ann", "", token, &id, &err), 0);
+    int64_t left = test_sql_int(r, "SELECT expires_at - CAST(strftime('%s', 'now') AS INTEGER) "
+                                   "FROM api_token");
+    assert_true(left > RELM_TOKEN_DAYS * 86400 - 60 && left <= RELM_TOKEN_DAYS * 86400);
+    assert_int_equal(relm_token_check(r, token, &u, &err), 0);
+    assert_int_equal(relm_store_exec(r->store, "UPDATE api_token SET expires_at = 1000", &err), 0);
+    assert_int_equal(relm_token_check(r, token, &u, &err), RELM_EAUTH);
+    assert_non_null(strstr(err.message, "expired"));
+    assert_int_equal(relm_token_create_expiring(r, "ann", "", 0, token, &id, &err), 0);
+    assert_int_equal(test_sql_int(r, "SELECT expires_at FROM api_token WHERE id = 2"), 0);
+    assert_int_equal(relm_token_check(r, token, &u, &err), 0);
+    assert_int_equal(relm_token_create_expiring(r, "ann", "", -1, token, &id, &err),
+                     RELM_EVALIDATION);
+    test_db_free(r);
+}
+
+static void a_password_change_revokes_tokens_and_sessions(void **state)
+{
+    (void)state;
+    relm_t *r = db_with_user();
+    relm_error_t err = {0};
+    relm_session_t s;
+    relm_user_t u;
+    int64_t retry = 0, id = 0;
+    char token[RELM_TOKEN_SZ];
+    assert_int_equal(relm_token_create(r, "ann", "", token, &id, &err), 0);
+    assert_int_equal(relm_user_login(r, "ann", PASSWORD, "192.0.2.1", &s, &retry, &err), 0);
+    assert_int_equal(relm_user_set_password(r, "ann", "a new good password", &err), 0);
+    assert_int_equal(relm_token_check(r, token, &u, &err), RELM_EAUTH);
+    relm_session_t again;
+    assert_int_equal(relm_session_check(r, s.token, &again, &err), RELM_EAUTH);
+    test_db_free(r);
+}
+
+static void csrf_tokens_are_stored_hashed(void **state)
+{
+    (void)state;
+    relm_t *r = db_with_user();
+    relm_error_t err = {0};
+    relm_session_t s, again;
+    int64_t retry = 0;
+    assert_int_equal(relm_user_login(r, "ann", PASSWORD, "192.0.2.1", &s, &retry, &err), 0);
+    assert_int_equal(strlen(s.csrf_token), 64);
+    relm_stmt_t *st;
+    assert_int_equal(relm_stmt_prepare(r->store, "SELECT csrf_token FROM user_session", &st, &err),
+                     0);
+    assert_int_equal(relm_stmt_step(st, &err), RELM_STEP_ROW);
+    assert_string_not_equal(relm_stmt_text(st, 0), s.csrf_token);
+    relm_stmt_release(st);
+    assert_int_equal(relm_session_check(r, s.token, &again, &err), 0);
+    assert_string_equal(again.csrf_token, s.csrf_token);
+    test_db_free(r);
+}
+
+static void a_token_use_is_stamped_without_waiting_for_the_lock(void **state)
+{
+    (void)state;
+    relm_t *r = db_with_user(), *job = NULL;
+    relm_error_t err = {0};
+    relm_user_t u;
+    char token[RELM_TOKEN_SZ];
+    assert_int_equal(relm_token_create(r, "ann", "", token, NULL, &err), 0);
+    assert_int_equal(relm_open(test_db_path(r), 0, &job, &err), 0);
+    assert_int_equal(relm_begin(job, &err), 0); /* a batch job holds the write lock */
+    time_t t0 = time(NULL);
+    assert_int_equal(relm_token_check(r, token, &u, &err), 0);
+    assert_true(time(NULL) - t0 < 2);
+    relm_rollback(job);
+    assert_int_equal(test_sql_int(r, "SELECT last_used_unix FROM api_token"), 0);
+    assert_int_equal(relm_token_check(r, token, &u, &err), 0);
+    assert_true(test_sql_int(r, "SELECT last_used_unix FROM api_token") >= (int64_t)t0);
+    relm_close(job);
+    test_db_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -192,6 +276,10 @@ int main(void)
         cmocka_unit_test(a_successful_login_takes_back_its_attempt),
         cmocka_unit_test(failed_logins_for_unknown_names_keep_the_table_bounded),
         cmocka_unit_test(quiet_throttle_rows_are_forgotten),
+        cmocka_unit_test(tokens_expire),
+        cmocka_unit_test(a_password_change_revokes_tokens_and_sessions),
+        cmocka_unit_test(csrf_tokens_are_stored_hashed),
+        cmocka_unit_test(a_token_use_is_stamped_without_waiting_for_the_lock),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
