@@ -51,7 +51,9 @@ typedef struct relm_api_token {
 } relm_api_token_t;
 
 /* A signed-in browser session. token is the cookie value; csrf_token must come back in
- * the X-CSRF-Token header of every state-changing request. */
+ * the X-CSRF-Token header of every state-changing request. Both are derived or random
+ * secrets the database keeps only as hashes (the CSRF token is a keyed hash of the session
+ * token, so it can be handed out again without being stored). */
 typedef struct relm_session {
     char token[RELM_TOKEN_SZ];
     char csrf_token[RELM_TOKEN_SZ];
@@ -105,6 +107,10 @@ int relm_user_disable(struct relm *r, const char *name, int disabled, relm_error
  * Check name and password for a login from address (the client's IP, for throttling).
  * On success fills *out with a new session. Errors: auth (unknown user, wrong password,
  * disabled: one message for all), too_many_attempts with *retry_after seconds filled.
+ * The attempt is counted against the address and the name before the password is checked,
+ * in one write transaction (so concurrent attempts cannot pass the limit together); a
+ * success takes its count back. Call it outside a transaction of the caller's, so that the
+ * count is committed even when the login fails.
  * Every attempt that is not throttled verifies one password hash, an unknown name against
  * a dummy hash, so the time taken does not tell whether the name exists.
  */
