@@ -1,8 +1,9 @@
 /*
  * libmicrohttpd glue: collects a request (bounded body), opens the worker thread's
  * database connection, authenticates, parses JSON, calls the route's handler and writes
- * the reply. Also serves the embedded web UI and holds the one table that maps error
- * codes to HTTP statuses.
+ * the reply; a request that may change data runs in one transaction committed only once
+ * its reply is built. Also serves the embedded web UI, counts and logs every request
+ * (ops.c) and holds the one table that maps error codes to HTTP statuses.
  *
  * Each worker thread of the pool owns one relm_t, opened on its first request and closed
  * when the thread ends (a pthread key destructor), so connections are never shared.
@@ -497,10 +498,11 @@ enum MHD_Result http_access(void *cls, struct MHD_Connection *conn, const char *
     clock_gettime(CLOCK_MONOTONIC, &t0);
     if (strncmp(url, "/api/", 5) != 0 && strcmp(url, "/api") != 0 && strcmp(url, "/healthz") &&
         strcmp(url, "/metrics")) {
-        char address[64];
+        req_t page = {.conn = conn};
         enum MHD_Result ret;
         unsigned status = 200;
-        client_address(conn, address, sizeof(address));
+        client_address(conn, page.address, sizeof(page.address));
+        forwarded(&page);
         if (strcmp(method, "GET") && strcmp(method, "HEAD")) {
             status = 405;
             ret = send_error(conn, HTTP_EMETHOD, "only GET is allowed on pages", NULL);
@@ -511,7 +513,7 @@ enum MHD_Result http_access(void *cls, struct MHD_Connection *conn, const char *
         clock_gettime(CLOCK_MONOTONIC, &t1);
         ops_record(method, NULL, 1, status,
                    (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9, "",
-                   address);
+                   page.address);
         return ret;
     }
     req_t *q = calloc(1, sizeof(*q));
