@@ -26,8 +26,7 @@
  * ("[::1]:8080"); an empty ADDR is 127.0.0.1. The first address the name resolves to is
  * used.
  */
-static int parse_listen(const char *s, struct sockaddr_storage *sa, socklen_t *salen,
-                        relm_error_t *err)
+static int parse_listen(const char *s, struct sockaddr_storage *sa, relm_error_t *err)
 {
     char host[256];
     const char *colon = strrchr(s, ':');
@@ -60,7 +59,6 @@ static int parse_listen(const char *s, struct sockaddr_storage *sa, socklen_t *s
         return relm_error_set(err, RELM_EUSAGE, "--listen: \"%s\" is no address: %s", host,
                               gai_strerror(grc));
     memcpy(sa, res->ai_addr, res->ai_addrlen);
-    *salen = res->ai_addrlen;
     freeaddrinfo(res);
     return 0;
 }
@@ -74,8 +72,7 @@ static unsigned connections(struct MHD_Daemon *d)
 int serve_run(const serve_opts_t *o, relm_error_t *err)
 {
     struct sockaddr_storage sa;
-    socklen_t salen = 0;
-    int rc = parse_listen(o->listen, &sa, &salen, err);
+    int rc = parse_listen(o->listen, &sa, err);
     if (rc)
         return rc;
     FILE *log = stderr;
