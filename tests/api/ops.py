@@ -109,6 +109,28 @@ finally:
 r = None
 s = Server()
 try:
+    # Two servers on one database share the counts.
+    other = subprocess.Popen([RELM, "serve", "--listen", "127.0.0.1:0", "--log-file", "off"],
+                             env=s.env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                             text=True)
+    try:
+        port = re.search(r":(\d+)/", other.stdout.readline()).group(1)
+        second = "http://127.0.0.1:%s" % port
+        st = []
+        for i in range(3):
+            base = s.base if i % 2 == 0 else second
+            c = s.client()
+            c.base = base
+            st.append(c.request("POST", "/api/login", {"name": "ann", "password": "wrong"},
+                                csrf=False).status)
+        eq("three wrong passwords over two servers are 401", [401] * 3, st)
+        c = s.client()
+        c.base = second
+        r = c.request("POST", "/api/login", {"name": "ann", "password": PASSWORD}, csrf=False)
+        eq("the fourth, on the second server, is 429", 429, r.status)
+    finally:
+        other.terminate()
+        other.wait(timeout=15)
     r = login(s, "admin", PASSWORD, {"X-Forwarded-For": "192.0.2.9",
                                       "X-Forwarded-Proto": "https"})
     cookie = r.headers.get("Set-Cookie", "")
