@@ -1,11 +1,13 @@
 /*
  * relm serve | user | token: the HTTP server and the accounts it signs in.
  *
- *   relm serve [--listen ADDR:PORT] [--threads N] [--print-routes]
+ *   relm serve [--listen ADDR:PORT] [--threads N] [--log-file PATH] [--trust-proxy]
+ *              [--print-routes]
  *   relm user add NAME [--role admin|user] [--full-name TEXT] [--salesperson-code SP]
  *                      [--password-stdin]
  *   relm user list | show NAME | passwd NAME [--password-stdin] | disable NAME [--enable]
- *   relm token create --user NAME [--description TEXT] | list | revoke ID
+ *   relm token create --user NAME [--description TEXT] [--expires-in DAYS] | list | revoke ID
+ *   relm backup PATH [--force]
  *
  * Passwords are read from the terminal without echo, or as one line from standard input
  * when it is not a terminal (or with --password-stdin), so scripts can create users.
@@ -21,21 +23,30 @@
 
 static int serve_help(void)
 {
-    printf("usage: relm serve [--listen ADDR:PORT] [--threads N] [--print-routes]\n\n"
+    printf("usage: relm serve [--listen ADDR:PORT] [--threads N] [--log-file PATH]\n"
+           "                  [--trust-proxy] [--print-routes]\n\n"
            "Serve the HTTP JSON API under /api/ and the web UI under / (default listen\n"
-           "address 127.0.0.1:8080; port 0 picks a free port, printed at start-up).\n"
+           "address 127.0.0.1:8080; ADDR may be a host name or [IPv6]; port 0 picks a free\n"
+           "port, printed at start-up). GET /healthz and GET /metrics serve monitoring.\n"
+           "Every request is logged as one JSON line to standard error, or appended to\n"
+           "--log-file PATH (\"off\": no request log).\n"
+           "--trust-proxy: behind a reverse proxy, take the client address from\n"
+           "X-Forwarded-For and the scheme from X-Forwarded-Proto (https: Secure cookies).\n"
            "Users sign in with accounts made by `relm user add`; scripts use tokens from\n"
            "`relm token create`. SIGINT/SIGTERM stop it after the requests in flight.\n"
-           "RELM_TODAY fixes the work date.\n");
+           "RELM_TODAY fixes the work date. RELM_FAULT=reply is a test hook: every request\n"
+           "fails after its handler ran (and so changes nothing); never set it otherwise.\n");
     return CLI_OK;
 }
 
 int cmd_serve(cli_t *c, int argc, char **argv)
 {
-    const char *listen = "127.0.0.1:8080";
+    const char *listen = "127.0.0.1:8080", *log_file = NULL;
     int64_t threads = 0;
-    int print_routes = 0, help = 0;
+    int print_routes = 0, help = 0, trust_proxy = 0;
     cli_opt_t opts[] = {{"--listen", 1, &listen, NULL, NULL, NULL},
+                        {"--log-file", 1, &log_file, NULL, NULL, NULL},
+                        {"--trust-proxy", 0, NULL, &trust_proxy, NULL, NULL},
                         {"--threads", CLI_NUMBER, &threads, NULL, NULL, NULL},
                         {"--print-routes", 0, NULL, &print_routes, NULL, NULL},
                         {"--help", 0, NULL, &help, NULL, NULL},
@@ -53,7 +64,7 @@ int cmd_serve(cli_t *c, int argc, char **argv)
         router_print(stdout);
         return CLI_OK;
     }
-    serve_opts_t o = {c->db, listen, getenv("RELM_TODAY"), 8, 512};
+    serve_opts_t o = {c->db, listen, getenv("RELM_TODAY"), 8, 512, log_file, trust_proxy};
     if (threads) {
         if (threads > 256)
             return cli_usage("--threads needs a number from 1 to 256");
@@ -209,11 +220,13 @@ int cmd_user(cli_t *c, int argc, char **argv)
 
 static int token_help(void)
 {
-    printf("usage: relm token create --user NAME [--description TEXT]\n"
+    printf("usage: relm token create --user NAME [--description TEXT] [--expires-in DAYS]\n"
            "       relm token list\n"
            "       relm token revoke ID\n\n"
            "create prints the token once (only its hash is stored); scripts send it as\n"
-           "`Authorization: Bearer TOKEN`.\n");
+           "`Authorization: Bearer TOKEN`. A token expires after 90 days unless\n"
+           "--expires-in DAYS says otherwise (0: never). Changing a user's password\n"
+           "revokes all of their tokens.\n");
     return CLI_OK;
 }
 
@@ -223,8 +236,9 @@ int cmd_token(cli_t *c, int argc, char **argv)
         token_help();
         return argc < 1 ? CLI_USAGE : CLI_OK;
     }
-    const char *verb = argv[0], *user = NULL, *description = "";
+    const char *verb = argv[0], *user = NULL, *description = "", *expires_in = NULL;
     cli_opt_t opts[] = {{"--user", 1, &user, NULL, NULL, NULL},
+                        {"--expires-in", 1, &expires_in, NULL, NULL, NULL},
                         {"--description", 1, &description, NULL, NULL, NULL},
                         {NULL, 0, NULL, NULL, NULL, NULL}};
     cli_args_t a;
@@ -235,11 +249,18 @@ int cmd_token(cli_t *c, int argc, char **argv)
     if (strcmp(verb, "create") == 0) {
         if (!user || a.npos)
             return cli_usage("usage: relm token create --user NAME [--description TEXT]");
-        char token[RELM_TOKEN_SZ];
+        char token[RELM_TOKEN_SZ], *end = NULL;
         int64_t id;
+        long days = RELM_TOKEN_DAYS;
+        if (expires_in) {
+            days = strtol(expires_in, &end, 10);
+            if (!*expires_in || *end || days < 0 || days > RELM_TOKEN_MAX_DAYS)
+                return cli_usage("--expires-in needs a number of days from 0 to %d",
+                                 RELM_TOKEN_MAX_DAYS);
+        }
         if ((rc = cli_open(c)))
             return rc;
-        if (relm_token_create(c->r, user, description, token, &id, &err))
+        if (relm_token_create_expiring(c->r, user, description, (int)days, token, &id, &err))
             return cli_fail(&err);
         if (c->json)
             cli_print_json(json_pack("{s:I, s:s}", "id", (json_int_t)id, "token", token));
@@ -277,4 +298,31 @@ int cmd_token(cli_t *c, int argc, char **argv)
         return CLI_OK;
     }
     return cli_usage("token: unknown verb \"%s\" (see relm token --help)", verb);
+}
+
+int cmd_backup(cli_t *c, int argc, char **argv)
+{
+    int force = 0, help = 0;
+    cli_opt_t opts[] = {{"--force", 0, NULL, &force, NULL, NULL},
+                        {"--help", 0, NULL, &help, NULL, NULL},
+                        {NULL, 0, NULL, NULL, NULL, NULL}};
+    cli_args_t a;
+    relm_error_t err = {0};
+    int rc = cli_parse(argc, argv, opts, NULL, NULL, NULL, &a);
+    if (rc)
+        return rc;
+    if (help) {
+        printf("usage: relm backup PATH [--force]\n\n"
+               "Copy the database to a new file PATH while others (relm serve, batch jobs)\n"
+               "go on using it. An existing PATH is refused unless --force.\n");
+        return CLI_OK;
+    }
+    if (a.npos != 1)
+        return cli_usage("usage: relm backup PATH [--force]");
+    if ((rc = cli_open(c)))
+        return rc;
+    if (relm_backup(c->r, a.pos[0], force, &err))
+        return cli_fail(&err);
+    printf("backed up %s to %s\n", c->db, a.pos[0]);
+    return CLI_OK;
 }

@@ -30,6 +30,7 @@ static const struct noun {
     {"serve", cmd_serve, "serve the HTTP JSON API and the web UI"},
     {"user", cmd_user, "user accounts for relm serve"},
     {"token", cmd_token, "API tokens for scripts"},
+    {"backup", cmd_backup, "copy the database while it is in use"},
 };
 
 #define NNOUNS (sizeof(nouns) / sizeof(nouns[0]))

@@ -35,6 +35,7 @@ static const struct {
     {RELM_EAUTH, "unauthenticated"},
     {RELM_EFORBIDDEN, "forbidden"},
     {RELM_ETHROTTLED, "too_many_attempts"},
+    {RELM_EBUSY, "busy"},
 };
 
 const char *relm_error_name(int code)

@@ -58,6 +58,8 @@ void relm_table_bind(const relm_entity_t *e, const void *rec, int idx, relm_stmt
  */
 extern const char relm_dummy_password_hash[];
 extern atomic_ulong relm_password_verifications;
+/* Rows the login throttle table keeps at most (RELM_LOGIN_ROWS; tests lower it). */
+extern int relm_login_rows_max;
 
 /* Count rows from SQL with one text parameter (p1 may be NULL for none). */
 int relm_count(relm_t *r, const char *sql, const char *p1, int64_t *out, relm_error_t *err);

@@ -457,3 +457,38 @@ int relm_filter_parse(const relm_entity_t *e, const char *text, relm_filter_t *o
     free(tmp);
     return rc;
 }
+
+/* s without leading and trailing blanks: its start, and its length in *n. */
+static const char *trimmed(const char *s, size_t *n)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    *n = strlen(s);
+    while (*n && (s[*n - 1] == ' ' || s[*n - 1] == '\t'))
+        (*n)--;
+    return s;
+}
+
+int relm_record_check_key(const relm_entity_t *e, const void *changes, relm_mask_t given,
+                          const char *key, relm_error_t *err)
+{
+    int idx = -1;
+    for (int i = 0; i < e->nfields; i++) {
+        if (!(e->fields[i].flags & RELM_FF_KEY))
+            continue;
+        if (idx >= 0)
+            return 0; /* a key of several fields is not named by one path segment */
+        idx = i;
+    }
+    if (idx < 0 || !(given & RELM_BIT(idx)))
+        return 0;
+    char buf[512];
+    size_t na, nb;
+    const char *a = trimmed(relm_record_format(e, changes, idx, buf, sizeof(buf)), &na);
+    const char *b = trimmed(key ? key : "", &nb);
+    if (na == nb && strncasecmp(a, b, na) == 0)
+        return 0;
+    return relm_error_set(err, RELM_EVALIDATION,
+                          "%s %.*s %s: the key cannot be changed (to \"%.*s\")", e->name, (int)nb,
+                          b, e->fields[idx].name, (int)na, a);
+}

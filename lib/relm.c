@@ -5,7 +5,9 @@
  * migrations in one transaction (so a failed upgrade leaves the old schema intact);
  * opening a newer one is refused, because this library cannot know what it would break.
  */
+#include <errno.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -180,4 +182,30 @@ int relm_commit(relm_t *r, relm_error_t *err)
 void relm_rollback(relm_t *r)
 {
     relm_store_rollback(r->store);
+}
+
+int relm_backup(relm_t *r, const char *path, int force, relm_error_t *err)
+{
+    char tmp[4096];
+    if (!path || !*path)
+        return relm_error_set(err, RELM_EUSAGE, "backup needs a file name");
+    if (!force && access(path, F_OK) == 0)
+        return relm_error_set(err, RELM_EEXISTS,
+                              "backup %s already exists (give --force to overwrite it)", path);
+    if (snprintf(tmp, sizeof(tmp), "%s.part", path) >= (int)sizeof(tmp))
+        return relm_error_set(err, RELM_EUSAGE, "backup file name is too long");
+    unlink(tmp);
+    int rc = relm_store_backup(r->store, tmp, err);
+    if (rc == 0 && rename(tmp, path) != 0)
+        rc = relm_error_set(err, RELM_EIO, "backup %s cannot be put in place: %s", path,
+                            strerror(errno));
+    if (rc)
+        unlink(tmp);
+    return rc;
+}
+
+int relm_ping(relm_t *r, relm_error_t *err)
+{
+    int64_t n = 0;
+    return relm_count(r, "SELECT count(*) FROM relm_meta", NULL, &n, err);
 }

@@ -21,6 +21,8 @@ typedef relm_api_token_t tok_t;
 
 static const char *const roles[] = {"user", "admin", NULL};
 
+static int run2(relm_t *r, const char *sql, const char *a, const char *b, relm_error_t *err);
+
 static const relm_field_t user_fields[] = {
     FIELD(user_t, name, RELM_FT_TEXT, RELM_FF_KEY, 50, NULL, NULL),
     FIELD(user_t, role, RELM_FT_ENUM, 0, 0, roles, "user"),
@@ -37,6 +39,7 @@ static const relm_field_t token_fields[] = {
     FIELD(tok_t, created_at, RELM_FT_TIMESTAMP, RELM_FF_READONLY, 0, NULL, NULL),
     FIELD(tok_t, last_used_at, RELM_FT_TIMESTAMP, RELM_FF_READONLY, 0, NULL, NULL),
     FIELD(tok_t, revoked, RELM_FT_BOOL, RELM_FF_INT32 | RELM_FF_READONLY, 0, NULL, NULL),
+    FIELD(tok_t, expires_at, RELM_FT_INT, RELM_FF_READONLY, 0, NULL, NULL),
 };
 
 #define NUSER_FIELDS ((int)(sizeof(user_fields) / sizeof(user_fields[0])))
@@ -57,7 +60,7 @@ const relm_entity_t relm_user_entity = {
 };
 
 const relm_entity_t relm_api_token_entity = {
-    "API token", "api_token", sizeof(tok_t), token_fields, 6, NULL, NULL, NULL, NULL,
+    "API token", "api_token", sizeof(tok_t), token_fields, 7, NULL, NULL, NULL, NULL,
 };
 
 /* Which areas a plain user may change; admins may change everything. */
@@ -163,6 +166,19 @@ static void token_hash(const char *token, char out[RELM_TOKEN_SZ])
 {
     unsigned char h[32];
     crypto_generichash(h, sizeof(h), (const unsigned char *)token, strlen(token), NULL, 0);
+    sodium_bin2hex(out, RELM_TOKEN_SZ, h, sizeof(h));
+}
+
+/*
+ * The CSRF token of a session: a keyed BLAKE2b of the session token, so it can be given
+ * again (GET /api/me) without being stored; the database keeps only its hash.
+ */
+static void csrf_of(const char *token, char out[RELM_TOKEN_SZ])
+{
+    static const unsigned char key[] = "relm session csrf token";
+    unsigned char h[32];
+    crypto_generichash(h, sizeof(h), (const unsigned char *)token, strlen(token), key,
+                       sizeof(key) - 1);
     sodium_bin2hex(out, RELM_TOKEN_SZ, h, sizeof(h));
 }
 
@@ -292,6 +308,9 @@ int relm_user_set_password(relm_t *r, const char *name, const char *password, re
     sodium_memzero(hash, sizeof(hash));
     if (rc == 0)
         rc = end_sessions(r, cur.name, err);
+    /* Whoever knew the old password may have made tokens with it. */
+    if (rc == 0)
+        rc = run2(r, "UPDATE api_token SET revoked = 1 WHERE user_name = ?", cur.name, NULL, err);
     if (rc) {
         relm_rollback(r);
         return rc;
@@ -309,73 +328,6 @@ int relm_user_disable(relm_t *r, const char *name, int disabled, relm_error_t *e
     return rc ? rc : relm_user_update(r, name, &ch, given, err);
 }
 
-/* Seconds a client must still wait before trying user@address again (0: may try). */
-static int throttle_wait(relm_t *r, const char *name, const char *address, int64_t now,
-                         int64_t *wait, relm_error_t *err)
-{
-    relm_stmt_t *s;
-    *wait = 0;
-    int rc = relm_stmt_prepare(
-        r->store, "SELECT blocked_until FROM login_failure WHERE user_name = ? AND address = ?", &s,
-        err);
-    if (rc)
-        return rc;
-    relm_stmt_bind_text(s, 1, name);
-    relm_stmt_bind_text(s, 2, address);
-    rc = relm_stmt_step(s, err);
-    if (rc == RELM_STEP_ROW && relm_stmt_int(s, 0) > now)
-        *wait = relm_stmt_int(s, 0) - now;
-    relm_stmt_release(s);
-    return rc < 0 ? rc : 0;
-}
-
-/* Count a failure; from the free failures on, block for 2, 4, 8, ... seconds (whole seconds:
- * 2 keeps the first block at least one second long). */
-static int throttle_fail(relm_t *r, const char *name, const char *address, int64_t now,
-                         relm_error_t *err)
-{
-    relm_stmt_t *s;
-    int64_t failures = 1;
-    int rc = relm_begin(r, err);
-    if (rc)
-        return rc;
-    rc = relm_stmt_prepare(r->store,
-                           "INSERT INTO login_failure (user_name, address, failures) VALUES (?, ?, "
-                           "1) ON CONFLICT (user_name, address) DO UPDATE SET failures = "
-                           "login_failure.failures + 1 RETURNING failures",
-                           &s, err);
-    if (rc == 0) {
-        relm_stmt_bind_text(s, 1, name);
-        relm_stmt_bind_text(s, 2, address);
-        rc = relm_stmt_step(s, err);
-        if (rc == RELM_STEP_ROW)
-            failures = relm_stmt_int(s, 0);
-        relm_stmt_release(s);
-        rc = rc < 0 ? rc : 0;
-    }
-    if (rc == 0 && failures >= RELM_LOGIN_FREE_FAILURES) {
-        int64_t shift = failures - RELM_LOGIN_FREE_FAILURES;
-        int64_t wait = shift >= 10 ? RELM_LOGIN_MAX_WAIT : (int64_t)2 << shift;
-        if (wait > RELM_LOGIN_MAX_WAIT)
-            wait = RELM_LOGIN_MAX_WAIT;
-        rc = relm_stmt_prepare(r->store,
-                               "UPDATE login_failure SET blocked_until = ? WHERE user_name = ? AND "
-                               "address = ?",
-                               &s, err);
-        if (rc == 0) {
-            relm_stmt_bind_int(s, 1, now + wait);
-            relm_stmt_bind_text(s, 2, name);
-            relm_stmt_bind_text(s, 3, address);
-            rc = relm_stmt_run(s, err);
-        }
-    }
-    if (rc) {
-        relm_rollback(r);
-        return rc;
-    }
-    return relm_commit(r, err);
-}
-
 static int run2(relm_t *r, const char *sql, const char *a, const char *b, relm_error_t *err)
 {
     relm_stmt_t *s;
@@ -385,6 +337,167 @@ static int run2(relm_t *r, const char *sql, const char *a, const char *b, relm_e
     relm_stmt_bind_text(s, 1, a);
     if (b)
         relm_stmt_bind_text(s, 2, b);
+    return relm_stmt_run(s, err);
+}
+
+/* Rows of login_throttle at most; see prune_throttle(). Tests lower it. */
+int relm_login_rows_max = RELM_LOGIN_ROWS;
+
+/* Seconds to wait after the given failures count, when free of them are allowed. */
+static int64_t backoff(int64_t failures, int free_failures)
+{
+    if (failures < free_failures)
+        return 0;
+    int64_t shift = failures - free_failures;
+    int64_t wait = shift >= 10 ? RELM_LOGIN_MAX_WAIT : (int64_t)2 << shift;
+    return wait > RELM_LOGIN_MAX_WAIT ? RELM_LOGIN_MAX_WAIT : wait;
+}
+
+typedef struct throttle_row {
+    const char *scope, *subject;
+    int free_failures;
+    int64_t failures, blocked_until;
+} throttle_row_t;
+
+/* Read one row; a row quiet for the window (and not blocked) counts as no failures. */
+static int throttle_read(relm_t *r, throttle_row_t *t, int64_t now, relm_error_t *err)
+{
+    relm_stmt_t *s;
+    t->failures = t->blocked_until = 0;
+    int rc = relm_stmt_prepare(r->store,
+                               "SELECT failures, last_failure, blocked_until FROM login_throttle "
+                               "WHERE scope = ? AND subject = ?",
+                               &s, err);
+    if (rc)
+        return rc;
+    relm_stmt_bind_text(s, 1, t->scope);
+    relm_stmt_bind_text(s, 2, t->subject);
+    rc = relm_stmt_step(s, err);
+    if (rc == RELM_STEP_ROW) {
+        t->blocked_until = relm_stmt_int(s, 2);
+        if (now - relm_stmt_int(s, 1) <= RELM_LOGIN_WINDOW || t->blocked_until > now)
+            t->failures = relm_stmt_int(s, 0);
+    }
+    relm_stmt_release(s);
+    return rc < 0 ? rc : 0;
+}
+
+static int throttle_write(relm_t *r, const throttle_row_t *t, int64_t now, relm_error_t *err)
+{
+    relm_stmt_t *s;
+    int rc = relm_stmt_prepare(
+        r->store,
+        "INSERT INTO login_throttle (scope, subject, failures, last_failure, blocked_until) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (scope, subject) DO UPDATE SET failures = "
+        "excluded.failures, last_failure = excluded.last_failure, blocked_until = "
+        "excluded.blocked_until",
+        &s, err);
+    if (rc)
+        return rc;
+    relm_stmt_bind_text(s, 1, t->scope);
+    relm_stmt_bind_text(s, 2, t->subject);
+    relm_stmt_bind_int(s, 3, t->failures);
+    relm_stmt_bind_int(s, 4, now);
+    relm_stmt_bind_int(s, 5, t->blocked_until);
+    return relm_stmt_run(s, err);
+}
+
+/*
+ * Keep the table bounded: forget rows quiet for the window, then, while it holds more than
+ * relm_login_rows_max rows, drop the oldest rows of names that are no account, then of
+ * addresses, then of accounts. Guessed names can thus not push out an account's count.
+ */
+static int prune_throttle(relm_t *r, int64_t now, relm_error_t *err)
+{
+    static const char *const evict[] = {
+        "DELETE FROM login_throttle WHERE scope = 'name' AND subject IN (SELECT subject FROM "
+        "login_throttle t WHERE t.scope = 'name' AND NOT EXISTS (SELECT 1 FROM app_user u "
+        "WHERE u.name = t.subject) ORDER BY t.last_failure LIMIT ?)",
+        "DELETE FROM login_throttle WHERE scope = 'address' AND subject IN (SELECT subject "
+        "FROM login_throttle WHERE scope = 'address' ORDER BY last_failure LIMIT ?)",
+        "DELETE FROM login_throttle WHERE scope = 'name' AND subject IN (SELECT subject FROM "
+        "login_throttle WHERE scope = 'name' ORDER BY last_failure LIMIT ?)",
+    };
+    relm_stmt_t *s;
+    int rc = relm_stmt_prepare(
+        r->store, "DELETE FROM login_throttle WHERE last_failure < ? AND blocked_until <= ?", &s,
+        err);
+    if (rc)
+        return rc;
+    relm_stmt_bind_int(s, 1, now - RELM_LOGIN_WINDOW);
+    relm_stmt_bind_int(s, 2, now);
+    if ((rc = relm_stmt_run(s, err)))
+        return rc;
+    for (size_t i = 0; i < sizeof(evict) / sizeof(evict[0]); i++) {
+        int64_t rows = 0;
+        if ((rc = relm_count(r, "SELECT count(*) FROM login_throttle", NULL, &rows, err)))
+            return rc;
+        if (rows <= relm_login_rows_max)
+            return 0;
+        if ((rc = relm_stmt_prepare(r->store, evict[i], &s, err)))
+            return rc;
+        relm_stmt_bind_int(s, 1, rows - relm_login_rows_max);
+        if ((rc = relm_stmt_run(s, err)))
+            return rc;
+    }
+    return 0;
+}
+
+/*
+ * Take one login attempt for name (NULL: a name that cannot exist) from address, in one
+ * write transaction, before the password is checked: the attempt counts as a failure
+ * until throttle_release() takes it back, so concurrent attempts cannot all pass the check
+ * before any of them is counted. *wait > 0: refused, nothing counted; *by_address tells
+ * whether the address (rather than the name) is the one blocked.
+ */
+static int throttle_take(relm_t *r, const char *name, const char *address, int64_t now,
+                         int64_t *wait, int *by_address, relm_error_t *err)
+{
+    throttle_row_t rows[2] = {{"address", address, RELM_LOGIN_FREE_FAILURES_ADDRESS, 0, 0},
+                              {"name", name, RELM_LOGIN_FREE_FAILURES, 0, 0}};
+    int n = name ? 2 : 1;
+    *wait = 0;
+    *by_address = 0;
+    int rc = relm_begin(r, err);
+    if (rc)
+        return rc;
+    for (int i = 0; rc == 0 && i < n; i++) {
+        rc = throttle_read(r, &rows[i], now, err);
+        if (rc == 0 && rows[i].blocked_until - now > *wait) {
+            *wait = rows[i].blocked_until - now;
+            *by_address = i == 0;
+        }
+    }
+    for (int i = 0; rc == 0 && *wait == 0 && i < n; i++) {
+        rows[i].failures++;
+        int64_t b = backoff(rows[i].failures, rows[i].free_failures);
+        rows[i].blocked_until = b ? now + b : 0;
+        rc = throttle_write(r, &rows[i], now, err);
+    }
+    if (rc == 0 && *wait == 0)
+        rc = prune_throttle(r, now, err);
+    if (rc) {
+        relm_rollback(r);
+        return rc;
+    }
+    return relm_commit(r, err);
+}
+
+/* A login succeeded: forget the name's failures and take back the address's attempt. */
+static int throttle_release(relm_t *r, const char *name, const char *address, relm_error_t *err)
+{
+    relm_stmt_t *s;
+    int rc =
+        run2(r, "DELETE FROM login_throttle WHERE scope = 'name' AND subject = ?", name, NULL, err);
+    if (rc || (rc = relm_stmt_prepare(r->store,
+                                      "UPDATE login_throttle SET failures = failures - 1, "
+                                      "blocked_until = CASE WHEN failures - 1 < ? THEN 0 ELSE "
+                                      "blocked_until END WHERE scope = 'address' AND subject = "
+                                      "? AND failures > 0",
+                                      &s, err)))
+        return rc;
+    relm_stmt_bind_int(s, 1, RELM_LOGIN_FREE_FAILURES_ADDRESS);
+    relm_stmt_bind_text(s, 2, address);
     return relm_stmt_run(s, err);
 }
 
@@ -399,18 +512,25 @@ int relm_user_login(relm_t *r, const char *name, const char *password, const cha
     *retry_after = 0;
     if ((rc = sodium_ready(err)))
         return rc;
-    if (normalise_name(name ? name : "", uname, &ignored)) {
-        verify_password(NULL, password);
-        return relm_error_set(err, RELM_EAUTH, "unknown user or wrong password");
-    }
+    int known_form = normalise_name(name ? name : "", uname, &ignored) == 0;
     if (!address)
         address = "";
-    if ((rc = throttle_wait(r, uname, address, now, retry_after, err)))
+    int by_address = 0;
+    if ((rc = throttle_take(r, known_form ? uname : NULL, address, now, retry_after, &by_address,
+                            err)))
         return rc;
+    if (*retry_after > 0 && by_address)
+        return relm_error_set(err, RELM_ETHROTTLED,
+                              "too many failed logins from %s: try again in %lld seconds", address,
+                              (long long)*retry_after);
     if (*retry_after > 0)
         return relm_error_set(err, RELM_ETHROTTLED,
                               "too many failed logins for %s: try again in %lld seconds", uname,
                               (long long)*retry_after);
+    if (!known_form) {
+        verify_password(NULL, password);
+        return relm_error_set(err, RELM_EAUTH, "unknown user or wrong password");
+    }
     relm_stmt_t *s;
     int disabled = 1;
     if ((rc = relm_stmt_prepare(
@@ -427,23 +547,21 @@ int relm_user_login(relm_t *r, const char *name, const char *password, const cha
         return rc;
     int good = verify_password(hash, password);
     sodium_memzero(hash, sizeof(hash));
-    if (!good || disabled) {
-        if ((rc = throttle_fail(r, uname, address, now, err)))
-            return rc;
+    if (!good || disabled)
         return relm_error_set(err, RELM_EAUTH, "unknown user or wrong password");
-    }
     if ((rc = relm_user_get(r, uname, &out->user, err)))
         return rc;
     char th[RELM_TOKEN_SZ], stamp[RELM_STAMP_SZ];
+    char csrf_hash[RELM_TOKEN_SZ];
     random_token(out->token);
-    random_token(out->csrf_token);
+    csrf_of(out->token, out->csrf_token);
     token_hash(out->token, th);
+    token_hash(out->csrf_token, csrf_hash);
     out->expires_at = now + RELM_SESSION_SECONDS;
     relm_now_stamp(stamp);
     if ((rc = relm_begin(r, err)))
         return rc;
-    rc = run2(r, "DELETE FROM login_failure WHERE user_name = ? AND address = ?", uname, address,
-              err);
+    rc = throttle_release(r, uname, address, err);
     if (rc == 0 && (rc = relm_stmt_prepare(
                         r->store, "DELETE FROM user_session WHERE expires_at < ?", &s, err)) == 0) {
         relm_stmt_bind_int(s, 1, now);
@@ -456,7 +574,7 @@ int relm_user_login(relm_t *r, const char *name, const char *password, const cha
                                            &s, err)) == 0) {
         relm_stmt_bind_text(s, 1, th);
         relm_stmt_bind_text(s, 2, uname);
-        relm_stmt_bind_text(s, 3, out->csrf_token);
+        relm_stmt_bind_text(s, 3, csrf_hash);
         relm_stmt_bind_text(s, 4, stamp);
         relm_stmt_bind_int(s, 5, out->expires_at);
         rc = relm_stmt_run(s, err);
@@ -480,7 +598,7 @@ static int valid_token_text(const char *t)
 
 int relm_session_check(relm_t *r, const char *token, relm_session_t *out, relm_error_t *err)
 {
-    char th[RELM_TOKEN_SZ], uname[RELM_TEXT50_SZ] = "";
+    char th[RELM_TOKEN_SZ], uname[RELM_TEXT50_SZ] = "", csrf_hash[RELM_TOKEN_SZ] = "";
     memset(out, 0, sizeof(*out));
     if (!token || !valid_token_text(token))
         return relm_error_set(err, RELM_EAUTH, "not signed in");
@@ -498,7 +616,7 @@ int relm_session_check(relm_t *r, const char *token, relm_session_t *out, relm_e
     rc = relm_stmt_step(s, err);
     if (rc == RELM_STEP_ROW) {
         relm_copy(uname, sizeof(uname), relm_stmt_text(s, 0));
-        relm_copy(out->csrf_token, sizeof(out->csrf_token), relm_stmt_text(s, 1));
+        relm_copy(csrf_hash, sizeof(csrf_hash), relm_stmt_text(s, 1));
         out->expires_at = relm_stmt_int(s, 2);
     }
     relm_stmt_release(s);
@@ -511,6 +629,13 @@ int relm_session_check(relm_t *r, const char *token, relm_session_t *out, relm_e
         return relm_error_set(err, RELM_EAUTH, "the session has ended: sign in again");
     }
     relm_copy(out->token, sizeof(out->token), token);
+    csrf_of(token, out->csrf_token);
+    token_hash(out->csrf_token, th);
+    if (sodium_memcmp(th, csrf_hash, RELM_TOKEN_SZ - 1) != 0) {
+        /* A session made before CSRF tokens were kept hashed: sign in again. */
+        memset(out, 0, sizeof(*out));
+        return relm_error_set(err, RELM_EAUTH, "the session has ended: sign in again");
+    }
     return 0;
 }
 
@@ -529,6 +654,13 @@ int relm_session_end(relm_t *r, const char *token, relm_error_t *err)
 int relm_token_create(relm_t *r, const char *user_name, const char *description,
                       char token_out[RELM_TOKEN_SZ], int64_t *id, relm_error_t *err)
 {
+    return relm_token_create_expiring(r, user_name, description, RELM_TOKEN_DAYS, token_out, id,
+                                      err);
+}
+
+int relm_token_create_expiring(relm_t *r, const char *user_name, const char *description, int days,
+                               char token_out[RELM_TOKEN_SZ], int64_t *id, relm_error_t *err)
+{
     relm_user_t u;
     relm_api_token_t t;
     char th[RELM_TOKEN_SZ];
@@ -539,6 +671,11 @@ int relm_token_create(relm_t *r, const char *user_name, const char *description,
     if ((rc = relm_record_set(&relm_api_token_entity, &t, NULL, "description",
                               description ? description : "", err)))
         return rc;
+    if (days < 0 || days > RELM_TOKEN_MAX_DAYS)
+        return relm_error_set(err, RELM_EVALIDATION,
+                              "API token expires_in: %d days is not from 0 to %d", days,
+                              RELM_TOKEN_MAX_DAYS);
+    t.expires_at = days ? (int64_t)time(NULL) + (int64_t)days * 86400 : 0;
     relm_copy(t.user_name, sizeof(t.user_name), u.name);
     relm_now_stamp(t.created_at);
     random_token(token_out);
@@ -549,13 +686,15 @@ int relm_token_create(relm_t *r, const char *user_name, const char *description,
     relm_stmt_t *s;
     if (rc == 0 && (rc = relm_stmt_prepare(r->store,
                                            "INSERT INTO api_token (id, user_name, token_hash, "
-                                           "description, created_at) VALUES (?, ?, ?, ?, ?)",
+                                           "description, created_at, expires_at) VALUES (?, "
+                                           "?, ?, ?, ?, ?)",
                                            &s, err)) == 0) {
         relm_stmt_bind_int(s, 1, t.id);
         relm_stmt_bind_text(s, 2, t.user_name);
         relm_stmt_bind_text(s, 3, th);
         relm_stmt_bind_text(s, 4, t.description);
         relm_stmt_bind_text(s, 5, t.created_at);
+        relm_stmt_bind_int(s, 6, t.expires_at);
         rc = relm_stmt_run(s, err);
     }
     if (rc) {
@@ -568,10 +707,35 @@ int relm_token_create(relm_t *r, const char *user_name, const char *description,
     return relm_commit(r, err);
 }
 
+/*
+ * Record the token's use at most every RELM_TOKEN_USE_STAMP_SECONDS, and never wait for the
+ * write lock: a read signed in by a token must not queue behind a long write (or fail
+ * because of one), so when the lock is taken the stamp is simply left for a later use.
+ */
+static void stamp_use(relm_t *r, int64_t id, int64_t last, int64_t now)
+{
+    relm_stmt_t *s;
+    relm_error_t ignored = {0};
+    char stamp[RELM_STAMP_SZ];
+    if (now - last < RELM_TOKEN_USE_STAMP_SECONDS || relm_store_depth(r->store) > 0)
+        return;
+    relm_now_stamp(stamp);
+    if (relm_stmt_prepare(r->store,
+                          "UPDATE api_token SET last_used_at = ?, last_used_unix = ? WHERE id = ?",
+                          &s, &ignored))
+        return;
+    relm_stmt_bind_text(s, 1, stamp);
+    relm_stmt_bind_int(s, 2, now);
+    relm_stmt_bind_int(s, 3, id);
+    relm_store_set_busy_wait(r->store, 0);
+    relm_stmt_run(s, &ignored);
+    relm_store_set_busy_wait(r->store, RELM_STORE_BUSY_MS);
+}
+
 int relm_token_check(relm_t *r, const char *token, relm_user_t *out, relm_error_t *err)
 {
     char th[RELM_TOKEN_SZ], uname[RELM_TEXT50_SZ] = "";
-    int64_t id = 0;
+    int64_t id = 0, expires_at = 0, last_used = 0, now = (int64_t)time(NULL);
     if (!token || !valid_token_text(token))
         return relm_error_set(err, RELM_EAUTH, "the API token is not valid");
     int rc = sodium_ready(err);
@@ -579,30 +743,29 @@ int relm_token_check(relm_t *r, const char *token, relm_user_t *out, relm_error_
         return rc;
     token_hash(token, th);
     relm_stmt_t *s;
-    if ((rc = relm_stmt_prepare(
-             r->store, "SELECT id, user_name FROM api_token WHERE token_hash = ? AND revoked = 0",
-             &s, err)))
+    if ((rc = relm_stmt_prepare(r->store,
+                                "SELECT id, user_name, expires_at, last_used_unix FROM api_token "
+                                "WHERE token_hash = ? AND revoked = 0",
+                                &s, err)))
         return rc;
     relm_stmt_bind_text(s, 1, th);
     rc = relm_stmt_step(s, err);
     if (rc == RELM_STEP_ROW) {
         id = relm_stmt_int(s, 0);
         relm_copy(uname, sizeof(uname), relm_stmt_text(s, 1));
+        expires_at = relm_stmt_int(s, 2);
+        last_used = relm_stmt_int(s, 3);
     }
     relm_stmt_release(s);
     if (rc < 0)
         return rc;
     relm_error_t ignored = {0};
+    if (uname[0] && expires_at && expires_at <= now)
+        return relm_error_set(err, RELM_EAUTH, "API token %lld has expired", (long long)id);
     if (!uname[0] || relm_user_get(r, uname, out, &ignored) || out->disabled)
         return relm_error_set(err, RELM_EAUTH, "the API token is not valid");
-    char stamp[RELM_STAMP_SZ];
-    relm_now_stamp(stamp);
-    if ((rc = relm_stmt_prepare(r->store, "UPDATE api_token SET last_used_at = ? WHERE id = ?", &s,
-                                err)))
-        return rc;
-    relm_stmt_bind_text(s, 1, stamp);
-    relm_stmt_bind_int(s, 2, id);
-    return relm_stmt_run(s, err);
+    stamp_use(r, id, last_used, now);
+    return 0;
 }
 
 int relm_token_revoke(relm_t *r, int64_t id, relm_error_t *err)

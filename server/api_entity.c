@@ -296,6 +296,8 @@ static int do_update(req_t *q)
     relm_record_init(res->e, rec);
     rc = relm_record_from_json(res->e, rec, &given, q->body, &q->err);
     if (rc == 0)
+        rc = relm_record_check_key(res->e, rec, given, req_param(q, res->key), &q->err);
+    if (rc == 0)
         rc = res->e->update(q->r, req_param(q, res->key), rec, given, &q->err);
     free(rec);
     return rc ? rc : reply_record(q, res, req_param(q, res->key));

@@ -161,6 +161,8 @@ static int seg_update(req_t *q)
     int rc = req_may(q, RELM_AREA_SEGMENTS, 1);
     if (rc || (rc = body_fields(q, &relm_segment_entity, &s, &given, skip)) ||
         (rc = req_body_bool(q, "apply_to_all_lines", &all)) ||
+        (rc =
+             relm_record_check_key(&relm_segment_entity, &s, given, req_param(q, "no"), &q->err)) ||
         (rc = relm_segment_update(q->r, req_param(q, "no"), &s, given, all, &q->err)))
         return rc;
     return reply_segment(q, req_param(q, "no"));

@@ -75,9 +75,10 @@ static int login(req_t *q)
     int rc = relm_user_login(q->r, name, password, q->address, &s, &q->retry_after, &q->err);
     if (rc)
         return rc;
+    /* Secure when the client came over TLS (a trusted proxy said https). */
     snprintf(q->set_cookie, sizeof(q->set_cookie),
-             COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d", s.token,
-             RELM_SESSION_SECONDS);
+             COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s", s.token,
+             RELM_SESSION_SECONDS, q->https ? "; Secure" : "");
     q->out = me_json(&s.user, s.csrf_token);
     return 0;
 }
@@ -88,7 +89,8 @@ static int logout(req_t *q)
     if (rc)
         return rc;
     snprintf(q->set_cookie, sizeof(q->set_cookie),
-             COOKIE "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+             COOKIE "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s",
+             q->https ? "; Secure" : "");
     q->status = MHD_HTTP_NO_CONTENT;
     return 0;
 }

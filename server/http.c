@@ -1,8 +1,9 @@
 /*
  * libmicrohttpd glue: collects a request (bounded body), opens the worker thread's
  * database connection, authenticates, parses JSON, calls the route's handler and writes
- * the reply. Also serves the embedded web UI and holds the one table that maps error
- * codes to HTTP statuses.
+ * the reply; a request that may change data runs in one transaction committed only once
+ * its reply is built. Also serves the embedded web UI, counts and logs every request
+ * (ops.c) and holds the one table that maps error codes to HTTP statuses.
  *
  * Each worker thread of the pool owns one relm_t, opened on its first request and closed
  * when the thread ends (a pthread key destructor), so connections are never shared.
@@ -12,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sodium.h>
@@ -46,6 +49,7 @@ static const struct error_map {
     {RELM_EAUTH, 401, NULL},
     {RELM_EFORBIDDEN, 403, NULL},
     {RELM_ETHROTTLED, 429, NULL},
+    {RELM_EBUSY, 503, NULL},
     {HTTP_EBADREQUEST, 400, "bad_request"},
     {HTTP_ETOOLARGE, 413, "too_large"},
     {HTTP_EMETHOD, 405, "method_not_allowed"},
@@ -83,6 +87,8 @@ typedef struct pending {
 static const char *g_db;
 static const char *g_today;
 static int g_cache_kib = 512;
+static int g_trust_proxy;
+static int g_fault_reply;
 static pthread_key_t relm_key;
 static pthread_once_t key_once = PTHREAD_ONCE_INIT;
 
@@ -103,6 +109,12 @@ void http_set_db(const char *db, const char *today, int cache_kib)
     if (cache_kib > 0)
         g_cache_kib = cache_kib;
     pthread_once(&key_once, make_key);
+}
+
+void http_set_options(int trust_proxy, int fault_reply)
+{
+    g_trust_proxy = trust_proxy;
+    g_fault_reply = fault_reply;
 }
 
 static relm_t *thread_relm(relm_error_t *err)
@@ -227,10 +239,10 @@ static void add_common_headers(struct MHD_Response *resp, int api)
     MHD_add_response_header(resp, "Cache-Control", api ? "no-store" : "no-cache");
 }
 
-static enum MHD_Result send_json(struct MHD_Connection *conn, unsigned status, json_t *body,
-                                 const req_t *q)
+/* Queue a reply; text (malloc'd, may be NULL: no body) is taken over. */
+static enum MHD_Result send_text(struct MHD_Connection *conn, unsigned status, char *text,
+                                 const char *type, const req_t *q)
 {
-    char *text = body ? json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
     size_t len = text ? strlen(text) : 0;
     struct MHD_Response *resp =
         text ? MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE)
@@ -240,7 +252,7 @@ static enum MHD_Result send_json(struct MHD_Connection *conn, unsigned status, j
         return MHD_NO;
     }
     if (text)
-        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
     add_common_headers(resp, 1);
     if (q && q->set_cookie[0])
         MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, q->set_cookie);
@@ -253,9 +265,19 @@ static enum MHD_Result send_json(struct MHD_Connection *conn, unsigned status, j
     }
     if (status == 401)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"relm\"");
+    if (status == 405)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW,
+                                q && q->allow[0] ? q->allow : "GET, HEAD");
     enum MHD_Result ret = MHD_queue_response(conn, status, resp);
     MHD_destroy_response(resp);
     return ret;
+}
+
+static enum MHD_Result send_json(struct MHD_Connection *conn, unsigned status, json_t *body,
+                                 const req_t *q)
+{
+    char *text = body ? json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    return send_text(conn, status, text, "application/json", q);
 }
 
 static enum MHD_Result send_error(struct MHD_Connection *conn, int code, const char *message,
@@ -308,6 +330,34 @@ static void client_address(struct MHD_Connection *conn, char *out, size_t n)
         inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out, (socklen_t)n);
 }
 
+/* The last (rightmost) entry of a comma-separated header: the one our proxy added. */
+static void last_entry(const char *h, char *out, size_t n)
+{
+    const char *c = strrchr(h, ',');
+    const char *s = c ? c + 1 : h;
+    while (*s == ' ' || *s == '\t')
+        s++;
+    size_t len = strcspn(s, " \t");
+    if (len == 0 || len >= n)
+        return;
+    memcpy(out, s, len);
+    out[len] = '\0';
+}
+
+static void forwarded(req_t *q)
+{
+    if (!g_trust_proxy)
+        return;
+    const char *h = MHD_lookup_connection_value(q->conn, MHD_HEADER_KIND, "X-Forwarded-For");
+    if (h)
+        last_entry(h, q->address, sizeof(q->address));
+    h = MHD_lookup_connection_value(q->conn, MHD_HEADER_KIND, "X-Forwarded-Proto");
+    char proto[16] = "";
+    if (h)
+        last_entry(h, proto, sizeof(proto));
+    q->https = strcasecmp(proto, "https") == 0;
+}
+
 static int is_write(const char *method)
 {
     return strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0;
@@ -319,8 +369,10 @@ static int dispatch(req_t *q, const char *url, const pending_t *p)
     int rc = router_match(q, q->method, url);
     if (rc == HTTP_ENOROUTE)
         return req_fail(q, rc, "no route %s %s", q->method, url);
-    if (rc == HTTP_EMETHOD)
-        return req_fail(q, rc, "%s is not allowed on %s", q->method, url);
+    if (rc == HTTP_EMETHOD) {
+        router_allowed(url, q->allow, sizeof(q->allow));
+        return req_fail(q, rc, "%s is not allowed on %s (allowed: %s)", q->method, url, q->allow);
+    }
     if (p->too_large)
         return req_fail(q, HTTP_ETOOLARGE, "the request body is larger than %d bytes",
                         HTTP_MAX_BODY);
@@ -355,7 +407,36 @@ static int dispatch(req_t *q, const char *url, const pending_t *p)
             return req_fail(q, HTTP_EBADREQUEST, "the body must be a JSON object");
     }
     q->status = MHD_HTTP_OK;
+    /*
+     * A request that may change data runs in one transaction, committed by http_access()
+     * only once its reply is built: a request either succeeds and says so, or changes
+     * nothing. Login keeps its own transactions (its failed attempts must stay counted).
+     */
+    if (is_write(q->method) && !q->route->public_route) {
+        if ((rc = relm_begin(q->r, &q->err)))
+            return rc;
+        q->in_tx = 1;
+    }
     return q->route->fn(q);
+}
+
+/* The reply body of a handler that succeeded into *text (NULL: none), or an error. */
+static int build_reply(req_t *q, char **text, const char **type)
+{
+    *text = NULL;
+    *type = "application/json";
+    if (g_fault_reply)
+        return req_fail(q, RELM_ESTORAGE, "the reply cannot be built (RELM_FAULT=reply test hook)");
+    if (q->text) {
+        *text = q->text;
+        q->text = NULL;
+        *type = q->text_type ? q->text_type : "text/plain; charset=utf-8";
+        return 0;
+    }
+    if (q->status == MHD_HTTP_NO_CONTENT || !q->out)
+        return 0;
+    *text = json_dumps(q->out, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    return *text ? 0 : req_fail(q, RELM_ENOMEM, "out of memory building the reply");
 }
 
 void *http_uri_log(void *cls, const char *uri, struct MHD_Connection *conn)
@@ -411,10 +492,27 @@ enum MHD_Result http_access(void *cls, struct MHD_Connection *conn, const char *
                           "the address holds an encoded NUL byte (%00), which no name or value "
                           "may contain",
                           NULL);
-    if (strncmp(url, "/api/", 5) != 0 && strcmp(url, "/api") != 0) {
-        if (strcmp(method, "GET") && strcmp(method, "HEAD"))
-            return send_error(conn, HTTP_EMETHOD, "only GET is allowed on pages", NULL);
-        return send_static(conn, url);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    if (strncmp(url, "/api/", 5) != 0 && strcmp(url, "/api") != 0 && strcmp(url, "/healthz") &&
+        strcmp(url, "/metrics")) {
+        req_t page = {.conn = conn};
+        enum MHD_Result ret;
+        unsigned status = 200;
+        client_address(conn, page.address, sizeof(page.address));
+        forwarded(&page);
+        if (strcmp(method, "GET") && strcmp(method, "HEAD")) {
+            status = 405;
+            ret = send_error(conn, HTTP_EMETHOD, "only GET is allowed on pages", NULL);
+        } else {
+            status = find_web_file(url) ? 200 : 404;
+            ret = send_static(conn, url);
+        }
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        ops_record(method, NULL, 1, status,
+                   (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9, "",
+                   page.address);
+        return ret;
     }
     req_t *q = calloc(1, sizeof(*q));
     if (!q)
@@ -422,16 +520,38 @@ enum MHD_Result http_access(void *cls, struct MHD_Connection *conn, const char *
     q->conn = conn;
     q->method = method;
     client_address(conn, q->address, sizeof(q->address));
+    forwarded(q);
     int rc = dispatch(q, url, p);
+    const char *type = "application/json";
+    char *text = NULL;
+    if (rc == 0)
+        rc = build_reply(q, &text, &type);
+    if (q->in_tx) {
+        if (rc == 0 && relm_commit(q->r, &q->err)) {
+            rc = q->err.code;
+            free(text);
+            text = NULL;
+        } else if (rc) {
+            relm_rollback(q->r);
+        }
+    }
+    if (rc == RELM_EBUSY && q->retry_after <= 0)
+        q->retry_after = 2;
     enum MHD_Result ret;
+    unsigned status = rc ? http_status_of(rc) : q->status;
     if (rc)
         ret = send_error(conn, rc, q->err.message, q);
     else
-        ret = send_json(conn, q->status, q->status == MHD_HTTP_NO_CONTENT ? NULL : q->out, q);
+        ret = send_text(conn, q->status, text, type, q);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    ops_record(method, q->route, 0, status,
+               (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
+               q->user.name, q->address);
     if (q->r)
         relm_set_user(q->r, "");
     json_decref(q->body);
     json_decref(q->out);
+    free(q->text);
     sodium_memzero(q->session_token, sizeof(q->session_token));
     free(q);
     return ret;

@@ -30,6 +30,7 @@ enum {
 #define HTTP_MAX_PARAMS 4
 #define HTTP_PAGE_MAX   500
 #define HTTP_PAGE_DEF   50
+#define HTTP_MAX_ROUTES 256
 
 typedef struct req req_t;
 typedef int (*handler_fn)(req_t *q);
@@ -63,6 +64,11 @@ struct req {
     char set_cookie[256];
     char location[256];
     int64_t retry_after;
+    char *text;            /* a reply that is not JSON (owned; /healthz, /metrics) */
+    const char *text_type; /* its Content-Type (default text/plain) */
+    char allow[64];        /* 405: the methods the path has */
+    int https;             /* the client reached us over TLS (a trusted proxy says so) */
+    int in_tx;             /* the handler runs in a transaction http.c commits */
 };
 
 /* Path parameter by name ("" when absent). */
@@ -101,6 +107,11 @@ void router_add_public(const char *method, const char *pattern, handler_fn fn);
 void router_init(void);
 /* Find the route for method + path; params filled in q. HTTP_ENOROUTE / HTTP_EMETHOD. */
 int router_match(req_t *q, const char *method, const char *path);
+/* The methods path has ("GET, HEAD, PATCH"), into out; "" when none. */
+void router_allowed(const char *path, char *out, size_t n);
+/* Number of a registered route (0 .. HTTP_MAX_ROUTES-1), and the route of a number. */
+int router_index(const route_t *r);
+const route_t *router_at(int i);
 void router_print(FILE *out);
 
 /* Resource files: each adds its routes. */
@@ -110,6 +121,15 @@ void api_setup_routes(void);
 void api_interaction_routes(void);
 void api_segment_routes(void);
 void api_campaign_routes(void);
+void api_ops_routes(void);
+
+/* Request log and metrics (ops.c). log may be NULL (no request log). */
+void ops_init(FILE *log, const char *db);
+/* Count one answered request and log it; route NULL: a page (page 1) or no route. */
+void ops_record(const char *method, const route_t *route, int page, unsigned status, double seconds,
+                const char *user, const char *address);
+/* The metrics page in Prometheus text format (malloc'd), or NULL when out of memory. */
+char *ops_metrics_text(void);
 
 /* Authentication of a request (auth.c): fills q->user; 0 or an error code. */
 int auth_request(req_t *q);
@@ -135,6 +155,8 @@ typedef struct serve_opts {
     const char *today;  /* fixed work date, or NULL for the real date */
     int threads;
     int cache_kib;
+    const char *log_file; /* request log: NULL or "-" for stderr, "off" for none */
+    int trust_proxy;      /* take the client from X-Forwarded-For/-Proto */
 } serve_opts_t;
 
 int serve_run(const serve_opts_t *o, relm_error_t *err);
@@ -148,6 +170,12 @@ void http_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
  * (decoding would cut the path there and serve a shorter one). */
 void *http_uri_log(void *cls, const char *uri, struct MHD_Connection *conn);
 void http_set_db(const char *db, const char *today, int cache_kib);
+/*
+ * trust_proxy: X-Forwarded-For names the client and X-Forwarded-Proto its scheme (only
+ * behind a proxy that sets both). fault_reply: a test hook (RELM_FAULT=reply) that fails
+ * every request after its handler ran, to show that such a request changes nothing.
+ */
+void http_set_options(int trust_proxy, int fault_reply);
 void http_thread_cleanup_init(void);
 
 #endif

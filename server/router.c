@@ -10,7 +10,7 @@
 
 #include "http.h"
 
-#define MAX_ROUTES 256
+#define MAX_ROUTES HTTP_MAX_ROUTES
 
 static route_t routes[MAX_ROUTES];
 static int nroutes;
@@ -50,6 +50,40 @@ void router_init(void)
     api_interaction_routes();
     api_segment_routes();
     api_campaign_routes();
+    api_ops_routes();
+}
+
+static int match(const route_t *r, const char *path, req_t *q);
+
+int router_index(const route_t *r)
+{
+    return (int)(r - routes);
+}
+
+const route_t *router_at(int i)
+{
+    return i >= 0 && i < nroutes ? &routes[i] : NULL;
+}
+
+void router_allowed(const char *path, char *out, size_t n)
+{
+    size_t len = 0;
+    out[0] = '\0';
+    for (int i = 0; i < nroutes; i++) {
+        if (!match(&routes[i], path, NULL))
+            continue;
+        int seen = 0; /* a method registered twice (two patterns) is named once */
+        for (int j = 0; j < i; j++)
+            seen |=
+                strcmp(routes[j].method, routes[i].method) == 0 && match(&routes[j], path, NULL);
+        if (seen)
+            continue;
+        int w = snprintf(out + len, n - len, "%s%s%s", len ? ", " : "", routes[i].method,
+                         strcmp(routes[i].method, "GET") == 0 ? ", HEAD" : "");
+        if (w < 0 || (size_t)w >= n - len)
+            break;
+        len += (size_t)w;
+    }
 }
 
 /* Match one pattern against path, capturing {name} segments into q. */

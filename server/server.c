@@ -13,31 +13,53 @@
 #include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
+#include <netdb.h>
 #include <netinet/in.h>
+#include <sys/socket.h>
 
 #include "http.h"
 
 #define DRAIN_SECONDS 10
 
-static int parse_listen(const char *s, struct sockaddr_in *sa, relm_error_t *err)
+/*
+ * ADDR:PORT where ADDR is an IPv4 address, a host name, or an IPv6 address in brackets
+ * ("[::1]:8080"); an empty ADDR is 127.0.0.1. The first address the name resolves to is
+ * used.
+ */
+static int parse_listen(const char *s, struct sockaddr_storage *sa, relm_error_t *err)
 {
-    char host[64];
+    char host[256];
     const char *colon = strrchr(s, ':');
     memset(sa, 0, sizeof(*sa));
-    sa->sin_family = AF_INET;
     if (!colon || (size_t)(colon - s) >= sizeof(host))
         return relm_error_set(err, RELM_EUSAGE, "--listen needs ADDR:PORT, not \"%s\"", s);
-    memcpy(host, s, (size_t)(colon - s));
-    host[colon - s] = '\0';
+    const char *h = s;
+    size_t hl = (size_t)(colon - s);
+    if (hl >= 2 && h[0] == '[' && h[hl - 1] == ']') {
+        h++;
+        hl -= 2;
+    } else if (memchr(h, ':', hl)) {
+        return relm_error_set(err, RELM_EUSAGE,
+                              "--listen: write an IPv6 address in brackets, as [::1]:8080");
+    }
+    memcpy(host, h, hl);
+    host[hl] = '\0';
     char *end;
     long port = strtol(colon + 1, &end, 10);
     if (!colon[1] || *end || port < 0 || port > 65535)
         return relm_error_set(err, RELM_EUSAGE, "--listen: \"%s\" is not a port", colon + 1);
     if (!host[0])
         snprintf(host, sizeof(host), "127.0.0.1");
-    if (inet_pton(AF_INET, host, &sa->sin_addr) != 1)
-        return relm_error_set(err, RELM_EUSAGE, "--listen: \"%s\" is not an IPv4 address", host);
-    sa->sin_port = htons((uint16_t)port);
+    struct addrinfo hints = {0}, *res = NULL;
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE;
+    int grc = getaddrinfo(host, colon + 1, &hints, &res);
+    if (grc != 0 || !res)
+        return relm_error_set(err, RELM_EUSAGE, "--listen: \"%s\" is no address: %s", host,
+                              gai_strerror(grc));
+    memcpy(sa, res->ai_addr, res->ai_addrlen);
+    freeaddrinfo(res);
     return 0;
 }
 
@@ -49,10 +71,16 @@ static unsigned connections(struct MHD_Daemon *d)
 
 int serve_run(const serve_opts_t *o, relm_error_t *err)
 {
-    struct sockaddr_in sa;
+    struct sockaddr_storage sa;
     int rc = parse_listen(o->listen, &sa, err);
     if (rc)
         return rc;
+    FILE *log = stderr;
+    if (o->log_file && strcmp(o->log_file, "off") == 0)
+        log = NULL;
+    else if (o->log_file && strcmp(o->log_file, "-") != 0 && !(log = fopen(o->log_file, "a")))
+        return relm_error_set(err, RELM_EIO, "--log-file %s cannot be opened: %s", o->log_file,
+                              strerror(errno));
     /* Fail early (and in the foreground) when the database cannot be opened. */
     relm_t *probe;
     if ((rc = relm_open(o->db, 0, &probe, err)))
@@ -60,6 +88,9 @@ int serve_run(const serve_opts_t *o, relm_error_t *err)
     relm_close(probe);
     router_init();
     http_set_db(o->db, o->today, o->cache_kib);
+    const char *fault = getenv("RELM_FAULT");
+    http_set_options(o->trust_proxy, fault && strcmp(fault, "reply") == 0);
+    ops_init(log, o->db);
 
     sigset_t set;
     sigemptyset(&set);
@@ -70,8 +101,9 @@ int serve_run(const serve_opts_t *o, relm_error_t *err)
     signal(SIGPIPE, SIG_IGN);
 
     struct MHD_Daemon *d = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL,
-        NULL, http_access, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG |
+            (sa.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
+        0, NULL, NULL, http_access, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(o->threads > 0 ? o->threads : 4),
         MHD_OPTION_NOTIFY_COMPLETED, http_completed, NULL, MHD_OPTION_URI_LOG_CALLBACK,
         http_uri_log, NULL, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
@@ -81,10 +113,20 @@ int serve_run(const serve_opts_t *o, relm_error_t *err)
         return relm_error_set(err, RELM_EIO, "cannot listen on %s: %s", o->listen,
                               strerror(errno ? errno : EADDRINUSE));
     const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
-    char host[INET_ADDRSTRLEN];
-    inet_ntop(AF_INET, &sa.sin_addr, host, sizeof(host));
-    printf("relm serving %s on http://%s:%u/\n", o->db, host,
-           di ? (unsigned)di->port : (unsigned)ntohs(sa.sin_port));
+    char host[INET6_ADDRSTRLEN];
+    unsigned port;
+    int v6 = sa.ss_family == AF_INET6;
+    if (v6) {
+        const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)&sa;
+        inet_ntop(AF_INET6, &s6->sin6_addr, host, sizeof(host));
+        port = ntohs(s6->sin6_port);
+    } else {
+        const struct sockaddr_in *s4 = (const struct sockaddr_in *)&sa;
+        inet_ntop(AF_INET, &s4->sin_addr, host, sizeof(host));
+        port = ntohs(s4->sin_port);
+    }
+    printf("relm serving %s on http://%s%s%s:%u/\n", o->db, v6 ? "[" : "", host, v6 ? "]" : "",
+           di ? (unsigned)di->port : port);
     fflush(stdout);
 
     int sig = 0;
@@ -101,5 +143,7 @@ int serve_run(const serve_opts_t *o, relm_error_t *err)
     if (ls != MHD_INVALID_SOCKET)
         close(ls);
     fprintf(stderr, "relm: stopped\n");
+    if (log && log != stderr)
+        fclose(log);
     return 0;
 }

@@ -37,6 +37,7 @@ enum relm_code {
     RELM_EAUTH = -21,        /* unauthenticated: unknown user, wrong password, bad token */
     RELM_EFORBIDDEN = -22,   /* forbidden: the role does not allow the operation */
     RELM_ETHROTTLED = -23,   /* too_many_attempts: wait before the next login */
+    RELM_EBUSY = -24,        /* busy: another job holds the database; try again */
 };
 
 typedef struct relm_error {

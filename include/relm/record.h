@@ -101,6 +101,15 @@ int relm_record_set_index(const relm_entity_t *e, void *rec, relm_mask_t *given,
 const char *relm_record_format(const relm_entity_t *e, const void *rec, int idx, char *buf,
                                size_t n);
 
+/*
+ * A change request (the fields of changes set in given) for the record whose key is key:
+ * 0 when it leaves the key as it is (a key field given with the same value, compared
+ * without regard to case or blanks, is fine), else RELM_EVALIDATION naming the record and
+ * field, since an update never renames a record and must not silently ignore a new key.
+ */
+int relm_record_check_key(const relm_entity_t *e, const void *changes, relm_mask_t given,
+                          const char *key, relm_error_t *err);
+
 /* Copy the fields set in `given` from src to dst. */
 void relm_record_merge(const relm_entity_t *e, void *dst, const void *src, relm_mask_t given);
 

@@ -51,6 +51,16 @@ int relm_commit(relm_t *r, relm_error_t *err);
 void relm_rollback(relm_t *r);
 
 /*
+ * Copy the open database, while others go on using it, to a new database file at path.
+ * An existing file is refused (already_exists) unless force; the copy is written beside
+ * it and renamed into place, so path never holds half a copy. io when it cannot be made.
+ */
+int relm_backup(relm_t *r, const char *path, int force, relm_error_t *err);
+
+/* Does the database answer a query? 0, or the engine's error (busy, io, ...). */
+int relm_ping(relm_t *r, relm_error_t *err);
+
+/*
  * Generic listing of an entity's rows, streamed to fn one at a time (never loaded into
  * memory as a whole). filters may be NULL; limit <= 0 means no limit. Rows come in key
  * order. The record passed to fn is borrowed for the duration of the call.

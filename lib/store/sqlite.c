@@ -13,16 +13,14 @@
 
 #include "store.h"
 
-#define BUSY_TIMEOUT_MS 10000
-
 static int map_error(sqlite3 *db, int rc, relm_error_t *err)
 {
     const char *msg = sqlite3_errmsg(db);
     switch (rc & 0xff) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-        return relm_error_set(err, RELM_ECONFLICT,
-                              "the database is busy: another process holds it (%s)", msg);
+        /* The engine's own words ("database is locked") mean nothing to a user. */
+        return relm_error_set(err, RELM_EBUSY, "the database is busy with another job; try again");
     case SQLITE_CONSTRAINT:
         if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
             return relm_error_set(err, RELM_EINUSE, "the record is referenced by other records");
@@ -58,7 +56,7 @@ static int sq_open(const char *target, int create, void **out, relm_error_t *err
         return code;
     }
     sqlite3_extended_result_codes(db, 1);
-    sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS);
+    sqlite3_busy_timeout(db, RELM_STORE_BUSY_MS);
     static const char *pragmas = "PRAGMA foreign_keys=ON;"
                                  "PRAGMA journal_mode=WAL;"
                                  "PRAGMA synchronous=FULL;"
@@ -66,8 +64,11 @@ static int sq_open(const char *target, int create, void **out, relm_error_t *err
     char *msg = NULL;
     rc = sqlite3_exec(db, pragmas, NULL, NULL, &msg);
     if (rc != SQLITE_OK) {
-        relm_error_set(err, rc == SQLITE_NOTADB ? RELM_ESCHEMA : RELM_ESTORAGE,
-                       "database %s cannot be used: %s", target, msg ? msg : "unknown error");
+        if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
+            relm_error_set(err, RELM_EBUSY, "the database is busy with another job; try again");
+        else
+            relm_error_set(err, rc == SQLITE_NOTADB ? RELM_ESCHEMA : RELM_ESTORAGE,
+                           "database %s cannot be used: %s", target, msg ? msg : "unknown error");
         sqlite3_free(msg);
         sqlite3_close(db);
         return err ? err->code : RELM_ESTORAGE;
@@ -208,6 +209,48 @@ static int sq_sequence(void *db, int64_t *counter)
                                    sq_count, NULL, NULL) != SQLITE_OK;
 }
 
+static void sq_busy_wait(void *db, int ms)
+{
+    sqlite3_busy_timeout(db, ms);
+}
+
+/*
+ * SQLite's online backup: pages are copied in steps of 256, so writers are held up only
+ * for one step at a time; a step that meets a lock waits briefly and tries again.
+ */
+static int sq_backup(void *db, const char *path, relm_error_t *err)
+{
+    sqlite3 *dest = NULL;
+    int rc = sqlite3_open_v2(path, &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    if (rc != SQLITE_OK) {
+        relm_error_set(err, RELM_EIO, "backup %s cannot be created: %s", path,
+                       dest ? sqlite3_errmsg(dest) : "out of memory");
+        sqlite3_close(dest);
+        return RELM_EIO;
+    }
+    sqlite3_backup *b = sqlite3_backup_init(dest, "main", db, "main");
+    if (!b) {
+        relm_error_set(err, RELM_EIO, "backup %s cannot be made: %s", path, sqlite3_errmsg(dest));
+        sqlite3_close(dest);
+        return RELM_EIO;
+    }
+    do {
+        rc = sqlite3_backup_step(b, 256);
+        if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+            sqlite3_sleep(50);
+    } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+    sqlite3_backup_finish(b);
+    if (rc == SQLITE_DONE)
+        rc = sqlite3_exec(dest, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL);
+    if (rc != SQLITE_OK && rc != SQLITE_DONE) {
+        relm_error_set(err, RELM_EIO, "backup %s failed: %s", path, sqlite3_errmsg(dest));
+        sqlite3_close(dest);
+        return RELM_EIO;
+    }
+    sqlite3_close(dest);
+    return 0;
+}
+
 const relm_store_backend_t relm_sqlite_backend = {
     .name = "sqlite",
     .open = sq_open,
@@ -231,4 +274,6 @@ const relm_store_backend_t relm_sqlite_backend = {
     .sequence = sq_sequence,
     .sequence_sql = "relm_seq()",
     .begin_sql = "BEGIN IMMEDIATE",
+    .busy_wait = sq_busy_wait,
+    .backup = sq_backup,
 };

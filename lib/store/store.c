@@ -178,6 +178,19 @@ int relm_store_depth(const relm_store_t *st)
     return st->depth;
 }
 
+void relm_store_set_busy_wait(relm_store_t *st, int ms)
+{
+    if (st->be->busy_wait)
+        st->be->busy_wait(st->db, ms);
+}
+
+int relm_store_backup(relm_store_t *st, const char *path, relm_error_t *err)
+{
+    if (!st->be->backup)
+        return relm_error_set(err, RELM_EUSAGE, "the %s store cannot make backups", st->be->name);
+    return st->be->backup(st->db, path, err);
+}
+
 int64_t relm_store_changes(relm_store_t *st)
 {
     return st->be->changes(st->db);

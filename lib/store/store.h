@@ -42,6 +42,19 @@ int relm_store_commit(relm_store_t *st, relm_error_t *err);
 void relm_store_rollback(relm_store_t *st);
 int relm_store_depth(const relm_store_t *st);
 
+/*
+ * How long (milliseconds) a statement waits for a lock another connection holds before
+ * it fails with RELM_EBUSY; 0 fails at once. Open stores wait RELM_STORE_BUSY_MS.
+ */
+#define RELM_STORE_BUSY_MS 10000
+void relm_store_set_busy_wait(relm_store_t *st, int ms);
+
+/*
+ * Copy the whole database, while others go on using it, into a new database file at
+ * path (created, or overwritten when it exists). RELM_EUSAGE when the engine cannot.
+ */
+int relm_store_backup(relm_store_t *st, const char *path, relm_error_t *err);
+
 /* Rows changed by the last statement. */
 int64_t relm_store_changes(relm_store_t *st);
 
@@ -108,7 +121,9 @@ typedef struct relm_store_backend {
     /* Make sequence_sql count into *counter; NULL, or non-zero when it cannot. */
     int (*sequence)(void *db, int64_t *counter);
     const char *sequence_sql;
-    const char *begin_sql; /* the statement that opens a write transaction */
+    const char *begin_sql;               /* the statement that opens a write transaction */
+    void (*busy_wait)(void *db, int ms); /* may be NULL */
+    int (*backup)(void *db, const char *path, relm_error_t *err); /* may be NULL */
 } relm_store_backend_t;
 
 extern const relm_store_backend_t relm_sqlite_backend;

@@ -293,6 +293,24 @@ static void whole_number_fields_refuse_out_of_range_values(void **state)
     assert_int_equal(rec.entry_no, 12);
 }
 
+static void a_change_request_may_not_rename_the_record(void **state)
+{
+    (void)state;
+    const relm_entity_t *e = &relm_salesperson_entity;
+    relm_salesperson_t sp;
+    relm_mask_t given = 0;
+    relm_error_t err = {0};
+    relm_record_init(e, &sp);
+    assert_int_equal(relm_record_set(e, &sp, &given, "name", "Zoe", &err), 0);
+    assert_int_equal(relm_record_check_key(e, &sp, given, "ZZ", &err), 0);
+    assert_int_equal(relm_record_set(e, &sp, &given, "code", "zz", &err), 0);
+    assert_int_equal(relm_record_check_key(e, &sp, given, "ZZ", &err), 0);
+    assert_int_equal(relm_record_check_key(e, &sp, given, " zz ", &err), 0);
+    assert_int_equal(relm_record_check_key(e, &sp, given, "YY", &err), RELM_EVALIDATION);
+    assert_non_null(strstr(err.message, "code"));
+    assert_non_null(strstr(err.message, "cannot be changed"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -309,6 +327,7 @@ int main(void)
         cmocka_unit_test(filters_trim_blanks_around_the_operator_and_read_sql_not_equal),
         cmocka_unit_test(positive_numbers_are_digits_only_and_never_clamped),
         cmocka_unit_test(whole_number_fields_refuse_out_of_range_values),
+        cmocka_unit_test(a_change_request_may_not_rename_the_record),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

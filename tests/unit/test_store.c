@@ -157,6 +157,50 @@ static void urls_name_the_engine(void **state)
     assert_non_null(strstr(err.message, "relm init"));
 }
 
+static void a_locked_database_is_busy_in_words_a_user_understands(void **state)
+{
+    (void)state;
+    relm_t *r = test_db_new(), *other = NULL;
+    relm_error_t err = {0};
+    assert_int_equal(relm_open(test_db_path(r), 0, &other, &err), 0);
+    assert_int_equal(relm_begin(r, &err), 0);
+    relm_store_set_busy_wait(other->store, 0);
+    assert_int_equal(relm_begin(other, &err), RELM_EBUSY);
+    assert_string_equal(relm_error_name(err.code), "busy");
+    assert_string_equal(err.message, "the database is busy with another job; try again");
+    relm_rollback(r);
+    relm_close(other);
+    test_db_free(r);
+}
+
+static void a_backup_is_a_database_with_the_same_rows(void **state)
+{
+    (void)state;
+    relm_t *r = test_db_new(), *copy = NULL;
+    relm_error_t err = {0};
+    char path[4200];
+    exec_sql(r, "CREATE TABLE t (v INTEGER)");
+    exec_sql(r, "INSERT INTO t VALUES (1), (2), (3)");
+    snprintf(path, sizeof(path), "%s.backup", test_db_path(r));
+    remove(path);
+    assert_int_equal(relm_backup(r, path, 0, &err), 0);
+    assert_int_equal(relm_open(path, 0, &copy, &err), 0);
+    assert_int_equal(test_sql_int(copy, "SELECT sum(v) FROM t"), 6);
+    relm_close(copy);
+    exec_sql(r, "INSERT INTO t VALUES (4)");
+    assert_int_equal(relm_backup(r, path, 0, &err), RELM_EEXISTS);
+    assert_non_null(strstr(err.message, "--force"));
+    assert_int_equal(relm_open(path, 0, &copy, &err), 0);
+    assert_int_equal(test_sql_int(copy, "SELECT sum(v) FROM t"), 6); /* left alone */
+    relm_close(copy);
+    assert_int_equal(relm_backup(r, path, 1, &err), 0);
+    assert_int_equal(relm_open(path, 0, &copy, &err), 0);
+    assert_int_equal(test_sql_int(copy, "SELECT sum(v) FROM t"), 10);
+    relm_close(copy);
+    remove(path);
+    test_db_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -166,6 +210,8 @@ int main(void)
         cmocka_unit_test(constraint_failures_map_to_codes),
         cmocka_unit_test(urls_name_the_engine),
         cmocka_unit_test(the_sequence_counts_rows_in_output_order_unless_a_sort_intervened),
+        cmocka_unit_test(a_locked_database_is_busy_in_words_a_user_understands),
+        cmocka_unit_test(a_backup_is_a_database_with_the_same_rows),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
