@@ -85,6 +85,14 @@ static void on_event(void *ctx, const relm_mail_event_t *ev)
     json_array_append_new(list, o);
 }
 
+static void summary_free(report_t *rp)
+{
+    json_decref(rp->entries);
+    json_decref(rp->duplicates);
+    json_decref(rp->unmatched);
+    json_decref(rp->warnings);
+}
+
 static void summary(report_t *rp, const relm_mail_batch_t *b)
 {
     if (rp->c->json) {
@@ -104,10 +112,7 @@ static void summary(report_t *rp, const relm_mail_batch_t *b)
     printf("%lld messages: %lld entries logged, %lld duplicates, %lld unmatched, %lld warnings\n",
            (long long)b->messages, (long long)b->logged, (long long)b->duplicates,
            (long long)b->unmatched, (long long)b->warnings);
-    json_decref(rp->entries);
-    json_decref(rp->duplicates);
-    json_decref(rp->unmatched);
-    json_decref(rp->warnings);
+    summary_free(rp);
 }
 
 int cmd_mail(cli_t *c, int argc, char **argv)
@@ -143,6 +148,10 @@ int cmd_mail(cli_t *c, int argc, char **argv)
     for (int i = 0; lrc == 0 && !fetch && i < a.npos; i++)
         lrc = relm_mail_import_path(c->r, a.pos[i], &b, &err);
     memset(password, 0, sizeof(password));
-    summary(&rp, &b);
+    /* A failure before the first message has nothing to sum up. */
+    if (lrc == 0 || b.messages > 0)
+        summary(&rp, &b);
+    else
+        summary_free(&rp);
     return lrc ? cli_fail(&err) : CLI_OK;
 }

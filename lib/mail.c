@@ -517,6 +517,21 @@ static int same_address(const char *a, const char *b)
     return g_ascii_strcasecmp(a, b) == 0;
 }
 
+/* The warnings of a message that is logged: said once, before its first entry. */
+static void warn_headers(msg_ctx_t *m)
+{
+    const mail_info_t *mi = m->mi;
+    if (!mi->date[0])
+        report(m, RELM_MAIL_WARNING,
+               mi->date_header ? "its Date cannot be read; logged with today's date and the "
+                                 "time now"
+                               : "it has no Date; logged with today's date and the time now",
+               0, "", 0);
+    if (!mi->message_id[0])
+        report(m, RELM_MAIL_WARNING,
+               "it has no Message-ID, so importing it again would log it again", 0, "", 0);
+}
+
 /* Match and log one parsed message inside the open transaction. */
 static int match_and_log(relm_t *r, const mail_setup_t *ms, msg_ctx_t *m, const char *raw,
                          size_t len, const char *file_name, relm_error_t *err)
@@ -537,16 +552,6 @@ static int match_and_log(relm_t *r, const mail_setup_t *ms, msg_ctx_t *m, const 
             return 0;
         }
     }
-    if (!mi->date[0])
-        report(m, RELM_MAIL_WARNING,
-               mi->date_header ? "its Date cannot be read; logged with today's date and the "
-                                 "time now"
-                               : "it has no Date; logged with today's date and the time now",
-               0, "", 0);
-    if (!mi->message_id[0])
-        report(m, RELM_MAIL_WARNING,
-               "it has no Message-ID, so importing it again would log it again", 0, "", 0);
-
     if ((rc = lookup(r, 0, mi->from, &n, first, sizeof(first), &blocked, list, sizeof(list), err)))
         return rc;
     if (n > 1) {
@@ -603,6 +608,8 @@ static int match_and_log(relm_t *r, const mail_setup_t *ms, msg_ctx_t *m, const 
                 refused++;
                 continue;
             }
+            if (nlogged == 0)
+                warn_headers(m);
             relm_copy(logged_nos[nlogged++], RELM_CODE20_SZ, rec.contact_no);
             report(m, RELM_MAIL_LOGGED, "", rec.entry_no, rec.contact_no, 0);
         }
@@ -675,6 +682,7 @@ static int match_and_log(relm_t *r, const mail_setup_t *ms, msg_ctx_t *m, const 
         report(m, RELM_MAIL_UNMATCHED, why, 0, "", 0);
         return 0;
     }
+    warn_headers(m);
     report(m, RELM_MAIL_LOGGED, "", rec.entry_no, rec.contact_no, reply_to);
     return 0;
 }
