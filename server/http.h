@@ -135,9 +135,19 @@ typedef struct serve_opts {
     const char *today;  /* fixed work date, or NULL for the real date */
     int threads;
     int cache_kib;
+    const char *fetch_mail; /* IMAP mailbox URL fetched in the background, or NULL */
+    long fetch_every;       /* seconds between fetches */
 } serve_opts_t;
 
 int serve_run(const serve_opts_t *o, relm_error_t *err);
+
+/*
+ * The mail fetch thread (mail_worker.c): start checks the password (environment) and the
+ * setup, then fetches o->fetch_mail now and every o->fetch_every seconds; nothing when
+ * o->fetch_mail is NULL. stop wakes it and waits for it to end.
+ */
+int mail_worker_start(const serve_opts_t *o, relm_error_t *err);
+void mail_worker_stop(void);
 /* One request, called by the MHD access handler (http.c). */
 enum MHD_Result http_access(void *cls, struct MHD_Connection *conn, const char *url,
                             const char *method, const char *version, const char *upload_data,

@@ -9,8 +9,13 @@ M="$SRCDIR/tests/mail"
 DOVECOT=${DOVECOT:-/usr/sbin/dovecot}
 DV="$T/dovecot"
 DVPID=""
+SERVEPID=""
 
 stop_dovecot() {
+    if [ -n "$SERVEPID" ] && kill -0 "$SERVEPID" 2>/dev/null; then
+        kill "$SERVEPID" 2>/dev/null
+        wait "$SERVEPID" 2>/dev/null
+    fi
     if [ -n "$DVPID" ] && kill -0 "$DVPID" 2>/dev/null; then
         kill "$DVPID" 2>/dev/null
         for _ in $(seq 50); do kill -0 "$DVPID" 2>/dev/null || break; sleep 0.1; done
@@ -150,6 +155,27 @@ assert_contains "with the server's answer" "imap://kari@127.0.0.1:$PORT/INBOX" "
 run mail fetch "imap://kari@127.0.0.1:$PORT/Nope"
 assert_eq "a mailbox that does not exist fails" "1" "$RC"
 assert_eq "failed fetches change nothing" "$n|3" "$(count)|$(position)"
+
+# relm serve fetches in the background -------------------------------------------------------
+expect_exit 2 "--fetch-mail without --fetch-every is a usage error" serve --listen 127.0.0.1:0 --fetch-mail "$URL"
+printf 'From: bjorn@kunde.no\nTo: ole@firma.no\nSubject: Fra bakgrunnen\nMessage-ID: <bg-1@kunde.no>\nDate: Fri, 13 Mar 2026 09:00:00 +0100\n\nx\n' >"$T/bg.eml"
+"$RELM" serve --listen 127.0.0.1:0 --fetch-mail "$URL" --fetch-every 1 >"$T/serve.out" 2>"$T/serve.err" &
+SERVEPID=$!
+sleep 1.5
+deliver "$T/bg.eml" 4.test
+got=""
+for _ in $(seq 100); do
+    got=$(sql "SELECT contact_no||'|'||subject FROM interaction_log_entry WHERE message_id = '<bg-1@kunde.no>'")
+    [ -n "$got" ] && break
+    sleep 0.1
+done
+assert_eq "relm serve --fetch-mail logs a message delivered while it runs" "CT1|Fra bakgrunnen" "$got"
+assert_contains "and says so on standard error" "1 messages: 1 entries logged" "$(cat "$T/serve.err")"
+kill "$SERVEPID"
+wait "$SERVEPID"
+assert_eq "relm serve with the fetch thread stops on SIGTERM" "0" "$?"
+SERVEPID=""
+assert_eq "the position is past the message" "4" "$(position)"
 
 # What the server said, for a failure's diagnosis.
 [ "$fail" -eq 0 ] || sed 's/^/#   dovecot: /' "$DV/dovecot.log" | tail -n 40
