@@ -391,6 +391,28 @@ static int import_raw(relm_t *r, const char *raw, relm_mail_batch_t *b, relm_err
     return relm_mail_import_message(r, raw, strlen(raw), "test", b, err);
 }
 
+static void inbound_salesperson_falls_back_to_the_signed_in_user_and_else_is_unmatched(void **state)
+{
+    (void)state;
+    relm_t *r = mail_db(1);
+    relm_error_t err = {0};
+    seen_t s = {0};
+    relm_mail_batch_t b = {on_event, &s, 0, 0, 0, 0, 0};
+    /* CT2 has no salesperson and the message went to no salesperson. */
+    const char *msg = "From: aase@eksempel.no\r\nTo: someone@else.example\r\nMessage-ID: "
+                      "<u@k>\r\nDate: Tue, 10 Mar 2026 10:00:00 +0100\r\nSubject: Hei\r\n\r\nx\r\n";
+    assert_int_equal(import_raw(r, msg, &b, &err), 0);
+    assert_int_equal(b.unmatched, 1);
+    assert_non_null(strstr(s.text[0], "salesperson_code is required"));
+    relm_set_user(r, "OLE");
+    assert_int_equal(import_raw(r, msg, &b, &err), 0);
+    assert_int_equal(b.logged, 1);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM interaction_log_entry WHERE "
+                                     "salesperson_code = 'OLE' AND contact_no = 'CT2'"),
+                     1);
+    test_db_free(r);
+}
+
 static void unknown_shared_and_blocked_senders_are_unmatched_with_a_reason(void **state)
 {
     (void)state;
@@ -617,6 +639,8 @@ int main(void)
         cmocka_unit_test(salesperson_message_logs_an_outbound_entry_per_contact_recipient),
         cmocka_unit_test(reply_to_a_delivered_entry_takes_its_campaign_and_is_a_response),
         cmocka_unit_test(reply_to_a_message_relm_did_not_deliver_is_no_campaign_response),
+        cmocka_unit_test(
+            inbound_salesperson_falls_back_to_the_signed_in_user_and_else_is_unmatched),
         cmocka_unit_test(unknown_shared_and_blocked_senders_are_unmatched_with_a_reason),
         cmocka_unit_test(broken_message_is_a_warning_and_the_batch_goes_on),
         cmocka_unit_test(same_message_twice_is_logged_once_and_reported_as_duplicate),
