@@ -28,7 +28,7 @@ static void help(FILE *out)
 
 typedef struct report {
     cli_t *c;
-    json_t *entries, *duplicates, *unmatched, *warnings;
+    json_t *summary; /* --json */
 } report_t;
 
 static const char *kind_name(int kind)
@@ -48,71 +48,27 @@ static const char *kind_name(int kind)
 static void on_event(void *ctx, const relm_mail_event_t *ev)
 {
     report_t *rp = ctx;
-    if (!rp->c->json) {
-        if (ev->kind == RELM_MAIL_LOGGED)
-            printf("logged     entry %lld  contact %s  %s  \"%s\"%s\n", (long long)ev->entry_no,
-                   ev->contact_no, ev->from, ev->subject, ev->reply_to_entry_no ? "  (reply)" : "");
-        else
-            printf("%-10s %s  %s  \"%s\": %s\n", kind_name(ev->kind), ev->source, ev->from,
-                   ev->subject, ev->text);
-        return;
-    }
-    json_t *o = json_object();
-    json_object_set_new(o, "source", json_string(ev->source));
-    json_object_set_new(o, "from", json_string(ev->from));
-    json_object_set_new(o, "subject", json_string(ev->subject));
-    json_object_set_new(o, "message_id", json_string(ev->message_id));
-    json_t *list = rp->warnings;
-    switch (ev->kind) {
-    case RELM_MAIL_LOGGED:
-        json_object_set_new(o, "entry_no", json_integer(ev->entry_no));
-        json_object_set_new(o, "contact_no", json_string(ev->contact_no));
-        json_object_set_new(o, "reply_to_entry_no", json_integer(ev->reply_to_entry_no));
-        list = rp->entries;
-        break;
-    case RELM_MAIL_DUPLICATE:
-        json_object_set_new(o, "entry_no", json_integer(ev->entry_no));
-        list = rp->duplicates;
-        break;
-    case RELM_MAIL_UNMATCHED:
-        json_object_set_new(o, "reason", json_string(ev->text));
-        list = rp->unmatched;
-        break;
-    default:
-        json_object_set_new(o, "warning", json_string(ev->text));
-        break;
-    }
-    json_array_append_new(list, o);
-}
-
-static void summary_free(report_t *rp)
-{
-    json_decref(rp->entries);
-    json_decref(rp->duplicates);
-    json_decref(rp->unmatched);
-    json_decref(rp->warnings);
+    if (rp->c->json)
+        relm_mail_json_event(rp->summary, ev);
+    else if (ev->kind == RELM_MAIL_LOGGED)
+        printf("logged     entry %lld  contact %s  %s  \"%s\"%s\n", (long long)ev->entry_no,
+               ev->contact_no, ev->from, ev->subject, ev->reply_to_entry_no ? "  (reply)" : "");
+    else
+        printf("%-10s %s  %s  \"%s\": %s\n", kind_name(ev->kind), ev->source, ev->from, ev->subject,
+               ev->text);
 }
 
 static void summary(report_t *rp, const relm_mail_batch_t *b)
 {
     if (rp->c->json) {
-        json_t *o = json_object();
-        json_object_set_new(o, "messages", json_integer(b->messages));
-        json_object_set_new(o, "logged", json_integer(b->logged));
-        json_object_set_new(o, "duplicates", json_integer(b->duplicates));
-        json_object_set_new(o, "unmatched", json_integer(b->unmatched));
-        json_object_set_new(o, "warnings", json_integer(b->warnings));
-        json_object_set_new(o, "entries", rp->entries);
-        json_object_set_new(o, "duplicate_messages", rp->duplicates);
-        json_object_set_new(o, "unmatched_messages", rp->unmatched);
-        json_object_set_new(o, "warning_messages", rp->warnings);
-        cli_print_json(o);
+        relm_mail_json_counts(rp->summary, b);
+        cli_print_json(rp->summary);
+        rp->summary = NULL;
         return;
     }
     printf("%lld messages: %lld entries logged, %lld duplicates, %lld unmatched, %lld warnings\n",
            (long long)b->messages, (long long)b->logged, (long long)b->duplicates,
            (long long)b->unmatched, (long long)b->warnings);
-    summary_free(rp);
 }
 
 int cmd_mail(cli_t *c, int argc, char **argv)
@@ -140,7 +96,7 @@ int cmd_mail(cli_t *c, int argc, char **argv)
     /* Missing setup refuses the whole command before any message is read. */
     if (relm_mail_check_setup(c->r, &err))
         return cli_fail(&err);
-    report_t rp = {c, json_array(), json_array(), json_array(), json_array()};
+    report_t rp = {c, c->json ? relm_mail_json_new() : NULL};
     relm_mail_batch_t b = {on_event, &rp, 0, 0, 0, 0, 0};
     int lrc = 0;
     if (fetch)
@@ -151,7 +107,6 @@ int cmd_mail(cli_t *c, int argc, char **argv)
     /* A failure before the first message has nothing to sum up. */
     if (lrc == 0 || b.messages > 0)
         summary(&rp, &b);
-    else
-        summary_free(&rp);
+    json_decref(rp.summary);
     return lrc ? cli_fail(&err) : CLI_OK;
 }

@@ -21,6 +21,7 @@
 #include <gmime/gmime.h>
 
 #include "internal.h"
+#include "relm/json.h"
 
 /* ------------------------------------------------------------------------------------ */
 /* Setup                                                                                  */
@@ -289,6 +290,58 @@ static void report(msg_ctx_t *m, int kind, const char *text, int64_t entry_no,
                             contact_no ? contact_no : "",
                             reply_to};
     b->fn(b->ctx, &ev);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* The summary as JSON                                                                    */
+
+json_t *relm_mail_json_new(void)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "entries", json_array());
+    json_object_set_new(o, "duplicate_messages", json_array());
+    json_object_set_new(o, "unmatched_messages", json_array());
+    json_object_set_new(o, "warning_messages", json_array());
+    return o;
+}
+
+void relm_mail_json_event(void *ctx, const relm_mail_event_t *ev)
+{
+    json_t *summary = ctx, *o = json_object();
+    const char *list = "warning_messages";
+    json_object_set_new(o, "source", json_string(ev->source));
+    json_object_set_new(o, "from", json_string(ev->from));
+    json_object_set_new(o, "subject", json_string(ev->subject));
+    json_object_set_new(o, "message_id", json_string(ev->message_id));
+    switch (ev->kind) {
+    case RELM_MAIL_LOGGED:
+        json_object_set_new(o, "entry_no", json_integer(ev->entry_no));
+        json_object_set_new(o, "contact_no", json_string(ev->contact_no));
+        json_object_set_new(o, "reply_to_entry_no", json_integer(ev->reply_to_entry_no));
+        list = "entries";
+        break;
+    case RELM_MAIL_DUPLICATE:
+        json_object_set_new(o, "entry_no", json_integer(ev->entry_no));
+        list = "duplicate_messages";
+        break;
+    case RELM_MAIL_UNMATCHED:
+        json_object_set_new(o, "reason", json_string(ev->text));
+        list = "unmatched_messages";
+        break;
+    default:
+        json_object_set_new(o, "warning", json_string(ev->text));
+        break;
+    }
+    json_array_append_new(json_object_get(summary, list), o);
+}
+
+void relm_mail_json_counts(json_t *summary, const relm_mail_batch_t *b)
+{
+    json_object_set_new(summary, "messages", json_integer(b->messages));
+    json_object_set_new(summary, "logged", json_integer(b->logged));
+    json_object_set_new(summary, "duplicates", json_integer(b->duplicates));
+    json_object_set_new(summary, "unmatched", json_integer(b->unmatched));
+    json_object_set_new(summary, "warnings", json_integer(b->warnings));
 }
 
 /* ------------------------------------------------------------------------------------ */

@@ -111,6 +111,18 @@ int relm_mail_fetch(struct relm *r, const char *url, const char *password, relm_
                     relm_error_t *err);
 
 /*
+ * The summary as JSON, shared by the CLI's --json and the HTTP API: relm_mail_json_new()
+ * makes an object with the lists "entries", "duplicate_messages", "unmatched_messages" and
+ * "warning_messages" (owned by the caller, json_decref); relm_mail_json_event (a
+ * relm_mail_event_fn: ctx is that object) appends an event to its list;
+ * relm_mail_json_counts() sets "messages", "logged", "duplicates", "unmatched", "warnings".
+ */
+struct json_t;
+struct json_t *relm_mail_json_new(void);
+void relm_mail_json_event(void *ctx, const relm_mail_event_t *ev);
+void relm_mail_json_counts(struct json_t *summary, const relm_mail_batch_t *b);
+
+/*
  * The IMAP password from the environment: RELM_IMAP_PASSWORD, else the first line of the file
  * named by RELM_IMAP_PASSWORD_FILE. Copied into buf (n bytes). Errors: io (the file cannot be
  * read), validation (neither is set).
