@@ -97,7 +97,7 @@ int cmd_mail(cli_t *c, int argc, char **argv)
     if (relm_mail_check_setup(c->r, &err))
         return cli_fail(&err);
     report_t rp = {c, c->json ? relm_mail_json_new() : NULL};
-    relm_mail_batch_t b = {on_event, &rp, 0, 0, 0, 0, 0};
+    relm_mail_batch_t b = {on_event, &rp, 0, 0, 0, 0, 0, NULL};
     int lrc = 0;
     if (fetch)
         lrc = relm_mail_fetch(c->r, a.pos[0], password, &b, &err);

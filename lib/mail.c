@@ -750,6 +750,11 @@ static const char *base_name(const char *source)
  * One message in one transaction, with the fetch position (may be NULL) moved past it in
  * the same transaction whatever its outcome.
  */
+static int stopped(const relm_mail_batch_t *b)
+{
+    return b->stop && b->stop(b->ctx);
+}
+
 static int import_one(relm_t *r, const mail_setup_t *ms, const char *raw, size_t len,
                       const char *source, const char *file_name, const fetch_pos_t *pos,
                       relm_mail_batch_t *b, relm_error_t *err)
@@ -839,7 +844,7 @@ static int import_mbox(relm_t *r, const mail_setup_t *ms, const char *path, cons
     size_t pos = 0;
     int count = 0, in_msg = 0, prev_blank = 1, rc = 0;
     char source[4200];
-    while (pos <= len && rc == 0) {
+    while (pos <= len && rc == 0 && !stopped(b)) {
         const char *line = data + pos;
         const char *nl = pos < len ? memchr(line, '\n', len - pos) : NULL;
         size_t ll = nl ? (size_t)(nl - line) + 1 : len - pos;
@@ -925,7 +930,7 @@ static int import_maildir(relm_t *r, const mail_setup_t *ms, const char *path, r
         for (int k = 0; k < n; k++) {
             char *file = g_build_filename(dir, names[k]->d_name, NULL);
             struct stat st;
-            if (rc == 0 && stat(file, &st) == 0 && S_ISREG(st.st_mode))
+            if (rc == 0 && !stopped(b) && stat(file, &st) == 0 && S_ISREG(st.st_mode))
                 rc = import_file(r, ms, file, b, err);
             g_free(file);
             free(names[k]);
@@ -1225,7 +1230,7 @@ int relm_mail_fetch(relm_t *r, const char *url, const char *password, relm_mail_
         if ((rc = relm_commit(r, err)))
             goto out;
     }
-    for (size_t i = 0; i < nuids && rc == 0; i++) {
+    for (size_t i = 0; i < nuids && rc == 0 && !stopped(b); i++) {
         char *msg_url = g_strdup_printf("%s%s;UIDVALIDITY=%" PRId64 ";UID=%" PRId64, im.server,
                                         im.path, validity, uids[i]);
         rc = imap_run(&im, msg_url, NULL, err);

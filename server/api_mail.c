@@ -37,7 +37,7 @@ static int message_import(req_t *q)
         len = json_string_length(text);
     }
     json_t *summary = relm_mail_json_new();
-    relm_mail_batch_t batch = {relm_mail_json_event, summary, 0, 0, 0, 0, 0};
+    relm_mail_batch_t batch = {relm_mail_json_event, summary, 0, 0, 0, 0, 0, NULL};
     rc = relm_mail_import_message(q->r, raw ? raw : "", raw ? len : 0,
                                   source ? json_string_value(source) : "api", &batch, &q->err);
     g_free(bytes);

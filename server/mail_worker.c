@@ -1,9 +1,9 @@
 /*
  * relm serve --fetch-mail URL --fetch-every SECONDS: a background thread that runs
  * relm_mail_fetch() on the mailbox at start-up and then every SECONDS, on its own database
- * connection, and logs one line per run to standard error. Stopping waits for a fetch in
- * progress to finish its message (each message is its own transaction, so stopping between
- * two never leaves one half-written).
+ * connection, and logs one line per run to standard error. Stopping lets a fetch in progress
+ * finish the message it is on and ends it there (each message is its own transaction, so
+ * stopping between two never leaves one half-written).
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -24,11 +24,22 @@ static struct {
     long every;
 } w = {.lock = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER};
 
+/* Asked before each message, so that stopping the server does not wait for a whole batch. */
+static int stop_asked(void *ctx)
+{
+    (void)ctx;
+    pthread_mutex_lock(&w.lock);
+    int stop = w.stop;
+    pthread_mutex_unlock(&w.lock);
+    return stop;
+}
+
 static void fetch_once(void)
 {
     relm_error_t err = {0};
     relm_t *r = NULL;
     relm_mail_batch_t b = {0};
+    b.stop = stop_asked;
     int rc = relm_open(w.db, 0, &r, &err);
     if (rc == 0 && w.today[0])
         rc = relm_set_workdate(r, w.today, &err);

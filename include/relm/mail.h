@@ -69,6 +69,9 @@ typedef struct relm_mail_batch {
     int64_t duplicates; /* messages already logged */
     int64_t unmatched;  /* messages with no entry */
     int64_t warnings;   /* warnings, broken messages included */
+    /* May be NULL; asked before each message: non-zero ends the batch there, which is no
+     * error (what was read is logged, a fetch's position stays before the next message). */
+    int (*stop)(void *ctx);
 } relm_mail_batch_t;
 
 /*

@@ -8,3 +8,7 @@ CREATE TABLE mail_fetch_position (
     last_uid BIGINT NOT NULL DEFAULT 0,
     fetched_at TEXT NOT NULL DEFAULT ''
 );
+
+-- Captured mail is matched to contacts by e-mail without regard to case: an index on the
+-- lowered address keeps that a lookup rather than a scan of every contact.
+CREATE INDEX contact_email_lower ON contact (lower(email)) WHERE email <> '';

@@ -179,7 +179,7 @@ inbound_latin1_message_is_logged_with_decoded_subject_local_date_and_kept_bytes(
     relm_t *r = mail_db(1);
     relm_error_t err = {0};
     seen_t s = {0};
-    relm_mail_batch_t b = {on_event, &s, 0, 0, 0, 0, 0};
+    relm_mail_batch_t b = {on_event, &s, 0, 0, 0, 0, 0, NULL};
     assert_int_equal(import_file(r, "latin1_inbound.eml", &b, &err), 0);
     assert_int_equal(b.messages, 1);
     assert_int_equal(b.logged, 1);
@@ -235,7 +235,7 @@ utf8_multipart_message_is_kept_as_text_and_salesperson_is_the_one_it_was_sent_to
     relm_t *r = mail_db(1);
     relm_error_t err = {0};
     seen_t s = {0};
-    relm_mail_batch_t b = {on_event, &s, 0, 0, 0, 0, 0};
+    relm_mail_batch_t b = {on_event, &s, 0, 0, 0, 0, 0, NULL};
     assert_int_equal(import_file(r, "utf8_attachment.eml", &b, &err), 0);
     assert_int_equal(b.logged, 1);
     relm_interaction_t e;
@@ -269,7 +269,7 @@ static void html_only_message_with_raw_utf8_headers_is_logged(void **state)
     relm_t *r = mail_db(1);
     relm_error_t err = {0};
     seen_t s = {0};
-    relm_mail_batch_t b = {on_event, &s, 0, 0, 0, 0, 0};
+    relm_mail_batch_t b = {on_event, &s, 0, 0, 0, 0, 0, NULL};
     assert_int_equal(import_file(r, "html_only.eml", &b, &err), 0);
     assert_int_equal(b.logged, 1);
     relm_interaction_t e;
@@ -288,7 +288,7 @@ message_without_date_gets_the_work_date_and_a_warning_and_long_subject_is_cut(vo
     relm_t *r = mail_db(1);
     relm_error_t err = {0};
     seen_t s = {0};
-    relm_mail_batch_t b = {on_event, &s, 0, 0, 0, 0, 0};
+    relm_mail_batch_t b = {on_event, &s, 0, 0, 0, 0, 0, NULL};
     assert_int_equal(import_file(r, "no_date.eml", &b, &err), 0);
     assert_int_equal(b.logged, 1);
     assert_int_equal(b.warnings, 1);
@@ -309,7 +309,7 @@ static void salesperson_message_logs_an_outbound_entry_per_contact_recipient(voi
     relm_t *r = mail_db(1);
     relm_error_t err = {0};
     seen_t s = {0};
-    relm_mail_batch_t b = {on_event, &s, 0, 0, 0, 0, 0};
+    relm_mail_batch_t b = {on_event, &s, 0, 0, 0, 0, 0, NULL};
     assert_int_equal(import_file(r, "outbound.eml", &b, &err), 0);
     assert_int_equal(b.messages, 1);
     assert_int_equal(b.logged, 2); /* unknown@else.example is no contact and is left out */
@@ -352,7 +352,7 @@ static void reply_to_a_delivered_entry_takes_its_campaign_and_is_a_response(void
                 "(900, 'CT2', '2026-03-01', 'Vårkampanje', 'CMP1', 77, "
                 "'<campaign-1@relm.test>', '2026-03-01T10:00:00Z', 'EOUT', 'KARI')");
     seen_t s = {0};
-    relm_mail_batch_t b = {on_event, &s, 0, 0, 0, 0, 0};
+    relm_mail_batch_t b = {on_event, &s, 0, 0, 0, 0, 0, NULL};
     assert_int_equal(import_file(r, "reply.eml", &b, &err), 0);
     assert_int_equal(b.logged, 1);
     assert_int_equal(s.reply_to[0], 900);
@@ -376,7 +376,7 @@ static void reply_to_a_message_relm_did_not_deliver_is_no_campaign_response(void
                 "description, campaign_no, message_id) VALUES (900, 'CT2', "
                 "'2026-03-01', 'Kladd', 'CMP1', '<campaign-1@relm.test>')");
     seen_t s = {0};
-    relm_mail_batch_t b = {on_event, &s, 0, 0, 0, 0, 0};
+    relm_mail_batch_t b = {on_event, &s, 0, 0, 0, 0, 0, NULL};
     assert_int_equal(import_file(r, "reply.eml", &b, &err), 0);
     relm_interaction_t e;
     assert_int_equal(relm_interaction_get(r, s.entry_no[0], &e, &err), 0);
@@ -397,7 +397,7 @@ static void inbound_salesperson_falls_back_to_the_signed_in_user_and_else_is_unm
     relm_t *r = mail_db(1);
     relm_error_t err = {0};
     seen_t s = {0};
-    relm_mail_batch_t b = {on_event, &s, 0, 0, 0, 0, 0};
+    relm_mail_batch_t b = {on_event, &s, 0, 0, 0, 0, 0, NULL};
     /* CT2 has no salesperson and the message went to no salesperson. */
     const char *msg = "From: aase@eksempel.no\r\nTo: someone@else.example\r\nMessage-ID: "
                       "<u@k>\r\nDate: Tue, 10 Mar 2026 10:00:00 +0100\r\nSubject: Hei\r\n\r\nx\r\n";
@@ -419,7 +419,7 @@ static void unknown_shared_and_blocked_senders_are_unmatched_with_a_reason(void 
     relm_t *r = mail_db(1);
     relm_error_t err = {0};
     seen_t s = {0};
-    relm_mail_batch_t b = {on_event, &s, 0, 0, 0, 0, 0};
+    relm_mail_batch_t b = {on_event, &s, 0, 0, 0, 0, 0, NULL};
     assert_int_equal(import_file(r, "unmatched.eml", &b, &err), 0);
     assert_int_equal(import_raw(r,
                                 "From: felles@kunde.no\r\nMessage-ID: <f@k>\r\nDate: Tue, 10 Mar "
@@ -456,7 +456,7 @@ static void broken_message_is_a_warning_and_the_batch_goes_on(void **state)
     relm_t *r = mail_db(1);
     relm_error_t err = {0};
     seen_t s = {0};
-    relm_mail_batch_t b = {on_event, &s, 0, 0, 0, 0, 0};
+    relm_mail_batch_t b = {on_event, &s, 0, 0, 0, 0, 0, NULL};
     assert_int_equal(import_file(r, "broken.eml", &b, &err), 0);
     assert_int_equal(import_raw(r, "From: \r\nSubject: no sender\r\n\r\nx\r\n", &b, &err), 0);
     assert_int_equal(import_file(r, "html_only.eml", &b, &err), 0);
@@ -476,7 +476,7 @@ static void same_message_twice_is_logged_once_and_reported_as_duplicate(void **s
     relm_t *r = mail_db(1);
     relm_error_t err = {0};
     seen_t s = {0};
-    relm_mail_batch_t b = {on_event, &s, 0, 0, 0, 0, 0};
+    relm_mail_batch_t b = {on_event, &s, 0, 0, 0, 0, 0, NULL};
     assert_int_equal(import_file(r, "latin1_inbound.eml", &b, &err), 0);
     assert_int_equal(import_file(r, "latin1_inbound.eml", &b, &err), 0);
     assert_int_equal(b.messages, 2);
@@ -500,7 +500,7 @@ static void mbox_messages_are_split_and_from_lines_unescaped(void **state)
     relm_t *r = mail_db(1);
     relm_error_t err = {0};
     seen_t s = {0};
-    relm_mail_batch_t b = {on_event, &s, 0, 0, 0, 0, 0};
+    relm_mail_batch_t b = {on_event, &s, 0, 0, 0, 0, 0, NULL};
     char *dir = g_dir_make_tmp("relm-mbox-XXXXXX", NULL);
     char *path = g_build_filename(dir, "inbox.mbox", NULL);
     write_file(path, "From bjorn@kunde.no Tue Mar 10 10:00:00 2026\n"
@@ -532,7 +532,7 @@ static void maildir_reads_cur_and_new_and_logs_a_copy_once(void **state)
     relm_t *r = mail_db(1);
     relm_error_t err = {0};
     seen_t s = {0};
-    relm_mail_batch_t b = {on_event, &s, 0, 0, 0, 0, 0};
+    relm_mail_batch_t b = {on_event, &s, 0, 0, 0, 0, 0, NULL};
     char *dir = g_dir_make_tmp("relm-maildir-XXXXXX", NULL);
     char *cur = g_build_filename(dir, "cur", NULL), *nw = g_build_filename(dir, "new", NULL);
     mkdir(cur, 0700);
@@ -561,6 +561,44 @@ static void maildir_reads_cur_and_new_and_logs_a_copy_once(void **state)
     g_free(f2);
     g_free(cur);
     g_free(nw);
+    g_free(dir);
+    test_db_free(r);
+}
+
+static int stop_after_one(void *ctx)
+{
+    return ((seen_t *)ctx)->n >= 1;
+}
+
+static void a_stopped_batch_ends_before_the_next_message_without_error(void **state)
+{
+    (void)state;
+    relm_t *r = mail_db(1);
+    relm_error_t err = {0};
+    seen_t s = {0};
+    relm_mail_batch_t b = {on_event, &s, 0, 0, 0, 0, 0, stop_after_one};
+    char *dir = g_dir_make_tmp("relm-stop-XXXXXX", NULL);
+    char *cur = g_build_filename(dir, "cur", NULL);
+    mkdir(cur, 0700);
+    char *files[3];
+    for (int i = 0; i < 3; i++) {
+        files[i] = g_strdup_printf("%s/%d.host", cur, i);
+        char *msg = g_strdup_printf("From: bjorn@kunde.no\nSubject: %d\nMessage-ID: <s%d@k>\n"
+                                    "Date: Tue, 10 Mar 2026 10:00:00 +0100\n\nx\n",
+                                    i, i);
+        write_file(files[i], msg);
+        g_free(msg);
+    }
+    assert_int_equal(relm_mail_import_path(r, dir, &b, &err), 0);
+    assert_int_equal(b.messages, 1);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM interaction_log_entry"), 1);
+    for (int i = 0; i < 3; i++) {
+        unlink(files[i]);
+        g_free(files[i]);
+    }
+    rmdir(cur);
+    rmdir(dir);
+    g_free(cur);
     g_free(dir);
     test_db_free(r);
 }
@@ -646,6 +684,7 @@ int main(void)
         cmocka_unit_test(same_message_twice_is_logged_once_and_reported_as_duplicate),
         cmocka_unit_test(mbox_messages_are_split_and_from_lines_unescaped),
         cmocka_unit_test(maildir_reads_cur_and_new_and_logs_a_copy_once),
+        cmocka_unit_test(a_stopped_batch_ends_before_the_next_message_without_error),
         cmocka_unit_test(failure_while_writing_a_message_leaves_none_of_it),
         cmocka_unit_test(password_comes_from_the_environment_or_a_file),
         cmocka_unit_test(fetch_refuses_a_password_in_the_url_and_other_schemes),
