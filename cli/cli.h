@@ -138,5 +138,6 @@ int cmd_serve(cli_t *c, int argc, char **argv);
 int cmd_user(cli_t *c, int argc, char **argv);
 int cmd_token(cli_t *c, int argc, char **argv);
 int cmd_backup(cli_t *c, int argc, char **argv);
+int cmd_mail(cli_t *c, int argc, char **argv);
 
 #endif

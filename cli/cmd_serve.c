@@ -2,7 +2,7 @@
  * relm serve | user | token: the HTTP server and the accounts it signs in.
  *
  *   relm serve [--listen ADDR:PORT] [--threads N] [--log-file PATH] [--trust-proxy]
- *              [--print-routes]
+ *              [--fetch-mail URL --fetch-every SECONDS] [--print-routes]
  *   relm user add NAME [--role admin|user] [--full-name TEXT] [--salesperson-code SP]
  *                      [--password-stdin]
  *   relm user list | show NAME | passwd NAME [--password-stdin] | disable NAME [--enable]
@@ -24,7 +24,8 @@
 static int serve_help(void)
 {
     printf("usage: relm serve [--listen ADDR:PORT] [--threads N] [--log-file PATH]\n"
-           "                  [--trust-proxy] [--print-routes]\n\n"
+           "                  [--trust-proxy] [--print-routes]\n"
+           "                  [--fetch-mail imaps://USER@HOST/MAILBOX --fetch-every SECONDS]\n\n"
            "Serve the HTTP JSON API under /api/ and the web UI under / (default listen\n"
            "address 127.0.0.1:8080; ADDR may be a host name or [IPv6]; port 0 picks a free\n"
            "port, printed at start-up). GET /healthz and GET /metrics serve monitoring.\n"
@@ -35,20 +36,25 @@ static int serve_help(void)
            "Users sign in with accounts made by `relm user add`; scripts use tokens from\n"
            "`relm token create`. SIGINT/SIGTERM stop it after the requests in flight.\n"
            "RELM_TODAY fixes the work date. RELM_FAULT=reply is a test hook: every request\n"
-           "fails after its handler ran (and so changes nothing); never set it otherwise.\n");
+           "fails after its handler ran (and so changes nothing); never set it otherwise.\n"
+           "--fetch-mail runs `relm mail fetch URL` in the background at start-up and then\n"
+           "every SECONDS (password from RELM_IMAP_PASSWORD or RELM_IMAP_PASSWORD_FILE),\n"
+           "logging a line per run with messages to standard error.\n");
     return CLI_OK;
 }
 
 int cmd_serve(cli_t *c, int argc, char **argv)
 {
-    const char *listen = "127.0.0.1:8080", *log_file = NULL;
-    int64_t threads = 0;
+    const char *listen = "127.0.0.1:8080", *log_file = NULL, *fetch_mail = NULL;
+    int64_t threads = 0, fetch_every = 0;
     int print_routes = 0, help = 0, trust_proxy = 0;
     cli_opt_t opts[] = {{"--listen", 1, &listen, NULL, NULL, NULL},
                         {"--log-file", 1, &log_file, NULL, NULL, NULL},
                         {"--trust-proxy", 0, NULL, &trust_proxy, NULL, NULL},
                         {"--threads", CLI_NUMBER, &threads, NULL, NULL, NULL},
                         {"--print-routes", 0, NULL, &print_routes, NULL, NULL},
+                        {"--fetch-mail", CLI_TEXT, &fetch_mail, NULL, NULL, NULL},
+                        {"--fetch-every", CLI_NUMBER, &fetch_every, NULL, NULL, NULL},
                         {"--help", 0, NULL, &help, NULL, NULL},
                         {NULL, 0, NULL, NULL, NULL, NULL}};
     cli_args_t a;
@@ -64,7 +70,12 @@ int cmd_serve(cli_t *c, int argc, char **argv)
         router_print(stdout);
         return CLI_OK;
     }
-    serve_opts_t o = {c->db, listen, getenv("RELM_TODAY"), 8, 512, log_file, trust_proxy};
+    if (fetch_every && !fetch_mail)
+        return cli_usage("--fetch-every goes with --fetch-mail URL");
+    if (fetch_mail && !fetch_every)
+        return cli_usage("--fetch-mail needs --fetch-every SECONDS");
+    serve_opts_t o = {c->db,       listen,     getenv("RELM_TODAY"), 8, 512, log_file,
+                      trust_proxy, fetch_mail, (long)fetch_every};
     if (threads) {
         if (threads > 256)
             return cli_usage("--threads needs a number from 1 to 256");

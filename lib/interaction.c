@@ -479,6 +479,17 @@ static int write_entry(relm_t *r, relm_interaction_t *rec, relm_mask_t given, in
     return relm_table_insert(r, &relm_interaction_entity, rec, err);
 }
 
+int relm_interaction_insert_prepared(relm_t *r, relm_interaction_t *rec, relm_error_t *err)
+{
+    int rc;
+    if (rec->campaign_no[0] && !rec->campaign_entry_no && (rc = share_campaign_entry(r, rec, err)))
+        return rc;
+    relm_now_stamp(rec->created_at);
+    if ((rc = relm_counter_take(r, "interaction_log_entry", 1, &rec->entry_no, err)))
+        return rc;
+    return relm_table_insert(r, &relm_interaction_entity, rec, err);
+}
+
 /* Comment lines ------------------------------------------------------------------- */
 
 typedef relm_interaction_comment_t cm_t;

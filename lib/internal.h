@@ -85,6 +85,14 @@ int relm_counter_take(relm_t *r, const char *name, int64_t n, int64_t *first, re
 int relm_segment_step_in_tx(relm_t *r, const char *no, const char *action, const relm_criteria_t *c,
                             int64_t *count, relm_error_t *err);
 
+/*
+ * Write rec, already through relm_interaction_prepare() and then completed by the caller
+ * (captured mail sets contact_via, message_id, attachment_no and campaign links), as a new
+ * entry with the next entry_no, inside the caller's transaction. With a campaign_no and no
+ * campaign_entry_no it joins the campaign's shared entry of single interactions.
+ */
+int relm_interaction_insert_prepared(relm_t *r, relm_interaction_t *rec, relm_error_t *err);
+
 /* Copy src into a text buffer of size n, truncating at a character boundary. */
 void relm_copy(char *dst, size_t n, const char *src);
 

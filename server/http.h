@@ -130,6 +130,7 @@ void ops_record(const char *method, const route_t *route, int page, unsigned sta
                 const char *user, const char *address);
 /* The metrics page in Prometheus text format (malloc'd), or NULL when out of memory. */
 char *ops_metrics_text(void);
+void api_mail_routes(void);
 
 /* Authentication of a request (auth.c): fills q->user; 0 or an error code. */
 int auth_request(req_t *q);
@@ -155,11 +156,21 @@ typedef struct serve_opts {
     const char *today;  /* fixed work date, or NULL for the real date */
     int threads;
     int cache_kib;
-    const char *log_file; /* request log: NULL or "-" for stderr, "off" for none */
-    int trust_proxy;      /* take the client from X-Forwarded-For/-Proto */
+    const char *log_file;   /* request log: NULL or "-" for stderr, "off" for none */
+    int trust_proxy;        /* take the client from X-Forwarded-For/-Proto */
+    const char *fetch_mail; /* IMAP mailbox URL fetched in the background, or NULL */
+    long fetch_every;       /* seconds between fetches */
 } serve_opts_t;
 
 int serve_run(const serve_opts_t *o, relm_error_t *err);
+
+/*
+ * The mail fetch thread (mail_worker.c): start checks the password (environment) and the
+ * setup, then fetches o->fetch_mail now and every o->fetch_every seconds; nothing when
+ * o->fetch_mail is NULL. stop wakes it and waits for it to end.
+ */
+int mail_worker_start(const serve_opts_t *o, relm_error_t *err);
+void mail_worker_stop(void);
 /* One request, called by the MHD access handler (http.c). */
 enum MHD_Result http_access(void *cls, struct MHD_Connection *conn, const char *url,
                             const char *method, const char *version, const char *upload_data,

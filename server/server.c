@@ -99,6 +99,9 @@ int serve_run(const serve_opts_t *o, relm_error_t *err)
     /* Block the signals before the pool starts, so only sigwait() below receives them. */
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
+    /* Started after the mask, so that the fetch thread leaves the signals to sigwait(). */
+    if ((rc = mail_worker_start(o, err)))
+        return rc;
 
     struct MHD_Daemon *d = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG |
@@ -109,9 +112,11 @@ int serve_run(const serve_opts_t *o, relm_error_t *err)
         http_uri_log, NULL, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)512, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
         (size_t)(64 * 1024), MHD_OPTION_END);
-    if (!d)
-        return relm_error_set(err, RELM_EIO, "cannot listen on %s: %s", o->listen,
-                              strerror(errno ? errno : EADDRINUSE));
+    if (!d) {
+        int e = errno ? errno : EADDRINUSE;
+        mail_worker_stop();
+        return relm_error_set(err, RELM_EIO, "cannot listen on %s: %s", o->listen, strerror(e));
+    }
     const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
     char host[INET6_ADDRSTRLEN];
     unsigned port;
@@ -139,6 +144,7 @@ int serve_run(const serve_opts_t *o, relm_error_t *err)
         struct timespec ts = {0, 20 * 1000 * 1000};
         nanosleep(&ts, NULL);
     }
+    mail_worker_stop();
     MHD_stop_daemon(d);
     if (ls != MHD_INVALID_SOCKET)
         close(ls);

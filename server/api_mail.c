@@ -1,0 +1,56 @@
+/*
+ * Mail captured as interactions over HTTP: POST /api/mail/messages logs one raw message
+ * (relm_mail_import_message) and answers with the summary relm mail import --json prints.
+ */
+#include <string.h>
+
+#include <glib.h>
+
+#include "http.h"
+
+static int message_import(req_t *q)
+{
+    int rc = req_may(q, RELM_AREA_INTERACTIONS, 1);
+    if (rc)
+        return rc;
+    json_t *text = q->body ? json_object_get(q->body, "message") : NULL;
+    json_t *b64 = q->body ? json_object_get(q->body, "message_base64") : NULL;
+    json_t *source = q->body ? json_object_get(q->body, "source") : NULL;
+    if ((text && !json_is_string(text)) || (b64 && !json_is_string(b64)) || (!text == !b64) ||
+        (source && !json_is_string(source)))
+        return req_fail(q, HTTP_EBADREQUEST,
+                        "send {\"message\": RAW TEXT} or {\"message_base64\": BYTES}, with an "
+                        "optional \"source\" text");
+    guchar *bytes = NULL;
+    gsize len = 0;
+    const char *raw;
+    if (b64) {
+        const char *in = json_string_value(b64);
+        /* g_base64_decode takes anything; refuse text that is no base64 at all. */
+        if (strspn(in, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=\r\n") !=
+            strlen(in))
+            return req_fail(q, HTTP_EBADREQUEST, "message_base64 is not base64");
+        bytes = g_base64_decode(in, &len);
+        raw = (const char *)bytes;
+    } else {
+        raw = json_string_value(text);
+        len = json_string_length(text);
+    }
+    json_t *summary = relm_mail_json_new();
+    relm_mail_batch_t batch = {relm_mail_json_event, summary, 0, 0, 0, 0, 0, NULL};
+    rc = relm_mail_import_message(q->r, raw ? raw : "", raw ? len : 0,
+                                  source ? json_string_value(source) : "api", &batch, &q->err);
+    g_free(bytes);
+    if (rc) {
+        json_decref(summary);
+        return rc;
+    }
+    relm_mail_json_counts(summary, &batch);
+    q->out = summary;
+    return 0;
+}
+
+void api_mail_routes(void)
+{
+    router_add("POST", "/api/mail/messages", message_import, NULL);
+}
