@@ -183,12 +183,18 @@ int relm_list(relm_t *r, const relm_entity_t *e, const relm_filter_t *filters, i
     char sql[SQL_MAX], cols[SQL_MAX / 2];
     relm_table_columns(e, cols, sizeof(cols));
     size_t len = (size_t)snprintf(sql, sizeof(sql), "SELECT %s FROM %s", cols, e->table);
+    /* Contains and e-mail equality ignore case for all of Unicode: both sides folded. */
+    const char *fold = relm_store_fold(r->store);
     for (int i = 0; i < nfilters; i++) {
         const relm_field_t *f = &e->fields[filters[i].field];
+        int eq = strcmp(filters[i].op, "=") == 0, ne = strcmp(filters[i].op, "!=") == 0;
         if (strcmp(filters[i].op, "~") == 0)
-            len += (size_t)snprintf(sql + len, sizeof(sql) - len,
-                                    "%s lower(%s) LIKE lower(?) ESCAPE '\\'", i ? " AND" : " WHERE",
-                                    f->name);
+            len +=
+                (size_t)snprintf(sql + len, sizeof(sql) - len, "%s %s(%s) LIKE %s(?) ESCAPE '\\'",
+                                 i ? " AND" : " WHERE", fold, f->name, fold);
+        else if (f->type == RELM_FT_EMAIL && (eq || ne))
+            len += (size_t)snprintf(sql + len, sizeof(sql) - len, "%s %s(%s) %s %s(?)",
+                                    i ? " AND" : " WHERE", fold, f->name, eq ? "=" : "<>", fold);
         else
             len +=
                 (size_t)snprintf(sql + len, sizeof(sql) - len, "%s %s %s ?", i ? " AND" : " WHERE",
