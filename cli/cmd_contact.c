@@ -1,5 +1,6 @@
 /*
- * relm contact: add, list, show (with statistics), update, delete, and CSV import/export.
+ * relm contact: add, list, show (with statistics), update, delete, CSV import/export, and a
+ * person's data: export-data and erase.
  */
 #include <errno.h>
 #include <string.h>
@@ -17,7 +18,12 @@ static const char help_text[] =
     "  import FILE.csv                   add every row of FILE (\"-\": standard input) in one\n"
     "                                    transaction; the header row names the fields\n"
     "  export [FILE]                     write every contact as CSV (default: standard "
-    "output)\n";
+    "output)\n"
+    "  export-data NO [--output FILE]    write everything relm holds about contact NO as one\n"
+    "                                    JSON document (docs/privacy.md)\n"
+    "  erase NO                          anonymise contact NO for good: personal fields,\n"
+    "                                    entry texts, kept bodies and comments go; statistics\n"
+    "                                    stay; the erasure is recorded\n";
 
 static int stats(relm_t *r, const char *key, void *out, relm_error_t *err)
 {
@@ -146,6 +152,65 @@ static int do_delete(cli_t *c, int argc, char **argv)
     return CLI_OK;
 }
 
+/* export-data NO [--output FILE]: the person's data document, always JSON. */
+static int do_export_data(cli_t *c, int argc, char **argv)
+{
+    const char *path = NULL;
+    cli_opt_t opts[] = {{"--output", CLI_TEXT, &path, NULL, NULL, NULL},
+                        {NULL, 0, NULL, NULL, NULL, NULL}};
+    cli_args_t a;
+    int rc = cli_parse(argc, argv, opts, NULL, NULL, NULL, &a);
+    if (rc)
+        return rc;
+    if (a.npos != 1)
+        return cli_usage("usage: relm contact export-data NO [--output FILE]");
+    if ((rc = cli_open(c)))
+        return rc;
+    relm_error_t err = {0};
+    json_t *doc = NULL;
+    if (relm_contact_export_data(c->r, a.pos[0], &doc, &err))
+        return cli_fail(&err);
+    if (!path || strcmp(path, "-") == 0) {
+        cli_print_json(doc);
+        return CLI_OK;
+    }
+    int failed = json_dump_file(doc, path, JSON_INDENT(2) | JSON_SORT_KEYS) != 0;
+    json_decref(doc);
+    if (failed) {
+        fprintf(stderr, "relm: %s cannot be written\n", path);
+        return CLI_FAIL;
+    }
+    if (!c->json)
+        printf("exported the data of contact %s to %s\n", a.pos[0], path);
+    return CLI_OK;
+}
+
+/* erase NO: anonymise the contact (the library does it in one transaction). */
+static int do_erase(cli_t *c, int argc, char **argv)
+{
+    cli_args_t a;
+    int rc = cli_parse(argc, argv, NULL, NULL, NULL, NULL, &a);
+    if (rc)
+        return rc;
+    if (a.npos != 1)
+        return cli_usage("usage: relm contact erase NO");
+    if ((rc = cli_open(c)))
+        return rc;
+    relm_error_t err = {0};
+    relm_erasure_t e;
+    if (relm_contact_erase(c->r, a.pos[0], &e, &err))
+        return cli_fail(&err);
+    if (c->json)
+        cli_print_json(relm_record_json(&relm_erasure_entity, &e));
+    else
+        printf("erased contact %s: %lld entries anonymised, %lld kept bodies and %lld comment "
+               "lines deleted, %lld segment lines anonymised (erasure %lld)\n",
+               e.contact_no, (long long)e.entries_anonymised, (long long)e.attachments_deleted,
+               (long long)e.comments_deleted, (long long)e.segment_lines_anonymised,
+               (long long)e.erasure_no);
+    return CLI_OK;
+}
+
 int cmd_contact(cli_t *c, int argc, char **argv)
 {
     static const cli_entity_spec_t spec = {
@@ -159,5 +224,9 @@ int cmd_contact(cli_t *c, int argc, char **argv)
         return do_export(c, argc - 1, argv + 1);
     if (argc >= 1 && strcmp(argv[0], "delete") == 0)
         return do_delete(c, argc - 1, argv + 1);
+    if (argc >= 1 && strcmp(argv[0], "export-data") == 0)
+        return do_export_data(c, argc - 1, argv + 1);
+    if (argc >= 1 && strcmp(argv[0], "erase") == 0)
+        return do_erase(c, argc - 1, argv + 1);
     return cli_entity(c, &spec, argc, argv);
 }

@@ -110,6 +110,7 @@ void api_setup_routes(void);
 void api_interaction_routes(void);
 void api_segment_routes(void);
 void api_campaign_routes(void);
+void api_privacy_routes(void);
 
 /* Authentication of a request (auth.c): fills q->user; 0 or an error code. */
 int auth_request(req_t *q);

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# relm contact: a person's data (export-data, erase), Unicode-aware matching, vCard and CSV.
+. "$(dirname "$0")/lib.sh"
+"$RELM" init --demo >/dev/null
+
+# a person's data --------------------------------------------------------------------------------
+expect_ok "add a person with values found nowhere else" contact add --type person --first-name Quintessa \
+    --surname Zyborowski --email q.zyborowski@private.example --city Zyborville --salesperson-code AH --json
+P=$(json 'd["no"]')
+expect_ok "log a call with a subject and a comment" interaction create --contact "$P" --template OUTGOING \
+    --subject "Zybor divorce" --comment "mornings only pls" --json
+E=$(json 'd["entry_no"]')
+sql "INSERT INTO attachment (attachment_no, entry_no, kind, body) VALUES (9001, $E, 'sent', 'Dear Quintessa')"
+
+expect_ok "export-data prints one JSON document" contact export-data "$P"
+assert_eq "it holds the record, the entry, its comment and its kept body" \
+    "q.zyborowski@private.example|Zybor divorce|mornings only pls|Dear Quintessa" \
+    "$(json '"|".join([d["contact"]["email"], d["interactions"][0]["subject"], d["interactions"][0]["comments"][0]["comment"], d["interactions"][0]["attachments"][0]["body"]])')"
+expect_ok "export-data --output writes the file" contact export-data "$P" --output "$T/person.json"
+assert_eq "the file holds the contact" "$P" "$(python3 -c "import json; print(json.load(open('$T/person.json'))['contact']['no'])")"
+expect_exit 1 "export-data of an unknown contact is refused" contact export-data CT999999
+assert_contains "the error names the contact" "CT999999" "$ERR"
+expect_exit 2 "export-data without a number is a usage error" contact export-data
+
+SP_BEFORE=$("$RELM" salesperson show AH --json | python3 -c "import json,sys; d=json.load(sys.stdin); print(d['no_of_interactions'], d['cost'], d['duration'])")
+TPL_BEFORE=$("$RELM" template show OUTGOING --json | python3 -c "import json,sys; d=json.load(sys.stdin); print(d['no_of_interactions'], d['cost'], d['duration'])")
+assert_eq "the figures count the person's entry" "True" "$([ "${SP_BEFORE%% *}" -ge 1 ] && echo True)"
+expect_exit 1 "erase of an unknown contact is refused" contact erase CT999999
+assert_eq "and records nothing" "0" "$(sql "SELECT count(*) FROM privacy_erasure")"
+RELM_USER=dpo expect_ok "erase anonymises the contact" contact erase "$P" --json
+assert_eq "it reports what it removed" "1|1|1" "$(json '"|".join(str(d[k]) for k in ["entries_anonymised","attachments_deleted","comments_deleted"])')"
+assert_eq "the record is blanked and blocked" "Erased contact|||1" \
+    "$(sql "SELECT name||'|'||email||'|'||city||'|'||privacy_blocked FROM contact WHERE no='$P'")"
+assert_eq "the entry stays without its subject" "1|" "$(sql "SELECT count(*)||'|'||max(subject) FROM interaction_log_entry WHERE contact_no='$P'")"
+assert_eq "kept body and comment are gone" "0|0" "$(sql "SELECT (SELECT count(*) FROM attachment)||'|'||(SELECT count(*) FROM interaction_comment WHERE entry_no=$E)")"
+assert_eq "who erased whom is recorded" "$P|dpo" "$(sql "SELECT contact_no||'|'||erased_by FROM privacy_erasure")"
+assert_eq "salesperson statistics unchanged" "$SP_BEFORE" \
+    "$("$RELM" salesperson show AH --json | python3 -c "import json,sys; d=json.load(sys.stdin); print(d['no_of_interactions'], d['cost'], d['duration'])")"
+assert_eq "template statistics unchanged" "$TPL_BEFORE" \
+    "$("$RELM" template show OUTGOING --json | python3 -c "import json,sys; d=json.load(sys.stdin); print(d['no_of_interactions'], d['cost'], d['duration'])")"
+sqlite3 "$RELM_DB" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+for v in Quintessa Zyborowski q.zyborowski@private.example Zyborville "Zybor divorce" "mornings only pls"; do
+    if grep -qaF "$v" "$RELM_DB" "$RELM_DB-wal" 2>/dev/null; then
+        not_ok "\"$v\" is gone from the database file"
+    else
+        ok "\"$v\" is gone from the database file"
+    fi
+done
+expect_exit 1 "the erased contact gets no new interaction" interaction create --contact "$P" --template OUTGOING
+
+finish
