@@ -628,6 +628,16 @@ int relm_contact_delete(relm_t *r, const char *no, relm_error_t *err)
     return relm_contact_delete_with(r, no, 0, err);
 }
 
+int relm_contact_search(relm_t *r, const char *text, const relm_filter_t *filters, int nfilters,
+                        long limit, relm_row_fn fn, void *ctx, relm_error_t *err)
+{
+    static const int any[] = {F_NO, F_NAME, F_EMAIL, F_CITY};
+    if (text && !relm_valid_utf8(text))
+        return relm_error_set(err, RELM_EVALIDATION, "contact search: the text is not valid UTF-8");
+    return relm_list_search(r, &relm_contact_entity, filters, nfilters, any,
+                            (int)(sizeof(any) / sizeof(any[0])), text, limit, fn, ctx, err);
+}
+
 /* ---- CSV ---- */
 
 #define PROGRESS_STEP 65536

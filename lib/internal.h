@@ -45,6 +45,14 @@ int relm_table_delete(relm_t *r, const relm_entity_t *e, const void *key, relm_e
 /* Exists: 1, not: 0, or a negative error. */
 int relm_table_exists(relm_t *r, const relm_entity_t *e, const void *key, relm_error_t *err);
 
+/*
+ * relm_list() with a search: rows that also contain text (case folded, as "~") in at least
+ * one of the fields any[0..nany-1]. A blank text searches nothing (plain relm_list()).
+ */
+int relm_list_search(relm_t *r, const relm_entity_t *e, const relm_filter_t *filters, int nfilters,
+                     const int *any, int nany, const char *text, long limit, relm_row_fn fn,
+                     void *ctx, relm_error_t *err);
+
 /* Read the current row of s (columns in field order, virtual fields skipped) into rec. */
 void relm_table_read_row(const relm_entity_t *e, relm_stmt_t *s, void *rec);
 /* The comma-separated column list of e (virtual fields skipped), into buf. */

@@ -83,6 +83,7 @@ function statsBlock(record, url, fields) {
   return section;
 }
 
+// The search box looks in number, name, e-mail and city at once, ignoring case (?q=).
 export async function contactsPage() {
   const search = h('input', { type: 'search', id: 'contact-search', 'aria-label': t('search') });
   const table = pagedTable({ url: '/api/contacts', cols: [
@@ -96,7 +97,7 @@ export async function contactsPage() {
     h('button', { type: 'submit' }, t('search')));
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
-    table.restart(search.value ? { where: `name~${search.value}` } : {});
+    table.restart(search.value ? { q: search.value } : {});
   });
   return h('section', {}, h('h1', {}, t('contacts')), form, table);
 }

@@ -71,6 +71,14 @@ int relm_contact_delete_with(struct relm *r, const char *no, unsigned flags, rel
 /* relm_contact_delete_with() without flags. */
 int relm_contact_delete(struct relm *r, const char *no, relm_error_t *err);
 
+/*
+ * List contacts that contain text in their no., name, e-mail or city (case folded for all
+ * of Unicode, as the "~" filter) and match every filter, in no. order, up to limit (<= 0:
+ * no limit). A blank text lists every contact the filters match.
+ */
+int relm_contact_search(struct relm *r, const char *text, const relm_filter_t *filters,
+                        int nfilters, long limit, relm_row_fn fn, void *ctx, relm_error_t *err);
+
 /* Progress of a long operation: done units so far, total (or -1 when unknown). */
 typedef void (*relm_progress_fn)(void *ctx, int64_t done, int64_t total);
 

@@ -71,6 +71,33 @@ try:
                         "Zybor divorce", "mornings only pls", "Dear Quintessa")
             if v.encode() in raw]
     eq("no personal value is left in the database file", [], left)
+
+    # Contact search: number, name, e-mail and city at once, case folded for all of Unicode.
+    def names(r):
+        return sorted(c["name"] for c in r.body["items"])
+
+    r = ann.get("/api/contacts?q=KONTORM%C3%98BLER")
+    eq("?q= finds a name in another case", ["Nordlys Kontormøbler AS"], names(r))
+    r = ann.get("/api/contacts?q=POST%40NORDLYS")
+    eq("?q= finds an e-mail address", ["Nordlys Kontormøbler AS"], names(r))
+    r = ann.get("/api/contacts?q=cambridge")
+    eq("?q= finds a city", ["Cambridge"], sorted({c["city"] for c in r.body["items"]}))
+    check("the company and its person", "Adatum Corporation" in names(r) and len(names(r)) == 2,
+          names(r))
+    r = ann.get("/api/contacts?q=ct000003")
+    eq("?q= finds a number", ["CT000003"], [c["no"] for c in r.body["items"]])
+    r = ann.get("/api/contacts?q=nordlys&where=type%3Dperson")
+    check("?q= with where narrows to persons",
+          r.status == 200 and all(c["type"] == "person" for c in r.body["items"]), r.body)
+    r = ann.get("/api/contacts?where=name~KONTORM%C3%98BLER")
+    eq("where name~ folds case", ["Nordlys Kontormøbler AS"], names(r))
+    r = ann.get("/api/contacts?where=email%3DPOST%40NORDLYS.EXAMPLE")
+    eq("where email= folds case", ["Nordlys Kontormøbler AS"], names(r))
+    r = ann.get("/api/contacts?q=a&limit=2")
+    first = [c["no"] for c in r.body["items"]]
+    r2 = ann.get("/api/contacts?q=a&limit=2&after=" + r.body["next_cursor"])
+    check("a search pages with after", len(first) == 2 and r2.body["items"]
+          and r2.body["items"][0]["no"] > first[-1], r2.body)
 finally:
     s.stop()
 finish()

@@ -617,6 +617,19 @@ try {
     }
   });
 
+  await step('the contact search finds name, e-mail or city in any case', async () => {
+    await page.goto(base + '/#/contacts');
+    await page.getByRole('heading', { name: 'Contacts' }).waitFor();
+    await page.locator('#contact-search').fill('KONTORMØBLER');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.locator('td', { hasText: 'Nordlys Kontormøbler AS' }).first().waitFor();
+    await page.waitForFunction(() => document.querySelectorAll('table tbody tr').length === 1);
+    await page.locator('#contact-search').fill('INFO@CARDOXY');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.locator('td', { hasText: 'Cronus Cardoxy Procurement' }).first().waitFor();
+    await snap('contact-search');
+  });
+
   await step('an admin erases a person from its card after a confirmation; the entries stay', async () => {
     const pe = JSON.parse(cli(['contact', 'add', '--type', 'person', '--first-name', 'Quintessa',
       '--surname', 'Zyborowski', '--email', 'q.z@private.example', '--salesperson-code', 'AH',

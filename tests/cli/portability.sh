@@ -48,4 +48,16 @@ for v in Quintessa Zyborowski q.zyborowski@private.example Zyborville "Zybor div
 done
 expect_exit 1 "the erased contact gets no new interaction" interaction create --contact "$P" --template OUTGOING
 
+# Unicode-aware matching -----------------------------------------------------------------------
+expect_ok "name~KONTORMØBLER finds Kontormøbler" contact list --where "name~KONTORMØBLER" --json
+assert_eq "the demo company" "Nordlys Kontormøbler AS" "$(json '",".join(c["name"] for c in d)')"
+expect_ok "e-mail equality folds case" contact list --where "email=POST@NORDLYS.EXAMPLE" --json
+assert_eq "the same company" "Nordlys Kontormøbler AS" "$(json '",".join(c["name"] for c in d)')"
+expect_ok "other equality stays exact" contact list --where "city=OSLO" --json
+assert_eq "nothing found" "0" "$(json 'len(d)')"
+"$RELM" segment create --description "Folded" --json >"$T/seg.json"
+SEG=$(python3 -c "import json; print(json.load(open('$T/seg.json'))['no'])")
+expect_ok "segment criteria fold case too" segment add "$SEG" --where "name~KONTORMØBLER"
+assert_eq "the company is on the segment" "1" "$(sql "SELECT count(*) FROM segment_line l JOIN contact c ON c.no = l.contact_no WHERE l.segment_no = '$SEG' AND c.name = 'Nordlys Kontormøbler AS'")"
+
 finish

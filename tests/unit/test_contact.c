@@ -986,9 +986,80 @@ static void export_writes_a_header_and_every_contact(void **state)
     test_db_free(r);
 }
 
+typedef struct nos {
+    char text[512];
+} nos_t;
+
+static int collect_no(void *ctx, const void *rec)
+{
+    nos_t *n = ctx;
+    size_t l = strlen(n->text);
+    snprintf(n->text + l, sizeof(n->text) - l, "%s%s", l ? "," : "",
+             ((const relm_contact_t *)rec)->no);
+    return 0;
+}
+
+/* The numbers of the contacts a list filter (or, with search, a search) finds. */
+static const char *found(relm_t *r, const char *where, const char *search)
+{
+    static nos_t n;
+    relm_error_t err = {0};
+    relm_filter_t f;
+    n.text[0] = '\0';
+    if (where && relm_filter_parse(&relm_contact_entity, where, &f, &err))
+        fail_msg("%s: %s", where, err.message);
+    int rc = search ? relm_contact_search(r, search, &f, where ? 1 : 0, 0, collect_no, &n, &err)
+                    : relm_list(r, &relm_contact_entity, &f, 1, 0, collect_no, &n, &err);
+    if (rc)
+        fail_msg("list: %s", err.message);
+    return n.text;
+}
+
+static void contains_and_email_equality_fold_case_for_all_of_unicode(void **state)
+{
+    (void)state;
+    relm_t *r = test_db_new();
+    add_ok(r, C("no", "K1", "name", "Nordlys Kontormøbler AS", "city", "Tromsø", "email",
+                "Post@Nordlys.example"));
+    add_ok(r, C("no", "K2", "name", "Café Straße", "city", "Oslo", "email", "kari@cafe.example"));
+    add_ok(r, C("no", "K3", "name", "Acme", "city", "ÅLESUND"));
+    assert_string_equal(found(r, "name~KONTORMØBLER", NULL), "K1");
+    assert_string_equal(found(r, "name~kontormøbler", NULL), "K1");
+    assert_string_equal(found(r, "name~STRASSE", NULL), "K2");
+    /* A decomposed "é" (e + combining acute) finds the composed one. */
+    assert_string_equal(found(r, "name~CAFE\xcc\x81", NULL), "K2");
+    assert_string_equal(found(r, "city~ålesund", NULL), "K3");
+    assert_string_equal(found(r, "email=POST@NORDLYS.EXAMPLE", NULL), "K1");
+    assert_string_equal(found(r, "email!=POST@NORDLYS.EXAMPLE", NULL), "K2,K3");
+    /* Equality on other text stays exact; wildcards in the value are literal. */
+    assert_string_equal(found(r, "city=TROMSØ", NULL), "");
+    assert_string_equal(found(r, "name~%", NULL), "");
+    test_db_free(r);
+}
+
+static void search_finds_text_in_number_name_email_or_city(void **state)
+{
+    (void)state;
+    relm_t *r = test_db_new();
+    add_ok(r, C("no", "K1", "name", "Nordlys Kontormøbler AS", "city", "Tromsø", "email",
+                "post@nordlys.example"));
+    add_ok(r, C("no", "K2", "name", "Acme", "city", "Oslo", "email", "kari@acme.example"));
+    add_ok(r, C("no", "TROMS1", "name", "Other", "city", "Bergen"));
+    assert_string_equal(found(r, NULL, "TROMSØ"), "K1");
+    assert_string_equal(found(r, NULL, "troms"), "K1,TROMS1");
+    assert_string_equal(found(r, NULL, "KARI@"), "K2");
+    assert_string_equal(found(r, NULL, "kontormØbler"), "K1");
+    assert_string_equal(found(r, NULL, ""), "K1,K2,TROMS1");
+    /* Filters narrow the search. */
+    assert_string_equal(found(r, "city=Bergen", "troms"), "TROMS1");
+    test_db_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(contains_and_email_equality_fold_case_for_all_of_unicode),
+        cmocka_unit_test(search_finds_text_in_number_name_email_or_city),
         cmocka_unit_test(company_takes_its_number_from_contact_nos),
         cmocka_unit_test(blank_no_without_contact_nos_is_refused),
         cmocka_unit_test(typed_no_without_series_is_taken_as_is),
