@@ -15,10 +15,12 @@ static const char *const cols[] = {
 static const char help_text[] =
     "  delete NO... --with-persons       delete companies together with their persons\n"
     "                                    (interaction log entries stay, detached)\n"
-    "  import FILE.csv                   add every row of FILE (\"-\": standard input) in one\n"
-    "                                    transaction; the header row names the fields\n"
-    "  export [FILE]                     write every contact as CSV (default: standard "
-    "output)\n"
+    "  import [--format csv|vcard] FILE  add every row or card of FILE (\"-\": standard input)\n"
+    "                                    in one transaction; a CSV header row names the\n"
+    "                                    fields; vCard 3.0 and 4.0 are read\n"
+    "  export [--format csv|vcard] [--vcard-version 3.0|4.0] [--output FILE | FILE]\n"
+    "                                    write every contact as CSV or vCards (default 4.0)\n"
+    "                                    to FILE or standard output\n"
     "  export-data NO [--output FILE]    write everything relm holds about contact NO as one\n"
     "                                    JSON document (docs/privacy.md)\n"
     "  erase NO                          anonymise contact NO for good: personal fields,\n"
@@ -62,12 +64,18 @@ static void show_progress(void *ctx, int64_t done, int64_t total)
 
 static int do_import(cli_t *c, int argc, char **argv)
 {
+    const char *format = "csv";
+    cli_opt_t opts[] = {{"--format", CLI_TEXT, &format, NULL, NULL, NULL},
+                        {NULL, 0, NULL, NULL, NULL, NULL}};
     cli_args_t a;
-    int rc = cli_parse(argc, argv, NULL, NULL, NULL, NULL, &a);
+    int rc = cli_parse(argc, argv, opts, NULL, NULL, NULL, &a);
     if (rc)
         return rc;
     if (a.npos != 1)
-        return cli_usage("usage: relm contact import FILE.csv");
+        return cli_usage("usage: relm contact import [--format csv|vcard] FILE");
+    int vcard = strcmp(format, "vcard") == 0;
+    if (!vcard && strcmp(format, "csv") != 0)
+        return cli_usage("--format takes csv or vcard, not \"%s\"", format);
     const char *path = a.pos[0];
     FILE *in = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
     if (!in) {
@@ -87,7 +95,9 @@ static int do_import(cli_t *c, int argc, char **argv)
     progress_t p = {0};
     int tty = isatty(STDERR_FILENO);
     int64_t n = 0;
-    int lrc = relm_contact_import_csv(c->r, in, total, tty ? show_progress : NULL, &p, &n, &err);
+    int lrc =
+        vcard ? relm_contact_import_vcard(c->r, in, &n, &err)
+              : relm_contact_import_csv(c->r, in, total, tty ? show_progress : NULL, &p, &n, &err);
     if (p.shown)
         fputs("\n", stderr);
     if (in != stdin)
@@ -104,22 +114,36 @@ static int do_import(cli_t *c, int argc, char **argv)
 
 static int do_export(cli_t *c, int argc, char **argv)
 {
+    const char *format = "csv", *output = NULL, *version = "4.0";
+    cli_opt_t opts[] = {{"--format", CLI_TEXT, &format, NULL, NULL, NULL},
+                        {"--output", CLI_TEXT, &output, NULL, NULL, NULL},
+                        {"--vcard-version", CLI_TEXT, &version, NULL, NULL, NULL},
+                        {NULL, 0, NULL, NULL, NULL, NULL}};
     cli_args_t a;
-    int rc = cli_parse(argc, argv, NULL, NULL, NULL, NULL, &a);
+    int rc = cli_parse(argc, argv, opts, NULL, NULL, NULL, &a);
     if (rc)
         return rc;
-    if (a.npos > 1)
-        return cli_usage("usage: relm contact export [FILE]");
+    if (a.npos > 1 || (a.npos == 1 && output))
+        return cli_usage("usage: relm contact export [--format csv|vcard] [--output FILE | FILE]");
+    int vcard = strcmp(format, "vcard") == 0;
+    if (!vcard && strcmp(format, "csv") != 0)
+        return cli_usage("--format takes csv or vcard, not \"%s\"", format);
+    int vv = strcmp(version, "3.0") == 0 || strcmp(version, "3") == 0   ? 3
+             : strcmp(version, "4.0") == 0 || strcmp(version, "4") == 0 ? 4
+                                                                        : 0;
+    if (!vv)
+        return cli_usage("--vcard-version takes 3.0 or 4.0, not \"%s\"", version);
     if ((rc = cli_open(c)))
         return rc;
-    const char *path = a.npos ? a.pos[0] : NULL;
+    const char *path = a.npos ? a.pos[0] : output;
     FILE *out = path && strcmp(path, "-") != 0 ? fopen(path, "wb") : stdout;
     if (!out) {
         fprintf(stderr, "relm: %s cannot be written: %s\n", path, strerror(errno));
         return CLI_FAIL;
     }
     relm_error_t err = {0};
-    int lrc = relm_contact_export_csv(c->r, out, &err);
+    int lrc = vcard ? relm_contact_export_vcard(c->r, out, vv, &err)
+                    : relm_contact_export_csv(c->r, out, &err);
     if (out != stdout && fclose(out) != 0 && lrc == 0)
         lrc = relm_error_set(&err, RELM_EIO, "%s cannot be written", path);
     return lrc ? cli_fail(&err) : CLI_OK;

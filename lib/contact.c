@@ -386,6 +386,37 @@ static int op_add(relm_t *r, void *rec, relm_mask_t given, relm_error_t *err)
     return add_one(r, rec, given, err);
 }
 
+struct relm_contact_batch {
+    relm_setup_t setup;
+    add_cache_t cache;
+};
+
+relm_contact_batch_t *relm_contact_batch_new(relm_t *r, relm_error_t *err)
+{
+    relm_contact_batch_t *b = calloc(1, sizeof(*b));
+    if (!b) {
+        relm_error_set(err, RELM_ENOMEM, "out of memory importing contacts");
+        return NULL;
+    }
+    relm_now_stamp(b->cache.stamp);
+    if (relm_setup_get(r, &b->setup, err)) {
+        free(b);
+        return NULL;
+    }
+    return b;
+}
+
+int relm_contact_batch_add(relm_t *r, relm_contact_batch_t *b, relm_contact_t *c, relm_mask_t given,
+                           relm_error_t *err)
+{
+    return add_row(r, c, given, &b->setup, &b->cache, err);
+}
+
+void relm_contact_batch_free(relm_contact_batch_t *b)
+{
+    free(b);
+}
+
 int relm_contact_add(relm_t *r, relm_contact_t *c, relm_error_t *err)
 {
     return add_one(r, c, 0, err);

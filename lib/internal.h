@@ -91,6 +91,18 @@ int relm_counter_take(relm_t *r, const char *name, int64_t n, int64_t *first, re
 int relm_segment_step_in_tx(relm_t *r, const char *no, const char *action, const relm_criteria_t *c,
                             int64_t *count, relm_error_t *err);
 
+/*
+ * Adding many contacts inside the caller's transaction (imports): marketing setup is read
+ * once and lookups are remembered across rows. relm_contact_batch_add() applies every rule
+ * of relm_contact_add(); given holds the fields the row set explicitly (a blank field not
+ * given takes defaults and inherited values). NULL from _new with err filled.
+ */
+typedef struct relm_contact_batch relm_contact_batch_t;
+relm_contact_batch_t *relm_contact_batch_new(relm_t *r, relm_error_t *err);
+int relm_contact_batch_add(relm_t *r, relm_contact_batch_t *b, relm_contact_t *c, relm_mask_t given,
+                           relm_error_t *err);
+void relm_contact_batch_free(relm_contact_batch_t *b);
+
 /* Copy src into a text buffer of size n, truncating at a character boundary. */
 void relm_copy(char *dst, size_t n, const char *src);
 
