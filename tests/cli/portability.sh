@@ -60,4 +60,56 @@ SEG=$(python3 -c "import json; print(json.load(open('$T/seg.json'))['no'])")
 expect_ok "segment criteria fold case too" segment add "$SEG" --where "name~KONTORMØBLER"
 assert_eq "the company is on the segment" "1" "$(sql "SELECT count(*) FROM segment_line l JOIN contact c ON c.no = l.contact_no WHERE l.segment_no = '$SEG' AND c.name = 'Nordlys Kontormøbler AS'")"
 
+# vCard ------------------------------------------------------------------------------------------
+"$RELM" contact update CT000002 --address-2 "Bygg B; 3. etasje, inngang vest" >/dev/null
+expect_ok "export --format vcard writes vCard 4.0 to standard output" contact export --format vcard
+assert_contains "a 4.0 card" $'BEGIN:VCARD\r\nVERSION:4.0\r\nKIND:org' "$OUT"
+assert_contains "escaped structured values" 'ADR;TYPE=work:;Bygg B\; 3. etasje\, inngang vest;Storgata 12;Oslo;;0155;NO' "$OUT"
+expect_ok "--vcard-version 3.0 --output writes a 3.0 file" contact export --format vcard --vcard-version 3.0 --output "$T/all3.vcf"
+assert_eq "one card per contact" "$(sql "SELECT count(*) FROM contact")" "$(grep -c '^BEGIN:VCARD' "$T/all3.vcf")"
+assert_eq "no line longer than 75 octets" "0" "$(LC_ALL=C awk '{ sub(/\r$/, ""); if (length($0) > 75) n++ } END { print n+0 }' "$T/all3.vcf")"
+"$RELM" contact export --output "$T/before.csv"
+mkdb() {
+    export RELM_DB="$T/$1.db"
+    "$RELM" init >/dev/null
+    "$RELM" numseries add --code CONT --manual-nos true >/dev/null
+    "$RELM" numseries line add CONT --starting-no CT000001 >/dev/null
+    "$RELM" setup set --contact-nos CONT >/dev/null
+    for sp in JO AH BD; do "$RELM" salesperson add --code $sp >/dev/null; done
+}
+MAIN_DB=$RELM_DB
+mkdb copy
+expect_ok "import --format vcard reads the export back" contact import --format vcard "$T/all3.vcf"
+assert_contains "it reports the count" "imported $(grep -c '^BEGIN:VCARD' "$T/all3.vcf") contacts" "$OUT"
+"$RELM" contact export --output "$T/after.csv"
+assert_eq "the round trip gives the same contacts" "" "$(diff "$T/before.csv" "$T/after.csv")"
+cat >"$T/apple.vcf" <<'VCF'
+BEGIN:VCARD
+VERSION:3.0
+PRODID:-//Apple Inc.//macOS 14.4//EN
+N:Nordmann;Kari;;;
+FN:Kari Nordmann
+ORG:Fjord Consulting AS;
+EMAIL;type=INTERNET;type=WORK;type=pref:kari@fjord.example
+TEL;type=CELL;type=VOICE;type=pref:+47 912 34 567
+item1.ADR;type=WORK;type=pref:;;Bryggen 1;Bergen;;5003;Norway
+END:VCARD
+BEGIN:VCARD
+VERSION:3.0
+FN:Broken Card
+EMAIL:broken-at-example
+END:VCARD
+VCF
+mkdb apple
+expect_exit 1 "a bad card refuses the import" contact import --format vcard "$T/apple.vcf"
+assert_contains "naming the card and the property" "card 2: EMAIL" "$ERR"
+assert_eq "nothing imported" "0" "$(sql "SELECT count(*) FROM contact")"
+head -n 10 "$T/apple.vcf" >"$T/apple1.vcf"
+expect_ok "an Apple card is imported" contact import --format vcard "$T/apple1.vcf"
+assert_eq "as a person with its company name, e-mail, mobile and address" \
+    "person|Kari Nordmann|Fjord Consulting AS|kari@fjord.example|+47 912 34 567|Bryggen 1|Bergen|NO" \
+    "$(sql "SELECT type||'|'||name||'|'||company_name||'|'||email||'|'||mobile_phone_no||'|'||address||'|'||city||'|'||country_code FROM contact")"
+expect_exit 2 "an unknown format is a usage error" contact import --format ldif "$T/apple1.vcf"
+export RELM_DB=$MAIN_DB
+
 finish
