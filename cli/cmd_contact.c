@@ -16,11 +16,18 @@ static const char help_text[] =
     "  delete NO... --with-persons       delete companies together with their persons\n"
     "                                    (interaction log entries stay, detached)\n"
     "  import [--format csv|vcard] FILE  add every row or card of FILE (\"-\": standard input)\n"
-    "                                    in one transaction; a CSV header row names the\n"
-    "                                    fields; vCard 3.0 and 4.0 are read\n"
-    "  export [--format csv|vcard] [--vcard-version 3.0|4.0] [--output FILE | FILE]\n"
-    "                                    write every contact as CSV or vCards (default 4.0)\n"
-    "                                    to FILE or standard output\n"
+    "                                    in one transaction; vCard 3.0 and 4.0 are read\n"
+    "    CSV: the header row names the fields (or common CRM headers: First Name, ...)\n"
+    "         --map \"Header=field\"      read column Header as field (\"Header=\": skip it)\n"
+    "         --delimiter C             fields separated by C (; or tab) instead of ,\n"
+    "         --encoding NAME           the file is in NAME (ISO-8859-1, windows-1252, ...)\n"
+    "         --skip-unknown            skip columns relm has no field for\n"
+    "         --dry-run                 report every row it would import or refuse; write\n"
+    "                                   nothing (exit 1 when a row would be refused)\n"
+    "  export [--format csv|vcard] [--vcard-version 3.0|4.0] [--excel]\n"
+    "         [--output FILE | FILE]    write every contact as CSV or vCards (default 4.0)\n"
+    "                                   to FILE or standard output; --excel: a CSV for\n"
+    "                                   spreadsheets (UTF-8 mark, formulas neutralised)\n"
     "  export-data NO [--output FILE]    write everything relm holds about contact NO as one\n"
     "                                    JSON document (docs/privacy.md)\n"
     "  erase NO                          anonymise contact NO for good: personal fields,\n"
@@ -62,24 +69,91 @@ static void show_progress(void *ctx, int64_t done, int64_t total)
     fflush(stderr);
 }
 
+/* --delimiter: one character, or the names tab and semicolon. */
+static int parse_delimiter(const char *v, char *out)
+{
+    if (!v) {
+        *out = 0;
+        return 0;
+    }
+    if (strcmp(v, "tab") == 0 || strcmp(v, "\\t") == 0)
+        *out = '\t';
+    else if (strcmp(v, "semicolon") == 0)
+        *out = ';';
+    else if (strlen(v) == 1 && v[0] != '"' && v[0] != '\n' && v[0] != '\r')
+        *out = v[0];
+    else
+        return cli_usage("--delimiter takes one character (or tab), not \"%s\"", v);
+    return 0;
+}
+
+/* Dry run: one line per row, as it would be imported or why it would be refused. */
+typedef struct dry {
+    json_t *rows; /* --json */
+} dry_t;
+
+static void dry_row(void *ctx, int64_t line, const relm_contact_t *c, const relm_error_t *refused)
+{
+    dry_t *d = ctx;
+    if (d->rows) {
+        json_t *o =
+            refused ? json_pack("{s:I,s:s}", "line", (json_int_t)line, "refused", refused->message)
+                    : json_pack("{s:I,s:s,s:s,s:s}", "line", (json_int_t)line, "no", c->no, "type",
+                                c->type, "name", c->name);
+        json_array_append_new(d->rows, o);
+    } else if (refused) {
+        printf("refuse  %s\n", refused->message);
+    } else {
+        printf("import  line %lld: %s %s %s\n", (long long)line, c->no, c->type, c->name);
+    }
+}
+
 static int do_import(cli_t *c, int argc, char **argv)
 {
-    const char *format = "csv";
+    const char *format = "csv", *delimiter = NULL, *encoding = NULL;
+    const char *maps[CLI_MANY];
+    int nmaps = 0, dry_run = 0, skip_unknown = 0;
     cli_opt_t opts[] = {{"--format", CLI_TEXT, &format, NULL, NULL, NULL},
+                        {"--delimiter", CLI_TEXT, &delimiter, NULL, NULL, NULL},
+                        {"--encoding", CLI_TEXT, &encoding, NULL, NULL, NULL},
+                        {"--map", CLI_TEXT, NULL, NULL, maps, &nmaps},
+                        {"--skip-unknown", 0, NULL, &skip_unknown, NULL, NULL},
+                        {"--dry-run", 0, NULL, &dry_run, NULL, NULL},
                         {NULL, 0, NULL, NULL, NULL, NULL}};
     cli_args_t a;
     int rc = cli_parse(argc, argv, opts, NULL, NULL, NULL, &a);
     if (rc)
         return rc;
     if (a.npos != 1)
-        return cli_usage("usage: relm contact import [--format csv|vcard] FILE");
+        return cli_usage(
+            "usage: relm contact import [--format csv|vcard] [--map \"Header=field\"]... "
+            "[--delimiter C] [--encoding NAME] [--skip-unknown] [--dry-run] FILE");
     int vcard = strcmp(format, "vcard") == 0;
     if (!vcard && strcmp(format, "csv") != 0)
         return cli_usage("--format takes csv or vcard, not \"%s\"", format);
+    if (vcard && (delimiter || encoding || nmaps || dry_run || skip_unknown))
+        return cli_usage("--map, --delimiter, --encoding, --skip-unknown and --dry-run are for "
+                         "CSV files");
+    relm_contact_csv_opts_t o = {0};
+    if ((rc = parse_delimiter(delimiter, &o.delimiter)))
+        return rc;
+    o.encoding = encoding;
+    o.map = maps;
+    o.nmap = nmaps;
+    o.skip_unknown = skip_unknown;
+    o.dry_run = dry_run;
+    dry_t d = {NULL};
+    if (dry_run) {
+        o.row = dry_row;
+        o.ctx = &d;
+        if (c->json)
+            d.rows = json_array();
+    }
     const char *path = a.pos[0];
     FILE *in = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
     if (!in) {
         fprintf(stderr, "relm: %s cannot be opened: %s\n", path, strerror(errno));
+        json_decref(d.rows);
         return CLI_FAIL;
     }
     int64_t total = -1;
@@ -89,22 +163,36 @@ static int do_import(cli_t *c, int argc, char **argv)
     if ((rc = cli_open(c))) {
         if (in != stdin)
             fclose(in);
+        json_decref(d.rows);
         return rc;
     }
     relm_error_t err = {0};
     progress_t p = {0};
-    int tty = isatty(STDERR_FILENO);
-    int64_t n = 0;
-    int lrc =
-        vcard ? relm_contact_import_vcard(c->r, in, &n, &err)
-              : relm_contact_import_csv(c->r, in, total, tty ? show_progress : NULL, &p, &n, &err);
+    int tty = isatty(STDERR_FILENO) && !dry_run;
+    int64_t n = 0, refused = 0;
+    int lrc = vcard ? relm_contact_import_vcard(c->r, in, &n, &err)
+                    : relm_contact_import_csv_with(c->r, in, total, tty ? show_progress : NULL, &p,
+                                                   &o, &n, &refused, &err);
     if (p.shown)
         fputs("\n", stderr);
     if (in != stdin)
         fclose(in);
-    if (lrc)
+    if (lrc) {
+        json_decref(d.rows);
         return cli_fail(&err);
+    }
     cli_warnings(&err);
+    if (dry_run) {
+        if (c->json)
+            cli_print_json(json_pack("{s:I,s:I,s:o}", "would_import", (json_int_t)n, "would_refuse",
+                                     (json_int_t)refused, "rows", d.rows));
+        else
+            printf("dry run: %lld contacts would be imported, %lld rows refused; nothing was "
+                   "written\n",
+                   (long long)n, (long long)refused);
+        /* Refused rows make the real import fail: say so in the exit status too. */
+        return refused ? CLI_FAIL : CLI_OK;
+    }
     if (c->json)
         cli_print_json(json_pack("{s:I}", "imported", (json_int_t)n));
     else
@@ -115,7 +203,9 @@ static int do_import(cli_t *c, int argc, char **argv)
 static int do_export(cli_t *c, int argc, char **argv)
 {
     const char *format = "csv", *output = NULL, *version = "4.0";
+    int excel = 0;
     cli_opt_t opts[] = {{"--format", CLI_TEXT, &format, NULL, NULL, NULL},
+                        {"--excel", 0, NULL, &excel, NULL, NULL},
                         {"--output", CLI_TEXT, &output, NULL, NULL, NULL},
                         {"--vcard-version", CLI_TEXT, &version, NULL, NULL, NULL},
                         {NULL, 0, NULL, NULL, NULL, NULL}};
@@ -128,6 +218,8 @@ static int do_export(cli_t *c, int argc, char **argv)
     int vcard = strcmp(format, "vcard") == 0;
     if (!vcard && strcmp(format, "csv") != 0)
         return cli_usage("--format takes csv or vcard, not \"%s\"", format);
+    if (vcard && excel)
+        return cli_usage("--excel is for CSV files");
     int vv = strcmp(version, "3.0") == 0 || strcmp(version, "3") == 0   ? 3
              : strcmp(version, "4.0") == 0 || strcmp(version, "4") == 0 ? 4
                                                                         : 0;
@@ -143,7 +235,7 @@ static int do_export(cli_t *c, int argc, char **argv)
     }
     relm_error_t err = {0};
     int lrc = vcard ? relm_contact_export_vcard(c->r, out, vv, &err)
-                    : relm_contact_export_csv(c->r, out, &err);
+                    : relm_contact_export_csv_with(c->r, out, excel ? RELM_CSV_EXCEL : 0, &err);
     if (out != stdout && fclose(out) != 0 && lrc == 0)
         lrc = relm_error_set(&err, RELM_EIO, "%s cannot be written", path);
     return lrc ? cli_fail(&err) : CLI_OK;

@@ -103,6 +103,10 @@ int relm_contact_batch_add(relm_t *r, relm_contact_batch_t *b, relm_contact_t *c
                            relm_error_t *err);
 void relm_contact_batch_free(relm_contact_batch_t *b);
 
+/* A country as address books and CRM exports write it ("Norway", "Norge", "NO") as a
+ * country code where it is a name relm knows; otherwise v itself. */
+const char *relm_country_code(const char *v);
+
 /* Copy src into a text buffer of size n, truncating at a character boundary. */
 void relm_copy(char *dst, size_t n, const char *src);
 

@@ -378,44 +378,6 @@ static int take(int *have, const prop_t *p)
     return 1;
 }
 
-static const struct {
-    const char *name, *code;
-} countries[] = {
-    {"norway", "NO"},
-    {"norge", "NO"},
-    {"noreg", "NO"},
-    {"sweden", "SE"},
-    {"sverige", "SE"},
-    {"denmark", "DK"},
-    {"danmark", "DK"},
-    {"finland", "FI"},
-    {"suomi", "FI"},
-    {"iceland", "IS"},
-    {"germany", "DE"},
-    {"deutschland", "DE"},
-    {"united kingdom", "GB"},
-    {"great britain", "GB"},
-    {"uk", "GB"},
-    {"england", "GB"},
-    {"united states", "US"},
-    {"united states of america", "US"},
-    {"usa", "US"},
-    {"france", "FR"},
-    {"netherlands", "NL"},
-    {"spain", "ES"},
-    {"italy", "IT"},
-    {"poland", "PL"},
-};
-
-/* A country as address books write it (a name or a code) as a country code. */
-static const char *country_code(const char *v)
-{
-    for (size_t i = 0; i < sizeof(countries) / sizeof(countries[0]); i++)
-        if (strcasecmp(v, countries[i].name) == 0)
-            return countries[i].code;
-    return v;
-}
-
 static int read_adr(card_t *k, char *v, relm_error_t *err)
 {
     char *part[7] = {0};
@@ -433,7 +395,7 @@ static int read_adr(card_t *k, char *v, relm_error_t *err)
     if ((rc = set(k, "city", part[3], "ADR", err)) ||
         (rc = set(k, "county", part[4], "ADR", err)) ||
         (rc = set(k, "post_code", part[5], "ADR", err)) ||
-        (rc = set(k, "country_code", country_code(part[6]), "ADR", err)))
+        (rc = set(k, "country_code", relm_country_code(part[6]), "ADR", err)))
         return rc;
     return 0;
 }
