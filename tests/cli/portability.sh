@@ -112,4 +112,39 @@ assert_eq "as a person with its company name, e-mail, mobile and address" \
 expect_exit 2 "an unknown format is a usage error" contact import --format ldif "$T/apple1.vcf"
 export RELM_DB=$MAIN_DB
 
+# CSV --------------------------------------------------------------------------------------------
+printf 'First Name;Last Name;E-mail Address;Company;Business Phone;Mobile Phone;City;ZIP/Postal Code;Country/Region;Notes\r\nK\xe5re;\xd8stby;kare@fjell.example;Fjell AS;+47 22 00 00 00;+47 900 00 000;Troms\xf8;9008;Norway;coffee\r\nOla;Feil;not-an-address;;;;Oslo;0150;NO;\r\n;;post@firma.example;Firma AS;;;Bergen;5003;NO;\r\n' >"$T/crm.csv"
+COUNT=$(sql "SELECT count(*) FROM contact")
+expect_exit 1 "an unknown column is refused" contact import "$T/crm.csv" --delimiter ";" --encoding windows-1252
+assert_contains "with the way to map or skip it" '--map "Notes="' "$ERR"
+expect_exit 1 "a dry run with a bad row exits 1" contact import "$T/crm.csv" --delimiter ";" --encoding windows-1252 --map "Notes=" --dry-run
+assert_contains "it reports the rows it would import" "import  line 2:" "$OUT"
+assert_contains "and names them" "person Kåre Østby" "$OUT"
+assert_contains "every row it would refuse" 'refuse  line 3: contact email: "not-an-address"' "$OUT"
+assert_contains "a company row is named by its Company column" "company Firma AS" "$OUT"
+assert_contains "and the totals" "2 contacts would be imported, 1 rows refused" "$OUT"
+assert_eq "a dry run writes nothing" "$COUNT" "$(sql "SELECT count(*) FROM contact")"
+expect_ok "dry run as JSON" contact import "$T/crm.csv" --delimiter ";" --encoding windows-1252 --map "Notes=" --dry-run --json --map "E-mail Address="
+assert_eq "without the e-mail column every row would be imported" "3|0|3" "$(json '"|".join(str(x) for x in [d["would_import"], d["would_refuse"], len(d["rows"])])')"
+assert_eq "a JSON row says what it would add" "person|Kåre Østby" "$(json 'd["rows"][0]["type"] + "|" + d["rows"][0]["name"]')"
+expect_exit 1 "the real import refuses the whole file" contact import "$T/crm.csv" --delimiter ";" --encoding windows-1252 --map "Notes="
+assert_contains "naming the line" "line 3: contact email" "$ERR"
+assert_eq "nothing imported" "$COUNT" "$(sql "SELECT count(*) FROM contact")"
+expect_ok "mapped, re-encoded and semicolon-separated rows are imported" contact import "$T/crm.csv" --delimiter semicolon --encoding ISO-8859-1 --skip-unknown --map "E-mail Address=" --json
+assert_eq "all three" "3" "$(json 'd["imported"]')"
+assert_eq "with their fields" "person|Kåre Østby|Fjell AS|+47 22 00 00 00|+47 900 00 000|Tromsø|9008|NO" \
+    "$(sql "SELECT type||'|'||name||'|'||company_name||'|'||phone_no||'|'||mobile_phone_no||'|'||city||'|'||post_code||'|'||country_code FROM contact WHERE first_name = 'Kåre'")"
+expect_exit 1 "input that is not valid in its encoding is refused" contact import "$T/crm.csv" --delimiter ";" --skip-unknown
+assert_contains "naming the line" "not valid UTF-8" "$ERR"
+expect_exit 2 "a map without = is a usage error" contact import "$T/crm.csv" --map "Notes"
+expect_exit 2 "a long delimiter is a usage error" contact import "$T/crm.csv" --delimiter ";;"
+expect_exit 2 "an unknown encoding is a usage error" contact import "$T/crm.csv" --encoding KLINGON-8
+assert_contains "naming it" "KLINGON-8" "$ERR"
+"$RELM" contact update CT000001 --name "=cmd|' /C calc'!A0" >/dev/null
+expect_ok "export --excel" contact export --excel --output "$T/excel.csv"
+assert_eq "starts with a UTF-8 byte order mark" "efbbbf" "$(head -c 3 "$T/excel.csv" | od -An -tx1 | tr -d ' \n')"
+assert_contains "a formula is neutralised" "'=cmd|' /C calc'!A0" "$(cat "$T/excel.csv")"
+expect_ok "a plain export keeps the value" contact export
+assert_contains "as it is" ",=cmd|' /C calc'!A0," "$OUT"
+
 finish
