@@ -339,6 +339,43 @@ static void no_personal_value_remains_in_the_database_file_after_erasure(void **
     unlink(p);
 }
 
+static void
+erasing_a_company_renames_it_on_its_persons_and_the_export_lists_the_erasure(void **state)
+{
+    (void)state;
+    relm_error_t err = {0};
+    relm_t *r = test_db_new();
+    relm_set_user(r, "dpo");
+    if (relm_demo_fill(r, &err))
+        fail_msg("demo: %s", err.message);
+    /* Demo company CT000001 has persons; their company_name is a copy of its name. */
+    int64_t persons = test_sql_int(r, "SELECT count(*) FROM contact WHERE company_no = "
+                                      "'CT000001' AND type = 'person'");
+    assert_true(persons > 0);
+    relm_erasure_t e;
+    assert_relm_ok(relm_contact_erase(r, "CT000001", &e, &err));
+    assert_string_equal(e.contact_type, "company");
+    relm_contact_t c;
+    assert_relm_ok(relm_contact_get(r, "CT000001", &c, &err));
+    assert_string_equal(c.name, RELM_ERASED_NAME);
+    assert_string_equal(c.company_name, RELM_ERASED_NAME);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM contact WHERE company_no = "
+                                     "'CT000001' AND type = 'person' AND company_name = "
+                                     "'Erased contact'"),
+                     persons);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM contact WHERE name LIKE "
+                                     "'%Cardoxy%' OR company_name LIKE '%Cardoxy%'"),
+                     0);
+    json_t *doc = NULL;
+    assert_relm_ok(relm_contact_export_data(r, "CT000001", &doc, &err));
+    json_t *er = json_object_get(doc, "erasures");
+    assert_int_equal(json_array_size(er), 1);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(er, 0), "erased_by")),
+                        "dpo");
+    json_decref(doc);
+    test_db_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -346,6 +383,8 @@ int main(void)
             export_holds_record_entries_comments_bodies_segment_lines_and_campaign_entries),
         cmocka_unit_test(erase_blanks_personal_fields_deletes_bodies_and_comments_and_records_who),
         cmocka_unit_test(erasing_an_unknown_contact_is_refused_and_records_nothing),
+        cmocka_unit_test(
+            erasing_a_company_renames_it_on_its_persons_and_the_export_lists_the_erasure),
         cmocka_unit_test(no_personal_value_remains_in_the_database_file_after_erasure),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
