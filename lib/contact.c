@@ -17,8 +17,11 @@
  * reads marketing setup once and remembers the last company and salesperson it looked up,
  * so a row costs a few cached statements.
  */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
 
 #include "csv.h"
 #include "internal.h"
@@ -386,6 +389,37 @@ static int op_add(relm_t *r, void *rec, relm_mask_t given, relm_error_t *err)
     return add_one(r, rec, given, err);
 }
 
+struct relm_contact_batch {
+    relm_setup_t setup;
+    add_cache_t cache;
+};
+
+relm_contact_batch_t *relm_contact_batch_new(relm_t *r, relm_error_t *err)
+{
+    relm_contact_batch_t *b = calloc(1, sizeof(*b));
+    if (!b) {
+        relm_error_set(err, RELM_ENOMEM, "out of memory importing contacts");
+        return NULL;
+    }
+    relm_now_stamp(b->cache.stamp);
+    if (relm_setup_get(r, &b->setup, err)) {
+        free(b);
+        return NULL;
+    }
+    return b;
+}
+
+int relm_contact_batch_add(relm_t *r, relm_contact_batch_t *b, relm_contact_t *c, relm_mask_t given,
+                           relm_error_t *err)
+{
+    return add_row(r, c, given, &b->setup, &b->cache, err);
+}
+
+void relm_contact_batch_free(relm_contact_batch_t *b)
+{
+    free(b);
+}
+
 int relm_contact_add(relm_t *r, relm_contact_t *c, relm_error_t *err)
 {
     return add_one(r, c, 0, err);
@@ -628,7 +662,55 @@ int relm_contact_delete(relm_t *r, const char *no, relm_error_t *err)
     return relm_contact_delete_with(r, no, 0, err);
 }
 
+int relm_contact_search(relm_t *r, const char *text, const relm_filter_t *filters, int nfilters,
+                        long limit, relm_row_fn fn, void *ctx, relm_error_t *err)
+{
+    static const int any[] = {F_NO, F_NAME, F_EMAIL, F_CITY};
+    if (text && !relm_valid_utf8(text))
+        return relm_error_set(err, RELM_EVALIDATION, "contact search: the text is not valid UTF-8");
+    return relm_list_search(r, &relm_contact_entity, filters, nfilters, any,
+                            (int)(sizeof(any) / sizeof(any[0])), text, limit, fn, ctx, err);
+}
+
 /* ---- CSV ---- */
+
+/* Country names address books and CRM exports write, with their codes. */
+static const struct {
+    const char *name, *code;
+} countries[] = {
+    {"norway", "NO"},
+    {"norge", "NO"},
+    {"noreg", "NO"},
+    {"sweden", "SE"},
+    {"sverige", "SE"},
+    {"denmark", "DK"},
+    {"danmark", "DK"},
+    {"finland", "FI"},
+    {"suomi", "FI"},
+    {"iceland", "IS"},
+    {"germany", "DE"},
+    {"deutschland", "DE"},
+    {"united kingdom", "GB"},
+    {"great britain", "GB"},
+    {"uk", "GB"},
+    {"england", "GB"},
+    {"united states", "US"},
+    {"united states of america", "US"},
+    {"usa", "US"},
+    {"france", "FR"},
+    {"netherlands", "NL"},
+    {"spain", "ES"},
+    {"italy", "IT"},
+    {"poland", "PL"},
+};
+
+const char *relm_country_code(const char *v)
+{
+    for (size_t i = 0; i < sizeof(countries) / sizeof(countries[0]); i++)
+        if (strcasecmp(v, countries[i].name) == 0)
+            return countries[i].code;
+    return v;
+}
 
 #define PROGRESS_STEP 65536
 
@@ -641,13 +723,122 @@ static int at_line(relm_error_t *err, int rc, int64_t line)
 
 typedef struct import {
     relm_csv_reader_t *rd;
-    int cols[64];
+    int cols[64]; /* field index per column, -1: the column is skipped */
     int ncols;
     relm_mask_t header_mask;
-    relm_setup_t setup;
-    add_cache_t cache;
+    int infer_type; /* no type column: a row with name parts is a person */
+    relm_contact_batch_t *batch;
+    const relm_contact_csv_opts_t *o;
     relm_contact_t c;
 } import_t;
+
+/* Headers of common CRM and address-book exports (Outlook, Google, HubSpot, Salesforce). */
+static const struct {
+    const char *header;
+    int field;
+} known_headers[] = {
+    {"first name", F_FIRST_NAME},
+    {"given name", F_FIRST_NAME},
+    {"middle name", F_MIDDLE_NAME},
+    {"additional name", F_MIDDLE_NAME},
+    {"last name", F_SURNAME},
+    {"family name", F_SURNAME},
+    {"full name", F_NAME},
+    {"display name", F_NAME},
+    {"account name", F_NAME},
+    {"e-mail address", F_EMAIL},
+    {"e-mail", F_EMAIL},
+    {"email address", F_EMAIL},
+    {"e-mail 1 - value", F_EMAIL},
+    {"company", F_COMPANY_NAME},
+    {"company name", F_COMPANY_NAME},
+    {"organization", F_COMPANY_NAME},
+    {"organization 1 - name", F_COMPANY_NAME},
+    {"job title", F_JOB_TITLE},
+    {"title", F_JOB_TITLE},
+    {"organization 1 - title", F_JOB_TITLE},
+    {"business phone", F_PHONE_NO},
+    {"work phone", F_PHONE_NO},
+    {"phone", F_PHONE_NO},
+    {"phone number", F_PHONE_NO},
+    {"phone 1 - value", F_PHONE_NO},
+    {"mobile phone", F_MOBILE_PHONE_NO},
+    {"mobile", F_MOBILE_PHONE_NO},
+    {"mobile phone number", F_MOBILE_PHONE_NO},
+    {"cell phone", F_MOBILE_PHONE_NO},
+    {"business fax", F_FAX_NO},
+    {"fax", F_FAX_NO},
+    {"business street", F_ADDRESS},
+    {"street", F_ADDRESS},
+    {"street address", F_ADDRESS},
+    {"address 1 - street", F_ADDRESS},
+    {"business street 2", F_ADDRESS_2},
+    {"street 2", F_ADDRESS_2},
+    {"address 2", F_ADDRESS_2},
+    {"business city", F_CITY},
+    {"address 1 - city", F_CITY},
+    {"business state", F_COUNTY},
+    {"state", F_COUNTY},
+    {"state/province", F_COUNTY},
+    {"region", F_COUNTY},
+    {"address 1 - region", F_COUNTY},
+    {"business postal code", F_POST_CODE},
+    {"zip/postal code", F_POST_CODE},
+    {"postal code", F_POST_CODE},
+    {"zip", F_POST_CODE},
+    {"zip code", F_POST_CODE},
+    {"postcode", F_POST_CODE},
+    {"address 1 - postal code", F_POST_CODE},
+    {"business country/region", F_COUNTRY_CODE},
+    {"country/region", F_COUNTRY_CODE},
+    {"country", F_COUNTRY_CODE},
+    {"address 1 - country", F_COUNTRY_CODE},
+};
+
+/* The field a header names: --map first, then field names, then known export headers. */
+static int column_field(const import_t *im, const char *name, int *skip)
+{
+    *skip = 0;
+    for (int i = 0; i < im->o->nmap; i++) {
+        const char *m = im->o->map[i], *eq = strrchr(m, '=');
+        if (eq && (size_t)(eq - m) == strlen(name) && strncasecmp(m, name, (size_t)(eq - m)) == 0) {
+            if (!eq[1]) {
+                *skip = 1;
+                return -1;
+            }
+            return relm_field_index(&relm_contact_entity, eq + 1);
+        }
+    }
+    /* Field names in any case, words apart by blanks too: "Post Code", "CITY". */
+    char canon[64];
+    size_t n = 0;
+    for (const char *p = name; *p && n + 1 < sizeof(canon); p++)
+        canon[n++] = *p == ' ' ? '_' : (char)tolower((unsigned char)*p);
+    canon[n] = '\0';
+    int idx = relm_field_index(&relm_contact_entity, canon);
+    if (idx >= 0)
+        return idx;
+    for (size_t i = 0; i < sizeof(known_headers) / sizeof(known_headers[0]); i++)
+        if (strcasecmp(name, known_headers[i].header) == 0)
+            return known_headers[i].field;
+    return -1;
+}
+
+/* Every --map must name a field relm has (a blank field skips the column). */
+static int check_map(const relm_contact_csv_opts_t *o, relm_error_t *err)
+{
+    for (int i = 0; i < o->nmap; i++) {
+        const char *eq = strrchr(o->map[i], '=');
+        if (!eq || eq == o->map[i])
+            return relm_error_set(err, RELM_EUSAGE,
+                                  "map \"%s\": write HEADER=FIELD (HEADER= skips the column)",
+                                  o->map[i]);
+        if (eq[1] && relm_field_index(&relm_contact_entity, eq + 1) < 0)
+            return relm_error_set(err, RELM_EUSAGE, "map \"%s\": contact has no field \"%s\"",
+                                  o->map[i], eq + 1);
+    }
+    return 0;
+}
 
 static int read_header(import_t *im, relm_error_t *err)
 {
@@ -665,45 +856,97 @@ static int read_header(import_t *im, relm_error_t *err)
             name++;
         for (size_t l = strlen(name); l && name[l - 1] == ' ';)
             name[--l] = '\0';
-        int idx = relm_field_index(&relm_contact_entity, name);
+        int skip;
+        int idx = column_field(im, name, &skip);
+        im->cols[i] = -1;
+        if (skip || (idx < 0 && im->o->skip_unknown))
+            continue;
         if (idx < 0)
             return relm_error_set(err, RELM_EVALIDATION,
-                                  "line %lld: contact has no field \"%s\" (column %d)",
-                                  (long long)relm_csv_line(im->rd), name, i + 1);
+                                  "line %lld: contact has no field \"%s\" (column %d; map it with "
+                                  "--map \"%s=FIELD\" or skip it with --map \"%s=\")",
+                                  (long long)relm_csv_line(im->rd), name, i + 1, name, name);
         if (fields[idx].flags & RELM_FF_READONLY)
             return relm_error_set(err, RELM_EVALIDATION,
                                   "line %lld: contact %s is set by relm and cannot be imported",
                                   (long long)relm_csv_line(im->rd), fields[idx].name);
         if (im->header_mask & RELM_BIT(idx))
-            return relm_error_set(err, RELM_EVALIDATION, "line %lld: column %s appears twice",
-                                  (long long)relm_csv_line(im->rd), fields[idx].name);
+            return relm_error_set(err, RELM_EVALIDATION,
+                                  "line %lld: column %s appears twice (column %d: \"%s\")",
+                                  (long long)relm_csv_line(im->rd), fields[idx].name, i + 1, name);
         im->header_mask |= RELM_BIT(idx);
         im->cols[i] = idx;
     }
     im->ncols = n;
+    im->infer_type = !(im->header_mask & RELM_BIT(F_TYPE));
     return 1;
 }
 
+/* One row into im->c and through the add path; a refusal says "line N: ...". */
+static int import_row(relm_t *r, import_t *im, char **f, int n, int64_t line, relm_error_t *err)
+{
+    int rc;
+    if (n != im->ncols)
+        return relm_error_set(err, RELM_EVALIDATION,
+                              "line %lld: the record has %d fields, the header has %d",
+                              (long long)line, n, im->ncols);
+    relm_record_init(&relm_contact_entity, &im->c);
+    relm_mask_t given = 0;
+    for (int i = 0; i < n; i++) {
+        if (im->cols[i] < 0)
+            continue;
+        const char *v = im->cols[i] == F_COUNTRY_CODE ? relm_country_code(f[i]) : f[i];
+        if ((rc = relm_record_set_index(&relm_contact_entity, &im->c, &given, im->cols[i], v, err)))
+            return at_line(err, rc, line);
+    }
+    relm_mask_t mask = im->header_mask;
+    if (im->infer_type && (im->c.first_name[0] || im->c.middle_name[0] || im->c.surname[0])) {
+        relm_copy(im->c.type, sizeof(im->c.type), "person");
+        mask |= RELM_BIT(F_TYPE);
+    }
+    /* A CRM export's company row names the company in its Company column. */
+    if (!is_person(&im->c) && !im->c.name[0] && im->c.company_name[0]) {
+        relm_copy(im->c.name, sizeof(im->c.name), im->c.company_name);
+        mask |= RELM_BIT(F_NAME);
+    }
+    if ((rc = relm_contact_batch_add(r, im->batch, &im->c, mask, err)))
+        return at_line(err, rc, line);
+    return 0;
+}
+
 static int import_rows(relm_t *r, import_t *im, int64_t total, relm_progress_fn progress,
-                       void *pctx, int64_t *imported, relm_error_t *err)
+                       void *pctx, int64_t *imported, int64_t *refused, relm_error_t *err)
 {
     int64_t last_report = 0;
     char **f;
     int n, rc;
     while ((rc = relm_csv_read(im->rd, &f, &n, err)) == 1) {
         int64_t line = relm_csv_line(im->rd);
-        if (n != im->ncols)
-            return relm_error_set(err, RELM_EVALIDATION,
-                                  "line %lld: the record has %d fields, the header has %d",
-                                  (long long)line, n, im->ncols);
-        relm_record_init(&relm_contact_entity, &im->c);
-        relm_mask_t given = 0;
-        for (int i = 0; i < n; i++)
-            if ((rc = relm_record_set_index(&relm_contact_entity, &im->c, &given, im->cols[i], f[i],
-                                            err)))
-                return at_line(err, rc, line);
-        if ((rc = add_row(r, &im->c, im->header_mask, &im->setup, &im->cache, err)))
-            return at_line(err, rc, line);
+        if (!im->o->dry_run) {
+            if ((rc = import_row(r, im, f, n, line, err)))
+                return rc;
+        } else {
+            /* A dry run reports every row: each one in a savepoint, so a refused row
+             * leaves nothing behind and the rows after it see what the others added. */
+            relm_error_t row_err = {0};
+            if ((rc = relm_store_begin(r->store, err)))
+                return rc;
+            int row_rc = import_row(r, im, f, n, line, &row_err);
+            if (row_rc) {
+                relm_store_rollback(r->store);
+                if (row_rc == RELM_ENOMEM || row_rc == RELM_EIO || row_rc == RELM_ESTORAGE) {
+                    *err = row_err;
+                    return row_rc;
+                }
+                (*refused)++;
+            } else if ((rc = relm_store_commit(r->store, err))) {
+                return rc;
+            }
+            if (im->o->row)
+                im->o->row(im->o->ctx, line, &im->c, row_rc ? &row_err : NULL);
+            if (row_rc)
+                continue;
+        }
         (*imported)++;
         int64_t bytes = relm_csv_bytes(im->rd);
         if (progress && bytes - last_report >= PROGRESS_STEP) {
@@ -716,39 +959,76 @@ static int import_rows(relm_t *r, import_t *im, int64_t total, relm_progress_fn 
     return rc;
 }
 
-int relm_contact_import_csv(relm_t *r, FILE *in, int64_t total_bytes, relm_progress_fn progress,
-                            void *pctx, int64_t *imported, relm_error_t *err)
+int relm_contact_import_csv_with(relm_t *r, FILE *in, int64_t total_bytes,
+                                 relm_progress_fn progress, void *pctx,
+                                 const relm_contact_csv_opts_t *opts, int64_t *imported,
+                                 int64_t *refused, relm_error_t *err)
 {
-    int64_t count = 0;
+    static const relm_contact_csv_opts_t defaults = {0};
+    const relm_contact_csv_opts_t *o = opts ? opts : &defaults;
+    int64_t count = 0, bad = 0;
     if (imported)
         *imported = 0;
+    if (refused)
+        *refused = 0;
+    int rc = check_map(o, err);
+    if (rc)
+        return rc;
+    FILE *recoded = NULL;
+    if (o->encoding && o->encoding[0]) {
+        if (!(recoded = relm_csv_recode(in, o->encoding, err)))
+            return err ? err->code : RELM_EVALIDATION;
+        in = recoded;
+        struct stat st;
+        if (total_bytes >= 0 && fstat(fileno(recoded), &st) == 0)
+            total_bytes = (int64_t)st.st_size;
+    }
     import_t *im = calloc(1, sizeof(*im));
     if (!im || !(im->rd = relm_csv_reader_new(in))) {
         free(im);
+        if (recoded)
+            fclose(recoded);
         return relm_error_set(err, RELM_ENOMEM, "out of memory importing contacts");
     }
-    int rc = relm_store_begin(r->store, err);
+    im->o = o;
+    if (o->delimiter)
+        relm_csv_reader_set_delimiter(im->rd, o->delimiter);
+    rc = relm_store_begin(r->store, err);
     if (rc == 0) {
-        relm_now_stamp(im->cache.stamp);
-        rc = relm_setup_get(r, &im->setup, err);
+        im->batch = relm_contact_batch_new(r, err);
+        rc = im->batch ? 0 : err ? err->code : RELM_ENOMEM;
         if (rc == 0 && (rc = read_header(im, err)) == 1)
-            rc = import_rows(r, im, total_bytes, progress, pctx, &count, err);
-        if (rc == 0)
+            rc = import_rows(r, im, total_bytes, progress, pctx, &count, &bad, err);
+        /* A dry run writes nothing, whatever it found. */
+        if (rc == 0 && !o->dry_run)
             rc = relm_store_commit(r->store, err);
         else
             relm_store_rollback(r->store);
+        relm_contact_batch_free(im->batch);
     }
     relm_csv_reader_free(im->rd);
     free(im);
+    if (recoded)
+        fclose(recoded);
     if (rc == 0 && imported)
         *imported = count;
+    if (rc == 0 && refused)
+        *refused = bad;
     return rc;
+}
+
+int relm_contact_import_csv(relm_t *r, FILE *in, int64_t total_bytes, relm_progress_fn progress,
+                            void *pctx, int64_t *imported, relm_error_t *err)
+{
+    return relm_contact_import_csv_with(r, in, total_bytes, progress, pctx, NULL, imported, NULL,
+                                        err);
 }
 
 typedef struct export
 {
     FILE *out;
     int failed;
+    int excel;
 }
 export_t;
 
@@ -761,7 +1041,7 @@ static int export_row(void *ctx, const void *rec)
         if (fields[i].flags & RELM_FF_READONLY)
             continue;
         relm_record_format(&relm_contact_entity, rec, i, buf, sizeof(buf));
-        if (relm_csv_write_field(x->out, buf, first))
+        if ((x->excel ? relm_csv_write_safe_field : relm_csv_write_field)(x->out, buf, first))
             return x->failed = 1;
         first = 0;
     }
@@ -772,7 +1052,15 @@ static int export_row(void *ctx, const void *rec)
 
 int relm_contact_export_csv(relm_t *r, FILE *out, relm_error_t *err)
 {
-    export_t x = {out, 0};
+    return relm_contact_export_csv_with(r, out, 0, err);
+}
+
+int relm_contact_export_csv_with(relm_t *r, FILE *out, unsigned flags, relm_error_t *err)
+{
+    export_t x = {out, 0, (flags & RELM_CSV_EXCEL) != 0};
+    /* A byte order mark tells spreadsheet programs the file is UTF-8. */
+    if (x.excel && fputs("\xef\xbb\xbf", out) < 0)
+        x.failed = 1;
     int first = 1;
     for (int i = 0; i < NFIELDS && !x.failed; i++) {
         if (fields[i].flags & RELM_FF_READONLY)

@@ -7,6 +7,8 @@
  * line, inside quotes too), so an error can name the line a user sees in an editor.
  * A NUL byte is refused: fields are NUL-terminated, so it would silently cut the value.
  */
+#include <errno.h>
+#include <iconv.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,6 +34,7 @@ struct relm_csv_reader {
     size_t *offs;
     char **ptrs;
     int nf, fcap;
+    int delim;
 };
 
 relm_csv_reader_t *relm_csv_reader_new(FILE *in)
@@ -40,6 +43,7 @@ relm_csv_reader_t *relm_csv_reader_new(FILE *in)
     if (!rd)
         return NULL;
     rd->in = in;
+    rd->delim = ',';
     rd->line = 1;
     rd->rcap = 4096;
     rd->fcap = 32;
@@ -204,7 +208,7 @@ int relm_csv_read(relm_csv_reader_t *rd, char ***fields, int *n, relm_error_t *e
         switch (state) {
         case ST_START:
         case ST_UNQUOTED:
-            if (c == ',') {
+            if (c == rd->delim) {
                 if ((rc = end_field(rd, &start, err)))
                     return rc;
                 state = ST_START;
@@ -238,7 +242,7 @@ int relm_csv_read(relm_csv_reader_t *rd, char ***fields, int *n, relm_error_t *e
                 if ((rc = append(rd, c, err)))
                     return rc;
                 state = ST_QUOTED;
-            } else if (c == ',') {
+            } else if (c == rd->delim) {
                 if ((rc = end_field(rd, &start, err)))
                     return rc;
                 state = ST_START;
@@ -267,6 +271,94 @@ static int needs_quotes(const char *s)
     if (s[n - 1] == ' ' || s[n - 1] == '\t')
         return 1;
     return strpbrk(s, ",\"\r\n") != NULL;
+}
+
+void relm_csv_reader_set_delimiter(relm_csv_reader_t *rd, char delimiter)
+{
+    rd->delim = (unsigned char)delimiter;
+}
+
+int relm_csv_write_safe_field(FILE *out, const char *value, int first)
+{
+    if (!value || !strchr("=+-@\t\r", value[0]) || !value[0])
+        return relm_csv_write_field(out, value, first);
+    /* A leading apostrophe: the spreadsheet shows the text instead of running a formula. */
+    size_t n = strlen(value);
+    char *safe = malloc(n + 2);
+    if (!safe)
+        return -1;
+    safe[0] = '\'';
+    memcpy(safe + 1, value, n + 1);
+    int rc = relm_csv_write_field(out, safe, first);
+    free(safe);
+    return rc;
+}
+
+FILE *relm_csv_recode(FILE *in, const char *encoding, relm_error_t *err)
+{
+    iconv_t cd = iconv_open("UTF-8", encoding);
+    if (cd == (iconv_t)-1) {
+        relm_error_set(err, RELM_EUSAGE,
+                       "encoding %s is not known (try ISO-8859-1, "
+                       "WINDOWS-1252 or UTF-16)",
+                       encoding);
+        return NULL;
+    }
+    FILE *out = tmpfile();
+    if (!out) {
+        iconv_close(cd);
+        relm_error_set(err, RELM_EIO, "no temporary file for the recoded input");
+        return NULL;
+    }
+    char inbuf[16384], outbuf[65536];
+    size_t have = 0;
+    int64_t offset = 0;
+    int failed = 0;
+    while (!failed) {
+        size_t got = fread(inbuf + have, 1, sizeof(inbuf) - have, in);
+        int last = got == 0;
+        have += got;
+        char *ip = inbuf;
+        size_t il = have;
+        while (!failed) {
+            char *op = outbuf;
+            size_t ol = sizeof(outbuf);
+            /* At the end, a NULL input flushes the converter's shift state. */
+            size_t rc =
+                last && il == 0 ? iconv(cd, NULL, NULL, &op, &ol) : iconv(cd, &ip, &il, &op, &ol);
+            int saved = errno;
+            size_t n = (size_t)(op - outbuf);
+            if (fwrite(outbuf, 1, n, out) != n)
+                failed = relm_error_set(err, RELM_EIO, "the recoded input cannot be written");
+            if (rc != (size_t)-1)
+                break;
+            if (saved == E2BIG)
+                continue;
+            if (saved == EINVAL && !last)
+                break; /* a character split across reads: read on */
+            relm_error_set(err, RELM_EVALIDATION,
+                           saved == EINVAL ? "byte %lld: the input ends inside a %s character"
+                                           : "byte %lld: the input is not valid %s",
+                           (long long)(offset + (ip - inbuf)), encoding);
+            failed = 1;
+        }
+        offset += ip - inbuf;
+        memmove(inbuf, ip, il);
+        have = il;
+        if (last)
+            break;
+    }
+    if (!failed && ferror(in)) {
+        relm_error_set(err, RELM_EIO, "the input cannot be read");
+        failed = 1;
+    }
+    iconv_close(cd);
+    if (failed) {
+        fclose(out);
+        return NULL;
+    }
+    rewind(out);
+    return out;
 }
 
 int relm_csv_write_field(FILE *out, const char *value, int first)

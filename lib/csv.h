@@ -30,6 +30,17 @@ void relm_csv_reader_free(relm_csv_reader_t *rd);
  */
 int relm_csv_read(relm_csv_reader_t *rd, char ***fields, int *n, relm_error_t *err);
 
+/* Read fields separated by delimiter instead of a comma (';' or '\t', say). */
+void relm_csv_reader_set_delimiter(relm_csv_reader_t *rd, char delimiter);
+
+/*
+ * The input in as UTF-8: a new temporary file (the caller closes it), read from the start,
+ * holding in converted from encoding (an iconv name: ISO-8859-1, WINDOWS-1252, UTF-16, ...).
+ * NULL with err filled: usage for an unknown encoding, validation naming the byte offset
+ * of input that is not valid in that encoding, io.
+ */
+FILE *relm_csv_recode(FILE *in, const char *encoding, relm_error_t *err);
+
 /* Physical line (from 1) on which the last record returned started. */
 int64_t relm_csv_line(const relm_csv_reader_t *rd);
 /* Bytes of input consumed so far. */
@@ -42,6 +53,12 @@ int64_t relm_csv_bytes(const relm_csv_reader_t *rd);
  */
 int relm_csv_write_field(FILE *out, const char *value, int first);
 int relm_csv_end_record(FILE *out);
+/*
+ * relm_csv_write_field for spreadsheets: a value starting with =, +, -, @, a tab or a CR
+ * gets a leading apostrophe, so that a spreadsheet shows it as text instead of running it
+ * as a formula.
+ */
+int relm_csv_write_safe_field(FILE *out, const char *value, int first);
 /* Write n fields as one record (a record of one empty field as "", not an empty line). */
 int relm_csv_write_record(FILE *out, const char *const *values, int n);
 

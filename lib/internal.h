@@ -45,6 +45,14 @@ int relm_table_delete(relm_t *r, const relm_entity_t *e, const void *key, relm_e
 /* Exists: 1, not: 0, or a negative error. */
 int relm_table_exists(relm_t *r, const relm_entity_t *e, const void *key, relm_error_t *err);
 
+/*
+ * relm_list() with a search: rows that also contain text (case folded, as "~") in at least
+ * one of the fields any[0..nany-1]. A blank text searches nothing (plain relm_list()).
+ */
+int relm_list_search(relm_t *r, const relm_entity_t *e, const relm_filter_t *filters, int nfilters,
+                     const int *any, int nany, const char *text, long limit, relm_row_fn fn,
+                     void *ctx, relm_error_t *err);
+
 /* Read the current row of s (columns in field order, virtual fields skipped) into rec. */
 void relm_table_read_row(const relm_entity_t *e, relm_stmt_t *s, void *rec);
 /* The comma-separated column list of e (virtual fields skipped), into buf. */
@@ -92,6 +100,22 @@ int relm_segment_step_in_tx(relm_t *r, const char *no, const char *action, const
  * campaign_entry_no it joins the campaign's shared entry of single interactions.
  */
 int relm_interaction_insert_prepared(relm_t *r, relm_interaction_t *rec, relm_error_t *err);
+
+/*
+ * Adding many contacts inside the caller's transaction (imports): marketing setup is read
+ * once and lookups are remembered across rows. relm_contact_batch_add() applies every rule
+ * of relm_contact_add(); given holds the fields the row set explicitly (a blank field not
+ * given takes defaults and inherited values). NULL from _new with err filled.
+ */
+typedef struct relm_contact_batch relm_contact_batch_t;
+relm_contact_batch_t *relm_contact_batch_new(relm_t *r, relm_error_t *err);
+int relm_contact_batch_add(relm_t *r, relm_contact_batch_t *b, relm_contact_t *c, relm_mask_t given,
+                           relm_error_t *err);
+void relm_contact_batch_free(relm_contact_batch_t *b);
+
+/* A country as address books and CRM exports write it ("Norway", "Norge", "NO") as a
+ * country code where it is a name relm knows; otherwise v itself. */
+const char *relm_country_code(const char *v);
 
 /* Copy src into a text buffer of size n, truncating at a character boundary. */
 void relm_copy(char *dst, size_t n, const char *src);

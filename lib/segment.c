@@ -276,19 +276,28 @@ static int is_int_field(const relm_field_t *f)
 
 /*
  * Append " AND ..." for every filter of c on contact alias `a` (a fixed one-letter alias),
- * and the interaction-history condition. Column names come only from relm_contact_entity.
+ * and the interaction-history condition. Column names come only from relm_contact_entity;
+ * fold is the store's case-folding function (relm_store_fold()).
  */
-static void match_clause(sqlb_t *b, const relm_criteria_t *c, const char *a)
+static void match_clause(sqlb_t *b, const relm_criteria_t *c, const char *a, const char *fold)
 {
     char piece[256];
     for (int i = 0; i < c->nfilters; i++) {
         const relm_filter_t *f = &c->filters[i];
         const relm_field_t *fd = &relm_contact_entity.fields[f->field];
+        /* Contains and e-mail equality ignore case for all of Unicode: both sides folded. */
         if (strcmp(f->op, "~") == 0) {
-            snprintf(piece, sizeof(piece), " AND lower(%s.%s) LIKE lower(?) ESCAPE '\\'", a,
-                     fd->name);
+            snprintf(piece, sizeof(piece), " AND %s(%s.%s) LIKE %s(?) ESCAPE '\\'", fold, a,
+                     fd->name, fold);
             sb_sql(b, piece);
             sb_like(b, f->value);
+            continue;
+        }
+        if (fd->type == RELM_FT_EMAIL && (strcmp(f->op, "=") == 0 || strcmp(f->op, "!=") == 0)) {
+            snprintf(piece, sizeof(piece), " AND %s(%s.%s) %s %s(?)", fold, a, fd->name,
+                     f->op[0] == '=' ? "=" : "<>", fold);
+            sb_sql(b, piece);
+            sb_text(b, f->value);
             continue;
         }
         static const char *const ops[] = {"=", "!=", "<", "<=", ">", ">=", NULL};
@@ -1112,11 +1121,11 @@ int relm_criteria_where(relm_criteria_t *c, const char *text, relm_error_t *err)
  * "cand" (those, every contact sharing a company no. with one with expand_company, and the
  * company of every matched person with allow_related_companies), all set-wise.
  */
-static void sb_candidates(sqlb_t *b, const relm_criteria_t *c)
+static void sb_candidates(relm_t *r, sqlb_t *b, const relm_criteria_t *c)
 {
     sb_sql(b, "WITH m AS (SELECT c.no AS no, c.company_no AS company_no, c.type AS type "
               "FROM contact c WHERE 1 = 1");
-    match_clause(b, c, "c");
+    match_clause(b, c, "c", relm_store_fold(r->store));
     sb_sql(b, "), cand AS (SELECT no FROM m");
     if (c->expand_company)
         sb_sql(b, " UNION SELECT p.no FROM contact p WHERE p.company_no IN "
@@ -1142,7 +1151,7 @@ int relm_segment_add_matching(relm_t *r, const char *no, const relm_criteria_t *
         return relm_error_set(err, RELM_ENOMEM, "out of memory");
     }
     if (widen) {
-        sb_candidates(b, c);
+        sb_candidates(r, b, c);
         /* The CTE (and its bindings) come first in the statement. */
         for (int i = 0; i < b->n; i++)
             full->b[full->n++] = b->b[i];
@@ -1154,7 +1163,7 @@ int relm_segment_add_matching(relm_t *r, const char *no, const relm_criteria_t *
     if (widen)
         sb_sql(full, " AND c.no IN (SELECT no FROM cand)");
     else
-        match_clause(full, c, "c");
+        match_clause(full, c, "c", relm_store_fold(r->store));
     /* Exclusion applies to every candidate, the ones the options bring included. */
     if (!c->ignore_exclusion)
         sb_sql(full, " AND c.exclude_from_segment = 0");
@@ -1203,11 +1212,11 @@ int relm_segment_remove_matching(relm_t *r, const char *no, const relm_criteria_
         }
         sb_text(b, seg.no);
         sb_sql(b, in);
-        match_clause(b, c, "c");
+        match_clause(b, c, "c", relm_store_fold(r->store));
         if (c->entire_companies) {
             sb_sql(b, " UNION SELECT p.no FROM contact p WHERE p.company_no <> '' AND "
                       "p.company_no IN (SELECT c.company_no FROM contact c WHERE 1 = 1");
-            match_clause(b, c, "c");
+            match_clause(b, c, "c", relm_store_fold(r->store));
             sb_sql(b, ")");
         }
         sb_sql(b, ")");

@@ -177,23 +177,61 @@ int relm_table_delete(relm_t *r, const relm_entity_t *e, const void *key, relm_e
     return rc;
 }
 
+/* "%v%" with LIKE's wildcards in v escaped, so that a search means "contains". */
+static void like_pattern(const char *v, char *like, size_t cap)
+{
+    size_t l = 0;
+    like[l++] = '%';
+    for (const char *p = v; *p && l < cap - 3; p++) {
+        if (*p == '%' || *p == '_' || *p == '\\')
+            like[l++] = '\\';
+        like[l++] = *p;
+    }
+    like[l++] = '%';
+    like[l] = '\0';
+}
+
 int relm_list(relm_t *r, const relm_entity_t *e, const relm_filter_t *filters, int nfilters,
               long limit, relm_row_fn fn, void *ctx, relm_error_t *err)
 {
+    return relm_list_search(r, e, filters, nfilters, NULL, 0, NULL, limit, fn, ctx, err);
+}
+
+int relm_list_search(relm_t *r, const relm_entity_t *e, const relm_filter_t *filters, int nfilters,
+                     const int *any, int nany, const char *text, long limit, relm_row_fn fn,
+                     void *ctx, relm_error_t *err)
+{
     char sql[SQL_MAX], cols[SQL_MAX / 2];
+    if (!text || !*text)
+        nany = 0;
     relm_table_columns(e, cols, sizeof(cols));
     size_t len = (size_t)snprintf(sql, sizeof(sql), "SELECT %s FROM %s", cols, e->table);
+    /* Contains and e-mail equality ignore case for all of Unicode: both sides folded. */
+    const char *fold = relm_store_fold(r->store);
     for (int i = 0; i < nfilters; i++) {
         const relm_field_t *f = &e->fields[filters[i].field];
+        int eq = strcmp(filters[i].op, "=") == 0, ne = strcmp(filters[i].op, "!=") == 0;
         if (strcmp(filters[i].op, "~") == 0)
-            len += (size_t)snprintf(sql + len, sizeof(sql) - len,
-                                    "%s lower(%s) LIKE lower(?) ESCAPE '\\'", i ? " AND" : " WHERE",
-                                    f->name);
+            len +=
+                (size_t)snprintf(sql + len, sizeof(sql) - len, "%s %s(%s) LIKE %s(?) ESCAPE '\\'",
+                                 i ? " AND" : " WHERE", fold, f->name, fold);
+        else if (f->type == RELM_FT_EMAIL && (eq || ne))
+            len += (size_t)snprintf(sql + len, sizeof(sql) - len, "%s %s(%s) %s %s(?)",
+                                    i ? " AND" : " WHERE", fold, f->name, eq ? "=" : "<>", fold);
         else
             len +=
                 (size_t)snprintf(sql + len, sizeof(sql) - len, "%s %s %s ?", i ? " AND" : " WHERE",
                                  f->name, strcmp(filters[i].op, "!=") == 0 ? "<>" : filters[i].op);
     }
+    /* The search: one pattern, folded once, matched against each field in turn. */
+    for (int k = 0; k < nany; k++)
+        len += (size_t)snprintf(sql + len, sizeof(sql) - len, "%s%s(%s) LIKE %s(?%d) ESCAPE '\\'",
+                                k          ? " OR "
+                                : nfilters ? " AND ("
+                                           : " WHERE (",
+                                fold, e->fields[any[k]].name, fold, nfilters + 1);
+    if (nany)
+        len += (size_t)snprintf(sql + len, sizeof(sql) - len, ")");
     len += (size_t)snprintf(sql + len, sizeof(sql) - len, " ORDER BY ");
     int nk = 0;
     for (int i = 0; i < e->nfields; i++)
@@ -206,25 +244,21 @@ int relm_list(relm_t *r, const relm_entity_t *e, const relm_filter_t *filters, i
     int rc = relm_stmt_prepare(r->store, sql, &s, err);
     if (rc)
         return rc;
+    char like[RELM_TEXT250_SZ * 2 + 3];
     for (int i = 0; i < nfilters; i++) {
         const relm_field_t *f = &e->fields[filters[i].field];
         if (strcmp(filters[i].op, "~") == 0) {
-            char like[RELM_TEXT250_SZ * 2 + 3];
-            size_t l = 0;
-            like[l++] = '%';
-            for (const char *p = filters[i].value; *p && l < sizeof(like) - 3; p++) {
-                if (*p == '%' || *p == '_' || *p == '\\')
-                    like[l++] = '\\';
-                like[l++] = *p;
-            }
-            like[l++] = '%';
-            like[l] = '\0';
+            like_pattern(filters[i].value, like, sizeof(like));
             relm_stmt_bind_text(s, i + 1, like);
         } else if (is_int_type(f->type)) {
             relm_stmt_bind_int(s, i + 1, strtoll(filters[i].value, NULL, 10));
         } else {
             relm_stmt_bind_text(s, i + 1, filters[i].value);
         }
+    }
+    if (nany) {
+        like_pattern(text, like, sizeof(like));
+        relm_stmt_bind_text(s, nfilters + 1, like);
     }
     void *rec = malloc(e->size);
     if (!rec) {

@@ -78,6 +78,7 @@ static const struct area_rule {
     [RELM_AREA_INTERACTIONS] = {"interactions", 1},
     [RELM_AREA_SEGMENTS] = {"segments", 1},
     [RELM_AREA_USERS] = {"users", 0},
+    [RELM_AREA_PRIVACY] = {"personal data exports and erasures", 0},
 };
 
 int relm_user_may(const relm_user_t *u, relm_area_t area, int write, relm_error_t *err)
@@ -86,7 +87,8 @@ int relm_user_may(const relm_user_t *u, relm_area_t area, int write, relm_error_
         return relm_error_set(err, RELM_EUSAGE, "unknown permission area %d", (int)area);
     if (strcmp(u->role, "admin") == 0)
         return 0;
-    if (area == RELM_AREA_USERS || (write && !area_rules[area].user_writes))
+    if (area == RELM_AREA_USERS || area == RELM_AREA_PRIVACY ||
+        (write && !area_rules[area].user_writes))
         return relm_error_set(err, RELM_EFORBIDDEN, "user %s (role %s) may not %s %s", u->name,
                               u->role, write ? "change" : "see", area_rules[area].name);
     return 0;

@@ -3,7 +3,8 @@
  * groups, templates, campaigns, number series), each a relm_entity_t with its add / get /
  * update / remove operations, and five handlers that mirror the CLI's generic verbs:
  *
- *   GET    /api/RES               list: ?where=FIELD<op>VALUE (repeatable), ?limit, ?after
+ *   GET    /api/RES               list: ?where=FIELD<op>VALUE (repeatable), ?limit, ?after;
+ *                                 contacts also ?q=TEXT (no., name, e-mail or city contains)
  *   POST   /api/RES               add (JSON object of fields) -> 201 and the record
  *   GET    /api/RES/{key}         one record (with "statistics" where the entity has them)
  *   PATCH  /api/RES/{key}         change the given fields -> the record
@@ -27,6 +28,9 @@ typedef struct resource {
     const relm_entity_t *stats_e;
     int (*stats)(relm_t *r, const char *key, void *out, relm_error_t *err);
     int (*remove)(req_t *q, const char *key); /* a delete with options, or NULL */
+    /* ?q=TEXT: a search over several fields (contacts), or NULL */
+    int (*search)(relm_t *r, const char *text, const relm_filter_t *filters, int nfilters,
+                  long limit, relm_row_fn fn, void *ctx, relm_error_t *err);
 } resource_t;
 
 /* DELETE /api/contacts/{no}?with_persons=true|false */
@@ -68,16 +72,16 @@ static int campaign_stats(relm_t *r, const char *key, void *out, relm_error_t *e
 
 static const resource_t resources[] = {
     {"contacts", &relm_contact_entity, "no", RELM_AREA_CONTACTS, &relm_contact_stats_entity,
-     contact_stats, contact_remove},
+     contact_stats, contact_remove, relm_contact_search},
     {"salespersons", &relm_salesperson_entity, "code", RELM_AREA_SALESPERSONS, &relm_totals_entity,
-     salesperson_stats, NULL},
-    {"groups", &relm_group_entity, "code", RELM_AREA_GROUPS, &relm_totals_entity, group_stats,
+     salesperson_stats, NULL, NULL},
+    {"groups", &relm_group_entity, "code", RELM_AREA_GROUPS, &relm_totals_entity, group_stats, NULL,
      NULL},
     {"templates", &relm_template_entity, "code", RELM_AREA_TEMPLATES, &relm_totals_entity,
-     template_stats, NULL},
+     template_stats, NULL, NULL},
     {"campaigns", &relm_campaign_entity, "no", RELM_AREA_CAMPAIGNS, &relm_campaign_totals_entity,
-     campaign_stats, NULL},
-    {"number-series", &relm_no_series_entity, "code", RELM_AREA_NUMSERIES, NULL, NULL, NULL},
+     campaign_stats, NULL, NULL},
+    {"number-series", &relm_no_series_entity, "code", RELM_AREA_NUMSERIES, NULL, NULL, NULL, NULL},
 };
 
 static const resource_t *res_of(const req_t *q)
@@ -146,7 +150,8 @@ static enum MHD_Result where_arg(void *cls, enum MHD_ValueKind kind, const char 
     return w->rc ? MHD_NO : MHD_YES;
 }
 
-int api_list_page(req_t *q, const relm_entity_t *e, relm_filter_t *extra, int nextra)
+static int list_page(req_t *q, const relm_entity_t *e, relm_filter_t *extra, int nextra,
+                     const resource_t *res)
 {
     relm_filter_t filters[24];
     where_ctx_t w = {e, filters, 0, 16, 0, &q->err};
@@ -171,7 +176,11 @@ int api_list_page(req_t *q, const relm_entity_t *e, relm_filter_t *extra, int ne
         snprintf(f->value, sizeof(f->value), "%s", after);
     }
     page_t p = {e, json_array(), limit, 0, "", 0};
-    rc = relm_list(q->r, e, filters, w.n, limit + 1, page_row, &p, &q->err);
+    const char *text = res && res->search ? req_query(q, "q") : NULL;
+    if (text)
+        rc = res->search(q->r, text, filters, w.n, limit + 1, page_row, &p, &q->err);
+    else
+        rc = relm_list(q->r, e, filters, w.n, limit + 1, page_row, &p, &q->err);
     if (rc) {
         json_decref(p.items);
         return rc;
@@ -179,6 +188,11 @@ int api_list_page(req_t *q, const relm_entity_t *e, relm_filter_t *extra, int ne
     q->out = json_pack("{s:o,s:o}", "items", p.items, "next_cursor",
                        p.more && k >= 0 ? json_string(p.last) : json_null());
     return 0;
+}
+
+int api_list_page(req_t *q, const relm_entity_t *e, relm_filter_t *extra, int nextra)
+{
+    return list_page(q, e, extra, nextra, NULL);
 }
 
 int api_collect(void *ctx, const void *rec)
@@ -202,7 +216,7 @@ static int do_list(req_t *q)
 {
     const resource_t *res = res_of(q);
     int rc = req_may(q, res->area, 0);
-    return rc ? rc : api_list_page(q, res->e, NULL, 0);
+    return rc ? rc : list_page(q, res->e, NULL, 0, res);
 }
 
 /* The record of key with its statistics, as the reply. */

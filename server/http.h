@@ -131,6 +131,7 @@ void ops_record(const char *method, const route_t *route, int page, unsigned sta
 /* The metrics page in Prometheus text format (malloc'd), or NULL when out of memory. */
 char *ops_metrics_text(void);
 void api_mail_routes(void);
+void api_privacy_routes(void);
 
 /* Authentication of a request (auth.c): fills q->user; 0 or an error code. */
 int auth_request(req_t *q);

@@ -9,7 +9,7 @@ const app = document.getElementById('app');
 let me = null;
 
 const routes = {
-  contacts: (a) => (a[0] ? pages.contactCard(a[0]) : pages.contactsPage()),
+  contacts: (a) => (a[0] ? pages.contactCard(a[0], me) : pages.contactsPage()),
   salespersons: (a) => (a[0] ? pages.salespersonCard(a[0]) : pages.salespersonsPage()),
   interactions: () => pages.interactionLogPage(),
   postponed: () => pages.postponedPage(),

@@ -83,6 +83,7 @@ function statsBlock(record, url, fields) {
   return section;
 }
 
+// The search box looks in number, name, e-mail and city at once, ignoring case (?q=).
 export async function contactsPage() {
   const search = h('input', { type: 'search', id: 'contact-search', 'aria-label': t('search') });
   const table = pagedTable({ url: '/api/contacts', cols: [
@@ -96,12 +97,12 @@ export async function contactsPage() {
     h('button', { type: 'submit' }, t('search')));
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
-    table.restart(search.value ? { where: `name~${search.value}` } : {});
+    table.restart(search.value ? { q: search.value } : {});
   });
   return h('section', {}, h('h1', {}, t('contacts')), form, table);
 }
 
-export async function contactCard(no) {
+export async function contactCard(no, me) {
   const c = await get(`/api/contacts/${enc(no)}`);
   const stats = statsBlock(c, `/api/contacts/${enc(c.no)}`,
     [['no_of_interactions', t('noOfInteractions')], ['cost', t('cost')],
@@ -123,6 +124,18 @@ export async function contactCard(no) {
       sayError(e);
     }
   };
+  // Erasure is for administrators only (the server refuses others) and cannot be undone.
+  const erase = async () => {
+    if (!(await ask(t('eraseContactQ', c.no), t('eraseContactHelp')))) return;
+    try {
+      await post(`/api/contacts/${enc(c.no)}/erase`, {});
+      say(t('erased', c.no));
+      location.hash = `#/contacts/${enc(c.no)}?erased=${Date.now()}`;
+    } catch (e) {
+      sayError(e);
+    }
+  };
+  const admin = me && me.role === 'admin';
   return h('section', { class: 'card' },
     h('h1', {}, `${c.no} ${c.name}`),
     h('div', { class: 'toolbar' },
@@ -131,7 +144,9 @@ export async function contactCard(no) {
       t('createInteraction')),
       link(`#/postponed?contact_no=${enc(c.no)}`, t('postponed')),
       h('button', { type: 'button', id: 'delete-contact', onclick: remove }, t('deleteContact')),
-      company ? h('label', { for: 'delete-with-persons' }, withPersons, ' ', t('withPersons')) : null),
+      company ? h('label', { for: 'delete-with-persons' }, withPersons, ' ', t('withPersons')) : null,
+      admin ? h('button', { type: 'button', id: 'erase-contact', onclick: erase }, t('eraseContact'))
+        : null),
     dl(c, [['type', t('type')], ['company_no', t('company')], ['email', t('email')],
       ['phone_no', t('phone')], ['city', t('city')], ['salesperson_code', t('salesperson')],
       ['language_code', t('language_code')], ['correspondence_type', t('correspondence')]]),

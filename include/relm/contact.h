@@ -71,6 +71,14 @@ int relm_contact_delete_with(struct relm *r, const char *no, unsigned flags, rel
 /* relm_contact_delete_with() without flags. */
 int relm_contact_delete(struct relm *r, const char *no, relm_error_t *err);
 
+/*
+ * List contacts that contain text in their no., name, e-mail or city (case folded for all
+ * of Unicode, as the "~" filter) and match every filter, in no. order, up to limit (<= 0:
+ * no limit). A blank text lists every contact the filters match.
+ */
+int relm_contact_search(struct relm *r, const char *text, const relm_filter_t *filters,
+                        int nfilters, long limit, relm_row_fn fn, void *ctx, relm_error_t *err);
+
 /* Progress of a long operation: done units so far, total (or -1 when unknown). */
 typedef void (*relm_progress_fn)(void *ctx, int64_t done, int64_t total);
 
@@ -82,7 +90,47 @@ typedef void (*relm_progress_fn)(void *ctx, int64_t done, int64_t total);
 int relm_contact_import_csv(struct relm *r, FILE *in, int64_t total_bytes,
                             relm_progress_fn progress, void *pctx, int64_t *imported,
                             relm_error_t *err);
+/* Options of relm_contact_import_csv_with(); zero for the defaults. */
+typedef struct relm_contact_csv_opts {
+    char delimiter;       /* field separator; 0: ',' */
+    const char *encoding; /* iconv name of the input's encoding; NULL or "": UTF-8 */
+    /*
+     * "Header=field" (field in snake_ or kebab-case; "Header=" skips the column), checked
+     * before the built-in names. Headers are matched without regard to case; without a map,
+     * a header is a field name or one of the headers of common CRM exports ("First Name",
+     * "Last Name", "E-mail Address", "Company", "Business Phone", "Mobile Phone", "City",
+     * "ZIP/Postal Code", ...: docs/cli.md).
+     */
+    const char *const *map;
+    int nmap;
+    int skip_unknown; /* skip columns no map or name matches instead of refusing the file */
+    /* Check every row and report it, then write nothing. */
+    int dry_run;
+    /* Dry run: called for every row with the contact as it would be added, and refused
+     * (NULL when the row would be imported) saying "line N: ...". */
+    void (*row)(void *ctx, int64_t line, const relm_contact_t *c, const relm_error_t *refused);
+    void *ctx;
+} relm_contact_csv_opts_t;
+
+/*
+ * relm_contact_import_csv with options. Without a type column a row with a first, middle
+ * or surname is a person, any other a company; a country column may hold names ("Norway").
+ * A dry run counts in *imported the rows that would be imported and in *refused (may be
+ * NULL) the rows that would be refused, returns 0 and leaves the database as it was.
+ * Errors: usage (a bad map, an unknown encoding), validation naming the line (or the byte
+ * of input that is not valid in the encoding).
+ */
+int relm_contact_import_csv_with(struct relm *r, FILE *in, int64_t total_bytes,
+                                 relm_progress_fn progress, void *pctx,
+                                 const relm_contact_csv_opts_t *opts, int64_t *imported,
+                                 int64_t *refused, relm_error_t *err);
+
 /* Write every contact as CSV with the same columns the import reads. */
 int relm_contact_export_csv(struct relm *r, FILE *out, relm_error_t *err);
+
+/* relm_contact_export_csv_with() flag: a file for spreadsheets (a UTF-8 byte order mark, and
+ * cells starting with =, +, -, @ neutralised with a leading apostrophe). */
+#define RELM_CSV_EXCEL 1u
+int relm_contact_export_csv_with(struct relm *r, FILE *out, unsigned flags, relm_error_t *err);
 
 #endif

@@ -78,6 +78,8 @@ int relm_list(relm_t *r, const relm_entity_t *e, const relm_filter_t *filters, i
 #include "relm/interaction.h"
 #include "relm/segment.h"
 #include "relm/user.h"
+#include "relm/privacy.h"
+#include "relm/vcard.h"
 #include "relm/demo.h"
 #include "relm/mail.h"
 

@@ -78,12 +78,13 @@ typedef enum relm_area {
     RELM_AREA_INTERACTIONS,
     RELM_AREA_SEGMENTS,
     RELM_AREA_USERS,
+    RELM_AREA_PRIVACY, /* a person's data export and erasure: admins only, even to read */
 } relm_area_t;
 
 /*
  * May u read (write 0) or change (write 1) records of area? 0 when allowed, else
  * RELM_EFORBIDDEN naming the user and the area. Every signed-in user may read everything
- * but the user list.
+ * but the user list and a person's data export (RELM_AREA_PRIVACY).
  */
 int relm_user_may(const relm_user_t *u, relm_area_t area, int write, relm_error_t *err);
 

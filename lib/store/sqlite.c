@@ -7,9 +7,15 @@
  * WAL far less often, and memory stays bounded whatever the data size.
  * Temporary storage stays on disk (the default): a sort over a million rows spills to a
  * temporary file instead of growing the process.
+ * secure_delete is on: deleted and overwritten content is zeroed in its page, so text an
+ * erasure removes (lib/privacy.c) does not linger in free space of the file.
+ * relm_fold(text) is the store's case fold (relm_store_fold()): utf8proc's full Unicode
+ * case folding with canonical composition, so "Ø" and "ø", "ß" and "ss" compare equal.
  */
 #include <sqlite3.h>
+#include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 #include "store.h"
 
@@ -42,6 +48,52 @@ static int map_error(sqlite3 *db, int rc, relm_error_t *err)
     }
 }
 
+/*
+ * relm_fold(text): the case-folded, composed form of text (NULL stays NULL). ASCII-only
+ * text, most of what is compared, is folded in place without utf8proc's allocation. Text
+ * that is not valid UTF-8 is returned as it is: it can only equal itself.
+ */
+static void sq_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    const unsigned char *in = sqlite3_value_text(argv[0]);
+    int n = sqlite3_value_bytes(argv[0]);
+    if (!in) {
+        sqlite3_result_error_nomem(ctx);
+        return;
+    }
+    int ascii = 1;
+    for (int i = 0; i < n && ascii; i++)
+        ascii = in[i] < 0x80;
+    if (ascii) {
+        char *out = sqlite3_malloc(n + 1);
+        if (!out) {
+            sqlite3_result_error_nomem(ctx);
+            return;
+        }
+        for (int i = 0; i < n; i++)
+            out[i] = (char)(in[i] >= 'A' && in[i] <= 'Z' ? in[i] + 32 : in[i]);
+        out[n] = '\0';
+        sqlite3_result_text(ctx, out, n, sqlite3_free);
+        return;
+    }
+    utf8proc_uint8_t *folded = NULL;
+    utf8proc_ssize_t len =
+        utf8proc_map(in, n, &folded, UTF8PROC_CASEFOLD | UTF8PROC_COMPOSE | UTF8PROC_STABLE);
+    if (len < 0) {
+        if (len == UTF8PROC_ERROR_NOMEM)
+            sqlite3_result_error_nomem(ctx);
+        else
+            sqlite3_result_text(ctx, (const char *)in, n, SQLITE_TRANSIENT);
+        return;
+    }
+    sqlite3_result_text(ctx, (const char *)folded, (int)len, free);
+}
+
 static int sq_open(const char *target, int create, void **out, relm_error_t *err)
 {
     sqlite3 *db = NULL;
@@ -60,6 +112,7 @@ static int sq_open(const char *target, int create, void **out, relm_error_t *err
     static const char *pragmas = "PRAGMA foreign_keys=ON;"
                                  "PRAGMA journal_mode=WAL;"
                                  "PRAGMA synchronous=FULL;"
+                                 "PRAGMA secure_delete=ON;"
                                  "PRAGMA cache_size=-16384;";
     char *msg = NULL;
     rc = sqlite3_exec(db, pragmas, NULL, NULL, &msg);
@@ -72,6 +125,15 @@ static int sq_open(const char *target, int create, void **out, relm_error_t *err
         sqlite3_free(msg);
         sqlite3_close(db);
         return err ? err->code : RELM_ESTORAGE;
+    }
+    rc = sqlite3_create_function(db, "relm_fold", 1,
+                                 SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+                                 sq_fold, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        relm_error_set(err, RELM_ESTORAGE, "database %s cannot be used: %s", target,
+                       sqlite3_errmsg(db));
+        sqlite3_close(db);
+        return RELM_ESTORAGE;
     }
     *out = db;
     return 0;
@@ -273,6 +335,7 @@ const relm_store_backend_t relm_sqlite_backend = {
     .plan_sorts = sq_plan_sorts,
     .sequence = sq_sequence,
     .sequence_sql = "relm_seq()",
+    .fold_sql = "relm_fold",
     .begin_sql = "BEGIN IMMEDIATE",
     .busy_wait = sq_busy_wait,
     .backup = sq_backup,

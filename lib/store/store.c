@@ -95,6 +95,11 @@ void relm_store_close(relm_store_t *st)
     free(st);
 }
 
+const char *relm_store_fold(const relm_store_t *st)
+{
+    return st->be->fold_sql;
+}
+
 const char *relm_store_engine(const relm_store_t *st)
 {
     return st->be->name;

@@ -92,6 +92,13 @@ int relm_store_plan_sorts(relm_store_t *st, const char *sql);
 /* Sorts the statement has run since it was prepared or last asked; asking restarts it. */
 int relm_stmt_sorts(relm_stmt_t *s);
 
+/*
+ * The engine's case-folding SQL function: "F" such that F(a) = F(b) when a and b differ
+ * only in case, for all of Unicode ("KONTORMØBLER" and "kontormøbler"). Domain code writes
+ * F(column) LIKE F(?) for contains and F(column) = F(?) for case-blind equality.
+ */
+const char *relm_store_fold(const relm_store_t *st);
+
 /* Convenience: step a statement expected to finish without rows, then release it. */
 int relm_stmt_run(relm_stmt_t *s, relm_error_t *err);
 
@@ -121,6 +128,7 @@ typedef struct relm_store_backend {
     /* Make sequence_sql count into *counter; NULL, or non-zero when it cannot. */
     int (*sequence)(void *db, int64_t *counter);
     const char *sequence_sql;
+    const char *fold_sql;                /* a one-argument Unicode case-folding function */
     const char *begin_sql;               /* the statement that opens a write transaction */
     void (*busy_wait)(void *db, int ms); /* may be NULL */
     int (*backup)(void *db, const char *path, relm_error_t *err); /* may be NULL */

@@ -617,6 +617,42 @@ try {
     }
   });
 
+  await step('the contact search finds name, e-mail or city in any case', async () => {
+    await page.goto(base + '/#/contacts');
+    await page.getByRole('heading', { name: 'Contacts' }).waitFor();
+    await page.locator('#contact-search').fill('KONTORMØBLER');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.locator('td', { hasText: 'Nordlys Kontormøbler AS' }).first().waitFor();
+    await page.waitForFunction(() => document.querySelectorAll('table tbody tr').length === 1);
+    await page.locator('#contact-search').fill('INFO@CARDOXY');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.locator('td', { hasText: 'Cronus Cardoxy Procurement' }).first().waitFor();
+    await snap('contact-search');
+  });
+
+  await step('an admin erases a person from its card after a confirmation; the entries stay', async () => {
+    const pe = JSON.parse(cli(['contact', 'add', '--type', 'person', '--first-name', 'Quintessa',
+      '--surname', 'Zyborowski', '--email', 'q.z@private.example', '--salesperson-code', 'AH',
+      '--json'])).no;
+    cli(['interaction', 'create', '--contact', pe, '--template', 'OUTGOING', '--subject', 'Zybor call']);
+    await page.goto(base + `/#/contacts/${pe}`);
+    await page.getByRole('heading', { name: `${pe} Quintessa Zyborowski` }).waitFor();
+    await page.getByRole('button', { name: 'Erase personal data' }).click();
+    let dlg = page.locator('dialog[open]');
+    await dlg.filter({ hasText: 'cannot be undone' }).waitFor();
+    await dlg.getByRole('button', { name: 'No' }).click();
+    let c = await api(`/api/contacts/${pe}`);
+    if (c.name !== 'Quintessa Zyborowski') throw new Error(`answering No changed ${c.name}`);
+    await page.getByRole('button', { name: 'Erase personal data' }).click();
+    dlg = page.locator('dialog[open]');
+    await snap('contact-erase-confirm');
+    await dlg.getByRole('button', { name: 'Yes' }).click();
+    await page.getByRole('heading', { name: `${pe} Erased contact` }).waitFor();
+    c = await api(`/api/contacts/${pe}`);
+    if (c.email !== '' || !c.privacy_blocked) throw new Error(JSON.stringify(c));
+    if (c.statistics.no_of_interactions !== 1) throw new Error('the entry should stay');
+  });
+
   await step('the admin pages show templates and setup', async () => {
     await page.goto(base + '/#/templates');
     await page.getByRole('heading', { name: 'Interaction templates' }).waitFor();

@@ -122,7 +122,9 @@ expect_ok "a salesperson given as blank stays blank" contact add --name "None AS
 assert_eq "blank" "" "$(sql "SELECT salesperson_code FROM contact WHERE name='None AS'")"
 
 expect_ok "contact --help" contact --help
-assert_contains "help names import" "import FILE.csv" "$OUT"
+assert_contains "help names import" "import [--format csv|vcard] FILE" "$OUT"
+assert_contains "help names erase" "erase NO" "$OUT"
+assert_contains "help names export-data" "export-data NO" "$OUT"
 assert_contains "help names --with-persons" "--with-persons" "$OUT"
 assert_contains "help names fields" "--correspondence-type" "$OUT"
 expect_exit 2 "an unknown verb is a usage error" contact frobnicate

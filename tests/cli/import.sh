@@ -34,7 +34,7 @@ assert_eq "not even the good rows" "0" "$(sql "SELECT count(*) FROM contact WHER
 
 printf 'no,name,shoe_size\nF1,Fox,42\n' >"$T/unknown.csv"
 expect_exit 1 "an unknown column is refused" contact import "$T/unknown.csv"
-assert_eq "naming it" 'relm: line 1: contact has no field "shoe_size" (column 3)' "$ERR"
+assert_eq "naming it and how to map or skip it" 'relm: line 1: contact has no field "shoe_size" (column 3; map it with --map "shoe_size=FIELD" or skip it with --map "shoe_size=")' "$ERR"
 printf 'no,name\nG1,"open\n' >"$T/open.csv"
 expect_exit 1 "an unclosed quote is refused" contact import "$T/open.csv"
 assert_eq "naming the line" "relm: line 2: a quoted field is not closed" "$ERR"

@@ -582,9 +582,37 @@ static void a_step_runs_what_it_records(void **state)
     test_db_free(r);
 }
 
+static void contains_and_email_equality_fold_case_for_all_of_unicode(void **state)
+{
+    (void)state;
+    relm_t *r = fixture();
+    relm_error_t err = {0};
+    exec_sql(r, "UPDATE contact SET name = 'Nordlys Kontormøbler AS', "
+                "email = 'Åse.Berg@Nordlys.example' WHERE no = 'C2'");
+    /* Full case folding: "ß" folds to "ss". */
+    exec_sql(r, "UPDATE contact SET city = 'Straße' WHERE no = 'P3'");
+    char no[RELM_CODE20_SZ];
+    new_segment(r, "Folded", "LTR", no);
+    assert_int_equal(add_where(r, no, NULL, "name~KONTORMØBLER", NULL), 1);
+    assert_string_equal(contacts(r, no), "C2");
+    assert_int_equal(add_where(r, no, NULL, "city~STRASSE", NULL), 1);
+    assert_string_equal(contacts(r, no), "C2,P3");
+    relm_criteria_t c;
+    relm_criteria_init(&c);
+    assert_int_equal(relm_criteria_where(&c, "email=åSE.BERG@NORDLYS.EXAMPLE", &err), 0);
+    int64_t n = 0;
+    assert_int_equal(relm_segment_reduce(r, no, &c, &n, &err), 0);
+    assert_int_equal(n, 1);
+    assert_string_equal(contacts(r, no), "P3");
+    /* Equality on other text fields stays exact. */
+    assert_int_equal(add_where(r, no, NULL, "name=NORDLYS KONTORMØBLER AS", NULL), 0);
+    test_db_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(contains_and_email_equality_fold_case_for_all_of_unicode),
         cmocka_unit_test(add_skips_excluded_and_privacy_blocked_contacts),
         cmocka_unit_test(lines_are_numbered_in_contact_order),
         cmocka_unit_test(allow_related_companies_adds_the_company_of_every_matched_person),

@@ -282,10 +282,115 @@ static void a_nul_byte_in_a_field_is_refused_naming_line_and_column(void **state
     close_reading(&x);
 }
 
+static void another_delimiter_separates_fields_and_commas_are_text(void **state)
+{
+    (void)state;
+    static const char text[] = "a;\"b;c\";d,e\r\n1;2;3\n";
+    reading_t x = open_text(text, strlen(text));
+    relm_csv_reader_set_delimiter(x.rd, ';');
+    expect_record(&x, 1, "a", "b;c", "d,e", NULL);
+    expect_record(&x, 2, "1", "2", "3", NULL);
+    expect_end(&x);
+    close_reading(&x);
+    static const char tabs[] = "a\tb c\t\n";
+    x = open_text(tabs, strlen(tabs));
+    relm_csv_reader_set_delimiter(x.rd, '\t');
+    expect_record(&x, 1, "a", "b c", "", NULL);
+    close_reading(&x);
+}
+
+static char *slurp(FILE *f)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    int c;
+    while ((c = getc(f)) != EOF)
+        putc(c, out);
+    fclose(out);
+    return buf;
+}
+
+static void latin1_and_windows_1252_input_is_recoded_to_utf8(void **state)
+{
+    (void)state;
+    relm_error_t err = {0};
+    static const char latin1[] = "name,city\nK\xe5re \xd8stby,Troms\xf8\n";
+    FILE *in = fmemopen((void *)latin1, strlen(latin1), "r");
+    FILE *u = relm_csv_recode(in, "ISO-8859-1", &err);
+    assert_non_null(u);
+    char *text = slurp(u);
+    assert_string_equal(text, "name,city\nKåre Østby,Tromsø\n");
+    free(text);
+    fclose(u);
+    fclose(in);
+    /* 0x80 is the euro sign in windows-1252 and a control character in ISO-8859-1. */
+    static const char cp1252[] = "price\n\x80 5\n";
+    in = fmemopen((void *)cp1252, strlen(cp1252), "r");
+    u = relm_csv_recode(in, "windows-1252", &err);
+    assert_non_null(u);
+    text = slurp(u);
+    assert_string_equal(text, "price\n\xe2\x82\xac 5\n");
+    free(text);
+    fclose(u);
+    fclose(in);
+    /* Longer than one read: characters are not split between reads. */
+    size_t big = 100000;
+    char *many = malloc(big + 1);
+    memset(many, '\xe6', big);
+    many[big] = '\0';
+    in = fmemopen(many, big, "r");
+    u = relm_csv_recode(in, "ISO-8859-1", &err);
+    assert_non_null(u);
+    text = slurp(u);
+    assert_int_equal(strlen(text), 2 * big);
+    assert_true(relm_valid_utf8(text));
+    free(text);
+    fclose(u);
+    fclose(in);
+    free(many);
+}
+
+static void bad_input_and_unknown_encodings_are_refused(void **state)
+{
+    (void)state;
+    relm_error_t err = {0};
+    static const char text[] = "name\nok\n\xff\xfe";
+    FILE *in = fmemopen((void *)text, strlen(text), "r");
+    assert_null(relm_csv_recode(in, "UTF-8", &err));
+    assert_int_equal(err.code, RELM_EVALIDATION);
+    assert_string_equal(err.message, "byte 8: the input is not valid UTF-8");
+    fclose(in);
+    in = fmemopen((void *)text, strlen(text), "r");
+    assert_null(relm_csv_recode(in, "KLINGON-8", &err));
+    assert_int_equal(err.code, RELM_EUSAGE);
+    assert_non_null(strstr(err.message, "KLINGON-8"));
+    fclose(in);
+}
+
+static void safe_fields_neutralise_formulas(void **state)
+{
+    (void)state;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    const char *values[] = {"=HYPERLINK(\"x\")", "+47 22", "-1", "@SUM(A1)", "plain", "", "a=b"};
+    for (int i = 0; i < 7; i++)
+        assert_int_equal(relm_csv_write_safe_field(out, values[i], i == 0), 0);
+    relm_csv_end_record(out);
+    fclose(out);
+    assert_string_equal(buf, "\"'=HYPERLINK(\"\"x\"\")\",'+47 22,'-1,'@SUM(A1),plain,,a=b\r\n");
+    free(buf);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(plain_and_quoted_fields),
+        cmocka_unit_test(another_delimiter_separates_fields_and_commas_are_text),
+        cmocka_unit_test(latin1_and_windows_1252_input_is_recoded_to_utf8),
+        cmocka_unit_test(bad_input_and_unknown_encodings_are_refused),
+        cmocka_unit_test(safe_fields_neutralise_formulas),
         cmocka_unit_test(crlf_lf_and_cr_line_ends),
         cmocka_unit_test(newlines_inside_quotes_are_kept_and_counted),
         cmocka_unit_test(empty_lines_and_a_byte_order_mark_are_skipped),
