@@ -149,10 +149,7 @@ int relm_campaign_add(relm_t *r, relm_campaign_t *c, relm_error_t *err)
     if (rc)
         return rc;
     rc = add_in_tx(r, c, err);
-    if (rc == 0)
-        rc = relm_store_commit(r->store, err);
-    if (rc) {
-        relm_store_rollback(r->store);
+    if ((rc = relm_tx_end(r, rc, err))) {
         memcpy(c->no, typed, sizeof(typed)); /* a number given back is not the caller's */
     }
     return rc;
@@ -224,11 +221,8 @@ int relm_campaign_delete(relm_t *r, const char *no, relm_error_t *err)
     int rc = relm_store_begin(r->store, err);
     if (rc)
         return rc;
-    if ((rc = delete_in_tx(r, no, err)) == 0)
-        rc = relm_store_commit(r->store, err);
-    if (rc)
-        relm_store_rollback(r->store);
-    return rc;
+    rc = delete_in_tx(r, no, err);
+    return relm_tx_end(r, rc, err);
 }
 
 /* ---- campaign entries ---- */
@@ -320,11 +314,8 @@ int relm_campaign_entry_cancel(relm_t *r, int64_t entry_no, relm_error_t *err)
     int rc = relm_store_begin(r->store, err);
     if (rc)
         return rc;
-    if ((rc = cancel_in_tx(r, entry_no, err)) == 0)
-        rc = relm_store_commit(r->store, err);
-    if (rc)
-        relm_store_rollback(r->store);
-    return rc;
+    rc = cancel_in_tx(r, entry_no, err);
+    return relm_tx_end(r, rc, err);
 }
 
 static int entry_delete_in_tx(relm_t *r, int64_t entry_no, int64_t *deleted, relm_error_t *err)
@@ -350,12 +341,9 @@ int relm_campaign_entry_delete(relm_t *r, int64_t entry_no, int64_t *deleted, re
     int rc = relm_store_begin(r->store, err);
     if (rc)
         return rc;
-    if ((rc = entry_delete_in_tx(r, entry_no, &n, err)) == 0)
-        rc = relm_store_commit(r->store, err);
-    if (rc) {
-        relm_store_rollback(r->store);
+    rc = entry_delete_in_tx(r, entry_no, &n, err);
+    if ((rc = relm_tx_end(r, rc, err)))
         return rc;
-    }
     if (deleted)
         *deleted = n;
     return 0;

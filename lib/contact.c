@@ -371,11 +371,9 @@ static int add_one(relm_t *r, relm_contact_t *c, relm_mask_t given, relm_error_t
         return relm_error_set(err, RELM_ENOMEM, "out of memory adding a contact");
     int rc = relm_store_begin(r->store, err);
     if (rc == 0) {
-        if ((rc = relm_setup_get(r, &setup, err)) == 0 &&
-            (rc = add_row(r, c, given, &setup, cache, err)) == 0)
-            rc = relm_store_commit(r->store, err);
-        else
-            relm_store_rollback(r->store);
+        if ((rc = relm_setup_get(r, &setup, err)) == 0)
+            rc = add_row(r, c, given, &setup, cache, err);
+        rc = relm_tx_end(r, rc, err);
     }
     free(cache);
     return rc;
@@ -492,11 +490,7 @@ int relm_contact_update(relm_t *r, const char *no, const relm_contact_t *changes
     if (rc)
         return rc;
     rc = update_locked(r, no, changes, given, err);
-    if (rc) {
-        relm_store_rollback(r->store);
-        return rc;
-    }
-    return relm_store_commit(r->store, err);
+    return relm_tx_end(r, rc, err);
 }
 
 /*
@@ -616,11 +610,7 @@ int relm_contact_delete_with(relm_t *r, const char *no, unsigned flags, relm_err
     if (rc)
         return rc;
     rc = delete_locked(r, no, flags, err);
-    if (rc) {
-        relm_store_rollback(r->store);
-        return rc;
-    }
-    return relm_store_commit(r->store, err);
+    return relm_tx_end(r, rc, err);
 }
 
 int relm_contact_delete(relm_t *r, const char *no, relm_error_t *err)
@@ -733,10 +723,7 @@ int relm_contact_import_csv(relm_t *r, FILE *in, int64_t total_bytes, relm_progr
         rc = relm_setup_get(r, &im->setup, err);
         if (rc == 0 && (rc = read_header(im, err)) == 1)
             rc = import_rows(r, im, total_bytes, progress, pctx, &count, err);
-        if (rc == 0)
-            rc = relm_store_commit(r->store, err);
-        else
-            relm_store_rollback(r->store);
+        rc = relm_tx_end(r, rc, err);
     }
     relm_csv_reader_free(im->rd);
     free(im);

@@ -322,10 +322,7 @@ static int new_step(relm_t *r, const char *no, const char *action, const relm_cr
     if ((rc = relm_store_begin(r->store, err)))
         return rc;
     rc = relm_segment_step_in_tx(r, seg.no, action, c, count, err);
-    if (rc == 0)
-        rc = relm_store_commit(r->store, err);
-    if (rc)
-        relm_store_rollback(r->store);
+    rc = relm_tx_end(r, rc, err);
     return rc;
 }
 
@@ -470,10 +467,7 @@ static int undo_redo(relm_t *r, const char *no, int redo, relm_error_t *err)
         return relm_error_set(err, RELM_ENOMEM, "out of memory");
     if ((rc = relm_store_begin(r->store, err)) == 0) {
         rc = redo ? redo_in_tx(r, seg.no, st, err) : undo_in_tx(r, seg.no, st, err);
-        if (rc == 0)
-            rc = relm_store_commit(r->store, err);
-        if (rc)
-            relm_store_rollback(r->store);
+        rc = relm_tx_end(r, rc, err);
     }
     free(st);
     return rc;
@@ -545,10 +539,7 @@ int relm_criteria_save(relm_t *r, const char *no, const char *code, const char *
     if ((rc = relm_store_begin(r->store, err)))
         return rc;
     rc = save_in_tx(r, &seg, &sv, err);
-    if (rc == 0)
-        rc = relm_store_commit(r->store, err);
-    if (rc)
-        relm_store_rollback(r->store);
+    rc = relm_tx_end(r, rc, err);
     return rc;
 }
 
@@ -603,10 +594,7 @@ int relm_criteria_reuse(relm_t *r, const char *code, const char *no, relm_error_
         return relm_error_set(err, RELM_ENOMEM, "out of memory");
     if ((rc = relm_store_begin(r->store, err)) == 0) {
         rc = reuse_in_tx(r, sv.code, seg.no, st, err);
-        if (rc == 0)
-            rc = relm_store_commit(r->store, err);
-        if (rc)
-            relm_store_rollback(r->store);
+        rc = relm_tx_end(r, rc, err);
     }
     free(st);
     return rc;

@@ -550,11 +550,7 @@ int relm_interaction_comment_add(relm_t *r, int64_t entry_no, const char *date, 
     if (rc == 0 && (rc = relm_interaction_get(r, entry_no, cur, err)) == 0)
         rc = comment_insert(r, entry_no, date, comment, &line, err);
     free(cur);
-    if (rc) {
-        relm_rollback(r);
-        return rc;
-    }
-    if ((rc = relm_commit(r, err)))
+    if ((rc = relm_tx_end(r, rc, err)))
         return rc;
     if (out)
         *out = line;
@@ -612,12 +608,9 @@ int relm_interaction_create_commented(relm_t *r, relm_interaction_t *rec, relm_m
     int rc = relm_begin(r, err);
     if (rc)
         return rc;
-    if ((rc = write_entry(r, rec, given, 0, err)) ||
-        (rc = comments_insert(r, rec->entry_no, comments, n, err))) {
-        relm_rollback(r);
-        return rc;
-    }
-    return relm_commit(r, err);
+    if ((rc = write_entry(r, rec, given, 0, err)) == 0)
+        rc = comments_insert(r, rec->entry_no, comments, n, err);
+    return relm_tx_end(r, rc, err);
 }
 
 int relm_interaction_create(relm_t *r, relm_interaction_t *rec, relm_mask_t given,
@@ -737,12 +730,9 @@ int relm_interaction_postpone_commented(relm_t *r, relm_interaction_t *rec, relm
     int rc = relm_begin(r, err);
     if (rc)
         return rc;
-    if ((rc = postpone_locked(r, rec, given, err)) ||
-        (rc = comments_insert(r, rec->entry_no, comments, n, err))) {
-        relm_rollback(r);
-        return rc;
-    }
-    return relm_commit(r, err);
+    if ((rc = postpone_locked(r, rec, given, err)) == 0)
+        rc = comments_insert(r, rec->entry_no, comments, n, err);
+    return relm_tx_end(r, rc, err);
 }
 
 int relm_interaction_postpone(relm_t *r, relm_interaction_t *rec, relm_mask_t given,
@@ -794,12 +784,9 @@ int relm_interaction_resume_commented(relm_t *r, int64_t entry_no, relm_interact
     int rc = relm_begin(r, err);
     if (rc)
         return rc;
-    if ((rc = resume_locked(r, entry_no, changes, given, err)) ||
-        (rc = comments_insert(r, entry_no, comments, n, err))) {
-        relm_rollback(r);
-        return rc;
-    }
-    return relm_commit(r, err);
+    if ((rc = resume_locked(r, entry_no, changes, given, err)) == 0)
+        rc = comments_insert(r, entry_no, comments, n, err);
+    return relm_tx_end(r, rc, err);
 }
 
 int relm_interaction_resume(relm_t *r, int64_t entry_no, relm_interaction_t *changes,
@@ -842,11 +829,7 @@ int relm_interaction_delete(relm_t *r, int64_t entry_no, relm_error_t *err)
     int rc = relm_begin(r, err);
     if (rc)
         return rc;
-    if ((rc = delete_locked(r, entry_no, err))) {
-        relm_rollback(r);
-        return rc;
-    }
-    return relm_commit(r, err);
+    return relm_tx_end(r, delete_locked(r, entry_no, err), err);
 }
 
 static int cancel_one(relm_t *r, int64_t entry_no, relm_interaction_t *cur, relm_error_t *err)
@@ -928,11 +911,7 @@ int relm_interaction_cancel(relm_t *r, const int64_t *entry_nos, int n, relm_err
     for (int i = 0; rc == 0 && i < n; i++)
         rc = cancel_one(r, entry_nos[i], cur, err);
     free(cur);
-    if (rc) {
-        relm_rollback(r);
-        return rc;
-    }
-    return relm_commit(r, err);
+    return relm_tx_end(r, rc, err);
 }
 
 int relm_interaction_evaluate(relm_t *r, int64_t entry_no, const char *evaluation,
@@ -1095,11 +1074,7 @@ int relm_interaction_delete_canceled(relm_t *r, const relm_interaction_filter_t 
         }
     }
     free(k);
-    if (rc) {
-        relm_rollback(r);
-        return rc;
-    }
-    if ((rc = relm_commit(r, err)))
+    if ((rc = relm_tx_end(r, rc, err)))
         return rc;
     if (count)
         *count = n;

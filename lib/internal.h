@@ -59,6 +59,13 @@ void relm_table_bind(const relm_entity_t *e, const void *rec, int idx, relm_stmt
 extern const char relm_dummy_password_hash[];
 extern atomic_ulong relm_password_verifications;
 
+/*
+ * End the transaction level opened by relm_begin/relm_store_begin: commit when rc is 0,
+ * otherwise roll back and return rc. Either way the level is closed (a failed commit rolls
+ * back), so a caller writes `return relm_tx_end(r, rc, err);`.
+ */
+int relm_tx_end(relm_t *r, int rc, relm_error_t *err);
+
 /* Count rows from SQL with one text parameter (p1 may be NULL for none). */
 int relm_count(relm_t *r, const char *sql, const char *p1, int64_t *out, relm_error_t *err);
 

@@ -434,12 +434,8 @@ int relm_segment_log(relm_t *r, const char *no, unsigned flags, relm_log_result_
     if ((rc = relm_store_begin(r->store, err)))
         return rc;
     rc = log_in_tx(r, key.no, flags, &res, progress, pctx, err);
-    if (rc == 0)
-        rc = relm_store_commit(r->store, err);
-    if (rc) {
-        relm_store_rollback(r->store);
+    if ((rc = relm_tx_end(r, rc, err)))
         return rc;
-    }
     phase(progress, pctx, PHASES, "done");
     if (res.blank_correspondence > 0)
         relm_error_warn(err,
@@ -537,10 +533,7 @@ int relm_logged_segment_cancel(relm_t *r, int64_t entry_no, relm_error_t *err)
     if ((rc = run_ids(r, sql_toggle_ls, entry_no, 1, err)) == 0 &&
         (rc = run_ids(r, sql_cancel_entries, entry_no, 2, err)) == 0)
         rc = run_ids(r, sql_cancel_campaign_entries, entry_no, 2, err);
-    if (rc == 0)
-        rc = relm_store_commit(r->store, err);
-    if (rc)
-        relm_store_rollback(r->store);
+    rc = relm_tx_end(r, rc, err);
     return rc;
 }
 
@@ -573,12 +566,8 @@ int relm_logged_segment_delete(relm_t *r, int64_t entry_no, int64_t *kept, relm_
         rc = relm_error_set(err, RELM_ECONFLICT,
                             "logged segment %lld changed while it was being deleted: try again",
                             (long long)entry_no);
-    if (rc == 0)
-        rc = relm_store_commit(r->store, err);
-    if (rc) {
-        relm_store_rollback(r->store);
+    if ((rc = relm_tx_end(r, rc, err)))
         return rc;
-    }
     if (kept)
         *kept = n;
     return 0;
@@ -609,12 +598,8 @@ int relm_logged_segment_reuse(relm_t *r, int64_t entry_no, const relm_reuse_filt
     rc = relm_segment_add(r, &seg, 0, err);
     if (rc == 0)
         rc = relm_segment_add_from_logged(r, seg.no, entry_no, f, count, err);
-    if (rc == 0)
-        rc = relm_store_commit(r->store, err);
-    if (rc) {
-        relm_store_rollback(r->store);
+    if ((rc = relm_tx_end(r, rc, err)))
         return rc;
-    }
     relm_copy(new_no, RELM_CODE20_SZ, seg.no);
     return 0;
 }

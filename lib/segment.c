@@ -714,10 +714,7 @@ int relm_segment_add(relm_t *r, relm_segment_t *s, relm_mask_t given, relm_error
     if (rc)
         return rc;
     rc = add_in_tx(r, s, given, err);
-    if (rc == 0)
-        rc = relm_store_commit(r->store, err);
-    if (rc) {
-        relm_store_rollback(r->store);
+    if ((rc = relm_tx_end(r, rc, err))) {
         memcpy(s->no, typed, sizeof(typed));
         return rc;
     }
@@ -803,10 +800,7 @@ int relm_segment_update(relm_t *r, const char *no, const relm_segment_t *changes
     if (rc)
         return rc;
     rc = update_in_tx(r, no, changes, given, apply_to_all_lines, err);
-    if (rc == 0)
-        rc = relm_store_commit(r->store, err);
-    if (rc)
-        relm_store_rollback(r->store);
+    rc = relm_tx_end(r, rc, err);
     return rc;
 }
 
@@ -927,12 +921,8 @@ int relm_segment_line_add(relm_t *r, const char *no, const char *contact_no,
         return rc;
     int64_t line_no = 0;
     rc = line_add_in_tx(r, &seg, key.no, &line_no, err);
-    if (rc == 0)
-        rc = relm_store_commit(r->store, err);
-    if (rc) {
-        relm_store_rollback(r->store);
+    if ((rc = relm_tx_end(r, rc, err)))
         return rc;
-    }
     return out ? relm_segment_line_get(r, seg.no, line_no, out, err) : 0;
 }
 
@@ -1065,10 +1055,7 @@ int relm_segment_line_delete(relm_t *r, const char *no, int64_t line_no, relm_er
             free(c);
             return relm_table_delete(r, &relm_segment_line_entity, &cur, err);
         }
-        if (rc == 0)
-            rc = relm_store_commit(r->store, err);
-        if (rc)
-            relm_store_rollback(r->store);
+        rc = relm_tx_end(r, rc, err);
     }
     free(c);
     return rc;

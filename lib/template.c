@@ -277,11 +277,7 @@ int relm_template_delete(relm_t *r, const char *code, relm_error_t *err)
     }
     if (rc == 0)
         rc = relm_table_delete(r, &relm_template_entity, &cur, err);
-    if (rc) {
-        relm_store_rollback(r->store);
-        return rc;
-    }
-    return relm_store_commit(r->store, err);
+    return relm_tx_end(r, rc, err);
 }
 
 /* ---- language variants ---- */

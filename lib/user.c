@@ -220,11 +220,7 @@ int relm_user_add(relm_t *r, relm_user_t *u, const char *password, relm_error_t 
         rc = relm_stmt_run(s, err);
     }
     sodium_memzero(hash, sizeof(hash));
-    if (rc) {
-        relm_rollback(r);
-        return rc;
-    }
-    return relm_commit(r, err);
+    return relm_tx_end(r, rc, err);
 }
 
 int relm_user_get(relm_t *r, const char *name, relm_user_t *out, relm_error_t *err)
@@ -265,11 +261,7 @@ int relm_user_update(relm_t *r, const char *name, const relm_user_t *changes, re
     rc = relm_table_update(r, &relm_user_entity, &cur, given, err);
     if (rc == 0 && cur.disabled)
         rc = end_sessions(r, cur.name, err);
-    if (rc) {
-        relm_rollback(r);
-        return rc;
-    }
-    return relm_commit(r, err);
+    return relm_tx_end(r, rc, err);
 }
 
 int relm_user_set_password(relm_t *r, const char *name, const char *password, relm_error_t *err)
@@ -292,11 +284,7 @@ int relm_user_set_password(relm_t *r, const char *name, const char *password, re
     sodium_memzero(hash, sizeof(hash));
     if (rc == 0)
         rc = end_sessions(r, cur.name, err);
-    if (rc) {
-        relm_rollback(r);
-        return rc;
-    }
-    return relm_commit(r, err);
+    return relm_tx_end(r, rc, err);
 }
 
 int relm_user_disable(relm_t *r, const char *name, int disabled, relm_error_t *err)
@@ -369,11 +357,7 @@ static int throttle_fail(relm_t *r, const char *name, const char *address, int64
             rc = relm_stmt_run(s, err);
         }
     }
-    if (rc) {
-        relm_rollback(r);
-        return rc;
-    }
-    return relm_commit(r, err);
+    return relm_tx_end(r, rc, err);
 }
 
 static int run2(relm_t *r, const char *sql, const char *a, const char *b, relm_error_t *err)

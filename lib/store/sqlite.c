@@ -9,6 +9,7 @@
  * temporary file instead of growing the process.
  */
 #include <sqlite3.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "store.h"
@@ -208,6 +209,15 @@ static int sq_sequence(void *db, int64_t *counter)
                                    sq_count, NULL, NULL) != SQLITE_OK;
 }
 
+/* A negative cache_size counts KiB rather than pages. */
+static int sq_set_cache_kib(void *db, int kib, relm_error_t *err)
+{
+    char sql[64];
+    /* The number is formatted from an int, never from user text. */
+    snprintf(sql, sizeof(sql), "PRAGMA cache_size = -%d", kib);
+    return sq_exec(db, sql, err);
+}
+
 const relm_store_backend_t relm_sqlite_backend = {
     .name = "sqlite",
     .open = sq_open,
@@ -231,4 +241,5 @@ const relm_store_backend_t relm_sqlite_backend = {
     .sequence = sq_sequence,
     .sequence_sql = "relm_seq()",
     .begin_sql = "BEGIN IMMEDIATE",
+    .set_cache_kib = sq_set_cache_kib,
 };

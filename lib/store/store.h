@@ -37,10 +37,18 @@ const char *relm_store_engine(const relm_store_t *st);
 int relm_store_exec(relm_store_t *st, const char *sql, relm_error_t *err);
 
 int relm_store_begin(relm_store_t *st, relm_error_t *err);
+/* Commit the innermost level; when that fails the level is rolled back, so it is closed either way.
+ */
 int relm_store_commit(relm_store_t *st, relm_error_t *err);
 /* Roll back the innermost level; always succeeds from the caller's point of view. */
 void relm_store_rollback(relm_store_t *st);
 int relm_store_depth(const relm_store_t *st);
+
+/*
+ * Size the page cache to kib KiB (at least 64); 0 when the engine has no such setting or
+ * it was applied, else a negative code with err filled.
+ */
+int relm_store_set_cache_kib(relm_store_t *st, int kib, relm_error_t *err);
 
 /* Rows changed by the last statement. */
 int64_t relm_store_changes(relm_store_t *st);
@@ -109,6 +117,8 @@ typedef struct relm_store_backend {
     int (*sequence)(void *db, int64_t *counter);
     const char *sequence_sql;
     const char *begin_sql; /* the statement that opens a write transaction */
+    /* Size the connection's page cache to kib KiB; may be NULL (no such setting). */
+    int (*set_cache_kib)(void *db, int kib, relm_error_t *err);
 } relm_store_backend_t;
 
 extern const relm_store_backend_t relm_sqlite_backend;
