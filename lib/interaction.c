@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "sqlb.h"
 
 typedef relm_interaction_t ie_t;
 
@@ -935,49 +936,35 @@ int relm_interaction_evaluate(relm_t *r, int64_t entry_no, const char *evaluatio
     return rc;
 }
 
-/* One bound parameter of a listing. */
-typedef struct param {
-    const char *text;
-    int64_t num;
-} param_t;
-
-/* The WHERE clause of a canceled-entry filter over the columns of alias a ("" or "o."). */
-static size_t filter_where(const relm_interaction_t *k, int company, const char *from,
-                           const char *to, const relm_interaction_filter_t *f, const char *a,
-                           char *buf, size_t n, param_t *p, int *np)
+/* Append the condition of a canceled-entry filter over the columns of alias a ("" or "o."). */
+static void filter_where(sqlb_t *b, const relm_interaction_t *k, int company, const char *from,
+                         const char *to, const relm_interaction_filter_t *f, const char *a)
 {
-    size_t len = (size_t)snprintf(buf, n, "%scanceled = 1", a);
-#define ADD(cond, fmt, param)                                                                      \
-    do {                                                                                           \
-        if (cond) {                                                                                \
-            len += (size_t)snprintf(buf + len, len < n ? n - len : 0, " AND %s" fmt, a);           \
-            p[(*np)++] = param;                                                                    \
-        }                                                                                          \
-    } while (0)
-    ADD(f->entry_no_from > 0, "entry_no >= ?", ((param_t){NULL, f->entry_no_from}));
-    ADD(f->entry_no_to > 0, "entry_no <= ?", ((param_t){NULL, f->entry_no_to}));
-    ADD(k->contact_no[0] && !company, "contact_no = ?", ((param_t){k->contact_no, 0}));
-    ADD(k->contact_no[0] && company, "contact_company_no = ?", ((param_t){k->contact_no, 0}));
-    ADD(from[0], "date >= ?", ((param_t){from, 0}));
-    ADD(to[0], "date <= ?", ((param_t){to, 0}));
-    ADD(k->campaign_no[0], "campaign_no = ?", ((param_t){k->campaign_no, 0}));
-    ADD(k->interaction_group_code[0], "interaction_group_code = ?",
-        ((param_t){k->interaction_group_code, 0}));
-    ADD(k->interaction_template_code[0], "interaction_template_code = ?",
-        ((param_t){k->interaction_template_code, 0}));
-    ADD(k->salesperson_code[0], "salesperson_code = ?", ((param_t){k->salesperson_code, 0}));
-#undef ADD
-    return len;
-}
-
-static void bind_params(relm_stmt_t *s, const param_t *p, int np, int first)
-{
-    for (int i = 0; i < np; i++) {
-        if (p[i].text)
-            relm_stmt_bind_text(s, first + i, p[i].text);
-        else
-            relm_stmt_bind_int(s, first + i, p[i].num);
+    sqlb_sqlf(b, "%scanceled = 1", a);
+    if (f->entry_no_from > 0) {
+        sqlb_sqlf(b, " AND %sentry_no >= ?", a);
+        sqlb_int(b, f->entry_no_from);
     }
+    if (f->entry_no_to > 0) {
+        sqlb_sqlf(b, " AND %sentry_no <= ?", a);
+        sqlb_int(b, f->entry_no_to);
+    }
+    const struct {
+        const char *col, *val;
+    } text_conds[] = {
+        {company ? "contact_company_no = ?" : "contact_no = ?", k->contact_no},
+        {"date >= ?", from},
+        {"date <= ?", to},
+        {"campaign_no = ?", k->campaign_no},
+        {"interaction_group_code = ?", k->interaction_group_code},
+        {"interaction_template_code = ?", k->interaction_template_code},
+        {"salesperson_code = ?", k->salesperson_code},
+    };
+    for (size_t i = 0; i < sizeof(text_conds) / sizeof(text_conds[0]); i++)
+        if (text_conds[i].val[0]) {
+            sqlb_sqlf(b, " AND %s%s", a, text_conds[i].col);
+            sqlb_text(b, text_conds[i].val);
+        }
 }
 
 int relm_interaction_delete_canceled(relm_t *r, const relm_interaction_filter_t *f, int64_t *count,
@@ -1028,20 +1015,21 @@ int relm_interaction_delete_canceled(relm_t *r, const relm_interaction_filter_t 
         return rc;
     }
 
-    char where[1024], where_o[1024], sql[4096];
-    param_t p[12], po[12];
-    int np = 0, npo = 0;
-    filter_where(k, company, from, to, f, "", where, sizeof(where), p, &np);
-    filter_where(k, company, from, to, f, "o.", where_o, sizeof(where_o), po, &npo);
+    sqlb_t *b = sqlb_new();
+    if (!b) {
+        free(k);
+        return relm_error_set(err, RELM_ENOMEM, "out of memory");
+    }
     int64_t n = 0;
     relm_stmt_t *s;
     if ((rc = relm_begin(r, err))) {
+        free(b);
         free(k);
         return rc;
     }
-    snprintf(sql, sizeof(sql), "SELECT count(*) FROM interaction_log_entry WHERE %s", where);
-    if ((rc = relm_stmt_prepare(r->store, sql, &s, err)) == 0) {
-        bind_params(s, p, np, 1);
+    sqlb_sql(b, "SELECT count(*) FROM interaction_log_entry WHERE ");
+    filter_where(b, k, company, from, to, f, "");
+    if ((rc = sqlb_prepare(r, b, &s, err)) == 0) {
         rc = relm_stmt_step(s, err);
         if (rc == RELM_STEP_ROW)
             n = relm_stmt_int(s, 0);
@@ -1054,25 +1042,25 @@ int relm_interaction_delete_canceled(relm_t *r, const relm_interaction_filter_t 
          * (a campaign entry other entries share stays), then the entries themselves; their
          * comment lines go with them (ON DELETE CASCADE).
          */
-        snprintf(sql, sizeof(sql),
-                 "DELETE FROM campaign_entry WHERE logged_segment_entry_no = 0 AND segment_no = '' "
-                 "AND entry_no IN (SELECT campaign_entry_no FROM interaction_log_entry WHERE %s "
-                 "AND logged_segment_entry_no = 0 AND campaign_entry_no <> 0) AND NOT EXISTS "
-                 "(SELECT 1 FROM interaction_log_entry o WHERE o.campaign_no = "
-                 "campaign_entry.campaign_no AND o.campaign_entry_no = campaign_entry.entry_no "
-                 "AND NOT (%s))",
-                 where, where_o);
-        if ((rc = relm_stmt_prepare(r->store, sql, &s, err)) == 0) {
-            bind_params(s, p, np, 1);
-            bind_params(s, po, npo, np + 1);
-            rc = relm_stmt_run(s, err);
-        }
-        snprintf(sql, sizeof(sql), "DELETE FROM interaction_log_entry WHERE %s", where);
-        if (rc == 0 && (rc = relm_stmt_prepare(r->store, sql, &s, err)) == 0) {
-            bind_params(s, p, np, 1);
-            rc = relm_stmt_run(s, err);
-        }
+        sqlb_reset(b);
+        sqlb_sql(b, "DELETE FROM campaign_entry WHERE logged_segment_entry_no = 0 AND "
+                    "segment_no = '' AND entry_no IN (SELECT campaign_entry_no FROM "
+                    "interaction_log_entry WHERE ");
+        filter_where(b, k, company, from, to, f, "");
+        sqlb_sql(b, " AND logged_segment_entry_no = 0 AND campaign_entry_no <> 0) AND NOT EXISTS "
+                    "(SELECT 1 FROM interaction_log_entry o WHERE o.campaign_no = "
+                    "campaign_entry.campaign_no AND o.campaign_entry_no = campaign_entry.entry_no "
+                    "AND NOT (");
+        filter_where(b, k, company, from, to, f, "o.");
+        sqlb_sql(b, "))");
+        rc = sqlb_run(r, b, NULL, err);
+        sqlb_reset(b);
+        sqlb_sql(b, "DELETE FROM interaction_log_entry WHERE ");
+        filter_where(b, k, company, from, to, f, "");
+        if (rc == 0)
+            rc = sqlb_run(r, b, NULL, err);
     }
+    free(b);
     free(k);
     if ((rc = relm_tx_end(r, rc, err)))
         return rc;
@@ -1160,62 +1148,56 @@ int relm_interaction_list(relm_t *r, const relm_interaction_query_t *q, relm_row
             contact_col = "contact_company_no";
     }
 
-    char cols[4096], sql[8192];
-    param_t p[16];
-    int np = 0;
-    relm_table_columns(&relm_interaction_entity, cols, sizeof(cols));
-    size_t len = (size_t)snprintf(sql, sizeof(sql),
-                                  "SELECT %s FROM interaction_log_entry WHERE postponed = ?", cols);
-    p[np++] = (param_t){NULL, (q->flags & RELM_IQ_POSTPONED) ? 1 : 0};
-#define ADD_TEXT(cond, col, val)                                                                   \
-    do {                                                                                           \
-        if (cond) {                                                                                \
-            len += (size_t)snprintf(sql + len, sizeof(sql) - len, " AND %s", col);                 \
-            p[np++] = (param_t){val, 0};                                                           \
-        }                                                                                          \
-    } while (0)
-    ADD_TEXT(k->contact_no[0],
-             strcmp(contact_col, "contact_no") == 0 ? "contact_no = ?" : "contact_company_no = ?",
-             k->contact_no);
-    ADD_TEXT(k->salesperson_code[0], "salesperson_code = ?", k->salesperson_code);
-    ADD_TEXT(k->interaction_template_code[0], "interaction_template_code = ?",
-             k->interaction_template_code);
-    ADD_TEXT(k->segment_no[0], "segment_no = ?", k->segment_no);
-    ADD_TEXT(from[0], "date >= ?", from);
-    ADD_TEXT(to[0], "date <= ?", to);
-#undef ADD_TEXT
+    sqlb_t *b = sqlb_new();
+    if (!b) {
+        free(k);
+        return relm_error_set(err, RELM_ENOMEM, "out of memory");
+    }
+    sqlb_sql(b, "SELECT ");
+    sqlb_columns(b, &relm_interaction_entity);
+    sqlb_sql(b, " FROM interaction_log_entry WHERE postponed = ?");
+    sqlb_int(b, (q->flags & RELM_IQ_POSTPONED) ? 1 : 0);
+    const struct {
+        const char *cond, *val;
+    } text_conds[] = {
+        {strcmp(contact_col, "contact_no") == 0 ? " AND contact_no = ?"
+                                                : " AND contact_company_no = ?",
+         k->contact_no},
+        {" AND salesperson_code = ?", k->salesperson_code},
+        {" AND interaction_template_code = ?", k->interaction_template_code},
+        {" AND segment_no = ?", k->segment_no},
+        {" AND date >= ?", from},
+        {" AND date <= ?", to},
+    };
+    for (size_t i = 0; i < sizeof(text_conds) / sizeof(text_conds[0]); i++)
+        if (text_conds[i].val[0]) {
+            sqlb_sql(b, text_conds[i].cond);
+            sqlb_text(b, text_conds[i].val);
+        }
     if (q->logged_segment_entry_no > 0) {
-        len += (size_t)snprintf(sql + len, sizeof(sql) - len, " AND logged_segment_entry_no = ?");
-        p[np++] = (param_t){NULL, q->logged_segment_entry_no};
+        sqlb_sql(b, " AND logged_segment_entry_no = ?");
+        sqlb_int(b, q->logged_segment_entry_no);
     }
     if (q->flags & RELM_IQ_CANCELED)
-        len += (size_t)snprintf(sql + len, sizeof(sql) - len, " AND canceled = 1");
+        sqlb_sql(b, " AND canceled = 1");
     if (q->after.entry_no > 0) {
         /* Keyset: rows strictly after the cursor in (date, time, entry_no) descending order. */
-        len += (size_t)snprintf(sql + len, sizeof(sql) - len,
-                                " AND (date, time, entry_no) < (?, ?, ?)");
-        p[np++] = (param_t){q->after.date, 0};
-        p[np++] = (param_t){q->after.time, 0};
-        p[np++] = (param_t){NULL, q->after.entry_no};
+        sqlb_sql(b, " AND (date, time, entry_no) < (?, ?, ?)");
+        sqlb_text(b, q->after.date);
+        sqlb_text(b, q->after.time);
+        sqlb_int(b, q->after.entry_no);
     }
-    len += (size_t)snprintf(sql + len, sizeof(sql) - len,
-                            " ORDER BY date DESC, time DESC, entry_no DESC");
-    if (q->limit > 0) {
-        /* One row more than asked tells whether another page follows. */
-        snprintf(sql + len, sizeof(sql) - len, " LIMIT ?");
-        p[np++] = (param_t){NULL, (int64_t)q->limit + 1};
-    }
+    sqlb_sql(b, " ORDER BY date DESC, time DESC, entry_no DESC");
+    /* One row more than asked tells whether another page follows. */
+    if (q->limit > 0)
+        sqlb_limit(b, (int64_t)q->limit + 1);
 
     relm_stmt_t *s;
-    if ((rc = relm_stmt_prepare(r->store, sql, &s, err))) {
+    rc = sqlb_prepare(r, b, &s, err);
+    free(b);
+    if (rc) {
         free(k);
         return rc;
-    }
-    for (int i = 0; i < np; i++) {
-        if (p[i].text)
-            relm_stmt_bind_text(s, i + 1, p[i].text);
-        else
-            relm_stmt_bind_int(s, i + 1, p[i].num);
     }
     relm_interaction_cursor_t last;
     memset(&last, 0, sizeof(last));

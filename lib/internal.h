@@ -45,6 +45,9 @@ int relm_table_delete(relm_t *r, const relm_entity_t *e, const void *key, relm_e
 /* Exists: 1, not: 0, or a negative error. */
 int relm_table_exists(relm_t *r, const relm_entity_t *e, const void *key, relm_error_t *err);
 
+/* Whether field f is stored as an integer (bool, int, money, minutes) rather than text. */
+int relm_field_is_int(const relm_field_t *f);
+
 /* Read the current row of s (columns in field order, virtual fields skipped) into rec. */
 void relm_table_read_row(const relm_entity_t *e, relm_stmt_t *s, void *rec);
 /* The comma-separated column list of e (virtual fields skipped), into buf. */

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "sqlb.h"
 
 typedef relm_segment_t seg_t;
 typedef relm_segment_line_t line_t;
@@ -156,9 +157,6 @@ const relm_entity_t relm_segment_line_entity = {
 
 /* ---- SQL assembled from static pieces, with its bindings in order ---- */
 
-#define SQLB_MAX   16384
-#define SQLB_BINDS 256
-
 /* A template's language variants written into a statement; a template with more is joined. */
 #define INLINE_VARIANTS 16
 
@@ -172,138 +170,14 @@ typedef struct line_defaults {
     } variant[INLINE_VARIANTS];
 } line_defaults_t;
 
-typedef struct sqlb {
-    char sql[SQLB_MAX];
-    size_t len;
-    int n;
-    struct {
-        int is_int;
-        int64_t i;
-        const char *t;
-    } b[SQLB_BINDS];
-    /* LIKE patterns bound: a filter's clause may appear twice (entire_companies). */
-    char like[2 * RELM_CRITERIA_MAX_FILTERS][RELM_TEXT250_SZ * 2 + 3];
-    int nlike;
-    int overflow;
-    size_t number_at;     /* where insert_lines() puts the line numbering (insert_begin) */
-    line_defaults_t line; /* bound by sb_line_values() */
-} sqlb_t;
-
-static void sb_text(sqlb_t *b, const char *v);
-
-/* Bind "%v%" with LIKE's wildcards in v escaped, so "~" means "contains". */
-static void sb_like(sqlb_t *b, const char *v)
-{
-    if (b->nlike >= 2 * RELM_CRITERIA_MAX_FILTERS) {
-        b->overflow = 1;
-        return;
-    }
-    char *like = b->like[b->nlike++];
-    size_t l = 0, cap = sizeof(b->like[0]);
-    like[l++] = '%';
-    for (const char *p = v; *p && l < cap - 3; p++) {
-        if (*p == '%' || *p == '_' || *p == '\\')
-            like[l++] = '\\';
-        like[l++] = *p;
-    }
-    like[l++] = '%';
-    like[l] = '\0';
-    sb_text(b, like);
-}
-
-static void sb_sql(sqlb_t *b, const char *text)
-{
-    size_t l = strlen(text);
-    if (b->len + l + 1 > sizeof(b->sql)) {
-        b->overflow = 1;
-        return;
-    }
-    memcpy(b->sql + b->len, text, l + 1);
-    b->len += l;
-}
-
-static void sb_text(sqlb_t *b, const char *v)
-{
-    if (b->n >= SQLB_BINDS) {
-        b->overflow = 1;
-        return;
-    }
-    b->b[b->n].is_int = 0;
-    b->b[b->n++].t = v;
-}
-
-static void sb_int(sqlb_t *b, int64_t v)
-{
-    if (b->n >= SQLB_BINDS) {
-        b->overflow = 1;
-        return;
-    }
-    b->b[b->n].is_int = 1;
-    b->b[b->n++].i = v;
-}
-
-static void sb_bind(const sqlb_t *b, relm_stmt_t *s)
-{
-    for (int i = 0; i < b->n; i++) {
-        if (b->b[i].is_int)
-            relm_stmt_bind_int(s, i + 1, b->b[i].i);
-        else
-            relm_stmt_bind_text(s, i + 1, b->b[i].t);
-    }
-}
-
-/* Prepare, bind and run b; *changes (may be NULL) receives the rows changed. */
-static int sb_run(relm_t *r, const sqlb_t *b, int64_t *changes, relm_error_t *err)
-{
-    if (b->overflow)
-        return relm_error_set(err, RELM_EVALIDATION, "the criteria are too long");
-    relm_stmt_t *s;
-    int rc = relm_stmt_prepare(r->store, b->sql, &s, err);
-    if (rc)
-        return rc;
-    sb_bind(b, s);
-    rc = relm_stmt_run(s, err);
-    if (rc == 0 && changes)
-        *changes = relm_store_changes(r->store);
-    return rc;
-}
-
-static int is_int_field(const relm_field_t *f)
-{
-    return f->type == RELM_FT_BOOL || f->type == RELM_FT_INT || f->type == RELM_FT_MONEY ||
-           f->type == RELM_FT_MINUTES;
-}
-
 /*
  * Append " AND ..." for every filter of c on contact alias `a` (a fixed one-letter alias),
  * and the interaction-history condition. Column names come only from relm_contact_entity.
  */
 static void match_clause(sqlb_t *b, const relm_criteria_t *c, const char *a)
 {
-    char piece[256];
-    for (int i = 0; i < c->nfilters; i++) {
-        const relm_filter_t *f = &c->filters[i];
-        const relm_field_t *fd = &relm_contact_entity.fields[f->field];
-        if (strcmp(f->op, "~") == 0) {
-            snprintf(piece, sizeof(piece), " AND lower(%s.%s) LIKE lower(?) ESCAPE '\\'", a,
-                     fd->name);
-            sb_sql(b, piece);
-            sb_like(b, f->value);
-            continue;
-        }
-        static const char *const ops[] = {"=", "!=", "<", "<=", ">", ">=", NULL};
-        static const char *const sql_ops[] = {"=", "<>", "<", "<=", ">", ">="};
-        const char *op = "=";
-        for (int k = 0; ops[k]; k++)
-            if (strcmp(f->op, ops[k]) == 0)
-                op = sql_ops[k];
-        snprintf(piece, sizeof(piece), " AND %s.%s %s ?", a, fd->name, op);
-        sb_sql(b, piece);
-        if (is_int_field(fd))
-            sb_int(b, strtoll(f->value, NULL, 10));
-        else
-            sb_text(b, f->value);
-    }
+    for (int i = 0; i < c->nfilters; i++)
+        sqlb_filter(b, &relm_contact_entity, &c->filters[i], a);
     if (c->interaction_template_code[0] || c->from[0] || c->to[0] || c->campaign_no[0] ||
         c->segment_no[0] || c->evaluation[0] || c->salesperson_code[0] || c->canceled[0] ||
         c->postponed[0]) {
@@ -312,47 +186,46 @@ static void match_clause(sqlb_t *b, const relm_criteria_t *c, const char *a)
          * campaign index), then probed per contact. A correlated EXISTS could be planned
          * through the template index and rescan its entries for every contact.
          */
-        snprintf(piece, sizeof(piece),
-                 " AND %s.no IN (SELECT e.contact_no FROM interaction_log_entry e WHERE 1 = 1", a);
-        sb_sql(b, piece);
+        sqlb_sqlf(b, " AND %s.no IN (SELECT e.contact_no FROM interaction_log_entry e WHERE 1 = 1",
+                  a);
         if (c->interaction_template_code[0]) {
-            sb_sql(b, " AND e.interaction_template_code = ?");
-            sb_text(b, c->interaction_template_code);
+            sqlb_sql(b, " AND e.interaction_template_code = ?");
+            sqlb_text(b, c->interaction_template_code);
         }
         if (c->from[0]) {
-            sb_sql(b, " AND e.date >= ?");
-            sb_text(b, c->from);
+            sqlb_sql(b, " AND e.date >= ?");
+            sqlb_text(b, c->from);
         }
         if (c->to[0]) {
-            sb_sql(b, " AND e.date <= ?");
-            sb_text(b, c->to);
+            sqlb_sql(b, " AND e.date <= ?");
+            sqlb_text(b, c->to);
         }
         if (c->campaign_no[0]) {
-            sb_sql(b, " AND e.campaign_no = ?");
-            sb_text(b, c->campaign_no);
+            sqlb_sql(b, " AND e.campaign_no = ?");
+            sqlb_text(b, c->campaign_no);
         }
         if (c->segment_no[0]) {
-            sb_sql(b, " AND e.segment_no = ?");
-            sb_text(b, c->segment_no);
+            sqlb_sql(b, " AND e.segment_no = ?");
+            sqlb_text(b, c->segment_no);
         }
         if (c->evaluation[0]) {
-            sb_sql(b, " AND e.evaluation = ?");
-            sb_text(b, c->evaluation);
+            sqlb_sql(b, " AND e.evaluation = ?");
+            sqlb_text(b, c->evaluation);
         }
         if (c->salesperson_code[0]) {
-            sb_sql(b, " AND e.salesperson_code = ?");
-            sb_text(b, c->salesperson_code);
+            sqlb_sql(b, " AND e.salesperson_code = ?");
+            sqlb_text(b, c->salesperson_code);
         }
         /* Every entry counts, canceled and postponed ones too, unless these say otherwise. */
         if (c->canceled[0]) {
-            sb_sql(b, " AND e.canceled = ?");
-            sb_int(b, strcmp(c->canceled, "true") == 0);
+            sqlb_sql(b, " AND e.canceled = ?");
+            sqlb_int(b, strcmp(c->canceled, "true") == 0);
         }
         if (c->postponed[0]) {
-            sb_sql(b, " AND e.postponed = ?");
-            sb_int(b, strcmp(c->postponed, "true") == 0);
+            sqlb_sql(b, " AND e.postponed = ?");
+            sqlb_int(b, strcmp(c->postponed, "true") == 0);
         }
-        sb_sql(b, ")");
+        sqlb_sql(b, ")");
     }
 }
 
@@ -393,9 +266,9 @@ static int collect_variant(void *ctx, const void *rec)
 }
 
 /* Load what the lines of header seg take besides the header's own fields, into b->line. */
-static int line_defaults_load(relm_t *r, sqlb_t *b, const relm_segment_t *seg, relm_error_t *err)
+static int line_defaults_load(relm_t *r, line_defaults_t *d, const relm_segment_t *seg,
+                              relm_error_t *err)
 {
-    line_defaults_t *d = &b->line;
     relm_interaction_template_t t;
     relm_error_t missing = {0};
     int rc;
@@ -417,85 +290,85 @@ static int line_defaults_load(relm_t *r, sqlb_t *b, const relm_segment_t *seg, r
  * Append LINE_VALUE_COLUMNS' values for header seg, after line_defaults_load(). With
  * keep_typed (an UPDATE of segment_line) a description the user typed stays.
  */
-static void sb_line_values(sqlb_t *b, const relm_segment_t *seg, int keep_typed)
+static void sb_line_values(sqlb_t *b, const line_defaults_t *d, const relm_segment_t *seg,
+                           int keep_typed)
 {
-    const line_defaults_t *d = &b->line;
     int joined = d->nvariants > INLINE_VARIANTS;
     /* The salesperson: the header's, else the contact's (marketing setup's is no fallback). */
     if (seg->salesperson_code[0]) {
-        sb_sql(b, "c.company_no, ?, ?, ");
-        sb_text(b, seg->salesperson_code);
+        sqlb_sql(b, "c.company_no, ?, ?, ");
+        sqlb_text(b, seg->salesperson_code);
     } else {
-        sb_sql(b, "c.company_no, c.salesperson_code, ?, ");
+        sqlb_sql(b, "c.company_no, c.salesperson_code, ?, ");
     }
-    sb_text(b, seg->date);
+    sqlb_text(b, seg->date);
     if (keep_typed)
-        sb_sql(b, "CASE WHEN segment_line.description_typed = 1 THEN segment_line.description "
-                  "ELSE ");
+        sqlb_sql(b, "CASE WHEN segment_line.description_typed = 1 THEN segment_line.description "
+                    "ELSE ");
     /* The description: the variant's in the contact's language when it has one. */
     int described = 0;
     if (joined) {
-        sb_sql(b, "CASE WHEN v.description IS NOT NULL AND v.description <> '' "
-                  "THEN v.description");
+        sqlb_sql(b, "CASE WHEN v.description IS NOT NULL AND v.description <> '' "
+                    "THEN v.description");
         described = 1;
     } else {
         for (int i = 0; i < d->nvariants; i++) {
             if (!d->variant[i].description[0])
                 continue;
-            sb_sql(b, described++ ? " WHEN ? THEN ?" : "CASE c.language_code WHEN ? THEN ?");
-            sb_text(b, d->variant[i].language_code);
-            sb_text(b, d->variant[i].description);
+            sqlb_sql(b, described++ ? " WHEN ? THEN ?" : "CASE c.language_code WHEN ? THEN ?");
+            sqlb_text(b, d->variant[i].language_code);
+            sqlb_text(b, d->variant[i].description);
         }
     }
-    sb_sql(b, described ? " ELSE ? END" : "?");
-    sb_sql(b, keep_typed ? " END, ?, ?, " : ", ?, ?, ");
-    sb_text(b, d->description);
-    sb_text(b, seg->interaction_template_code);
-    sb_text(b, seg->subject);
+    sqlb_sql(b, described ? " ELSE ? END" : "?");
+    sqlb_sql(b, keep_typed ? " END, ?, ?, " : ", ?, ?, ");
+    sqlb_text(b, d->description);
+    sqlb_text(b, seg->interaction_template_code);
+    sqlb_text(b, seg->subject);
     /* The language: the contact's when the template has a variant in it, else the header's. */
     if (joined) {
-        sb_sql(b, "CASE WHEN v.language_code IS NOT NULL THEN v.language_code ELSE ? END, ");
+        sqlb_sql(b, "CASE WHEN v.language_code IS NOT NULL THEN v.language_code ELSE ? END, ");
     } else if (d->nvariants > 0) {
-        sb_sql(b, "CASE WHEN c.language_code IN (");
+        sqlb_sql(b, "CASE WHEN c.language_code IN (");
         for (int i = 0; i < d->nvariants; i++) {
-            sb_sql(b, i ? ", ?" : "?");
-            sb_text(b, d->variant[i].language_code);
+            sqlb_sql(b, i ? ", ?" : "?");
+            sqlb_text(b, d->variant[i].language_code);
         }
-        sb_sql(b, ") THEN c.language_code ELSE ? END, ");
+        sqlb_sql(b, ") THEN c.language_code ELSE ? END, ");
     } else {
-        sb_sql(b, "?, ");
+        sqlb_sql(b, "?, ");
     }
-    sb_text(b, seg->language_code);
+    sqlb_text(b, seg->language_code);
     /* The contact's correspondence type unless the header ignores it. */
     if (seg->ignore_contact_corresp_type)
-        sb_sql(b, "?, ");
+        sqlb_sql(b, "?, ");
     else
-        sb_sql(b, "CASE WHEN c.correspondence_type <> '' THEN c.correspondence_type "
-                  "ELSE ? END, ");
-    sb_text(b, seg->correspondence_type);
-    sb_sql(b, "?, ?, ?, ?, '', 0, ?, ?, ?, '', '', 0");
-    sb_text(b, seg->information_flow);
-    sb_text(b, seg->initiated_by);
-    sb_int(b, seg->unit_cost);
-    sb_int(b, seg->unit_duration);
-    sb_text(b, seg->campaign_no);
-    sb_int(b, seg->campaign_target);
-    sb_int(b, seg->campaign_response);
+        sqlb_sql(b, "CASE WHEN c.correspondence_type <> '' THEN c.correspondence_type "
+                    "ELSE ? END, ");
+    sqlb_text(b, seg->correspondence_type);
+    sqlb_sql(b, "?, ?, ?, ?, '', 0, ?, ?, ?, '', '', 0");
+    sqlb_text(b, seg->information_flow);
+    sqlb_text(b, seg->initiated_by);
+    sqlb_int(b, seg->unit_cost);
+    sqlb_int(b, seg->unit_duration);
+    sqlb_text(b, seg->campaign_no);
+    sqlb_int(b, seg->campaign_target);
+    sqlb_int(b, seg->campaign_response);
 }
 
 /* Append the join sb_line_values() reads variants from when they are not inlined. */
-static void sb_line_variant(sqlb_t *b, const relm_segment_t *seg)
+static void sb_line_variant(sqlb_t *b, const line_defaults_t *d, const relm_segment_t *seg)
 {
-    if (b->line.nvariants <= INLINE_VARIANTS)
+    if (d->nvariants <= INLINE_VARIANTS)
         return;
-    sb_sql(b, " LEFT JOIN interaction_template_language v ON v.template_code = ? "
-              "AND v.language_code = c.language_code");
-    sb_text(b, seg->interaction_template_code);
+    sqlb_sql(b, " LEFT JOIN interaction_template_language v ON v.template_code = ? "
+                "AND v.language_code = c.language_code");
+    sqlb_text(b, seg->interaction_template_code);
 }
 
 /*
  * The new lines of a segment, one per contact c: the caller appends its conditions on c.
- * The line number is ? + 10000 * the row's rank in contact order, put at sqlb_t.number_at
+ * The line number is ? + 10000 * the row's rank in contact order, put at sqlb_t.mark
  * by relm_insert_ranked().
  */
 static const char insert_select_head[] = "SELECT ?, ? + 10000 * ";
@@ -513,21 +386,22 @@ int relm_segment_copy_lines(relm_t *r, const char *to, const char *from, int64_t
                             relm_error_t *err)
 {
     relm_segment_t seg;
+    line_defaults_t d;
     int rc = relm_segment_get(r, to, &seg, err);
     if (rc)
         return rc;
-    sqlb_t *b = calloc(1, sizeof(*b));
+    sqlb_t *b = sqlb_new();
     if (!b)
         return relm_error_set(err, RELM_ENOMEM, "out of memory");
-    if ((rc = line_defaults_load(r, b, &seg, err)) == 0) {
-        sb_sql(b, sql_copy_lines);
-        sb_text(b, seg.no);
-        sb_line_values(b, &seg, 0);
-        sb_sql(b, ", 0 FROM segment_line o JOIN contact c ON c.no = o.contact_no");
-        sb_line_variant(b, &seg);
-        sb_sql(b, " WHERE o.segment_no = ? AND c.privacy_blocked = 0");
-        sb_text(b, from);
-        rc = sb_run(r, b, count, err);
+    if ((rc = line_defaults_load(r, &d, &seg, err)) == 0) {
+        sqlb_sql(b, sql_copy_lines);
+        sqlb_text(b, seg.no);
+        sb_line_values(b, &d, &seg, 0);
+        sqlb_sql(b, ", 0 FROM segment_line o JOIN contact c ON c.no = o.contact_no");
+        sb_line_variant(b, &d, &seg);
+        sqlb_sql(b, " WHERE o.segment_no = ? AND c.privacy_blocked = 0");
+        sqlb_text(b, from);
+        rc = sqlb_run(r, b, count, err);
     }
     free(b);
     return rc;
@@ -539,13 +413,13 @@ static const char sql_last_line[] =
 
 /*
  * Begin an INSERT of new lines into segment seg, after the CTE cte (or NULL): the caller
- * appends the source condition, then runs it with insert_lines(). seg must outlive the run
- * (its text is bound by address). *empty tells whether the segment has no line yet
- * (nothing in it to skip or to look up).
+ * appends the source condition, then runs it with insert_lines(). *empty tells whether the segment
+ * has no line yet (nothing in it to skip or to look up).
  */
 static int insert_begin(relm_t *r, sqlb_t *b, const relm_segment_t *seg, int64_t step,
                         const char *cte, int *empty, relm_error_t *err)
 {
+    line_defaults_t d;
     int64_t base = 0;
     int rc = relm_count(r, sql_last_line, seg->no, &base, err);
     if (rc)
@@ -553,48 +427,47 @@ static int insert_begin(relm_t *r, sqlb_t *b, const relm_segment_t *seg, int64_t
     *empty = base < 0;
     if (*empty)
         base = 0;
-    sb_sql(b, "INSERT INTO segment_line (");
-    sb_sql(b, line_columns);
-    sb_sql(b, ") ");
+    sqlb_sql(b, "INSERT INTO segment_line (");
+    sqlb_sql(b, line_columns);
+    sqlb_sql(b, ") ");
     if (cte)
-        sb_sql(b, cte);
-    if ((rc = line_defaults_load(r, b, seg, err)))
+        sqlb_sql(b, cte);
+    if ((rc = line_defaults_load(r, &d, seg, err)))
         return rc;
-    sb_sql(b, insert_select_head);
-    sb_text(b, seg->no);
-    sb_int(b, base);
-    b->number_at = b->len;
-    sb_sql(b, ", c.no, ");
-    sb_line_values(b, seg, 0);
-    sb_sql(b, ", ?, 0 FROM contact c");
-    sb_int(b, step);
-    sb_line_variant(b, seg);
-    sb_sql(b, " WHERE c.privacy_blocked = 0");
+    sqlb_sql(b, insert_select_head);
+    sqlb_text(b, seg->no);
+    sqlb_int(b, base);
+    b->mark = b->len;
+    sqlb_sql(b, ", c.no, ");
+    sb_line_values(b, &d, seg, 0);
+    sqlb_sql(b, ", ?, 0 FROM contact c");
+    sqlb_int(b, step);
+    sb_line_variant(b, &d, seg);
+    sqlb_sql(b, " WHERE c.privacy_blocked = 0");
     /* A contact already in the segment keeps its line. */
     if (!*empty) {
-        sb_sql(b, " AND NOT EXISTS (SELECT 1 FROM segment_line x WHERE x.segment_no = ? "
-                  "AND x.contact_no = c.no)");
-        sb_text(b, seg->no);
+        sqlb_sql(b, " AND NOT EXISTS (SELECT 1 FROM segment_line x WHERE x.segment_no = ? "
+                    "AND x.contact_no = c.no)");
+        sqlb_text(b, seg->no);
     }
     return 0;
 }
 
 static void bind_built(void *b, relm_stmt_t *s)
 {
-    sb_bind(b, s);
+    sqlb_bind(b, s);
 }
 
 /* Run an INSERT begun with insert_begin(), lines numbered in contact order. */
 static int insert_lines(relm_t *r, sqlb_t *b, int64_t *count, relm_error_t *err)
 {
-    sb_sql(b, " ORDER BY c.no");
+    sqlb_sql(b, " ORDER BY c.no");
     if (b->overflow)
         return relm_error_set(err, RELM_EVALIDATION, "the criteria are too long");
-    char *head = strndup(b->sql, b->number_at);
+    char *head = strndup(b->sql, b->mark);
     if (!head)
         return relm_error_set(err, RELM_ENOMEM, "out of memory");
-    int rc =
-        relm_insert_ranked(r, head, b->sql + b->number_at, rank_window, bind_built, b, count, err);
+    int rc = relm_insert_ranked(r, head, b->sql + b->mark, rank_window, bind_built, b, count, err);
     free(head);
     return rc;
 }
@@ -747,21 +620,22 @@ static const char sql_propagate[] = "UPDATE segment_line SET (" LINE_VALUE_COLUM
 
 static int propagate(relm_t *r, const relm_segment_t *seg, int all, relm_error_t *err)
 {
-    sqlb_t *b = calloc(1, sizeof(*b));
+    line_defaults_t d;
+    sqlb_t *b = sqlb_new();
     if (!b)
         return relm_error_set(err, RELM_ENOMEM, "out of memory");
-    int rc = line_defaults_load(r, b, seg, err);
+    int rc = line_defaults_load(r, &d, seg, err);
     if (rc == 0) {
-        sb_sql(b, sql_propagate);
-        sb_line_values(b, seg, 1);
-        sb_sql(b, ") FROM contact c");
-        sb_line_variant(b, seg);
+        sqlb_sql(b, sql_propagate);
+        sb_line_values(b, &d, seg, 1);
+        sqlb_sql(b, ") FROM contact c");
+        sb_line_variant(b, &d, seg);
         /* The personalised lines keep their values unless all lines follow the header. */
-        sb_sql(b, all ? " WHERE segment_line.segment_no = ? AND c.no = segment_line.contact_no"
-                      : " WHERE segment_line.segment_no = ? AND c.no = segment_line.contact_no "
-                        "AND segment_line.personalised = 0");
-        sb_text(b, seg->no);
-        rc = sb_run(r, b, NULL, err);
+        sqlb_sql(b, all ? " WHERE segment_line.segment_no = ? AND c.no = segment_line.contact_no"
+                        : " WHERE segment_line.segment_no = ? AND c.no = segment_line.contact_no "
+                          "AND segment_line.personalised = 0");
+        sqlb_text(b, seg->no);
+        rc = sqlb_run(r, b, NULL, err);
     }
     free(b);
     return rc;
@@ -1101,16 +975,16 @@ int relm_criteria_where(relm_criteria_t *c, const char *text, relm_error_t *err)
  */
 static void sb_candidates(sqlb_t *b, const relm_criteria_t *c)
 {
-    sb_sql(b, "WITH m AS (SELECT c.no AS no, c.company_no AS company_no, c.type AS type "
-              "FROM contact c WHERE 1 = 1");
+    sqlb_sql(b, "WITH m AS (SELECT c.no AS no, c.company_no AS company_no, c.type AS type "
+                "FROM contact c WHERE 1 = 1");
     match_clause(b, c, "c");
-    sb_sql(b, "), cand AS (SELECT no FROM m");
+    sqlb_sql(b, "), cand AS (SELECT no FROM m");
     if (c->expand_company)
-        sb_sql(b, " UNION SELECT p.no FROM contact p WHERE p.company_no IN "
-                  "(SELECT company_no FROM m WHERE company_no <> '')");
+        sqlb_sql(b, " UNION SELECT p.no FROM contact p WHERE p.company_no IN "
+                    "(SELECT company_no FROM m WHERE company_no <> '')");
     if (c->allow_related_companies)
-        sb_sql(b, " UNION SELECT company_no FROM m WHERE type = 'person' AND company_no <> ''");
-    sb_sql(b, ") ");
+        sqlb_sql(b, " UNION SELECT company_no FROM m WHERE type = 'person' AND company_no <> ''");
+    sqlb_sql(b, ") ");
 }
 
 int relm_segment_add_matching(relm_t *r, const char *no, const relm_criteria_t *c,
@@ -1121,8 +995,8 @@ int relm_segment_add_matching(relm_t *r, const char *no, const relm_criteria_t *
     if (rc)
         return rc;
     int widen = c->expand_company || c->allow_related_companies;
-    sqlb_t *b = calloc(1, sizeof(*b));
-    sqlb_t *full = calloc(1, sizeof(*full));
+    sqlb_t *b = sqlb_new();
+    sqlb_t *full = sqlb_new();
     if (!b || !full) {
         free(b);
         free(full);
@@ -1131,20 +1005,18 @@ int relm_segment_add_matching(relm_t *r, const char *no, const relm_criteria_t *
     if (widen) {
         sb_candidates(b, c);
         /* The CTE (and its bindings) come first in the statement. */
-        for (int i = 0; i < b->n; i++)
-            full->b[full->n++] = b->b[i];
-        full->overflow = b->overflow;
+        sqlb_binds_from(full, b);
     }
     int empty;
     rc = insert_begin(r, full, &seg, added_by_step, widen ? b->sql : NULL, &empty, err);
     /* Without company options the filters apply to the contact itself: no candidate list. */
     if (widen)
-        sb_sql(full, " AND c.no IN (SELECT no FROM cand)");
+        sqlb_sql(full, " AND c.no IN (SELECT no FROM cand)");
     else
         match_clause(full, c, "c");
     /* Exclusion applies to every candidate, the ones the options bring included. */
     if (!c->ignore_exclusion)
-        sb_sql(full, " AND c.exclude_from_segment = 0");
+        sqlb_sql(full, " AND c.exclude_from_segment = 0");
     if (rc == 0)
         rc = insert_lines(r, full, count, err);
     free(b);
@@ -1166,7 +1038,7 @@ int relm_segment_remove_matching(relm_t *r, const char *no, const relm_criteria_
     int rc = relm_segment_get(r, no, &seg, err);
     if (rc)
         return rc;
-    sqlb_t *b = calloc(1, sizeof(*b));
+    sqlb_t *b = sqlb_new();
     if (!b)
         return relm_error_set(err, RELM_ENOMEM, "out of memory");
     /*
@@ -1176,29 +1048,29 @@ int relm_segment_remove_matching(relm_t *r, const char *no, const relm_criteria_
     const char *in = keep ? " AND contact_no NOT IN (SELECT c.no FROM contact c WHERE 1 = 1"
                           : " AND contact_no IN (SELECT c.no FROM contact c WHERE 1 = 1";
     for (int pass = step_id > 0 ? 0 : 1; rc == 0 && pass < 2; pass++) {
-        memset(b, 0, sizeof(*b));
+        sqlb_reset(b);
         if (pass == 0) {
             /* Removed lines are copied under the step first, so undo restores them. */
-            sb_sql(b, "INSERT INTO segment_removed_line (");
-            sb_sql(b, removed_columns);
-            sb_sql(b, ") SELECT ?, ");
-            sb_sql(b, line_columns);
-            sb_sql(b, " FROM segment_line WHERE segment_no = ?");
-            sb_int(b, step_id);
+            sqlb_sql(b, "INSERT INTO segment_removed_line (");
+            sqlb_sql(b, removed_columns);
+            sqlb_sql(b, ") SELECT ?, ");
+            sqlb_sql(b, line_columns);
+            sqlb_sql(b, " FROM segment_line WHERE segment_no = ?");
+            sqlb_int(b, step_id);
         } else {
-            sb_sql(b, "DELETE FROM segment_line WHERE segment_no = ?");
+            sqlb_sql(b, "DELETE FROM segment_line WHERE segment_no = ?");
         }
-        sb_text(b, seg.no);
-        sb_sql(b, in);
+        sqlb_text(b, seg.no);
+        sqlb_sql(b, in);
         match_clause(b, c, "c");
         if (c->entire_companies) {
-            sb_sql(b, " UNION SELECT p.no FROM contact p WHERE p.company_no <> '' AND "
-                      "p.company_no IN (SELECT c.company_no FROM contact c WHERE 1 = 1");
+            sqlb_sql(b, " UNION SELECT p.no FROM contact p WHERE p.company_no <> '' AND "
+                        "p.company_no IN (SELECT c.company_no FROM contact c WHERE 1 = 1");
             match_clause(b, c, "c");
-            sb_sql(b, ")");
+            sqlb_sql(b, ")");
         }
-        sb_sql(b, ")");
-        rc = sb_run(r, b, pass == 1 ? count : NULL, err);
+        sqlb_sql(b, ")");
+        rc = sqlb_run(r, b, pass == 1 ? count : NULL, err);
     }
     free(b);
     return rc;
@@ -1230,27 +1102,27 @@ int relm_segment_add_from_logged(relm_t *r, const char *no, int64_t entry_no,
     int rc = relm_segment_get(r, no, &seg, err);
     if (rc)
         return rc;
-    sqlb_t *b = calloc(1, sizeof(*b));
+    sqlb_t *b = sqlb_new();
     if (!b)
         return relm_error_set(err, RELM_ENOMEM, "out of memory");
     int empty;
     rc = insert_begin(r, b, &seg, 0, NULL, &empty, err);
-    sb_sql(b, " AND c.no IN (SELECT e.contact_no FROM interaction_log_entry e "
-              "WHERE e.logged_segment_entry_no = ?");
-    sb_int(b, entry_no);
+    sqlb_sql(b, " AND c.no IN (SELECT e.contact_no FROM interaction_log_entry e "
+                "WHERE e.logged_segment_entry_no = ?");
+    sqlb_int(b, entry_no);
     if (f && f->evaluation[0]) {
-        sb_sql(b, " AND e.evaluation = ?");
-        sb_text(b, f->evaluation);
+        sqlb_sql(b, " AND e.evaluation = ?");
+        sqlb_text(b, f->evaluation);
     }
     if (f && f->attempt_failed[0]) {
-        sb_sql(b, " AND e.attempt_failed = ?");
-        sb_int(b, strcmp(f->attempt_failed, "true") == 0);
+        sqlb_sql(b, " AND e.attempt_failed = ?");
+        sqlb_int(b, strcmp(f->attempt_failed, "true") == 0);
     }
     if (f && f->campaign_response[0]) {
-        sb_sql(b, " AND e.campaign_response = ?");
-        sb_int(b, strcmp(f->campaign_response, "true") == 0);
+        sqlb_sql(b, " AND e.campaign_response = ?");
+        sqlb_int(b, strcmp(f->campaign_response, "true") == 0);
     }
-    sb_sql(b, ")");
+    sqlb_sql(b, ")");
     if (rc == 0)
         rc = insert_lines(r, b, count, err);
     free(b);
