@@ -139,7 +139,7 @@ static int do_simple(cli_t *c, const char *verb, int argc, char **argv)
             return rc;
         cli_list_t l;
         cli_list_begin(&l, c, &relm_segment_entity, list_cols);
-        rc = relm_segment_list(c->r, cli_list_row, &l, &err);
+        rc = relm_segment_list(c->r, NULL, 0, cli_list_row, &l, &err);
         cli_list_end(&l);
         return rc ? cli_fail(&err) : CLI_OK;
     }
@@ -155,7 +155,7 @@ static int do_simple(cli_t *c, const char *verb, int argc, char **argv)
         cli_list_t l;
         cli_list_begin(&l, c, lines ? &relm_segment_line_entity : &relm_criteria_step_entity,
                        lines ? line_cols : step_cols);
-        rc = lines ? relm_segment_lines(c->r, no, cli_list_row, &l, &err)
+        rc = lines ? relm_segment_lines(c->r, no, 0, 0, cli_list_row, &l, &err)
                    : relm_segment_steps(c->r, no, cli_list_row, &l, &err);
         cli_list_end(&l);
         return rc ? cli_fail(&err) : CLI_OK;
@@ -476,7 +476,7 @@ int cmd_logged_segment(cli_t *c, int argc, char **argv)
             return rc;
         cli_list_t l;
         cli_list_begin(&l, c, &relm_logged_segment_entity, logged_cols);
-        rc = relm_logged_segment_list(c->r, cli_list_row, &l, &err);
+        rc = relm_logged_segment_list(c->r, 0, 0, cli_list_row, &l, &err);
         cli_list_end(&l);
         return rc ? cli_fail(&err) : CLI_OK;
     }

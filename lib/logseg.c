@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "sqlb.h"
 
 typedef relm_logged_segment_t ls_t;
 
@@ -485,10 +486,18 @@ int relm_logged_segment_get(relm_t *r, int64_t entry_no, relm_logged_segment_t *
     return rc < 0 ? rc : 0;
 }
 
-int relm_logged_segment_list(relm_t *r, relm_row_fn fn, void *ctx, relm_error_t *err)
+int relm_logged_segment_list(relm_t *r, int64_t after, long limit, relm_row_fn fn, void *ctx,
+                             relm_error_t *err)
 {
+    sqlb_t *b = sqlb_new();
+    if (!b)
+        return relm_error_set(err, RELM_ENOMEM, "out of memory");
+    sqlb_sql(b, LS_SELECT " WHERE entry_no < ? ORDER BY entry_no DESC");
+    sqlb_int(b, after > 0 ? after : INT64_MAX);
+    sqlb_limit(b, limit);
     relm_stmt_t *s;
-    int rc = relm_stmt_prepare(r->store, LS_SELECT " ORDER BY entry_no DESC", &s, err);
+    int rc = sqlb_prepare(r, b, &s, err);
+    free(b);
     if (rc)
         return rc;
     relm_logged_segment_t rec;

@@ -11,6 +11,7 @@
  * - lines are added by one INSERT ... SELECT over contact, numbered 10000 apart after the
  *   highest line number, never by a loop per contact.
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -599,7 +600,8 @@ static const char sql_count_lines[] = "SELECT count(*) FROM segment_line WHERE s
 static const char sql_count_steps[] =
     "SELECT count(*) FROM segment_criteria_step WHERE segment_no = ? AND undone = 0";
 
-int relm_segment_get(relm_t *r, const char *no, relm_segment_t *out, relm_error_t *err)
+/* The header's stored fields, without the counts (they cost a scan of the lines). */
+static int header_get(relm_t *r, const char *no, relm_segment_t *out, relm_error_t *err)
 {
     relm_record_init(&relm_segment_entity, out);
     int rc = relm_record_set(&relm_segment_entity, out, NULL, "no", no, err);
@@ -608,6 +610,12 @@ int relm_segment_get(relm_t *r, const char *no, relm_segment_t *out, relm_error_
     rc = relm_table_get(r, &relm_segment_entity, out, out, err);
     if (rc == RELM_ENOTFOUND)
         return relm_error_set(err, rc, "segment %s does not exist", out->no);
+    return rc;
+}
+
+int relm_segment_get(relm_t *r, const char *no, relm_segment_t *out, relm_error_t *err)
+{
+    int rc = header_get(r, no, out, err);
     if (rc == 0)
         rc = relm_count(r, sql_count_lines, out->no, &out->no_of_lines, err);
     if (rc == 0)
@@ -695,12 +703,20 @@ static const char sql_list[] =
     "send_attachments_as_email_attachment, "
     "(SELECT count(*) FROM segment_line l WHERE l.segment_no = h.no), "
     "(SELECT count(*) FROM segment_criteria_step s WHERE s.segment_no = h.no AND s.undone = 0) "
-    "FROM segment_header h ORDER BY no";
+    "FROM segment_header h WHERE h.no > ? ORDER BY no";
 
-int relm_segment_list(relm_t *r, relm_row_fn fn, void *ctx, relm_error_t *err)
+int relm_segment_list(relm_t *r, const char *after, long limit, relm_row_fn fn, void *ctx,
+                      relm_error_t *err)
 {
+    sqlb_t *b = sqlb_new();
+    if (!b)
+        return relm_error_set(err, RELM_ENOMEM, "out of memory");
+    sqlb_sql(b, sql_list);
+    sqlb_text(b, after ? after : "");
+    sqlb_limit(b, limit);
     relm_stmt_t *s;
-    int rc = relm_stmt_prepare(r->store, sql_list, &s, err);
+    int rc = sqlb_prepare(r, b, &s, err);
+    free(b);
     if (rc)
         return rc;
     relm_segment_t rec;
@@ -935,15 +951,17 @@ int relm_segment_line_delete(relm_t *r, const char *no, int64_t line_no, relm_er
     return rc;
 }
 
-int relm_segment_lines(relm_t *r, const char *no, relm_row_fn fn, void *ctx, relm_error_t *err)
+int relm_segment_lines(relm_t *r, const char *no, int64_t after, long limit, relm_row_fn fn,
+                       void *ctx, relm_error_t *err)
 {
     relm_segment_t seg;
-    int rc = relm_segment_get(r, no, &seg, err);
+    int rc = header_get(r, no, &seg, err);
     if (rc)
         return rc;
-    relm_filter_t f = {.field = L_SEGMENT_NO, .op = "="};
-    relm_copy(f.value, sizeof(f.value), seg.no);
-    return relm_list(r, &relm_segment_line_entity, &f, 1, 0, fn, ctx, err);
+    relm_filter_t f[2] = {{.field = L_SEGMENT_NO, .op = "="}, {.field = L_LINE_NO, .op = ">"}};
+    relm_copy(f[0].value, sizeof(f[0].value), seg.no);
+    snprintf(f[1].value, sizeof(f[1].value), "%" PRId64, after);
+    return relm_list(r, &relm_segment_line_entity, f, 2, limit, fn, ctx, err);
 }
 
 /* ---- criteria ---- */

@@ -98,29 +98,6 @@ static int key_index(const relm_entity_t *e)
     return k;
 }
 
-typedef struct page {
-    const relm_entity_t *e;
-    json_t *items;
-    long limit, n;
-    char last[RELM_TEXT250_SZ];
-    int more;
-} page_t;
-
-static int page_row(void *ctx, const void *rec)
-{
-    page_t *p = ctx;
-    if (p->n == p->limit) {
-        p->more = 1;
-        return 1;
-    }
-    json_array_append_new(p->items, relm_record_json(p->e, rec));
-    int k = key_index(p->e);
-    if (k >= 0)
-        relm_record_format(p->e, rec, k, p->last, sizeof(p->last));
-    p->n++;
-    return 0;
-}
-
 /* Filters from ?where=... (repeatable) and ?after=CURSOR; returns the count or < 0. */
 typedef struct where_ctx {
     const relm_entity_t *e;
@@ -150,35 +127,28 @@ int api_list_page(req_t *q, const relm_entity_t *e, relm_filter_t *extra, int ne
 {
     relm_filter_t filters[24];
     where_ctx_t w = {e, filters, 0, 16, 0, &q->err};
-    long limit;
-    int rc = req_limit(q, &limit);
+    int k = key_index(e);
+    page_t p;
+    int rc = page_begin(q, &p, e, k);
     if (rc)
         return rc;
     MHD_get_connection_values(q->conn, MHD_GET_ARGUMENT_KIND, where_arg, &w);
     if (w.rc)
-        return w.rc;
+        return page_end(q, &p, w.rc);
     for (int i = 0; i < nextra && w.n < 23; i++)
         filters[w.n++] = extra[i];
     const char *after = req_query(q, "after");
-    int k = key_index(e);
     if (after && *after) {
         if (k < 0)
-            return req_fail(q, HTTP_EBADREQUEST, "%s lists do not page with after", e->name);
+            return page_end(
+                q, &p, req_fail(q, HTTP_EBADREQUEST, "%s lists do not page with after", e->name));
         relm_filter_t *f = &filters[w.n++];
         memset(f, 0, sizeof(*f));
         f->field = k;
         strcpy(f->op, ">");
         snprintf(f->value, sizeof(f->value), "%s", after);
     }
-    page_t p = {e, json_array(), limit, 0, "", 0};
-    rc = relm_list(q->r, e, filters, w.n, limit + 1, page_row, &p, &q->err);
-    if (rc) {
-        json_decref(p.items);
-        return rc;
-    }
-    q->out = json_pack("{s:o,s:o}", "items", p.items, "next_cursor",
-                       p.more && k >= 0 ? json_string(p.last) : json_null());
-    return 0;
+    return page_end(q, &p, relm_list(q->r, e, filters, w.n, p.limit + 1, page_row, &p, &q->err));
 }
 
 int api_collect(void *ctx, const void *rec)
