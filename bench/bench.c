@@ -81,7 +81,9 @@ static int prep(const char *path)
     relm_no_series_t ns;
     relm_record_init(&relm_no_series_entity, &ns);
     ns.manual_nos = 1;
-    if (relm_numseries_update(r, "SEG", &ns, RELM_BIT(3), &err) ||
+    if (relm_numseries_update(r, "SEG", &ns,
+                              RELM_BIT(relm_field_index(&relm_no_series_entity, "manual_nos")),
+                              &err) ||
         relm_segment_add(r, &s, given, &err))
         die("segment", &err);
     relm_criteria_t c;

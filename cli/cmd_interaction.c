@@ -316,7 +316,7 @@ static int do_create(cli_t *c, int argc, char **argv)
         rc = apply_aliases(&al, rec, &given);
     if (rc == 0 && from)
         rc = parse_no(from, "--from-entry", &from_no);
-    if (rc == 0 && given & RELM_BIT(0))
+    if (rc == 0 && given & RELM_BIT(relm_field_index(E, "entry_no")))
         rc = cli_usage("interaction create: entry numbers are given by relm (see resume)");
     relm_mask_t starters = RELM_BIT(relm_field_index(E, "contact_no")) |
                            RELM_BIT(relm_field_index(E, "salesperson_code"));
@@ -379,7 +379,7 @@ static int do_resume(cli_t *c, int argc, char **argv)
         rc = cli_usage("usage: relm interaction resume N [--FIELD VALUE]... [--comment TEXT]");
     if (rc == 0)
         rc = parse_no(a.pos[0], "entry no.", &entry_no);
-    if (rc == 0 && given & RELM_BIT(0))
+    if (rc == 0 && given & RELM_BIT(relm_field_index(E, "entry_no")))
         rc = cli_usage("interaction resume: the entry keeps its number");
     if (rc == 0)
         rc = cli_open(c);

@@ -27,7 +27,7 @@ typedef relm_contact_t ct_t;
 
 static const char *const types[] = {"company", "person", NULL};
 
-/* Field indexes: the order of the table below. */
+/* Field indexes: each entry of the table below is placed at its index. */
 enum {
     F_NO,
     F_TYPE,
@@ -60,33 +60,35 @@ enum {
 };
 
 static const relm_field_t fields[] = {
-    FIELD(ct_t, no, RELM_FT_CODE, RELM_FF_KEY, 20, NULL, NULL),
-    FIELD(ct_t, type, RELM_FT_ENUM, 0, 0, types, "company"),
-    FIELD(ct_t, name, RELM_FT_TEXT, 0, 100, NULL, NULL),
-    FIELD(ct_t, company_no, RELM_FT_CODE, 0, 20, NULL, NULL),
-    FIELD(ct_t, company_name, RELM_FT_TEXT, 0, 100, NULL, NULL),
-    FIELD(ct_t, first_name, RELM_FT_TEXT, 0, 30, NULL, NULL),
-    FIELD(ct_t, middle_name, RELM_FT_TEXT, 0, 30, NULL, NULL),
-    FIELD(ct_t, surname, RELM_FT_TEXT, 0, 30, NULL, NULL),
-    FIELD(ct_t, job_title, RELM_FT_TEXT, 0, 30, NULL, NULL),
-    FIELD(ct_t, address, RELM_FT_TEXT, 0, 100, NULL, NULL),
-    FIELD(ct_t, address_2, RELM_FT_TEXT, 0, 50, NULL, NULL),
-    FIELD(ct_t, post_code, RELM_FT_CODE, 0, 20, NULL, NULL),
-    FIELD(ct_t, city, RELM_FT_TEXT, 0, 30, NULL, NULL),
-    FIELD(ct_t, county, RELM_FT_TEXT, 0, 30, NULL, NULL),
-    FIELD(ct_t, country_code, RELM_FT_CODE, 0, 10, NULL, NULL),
-    FIELD(ct_t, phone_no, RELM_FT_TEXT, 0, 30, NULL, NULL),
-    FIELD(ct_t, mobile_phone_no, RELM_FT_TEXT, 0, 30, NULL, NULL),
-    FIELD(ct_t, email, RELM_FT_EMAIL, 0, 80, NULL, NULL),
-    FIELD(ct_t, fax_no, RELM_FT_TEXT, 0, 30, NULL, NULL),
-    FIELD(ct_t, salesperson_code, RELM_FT_CODE, 0, 20, NULL, NULL),
-    FIELD(ct_t, territory_code, RELM_FT_CODE, 0, 10, NULL, NULL),
-    FIELD(ct_t, language_code, RELM_FT_CODE, 0, 10, NULL, NULL),
-    FIELD(ct_t, correspondence_type, RELM_FT_ENUM, 0, 0, relm_correspondence_types, NULL),
-    FIELD(ct_t, exclude_from_segment, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
-    FIELD(ct_t, privacy_blocked, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
-    FIELD(ct_t, created_at, RELM_FT_TIMESTAMP, RELM_FF_READONLY, 0, NULL, NULL),
-    FIELD(ct_t, modified_at, RELM_FT_TIMESTAMP, RELM_FF_READONLY, 0, NULL, NULL),
+    [F_NO] = FIELD(ct_t, no, RELM_FT_CODE, RELM_FF_KEY, 20, NULL, NULL),
+    [F_TYPE] = FIELD(ct_t, type, RELM_FT_ENUM, 0, 0, types, "company"),
+    [F_NAME] = FIELD(ct_t, name, RELM_FT_TEXT, 0, 100, NULL, NULL),
+    [F_COMPANY_NO] = FIELD(ct_t, company_no, RELM_FT_CODE, 0, 20, NULL, NULL),
+    [F_COMPANY_NAME] = FIELD(ct_t, company_name, RELM_FT_TEXT, 0, 100, NULL, NULL),
+    [F_FIRST_NAME] = FIELD(ct_t, first_name, RELM_FT_TEXT, 0, 30, NULL, NULL),
+    [F_MIDDLE_NAME] = FIELD(ct_t, middle_name, RELM_FT_TEXT, 0, 30, NULL, NULL),
+    [F_SURNAME] = FIELD(ct_t, surname, RELM_FT_TEXT, 0, 30, NULL, NULL),
+    [F_JOB_TITLE] = FIELD(ct_t, job_title, RELM_FT_TEXT, 0, 30, NULL, NULL),
+    [F_ADDRESS] = FIELD(ct_t, address, RELM_FT_TEXT, 0, 100, NULL, NULL),
+    [F_ADDRESS_2] = FIELD(ct_t, address_2, RELM_FT_TEXT, 0, 50, NULL, NULL),
+    [F_POST_CODE] = FIELD(ct_t, post_code, RELM_FT_CODE, 0, 20, NULL, NULL),
+    [F_CITY] = FIELD(ct_t, city, RELM_FT_TEXT, 0, 30, NULL, NULL),
+    [F_COUNTY] = FIELD(ct_t, county, RELM_FT_TEXT, 0, 30, NULL, NULL),
+    [F_COUNTRY_CODE] = FIELD(ct_t, country_code, RELM_FT_CODE, 0, 10, NULL, NULL),
+    [F_PHONE_NO] = FIELD(ct_t, phone_no, RELM_FT_TEXT, 0, 30, NULL, NULL),
+    [F_MOBILE_PHONE_NO] = FIELD(ct_t, mobile_phone_no, RELM_FT_TEXT, 0, 30, NULL, NULL),
+    [F_EMAIL] = FIELD(ct_t, email, RELM_FT_EMAIL, 0, 80, NULL, NULL),
+    [F_FAX_NO] = FIELD(ct_t, fax_no, RELM_FT_TEXT, 0, 30, NULL, NULL),
+    [F_SALESPERSON_CODE] = FIELD(ct_t, salesperson_code, RELM_FT_CODE, 0, 20, NULL, NULL),
+    [F_TERRITORY_CODE] = FIELD(ct_t, territory_code, RELM_FT_CODE, 0, 10, NULL, NULL),
+    [F_LANGUAGE_CODE] = FIELD(ct_t, language_code, RELM_FT_CODE, 0, 10, NULL, NULL),
+    [F_CORRESPONDENCE_TYPE] =
+        FIELD(ct_t, correspondence_type, RELM_FT_ENUM, 0, 0, relm_correspondence_types, NULL),
+    [F_EXCLUDE_FROM_SEGMENT] =
+        FIELD(ct_t, exclude_from_segment, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
+    [F_PRIVACY_BLOCKED] = FIELD(ct_t, privacy_blocked, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
+    [F_CREATED_AT] = FIELD(ct_t, created_at, RELM_FT_TIMESTAMP, RELM_FF_READONLY, 0, NULL, NULL),
+    [F_MODIFIED_AT] = FIELD(ct_t, modified_at, RELM_FT_TIMESTAMP, RELM_FF_READONLY, 0, NULL, NULL),
 };
 
 _Static_assert(sizeof(fields) / sizeof(fields[0]) == NFIELDS, "field indexes match the table");

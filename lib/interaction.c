@@ -27,49 +27,7 @@ const char *const relm_delivery_statuses[] = {"", "in_progress", "error", NULL};
 
 #define RO RELM_FF_READONLY
 
-static const relm_field_t fields[] = {
-    FIELD(ie_t, entry_no, RELM_FT_INT, RELM_FF_KEY, 0, NULL, NULL),
-    FIELD(ie_t, contact_no, RELM_FT_CODE, 0, 20, NULL, NULL),
-    FIELD(ie_t, contact_company_no, RELM_FT_CODE, RO, 20, NULL, NULL),
-    FIELD(ie_t, date, RELM_FT_DATE, 0, 0, NULL, NULL),
-    FIELD(ie_t, time, RELM_FT_TIME, 0, 0, NULL, NULL),
-    FIELD(ie_t, description, RELM_FT_TEXT, 0, 100, NULL, NULL),
-    FIELD(ie_t, subject, RELM_FT_TEXT, 0, 100, NULL, NULL),
-    FIELD(ie_t, information_flow, RELM_FT_ENUM, 0, 0, relm_information_flows, NULL),
-    FIELD(ie_t, initiated_by, RELM_FT_ENUM, 0, 0, relm_initiators, NULL),
-    FIELD(ie_t, attempt_failed, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
-    FIELD(ie_t, evaluation, RELM_FT_ENUM, 0, 0, relm_evaluations, NULL),
-    FIELD(ie_t, interaction_group_code, RELM_FT_CODE, RO, 10, NULL, NULL),
-    FIELD(ie_t, interaction_template_code, RELM_FT_CODE, 0, 10, NULL, NULL),
-    FIELD(ie_t, cost, RELM_FT_MONEY, 0, 0, NULL, NULL),
-    FIELD(ie_t, duration, RELM_FT_MINUTES, 0, 0, NULL, NULL),
-    FIELD(ie_t, salesperson_code, RELM_FT_CODE, 0, 20, NULL, NULL),
-    FIELD(ie_t, user_id, RELM_FT_TEXT, RO, 0, NULL, NULL),
-    FIELD(ie_t, segment_no, RELM_FT_CODE, RO, 20, NULL, NULL),
-    FIELD(ie_t, logged_segment_entry_no, RELM_FT_INT, RO, 0, NULL, NULL),
-    FIELD(ie_t, campaign_no, RELM_FT_CODE, 0, 20, NULL, NULL),
-    FIELD(ie_t, campaign_entry_no, RELM_FT_INT, RO, 0, NULL, NULL),
-    FIELD(ie_t, campaign_target, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
-    FIELD(ie_t, campaign_response, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
-    FIELD(ie_t, correspondence_type, RELM_FT_ENUM, 0, 0, relm_correspondence_types, NULL),
-    FIELD(ie_t, language_code, RELM_FT_CODE, 0, 10, NULL, NULL),
-    FIELD(ie_t, contact_via, RELM_FT_TEXT, RO, 250, NULL, NULL),
-    FIELD(ie_t, opportunity_no, RELM_FT_CODE, 0, 20, NULL, NULL),
-    FIELD(ie_t, task_no, RELM_FT_CODE, 0, 20, NULL, NULL),
-    FIELD(ie_t, attachment_no, RELM_FT_INT, RO, 0, NULL, NULL),
-    FIELD(ie_t, delivery_status, RELM_FT_ENUM, RO, 0, relm_delivery_statuses, NULL),
-    FIELD(ie_t, canceled, RELM_FT_BOOL, RELM_FF_INT32 | RO, 0, NULL, NULL),
-    FIELD(ie_t, postponed, RELM_FT_BOOL, RELM_FF_INT32 | RO, 0, NULL, NULL),
-    FIELD(ie_t, created_at, RELM_FT_TIMESTAMP, RO, 0, NULL, NULL),
-    FIELD(ie_t, message_id, RELM_FT_TEXT, RO, 250, NULL, NULL),
-    FIELD(ie_t, delivered_at, RELM_FT_TIMESTAMP, RO, 0, NULL, NULL),
-    FIELD(ie_t, delivery_error, RELM_FT_TEXT, RO, 250, NULL, NULL),
-    FIELD(ie_t, delivery_attempts, RELM_FT_INT, RO, 0, NULL, NULL),
-};
-
-#define NFIELDS ((int)(sizeof(fields) / sizeof(fields[0])))
-
-/* Field indexes, checked against the table by name at first use. */
+/* Field indexes: each entry of the table below is placed at its index. */
 enum {
     F_ENTRY_NO,
     F_CONTACT_NO,
@@ -111,7 +69,56 @@ enum {
     F_COUNT
 };
 
-_Static_assert(F_COUNT == sizeof(fields) / sizeof(fields[0]), "field enum matches the table");
+static const relm_field_t fields[] = {
+    [F_ENTRY_NO] = FIELD(ie_t, entry_no, RELM_FT_INT, RELM_FF_KEY, 0, NULL, NULL),
+    [F_CONTACT_NO] = FIELD(ie_t, contact_no, RELM_FT_CODE, 0, 20, NULL, NULL),
+    [F_CONTACT_COMPANY_NO] = FIELD(ie_t, contact_company_no, RELM_FT_CODE, RO, 20, NULL, NULL),
+    [F_DATE] = FIELD(ie_t, date, RELM_FT_DATE, 0, 0, NULL, NULL),
+    [F_TIME] = FIELD(ie_t, time, RELM_FT_TIME, 0, 0, NULL, NULL),
+    [F_DESCRIPTION] = FIELD(ie_t, description, RELM_FT_TEXT, 0, 100, NULL, NULL),
+    [F_SUBJECT] = FIELD(ie_t, subject, RELM_FT_TEXT, 0, 100, NULL, NULL),
+    [F_INFORMATION_FLOW] =
+        FIELD(ie_t, information_flow, RELM_FT_ENUM, 0, 0, relm_information_flows, NULL),
+    [F_INITIATED_BY] = FIELD(ie_t, initiated_by, RELM_FT_ENUM, 0, 0, relm_initiators, NULL),
+    [F_ATTEMPT_FAILED] = FIELD(ie_t, attempt_failed, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
+    [F_EVALUATION] = FIELD(ie_t, evaluation, RELM_FT_ENUM, 0, 0, relm_evaluations, NULL),
+    [F_INTERACTION_GROUP_CODE] =
+        FIELD(ie_t, interaction_group_code, RELM_FT_CODE, RO, 10, NULL, NULL),
+    [F_INTERACTION_TEMPLATE_CODE] =
+        FIELD(ie_t, interaction_template_code, RELM_FT_CODE, 0, 10, NULL, NULL),
+    [F_COST] = FIELD(ie_t, cost, RELM_FT_MONEY, 0, 0, NULL, NULL),
+    [F_DURATION] = FIELD(ie_t, duration, RELM_FT_MINUTES, 0, 0, NULL, NULL),
+    [F_SALESPERSON_CODE] = FIELD(ie_t, salesperson_code, RELM_FT_CODE, 0, 20, NULL, NULL),
+    [F_USER_ID] = FIELD(ie_t, user_id, RELM_FT_TEXT, RO, 0, NULL, NULL),
+    [F_SEGMENT_NO] = FIELD(ie_t, segment_no, RELM_FT_CODE, RO, 20, NULL, NULL),
+    [F_LOGGED_SEGMENT_ENTRY_NO] =
+        FIELD(ie_t, logged_segment_entry_no, RELM_FT_INT, RO, 0, NULL, NULL),
+    [F_CAMPAIGN_NO] = FIELD(ie_t, campaign_no, RELM_FT_CODE, 0, 20, NULL, NULL),
+    [F_CAMPAIGN_ENTRY_NO] = FIELD(ie_t, campaign_entry_no, RELM_FT_INT, RO, 0, NULL, NULL),
+    [F_CAMPAIGN_TARGET] = FIELD(ie_t, campaign_target, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
+    [F_CAMPAIGN_RESPONSE] =
+        FIELD(ie_t, campaign_response, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
+    [F_CORRESPONDENCE_TYPE] =
+        FIELD(ie_t, correspondence_type, RELM_FT_ENUM, 0, 0, relm_correspondence_types, NULL),
+    [F_LANGUAGE_CODE] = FIELD(ie_t, language_code, RELM_FT_CODE, 0, 10, NULL, NULL),
+    [F_CONTACT_VIA] = FIELD(ie_t, contact_via, RELM_FT_TEXT, RO, 250, NULL, NULL),
+    [F_OPPORTUNITY_NO] = FIELD(ie_t, opportunity_no, RELM_FT_CODE, 0, 20, NULL, NULL),
+    [F_TASK_NO] = FIELD(ie_t, task_no, RELM_FT_CODE, 0, 20, NULL, NULL),
+    [F_ATTACHMENT_NO] = FIELD(ie_t, attachment_no, RELM_FT_INT, RO, 0, NULL, NULL),
+    [F_DELIVERY_STATUS] =
+        FIELD(ie_t, delivery_status, RELM_FT_ENUM, RO, 0, relm_delivery_statuses, NULL),
+    [F_CANCELED] = FIELD(ie_t, canceled, RELM_FT_BOOL, RELM_FF_INT32 | RO, 0, NULL, NULL),
+    [F_POSTPONED] = FIELD(ie_t, postponed, RELM_FT_BOOL, RELM_FF_INT32 | RO, 0, NULL, NULL),
+    [F_CREATED_AT] = FIELD(ie_t, created_at, RELM_FT_TIMESTAMP, RO, 0, NULL, NULL),
+    [F_MESSAGE_ID] = FIELD(ie_t, message_id, RELM_FT_TEXT, RO, 250, NULL, NULL),
+    [F_DELIVERED_AT] = FIELD(ie_t, delivered_at, RELM_FT_TIMESTAMP, RO, 0, NULL, NULL),
+    [F_DELIVERY_ERROR] = FIELD(ie_t, delivery_error, RELM_FT_TEXT, RO, 250, NULL, NULL),
+    [F_DELIVERY_ATTEMPTS] = FIELD(ie_t, delivery_attempts, RELM_FT_INT, RO, 0, NULL, NULL),
+};
+
+#define NFIELDS ((int)(sizeof(fields) / sizeof(fields[0])))
+
+_Static_assert(F_COUNT == sizeof(fields) / sizeof(fields[0]), "one entry per field index");
 
 #define G(f) (RELM_BIT(f))
 
@@ -484,12 +491,18 @@ static int write_entry(relm_t *r, relm_interaction_t *rec, relm_mask_t given, in
 
 typedef relm_interaction_comment_t cm_t;
 
+/* Field indexes of comment_fields[]: each entry below is placed at its index. */
+enum { CM_ENTRY_NO, CM_LINE_NO, CM_DATE, CM_COMMENT, CM_COUNT };
+
 static const relm_field_t comment_fields[] = {
-    FIELD(cm_t, entry_no, RELM_FT_INT, RELM_FF_KEY | RO, 0, NULL, NULL),
-    FIELD(cm_t, line_no, RELM_FT_INT, RELM_FF_KEY | RO, 0, NULL, NULL),
-    FIELD(cm_t, date, RELM_FT_DATE, 0, 0, NULL, NULL),
-    FIELD(cm_t, comment, RELM_FT_TEXT, 0, 80, NULL, NULL),
+    [CM_ENTRY_NO] = FIELD(cm_t, entry_no, RELM_FT_INT, RELM_FF_KEY | RO, 0, NULL, NULL),
+    [CM_LINE_NO] = FIELD(cm_t, line_no, RELM_FT_INT, RELM_FF_KEY | RO, 0, NULL, NULL),
+    [CM_DATE] = FIELD(cm_t, date, RELM_FT_DATE, 0, 0, NULL, NULL),
+    [CM_COMMENT] = FIELD(cm_t, comment, RELM_FT_TEXT, 0, 80, NULL, NULL),
 };
+
+_Static_assert(sizeof(comment_fields) / sizeof(comment_fields[0]) == CM_COUNT,
+               "one entry per field index");
 
 const relm_entity_t relm_interaction_comment_entity = {
     "interaction comment line",

@@ -20,16 +20,33 @@ typedef relm_logged_segment_t ls_t;
 
 #define RO RELM_FF_READONLY
 
-static const relm_field_t ls_fields[] = {
-    FIELD(ls_t, entry_no, RELM_FT_INT, RELM_FF_KEY | RO, 0, NULL, NULL),
-    FIELD(ls_t, segment_no, RELM_FT_CODE, RO, 20, NULL, NULL),
-    FIELD(ls_t, description, RELM_FT_TEXT, RO, 100, NULL, NULL),
-    FIELD(ls_t, created_at, RELM_FT_TIMESTAMP, RO, 0, NULL, NULL),
-    FIELD(ls_t, user_id, RELM_FT_TEXT, RO, 50, NULL, NULL),
-    FIELD(ls_t, no_of_interactions, RELM_FT_INT, RELM_FF_VIRTUAL | RO, 0, NULL, NULL),
-    FIELD(ls_t, no_of_campaign_entries, RELM_FT_INT, RELM_FF_VIRTUAL | RO, 0, NULL, NULL),
-    FIELD(ls_t, canceled, RELM_FT_BOOL, RELM_FF_INT32 | RO, 0, NULL, NULL),
+/* Field indexes of ls_fields[]: each entry below is placed at its index. */
+enum {
+    LS_ENTRY_NO,
+    LS_SEGMENT_NO,
+    LS_DESCRIPTION,
+    LS_CREATED_AT,
+    LS_USER_ID,
+    LS_NO_OF_INTERACTIONS,
+    LS_NO_OF_CAMPAIGN_ENTRIES,
+    LS_CANCELED,
+    LS_COUNT
 };
+
+static const relm_field_t ls_fields[] = {
+    [LS_ENTRY_NO] = FIELD(ls_t, entry_no, RELM_FT_INT, RELM_FF_KEY | RO, 0, NULL, NULL),
+    [LS_SEGMENT_NO] = FIELD(ls_t, segment_no, RELM_FT_CODE, RO, 20, NULL, NULL),
+    [LS_DESCRIPTION] = FIELD(ls_t, description, RELM_FT_TEXT, RO, 100, NULL, NULL),
+    [LS_CREATED_AT] = FIELD(ls_t, created_at, RELM_FT_TIMESTAMP, RO, 0, NULL, NULL),
+    [LS_USER_ID] = FIELD(ls_t, user_id, RELM_FT_TEXT, RO, 50, NULL, NULL),
+    [LS_NO_OF_INTERACTIONS] =
+        FIELD(ls_t, no_of_interactions, RELM_FT_INT, RELM_FF_VIRTUAL | RO, 0, NULL, NULL),
+    [LS_NO_OF_CAMPAIGN_ENTRIES] =
+        FIELD(ls_t, no_of_campaign_entries, RELM_FT_INT, RELM_FF_VIRTUAL | RO, 0, NULL, NULL),
+    [LS_CANCELED] = FIELD(ls_t, canceled, RELM_FT_BOOL, RELM_FF_INT32 | RO, 0, NULL, NULL),
+};
+
+_Static_assert(sizeof(ls_fields) / sizeof(ls_fields[0]) == LS_COUNT, "one entry per field index");
 
 const relm_entity_t relm_logged_segment_entity = {
     "logged segment",

@@ -48,26 +48,34 @@ enum {
 };
 
 static const relm_field_t header_fields[] = {
-    FIELD(seg_t, no, RELM_FT_CODE, RELM_FF_KEY, 20, NULL, NULL),
-    FIELD(seg_t, description, RELM_FT_TEXT, 0, 100, NULL, NULL),
-    FIELD(seg_t, salesperson_code, RELM_FT_CODE, 0, 20, NULL, NULL),
-    FIELD(seg_t, date, RELM_FT_DATE, 0, 0, NULL, NULL),
-    FIELD(seg_t, campaign_no, RELM_FT_CODE, 0, 20, NULL, NULL),
-    FIELD(seg_t, campaign_target, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
-    FIELD(seg_t, campaign_response, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
-    FIELD(seg_t, interaction_template_code, RELM_FT_CODE, 0, 10, NULL, NULL),
-    FIELD(seg_t, subject, RELM_FT_TEXT, 0, 100, NULL, NULL),
-    FIELD(seg_t, language_code, RELM_FT_CODE, 0, 10, NULL, NULL),
-    FIELD(seg_t, correspondence_type, RELM_FT_ENUM, 0, 0, relm_correspondence_types, NULL),
-    FIELD(seg_t, ignore_contact_corresp_type, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
-    FIELD(seg_t, information_flow, RELM_FT_ENUM, 0, 0, relm_information_flows, NULL),
-    FIELD(seg_t, initiated_by, RELM_FT_ENUM, 0, 0, relm_initiators, NULL),
-    FIELD(seg_t, unit_cost, RELM_FT_MONEY, 0, 0, NULL, NULL),
-    FIELD(seg_t, unit_duration, RELM_FT_MINUTES, 0, 0, NULL, NULL),
-    FIELD(seg_t, send_attachments_as_email_attachment, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
-    FIELD(seg_t, no_of_lines, RELM_FT_INT, RELM_FF_VIRTUAL | RO, 0, NULL, NULL),
-    FIELD(seg_t, no_of_criteria_actions, RELM_FT_INT, RELM_FF_VIRTUAL | RO, 0, NULL, NULL),
+    [H_NO] = FIELD(seg_t, no, RELM_FT_CODE, RELM_FF_KEY, 20, NULL, NULL),
+    [H_DESCRIPTION] = FIELD(seg_t, description, RELM_FT_TEXT, 0, 100, NULL, NULL),
+    [H_SALESPERSON] = FIELD(seg_t, salesperson_code, RELM_FT_CODE, 0, 20, NULL, NULL),
+    [H_DATE] = FIELD(seg_t, date, RELM_FT_DATE, 0, 0, NULL, NULL),
+    [H_CAMPAIGN_NO] = FIELD(seg_t, campaign_no, RELM_FT_CODE, 0, 20, NULL, NULL),
+    [H_CAMPAIGN_TARGET] = FIELD(seg_t, campaign_target, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
+    [H_CAMPAIGN_RESPONSE] =
+        FIELD(seg_t, campaign_response, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
+    [H_TEMPLATE] = FIELD(seg_t, interaction_template_code, RELM_FT_CODE, 0, 10, NULL, NULL),
+    [H_SUBJECT] = FIELD(seg_t, subject, RELM_FT_TEXT, 0, 100, NULL, NULL),
+    [H_LANGUAGE] = FIELD(seg_t, language_code, RELM_FT_CODE, 0, 10, NULL, NULL),
+    [H_CORRESP] =
+        FIELD(seg_t, correspondence_type, RELM_FT_ENUM, 0, 0, relm_correspondence_types, NULL),
+    [H_IGNORE_CORRESP] =
+        FIELD(seg_t, ignore_contact_corresp_type, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
+    [H_FLOW] = FIELD(seg_t, information_flow, RELM_FT_ENUM, 0, 0, relm_information_flows, NULL),
+    [H_INITIATED] = FIELD(seg_t, initiated_by, RELM_FT_ENUM, 0, 0, relm_initiators, NULL),
+    [H_UNIT_COST] = FIELD(seg_t, unit_cost, RELM_FT_MONEY, 0, 0, NULL, NULL),
+    [H_UNIT_DURATION] = FIELD(seg_t, unit_duration, RELM_FT_MINUTES, 0, 0, NULL, NULL),
+    [H_SEND_ATTACH] = FIELD(seg_t, send_attachments_as_email_attachment, RELM_FT_BOOL,
+                            RELM_FF_INT32, 0, NULL, NULL),
+    [H_NO_OF_LINES] = FIELD(seg_t, no_of_lines, RELM_FT_INT, RELM_FF_VIRTUAL | RO, 0, NULL, NULL),
+    [H_NO_OF_ACTIONS] =
+        FIELD(seg_t, no_of_criteria_actions, RELM_FT_INT, RELM_FF_VIRTUAL | RO, 0, NULL, NULL),
 };
+
+_Static_assert(sizeof(header_fields) / sizeof(header_fields[0]) == H_COUNT,
+               "one entry per field index");
 
 enum {
     L_SEGMENT_NO,
@@ -99,32 +107,39 @@ enum {
 };
 
 static const relm_field_t line_fields[] = {
-    FIELD(line_t, segment_no, RELM_FT_CODE, RELM_FF_KEY | RO, 20, NULL, NULL),
-    FIELD(line_t, line_no, RELM_FT_INT, RELM_FF_KEY | RO, 0, NULL, NULL),
-    FIELD(line_t, contact_no, RELM_FT_CODE, RO, 20, NULL, NULL),
-    FIELD(line_t, contact_company_no, RELM_FT_CODE, RO, 20, NULL, NULL),
-    FIELD(line_t, salesperson_code, RELM_FT_CODE, 0, 20, NULL, NULL),
-    FIELD(line_t, date, RELM_FT_DATE, 0, 0, NULL, NULL),
-    FIELD(line_t, description, RELM_FT_TEXT, 0, 100, NULL, NULL),
-    FIELD(line_t, interaction_template_code, RELM_FT_CODE, 0, 10, NULL, NULL),
-    FIELD(line_t, subject, RELM_FT_TEXT, 0, 100, NULL, NULL),
-    FIELD(line_t, language_code, RELM_FT_CODE, 0, 10, NULL, NULL),
-    FIELD(line_t, correspondence_type, RELM_FT_ENUM, 0, 0, relm_correspondence_types, NULL),
-    FIELD(line_t, information_flow, RELM_FT_ENUM, 0, 0, relm_information_flows, NULL),
-    FIELD(line_t, initiated_by, RELM_FT_ENUM, 0, 0, relm_initiators, NULL),
-    FIELD(line_t, cost, RELM_FT_MONEY, 0, 0, NULL, NULL),
-    FIELD(line_t, duration, RELM_FT_MINUTES, 0, 0, NULL, NULL),
-    FIELD(line_t, evaluation, RELM_FT_ENUM, 0, 0, relm_evaluations, NULL),
-    FIELD(line_t, attempt_failed, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
-    FIELD(line_t, campaign_no, RELM_FT_CODE, 0, 20, NULL, NULL),
-    FIELD(line_t, campaign_target, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
-    FIELD(line_t, campaign_response, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
-    FIELD(line_t, contact_via, RELM_FT_TEXT, 0, 250, NULL, NULL),
-    FIELD(line_t, opportunity_no, RELM_FT_CODE, 0, 20, NULL, NULL),
-    FIELD(line_t, personalised, RELM_FT_BOOL, RELM_FF_INT32 | RO, 0, NULL, NULL),
-    FIELD(line_t, added_by_step, RELM_FT_INT, RO, 0, NULL, NULL),
-    FIELD(line_t, description_typed, RELM_FT_BOOL, RELM_FF_INT32 | RO, 0, NULL, NULL),
+    [L_SEGMENT_NO] = FIELD(line_t, segment_no, RELM_FT_CODE, RELM_FF_KEY | RO, 20, NULL, NULL),
+    [L_LINE_NO] = FIELD(line_t, line_no, RELM_FT_INT, RELM_FF_KEY | RO, 0, NULL, NULL),
+    [L_CONTACT_NO] = FIELD(line_t, contact_no, RELM_FT_CODE, RO, 20, NULL, NULL),
+    [L_CONTACT_COMPANY_NO] = FIELD(line_t, contact_company_no, RELM_FT_CODE, RO, 20, NULL, NULL),
+    [L_SALESPERSON] = FIELD(line_t, salesperson_code, RELM_FT_CODE, 0, 20, NULL, NULL),
+    [L_DATE] = FIELD(line_t, date, RELM_FT_DATE, 0, 0, NULL, NULL),
+    [L_DESCRIPTION] = FIELD(line_t, description, RELM_FT_TEXT, 0, 100, NULL, NULL),
+    [L_TEMPLATE] = FIELD(line_t, interaction_template_code, RELM_FT_CODE, 0, 10, NULL, NULL),
+    [L_SUBJECT] = FIELD(line_t, subject, RELM_FT_TEXT, 0, 100, NULL, NULL),
+    [L_LANGUAGE] = FIELD(line_t, language_code, RELM_FT_CODE, 0, 10, NULL, NULL),
+    [L_CORRESP] =
+        FIELD(line_t, correspondence_type, RELM_FT_ENUM, 0, 0, relm_correspondence_types, NULL),
+    [L_FLOW] = FIELD(line_t, information_flow, RELM_FT_ENUM, 0, 0, relm_information_flows, NULL),
+    [L_INITIATED] = FIELD(line_t, initiated_by, RELM_FT_ENUM, 0, 0, relm_initiators, NULL),
+    [L_COST] = FIELD(line_t, cost, RELM_FT_MONEY, 0, 0, NULL, NULL),
+    [L_DURATION] = FIELD(line_t, duration, RELM_FT_MINUTES, 0, 0, NULL, NULL),
+    [L_EVALUATION] = FIELD(line_t, evaluation, RELM_FT_ENUM, 0, 0, relm_evaluations, NULL),
+    [L_ATTEMPT_FAILED] = FIELD(line_t, attempt_failed, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
+    [L_CAMPAIGN_NO] = FIELD(line_t, campaign_no, RELM_FT_CODE, 0, 20, NULL, NULL),
+    [L_CAMPAIGN_TARGET] =
+        FIELD(line_t, campaign_target, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
+    [L_CAMPAIGN_RESPONSE] =
+        FIELD(line_t, campaign_response, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
+    [L_CONTACT_VIA] = FIELD(line_t, contact_via, RELM_FT_TEXT, 0, 250, NULL, NULL),
+    [L_OPPORTUNITY] = FIELD(line_t, opportunity_no, RELM_FT_CODE, 0, 20, NULL, NULL),
+    [L_PERSONALISED] = FIELD(line_t, personalised, RELM_FT_BOOL, RELM_FF_INT32 | RO, 0, NULL, NULL),
+    [L_ADDED_BY_STEP] = FIELD(line_t, added_by_step, RELM_FT_INT, RO, 0, NULL, NULL),
+    [L_DESCRIPTION_TYPED] =
+        FIELD(line_t, description_typed, RELM_FT_BOOL, RELM_FF_INT32 | RO, 0, NULL, NULL),
 };
+
+_Static_assert(sizeof(line_fields) / sizeof(line_fields[0]) == L_COUNT,
+               "one entry per field index");
 
 static int op_add(relm_t *r, void *rec, relm_mask_t given, relm_error_t *err)
 {
@@ -1098,11 +1113,18 @@ static const char *const any_or_bool[] = {"", "true", "false", NULL};
 
 typedef relm_reuse_filter_t reuse_t;
 
+/* Field indexes of reuse_fields[]: each entry below is placed at its index. */
+enum { RF_EVALUATION, RF_ATTEMPT_FAILED, RF_CAMPAIGN_RESPONSE, RF_COUNT };
+
 static const relm_field_t reuse_fields[] = {
-    FIELD(reuse_t, evaluation, RELM_FT_ENUM, 0, 0, relm_evaluations, NULL),
-    FIELD(reuse_t, attempt_failed, RELM_FT_ENUM, 0, 0, any_or_bool, NULL),
-    FIELD(reuse_t, campaign_response, RELM_FT_ENUM, 0, 0, any_or_bool, NULL),
+    [RF_EVALUATION] = FIELD(reuse_t, evaluation, RELM_FT_ENUM, 0, 0, relm_evaluations, NULL),
+    [RF_ATTEMPT_FAILED] = FIELD(reuse_t, attempt_failed, RELM_FT_ENUM, 0, 0, any_or_bool, NULL),
+    [RF_CAMPAIGN_RESPONSE] =
+        FIELD(reuse_t, campaign_response, RELM_FT_ENUM, 0, 0, any_or_bool, NULL),
 };
+
+_Static_assert(sizeof(reuse_fields) / sizeof(reuse_fields[0]) == RF_COUNT,
+               "one entry per field index");
 
 const relm_entity_t relm_reuse_filter_entity = {
     "reuse filter", NULL, sizeof(reuse_t), reuse_fields, 3, NULL, NULL, NULL, NULL,

@@ -21,23 +21,37 @@ typedef relm_api_token_t tok_t;
 
 static const char *const roles[] = {"user", "admin", NULL};
 
+/* Field indexes of user_fields[]: each entry below is placed at its index. */
+enum { U_NAME, U_ROLE, U_FULL_NAME, U_SALESPERSON_CODE, U_DISABLED, U_CREATED_AT, U_COUNT };
+
 static const relm_field_t user_fields[] = {
-    FIELD(user_t, name, RELM_FT_TEXT, RELM_FF_KEY, 50, NULL, NULL),
-    FIELD(user_t, role, RELM_FT_ENUM, 0, 0, roles, "user"),
-    FIELD(user_t, full_name, RELM_FT_TEXT, 0, 100, NULL, NULL),
-    FIELD(user_t, salesperson_code, RELM_FT_CODE, 0, 20, NULL, NULL),
-    FIELD(user_t, disabled, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
-    FIELD(user_t, created_at, RELM_FT_TIMESTAMP, RELM_FF_READONLY, 0, NULL, NULL),
+    [U_NAME] = FIELD(user_t, name, RELM_FT_TEXT, RELM_FF_KEY, 50, NULL, NULL),
+    [U_ROLE] = FIELD(user_t, role, RELM_FT_ENUM, 0, 0, roles, "user"),
+    [U_FULL_NAME] = FIELD(user_t, full_name, RELM_FT_TEXT, 0, 100, NULL, NULL),
+    [U_SALESPERSON_CODE] = FIELD(user_t, salesperson_code, RELM_FT_CODE, 0, 20, NULL, NULL),
+    [U_DISABLED] = FIELD(user_t, disabled, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
+    [U_CREATED_AT] = FIELD(user_t, created_at, RELM_FT_TIMESTAMP, RELM_FF_READONLY, 0, NULL, NULL),
 };
 
+_Static_assert(sizeof(user_fields) / sizeof(user_fields[0]) == U_COUNT,
+               "one entry per field index");
+
+/* Field indexes of token_fields[]: each entry below is placed at its index. */
+enum { TK_ID, TK_USER_NAME, TK_DESCRIPTION, TK_CREATED_AT, TK_LAST_USED_AT, TK_REVOKED, TK_COUNT };
+
 static const relm_field_t token_fields[] = {
-    FIELD(tok_t, id, RELM_FT_INT, RELM_FF_KEY | RELM_FF_READONLY, 0, NULL, NULL),
-    FIELD(tok_t, user_name, RELM_FT_TEXT, 0, 50, NULL, NULL),
-    FIELD(tok_t, description, RELM_FT_TEXT, 0, 100, NULL, NULL),
-    FIELD(tok_t, created_at, RELM_FT_TIMESTAMP, RELM_FF_READONLY, 0, NULL, NULL),
-    FIELD(tok_t, last_used_at, RELM_FT_TIMESTAMP, RELM_FF_READONLY, 0, NULL, NULL),
-    FIELD(tok_t, revoked, RELM_FT_BOOL, RELM_FF_INT32 | RELM_FF_READONLY, 0, NULL, NULL),
+    [TK_ID] = FIELD(tok_t, id, RELM_FT_INT, RELM_FF_KEY | RELM_FF_READONLY, 0, NULL, NULL),
+    [TK_USER_NAME] = FIELD(tok_t, user_name, RELM_FT_TEXT, 0, 50, NULL, NULL),
+    [TK_DESCRIPTION] = FIELD(tok_t, description, RELM_FT_TEXT, 0, 100, NULL, NULL),
+    [TK_CREATED_AT] = FIELD(tok_t, created_at, RELM_FT_TIMESTAMP, RELM_FF_READONLY, 0, NULL, NULL),
+    [TK_LAST_USED_AT] =
+        FIELD(tok_t, last_used_at, RELM_FT_TIMESTAMP, RELM_FF_READONLY, 0, NULL, NULL),
+    [TK_REVOKED] =
+        FIELD(tok_t, revoked, RELM_FT_BOOL, RELM_FF_INT32 | RELM_FF_READONLY, 0, NULL, NULL),
 };
+
+_Static_assert(sizeof(token_fields) / sizeof(token_fields[0]) == TK_COUNT,
+               "one entry per field index");
 
 #define NUSER_FIELDS ((int)(sizeof(user_fields) / sizeof(user_fields[0])))
 
@@ -252,7 +266,8 @@ int relm_user_update(relm_t *r, const char *name, const relm_user_t *changes, re
     int rc = relm_user_get(r, name, &cur, err);
     if (rc)
         return rc;
-    given &= ~(RELM_BIT(0) | RELM_BIT(5)); /* name is the key, created_at is the library's */
+    given &= ~(RELM_BIT(U_NAME) |
+               RELM_BIT(U_CREATED_AT)); /* name is the key, created_at is the library's */
     relm_record_merge(&relm_user_entity, &cur, changes, given);
     if ((rc = check_salesperson(r, cur.salesperson_code, err)))
         return rc;

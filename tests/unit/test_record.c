@@ -293,6 +293,54 @@ static void whole_number_fields_refuse_out_of_range_values(void **state)
     assert_int_equal(rec.entry_no, 12);
 }
 
+/*
+ * Field tables are built with designated initialisers indexed by their field enums: an
+ * index left without an entry would be a zeroed field with no name. Every field of every
+ * entity has a name, a member inside the record, and a name no other field of it has.
+ */
+static void every_field_table_is_filled_without_holes_or_repeats(void **state)
+{
+    (void)state;
+    static const relm_entity_t *const all[] = {
+        &relm_campaign_entity,
+        &relm_campaign_entry_entity,
+        &relm_contact_entity,
+        &relm_interaction_entity,
+        &relm_interaction_comment_entity,
+        &relm_no_series_entity,
+        &relm_no_series_line_entity,
+        &relm_salesperson_entity,
+        &relm_segment_entity,
+        &relm_segment_line_entity,
+        &relm_criteria_step_entity,
+        &relm_logged_segment_entity,
+        &relm_criteria_entity,
+        &relm_reuse_filter_entity,
+        &relm_setup_entity,
+        &relm_contact_stats_entity,
+        &relm_totals_entity,
+        &relm_campaign_totals_entity,
+        &relm_group_entity,
+        &relm_template_entity,
+        &relm_template_language_entity,
+        &relm_user_entity,
+        &relm_api_token_entity,
+    };
+    for (size_t k = 0; k < sizeof(all) / sizeof(all[0]); k++) {
+        const relm_entity_t *e = all[k];
+        assert_true(e->nfields > 0);
+        for (int i = 0; i < e->nfields; i++) {
+            const relm_field_t *f = &e->fields[i];
+            if (!f->name)
+                fail_msg("%s: field %d has no entry", e->name, i);
+            assert_true(f->size > 0 && f->offset + f->size <= e->size);
+            for (int j = 0; j < i; j++)
+                if (strcmp(e->fields[j].name, f->name) == 0)
+                    fail_msg("%s: field %s twice", e->name, f->name);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -309,6 +357,7 @@ int main(void)
         cmocka_unit_test(filters_trim_blanks_around_the_operator_and_read_sql_not_equal),
         cmocka_unit_test(positive_numbers_are_digits_only_and_never_clamped),
         cmocka_unit_test(whole_number_fields_refuse_out_of_range_values),
+        cmocka_unit_test(every_field_table_is_filled_without_holes_or_repeats),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
