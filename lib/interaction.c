@@ -122,6 +122,21 @@ _Static_assert(F_COUNT == sizeof(fields) / sizeof(fields[0]), "one entry per fie
 
 #define G(f) (RELM_BIT(f))
 
+/*
+ * What an entry takes from its template for the fields not given (the group always);
+ * language, description and correspondence type depend on the contact as well.
+ */
+static const relm_take_t template_takes[] = {
+    {TPL_UNIT_COST, F_COST},
+    {TPL_UNIT_DURATION, F_DURATION},
+    {TPL_INFORMATION_FLOW, F_INFORMATION_FLOW},
+    {TPL_INITIATED_BY, F_INITIATED_BY},
+    {TPL_GROUP, F_INTERACTION_GROUP_CODE},
+    {TPL_CAMPAIGN, F_CAMPAIGN_NO},
+    {TPL_CAMPAIGN_TARGET, F_CAMPAIGN_TARGET},
+    {TPL_CAMPAIGN_RESPONSE, F_CAMPAIGN_RESPONSE},
+};
+
 static int parse_entry_no(const char *key, int64_t *out, relm_error_t *err)
 {
     return relm_parse_positive(key, "interaction log entry no.", out, err);
@@ -334,22 +349,9 @@ static int prepare_entry(relm_t *r, relm_interaction_t *rec, relm_mask_t given, 
                               "interaction for contact %s: description is required (template %s "
                               "has none)",
                               c.no, t.code);
-    if (!(given & G(F_COST)))
-        rec->cost = t.unit_cost;
-    if (!(given & G(F_DURATION)))
-        rec->duration = t.unit_duration;
-    if (!(given & G(F_INFORMATION_FLOW)))
-        relm_copy(rec->information_flow, sizeof(rec->information_flow), t.information_flow);
-    if (!(given & G(F_INITIATED_BY)))
-        relm_copy(rec->initiated_by, sizeof(rec->initiated_by), t.initiated_by);
-    relm_copy(rec->interaction_group_code, sizeof(rec->interaction_group_code),
-              t.interaction_group_code);
-    if (!(given & G(F_CAMPAIGN_NO)))
-        relm_copy(rec->campaign_no, sizeof(rec->campaign_no), t.campaign_no);
-    if (!(given & G(F_CAMPAIGN_TARGET)))
-        rec->campaign_target = t.campaign_target;
-    if (!(given & G(F_CAMPAIGN_RESPONSE)))
-        rec->campaign_response = t.campaign_response;
+    relm_record_take(&relm_interaction_entity, rec, given & ~G(F_INTERACTION_GROUP_CODE),
+                     &relm_template_entity, &t, template_takes,
+                     (int)(sizeof(template_takes) / sizeof(template_takes[0])));
 
     if (!(given & G(F_CORRESPONDENCE_TYPE))) {
         const char *ct = t.correspondence_type;

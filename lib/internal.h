@@ -45,6 +45,41 @@ int relm_table_delete(relm_t *r, const relm_entity_t *e, const void *key, relm_e
 /* Exists: 1, not: 0, or a negative error. */
 int relm_table_exists(relm_t *r, const relm_entity_t *e, const void *key, relm_error_t *err);
 
+/*
+ * Field indexes of relm_template_entity (lib/template.c places each entry at its index), for
+ * the maps of template defaults that segments and interactions take (relm_record_take).
+ */
+enum {
+    TPL_CODE,
+    TPL_GROUP,
+    TPL_DESCRIPTION,
+    TPL_UNIT_COST,
+    TPL_UNIT_DURATION,
+    TPL_INFORMATION_FLOW,
+    TPL_INITIATED_BY,
+    TPL_CORRESPONDENCE_TYPE,
+    TPL_IGNORE_CONTACT_CORRESP_TYPE,
+    TPL_LANGUAGE_CODE,
+    TPL_CAMPAIGN,
+    TPL_CAMPAIGN_TARGET,
+    TPL_CAMPAIGN_RESPONSE,
+    TPL_COUNT
+};
+
+/* One field a record takes from another: field `from` of the source, `to` of the target. */
+typedef struct relm_take {
+    int from, to;
+} relm_take_t;
+
+/*
+ * Copy the n fields of map from src (entity src_e) into dst (entity dst_e), except the
+ * target fields set in given: a template's defaults filling what the caller did not give.
+ * The two fields of a pair have the same kind (text, or integer of any width); text is
+ * cut at the target's size on a character boundary.
+ */
+void relm_record_take(const relm_entity_t *dst_e, void *dst, relm_mask_t given,
+                      const relm_entity_t *src_e, const void *src, const relm_take_t *map, int n);
+
 /* Whether field f is stored as an integer (bool, int, money, minutes) rather than text. */
 int relm_field_is_int(const relm_field_t *f);
 

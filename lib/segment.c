@@ -522,6 +522,48 @@ static int check_refs(relm_t *r, const char *what, const char *salesperson, cons
     return 0;
 }
 
+/*
+ * What a header and a line take from their template, field by field; the campaign fields
+ * only from a template that names a campaign.
+ */
+#define TAKES(a) a, (int)(sizeof(a) / sizeof(a[0]))
+static const relm_take_t header_takes[] = {
+    {TPL_LANGUAGE_CODE, H_LANGUAGE},
+    {TPL_CORRESPONDENCE_TYPE, H_CORRESP},
+    {TPL_IGNORE_CONTACT_CORRESP_TYPE, H_IGNORE_CORRESP},
+    {TPL_INFORMATION_FLOW, H_FLOW},
+    {TPL_INITIATED_BY, H_INITIATED},
+    {TPL_UNIT_COST, H_UNIT_COST},
+    {TPL_UNIT_DURATION, H_UNIT_DURATION},
+};
+static const relm_take_t header_campaign_takes[3] = {
+    {TPL_CAMPAIGN, H_CAMPAIGN_NO},
+    {TPL_CAMPAIGN_TARGET, H_CAMPAIGN_TARGET},
+    {TPL_CAMPAIGN_RESPONSE, H_CAMPAIGN_RESPONSE},
+};
+/* A line's language and correspondence type depend on its contact (line_take_template). */
+static const relm_take_t line_takes[] = {
+    {TPL_INFORMATION_FLOW, L_FLOW},
+    {TPL_INITIATED_BY, L_INITIATED},
+    {TPL_UNIT_COST, L_COST},
+    {TPL_UNIT_DURATION, L_DURATION},
+};
+static const relm_take_t line_campaign_takes[3] = {
+    {TPL_CAMPAIGN, L_CAMPAIGN_NO},
+    {TPL_CAMPAIGN_TARGET, L_CAMPAIGN_TARGET},
+    {TPL_CAMPAIGN_RESPONSE, L_CAMPAIGN_RESPONSE},
+};
+
+/* Take takes[] (n of them), and campaign_takes[] when t names a campaign (3 of them). */
+static void take_template(const relm_entity_t *e, void *rec, relm_mask_t given,
+                          const relm_interaction_template_t *t, const relm_take_t *takes, int n,
+                          const relm_take_t *campaign_takes)
+{
+    relm_record_take(e, rec, given, &relm_template_entity, t, takes, n);
+    if (t->campaign_no[0])
+        relm_record_take(e, rec, given, &relm_template_entity, t, campaign_takes, 3);
+}
+
 /* Copy the template's defaults into the Interaction section, except the fields in given. */
 static int apply_template(relm_t *r, relm_segment_t *s, relm_mask_t given, relm_error_t *err)
 {
@@ -533,25 +575,9 @@ static int apply_template(relm_t *r, relm_segment_t *s, relm_mask_t given, relm_
         return rc;
     if ((rc = relm_template_get(r, s->interaction_template_code, &t, err)))
         return rc;
-#define TAKE(bit, stmt)                                                                            \
-    if (!(given & RELM_BIT(bit)))                                                                  \
-        stmt;
-    TAKE(H_LANGUAGE, relm_copy(s->language_code, sizeof(s->language_code), t.language_code));
-    TAKE(H_CORRESP,
-         relm_copy(s->correspondence_type, sizeof(s->correspondence_type), t.correspondence_type));
-    TAKE(H_IGNORE_CORRESP, s->ignore_contact_corresp_type = t.ignore_contact_corresp_type);
-    TAKE(H_FLOW, relm_copy(s->information_flow, sizeof(s->information_flow), t.information_flow));
-    TAKE(H_INITIATED, relm_copy(s->initiated_by, sizeof(s->initiated_by), t.initiated_by));
-    TAKE(H_UNIT_COST, s->unit_cost = t.unit_cost);
-    TAKE(H_UNIT_DURATION, s->unit_duration = t.unit_duration);
-    if (t.campaign_no[0]) {
-        TAKE(H_CAMPAIGN_NO, relm_copy(s->campaign_no, sizeof(s->campaign_no), t.campaign_no));
-        TAKE(H_CAMPAIGN_TARGET, s->campaign_target = t.campaign_target);
-        TAKE(H_CAMPAIGN_RESPONSE, s->campaign_response = t.campaign_response);
-    }
+    take_template(&relm_segment_entity, s, given, &t, TAKES(header_takes), header_campaign_takes);
     if (!(given & RELM_BIT(H_SUBJECT)) && !s->subject[0])
         relm_copy(s->subject, sizeof(s->subject), t.description);
-#undef TAKE
     return 0;
 }
 
@@ -883,23 +909,12 @@ static int line_take_template(relm_t *r, relm_segment_line_t *l, relm_mask_t giv
         relm_copy(l->description, sizeof(l->description), desc);
     if (only_description)
         return 0;
-#define TAKE(bit, stmt)                                                                            \
-    if (!(given & RELM_BIT(bit)))                                                                  \
-        stmt;
-    TAKE(L_LANGUAGE, relm_copy(l->language_code, sizeof(l->language_code), picked));
-    TAKE(L_CORRESP,
-         relm_copy(l->correspondence_type, sizeof(l->correspondence_type),
-                   !t.ignore_contact_corresp_type && corr[0] ? corr : t.correspondence_type));
-    TAKE(L_FLOW, relm_copy(l->information_flow, sizeof(l->information_flow), t.information_flow));
-    TAKE(L_INITIATED, relm_copy(l->initiated_by, sizeof(l->initiated_by), t.initiated_by));
-    TAKE(L_COST, l->cost = t.unit_cost);
-    TAKE(L_DURATION, l->duration = t.unit_duration);
-    if (t.campaign_no[0]) {
-        TAKE(L_CAMPAIGN_NO, relm_copy(l->campaign_no, sizeof(l->campaign_no), t.campaign_no));
-        TAKE(L_CAMPAIGN_TARGET, l->campaign_target = t.campaign_target);
-        TAKE(L_CAMPAIGN_RESPONSE, l->campaign_response = t.campaign_response);
-    }
-#undef TAKE
+    if (!(given & RELM_BIT(L_LANGUAGE)))
+        relm_copy(l->language_code, sizeof(l->language_code), picked);
+    if (!(given & RELM_BIT(L_CORRESP)))
+        relm_copy(l->correspondence_type, sizeof(l->correspondence_type),
+                  !t.ignore_contact_corresp_type && corr[0] ? corr : t.correspondence_type);
+    take_template(&relm_segment_line_entity, l, given, &t, TAKES(line_takes), line_campaign_takes);
     return 0;
 }
 

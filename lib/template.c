@@ -127,24 +127,6 @@ int relm_group_delete(relm_t *r, const char *code, relm_error_t *err)
 
 /* ---- interaction templates ---- */
 
-/* Field indexes of template_fields[]: each entry below is placed at its index. */
-enum {
-    TPL_CODE,
-    TPL_GROUP,
-    TPL_DESCRIPTION,
-    TPL_UNIT_COST,
-    TPL_UNIT_DURATION,
-    TPL_INFORMATION_FLOW,
-    TPL_INITIATED_BY,
-    TPL_CORRESPONDENCE_TYPE,
-    TPL_IGNORE_CONTACT_CORRESP_TYPE,
-    TPL_LANGUAGE_CODE,
-    TPL_CAMPAIGN,
-    TPL_CAMPAIGN_TARGET,
-    TPL_CAMPAIGN_RESPONSE,
-    TPL_COUNT
-};
-
 static const relm_field_t template_fields[] = {
     [TPL_CODE] = FIELD(tpl_t, code, RELM_FT_CODE, RELM_FF_KEY, 10, NULL, NULL),
     [TPL_GROUP] = FIELD(tpl_t, interaction_group_code, RELM_FT_CODE, 0, 10, NULL, NULL),

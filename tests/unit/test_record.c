@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "helpers.h"
+#include "internal.h"
 #include "relm/json.h"
 
 static void money_parses_exactly_and_formats_with_two_decimals(void **state)
@@ -293,6 +294,31 @@ static void whole_number_fields_refuse_out_of_range_values(void **state)
     assert_int_equal(rec.entry_no, 12);
 }
 
+static void take_copies_the_mapped_fields_not_given(void **state)
+{
+    (void)state;
+    relm_interaction_template_t t;
+    relm_segment_t seg;
+    relm_record_init(&relm_template_entity, &t);
+    relm_record_init(&relm_segment_entity, &seg);
+    t.unit_cost = 1250;
+    t.unit_duration = 300;
+    relm_copy(t.information_flow, sizeof(t.information_flow), "outbound");
+    relm_copy(t.language_code, sizeof(t.language_code), "NOR");
+    int cost = relm_field_index(&relm_segment_entity, "unit_cost");
+    int duration = relm_field_index(&relm_segment_entity, "unit_duration");
+    int flow = relm_field_index(&relm_segment_entity, "information_flow");
+    const relm_take_t map[] = {
+        {TPL_UNIT_COST, cost}, {TPL_UNIT_DURATION, duration}, {TPL_INFORMATION_FLOW, flow}};
+    seg.unit_duration = 7;
+    relm_record_take(&relm_segment_entity, &seg, RELM_BIT(duration), &relm_template_entity, &t, map,
+                     3);
+    assert_int_equal(seg.unit_cost, 1250);
+    assert_int_equal(seg.unit_duration, 7);
+    assert_string_equal(seg.information_flow, "outbound");
+    assert_string_equal(seg.language_code, "");
+}
+
 /*
  * Field tables are built with designated initialisers indexed by their field enums: an
  * index left without an entry would be a zeroed field with no name. Every field of every
@@ -358,6 +384,7 @@ int main(void)
         cmocka_unit_test(positive_numbers_are_digits_only_and_never_clamped),
         cmocka_unit_test(whole_number_fields_refuse_out_of_range_values),
         cmocka_unit_test(every_field_table_is_filled_without_holes_or_repeats),
+        cmocka_unit_test(take_copies_the_mapped_fields_not_given),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
