@@ -108,14 +108,12 @@ void cli_help_fields(FILE *out, const relm_entity_t *e);
 
 /*
  * The verbs every simple noun has: add, list, show, update, delete. list_cols are the
- * columns of the terminal table; stats/stats_e add computed figures to show.
+ * columns of the terminal table; show adds the entity's statistics (e->stats) when it has any.
  */
 typedef struct cli_entity_spec {
     const relm_entity_t *e;
     const char *key_name; /* "code" or "no" */
     const char *const *list_cols;
-    const relm_entity_t *stats_e;
-    int (*stats)(relm_t *r, const char *key, void *out, relm_error_t *err);
     const char *help; /* extra help text (other verbs), or NULL */
     const char *noun; /* the CLI noun when it differs from the entity name, or NULL */
 } cli_entity_spec_t;

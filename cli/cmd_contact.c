@@ -19,11 +19,6 @@ static const char help_text[] =
     "  export [FILE]                     write every contact as CSV (default: standard "
     "output)\n";
 
-static int stats(relm_t *r, const char *key, void *out, relm_error_t *err)
-{
-    return relm_contact_stats(r, key, out, err);
-}
-
 typedef struct progress {
     int shown;
     int last_pct;
@@ -148,8 +143,7 @@ static int do_delete(cli_t *c, int argc, char **argv)
 
 int cmd_contact(cli_t *c, int argc, char **argv)
 {
-    static const cli_entity_spec_t spec = {
-        &relm_contact_entity, "NO", cols, &relm_contact_stats_entity, stats, help_text, NULL};
+    static const cli_entity_spec_t spec = {&relm_contact_entity, "NO", cols, help_text, NULL};
     for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
         if (strcmp(argv[i], "--help") == 0)
             return cli_entity(c, &spec, 1, (char *[]){"help", NULL});

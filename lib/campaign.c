@@ -66,6 +66,11 @@ static int op_remove(relm_t *r, const char *key, relm_error_t *err)
     return relm_campaign_delete(r, key, err);
 }
 
+static int op_stats(relm_t *r, const char *key, void *out, relm_error_t *err)
+{
+    return relm_campaign_stats(r, key, out, err);
+}
+
 const relm_entity_t relm_campaign_entity = {
     "campaign",
     "campaign",
@@ -76,6 +81,8 @@ const relm_entity_t relm_campaign_entity = {
     op_get,
     op_update,
     op_remove,
+    &relm_campaign_totals_entity,
+    op_stats,
 };
 
 #define RO RELM_FF_READONLY
@@ -116,6 +123,8 @@ const relm_entity_t relm_campaign_entry_entity = {
     sizeof(ce_t),
     entry_fields,
     sizeof(entry_fields) / sizeof(entry_fields[0]),
+    NULL,
+    NULL,
     NULL,
     NULL,
     NULL,

@@ -127,8 +127,15 @@ static int op_remove(relm_t *r, const char *key, relm_error_t *err)
     return relm_contact_delete(r, key, err);
 }
 
+static int op_stats(relm_t *r, const char *key, void *out, relm_error_t *err)
+{
+    return relm_contact_stats(r, key, out, err);
+}
+
 const relm_entity_t relm_contact_entity = {
-    "contact", "contact", sizeof(ct_t), fields, NFIELDS, op_add, op_get, op_update, op_remove,
+    "contact", "contact", sizeof(ct_t), fields,    NFIELDS,
+    op_add,    op_get,    op_update,    op_remove, &relm_contact_stats_entity,
+    op_stats,
 };
 
 /*

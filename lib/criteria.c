@@ -47,6 +47,8 @@ const relm_entity_t relm_criteria_step_entity = {
     NULL,
     NULL,
     NULL,
+    NULL,
+    NULL,
 };
 
 typedef struct saved {
@@ -66,7 +68,17 @@ _Static_assert(sizeof(saved_fields) / sizeof(saved_fields[0]) == SV_COUNT,
                "one entry per field index");
 
 static const relm_entity_t saved_entity = {
-    "saved criteria", "saved_criteria", sizeof(saved_t), saved_fields, 2, NULL, NULL, NULL, NULL,
+    "saved criteria",
+    "saved_criteria",
+    sizeof(saved_t),
+    saved_fields,
+    2,
+    NULL,
+    NULL,
+    NULL,
+    NULL,
+    NULL,
+    NULL,
 };
 
 typedef relm_criteria_t crit_t;
@@ -123,7 +135,8 @@ _Static_assert(sizeof(criteria_fields) / sizeof(criteria_fields[0]) == C_COUNT,
 #define NCRITERIA ((int)(sizeof(criteria_fields) / sizeof(criteria_fields[0])))
 
 const relm_entity_t relm_criteria_entity = {
-    "criteria", NULL, sizeof(crit_t), criteria_fields, NCRITERIA, NULL, NULL, NULL, NULL,
+    "criteria", NULL, sizeof(crit_t), criteria_fields, NCRITERIA, NULL, NULL, NULL,
+    NULL,       NULL, NULL,
 };
 
 /* r1 called allow_related_companies this; saved steps may still hold it. */

@@ -171,6 +171,8 @@ const relm_entity_t relm_interaction_entity = {
     op_get,
     NULL,
     op_remove,
+    NULL,
+    NULL,
 };
 
 static int given_text(const char *v, relm_mask_t given, int f)
@@ -512,6 +514,8 @@ const relm_entity_t relm_interaction_comment_entity = {
     sizeof(cm_t),
     comment_fields,
     (int)(sizeof(comment_fields) / sizeof(comment_fields[0])),
+    NULL,
+    NULL,
     NULL,
     NULL,
     NULL,

@@ -58,6 +58,8 @@ const relm_entity_t relm_logged_segment_entity = {
     NULL,
     NULL,
     NULL,
+    NULL,
+    NULL,
 };
 
 enum { PHASES = 5 };

@@ -84,12 +84,22 @@ static int op_remove(relm_t *r, const char *key, relm_error_t *err)
 }
 
 const relm_entity_t relm_no_series_entity = {
-    "number series", "no_series", sizeof(ns_t), series_fields, 5,
-    op_add,          op_get,      op_update,    op_remove,
+    "number series", "no_series", sizeof(ns_t), series_fields, 5,    op_add,
+    op_get,          op_update,   op_remove,    NULL,          NULL,
 };
 
 const relm_entity_t relm_no_series_line_entity = {
-    "number series line", "no_series_line", sizeof(nsl_t), line_fields, 10, NULL, NULL, NULL, NULL,
+    "number series line",
+    "no_series_line",
+    sizeof(nsl_t),
+    line_fields,
+    10,
+    NULL,
+    NULL,
+    NULL,
+    NULL,
+    NULL,
+    NULL,
 };
 
 /* The right-most run of digits in s: [*start, *start + *len). Returns 0 if none. */

@@ -44,9 +44,15 @@ static int op_remove(relm_t *r, const char *key, relm_error_t *err)
     return relm_salesperson_delete(r, key, err);
 }
 
+static int op_stats(relm_t *r, const char *key, void *out, relm_error_t *err)
+{
+    return relm_salesperson_stats(r, key, out, err);
+}
+
 const relm_entity_t relm_salesperson_entity = {
     "salesperson", "salesperson", sizeof(sp_t), fields,    sizeof(fields) / sizeof(fields[0]),
-    op_add,        op_get,        op_update,    op_remove,
+    op_add,        op_get,        op_update,    op_remove, &relm_totals_entity,
+    op_stats,
 };
 
 int relm_salesperson_add(relm_t *r, relm_salesperson_t *sp, relm_error_t *err)

@@ -163,12 +163,13 @@ static int op_remove(relm_t *r, const char *key, relm_error_t *err)
 }
 
 const relm_entity_t relm_segment_entity = {
-    "segment", "segment_header", sizeof(seg_t), header_fields, H_COUNT,
-    op_add,    op_get,           op_update,     op_remove,
+    "segment", "segment_header", sizeof(seg_t), header_fields, H_COUNT, op_add,
+    op_get,    op_update,        op_remove,     NULL,          NULL,
 };
 
 const relm_entity_t relm_segment_line_entity = {
-    "segment line", "segment_line", sizeof(line_t), line_fields, L_COUNT, NULL, NULL, NULL, NULL,
+    "segment line", "segment_line", sizeof(line_t), line_fields, L_COUNT, NULL,
+    NULL,           NULL,           NULL,           NULL,        NULL,
 };
 
 /* ---- SQL assembled from static pieces, with its bindings in order ---- */
@@ -1142,7 +1143,7 @@ _Static_assert(sizeof(reuse_fields) / sizeof(reuse_fields[0]) == RF_COUNT,
                "one entry per field index");
 
 const relm_entity_t relm_reuse_filter_entity = {
-    "reuse filter", NULL, sizeof(reuse_t), reuse_fields, 3, NULL, NULL, NULL, NULL,
+    "reuse filter", NULL, sizeof(reuse_t), reuse_fields, 3, NULL, NULL, NULL, NULL, NULL, NULL,
 };
 
 void relm_reuse_filter_init(relm_reuse_filter_t *f)

@@ -90,6 +90,8 @@ const relm_entity_t relm_setup_entity = {
     op_get,
     op_update,
     NULL,
+    NULL,
+    NULL,
 };
 
 int relm_setup_get(relm_t *r, relm_setup_t *out, relm_error_t *err)

@@ -68,12 +68,15 @@ _Static_assert(sizeof(totals_fields) / sizeof(totals_fields[0]) == TS_COUNT,
                "one entry per field index");
 
 const relm_entity_t relm_contact_stats_entity = {
-    "contact statistics", "", sizeof(cs_t), contact_fields, 6, NULL, NULL, NULL, NULL};
+    "contact statistics", "", sizeof(cs_t), contact_fields, 6, NULL, NULL, NULL, NULL, NULL, NULL,
+};
 /* Salesperson, group and template totals show the first three figures. */
-const relm_entity_t relm_totals_entity = {"statistics", "",   sizeof(tot_t), totals_fields, 3,
-                                          NULL,         NULL, NULL,          NULL};
+const relm_entity_t relm_totals_entity = {
+    "statistics", "", sizeof(tot_t), totals_fields, 3, NULL, NULL, NULL, NULL, NULL, NULL,
+};
 const relm_entity_t relm_campaign_totals_entity = {
-    "campaign statistics", "", sizeof(tot_t), totals_fields, 5, NULL, NULL, NULL, NULL};
+    "campaign statistics", "", sizeof(tot_t), totals_fields, 5, NULL, NULL, NULL, NULL, NULL, NULL,
+};
 
 /*
  * Sums stay exact without overflowing: an amount within +-RELM_HUNDREDTHS_MAX (every amount

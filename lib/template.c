@@ -58,6 +58,11 @@ static int group_op_remove(relm_t *r, const char *key, relm_error_t *err)
     return relm_group_delete(r, key, err);
 }
 
+static int group_op_stats(relm_t *r, const char *key, void *out, relm_error_t *err)
+{
+    return relm_group_stats(r, key, out, err);
+}
+
 const relm_entity_t relm_group_entity = {
     "interaction group",
     "interaction_group",
@@ -68,6 +73,8 @@ const relm_entity_t relm_group_entity = {
     group_op_get,
     group_op_update,
     group_op_remove,
+    &relm_totals_entity,
+    group_op_stats,
 };
 
 int relm_group_add(relm_t *r, relm_interaction_group_t *g, relm_error_t *err)
@@ -173,6 +180,11 @@ static int tpl_op_remove(relm_t *r, const char *key, relm_error_t *err)
     return relm_template_delete(r, key, err);
 }
 
+static int tpl_op_stats(relm_t *r, const char *key, void *out, relm_error_t *err)
+{
+    return relm_template_stats(r, key, out, err);
+}
+
 const relm_entity_t relm_template_entity = {
     "interaction template",
     "interaction_template",
@@ -183,6 +195,8 @@ const relm_entity_t relm_template_entity = {
     tpl_op_get,
     tpl_op_update,
     tpl_op_remove,
+    &relm_totals_entity,
+    tpl_op_stats,
 };
 
 /* The group a template names must exist; so must its campaign when it names one. */
@@ -311,6 +325,8 @@ const relm_entity_t relm_template_language_entity = {
     sizeof(lang_t),
     language_fields,
     sizeof(language_fields) / sizeof(language_fields[0]),
+    NULL,
+    NULL,
     NULL,
     NULL,
     NULL,

@@ -67,11 +67,12 @@ static int op_update(relm_t *r, const char *key, const void *changes, relm_mask_
 }
 
 const relm_entity_t relm_user_entity = {
-    "user", "app_user", sizeof(user_t), user_fields, NUSER_FIELDS, NULL, op_get, op_update, NULL,
+    "user", "app_user", sizeof(user_t), user_fields, NUSER_FIELDS, NULL,
+    op_get, op_update,  NULL,           NULL,        NULL,
 };
 
 const relm_entity_t relm_api_token_entity = {
-    "API token", "api_token", sizeof(tok_t), token_fields, 6, NULL, NULL, NULL, NULL,
+    "API token", "api_token", sizeof(tok_t), token_fields, 6, NULL, NULL, NULL, NULL, NULL, NULL,
 };
 
 /* Which areas a plain user may change; admins may change everything. */

@@ -24,8 +24,6 @@ typedef struct resource {
     const relm_entity_t *e;
     const char *key;
     relm_area_t area;
-    const relm_entity_t *stats_e;
-    int (*stats)(relm_t *r, const char *key, void *out, relm_error_t *err);
     int (*remove)(req_t *q, const char *key); /* a delete with options, or NULL */
 } resource_t;
 
@@ -41,43 +39,13 @@ static int contact_remove(req_t *q, const char *key)
     return relm_contact_delete_with(q->r, key, flags, &q->err);
 }
 
-static int contact_stats(relm_t *r, const char *key, void *out, relm_error_t *err)
-{
-    return relm_contact_stats(r, key, out, err);
-}
-
-static int salesperson_stats(relm_t *r, const char *key, void *out, relm_error_t *err)
-{
-    return relm_salesperson_stats(r, key, out, err);
-}
-
-static int group_stats(relm_t *r, const char *key, void *out, relm_error_t *err)
-{
-    return relm_group_stats(r, key, out, err);
-}
-
-static int template_stats(relm_t *r, const char *key, void *out, relm_error_t *err)
-{
-    return relm_template_stats(r, key, out, err);
-}
-
-static int campaign_stats(relm_t *r, const char *key, void *out, relm_error_t *err)
-{
-    return relm_campaign_stats(r, key, out, err);
-}
-
 static const resource_t resources[] = {
-    {"contacts", &relm_contact_entity, "no", RELM_AREA_CONTACTS, &relm_contact_stats_entity,
-     contact_stats, contact_remove},
-    {"salespersons", &relm_salesperson_entity, "code", RELM_AREA_SALESPERSONS, &relm_totals_entity,
-     salesperson_stats, NULL},
-    {"groups", &relm_group_entity, "code", RELM_AREA_GROUPS, &relm_totals_entity, group_stats,
-     NULL},
-    {"templates", &relm_template_entity, "code", RELM_AREA_TEMPLATES, &relm_totals_entity,
-     template_stats, NULL},
-    {"campaigns", &relm_campaign_entity, "no", RELM_AREA_CAMPAIGNS, &relm_campaign_totals_entity,
-     campaign_stats, NULL},
-    {"number-series", &relm_no_series_entity, "code", RELM_AREA_NUMSERIES, NULL, NULL, NULL},
+    {"contacts", &relm_contact_entity, "no", RELM_AREA_CONTACTS, contact_remove},
+    {"salespersons", &relm_salesperson_entity, "code", RELM_AREA_SALESPERSONS, NULL},
+    {"groups", &relm_group_entity, "code", RELM_AREA_GROUPS, NULL},
+    {"templates", &relm_template_entity, "code", RELM_AREA_TEMPLATES, NULL},
+    {"campaigns", &relm_campaign_entity, "no", RELM_AREA_CAMPAIGNS, NULL},
+    {"number-series", &relm_no_series_entity, "code", RELM_AREA_NUMSERIES, NULL},
 };
 
 static const resource_t *res_of(const req_t *q)
@@ -179,16 +147,16 @@ static int do_list(req_t *q)
 static int reply_record(req_t *q, const resource_t *res, const char *key)
 {
     void *rec = malloc(res->e->size);
-    void *st = res->stats ? calloc(1, res->stats_e->size) : NULL;
-    int rc = !rec || (res->stats && !st) ? req_fail(q, RELM_ENOMEM, "out of memory") : 0;
+    void *st = res->e->stats ? calloc(1, res->e->stats_entity->size) : NULL;
+    int rc = !rec || (res->e->stats && !st) ? req_fail(q, RELM_ENOMEM, "out of memory") : 0;
     if (rc == 0)
         rc = res->e->get(q->r, key, rec, &q->err);
-    if (rc == 0 && res->stats)
-        rc = res->stats(q->r, key, st, &q->err);
+    if (rc == 0 && res->e->stats)
+        rc = res->e->stats(q->r, key, st, &q->err);
     if (rc == 0) {
         q->out = relm_record_json(res->e, rec);
-        if (res->stats)
-            json_object_set_new(q->out, "statistics", relm_record_json(res->stats_e, st));
+        if (res->e->stats)
+            json_object_set_new(q->out, "statistics", relm_record_json(res->e->stats_entity, st));
         if (q->err.warning[0])
             json_object_set_new(q->out, "warning", json_string(q->err.warning));
     }
@@ -210,12 +178,12 @@ static int do_stats(req_t *q)
     int rc = req_may(q, res->area, 0);
     if (rc)
         return rc;
-    void *st = calloc(1, res->stats_e->size);
+    void *st = calloc(1, res->e->stats_entity->size);
     if (!st)
         return req_fail(q, RELM_ENOMEM, "out of memory");
-    rc = res->stats(q->r, req_param(q, res->key), st, &q->err);
+    rc = res->e->stats(q->r, req_param(q, res->key), st, &q->err);
     if (rc == 0)
-        q->out = relm_record_json(res->stats_e, st);
+        q->out = relm_record_json(res->e->stats_entity, st);
     if (rc == 0 && q->err.warning[0])
         json_object_set_new(q->out, "warning", json_string(q->err.warning));
     free(st);
@@ -300,7 +268,7 @@ void api_entity_routes(void)
             router_add("PATCH", one, do_update, r);
         if (r->e->remove)
             router_add("DELETE", one, do_delete, r);
-        if (r->stats)
+        if (r->e->stats)
             router_add("GET", stats, do_stats, r);
     }
 }
