@@ -679,27 +679,13 @@ static int do_comment(cli_t *c, int argc, char **argv)
 
 int cmd_interaction(cli_t *c, int argc, char **argv)
 {
-    if (argc < 1 || strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "help") == 0) {
-        help();
-        return argc < 1 ? CLI_USAGE : CLI_OK;
-    }
-    for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
-        if (strcmp(argv[i], "--help") == 0) {
-            help();
-            return CLI_OK;
-        }
-    static const struct {
-        const char *verb;
-        int (*fn)(cli_t *, int, char **);
-    } verbs[] = {
-        {"create", do_create},     {"list", do_list},
-        {"show", do_show},         {"resume", do_resume},
-        {"delete", do_delete},     {"cancel", do_cancel},
-        {"evaluate", do_evaluate}, {"delete-canceled", do_delete_canceled},
-        {"comment", do_comment},
+    static const cli_verb_t verbs[] = {
+        {"create", do_create, NULL},     {"list", do_list, NULL},
+        {"show", do_show, NULL},         {"resume", do_resume, NULL},
+        {"delete", do_delete, NULL},     {"cancel", do_cancel, NULL},
+        {"evaluate", do_evaluate, NULL}, {"delete-canceled", do_delete_canceled, NULL},
+        {"comment", do_comment, NULL},
     };
-    for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
-        if (strcmp(argv[0], verbs[i].verb) == 0)
-            return verbs[i].fn(c, argc - 1, argv + 1);
-    return cli_usage("interaction: unknown verb \"%s\" (see relm interaction --help)", argv[0]);
+    return cli_dispatch(c, "interaction", verbs, sizeof(verbs) / sizeof(verbs[0]), help, argc,
+                        argv);
 }
