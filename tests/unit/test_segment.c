@@ -260,12 +260,11 @@ static int collect_line_no(void *ctx, const void *rec)
     return 0;
 }
 
-static void lines_page_by_line_no_after_the_cursor_up_to_the_limit(void **state)
+/* The fixture with segment no holding the three London contacts. */
+static relm_t *london_segment(char no[RELM_CODE20_SZ])
 {
-    (void)state;
     relm_t *r = fixture();
     relm_error_t err = {0};
-    char no[RELM_CODE20_SZ];
     new_segment(r, "Mailing", "LTR", no);
     relm_criteria_t c;
     relm_criteria_init(&c);
@@ -273,6 +272,15 @@ static void lines_page_by_line_no_after_the_cursor_up_to_the_limit(void **state)
     int64_t n = 0;
     assert_int_equal(relm_segment_add_contacts(r, no, &c, &n, &err), 0);
     assert_int_equal(n, 3);
+    return r;
+}
+
+static void lines_page_by_line_no_after_the_cursor_up_to_the_limit(void **state)
+{
+    (void)state;
+    relm_error_t err = {0};
+    char no[RELM_CODE20_SZ];
+    relm_t *r = london_segment(no);
     line_nos_t l = {0};
     assert_int_equal(relm_segment_lines(r, no, 0, 2, collect_line_no, &l, &err), 0);
     assert_int_equal(l.n, 2);
@@ -315,16 +323,9 @@ static void segments_page_by_no_after_the_cursor_up_to_the_limit(void **state)
 static void show_counts_lines_and_steps_and_delete_takes_them_along(void **state)
 {
     (void)state;
-    relm_t *r = fixture();
     relm_error_t err = {0};
     char no[RELM_CODE20_SZ];
-    new_segment(r, "Mailing", "LTR", no);
-    relm_criteria_t c;
-    relm_criteria_init(&c);
-    assert_int_equal(relm_criteria_where(&c, "city=London", &err), 0);
-    int64_t n = 0;
-    assert_int_equal(relm_segment_add_contacts(r, no, &c, &n, &err), 0);
-    assert_int_equal(n, 3);
+    relm_t *r = london_segment(no);
     relm_segment_t s;
     assert_int_equal(relm_segment_get(r, no, &s, &err), 0);
     assert_int_equal(s.no_of_lines, 3);
