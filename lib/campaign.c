@@ -118,17 +118,11 @@ _Static_assert(sizeof(entry_fields) / sizeof(entry_fields[0]) == CE_COUNT,
                "one entry per field index");
 
 const relm_entity_t relm_campaign_entry_entity = {
-    "campaign entry",
-    "campaign_entry",
-    sizeof(ce_t),
-    entry_fields,
-    sizeof(entry_fields) / sizeof(entry_fields[0]),
-    NULL,
-    NULL,
-    NULL,
-    NULL,
-    NULL,
-    NULL,
+    .name = "campaign entry",
+    .table = "campaign_entry",
+    .size = sizeof(ce_t),
+    .fields = entry_fields,
+    .nfields = sizeof(entry_fields) / sizeof(entry_fields[0]),
 };
 
 /* Rules on the fields of a campaign (c->no may still be blank on add). */

@@ -38,17 +38,11 @@ _Static_assert(sizeof(step_fields) / sizeof(step_fields[0]) == ST_COUNT,
                "one entry per field index");
 
 const relm_entity_t relm_criteria_step_entity = {
-    "criteria step",
-    "segment_criteria_step",
-    sizeof(step_t),
-    step_fields,
-    sizeof(step_fields) / sizeof(step_fields[0]),
-    NULL,
-    NULL,
-    NULL,
-    NULL,
-    NULL,
-    NULL,
+    .name = "criteria step",
+    .table = "segment_criteria_step",
+    .size = sizeof(step_t),
+    .fields = step_fields,
+    .nfields = sizeof(step_fields) / sizeof(step_fields[0]),
 };
 
 typedef struct saved {
@@ -68,17 +62,11 @@ _Static_assert(sizeof(saved_fields) / sizeof(saved_fields[0]) == SV_COUNT,
                "one entry per field index");
 
 static const relm_entity_t saved_entity = {
-    "saved criteria",
-    "saved_criteria",
-    sizeof(saved_t),
-    saved_fields,
-    2,
-    NULL,
-    NULL,
-    NULL,
-    NULL,
-    NULL,
-    NULL,
+    .name = "saved criteria",
+    .table = "saved_criteria",
+    .size = sizeof(saved_t),
+    .fields = saved_fields,
+    .nfields = 2,
 };
 
 typedef relm_criteria_t crit_t;
@@ -135,8 +123,11 @@ _Static_assert(sizeof(criteria_fields) / sizeof(criteria_fields[0]) == C_COUNT,
 #define NCRITERIA ((int)(sizeof(criteria_fields) / sizeof(criteria_fields[0])))
 
 const relm_entity_t relm_criteria_entity = {
-    "criteria", NULL, sizeof(crit_t), criteria_fields, NCRITERIA, NULL, NULL, NULL,
-    NULL,       NULL, NULL,
+    .name = "criteria",
+    .table = NULL,
+    .size = sizeof(crit_t),
+    .fields = criteria_fields,
+    .nfields = NCRITERIA,
 };
 
 /* r1 called allow_related_companies this; saved steps may still hold it. */

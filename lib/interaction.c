@@ -509,17 +509,11 @@ _Static_assert(sizeof(comment_fields) / sizeof(comment_fields[0]) == CM_COUNT,
                "one entry per field index");
 
 const relm_entity_t relm_interaction_comment_entity = {
-    "interaction comment line",
-    "interaction_comment",
-    sizeof(cm_t),
-    comment_fields,
-    (int)(sizeof(comment_fields) / sizeof(comment_fields[0])),
-    NULL,
-    NULL,
-    NULL,
-    NULL,
-    NULL,
-    NULL,
+    .name = "interaction comment line",
+    .table = "interaction_comment",
+    .size = sizeof(cm_t),
+    .fields = comment_fields,
+    .nfields = (int)(sizeof(comment_fields) / sizeof(comment_fields[0])),
 };
 
 /* Add one comment line to an entry known to exist; inside the caller's transaction. */

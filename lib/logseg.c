@@ -49,17 +49,11 @@ static const relm_field_t ls_fields[] = {
 _Static_assert(sizeof(ls_fields) / sizeof(ls_fields[0]) == LS_COUNT, "one entry per field index");
 
 const relm_entity_t relm_logged_segment_entity = {
-    "logged segment",
-    "logged_segment",
-    sizeof(ls_t),
-    ls_fields,
-    sizeof(ls_fields) / sizeof(ls_fields[0]),
-    NULL,
-    NULL,
-    NULL,
-    NULL,
-    NULL,
-    NULL,
+    .name = "logged segment",
+    .table = "logged_segment",
+    .size = sizeof(ls_t),
+    .fields = ls_fields,
+    .nfields = sizeof(ls_fields) / sizeof(ls_fields[0]),
 };
 
 enum { PHASES = 5 };

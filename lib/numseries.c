@@ -89,17 +89,11 @@ const relm_entity_t relm_no_series_entity = {
 };
 
 const relm_entity_t relm_no_series_line_entity = {
-    "number series line",
-    "no_series_line",
-    sizeof(nsl_t),
-    line_fields,
-    10,
-    NULL,
-    NULL,
-    NULL,
-    NULL,
-    NULL,
-    NULL,
+    .name = "number series line",
+    .table = "no_series_line",
+    .size = sizeof(nsl_t),
+    .fields = line_fields,
+    .nfields = 10,
 };
 
 /* The right-most run of digits in s: [*start, *start + *len). Returns 0 if none. */

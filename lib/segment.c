@@ -168,8 +168,11 @@ const relm_entity_t relm_segment_entity = {
 };
 
 const relm_entity_t relm_segment_line_entity = {
-    "segment line", "segment_line", sizeof(line_t), line_fields, L_COUNT, NULL,
-    NULL,           NULL,           NULL,           NULL,        NULL,
+    .name = "segment line",
+    .table = "segment_line",
+    .size = sizeof(line_t),
+    .fields = line_fields,
+    .nfields = L_COUNT,
 };
 
 /* ---- SQL assembled from static pieces, with its bindings in order ---- */
@@ -1143,7 +1146,11 @@ _Static_assert(sizeof(reuse_fields) / sizeof(reuse_fields[0]) == RF_COUNT,
                "one entry per field index");
 
 const relm_entity_t relm_reuse_filter_entity = {
-    "reuse filter", NULL, sizeof(reuse_t), reuse_fields, 3, NULL, NULL, NULL, NULL, NULL, NULL,
+    .name = "reuse filter",
+    .table = NULL,
+    .size = sizeof(reuse_t),
+    .fields = reuse_fields,
+    .nfields = 3,
 };
 
 void relm_reuse_filter_init(relm_reuse_filter_t *f)

@@ -68,14 +68,26 @@ _Static_assert(sizeof(totals_fields) / sizeof(totals_fields[0]) == TS_COUNT,
                "one entry per field index");
 
 const relm_entity_t relm_contact_stats_entity = {
-    "contact statistics", "", sizeof(cs_t), contact_fields, 6, NULL, NULL, NULL, NULL, NULL, NULL,
+    .name = "contact statistics",
+    .table = "",
+    .size = sizeof(cs_t),
+    .fields = contact_fields,
+    .nfields = 6,
 };
 /* Salesperson, group and template totals show the first three figures. */
 const relm_entity_t relm_totals_entity = {
-    "statistics", "", sizeof(tot_t), totals_fields, 3, NULL, NULL, NULL, NULL, NULL, NULL,
+    .name = "statistics",
+    .table = "",
+    .size = sizeof(tot_t),
+    .fields = totals_fields,
+    .nfields = 3,
 };
 const relm_entity_t relm_campaign_totals_entity = {
-    "campaign statistics", "", sizeof(tot_t), totals_fields, 5, NULL, NULL, NULL, NULL, NULL, NULL,
+    .name = "campaign statistics",
+    .table = "",
+    .size = sizeof(tot_t),
+    .fields = totals_fields,
+    .nfields = 5,
 };
 
 /*

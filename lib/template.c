@@ -320,17 +320,11 @@ _Static_assert(sizeof(language_fields) / sizeof(language_fields[0]) == TL_COUNT,
                "one entry per field index");
 
 const relm_entity_t relm_template_language_entity = {
-    "interaction template language",
-    "interaction_template_language",
-    sizeof(lang_t),
-    language_fields,
-    sizeof(language_fields) / sizeof(language_fields[0]),
-    NULL,
-    NULL,
-    NULL,
-    NULL,
-    NULL,
-    NULL,
+    .name = "interaction template language",
+    .table = "interaction_template_language",
+    .size = sizeof(lang_t),
+    .fields = language_fields,
+    .nfields = sizeof(language_fields) / sizeof(language_fields[0]),
 };
 
 /* Normalise a language code as the field does (trimmed, upper case, at most 10). */

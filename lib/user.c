@@ -72,7 +72,11 @@ const relm_entity_t relm_user_entity = {
 };
 
 const relm_entity_t relm_api_token_entity = {
-    "API token", "api_token", sizeof(tok_t), token_fields, 6, NULL, NULL, NULL, NULL, NULL, NULL,
+    .name = "API token",
+    .table = "api_token",
+    .size = sizeof(tok_t),
+    .fields = token_fields,
+    .nfields = 6,
 };
 
 /* Which areas a plain user may change; admins may change everything. */
