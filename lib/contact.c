@@ -416,8 +416,8 @@ static int count_persons(relm_t *r, const char *no, int64_t *n, relm_error_t *er
                       no, n, err);
 }
 
-static int update_locked(relm_t *r, const char *no, const relm_contact_t *changes,
-                         relm_mask_t given, relm_error_t *err)
+static int update_in_tx(relm_t *r, const char *no, const relm_contact_t *changes, relm_mask_t given,
+                        relm_error_t *err)
 {
     relm_contact_t *cur = malloc(sizeof(*cur) * 2);
     if (!cur)
@@ -498,7 +498,7 @@ int relm_contact_update(relm_t *r, const char *no, const relm_contact_t *changes
     int rc = relm_store_begin(r->store, err);
     if (rc)
         return rc;
-    rc = update_locked(r, no, changes, given, err);
+    rc = update_in_tx(r, no, changes, given, err);
     return relm_tx_end(r, rc, err);
 }
 
@@ -581,7 +581,7 @@ static int run_texts(relm_t *r, const char *sql, const char *const *v, int n, re
     return relm_stmt_run(s, err);
 }
 
-static int delete_locked(relm_t *r, const char *no, unsigned flags, relm_error_t *err)
+static int delete_in_tx(relm_t *r, const char *no, unsigned flags, relm_error_t *err)
 {
     relm_contact_t *cur = malloc(sizeof(*cur));
     if (!cur)
@@ -618,7 +618,7 @@ int relm_contact_delete_with(relm_t *r, const char *no, unsigned flags, relm_err
     int rc = relm_store_begin(r->store, err);
     if (rc)
         return rc;
-    rc = delete_locked(r, no, flags, err);
+    rc = delete_in_tx(r, no, flags, err);
     return relm_tx_end(r, rc, err);
 }
 

@@ -694,7 +694,7 @@ static relm_mask_t reopen(relm_interaction_t *cur, const relm_interaction_t *cha
     return stored | given;
 }
 
-static int postpone_locked(relm_t *r, relm_interaction_t *rec, relm_mask_t given, relm_error_t *err)
+static int postpone_in_tx(relm_t *r, relm_interaction_t *rec, relm_mask_t given, relm_error_t *err)
 {
     relm_interaction_t *cur = malloc(sizeof(*cur));
     if (!cur)
@@ -744,7 +744,7 @@ int relm_interaction_postpone_commented(relm_t *r, relm_interaction_t *rec, relm
     int rc = relm_begin(r, err);
     if (rc)
         return rc;
-    if ((rc = postpone_locked(r, rec, given, err)) == 0)
+    if ((rc = postpone_in_tx(r, rec, given, err)) == 0)
         rc = comments_insert(r, rec->entry_no, comments, n, err);
     return relm_tx_end(r, rc, err);
 }
@@ -771,8 +771,8 @@ relm_mask_t relm_interaction_filled(const relm_interaction_t *rec)
     return filled;
 }
 
-static int resume_locked(relm_t *r, int64_t entry_no, relm_interaction_t *changes,
-                         relm_mask_t given, relm_error_t *err)
+static int resume_in_tx(relm_t *r, int64_t entry_no, relm_interaction_t *changes, relm_mask_t given,
+                        relm_error_t *err)
 {
     relm_interaction_t *cur = malloc(sizeof(*cur));
     if (!cur)
@@ -798,7 +798,7 @@ int relm_interaction_resume_commented(relm_t *r, int64_t entry_no, relm_interact
     int rc = relm_begin(r, err);
     if (rc)
         return rc;
-    if ((rc = resume_locked(r, entry_no, changes, given, err)) == 0)
+    if ((rc = resume_in_tx(r, entry_no, changes, given, err)) == 0)
         rc = comments_insert(r, entry_no, comments, n, err);
     return relm_tx_end(r, rc, err);
 }
@@ -818,7 +818,7 @@ static const char sql_drop_unused_campaign_entry[] =
     "segment_no = '' AND NOT EXISTS (SELECT 1 FROM interaction_log_entry e WHERE "
     "e.campaign_no = campaign_entry.campaign_no AND e.campaign_entry_no = campaign_entry.entry_no)";
 
-static int delete_locked(relm_t *r, int64_t entry_no, relm_error_t *err)
+static int delete_in_tx(relm_t *r, int64_t entry_no, relm_error_t *err)
 {
     relm_interaction_t *cur = malloc(sizeof(*cur));
     if (!cur)
@@ -843,7 +843,7 @@ int relm_interaction_delete(relm_t *r, int64_t entry_no, relm_error_t *err)
     int rc = relm_begin(r, err);
     if (rc)
         return rc;
-    return relm_tx_end(r, delete_locked(r, entry_no, err), err);
+    return relm_tx_end(r, delete_in_tx(r, entry_no, err), err);
 }
 
 static int cancel_one(relm_t *r, int64_t entry_no, relm_interaction_t *cur, relm_error_t *err)
