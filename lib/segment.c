@@ -12,6 +12,7 @@
  *   highest line number, never by a loop per contact.
  */
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -191,6 +192,52 @@ typedef struct line_defaults {
 } line_defaults_t;
 
 /*
+ * A condition on the entries a text member of a request struct asks for, when it is not
+ * blank: the member at `off`, bound as text, or (is_bool) as 1 for "true" and 0 otherwise.
+ */
+typedef struct entry_cond {
+    size_t off;
+    const char *sql;
+    int is_bool;
+} entry_cond_t;
+
+#define CRIT(m) offsetof(relm_criteria_t, m)
+static const entry_cond_t history_conds[] = {
+    {CRIT(interaction_template_code), " AND e.interaction_template_code = ?", 0},
+    {CRIT(from), " AND e.date >= ?", 0},
+    {CRIT(to), " AND e.date <= ?", 0},
+    {CRIT(campaign_no), " AND e.campaign_no = ?", 0},
+    {CRIT(segment_no), " AND e.segment_no = ?", 0},
+    {CRIT(evaluation), " AND e.evaluation = ?", 0},
+    {CRIT(salesperson_code), " AND e.salesperson_code = ?", 0},
+    /* Every entry counts, canceled and postponed ones too, unless these say otherwise. */
+    {CRIT(canceled), " AND e.canceled = ?", 1},
+    {CRIT(postponed), " AND e.postponed = ?", 1},
+};
+#undef CRIT
+#define NHISTORY ((int)(sizeof(history_conds) / sizeof(history_conds[0])))
+
+/* Append the conditions of rec's members that are not blank; how many there were. */
+static int sb_entry_conds(sqlb_t *b, const void *rec, const entry_cond_t *conds, int n)
+{
+    int k = 0;
+    for (int i = 0; i < n; i++) {
+        const char *v = (const char *)rec + conds[i].off;
+        if (!v[0])
+            continue;
+        k++;
+        if (!b)
+            continue;
+        sqlb_sql(b, conds[i].sql);
+        if (conds[i].is_bool)
+            sqlb_int(b, strcmp(v, "true") == 0);
+        else
+            sqlb_text(b, v);
+    }
+    return k;
+}
+
+/*
  * Append " AND ..." for every filter of c on contact alias `a` (a fixed one-letter alias),
  * and the interaction-history condition. Column names come only from relm_contact_entity.
  */
@@ -198,55 +245,16 @@ static void match_clause(sqlb_t *b, const relm_criteria_t *c, const char *a)
 {
     for (int i = 0; i < c->nfilters; i++)
         sqlb_filter(b, &relm_contact_entity, &c->filters[i], a);
-    if (c->interaction_template_code[0] || c->from[0] || c->to[0] || c->campaign_no[0] ||
-        c->segment_no[0] || c->evaluation[0] || c->salesperson_code[0] || c->canceled[0] ||
-        c->postponed[0]) {
-        /*
-         * An uncorrelated IN list: built once from the entries (through the template or
-         * campaign index), then probed per contact. A correlated EXISTS could be planned
-         * through the template index and rescan its entries for every contact.
-         */
-        sqlb_sqlf(b, " AND %s.no IN (SELECT e.contact_no FROM interaction_log_entry e WHERE 1 = 1",
-                  a);
-        if (c->interaction_template_code[0]) {
-            sqlb_sql(b, " AND e.interaction_template_code = ?");
-            sqlb_text(b, c->interaction_template_code);
-        }
-        if (c->from[0]) {
-            sqlb_sql(b, " AND e.date >= ?");
-            sqlb_text(b, c->from);
-        }
-        if (c->to[0]) {
-            sqlb_sql(b, " AND e.date <= ?");
-            sqlb_text(b, c->to);
-        }
-        if (c->campaign_no[0]) {
-            sqlb_sql(b, " AND e.campaign_no = ?");
-            sqlb_text(b, c->campaign_no);
-        }
-        if (c->segment_no[0]) {
-            sqlb_sql(b, " AND e.segment_no = ?");
-            sqlb_text(b, c->segment_no);
-        }
-        if (c->evaluation[0]) {
-            sqlb_sql(b, " AND e.evaluation = ?");
-            sqlb_text(b, c->evaluation);
-        }
-        if (c->salesperson_code[0]) {
-            sqlb_sql(b, " AND e.salesperson_code = ?");
-            sqlb_text(b, c->salesperson_code);
-        }
-        /* Every entry counts, canceled and postponed ones too, unless these say otherwise. */
-        if (c->canceled[0]) {
-            sqlb_sql(b, " AND e.canceled = ?");
-            sqlb_int(b, strcmp(c->canceled, "true") == 0);
-        }
-        if (c->postponed[0]) {
-            sqlb_sql(b, " AND e.postponed = ?");
-            sqlb_int(b, strcmp(c->postponed, "true") == 0);
-        }
-        sqlb_sql(b, ")");
-    }
+    if (sb_entry_conds(NULL, c, history_conds, NHISTORY) == 0)
+        return;
+    /*
+     * An uncorrelated IN list: built once from the entries (through the template or
+     * campaign index), then probed per contact. A correlated EXISTS could be planned
+     * through the template index and rescan its entries for every contact.
+     */
+    sqlb_sqlf(b, " AND %s.no IN (SELECT e.contact_no FROM interaction_log_entry e WHERE 1 = 1", a);
+    sb_entry_conds(b, c, history_conds, NHISTORY);
+    sqlb_sql(b, ")");
 }
 
 static const char line_columns[] =
@@ -1158,6 +1166,12 @@ void relm_reuse_filter_init(relm_reuse_filter_t *f)
     relm_record_init(&relm_reuse_filter_entity, f);
 }
 
+static const entry_cond_t reuse_conds[] = {
+    {offsetof(relm_reuse_filter_t, evaluation), " AND e.evaluation = ?", 0},
+    {offsetof(relm_reuse_filter_t, attempt_failed), " AND e.attempt_failed = ?", 1},
+    {offsetof(relm_reuse_filter_t, campaign_response), " AND e.campaign_response = ?", 1},
+};
+
 int relm_segment_add_from_logged(relm_t *r, const char *no, int64_t entry_no,
                                  const relm_reuse_filter_t *f, int64_t *count, relm_error_t *err)
 {
@@ -1173,18 +1187,8 @@ int relm_segment_add_from_logged(relm_t *r, const char *no, int64_t entry_no,
     sqlb_sql(b, " AND c.no IN (SELECT e.contact_no FROM interaction_log_entry e "
                 "WHERE e.logged_segment_entry_no = ?");
     sqlb_int(b, entry_no);
-    if (f && f->evaluation[0]) {
-        sqlb_sql(b, " AND e.evaluation = ?");
-        sqlb_text(b, f->evaluation);
-    }
-    if (f && f->attempt_failed[0]) {
-        sqlb_sql(b, " AND e.attempt_failed = ?");
-        sqlb_int(b, strcmp(f->attempt_failed, "true") == 0);
-    }
-    if (f && f->campaign_response[0]) {
-        sqlb_sql(b, " AND e.campaign_response = ?");
-        sqlb_int(b, strcmp(f->campaign_response, "true") == 0);
-    }
+    if (f)
+        sb_entry_conds(b, f, reuse_conds, (int)(sizeof(reuse_conds) / sizeof(reuse_conds[0])));
     sqlb_sql(b, ")");
     if (rc == 0)
         rc = insert_lines(r, b, count, err);
