@@ -81,7 +81,9 @@ static int prep(const char *path)
     relm_no_series_t ns;
     relm_record_init(&relm_no_series_entity, &ns);
     ns.manual_nos = 1;
-    if (relm_numseries_update(r, "SEG", &ns, RELM_BIT(3), &err) ||
+    if (relm_numseries_update(r, "SEG", &ns,
+                              RELM_BIT(relm_field_index(&relm_no_series_entity, "manual_nos")),
+                              &err) ||
         relm_segment_add(r, &s, given, &err))
         die("segment", &err);
     relm_criteria_t c;
@@ -339,6 +341,89 @@ static int do_history(const char *path, long queries)
     return 0;
 }
 
+/* A page of segment lines as the HTTP server asks for it: limit + 1 rows after a cursor
+ * (PAGE is written out in the OFFSET below too). */
+#define PAGE 50
+
+static double page_seconds(relm_t *r, int64_t after)
+{
+    relm_error_t err = {0};
+    int n = 0;
+    double t0 = now();
+    if (relm_segment_lines(r, "BENCH", after, PAGE + 1, count_row, &n, &err))
+        die("lines", &err);
+    double t = now() - t0;
+    if (n == 0)
+        die("lines: the page is empty", &err);
+    return t;
+}
+
+/* Before keyset paging: every line streamed and the ones up to the cursor skipped. */
+typedef struct skip {
+    int64_t after;
+    int n;
+} skip_t;
+
+static int skip_row(void *ctx, const void *rec)
+{
+    skip_t *k = ctx;
+    if (((const relm_segment_line_t *)rec)->line_no <= k->after)
+        return 0;
+    return ++k->n > PAGE;
+}
+
+/*
+ * The first and the last page of segment BENCH (made by prep), `rounds` times each,
+ * alternating, in one process: the last page must cost what the first does. For scale,
+ * the last page the way it was found before (stream and skip) is timed three times.
+ */
+static int do_pages(const char *path, long rounds)
+{
+    relm_t *r = open_db(path);
+    relm_error_t err = {0};
+    int64_t lines = 0, last_after = 0;
+    if (relm_count(r, "SELECT count(*) FROM segment_line WHERE segment_no = ?", "BENCH", &lines,
+                   &err) ||
+        lines <= PAGE)
+        die("pages: prep a segment of more than one page first", &err);
+    if (relm_count(r,
+                   "SELECT line_no FROM segment_line WHERE segment_no = ? "
+                   "ORDER BY line_no DESC LIMIT 1 OFFSET 50",
+                   "BENCH", &last_after, &err))
+        die("pages", &err);
+    double *first = calloc((size_t)rounds, sizeof(double));
+    double *last = calloc((size_t)rounds, sizeof(double));
+    for (long i = 0; i < rounds; i++) {
+        if (i % 2) {
+            last[i] = page_seconds(r, last_after);
+            first[i] = page_seconds(r, 0);
+        } else {
+            first[i] = page_seconds(r, 0);
+            last[i] = page_seconds(r, last_after);
+        }
+    }
+    qsort(first, (size_t)rounds, sizeof(double), cmp_double);
+    qsort(last, (size_t)rounds, sizeof(double), cmp_double);
+    double skip[3];
+    for (int i = 0; i < 3; i++) {
+        skip_t k = {last_after, 0};
+        double t0 = now();
+        if (relm_segment_lines(r, "BENCH", 0, 0, skip_row, &k, &err))
+            die("lines", &err);
+        skip[i] = now() - t0;
+    }
+    qsort(skip, 3, sizeof(double), cmp_double);
+    double f = first[rounds / 2], l = last[rounds / 2];
+    printf("{\"op\": \"pages\", \"lines\": %" PRId64 ", \"rounds\": %ld, \"first_seconds\": %.9f, "
+           "\"last_seconds\": %.9f, \"last_over_first\": %.3f, \"skip_seconds\": %.6f, "
+           "\"rss_kib\": %ld}\n",
+           lines, rounds, f, l, l / f, skip[1], rss_kib());
+    free(first);
+    free(last);
+    relm_close(r);
+    return 0;
+}
+
 /*
  * Run a command `runs` times; report the median wall time and the largest peak RSS. The
  * child is forked from this small process, so its inherited high-water mark is small.
@@ -379,8 +464,8 @@ int main(int argc, char **argv)
     if (argc > 3 && strcmp(argv[1], "cli") == 0)
         return do_cli(atoi(argv[2]), argv + 3);
     if (argc < 3) {
-        fprintf(stderr,
-                "usage: relm-bench prep|log|floor|criteria|addfloor|history DB [QUERIES]\n");
+        fprintf(stderr, "usage: relm-bench prep|log|floor|criteria|addfloor|history|pages DB "
+                        "[QUERIES|ROUNDS]\n");
         return 2;
     }
     const char *op = argv[1], *db = argv[2];
@@ -396,6 +481,8 @@ int main(int argc, char **argv)
         return do_addfloor(db);
     if (strcmp(op, "history") == 0)
         return do_history(db, argc > 3 ? atol(argv[3]) : 10000);
+    if (strcmp(op, "pages") == 0)
+        return do_pages(db, argc > 3 ? atol(argv[3]) : 201);
     fprintf(stderr, "relm-bench: unknown operation %s\n", op);
     return 2;
 }

@@ -2,7 +2,8 @@
 """relm benchmark runner: relm against the storage floor at several sizes.
 
 Usage: bench/run.py [--sizes 10000,100000,1000000] [--rounds 3] [--history 10000000]
-                    [--queries 10000] [--cli-runs 30] [--build build] [--out bench/RESULTS.md]
+                    [--queries 10000] [--cli-runs 30] [--page-rounds 201] [--build build]
+                    [--out bench/RESULTS.md]
 
 For every size N it generates a deterministic database (relm-bench-gen), then measures,
 interleaved round by round (relm, floor, floor, relm, relm, floor, ...), each run in its
@@ -12,6 +13,8 @@ own process, on a fresh copy flushed to disk first:
   criteria  add N contacts by criteria, then reduce, refine, undo
   addfloor  the lines of that add with hand-written SQL (ROW_NUMBER(), one transaction)
   cli       create one interaction through the relm command (whole process)
+  pages     the first and the last page of 50 lines of the N-line segment (keyset paging:
+            the last must cost what the first does), alternated in one process
 and once, on a database of the largest N with --history entries, the newest-20 history
 query of --queries random contacts (median and p99). Figures are medians with min-max;
 the log is also reported as a ratio to the floor measured in the same run.
@@ -70,6 +73,7 @@ def main():
     ap.add_argument("--history", type=int, default=10000000, help="entries for the history query")
     ap.add_argument("--queries", type=int, default=10000)
     ap.add_argument("--cli-runs", type=int, default=30)
+    ap.add_argument("--page-rounds", type=int, default=201, help="first/last page pairs timed")
     ap.add_argument("--build", default=os.path.join(ROOT, "build"))
     ap.add_argument("--workdir", default="/tmp/relm-bench")
     ap.add_argument("--out", default=os.path.join(HERE, "RESULTS.md"))
@@ -90,7 +94,8 @@ def main():
         subprocess.run([gen, base, str(n), "0"], check=True, capture_output=True)
         copy_db(base, seg)
         run_json([bench, "prep", seg])
-        r = {"log": [], "floor": [], "log_rss": [], "floor_rss": [], "criteria": [],
+        pages = run_json([bench, "pages", seg, str(a.page_rounds)])
+        r = {"pages": pages, "log": [], "floor": [], "log_rss": [], "floor_rss": [], "criteria": [],
              "reduce": [], "refine": [], "undo": [], "criteria_rss": [], "addfloor": [],
              "addfloor_rss": [], "cli": [], "cli_rss": []}
         for i in range(a.rounds):
@@ -179,6 +184,19 @@ def write_report(a, sizes, results, h, hist_n, gen_seconds):
         lines.append("| %d | %s | %s | %s | %s |" % (
             n, mib(max(r["log_rss"])), mib(max(r["floor_rss"])), mib(max(r["criteria_rss"])),
             mib(max(r["cli_rss"]))))
+    lines.append("")
+    lines.append("Segment lines, one page of 50 as the API asks for it (limit + 1 after a "
+                 "cursor), first and last page alternated in one process, %d pairs, median; "
+                 "for scale, the last page found by streaming every line and skipping "
+                 "(median of 3):" % a.page_rounds)
+    lines.append("")
+    lines.append("| N | first page | last page | last / first | stream and skip |")
+    lines.append("|---:|---|---|---:|---|")
+    for n in sizes:
+        p = results[n]["pages"]
+        lines.append("| %d | %s | %s | %.2f× | %s |" % (
+            n, secs(p["first_seconds"]), secs(p["last_seconds"]), p["last_over_first"],
+            secs(p["skip_seconds"])))
     if len(sizes) > 1:
         lines.append("")
         lines.append("Growth (median time at N divided by median time at the previous N, "

@@ -375,3 +375,22 @@ void cli_help_fields(FILE *out, const relm_entity_t *e)
         fputc('\n', out);
     }
 }
+
+int cli_dispatch(cli_t *c, const char *noun, const cli_verb_t *verbs, size_t n, void (*help)(void),
+                 int argc, char **argv)
+{
+    if (argc < 1 || strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "help") == 0) {
+        help();
+        return argc < 1 ? CLI_USAGE : CLI_OK;
+    }
+    for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+        if (strcmp(argv[i], "--help") == 0) {
+            help();
+            return CLI_OK;
+        }
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(argv[0], verbs[i].name) == 0)
+            return verbs[i].fn ? verbs[i].fn(c, argc - 1, argv + 1)
+                               : verbs[i].fn_verb(c, argv[0], argc - 1, argv + 1);
+    return cli_usage("%s: unknown verb \"%s\" (see relm %s --help)", noun, argv[0], noun);
+}

@@ -108,19 +108,35 @@ void cli_help_fields(FILE *out, const relm_entity_t *e);
 
 /*
  * The verbs every simple noun has: add, list, show, update, delete. list_cols are the
- * columns of the terminal table; stats/stats_e add computed figures to show.
+ * columns of the terminal table; show adds the entity's statistics (e->stats) when it has any.
  */
 typedef struct cli_entity_spec {
     const relm_entity_t *e;
     const char *key_name; /* "code" or "no" */
     const char *const *list_cols;
-    const relm_entity_t *stats_e;
-    int (*stats)(relm_t *r, const char *key, void *out, relm_error_t *err);
     const char *help; /* extra help text (other verbs), or NULL */
     const char *noun; /* the CLI noun when it differs from the entity name, or NULL */
 } cli_entity_spec_t;
 
 int cli_entity(cli_t *c, const cli_entity_spec_t *spec, int argc, char **argv);
+
+/*
+ * One verb of a noun: fn gets the arguments after the verb; fn_verb (for verbs sharing
+ * one body) gets the verb too. Exactly one of them is set.
+ */
+typedef struct cli_verb {
+    const char *name;
+    int (*fn)(cli_t *c, int argc, char **argv);
+    int (*fn_verb)(cli_t *c, const char *verb, int argc, char **argv);
+} cli_verb_t;
+
+/*
+ * Run noun's verb argv[0] from verbs[n]. No verb, "help" or "--help" (also anywhere after
+ * the verb, up to "--") prints help (exit status usage without a verb, else ok); an unknown
+ * verb is a usage error that names noun.
+ */
+int cli_dispatch(cli_t *c, const char *noun, const cli_verb_t *verbs, size_t n, void (*help)(void),
+                 int argc, char **argv);
 
 /* Noun entry points: argv[0] is the verb. */
 int cmd_init(cli_t *c, int argc, char **argv);

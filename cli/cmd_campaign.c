@@ -21,11 +21,6 @@ static const char extra_help[] =
     "deleting a campaign deletes its campaign entries; its interaction log entries stay,\n"
     "keeping campaign_no\n";
 
-static int stats(relm_t *r, const char *key, void *out, relm_error_t *err)
-{
-    return relm_campaign_stats(r, key, out, err);
-}
-
 static int cmd_entries(cli_t *c, int argc, char **argv)
 {
     const relm_entity_t *e = &relm_campaign_entry_entity;
@@ -99,8 +94,7 @@ static int cmd_entry(cli_t *c, int argc, char **argv)
 
 int cmd_campaign(cli_t *c, int argc, char **argv)
 {
-    static const cli_entity_spec_t spec = {
-        &relm_campaign_entity, "NO", cols, &relm_campaign_totals_entity, stats, extra_help, NULL};
+    static const cli_entity_spec_t spec = {&relm_campaign_entity, "NO", cols, extra_help, NULL};
     if (argc >= 1 && strcmp(argv[0], "entries") == 0) {
         for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
             if (strcmp(argv[i], "--help") == 0)

@@ -34,11 +34,6 @@ static const char help_text[] =
     "                                    entry texts, kept bodies and comments go; statistics\n"
     "                                    stay; the erasure is recorded\n";
 
-static int stats(relm_t *r, const char *key, void *out, relm_error_t *err)
-{
-    return relm_contact_stats(r, key, out, err);
-}
-
 typedef struct progress {
     int shown;
     int last_pct;
@@ -329,8 +324,7 @@ static int do_erase(cli_t *c, int argc, char **argv)
 
 int cmd_contact(cli_t *c, int argc, char **argv)
 {
-    static const cli_entity_spec_t spec = {
-        &relm_contact_entity, "NO", cols, &relm_contact_stats_entity, stats, help_text, NULL};
+    static const cli_entity_spec_t spec = {&relm_contact_entity, "NO", cols, help_text, NULL};
     for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
         if (strcmp(argv[i], "--help") == 0)
             return cli_entity(c, &spec, 1, (char *[]){"help", NULL});

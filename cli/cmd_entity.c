@@ -23,7 +23,7 @@ static void help(const cli_entity_spec_t *s)
            "  show %-28s show one%s\n"
            "  update %-26s change the given fields\n"
            "  delete %-26s delete\n",
-           noun(s), n, s->key_name, s->stats ? " with its statistics" : "", s->key_name,
+           noun(s), n, s->key_name, s->e->stats ? " with its statistics" : "", s->key_name,
            s->key_name);
     if (s->help)
         fputs(s->help, stdout);
@@ -94,12 +94,14 @@ static int do_show(cli_t *c, const cli_entity_spec_t *s, int argc, char **argv)
         return rc;
     relm_error_t err = {0};
     void *rec = malloc(s->e->size);
-    void *stats = s->stats ? calloc(1, s->stats_e->size) : NULL;
-    if (s->e->get(c->r, a.pos[0], rec, &err) || (s->stats && s->stats(c->r, a.pos[0], stats, &err)))
+    const relm_entity_t *se = s->e->stats_entity;
+    void *stats = s->e->stats ? calloc(1, se->size) : NULL;
+    if (s->e->get(c->r, a.pos[0], rec, &err) ||
+        (s->e->stats && s->e->stats(c->r, a.pos[0], stats, &err)))
         rc = cli_fail(&err);
     else {
         cli_warnings(&err);
-        cli_show(c, s->e, rec, s->stats_e, stats);
+        cli_show(c, s->e, rec, se, stats);
     }
     free(rec);
     free(stats);

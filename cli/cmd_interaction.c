@@ -316,7 +316,7 @@ static int do_create(cli_t *c, int argc, char **argv)
         rc = apply_aliases(&al, rec, &given);
     if (rc == 0 && from)
         rc = parse_no(from, "--from-entry", &from_no);
-    if (rc == 0 && given & RELM_BIT(0))
+    if (rc == 0 && given & RELM_BIT(relm_field_index(E, "entry_no")))
         rc = cli_usage("interaction create: entry numbers are given by relm (see resume)");
     relm_mask_t starters = RELM_BIT(relm_field_index(E, "contact_no")) |
                            RELM_BIT(relm_field_index(E, "salesperson_code"));
@@ -379,7 +379,7 @@ static int do_resume(cli_t *c, int argc, char **argv)
         rc = cli_usage("usage: relm interaction resume N [--FIELD VALUE]... [--comment TEXT]");
     if (rc == 0)
         rc = parse_no(a.pos[0], "entry no.", &entry_no);
-    if (rc == 0 && given & RELM_BIT(0))
+    if (rc == 0 && given & RELM_BIT(relm_field_index(E, "entry_no")))
         rc = cli_usage("interaction resume: the entry keeps its number");
     if (rc == 0)
         rc = cli_open(c);
@@ -679,27 +679,13 @@ static int do_comment(cli_t *c, int argc, char **argv)
 
 int cmd_interaction(cli_t *c, int argc, char **argv)
 {
-    if (argc < 1 || strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "help") == 0) {
-        help();
-        return argc < 1 ? CLI_USAGE : CLI_OK;
-    }
-    for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
-        if (strcmp(argv[i], "--help") == 0) {
-            help();
-            return CLI_OK;
-        }
-    static const struct {
-        const char *verb;
-        int (*fn)(cli_t *, int, char **);
-    } verbs[] = {
-        {"create", do_create},     {"list", do_list},
-        {"show", do_show},         {"resume", do_resume},
-        {"delete", do_delete},     {"cancel", do_cancel},
-        {"evaluate", do_evaluate}, {"delete-canceled", do_delete_canceled},
-        {"comment", do_comment},
+    static const cli_verb_t verbs[] = {
+        {"create", do_create, NULL},     {"list", do_list, NULL},
+        {"show", do_show, NULL},         {"resume", do_resume, NULL},
+        {"delete", do_delete, NULL},     {"cancel", do_cancel, NULL},
+        {"evaluate", do_evaluate, NULL}, {"delete-canceled", do_delete_canceled, NULL},
+        {"comment", do_comment, NULL},
     };
-    for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
-        if (strcmp(argv[0], verbs[i].verb) == 0)
-            return verbs[i].fn(c, argc - 1, argv + 1);
-    return cli_usage("interaction: unknown verb \"%s\" (see relm interaction --help)", argv[0]);
+    return cli_dispatch(c, "interaction", verbs, sizeof(verbs) / sizeof(verbs[0]), help, argc,
+                        argv);
 }

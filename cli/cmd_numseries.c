@@ -118,8 +118,8 @@ static int cmd_next(cli_t *c, int argc, char **argv)
 
 int cmd_numseries(cli_t *c, int argc, char **argv)
 {
-    static const cli_entity_spec_t spec = {
-        &relm_no_series_entity, "CODE", cols, NULL, NULL, extra_help, "numseries"};
+    static const cli_entity_spec_t spec = {&relm_no_series_entity, "CODE", cols, extra_help,
+                                           "numseries"};
     if (argc >= 1 && strcmp(argv[0], "line") == 0)
         return cmd_line(c, argc - 1, argv + 1);
     if (argc >= 1 && strcmp(argv[0], "next") == 0)

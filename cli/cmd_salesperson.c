@@ -5,14 +5,8 @@
 
 static const char *const cols[] = {"code", "name", "email", "phone_no", "blocked", NULL};
 
-static int stats(relm_t *r, const char *key, void *out, relm_error_t *err)
-{
-    return relm_salesperson_stats(r, key, out, err);
-}
-
 int cmd_salesperson(cli_t *c, int argc, char **argv)
 {
-    static const cli_entity_spec_t spec = {
-        &relm_salesperson_entity, "CODE", cols, &relm_totals_entity, stats, NULL, NULL};
+    static const cli_entity_spec_t spec = {&relm_salesperson_entity, "CODE", cols, NULL, NULL};
     return cli_entity(c, &spec, argc, argv);
 }

@@ -139,7 +139,7 @@ static int do_simple(cli_t *c, const char *verb, int argc, char **argv)
             return rc;
         cli_list_t l;
         cli_list_begin(&l, c, &relm_segment_entity, list_cols);
-        rc = relm_segment_list(c->r, cli_list_row, &l, &err);
+        rc = relm_segment_list(c->r, NULL, 0, cli_list_row, &l, &err);
         cli_list_end(&l);
         return rc ? cli_fail(&err) : CLI_OK;
     }
@@ -155,7 +155,7 @@ static int do_simple(cli_t *c, const char *verb, int argc, char **argv)
         cli_list_t l;
         cli_list_begin(&l, c, lines ? &relm_segment_line_entity : &relm_criteria_step_entity,
                        lines ? line_cols : step_cols);
-        rc = lines ? relm_segment_lines(c->r, no, cli_list_row, &l, &err)
+        rc = lines ? relm_segment_lines(c->r, no, 0, 0, cli_list_row, &l, &err)
                    : relm_segment_steps(c->r, no, cli_list_row, &l, &err);
         cli_list_end(&l);
         return rc ? cli_fail(&err) : CLI_OK;
@@ -395,34 +395,17 @@ static int do_log(cli_t *c, int argc, char **argv)
 
 int cmd_segment(cli_t *c, int argc, char **argv)
 {
-    if (argc < 1 || strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "help") == 0) {
-        help();
-        return argc < 1 ? CLI_USAGE : CLI_OK;
-    }
-    for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
-        if (strcmp(argv[i], "--help") == 0) {
-            help();
-            return CLI_OK;
-        }
-    const char *verb = argv[0];
-    if (strcmp(verb, "create") == 0)
-        return do_create(c, argc - 1, argv + 1);
-    if (strcmp(verb, "set") == 0)
-        return do_set(c, argc - 1, argv + 1);
-    if (strcmp(verb, "add") == 0 || strcmp(verb, "reduce") == 0 || strcmp(verb, "refine") == 0)
-        return do_criteria_step(c, verb, argc - 1, argv + 1);
-    if (strcmp(verb, "line") == 0)
-        return do_line(c, argc - 1, argv + 1);
-    if (strcmp(verb, "criteria") == 0)
-        return do_criteria(c, argc - 1, argv + 1);
-    if (strcmp(verb, "log") == 0)
-        return do_log(c, argc - 1, argv + 1);
-    static const char *const simple[] = {"list", "show",  "delete", "undo",
-                                         "redo", "lines", "steps",  NULL};
-    for (int i = 0; simple[i]; i++)
-        if (strcmp(verb, simple[i]) == 0)
-            return do_simple(c, verb, argc - 1, argv + 1);
-    return cli_usage("segment: unknown verb \"%s\" (see relm segment --help)", verb);
+    static const cli_verb_t verbs[] = {
+        {"create", do_create, NULL},        {"set", do_set, NULL},
+        {"add", NULL, do_criteria_step},    {"reduce", NULL, do_criteria_step},
+        {"refine", NULL, do_criteria_step}, {"line", do_line, NULL},
+        {"criteria", do_criteria, NULL},    {"log", do_log, NULL},
+        {"list", NULL, do_simple},          {"show", NULL, do_simple},
+        {"delete", NULL, do_simple},        {"undo", NULL, do_simple},
+        {"redo", NULL, do_simple},          {"lines", NULL, do_simple},
+        {"steps", NULL, do_simple},
+    };
+    return cli_dispatch(c, "segment", verbs, sizeof(verbs) / sizeof(verbs[0]), help, argc, argv);
 }
 
 /* ---- relm logged-segment ---- */
@@ -476,7 +459,7 @@ int cmd_logged_segment(cli_t *c, int argc, char **argv)
             return rc;
         cli_list_t l;
         cli_list_begin(&l, c, &relm_logged_segment_entity, logged_cols);
-        rc = relm_logged_segment_list(c->r, cli_list_row, &l, &err);
+        rc = relm_logged_segment_list(c->r, 0, 0, cli_list_row, &l, &err);
         cli_list_end(&l);
         return rc ? cli_fail(&err) : CLI_OK;
     }

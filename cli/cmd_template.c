@@ -33,20 +33,9 @@ static const char template_help[] =
     "  attachment show TEMPLATE [--language L]\n"
     "                                    print the attachment body\n";
 
-static int group_stats(relm_t *r, const char *key, void *out, relm_error_t *err)
-{
-    return relm_group_stats(r, key, out, err);
-}
-
-static int template_stats(relm_t *r, const char *key, void *out, relm_error_t *err)
-{
-    return relm_template_stats(r, key, out, err);
-}
-
 int cmd_group(cli_t *c, int argc, char **argv)
 {
-    static const cli_entity_spec_t spec = {
-        &relm_group_entity, "CODE", group_cols, &relm_totals_entity, group_stats, NULL, "group"};
+    static const cli_entity_spec_t spec = {&relm_group_entity, "CODE", group_cols, NULL, "group"};
     return cli_entity(c, &spec, argc, argv);
 }
 
@@ -269,9 +258,8 @@ static int cmd_attachment(cli_t *c, int argc, char **argv)
 
 int cmd_template(cli_t *c, int argc, char **argv)
 {
-    static const cli_entity_spec_t spec = {
-        &relm_template_entity, "CODE",        template_cols, &relm_totals_entity,
-        template_stats,        template_help, "template"};
+    static const cli_entity_spec_t spec = {&relm_template_entity, "CODE", template_cols,
+                                           template_help, "template"};
     for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
         if (strcmp(argv[i], "--help") == 0) {
             char help[] = "--help";

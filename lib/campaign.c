@@ -19,18 +19,30 @@
 typedef relm_campaign_t cmp_t;
 typedef relm_campaign_entry_t ce_t;
 
-/* Indexes into campaign_fields below (bits of a relm_mask_t). */
-enum { CMP_NO = 0, CMP_SALESPERSON = 4 };
+/* Field indexes of campaign_fields[]: each entry below is placed at its index. */
+enum {
+    CMP_NO,
+    CMP_DESCRIPTION,
+    CMP_STARTING_DATE,
+    CMP_ENDING_DATE,
+    CMP_SALESPERSON,
+    CMP_STATUS_CODE,
+    CMP_ACTIVATED,
+    CMP_COUNT
+};
 
 static const relm_field_t campaign_fields[] = {
-    FIELD(cmp_t, no, RELM_FT_CODE, RELM_FF_KEY, 20, NULL, NULL),
-    FIELD(cmp_t, description, RELM_FT_TEXT, 0, 100, NULL, NULL),
-    FIELD(cmp_t, starting_date, RELM_FT_DATE, 0, 0, NULL, NULL),
-    FIELD(cmp_t, ending_date, RELM_FT_DATE, 0, 0, NULL, NULL),
-    FIELD(cmp_t, salesperson_code, RELM_FT_CODE, 0, 20, NULL, NULL),
-    FIELD(cmp_t, status_code, RELM_FT_CODE, 0, 10, NULL, NULL),
-    FIELD(cmp_t, activated, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
+    [CMP_NO] = FIELD(cmp_t, no, RELM_FT_CODE, RELM_FF_KEY, 20, NULL, NULL),
+    [CMP_DESCRIPTION] = FIELD(cmp_t, description, RELM_FT_TEXT, 0, 100, NULL, NULL),
+    [CMP_STARTING_DATE] = FIELD(cmp_t, starting_date, RELM_FT_DATE, 0, 0, NULL, NULL),
+    [CMP_ENDING_DATE] = FIELD(cmp_t, ending_date, RELM_FT_DATE, 0, 0, NULL, NULL),
+    [CMP_SALESPERSON] = FIELD(cmp_t, salesperson_code, RELM_FT_CODE, 0, 20, NULL, NULL),
+    [CMP_STATUS_CODE] = FIELD(cmp_t, status_code, RELM_FT_CODE, 0, 10, NULL, NULL),
+    [CMP_ACTIVATED] = FIELD(cmp_t, activated, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
 };
+
+_Static_assert(sizeof(campaign_fields) / sizeof(campaign_fields[0]) == CMP_COUNT,
+               "one entry per field index");
 
 static int op_add(relm_t *r, void *rec, relm_mask_t given, relm_error_t *err)
 {
@@ -54,6 +66,11 @@ static int op_remove(relm_t *r, const char *key, relm_error_t *err)
     return relm_campaign_delete(r, key, err);
 }
 
+static int op_stats(relm_t *r, const char *key, void *out, relm_error_t *err)
+{
+    return relm_campaign_stats(r, key, out, err);
+}
+
 const relm_entity_t relm_campaign_entity = {
     "campaign",
     "campaign",
@@ -64,32 +81,48 @@ const relm_entity_t relm_campaign_entity = {
     op_get,
     op_update,
     op_remove,
+    &relm_campaign_totals_entity,
+    op_stats,
 };
 
 #define RO RELM_FF_READONLY
 
-static const relm_field_t entry_fields[] = {
-    FIELD(ce_t, entry_no, RELM_FT_INT, RELM_FF_KEY | RO, 0, NULL, NULL),
-    FIELD(ce_t, campaign_no, RELM_FT_CODE, RO, 20, NULL, NULL),
-    FIELD(ce_t, description, RELM_FT_TEXT, RO, 100, NULL, NULL),
-    FIELD(ce_t, date, RELM_FT_DATE, RO, 0, NULL, NULL),
-    FIELD(ce_t, user_id, RELM_FT_TEXT, RO, 50, NULL, NULL),
-    FIELD(ce_t, segment_no, RELM_FT_CODE, RO, 20, NULL, NULL),
-    FIELD(ce_t, logged_segment_entry_no, RELM_FT_INT, RO, 0, NULL, NULL),
-    FIELD(ce_t, salesperson_code, RELM_FT_CODE, RO, 20, NULL, NULL),
-    FIELD(ce_t, canceled, RELM_FT_BOOL, RELM_FF_INT32 | RO, 0, NULL, NULL),
+/* Field indexes of entry_fields[]: each entry below is placed at its index. */
+enum {
+    CE_ENTRY_NO,
+    CE_CAMPAIGN_NO,
+    CE_DESCRIPTION,
+    CE_DATE,
+    CE_USER_ID,
+    CE_SEGMENT_NO,
+    CE_LOGGED_SEGMENT_ENTRY_NO,
+    CE_SALESPERSON_CODE,
+    CE_CANCELED,
+    CE_COUNT
 };
 
+static const relm_field_t entry_fields[] = {
+    [CE_ENTRY_NO] = FIELD(ce_t, entry_no, RELM_FT_INT, RELM_FF_KEY | RO, 0, NULL, NULL),
+    [CE_CAMPAIGN_NO] = FIELD(ce_t, campaign_no, RELM_FT_CODE, RO, 20, NULL, NULL),
+    [CE_DESCRIPTION] = FIELD(ce_t, description, RELM_FT_TEXT, RO, 100, NULL, NULL),
+    [CE_DATE] = FIELD(ce_t, date, RELM_FT_DATE, RO, 0, NULL, NULL),
+    [CE_USER_ID] = FIELD(ce_t, user_id, RELM_FT_TEXT, RO, 50, NULL, NULL),
+    [CE_SEGMENT_NO] = FIELD(ce_t, segment_no, RELM_FT_CODE, RO, 20, NULL, NULL),
+    [CE_LOGGED_SEGMENT_ENTRY_NO] =
+        FIELD(ce_t, logged_segment_entry_no, RELM_FT_INT, RO, 0, NULL, NULL),
+    [CE_SALESPERSON_CODE] = FIELD(ce_t, salesperson_code, RELM_FT_CODE, RO, 20, NULL, NULL),
+    [CE_CANCELED] = FIELD(ce_t, canceled, RELM_FT_BOOL, RELM_FF_INT32 | RO, 0, NULL, NULL),
+};
+
+_Static_assert(sizeof(entry_fields) / sizeof(entry_fields[0]) == CE_COUNT,
+               "one entry per field index");
+
 const relm_entity_t relm_campaign_entry_entity = {
-    "campaign entry",
-    "campaign_entry",
-    sizeof(ce_t),
-    entry_fields,
-    sizeof(entry_fields) / sizeof(entry_fields[0]),
-    NULL,
-    NULL,
-    NULL,
-    NULL,
+    .name = "campaign entry",
+    .table = "campaign_entry",
+    .size = sizeof(ce_t),
+    .fields = entry_fields,
+    .nfields = sizeof(entry_fields) / sizeof(entry_fields[0]),
 };
 
 /* Rules on the fields of a campaign (c->no may still be blank on add). */
@@ -149,10 +182,7 @@ int relm_campaign_add(relm_t *r, relm_campaign_t *c, relm_error_t *err)
     if (rc)
         return rc;
     rc = add_in_tx(r, c, err);
-    if (rc == 0)
-        rc = relm_store_commit(r->store, err);
-    if (rc) {
-        relm_store_rollback(r->store);
+    if ((rc = relm_tx_end(r, rc, err))) {
         memcpy(c->no, typed, sizeof(typed)); /* a number given back is not the caller's */
     }
     return rc;
@@ -224,11 +254,8 @@ int relm_campaign_delete(relm_t *r, const char *no, relm_error_t *err)
     int rc = relm_store_begin(r->store, err);
     if (rc)
         return rc;
-    if ((rc = delete_in_tx(r, no, err)) == 0)
-        rc = relm_store_commit(r->store, err);
-    if (rc)
-        relm_store_rollback(r->store);
-    return rc;
+    rc = delete_in_tx(r, no, err);
+    return relm_tx_end(r, rc, err);
 }
 
 /* ---- campaign entries ---- */
@@ -320,11 +347,8 @@ int relm_campaign_entry_cancel(relm_t *r, int64_t entry_no, relm_error_t *err)
     int rc = relm_store_begin(r->store, err);
     if (rc)
         return rc;
-    if ((rc = cancel_in_tx(r, entry_no, err)) == 0)
-        rc = relm_store_commit(r->store, err);
-    if (rc)
-        relm_store_rollback(r->store);
-    return rc;
+    rc = cancel_in_tx(r, entry_no, err);
+    return relm_tx_end(r, rc, err);
 }
 
 static int entry_delete_in_tx(relm_t *r, int64_t entry_no, int64_t *deleted, relm_error_t *err)
@@ -350,12 +374,9 @@ int relm_campaign_entry_delete(relm_t *r, int64_t entry_no, int64_t *deleted, re
     int rc = relm_store_begin(r->store, err);
     if (rc)
         return rc;
-    if ((rc = entry_delete_in_tx(r, entry_no, &n, err)) == 0)
-        rc = relm_store_commit(r->store, err);
-    if (rc) {
-        relm_store_rollback(r->store);
+    rc = entry_delete_in_tx(r, entry_no, &n, err);
+    if ((rc = relm_tx_end(r, rc, err)))
         return rc;
-    }
     if (deleted)
         *deleted = n;
     return 0;

@@ -30,7 +30,7 @@ typedef relm_contact_t ct_t;
 
 static const char *const types[] = {"company", "person", NULL};
 
-/* Field indexes: the order of the table below. */
+/* Field indexes: each entry of the table below is placed at its index. */
 enum {
     F_NO,
     F_TYPE,
@@ -63,33 +63,35 @@ enum {
 };
 
 static const relm_field_t fields[] = {
-    FIELD(ct_t, no, RELM_FT_CODE, RELM_FF_KEY, 20, NULL, NULL),
-    FIELD(ct_t, type, RELM_FT_ENUM, 0, 0, types, "company"),
-    FIELD(ct_t, name, RELM_FT_TEXT, 0, 100, NULL, NULL),
-    FIELD(ct_t, company_no, RELM_FT_CODE, 0, 20, NULL, NULL),
-    FIELD(ct_t, company_name, RELM_FT_TEXT, 0, 100, NULL, NULL),
-    FIELD(ct_t, first_name, RELM_FT_TEXT, 0, 30, NULL, NULL),
-    FIELD(ct_t, middle_name, RELM_FT_TEXT, 0, 30, NULL, NULL),
-    FIELD(ct_t, surname, RELM_FT_TEXT, 0, 30, NULL, NULL),
-    FIELD(ct_t, job_title, RELM_FT_TEXT, 0, 30, NULL, NULL),
-    FIELD(ct_t, address, RELM_FT_TEXT, 0, 100, NULL, NULL),
-    FIELD(ct_t, address_2, RELM_FT_TEXT, 0, 50, NULL, NULL),
-    FIELD(ct_t, post_code, RELM_FT_CODE, 0, 20, NULL, NULL),
-    FIELD(ct_t, city, RELM_FT_TEXT, 0, 30, NULL, NULL),
-    FIELD(ct_t, county, RELM_FT_TEXT, 0, 30, NULL, NULL),
-    FIELD(ct_t, country_code, RELM_FT_CODE, 0, 10, NULL, NULL),
-    FIELD(ct_t, phone_no, RELM_FT_TEXT, 0, 30, NULL, NULL),
-    FIELD(ct_t, mobile_phone_no, RELM_FT_TEXT, 0, 30, NULL, NULL),
-    FIELD(ct_t, email, RELM_FT_EMAIL, 0, 80, NULL, NULL),
-    FIELD(ct_t, fax_no, RELM_FT_TEXT, 0, 30, NULL, NULL),
-    FIELD(ct_t, salesperson_code, RELM_FT_CODE, 0, 20, NULL, NULL),
-    FIELD(ct_t, territory_code, RELM_FT_CODE, 0, 10, NULL, NULL),
-    FIELD(ct_t, language_code, RELM_FT_CODE, 0, 10, NULL, NULL),
-    FIELD(ct_t, correspondence_type, RELM_FT_ENUM, 0, 0, relm_correspondence_types, NULL),
-    FIELD(ct_t, exclude_from_segment, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
-    FIELD(ct_t, privacy_blocked, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
-    FIELD(ct_t, created_at, RELM_FT_TIMESTAMP, RELM_FF_READONLY, 0, NULL, NULL),
-    FIELD(ct_t, modified_at, RELM_FT_TIMESTAMP, RELM_FF_READONLY, 0, NULL, NULL),
+    [F_NO] = FIELD(ct_t, no, RELM_FT_CODE, RELM_FF_KEY, 20, NULL, NULL),
+    [F_TYPE] = FIELD(ct_t, type, RELM_FT_ENUM, 0, 0, types, "company"),
+    [F_NAME] = FIELD(ct_t, name, RELM_FT_TEXT, 0, 100, NULL, NULL),
+    [F_COMPANY_NO] = FIELD(ct_t, company_no, RELM_FT_CODE, 0, 20, NULL, NULL),
+    [F_COMPANY_NAME] = FIELD(ct_t, company_name, RELM_FT_TEXT, 0, 100, NULL, NULL),
+    [F_FIRST_NAME] = FIELD(ct_t, first_name, RELM_FT_TEXT, 0, 30, NULL, NULL),
+    [F_MIDDLE_NAME] = FIELD(ct_t, middle_name, RELM_FT_TEXT, 0, 30, NULL, NULL),
+    [F_SURNAME] = FIELD(ct_t, surname, RELM_FT_TEXT, 0, 30, NULL, NULL),
+    [F_JOB_TITLE] = FIELD(ct_t, job_title, RELM_FT_TEXT, 0, 30, NULL, NULL),
+    [F_ADDRESS] = FIELD(ct_t, address, RELM_FT_TEXT, 0, 100, NULL, NULL),
+    [F_ADDRESS_2] = FIELD(ct_t, address_2, RELM_FT_TEXT, 0, 50, NULL, NULL),
+    [F_POST_CODE] = FIELD(ct_t, post_code, RELM_FT_CODE, 0, 20, NULL, NULL),
+    [F_CITY] = FIELD(ct_t, city, RELM_FT_TEXT, 0, 30, NULL, NULL),
+    [F_COUNTY] = FIELD(ct_t, county, RELM_FT_TEXT, 0, 30, NULL, NULL),
+    [F_COUNTRY_CODE] = FIELD(ct_t, country_code, RELM_FT_CODE, 0, 10, NULL, NULL),
+    [F_PHONE_NO] = FIELD(ct_t, phone_no, RELM_FT_TEXT, 0, 30, NULL, NULL),
+    [F_MOBILE_PHONE_NO] = FIELD(ct_t, mobile_phone_no, RELM_FT_TEXT, 0, 30, NULL, NULL),
+    [F_EMAIL] = FIELD(ct_t, email, RELM_FT_EMAIL, 0, 80, NULL, NULL),
+    [F_FAX_NO] = FIELD(ct_t, fax_no, RELM_FT_TEXT, 0, 30, NULL, NULL),
+    [F_SALESPERSON_CODE] = FIELD(ct_t, salesperson_code, RELM_FT_CODE, 0, 20, NULL, NULL),
+    [F_TERRITORY_CODE] = FIELD(ct_t, territory_code, RELM_FT_CODE, 0, 10, NULL, NULL),
+    [F_LANGUAGE_CODE] = FIELD(ct_t, language_code, RELM_FT_CODE, 0, 10, NULL, NULL),
+    [F_CORRESPONDENCE_TYPE] =
+        FIELD(ct_t, correspondence_type, RELM_FT_ENUM, 0, 0, relm_correspondence_types, NULL),
+    [F_EXCLUDE_FROM_SEGMENT] =
+        FIELD(ct_t, exclude_from_segment, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
+    [F_PRIVACY_BLOCKED] = FIELD(ct_t, privacy_blocked, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
+    [F_CREATED_AT] = FIELD(ct_t, created_at, RELM_FT_TIMESTAMP, RELM_FF_READONLY, 0, NULL, NULL),
+    [F_MODIFIED_AT] = FIELD(ct_t, modified_at, RELM_FT_TIMESTAMP, RELM_FF_READONLY, 0, NULL, NULL),
 };
 
 _Static_assert(sizeof(fields) / sizeof(fields[0]) == NFIELDS, "field indexes match the table");
@@ -128,8 +130,15 @@ static int op_remove(relm_t *r, const char *key, relm_error_t *err)
     return relm_contact_delete(r, key, err);
 }
 
+static int op_stats(relm_t *r, const char *key, void *out, relm_error_t *err)
+{
+    return relm_contact_stats(r, key, out, err);
+}
+
 const relm_entity_t relm_contact_entity = {
-    "contact", "contact", sizeof(ct_t), fields, NFIELDS, op_add, op_get, op_update, op_remove,
+    "contact", "contact", sizeof(ct_t), fields,    NFIELDS,
+    op_add,    op_get,    op_update,    op_remove, &relm_contact_stats_entity,
+    op_stats,
 };
 
 /*
@@ -374,11 +383,9 @@ static int add_one(relm_t *r, relm_contact_t *c, relm_mask_t given, relm_error_t
         return relm_error_set(err, RELM_ENOMEM, "out of memory adding a contact");
     int rc = relm_store_begin(r->store, err);
     if (rc == 0) {
-        if ((rc = relm_setup_get(r, &setup, err)) == 0 &&
-            (rc = add_row(r, c, given, &setup, cache, err)) == 0)
-            rc = relm_store_commit(r->store, err);
-        else
-            relm_store_rollback(r->store);
+        if ((rc = relm_setup_get(r, &setup, err)) == 0)
+            rc = add_row(r, c, given, &setup, cache, err);
+        rc = relm_tx_end(r, rc, err);
     }
     free(cache);
     return rc;
@@ -443,8 +450,8 @@ static int count_persons(relm_t *r, const char *no, int64_t *n, relm_error_t *er
                       no, n, err);
 }
 
-static int update_locked(relm_t *r, const char *no, const relm_contact_t *changes,
-                         relm_mask_t given, relm_error_t *err)
+static int update_in_tx(relm_t *r, const char *no, const relm_contact_t *changes, relm_mask_t given,
+                        relm_error_t *err)
 {
     relm_contact_t *cur = malloc(sizeof(*cur) * 2);
     if (!cur)
@@ -525,12 +532,8 @@ int relm_contact_update(relm_t *r, const char *no, const relm_contact_t *changes
     int rc = relm_store_begin(r->store, err);
     if (rc)
         return rc;
-    rc = update_locked(r, no, changes, given, err);
-    if (rc) {
-        relm_store_rollback(r->store);
-        return rc;
-    }
-    return relm_store_commit(r->store, err);
+    rc = update_in_tx(r, no, changes, given, err);
+    return relm_tx_end(r, rc, err);
 }
 
 /*
@@ -612,7 +615,7 @@ static int run_texts(relm_t *r, const char *sql, const char *const *v, int n, re
     return relm_stmt_run(s, err);
 }
 
-static int delete_locked(relm_t *r, const char *no, unsigned flags, relm_error_t *err)
+static int delete_in_tx(relm_t *r, const char *no, unsigned flags, relm_error_t *err)
 {
     relm_contact_t *cur = malloc(sizeof(*cur));
     if (!cur)
@@ -649,12 +652,8 @@ int relm_contact_delete_with(relm_t *r, const char *no, unsigned flags, relm_err
     int rc = relm_store_begin(r->store, err);
     if (rc)
         return rc;
-    rc = delete_locked(r, no, flags, err);
-    if (rc) {
-        relm_store_rollback(r->store);
-        return rc;
-    }
-    return relm_store_commit(r->store, err);
+    rc = delete_in_tx(r, no, flags, err);
+    return relm_tx_end(r, rc, err);
 }
 
 int relm_contact_delete(relm_t *r, const char *no, relm_error_t *err)

@@ -21,26 +21,28 @@ typedef relm_criteria_step_t step_t;
 
 #define RO RELM_FF_READONLY
 
+/* Field indexes of step_fields[]: each entry below is placed at its index. */
+enum { ST_ID, ST_SEGMENT_NO, ST_STEP_NO, ST_ACTION, ST_FILTERS, ST_OPTIONS, ST_UNDONE, ST_COUNT };
+
 static const relm_field_t step_fields[] = {
-    FIELD(step_t, id, RELM_FT_INT, RELM_FF_KEY | RO, 0, NULL, NULL),
-    FIELD(step_t, segment_no, RELM_FT_CODE, RO, 20, NULL, NULL),
-    FIELD(step_t, step_no, RELM_FT_INT, RO, 0, NULL, NULL),
-    FIELD(step_t, action, RELM_FT_TEXT, RO, 0, NULL, NULL),
-    FIELD(step_t, filters, RELM_FT_TEXT, RO, 0, NULL, NULL),
-    FIELD(step_t, options, RELM_FT_TEXT, RO, 0, NULL, NULL),
-    FIELD(step_t, undone, RELM_FT_BOOL, RELM_FF_INT32 | RO, 0, NULL, NULL),
+    [ST_ID] = FIELD(step_t, id, RELM_FT_INT, RELM_FF_KEY | RO, 0, NULL, NULL),
+    [ST_SEGMENT_NO] = FIELD(step_t, segment_no, RELM_FT_CODE, RO, 20, NULL, NULL),
+    [ST_STEP_NO] = FIELD(step_t, step_no, RELM_FT_INT, RO, 0, NULL, NULL),
+    [ST_ACTION] = FIELD(step_t, action, RELM_FT_TEXT, RO, 0, NULL, NULL),
+    [ST_FILTERS] = FIELD(step_t, filters, RELM_FT_TEXT, RO, 0, NULL, NULL),
+    [ST_OPTIONS] = FIELD(step_t, options, RELM_FT_TEXT, RO, 0, NULL, NULL),
+    [ST_UNDONE] = FIELD(step_t, undone, RELM_FT_BOOL, RELM_FF_INT32 | RO, 0, NULL, NULL),
 };
 
+_Static_assert(sizeof(step_fields) / sizeof(step_fields[0]) == ST_COUNT,
+               "one entry per field index");
+
 const relm_entity_t relm_criteria_step_entity = {
-    "criteria step",
-    "segment_criteria_step",
-    sizeof(step_t),
-    step_fields,
-    sizeof(step_fields) / sizeof(step_fields[0]),
-    NULL,
-    NULL,
-    NULL,
-    NULL,
+    .name = "criteria step",
+    .table = "segment_criteria_step",
+    .size = sizeof(step_t),
+    .fields = step_fields,
+    .nfields = sizeof(step_fields) / sizeof(step_fields[0]),
 };
 
 typedef struct saved {
@@ -48,17 +50,28 @@ typedef struct saved {
     char description[RELM_TEXT100_SZ];
 } saved_t;
 
+/* Field indexes of saved_fields[]: each entry below is placed at its index. */
+enum { SV_CODE, SV_DESCRIPTION, SV_COUNT };
+
 static const relm_field_t saved_fields[] = {
-    FIELD(saved_t, code, RELM_FT_CODE, RELM_FF_KEY, 20, NULL, NULL),
-    FIELD(saved_t, description, RELM_FT_TEXT, 0, 100, NULL, NULL),
+    [SV_CODE] = FIELD(saved_t, code, RELM_FT_CODE, RELM_FF_KEY, 20, NULL, NULL),
+    [SV_DESCRIPTION] = FIELD(saved_t, description, RELM_FT_TEXT, 0, 100, NULL, NULL),
 };
 
+_Static_assert(sizeof(saved_fields) / sizeof(saved_fields[0]) == SV_COUNT,
+               "one entry per field index");
+
 static const relm_entity_t saved_entity = {
-    "saved criteria", "saved_criteria", sizeof(saved_t), saved_fields, 2, NULL, NULL, NULL, NULL,
+    .name = "saved criteria",
+    .table = "saved_criteria",
+    .size = sizeof(saved_t),
+    .fields = saved_fields,
+    .nfields = 2,
 };
 
 typedef relm_criteria_t crit_t;
 
+/* Field indexes of criteria_fields[]: each entry below is placed at its index. */
 enum {
     C_TEMPLATE,
     C_FROM,
@@ -69,7 +82,13 @@ enum {
     C_SALESPERSON,
     C_CANCELED,
     C_POSTPONED,
-    C_OPTIONS
+    C_ALLOW_EXISTING,
+    C_EXPAND_COMPANY,
+    C_ALLOW_RELATED,
+    C_IGNORE_EXCLUSION,
+    C_ENTIRE_COMPANIES,
+    C_COUNT,
+    C_OPTIONS = C_ALLOW_EXISTING /* the first of the options */
 };
 
 static const char *const any_or_bool[] = {"", "true", "false", NULL};
@@ -79,26 +98,36 @@ static const char *const any_or_bool[] = {"", "true", "false", NULL};
  * go to a step's filters JSON, the bools (options) to its options JSON, under these names.
  */
 static const relm_field_t criteria_fields[] = {
-    FIELD(crit_t, interaction_template_code, RELM_FT_CODE, 0, 10, NULL, NULL),
-    FIELD(crit_t, from, RELM_FT_DATE, 0, 0, NULL, NULL),
-    FIELD(crit_t, to, RELM_FT_DATE, 0, 0, NULL, NULL),
-    FIELD(crit_t, campaign_no, RELM_FT_CODE, 0, 20, NULL, NULL),
-    FIELD(crit_t, segment_no, RELM_FT_CODE, 0, 20, NULL, NULL),
-    FIELD(crit_t, evaluation, RELM_FT_ENUM, 0, 0, relm_evaluations, NULL),
-    FIELD(crit_t, salesperson_code, RELM_FT_CODE, 0, 20, NULL, NULL),
-    FIELD(crit_t, canceled, RELM_FT_ENUM, 0, 0, any_or_bool, NULL),
-    FIELD(crit_t, postponed, RELM_FT_ENUM, 0, 0, any_or_bool, NULL),
-    FIELD(crit_t, allow_existing, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
-    FIELD(crit_t, expand_company, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
-    FIELD(crit_t, allow_related_companies, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
-    FIELD(crit_t, ignore_exclusion, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
-    FIELD(crit_t, entire_companies, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
+    [C_TEMPLATE] = FIELD(crit_t, interaction_template_code, RELM_FT_CODE, 0, 10, NULL, NULL),
+    [C_FROM] = FIELD(crit_t, from, RELM_FT_DATE, 0, 0, NULL, NULL),
+    [C_TO] = FIELD(crit_t, to, RELM_FT_DATE, 0, 0, NULL, NULL),
+    [C_CAMPAIGN] = FIELD(crit_t, campaign_no, RELM_FT_CODE, 0, 20, NULL, NULL),
+    [C_SEGMENT] = FIELD(crit_t, segment_no, RELM_FT_CODE, 0, 20, NULL, NULL),
+    [C_EVALUATION] = FIELD(crit_t, evaluation, RELM_FT_ENUM, 0, 0, relm_evaluations, NULL),
+    [C_SALESPERSON] = FIELD(crit_t, salesperson_code, RELM_FT_CODE, 0, 20, NULL, NULL),
+    [C_CANCELED] = FIELD(crit_t, canceled, RELM_FT_ENUM, 0, 0, any_or_bool, NULL),
+    [C_POSTPONED] = FIELD(crit_t, postponed, RELM_FT_ENUM, 0, 0, any_or_bool, NULL),
+    [C_ALLOW_EXISTING] = FIELD(crit_t, allow_existing, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
+    [C_EXPAND_COMPANY] = FIELD(crit_t, expand_company, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
+    [C_ALLOW_RELATED] =
+        FIELD(crit_t, allow_related_companies, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
+    [C_IGNORE_EXCLUSION] =
+        FIELD(crit_t, ignore_exclusion, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
+    [C_ENTIRE_COMPANIES] =
+        FIELD(crit_t, entire_companies, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
 };
+
+_Static_assert(sizeof(criteria_fields) / sizeof(criteria_fields[0]) == C_COUNT,
+               "one entry per field index");
 
 #define NCRITERIA ((int)(sizeof(criteria_fields) / sizeof(criteria_fields[0])))
 
 const relm_entity_t relm_criteria_entity = {
-    "criteria", NULL, sizeof(crit_t), criteria_fields, NCRITERIA, NULL, NULL, NULL, NULL,
+    .name = "criteria",
+    .table = NULL,
+    .size = sizeof(crit_t),
+    .fields = criteria_fields,
+    .nfields = NCRITERIA,
 };
 
 /* r1 called allow_related_companies this; saved steps may still hold it. */
@@ -322,10 +351,7 @@ static int new_step(relm_t *r, const char *no, const char *action, const relm_cr
     if ((rc = relm_store_begin(r->store, err)))
         return rc;
     rc = relm_segment_step_in_tx(r, seg.no, action, c, count, err);
-    if (rc == 0)
-        rc = relm_store_commit(r->store, err);
-    if (rc)
-        relm_store_rollback(r->store);
+    rc = relm_tx_end(r, rc, err);
     return rc;
 }
 
@@ -470,10 +496,7 @@ static int undo_redo(relm_t *r, const char *no, int redo, relm_error_t *err)
         return relm_error_set(err, RELM_ENOMEM, "out of memory");
     if ((rc = relm_store_begin(r->store, err)) == 0) {
         rc = redo ? redo_in_tx(r, seg.no, st, err) : undo_in_tx(r, seg.no, st, err);
-        if (rc == 0)
-            rc = relm_store_commit(r->store, err);
-        if (rc)
-            relm_store_rollback(r->store);
+        rc = relm_tx_end(r, rc, err);
     }
     free(st);
     return rc;
@@ -545,10 +568,7 @@ int relm_criteria_save(relm_t *r, const char *no, const char *code, const char *
     if ((rc = relm_store_begin(r->store, err)))
         return rc;
     rc = save_in_tx(r, &seg, &sv, err);
-    if (rc == 0)
-        rc = relm_store_commit(r->store, err);
-    if (rc)
-        relm_store_rollback(r->store);
+    rc = relm_tx_end(r, rc, err);
     return rc;
 }
 
@@ -603,10 +623,7 @@ int relm_criteria_reuse(relm_t *r, const char *code, const char *no, relm_error_
         return relm_error_set(err, RELM_ENOMEM, "out of memory");
     if ((rc = relm_store_begin(r->store, err)) == 0) {
         rc = reuse_in_tx(r, sv.code, seg.no, st, err);
-        if (rc == 0)
-            rc = relm_store_commit(r->store, err);
-        if (rc)
-            relm_store_rollback(r->store);
+        rc = relm_tx_end(r, rc, err);
     }
     free(st);
     return rc;

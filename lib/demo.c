@@ -202,9 +202,5 @@ int relm_demo_fill(relm_t *r, relm_error_t *err)
     if (rc)
         return rc;
     rc = demo(r, err);
-    if (rc) {
-        relm_store_rollback(r->store);
-        return rc;
-    }
-    return relm_store_commit(r->store, err);
+    return relm_tx_end(r, rc, err);
 }

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "sqlb.h"
 
 typedef relm_interaction_t ie_t;
 
@@ -26,49 +27,7 @@ const char *const relm_delivery_statuses[] = {"", "in_progress", "error", NULL};
 
 #define RO RELM_FF_READONLY
 
-static const relm_field_t fields[] = {
-    FIELD(ie_t, entry_no, RELM_FT_INT, RELM_FF_KEY, 0, NULL, NULL),
-    FIELD(ie_t, contact_no, RELM_FT_CODE, 0, 20, NULL, NULL),
-    FIELD(ie_t, contact_company_no, RELM_FT_CODE, RO, 20, NULL, NULL),
-    FIELD(ie_t, date, RELM_FT_DATE, 0, 0, NULL, NULL),
-    FIELD(ie_t, time, RELM_FT_TIME, 0, 0, NULL, NULL),
-    FIELD(ie_t, description, RELM_FT_TEXT, 0, 100, NULL, NULL),
-    FIELD(ie_t, subject, RELM_FT_TEXT, 0, 100, NULL, NULL),
-    FIELD(ie_t, information_flow, RELM_FT_ENUM, 0, 0, relm_information_flows, NULL),
-    FIELD(ie_t, initiated_by, RELM_FT_ENUM, 0, 0, relm_initiators, NULL),
-    FIELD(ie_t, attempt_failed, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
-    FIELD(ie_t, evaluation, RELM_FT_ENUM, 0, 0, relm_evaluations, NULL),
-    FIELD(ie_t, interaction_group_code, RELM_FT_CODE, RO, 10, NULL, NULL),
-    FIELD(ie_t, interaction_template_code, RELM_FT_CODE, 0, 10, NULL, NULL),
-    FIELD(ie_t, cost, RELM_FT_MONEY, 0, 0, NULL, NULL),
-    FIELD(ie_t, duration, RELM_FT_MINUTES, 0, 0, NULL, NULL),
-    FIELD(ie_t, salesperson_code, RELM_FT_CODE, 0, 20, NULL, NULL),
-    FIELD(ie_t, user_id, RELM_FT_TEXT, RO, 0, NULL, NULL),
-    FIELD(ie_t, segment_no, RELM_FT_CODE, RO, 20, NULL, NULL),
-    FIELD(ie_t, logged_segment_entry_no, RELM_FT_INT, RO, 0, NULL, NULL),
-    FIELD(ie_t, campaign_no, RELM_FT_CODE, 0, 20, NULL, NULL),
-    FIELD(ie_t, campaign_entry_no, RELM_FT_INT, RO, 0, NULL, NULL),
-    FIELD(ie_t, campaign_target, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
-    FIELD(ie_t, campaign_response, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
-    FIELD(ie_t, correspondence_type, RELM_FT_ENUM, 0, 0, relm_correspondence_types, NULL),
-    FIELD(ie_t, language_code, RELM_FT_CODE, 0, 10, NULL, NULL),
-    FIELD(ie_t, contact_via, RELM_FT_TEXT, RO, 250, NULL, NULL),
-    FIELD(ie_t, opportunity_no, RELM_FT_CODE, 0, 20, NULL, NULL),
-    FIELD(ie_t, task_no, RELM_FT_CODE, 0, 20, NULL, NULL),
-    FIELD(ie_t, attachment_no, RELM_FT_INT, RO, 0, NULL, NULL),
-    FIELD(ie_t, delivery_status, RELM_FT_ENUM, RO, 0, relm_delivery_statuses, NULL),
-    FIELD(ie_t, canceled, RELM_FT_BOOL, RELM_FF_INT32 | RO, 0, NULL, NULL),
-    FIELD(ie_t, postponed, RELM_FT_BOOL, RELM_FF_INT32 | RO, 0, NULL, NULL),
-    FIELD(ie_t, created_at, RELM_FT_TIMESTAMP, RO, 0, NULL, NULL),
-    FIELD(ie_t, message_id, RELM_FT_TEXT, RO, 250, NULL, NULL),
-    FIELD(ie_t, delivered_at, RELM_FT_TIMESTAMP, RO, 0, NULL, NULL),
-    FIELD(ie_t, delivery_error, RELM_FT_TEXT, RO, 250, NULL, NULL),
-    FIELD(ie_t, delivery_attempts, RELM_FT_INT, RO, 0, NULL, NULL),
-};
-
-#define NFIELDS ((int)(sizeof(fields) / sizeof(fields[0])))
-
-/* Field indexes, checked against the table by name at first use. */
+/* Field indexes: each entry of the table below is placed at its index. */
 enum {
     F_ENTRY_NO,
     F_CONTACT_NO,
@@ -110,9 +69,73 @@ enum {
     F_COUNT
 };
 
-_Static_assert(F_COUNT == sizeof(fields) / sizeof(fields[0]), "field enum matches the table");
+static const relm_field_t fields[] = {
+    [F_ENTRY_NO] = FIELD(ie_t, entry_no, RELM_FT_INT, RELM_FF_KEY, 0, NULL, NULL),
+    [F_CONTACT_NO] = FIELD(ie_t, contact_no, RELM_FT_CODE, 0, 20, NULL, NULL),
+    [F_CONTACT_COMPANY_NO] = FIELD(ie_t, contact_company_no, RELM_FT_CODE, RO, 20, NULL, NULL),
+    [F_DATE] = FIELD(ie_t, date, RELM_FT_DATE, 0, 0, NULL, NULL),
+    [F_TIME] = FIELD(ie_t, time, RELM_FT_TIME, 0, 0, NULL, NULL),
+    [F_DESCRIPTION] = FIELD(ie_t, description, RELM_FT_TEXT, 0, 100, NULL, NULL),
+    [F_SUBJECT] = FIELD(ie_t, subject, RELM_FT_TEXT, 0, 100, NULL, NULL),
+    [F_INFORMATION_FLOW] =
+        FIELD(ie_t, information_flow, RELM_FT_ENUM, 0, 0, relm_information_flows, NULL),
+    [F_INITIATED_BY] = FIELD(ie_t, initiated_by, RELM_FT_ENUM, 0, 0, relm_initiators, NULL),
+    [F_ATTEMPT_FAILED] = FIELD(ie_t, attempt_failed, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
+    [F_EVALUATION] = FIELD(ie_t, evaluation, RELM_FT_ENUM, 0, 0, relm_evaluations, NULL),
+    [F_INTERACTION_GROUP_CODE] =
+        FIELD(ie_t, interaction_group_code, RELM_FT_CODE, RO, 10, NULL, NULL),
+    [F_INTERACTION_TEMPLATE_CODE] =
+        FIELD(ie_t, interaction_template_code, RELM_FT_CODE, 0, 10, NULL, NULL),
+    [F_COST] = FIELD(ie_t, cost, RELM_FT_MONEY, 0, 0, NULL, NULL),
+    [F_DURATION] = FIELD(ie_t, duration, RELM_FT_MINUTES, 0, 0, NULL, NULL),
+    [F_SALESPERSON_CODE] = FIELD(ie_t, salesperson_code, RELM_FT_CODE, 0, 20, NULL, NULL),
+    [F_USER_ID] = FIELD(ie_t, user_id, RELM_FT_TEXT, RO, 0, NULL, NULL),
+    [F_SEGMENT_NO] = FIELD(ie_t, segment_no, RELM_FT_CODE, RO, 20, NULL, NULL),
+    [F_LOGGED_SEGMENT_ENTRY_NO] =
+        FIELD(ie_t, logged_segment_entry_no, RELM_FT_INT, RO, 0, NULL, NULL),
+    [F_CAMPAIGN_NO] = FIELD(ie_t, campaign_no, RELM_FT_CODE, 0, 20, NULL, NULL),
+    [F_CAMPAIGN_ENTRY_NO] = FIELD(ie_t, campaign_entry_no, RELM_FT_INT, RO, 0, NULL, NULL),
+    [F_CAMPAIGN_TARGET] = FIELD(ie_t, campaign_target, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
+    [F_CAMPAIGN_RESPONSE] =
+        FIELD(ie_t, campaign_response, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
+    [F_CORRESPONDENCE_TYPE] =
+        FIELD(ie_t, correspondence_type, RELM_FT_ENUM, 0, 0, relm_correspondence_types, NULL),
+    [F_LANGUAGE_CODE] = FIELD(ie_t, language_code, RELM_FT_CODE, 0, 10, NULL, NULL),
+    [F_CONTACT_VIA] = FIELD(ie_t, contact_via, RELM_FT_TEXT, RO, 250, NULL, NULL),
+    [F_OPPORTUNITY_NO] = FIELD(ie_t, opportunity_no, RELM_FT_CODE, 0, 20, NULL, NULL),
+    [F_TASK_NO] = FIELD(ie_t, task_no, RELM_FT_CODE, 0, 20, NULL, NULL),
+    [F_ATTACHMENT_NO] = FIELD(ie_t, attachment_no, RELM_FT_INT, RO, 0, NULL, NULL),
+    [F_DELIVERY_STATUS] =
+        FIELD(ie_t, delivery_status, RELM_FT_ENUM, RO, 0, relm_delivery_statuses, NULL),
+    [F_CANCELED] = FIELD(ie_t, canceled, RELM_FT_BOOL, RELM_FF_INT32 | RO, 0, NULL, NULL),
+    [F_POSTPONED] = FIELD(ie_t, postponed, RELM_FT_BOOL, RELM_FF_INT32 | RO, 0, NULL, NULL),
+    [F_CREATED_AT] = FIELD(ie_t, created_at, RELM_FT_TIMESTAMP, RO, 0, NULL, NULL),
+    [F_MESSAGE_ID] = FIELD(ie_t, message_id, RELM_FT_TEXT, RO, 250, NULL, NULL),
+    [F_DELIVERED_AT] = FIELD(ie_t, delivered_at, RELM_FT_TIMESTAMP, RO, 0, NULL, NULL),
+    [F_DELIVERY_ERROR] = FIELD(ie_t, delivery_error, RELM_FT_TEXT, RO, 250, NULL, NULL),
+    [F_DELIVERY_ATTEMPTS] = FIELD(ie_t, delivery_attempts, RELM_FT_INT, RO, 0, NULL, NULL),
+};
+
+#define NFIELDS ((int)(sizeof(fields) / sizeof(fields[0])))
+
+_Static_assert(F_COUNT == sizeof(fields) / sizeof(fields[0]), "one entry per field index");
 
 #define G(f) (RELM_BIT(f))
+
+/*
+ * What an entry takes from its template for the fields not given (the group always);
+ * language, description and correspondence type depend on the contact as well.
+ */
+static const relm_take_t template_takes[] = {
+    {TPL_UNIT_COST, F_COST},
+    {TPL_UNIT_DURATION, F_DURATION},
+    {TPL_INFORMATION_FLOW, F_INFORMATION_FLOW},
+    {TPL_INITIATED_BY, F_INITIATED_BY},
+    {TPL_GROUP, F_INTERACTION_GROUP_CODE},
+    {TPL_CAMPAIGN, F_CAMPAIGN_NO},
+    {TPL_CAMPAIGN_TARGET, F_CAMPAIGN_TARGET},
+    {TPL_CAMPAIGN_RESPONSE, F_CAMPAIGN_RESPONSE},
+};
 
 static int parse_entry_no(const char *key, int64_t *out, relm_error_t *err)
 {
@@ -148,6 +171,8 @@ const relm_entity_t relm_interaction_entity = {
     op_get,
     NULL,
     op_remove,
+    NULL,
+    NULL,
 };
 
 static int given_text(const char *v, relm_mask_t given, int f)
@@ -326,22 +351,9 @@ static int prepare_entry(relm_t *r, relm_interaction_t *rec, relm_mask_t given, 
                               "interaction for contact %s: description is required (template %s "
                               "has none)",
                               c.no, t.code);
-    if (!(given & G(F_COST)))
-        rec->cost = t.unit_cost;
-    if (!(given & G(F_DURATION)))
-        rec->duration = t.unit_duration;
-    if (!(given & G(F_INFORMATION_FLOW)))
-        relm_copy(rec->information_flow, sizeof(rec->information_flow), t.information_flow);
-    if (!(given & G(F_INITIATED_BY)))
-        relm_copy(rec->initiated_by, sizeof(rec->initiated_by), t.initiated_by);
-    relm_copy(rec->interaction_group_code, sizeof(rec->interaction_group_code),
-              t.interaction_group_code);
-    if (!(given & G(F_CAMPAIGN_NO)))
-        relm_copy(rec->campaign_no, sizeof(rec->campaign_no), t.campaign_no);
-    if (!(given & G(F_CAMPAIGN_TARGET)))
-        rec->campaign_target = t.campaign_target;
-    if (!(given & G(F_CAMPAIGN_RESPONSE)))
-        rec->campaign_response = t.campaign_response;
+    relm_record_take(&relm_interaction_entity, rec, given & ~G(F_INTERACTION_GROUP_CODE),
+                     &relm_template_entity, &t, template_takes,
+                     (int)(sizeof(template_takes) / sizeof(template_takes[0])));
 
     if (!(given & G(F_CORRESPONDENCE_TYPE))) {
         const char *ct = t.correspondence_type;
@@ -494,23 +506,25 @@ int relm_interaction_insert_prepared(relm_t *r, relm_interaction_t *rec, relm_er
 
 typedef relm_interaction_comment_t cm_t;
 
+/* Field indexes of comment_fields[]: each entry below is placed at its index. */
+enum { CM_ENTRY_NO, CM_LINE_NO, CM_DATE, CM_COMMENT, CM_COUNT };
+
 static const relm_field_t comment_fields[] = {
-    FIELD(cm_t, entry_no, RELM_FT_INT, RELM_FF_KEY | RO, 0, NULL, NULL),
-    FIELD(cm_t, line_no, RELM_FT_INT, RELM_FF_KEY | RO, 0, NULL, NULL),
-    FIELD(cm_t, date, RELM_FT_DATE, 0, 0, NULL, NULL),
-    FIELD(cm_t, comment, RELM_FT_TEXT, 0, 80, NULL, NULL),
+    [CM_ENTRY_NO] = FIELD(cm_t, entry_no, RELM_FT_INT, RELM_FF_KEY | RO, 0, NULL, NULL),
+    [CM_LINE_NO] = FIELD(cm_t, line_no, RELM_FT_INT, RELM_FF_KEY | RO, 0, NULL, NULL),
+    [CM_DATE] = FIELD(cm_t, date, RELM_FT_DATE, 0, 0, NULL, NULL),
+    [CM_COMMENT] = FIELD(cm_t, comment, RELM_FT_TEXT, 0, 80, NULL, NULL),
 };
 
+_Static_assert(sizeof(comment_fields) / sizeof(comment_fields[0]) == CM_COUNT,
+               "one entry per field index");
+
 const relm_entity_t relm_interaction_comment_entity = {
-    "interaction comment line",
-    "interaction_comment",
-    sizeof(cm_t),
-    comment_fields,
-    (int)(sizeof(comment_fields) / sizeof(comment_fields[0])),
-    NULL,
-    NULL,
-    NULL,
-    NULL,
+    .name = "interaction comment line",
+    .table = "interaction_comment",
+    .size = sizeof(cm_t),
+    .fields = comment_fields,
+    .nfields = (int)(sizeof(comment_fields) / sizeof(comment_fields[0])),
 };
 
 /* Add one comment line to an entry known to exist; inside the caller's transaction. */
@@ -561,11 +575,7 @@ int relm_interaction_comment_add(relm_t *r, int64_t entry_no, const char *date, 
     if (rc == 0 && (rc = relm_interaction_get(r, entry_no, cur, err)) == 0)
         rc = comment_insert(r, entry_no, date, comment, &line, err);
     free(cur);
-    if (rc) {
-        relm_rollback(r);
-        return rc;
-    }
-    if ((rc = relm_commit(r, err)))
+    if ((rc = relm_tx_end(r, rc, err)))
         return rc;
     if (out)
         *out = line;
@@ -623,12 +633,9 @@ int relm_interaction_create_commented(relm_t *r, relm_interaction_t *rec, relm_m
     int rc = relm_begin(r, err);
     if (rc)
         return rc;
-    if ((rc = write_entry(r, rec, given, 0, err)) ||
-        (rc = comments_insert(r, rec->entry_no, comments, n, err))) {
-        relm_rollback(r);
-        return rc;
-    }
-    return relm_commit(r, err);
+    if ((rc = write_entry(r, rec, given, 0, err)) == 0)
+        rc = comments_insert(r, rec->entry_no, comments, n, err);
+    return relm_tx_end(r, rc, err);
 }
 
 int relm_interaction_create(relm_t *r, relm_interaction_t *rec, relm_mask_t given,
@@ -698,7 +705,7 @@ static relm_mask_t reopen(relm_interaction_t *cur, const relm_interaction_t *cha
     return stored | given;
 }
 
-static int postpone_locked(relm_t *r, relm_interaction_t *rec, relm_mask_t given, relm_error_t *err)
+static int postpone_in_tx(relm_t *r, relm_interaction_t *rec, relm_mask_t given, relm_error_t *err)
 {
     relm_interaction_t *cur = malloc(sizeof(*cur));
     if (!cur)
@@ -748,12 +755,9 @@ int relm_interaction_postpone_commented(relm_t *r, relm_interaction_t *rec, relm
     int rc = relm_begin(r, err);
     if (rc)
         return rc;
-    if ((rc = postpone_locked(r, rec, given, err)) ||
-        (rc = comments_insert(r, rec->entry_no, comments, n, err))) {
-        relm_rollback(r);
-        return rc;
-    }
-    return relm_commit(r, err);
+    if ((rc = postpone_in_tx(r, rec, given, err)) == 0)
+        rc = comments_insert(r, rec->entry_no, comments, n, err);
+    return relm_tx_end(r, rc, err);
 }
 
 int relm_interaction_postpone(relm_t *r, relm_interaction_t *rec, relm_mask_t given,
@@ -778,8 +782,8 @@ relm_mask_t relm_interaction_filled(const relm_interaction_t *rec)
     return filled;
 }
 
-static int resume_locked(relm_t *r, int64_t entry_no, relm_interaction_t *changes,
-                         relm_mask_t given, relm_error_t *err)
+static int resume_in_tx(relm_t *r, int64_t entry_no, relm_interaction_t *changes, relm_mask_t given,
+                        relm_error_t *err)
 {
     relm_interaction_t *cur = malloc(sizeof(*cur));
     if (!cur)
@@ -805,12 +809,9 @@ int relm_interaction_resume_commented(relm_t *r, int64_t entry_no, relm_interact
     int rc = relm_begin(r, err);
     if (rc)
         return rc;
-    if ((rc = resume_locked(r, entry_no, changes, given, err)) ||
-        (rc = comments_insert(r, entry_no, comments, n, err))) {
-        relm_rollback(r);
-        return rc;
-    }
-    return relm_commit(r, err);
+    if ((rc = resume_in_tx(r, entry_no, changes, given, err)) == 0)
+        rc = comments_insert(r, entry_no, comments, n, err);
+    return relm_tx_end(r, rc, err);
 }
 
 int relm_interaction_resume(relm_t *r, int64_t entry_no, relm_interaction_t *changes,
@@ -828,7 +829,7 @@ static const char sql_drop_unused_campaign_entry[] =
     "segment_no = '' AND NOT EXISTS (SELECT 1 FROM interaction_log_entry e WHERE "
     "e.campaign_no = campaign_entry.campaign_no AND e.campaign_entry_no = campaign_entry.entry_no)";
 
-static int delete_locked(relm_t *r, int64_t entry_no, relm_error_t *err)
+static int delete_in_tx(relm_t *r, int64_t entry_no, relm_error_t *err)
 {
     relm_interaction_t *cur = malloc(sizeof(*cur));
     if (!cur)
@@ -853,11 +854,7 @@ int relm_interaction_delete(relm_t *r, int64_t entry_no, relm_error_t *err)
     int rc = relm_begin(r, err);
     if (rc)
         return rc;
-    if ((rc = delete_locked(r, entry_no, err))) {
-        relm_rollback(r);
-        return rc;
-    }
-    return relm_commit(r, err);
+    return relm_tx_end(r, delete_in_tx(r, entry_no, err), err);
 }
 
 static int cancel_one(relm_t *r, int64_t entry_no, relm_interaction_t *cur, relm_error_t *err)
@@ -939,11 +936,7 @@ int relm_interaction_cancel(relm_t *r, const int64_t *entry_nos, int n, relm_err
     for (int i = 0; rc == 0 && i < n; i++)
         rc = cancel_one(r, entry_nos[i], cur, err);
     free(cur);
-    if (rc) {
-        relm_rollback(r);
-        return rc;
-    }
-    return relm_commit(r, err);
+    return relm_tx_end(r, rc, err);
 }
 
 int relm_interaction_evaluate(relm_t *r, int64_t entry_no, const char *evaluation,
@@ -967,49 +960,35 @@ int relm_interaction_evaluate(relm_t *r, int64_t entry_no, const char *evaluatio
     return rc;
 }
 
-/* One bound parameter of a listing. */
-typedef struct param {
-    const char *text;
-    int64_t num;
-} param_t;
-
-/* The WHERE clause of a canceled-entry filter over the columns of alias a ("" or "o."). */
-static size_t filter_where(const relm_interaction_t *k, int company, const char *from,
-                           const char *to, const relm_interaction_filter_t *f, const char *a,
-                           char *buf, size_t n, param_t *p, int *np)
+/* Append the condition of a canceled-entry filter over the columns of alias a ("" or "o."). */
+static void filter_where(sqlb_t *b, const relm_interaction_t *k, int company, const char *from,
+                         const char *to, const relm_interaction_filter_t *f, const char *a)
 {
-    size_t len = (size_t)snprintf(buf, n, "%scanceled = 1", a);
-#define ADD(cond, fmt, param)                                                                      \
-    do {                                                                                           \
-        if (cond) {                                                                                \
-            len += (size_t)snprintf(buf + len, len < n ? n - len : 0, " AND %s" fmt, a);           \
-            p[(*np)++] = param;                                                                    \
-        }                                                                                          \
-    } while (0)
-    ADD(f->entry_no_from > 0, "entry_no >= ?", ((param_t){NULL, f->entry_no_from}));
-    ADD(f->entry_no_to > 0, "entry_no <= ?", ((param_t){NULL, f->entry_no_to}));
-    ADD(k->contact_no[0] && !company, "contact_no = ?", ((param_t){k->contact_no, 0}));
-    ADD(k->contact_no[0] && company, "contact_company_no = ?", ((param_t){k->contact_no, 0}));
-    ADD(from[0], "date >= ?", ((param_t){from, 0}));
-    ADD(to[0], "date <= ?", ((param_t){to, 0}));
-    ADD(k->campaign_no[0], "campaign_no = ?", ((param_t){k->campaign_no, 0}));
-    ADD(k->interaction_group_code[0], "interaction_group_code = ?",
-        ((param_t){k->interaction_group_code, 0}));
-    ADD(k->interaction_template_code[0], "interaction_template_code = ?",
-        ((param_t){k->interaction_template_code, 0}));
-    ADD(k->salesperson_code[0], "salesperson_code = ?", ((param_t){k->salesperson_code, 0}));
-#undef ADD
-    return len;
-}
-
-static void bind_params(relm_stmt_t *s, const param_t *p, int np, int first)
-{
-    for (int i = 0; i < np; i++) {
-        if (p[i].text)
-            relm_stmt_bind_text(s, first + i, p[i].text);
-        else
-            relm_stmt_bind_int(s, first + i, p[i].num);
+    sqlb_sqlf(b, "%scanceled = 1", a);
+    if (f->entry_no_from > 0) {
+        sqlb_sqlf(b, " AND %sentry_no >= ?", a);
+        sqlb_int(b, f->entry_no_from);
     }
+    if (f->entry_no_to > 0) {
+        sqlb_sqlf(b, " AND %sentry_no <= ?", a);
+        sqlb_int(b, f->entry_no_to);
+    }
+    const struct {
+        const char *col, *val;
+    } text_conds[] = {
+        {company ? "contact_company_no = ?" : "contact_no = ?", k->contact_no},
+        {"date >= ?", from},
+        {"date <= ?", to},
+        {"campaign_no = ?", k->campaign_no},
+        {"interaction_group_code = ?", k->interaction_group_code},
+        {"interaction_template_code = ?", k->interaction_template_code},
+        {"salesperson_code = ?", k->salesperson_code},
+    };
+    for (size_t i = 0; i < sizeof(text_conds) / sizeof(text_conds[0]); i++)
+        if (text_conds[i].val[0]) {
+            sqlb_sqlf(b, " AND %s%s", a, text_conds[i].col);
+            sqlb_text(b, text_conds[i].val);
+        }
 }
 
 int relm_interaction_delete_canceled(relm_t *r, const relm_interaction_filter_t *f, int64_t *count,
@@ -1060,20 +1039,21 @@ int relm_interaction_delete_canceled(relm_t *r, const relm_interaction_filter_t 
         return rc;
     }
 
-    char where[1024], where_o[1024], sql[4096];
-    param_t p[12], po[12];
-    int np = 0, npo = 0;
-    filter_where(k, company, from, to, f, "", where, sizeof(where), p, &np);
-    filter_where(k, company, from, to, f, "o.", where_o, sizeof(where_o), po, &npo);
+    sqlb_t *b = sqlb_new(relm_store_fold(r->store));
+    if (!b) {
+        free(k);
+        return relm_error_set(err, RELM_ENOMEM, "out of memory");
+    }
     int64_t n = 0;
     relm_stmt_t *s;
     if ((rc = relm_begin(r, err))) {
+        free(b);
         free(k);
         return rc;
     }
-    snprintf(sql, sizeof(sql), "SELECT count(*) FROM interaction_log_entry WHERE %s", where);
-    if ((rc = relm_stmt_prepare(r->store, sql, &s, err)) == 0) {
-        bind_params(s, p, np, 1);
+    sqlb_sql(b, "SELECT count(*) FROM interaction_log_entry WHERE ");
+    filter_where(b, k, company, from, to, f, "");
+    if ((rc = sqlb_prepare(r, b, &s, err)) == 0) {
         rc = relm_stmt_step(s, err);
         if (rc == RELM_STEP_ROW)
             n = relm_stmt_int(s, 0);
@@ -1086,31 +1066,27 @@ int relm_interaction_delete_canceled(relm_t *r, const relm_interaction_filter_t 
          * (a campaign entry other entries share stays), then the entries themselves; their
          * comment lines go with them (ON DELETE CASCADE).
          */
-        snprintf(sql, sizeof(sql),
-                 "DELETE FROM campaign_entry WHERE logged_segment_entry_no = 0 AND segment_no = '' "
-                 "AND entry_no IN (SELECT campaign_entry_no FROM interaction_log_entry WHERE %s "
-                 "AND logged_segment_entry_no = 0 AND campaign_entry_no <> 0) AND NOT EXISTS "
-                 "(SELECT 1 FROM interaction_log_entry o WHERE o.campaign_no = "
-                 "campaign_entry.campaign_no AND o.campaign_entry_no = campaign_entry.entry_no "
-                 "AND NOT (%s))",
-                 where, where_o);
-        if ((rc = relm_stmt_prepare(r->store, sql, &s, err)) == 0) {
-            bind_params(s, p, np, 1);
-            bind_params(s, po, npo, np + 1);
-            rc = relm_stmt_run(s, err);
-        }
-        snprintf(sql, sizeof(sql), "DELETE FROM interaction_log_entry WHERE %s", where);
-        if (rc == 0 && (rc = relm_stmt_prepare(r->store, sql, &s, err)) == 0) {
-            bind_params(s, p, np, 1);
-            rc = relm_stmt_run(s, err);
-        }
+        sqlb_reset(b);
+        sqlb_sql(b, "DELETE FROM campaign_entry WHERE logged_segment_entry_no = 0 AND "
+                    "segment_no = '' AND entry_no IN (SELECT campaign_entry_no FROM "
+                    "interaction_log_entry WHERE ");
+        filter_where(b, k, company, from, to, f, "");
+        sqlb_sql(b, " AND logged_segment_entry_no = 0 AND campaign_entry_no <> 0) AND NOT EXISTS "
+                    "(SELECT 1 FROM interaction_log_entry o WHERE o.campaign_no = "
+                    "campaign_entry.campaign_no AND o.campaign_entry_no = campaign_entry.entry_no "
+                    "AND NOT (");
+        filter_where(b, k, company, from, to, f, "o.");
+        sqlb_sql(b, "))");
+        rc = sqlb_run(r, b, NULL, err);
+        sqlb_reset(b);
+        sqlb_sql(b, "DELETE FROM interaction_log_entry WHERE ");
+        filter_where(b, k, company, from, to, f, "");
+        if (rc == 0)
+            rc = sqlb_run(r, b, NULL, err);
     }
+    free(b);
     free(k);
-    if (rc) {
-        relm_rollback(r);
-        return rc;
-    }
-    if ((rc = relm_commit(r, err)))
+    if ((rc = relm_tx_end(r, rc, err)))
         return rc;
     if (count)
         *count = n;
@@ -1196,62 +1172,56 @@ int relm_interaction_list(relm_t *r, const relm_interaction_query_t *q, relm_row
             contact_col = "contact_company_no";
     }
 
-    char cols[4096], sql[8192];
-    param_t p[16];
-    int np = 0;
-    relm_table_columns(&relm_interaction_entity, cols, sizeof(cols));
-    size_t len = (size_t)snprintf(sql, sizeof(sql),
-                                  "SELECT %s FROM interaction_log_entry WHERE postponed = ?", cols);
-    p[np++] = (param_t){NULL, (q->flags & RELM_IQ_POSTPONED) ? 1 : 0};
-#define ADD_TEXT(cond, col, val)                                                                   \
-    do {                                                                                           \
-        if (cond) {                                                                                \
-            len += (size_t)snprintf(sql + len, sizeof(sql) - len, " AND %s", col);                 \
-            p[np++] = (param_t){val, 0};                                                           \
-        }                                                                                          \
-    } while (0)
-    ADD_TEXT(k->contact_no[0],
-             strcmp(contact_col, "contact_no") == 0 ? "contact_no = ?" : "contact_company_no = ?",
-             k->contact_no);
-    ADD_TEXT(k->salesperson_code[0], "salesperson_code = ?", k->salesperson_code);
-    ADD_TEXT(k->interaction_template_code[0], "interaction_template_code = ?",
-             k->interaction_template_code);
-    ADD_TEXT(k->segment_no[0], "segment_no = ?", k->segment_no);
-    ADD_TEXT(from[0], "date >= ?", from);
-    ADD_TEXT(to[0], "date <= ?", to);
-#undef ADD_TEXT
+    sqlb_t *b = sqlb_new(relm_store_fold(r->store));
+    if (!b) {
+        free(k);
+        return relm_error_set(err, RELM_ENOMEM, "out of memory");
+    }
+    sqlb_sql(b, "SELECT ");
+    sqlb_columns(b, &relm_interaction_entity);
+    sqlb_sql(b, " FROM interaction_log_entry WHERE postponed = ?");
+    sqlb_int(b, (q->flags & RELM_IQ_POSTPONED) ? 1 : 0);
+    const struct {
+        const char *cond, *val;
+    } text_conds[] = {
+        {strcmp(contact_col, "contact_no") == 0 ? " AND contact_no = ?"
+                                                : " AND contact_company_no = ?",
+         k->contact_no},
+        {" AND salesperson_code = ?", k->salesperson_code},
+        {" AND interaction_template_code = ?", k->interaction_template_code},
+        {" AND segment_no = ?", k->segment_no},
+        {" AND date >= ?", from},
+        {" AND date <= ?", to},
+    };
+    for (size_t i = 0; i < sizeof(text_conds) / sizeof(text_conds[0]); i++)
+        if (text_conds[i].val[0]) {
+            sqlb_sql(b, text_conds[i].cond);
+            sqlb_text(b, text_conds[i].val);
+        }
     if (q->logged_segment_entry_no > 0) {
-        len += (size_t)snprintf(sql + len, sizeof(sql) - len, " AND logged_segment_entry_no = ?");
-        p[np++] = (param_t){NULL, q->logged_segment_entry_no};
+        sqlb_sql(b, " AND logged_segment_entry_no = ?");
+        sqlb_int(b, q->logged_segment_entry_no);
     }
     if (q->flags & RELM_IQ_CANCELED)
-        len += (size_t)snprintf(sql + len, sizeof(sql) - len, " AND canceled = 1");
+        sqlb_sql(b, " AND canceled = 1");
     if (q->after.entry_no > 0) {
         /* Keyset: rows strictly after the cursor in (date, time, entry_no) descending order. */
-        len += (size_t)snprintf(sql + len, sizeof(sql) - len,
-                                " AND (date, time, entry_no) < (?, ?, ?)");
-        p[np++] = (param_t){q->after.date, 0};
-        p[np++] = (param_t){q->after.time, 0};
-        p[np++] = (param_t){NULL, q->after.entry_no};
+        sqlb_sql(b, " AND (date, time, entry_no) < (?, ?, ?)");
+        sqlb_text(b, q->after.date);
+        sqlb_text(b, q->after.time);
+        sqlb_int(b, q->after.entry_no);
     }
-    len += (size_t)snprintf(sql + len, sizeof(sql) - len,
-                            " ORDER BY date DESC, time DESC, entry_no DESC");
-    if (q->limit > 0) {
-        /* One row more than asked tells whether another page follows. */
-        snprintf(sql + len, sizeof(sql) - len, " LIMIT ?");
-        p[np++] = (param_t){NULL, (int64_t)q->limit + 1};
-    }
+    sqlb_sql(b, " ORDER BY date DESC, time DESC, entry_no DESC");
+    /* One row more than asked tells whether another page follows. */
+    if (q->limit > 0)
+        sqlb_limit(b, (int64_t)q->limit + 1);
 
     relm_stmt_t *s;
-    if ((rc = relm_stmt_prepare(r->store, sql, &s, err))) {
+    rc = sqlb_prepare(r, b, &s, err);
+    free(b);
+    if (rc) {
         free(k);
         return rc;
-    }
-    for (int i = 0; i < np; i++) {
-        if (p[i].text)
-            relm_stmt_bind_text(s, i + 1, p[i].text);
-        else
-            relm_stmt_bind_int(s, i + 1, p[i].num);
     }
     relm_interaction_cursor_t last;
     memset(&last, 0, sizeof(last));

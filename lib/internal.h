@@ -53,6 +53,44 @@ int relm_list_search(relm_t *r, const relm_entity_t *e, const relm_filter_t *fil
                      const int *any, int nany, const char *text, long limit, relm_row_fn fn,
                      void *ctx, relm_error_t *err);
 
+/*
+ * Field indexes of relm_template_entity (lib/template.c places each entry at its index), for
+ * the maps of template defaults that segments and interactions take (relm_record_take).
+ */
+enum {
+    TPL_CODE,
+    TPL_GROUP,
+    TPL_DESCRIPTION,
+    TPL_UNIT_COST,
+    TPL_UNIT_DURATION,
+    TPL_INFORMATION_FLOW,
+    TPL_INITIATED_BY,
+    TPL_CORRESPONDENCE_TYPE,
+    TPL_IGNORE_CONTACT_CORRESP_TYPE,
+    TPL_LANGUAGE_CODE,
+    TPL_CAMPAIGN,
+    TPL_CAMPAIGN_TARGET,
+    TPL_CAMPAIGN_RESPONSE,
+    TPL_COUNT
+};
+
+/* One field a record takes from another: field `from` of the source, `to` of the target. */
+typedef struct relm_take {
+    int from, to;
+} relm_take_t;
+
+/*
+ * Copy the n fields of map from src (entity src_e) into dst (entity dst_e), except the
+ * target fields set in given: a template's defaults filling what the caller did not give.
+ * The two fields of a pair have the same kind (text, or integer of any width); text is
+ * cut at the target's size on a character boundary.
+ */
+void relm_record_take(const relm_entity_t *dst_e, void *dst, relm_mask_t given,
+                      const relm_entity_t *src_e, const void *src, const relm_take_t *map, int n);
+
+/* Whether field f is stored as an integer (bool, int, money, minutes) rather than text. */
+int relm_field_is_int(const relm_field_t *f);
+
 /* Read the current row of s (columns in field order, virtual fields skipped) into rec. */
 void relm_table_read_row(const relm_entity_t *e, relm_stmt_t *s, void *rec);
 /* The comma-separated column list of e (virtual fields skipped), into buf. */
@@ -68,6 +106,13 @@ extern const char relm_dummy_password_hash[];
 extern atomic_ulong relm_password_verifications;
 /* Rows the login throttle table keeps at most (RELM_LOGIN_ROWS; tests lower it). */
 extern int relm_login_rows_max;
+
+/*
+ * End the transaction level opened by relm_begin/relm_store_begin: commit when rc is 0,
+ * otherwise roll back and return rc. Either way the level is closed (a failed commit rolls
+ * back), so a caller writes `return relm_tx_end(r, rc, err);`.
+ */
+int relm_tx_end(relm_t *r, int rc, relm_error_t *err);
 
 /* Count rows from SQL with one text parameter (p1 may be NULL for none). */
 int relm_count(relm_t *r, const char *sql, const char *p1, int64_t *out, relm_error_t *err);

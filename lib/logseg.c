@@ -14,32 +14,46 @@
 #include <string.h>
 
 #include "internal.h"
+#include "sqlb.h"
 
 typedef relm_logged_segment_t ls_t;
 
 #define RO RELM_FF_READONLY
 
-static const relm_field_t ls_fields[] = {
-    FIELD(ls_t, entry_no, RELM_FT_INT, RELM_FF_KEY | RO, 0, NULL, NULL),
-    FIELD(ls_t, segment_no, RELM_FT_CODE, RO, 20, NULL, NULL),
-    FIELD(ls_t, description, RELM_FT_TEXT, RO, 100, NULL, NULL),
-    FIELD(ls_t, created_at, RELM_FT_TIMESTAMP, RO, 0, NULL, NULL),
-    FIELD(ls_t, user_id, RELM_FT_TEXT, RO, 50, NULL, NULL),
-    FIELD(ls_t, no_of_interactions, RELM_FT_INT, RELM_FF_VIRTUAL | RO, 0, NULL, NULL),
-    FIELD(ls_t, no_of_campaign_entries, RELM_FT_INT, RELM_FF_VIRTUAL | RO, 0, NULL, NULL),
-    FIELD(ls_t, canceled, RELM_FT_BOOL, RELM_FF_INT32 | RO, 0, NULL, NULL),
+/* Field indexes of ls_fields[]: each entry below is placed at its index. */
+enum {
+    LS_ENTRY_NO,
+    LS_SEGMENT_NO,
+    LS_DESCRIPTION,
+    LS_CREATED_AT,
+    LS_USER_ID,
+    LS_NO_OF_INTERACTIONS,
+    LS_NO_OF_CAMPAIGN_ENTRIES,
+    LS_CANCELED,
+    LS_COUNT
 };
 
+static const relm_field_t ls_fields[] = {
+    [LS_ENTRY_NO] = FIELD(ls_t, entry_no, RELM_FT_INT, RELM_FF_KEY | RO, 0, NULL, NULL),
+    [LS_SEGMENT_NO] = FIELD(ls_t, segment_no, RELM_FT_CODE, RO, 20, NULL, NULL),
+    [LS_DESCRIPTION] = FIELD(ls_t, description, RELM_FT_TEXT, RO, 100, NULL, NULL),
+    [LS_CREATED_AT] = FIELD(ls_t, created_at, RELM_FT_TIMESTAMP, RO, 0, NULL, NULL),
+    [LS_USER_ID] = FIELD(ls_t, user_id, RELM_FT_TEXT, RO, 50, NULL, NULL),
+    [LS_NO_OF_INTERACTIONS] =
+        FIELD(ls_t, no_of_interactions, RELM_FT_INT, RELM_FF_VIRTUAL | RO, 0, NULL, NULL),
+    [LS_NO_OF_CAMPAIGN_ENTRIES] =
+        FIELD(ls_t, no_of_campaign_entries, RELM_FT_INT, RELM_FF_VIRTUAL | RO, 0, NULL, NULL),
+    [LS_CANCELED] = FIELD(ls_t, canceled, RELM_FT_BOOL, RELM_FF_INT32 | RO, 0, NULL, NULL),
+};
+
+_Static_assert(sizeof(ls_fields) / sizeof(ls_fields[0]) == LS_COUNT, "one entry per field index");
+
 const relm_entity_t relm_logged_segment_entity = {
-    "logged segment",
-    "logged_segment",
-    sizeof(ls_t),
-    ls_fields,
-    sizeof(ls_fields) / sizeof(ls_fields[0]),
-    NULL,
-    NULL,
-    NULL,
-    NULL,
+    .name = "logged segment",
+    .table = "logged_segment",
+    .size = sizeof(ls_t),
+    .fields = ls_fields,
+    .nfields = sizeof(ls_fields) / sizeof(ls_fields[0]),
 };
 
 enum { PHASES = 5 };
@@ -434,12 +448,8 @@ int relm_segment_log(relm_t *r, const char *no, unsigned flags, relm_log_result_
     if ((rc = relm_store_begin(r->store, err)))
         return rc;
     rc = log_in_tx(r, key.no, flags, &res, progress, pctx, err);
-    if (rc == 0)
-        rc = relm_store_commit(r->store, err);
-    if (rc) {
-        relm_store_rollback(r->store);
+    if ((rc = relm_tx_end(r, rc, err)))
         return rc;
-    }
     phase(progress, pctx, PHASES, "done");
     if (res.blank_correspondence > 0)
         relm_error_warn(err,
@@ -489,10 +499,18 @@ int relm_logged_segment_get(relm_t *r, int64_t entry_no, relm_logged_segment_t *
     return rc < 0 ? rc : 0;
 }
 
-int relm_logged_segment_list(relm_t *r, relm_row_fn fn, void *ctx, relm_error_t *err)
+int relm_logged_segment_list(relm_t *r, int64_t after, long limit, relm_row_fn fn, void *ctx,
+                             relm_error_t *err)
 {
+    sqlb_t *b = sqlb_new(relm_store_fold(r->store));
+    if (!b)
+        return relm_error_set(err, RELM_ENOMEM, "out of memory");
+    sqlb_sql(b, LS_SELECT " WHERE entry_no < ? ORDER BY entry_no DESC");
+    sqlb_int(b, after > 0 ? after : INT64_MAX);
+    sqlb_limit(b, limit);
     relm_stmt_t *s;
-    int rc = relm_stmt_prepare(r->store, LS_SELECT " ORDER BY entry_no DESC", &s, err);
+    int rc = sqlb_prepare(r, b, &s, err);
+    free(b);
     if (rc)
         return rc;
     relm_logged_segment_t rec;
@@ -537,10 +555,7 @@ int relm_logged_segment_cancel(relm_t *r, int64_t entry_no, relm_error_t *err)
     if ((rc = run_ids(r, sql_toggle_ls, entry_no, 1, err)) == 0 &&
         (rc = run_ids(r, sql_cancel_entries, entry_no, 2, err)) == 0)
         rc = run_ids(r, sql_cancel_campaign_entries, entry_no, 2, err);
-    if (rc == 0)
-        rc = relm_store_commit(r->store, err);
-    if (rc)
-        relm_store_rollback(r->store);
+    rc = relm_tx_end(r, rc, err);
     return rc;
 }
 
@@ -573,12 +588,8 @@ int relm_logged_segment_delete(relm_t *r, int64_t entry_no, int64_t *kept, relm_
         rc = relm_error_set(err, RELM_ECONFLICT,
                             "logged segment %lld changed while it was being deleted: try again",
                             (long long)entry_no);
-    if (rc == 0)
-        rc = relm_store_commit(r->store, err);
-    if (rc) {
-        relm_store_rollback(r->store);
+    if ((rc = relm_tx_end(r, rc, err)))
         return rc;
-    }
     if (kept)
         *kept = n;
     return 0;
@@ -609,12 +620,8 @@ int relm_logged_segment_reuse(relm_t *r, int64_t entry_no, const relm_reuse_filt
     rc = relm_segment_add(r, &seg, 0, err);
     if (rc == 0)
         rc = relm_segment_add_from_logged(r, seg.no, entry_no, f, count, err);
-    if (rc == 0)
-        rc = relm_store_commit(r->store, err);
-    if (rc) {
-        relm_store_rollback(r->store);
+    if ((rc = relm_tx_end(r, rc, err)))
         return rc;
-    }
     relm_copy(new_no, RELM_CODE20_SZ, seg.no);
     return 0;
 }

@@ -16,26 +16,50 @@
 typedef relm_no_series_t ns_t;
 typedef relm_no_series_line_t nsl_t;
 
+/* Field indexes of series_fields[]: each entry below is placed at its index. */
+enum { NS_CODE, NS_DESCRIPTION, NS_DEFAULT_NOS, NS_MANUAL_NOS, NS_DATE_ORDER, NS_COUNT };
+
 static const relm_field_t series_fields[] = {
-    FIELD(ns_t, code, RELM_FT_CODE, RELM_FF_KEY, 20, NULL, NULL),
-    FIELD(ns_t, description, RELM_FT_TEXT, 0, 100, NULL, NULL),
-    FIELD(ns_t, default_nos, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, "true"),
-    FIELD(ns_t, manual_nos, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, "false"),
-    FIELD(ns_t, date_order, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, "false"),
+    [NS_CODE] = FIELD(ns_t, code, RELM_FT_CODE, RELM_FF_KEY, 20, NULL, NULL),
+    [NS_DESCRIPTION] = FIELD(ns_t, description, RELM_FT_TEXT, 0, 100, NULL, NULL),
+    [NS_DEFAULT_NOS] = FIELD(ns_t, default_nos, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, "true"),
+    [NS_MANUAL_NOS] = FIELD(ns_t, manual_nos, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, "false"),
+    [NS_DATE_ORDER] = FIELD(ns_t, date_order, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, "false"),
+};
+
+_Static_assert(sizeof(series_fields) / sizeof(series_fields[0]) == NS_COUNT,
+               "one entry per field index");
+
+/* Field indexes of line_fields[]: each entry below is placed at its index. */
+enum {
+    NL_SERIES_CODE,
+    NL_LINE_NO,
+    NL_STARTING_DATE,
+    NL_STARTING_NO,
+    NL_ENDING_NO,
+    NL_WARNING_NO,
+    NL_INCREMENT_BY,
+    NL_LAST_NO_USED,
+    NL_LAST_DATE_USED,
+    NL_OPEN,
+    NL_COUNT
 };
 
 static const relm_field_t line_fields[] = {
-    FIELD(nsl_t, series_code, RELM_FT_CODE, RELM_FF_KEY, 20, NULL, NULL),
-    FIELD(nsl_t, line_no, RELM_FT_INT, RELM_FF_KEY, 0, NULL, NULL),
-    FIELD(nsl_t, starting_date, RELM_FT_DATE, 0, 0, NULL, NULL),
-    FIELD(nsl_t, starting_no, RELM_FT_CODE, 0, 20, NULL, NULL),
-    FIELD(nsl_t, ending_no, RELM_FT_CODE, 0, 20, NULL, NULL),
-    FIELD(nsl_t, warning_no, RELM_FT_CODE, 0, 20, NULL, NULL),
-    FIELD(nsl_t, increment_by, RELM_FT_INT, 0, 0, NULL, "1"),
-    FIELD(nsl_t, last_no_used, RELM_FT_CODE, 0, 20, NULL, NULL),
-    FIELD(nsl_t, last_date_used, RELM_FT_DATE, 0, 0, NULL, NULL),
-    FIELD(nsl_t, open, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, "true"),
+    [NL_SERIES_CODE] = FIELD(nsl_t, series_code, RELM_FT_CODE, RELM_FF_KEY, 20, NULL, NULL),
+    [NL_LINE_NO] = FIELD(nsl_t, line_no, RELM_FT_INT, RELM_FF_KEY, 0, NULL, NULL),
+    [NL_STARTING_DATE] = FIELD(nsl_t, starting_date, RELM_FT_DATE, 0, 0, NULL, NULL),
+    [NL_STARTING_NO] = FIELD(nsl_t, starting_no, RELM_FT_CODE, 0, 20, NULL, NULL),
+    [NL_ENDING_NO] = FIELD(nsl_t, ending_no, RELM_FT_CODE, 0, 20, NULL, NULL),
+    [NL_WARNING_NO] = FIELD(nsl_t, warning_no, RELM_FT_CODE, 0, 20, NULL, NULL),
+    [NL_INCREMENT_BY] = FIELD(nsl_t, increment_by, RELM_FT_INT, 0, 0, NULL, "1"),
+    [NL_LAST_NO_USED] = FIELD(nsl_t, last_no_used, RELM_FT_CODE, 0, 20, NULL, NULL),
+    [NL_LAST_DATE_USED] = FIELD(nsl_t, last_date_used, RELM_FT_DATE, 0, 0, NULL, NULL),
+    [NL_OPEN] = FIELD(nsl_t, open, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, "true"),
 };
+
+_Static_assert(sizeof(line_fields) / sizeof(line_fields[0]) == NL_COUNT,
+               "one entry per field index");
 
 static int op_add(relm_t *r, void *rec, relm_mask_t given, relm_error_t *err)
 {
@@ -60,12 +84,16 @@ static int op_remove(relm_t *r, const char *key, relm_error_t *err)
 }
 
 const relm_entity_t relm_no_series_entity = {
-    "number series", "no_series", sizeof(ns_t), series_fields, 5,
-    op_add,          op_get,      op_update,    op_remove,
+    "number series", "no_series", sizeof(ns_t), series_fields, 5,    op_add,
+    op_get,          op_update,   op_remove,    NULL,          NULL,
 };
 
 const relm_entity_t relm_no_series_line_entity = {
-    "number series line", "no_series_line", sizeof(nsl_t), line_fields, 10, NULL, NULL, NULL, NULL,
+    .name = "number series line",
+    .table = "no_series_line",
+    .size = sizeof(nsl_t),
+    .fields = line_fields,
+    .nfields = 10,
 };
 
 /* The right-most run of digits in s: [*start, *start + *len). Returns 0 if none. */
@@ -173,7 +201,7 @@ int relm_numseries_update(relm_t *r, const char *code, const relm_no_series_t *c
     int rc = relm_numseries_get(r, code, &cur, err);
     if (rc)
         return rc;
-    given &= ~RELM_BIT(0);
+    given &= ~RELM_BIT(NS_CODE);
     relm_record_merge(&relm_no_series_entity, &cur, changes, given);
     return relm_table_update(r, &relm_no_series_entity, &cur, given, err);
 }
@@ -275,7 +303,7 @@ int relm_numseries_line_update(relm_t *r, const char *code, int64_t line_no,
     int rc = get_line(r, code, line_no, &cur, err);
     if (rc)
         return rc;
-    given &= ~(RELM_BIT(0) | RELM_BIT(1));
+    given &= ~(RELM_BIT(NL_SERIES_CODE) | RELM_BIT(NL_LINE_NO));
     relm_record_merge(&relm_no_series_line_entity, &cur, changes, given);
     if ((rc = check_line(&cur, err)))
         return rc;

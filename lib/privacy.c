@@ -24,28 +24,46 @@
 
 typedef relm_erasure_t er_t;
 
-static const relm_field_t erasure_fields[] = {
-    FIELD(er_t, erasure_no, RELM_FT_INT, RELM_FF_KEY | RELM_FF_READONLY, 0, NULL, NULL),
-    FIELD(er_t, contact_no, RELM_FT_CODE, RELM_FF_READONLY, 20, NULL, NULL),
-    FIELD(er_t, contact_type, RELM_FT_TEXT, RELM_FF_READONLY, 15, NULL, NULL),
-    FIELD(er_t, erased_by, RELM_FT_TEXT, RELM_FF_READONLY, 0, NULL, NULL),
-    FIELD(er_t, erased_at, RELM_FT_TIMESTAMP, RELM_FF_READONLY, 0, NULL, NULL),
-    FIELD(er_t, entries_anonymised, RELM_FT_INT, RELM_FF_READONLY, 0, NULL, NULL),
-    FIELD(er_t, attachments_deleted, RELM_FT_INT, RELM_FF_READONLY, 0, NULL, NULL),
-    FIELD(er_t, comments_deleted, RELM_FT_INT, RELM_FF_READONLY, 0, NULL, NULL),
-    FIELD(er_t, segment_lines_anonymised, RELM_FT_INT, RELM_FF_READONLY, 0, NULL, NULL),
+/* Field indexes of erasure_fields[]: each entry below is placed at its index. */
+enum {
+    ER_ERASURE_NO,
+    ER_CONTACT_NO,
+    ER_CONTACT_TYPE,
+    ER_ERASED_BY,
+    ER_ERASED_AT,
+    ER_ENTRIES_ANONYMISED,
+    ER_ATTACHMENTS_DELETED,
+    ER_COMMENTS_DELETED,
+    ER_SEGMENT_LINES_ANONYMISED,
+    ER_COUNT
 };
 
+static const relm_field_t erasure_fields[] = {
+    [ER_ERASURE_NO] =
+        FIELD(er_t, erasure_no, RELM_FT_INT, RELM_FF_KEY | RELM_FF_READONLY, 0, NULL, NULL),
+    [ER_CONTACT_NO] = FIELD(er_t, contact_no, RELM_FT_CODE, RELM_FF_READONLY, 20, NULL, NULL),
+    [ER_CONTACT_TYPE] = FIELD(er_t, contact_type, RELM_FT_TEXT, RELM_FF_READONLY, 15, NULL, NULL),
+    [ER_ERASED_BY] = FIELD(er_t, erased_by, RELM_FT_TEXT, RELM_FF_READONLY, 0, NULL, NULL),
+    [ER_ERASED_AT] = FIELD(er_t, erased_at, RELM_FT_TIMESTAMP, RELM_FF_READONLY, 0, NULL, NULL),
+    [ER_ENTRIES_ANONYMISED] =
+        FIELD(er_t, entries_anonymised, RELM_FT_INT, RELM_FF_READONLY, 0, NULL, NULL),
+    [ER_ATTACHMENTS_DELETED] =
+        FIELD(er_t, attachments_deleted, RELM_FT_INT, RELM_FF_READONLY, 0, NULL, NULL),
+    [ER_COMMENTS_DELETED] =
+        FIELD(er_t, comments_deleted, RELM_FT_INT, RELM_FF_READONLY, 0, NULL, NULL),
+    [ER_SEGMENT_LINES_ANONYMISED] =
+        FIELD(er_t, segment_lines_anonymised, RELM_FT_INT, RELM_FF_READONLY, 0, NULL, NULL),
+};
+
+_Static_assert(sizeof(erasure_fields) / sizeof(erasure_fields[0]) == ER_COUNT,
+               "one entry per field index");
+
 const relm_entity_t relm_erasure_entity = {
-    "erasure",
-    "privacy_erasure",
-    sizeof(er_t),
-    erasure_fields,
-    (int)(sizeof(erasure_fields) / sizeof(erasure_fields[0])),
-    NULL,
-    NULL,
-    NULL,
-    NULL,
+    .name = "erasure",
+    .table = "privacy_erasure",
+    .size = sizeof(er_t),
+    .fields = erasure_fields,
+    .nfields = ER_COUNT,
 };
 
 /* ---- export ---- */

@@ -392,6 +392,21 @@ void relm_record_merge(const relm_entity_t *e, void *dst, const void *src, relm_
                    e->fields[i].size);
 }
 
+void relm_record_take(const relm_entity_t *dst_e, void *dst, relm_mask_t given,
+                      const relm_entity_t *src_e, const void *src, const relm_take_t *map, int n)
+{
+    for (int i = 0; i < n; i++) {
+        int to = map[i].to, from = map[i].from;
+        if (given & RELM_BIT(to))
+            continue;
+        if (relm_field_is_int(&dst_e->fields[to]))
+            relm_record_set_int(dst_e, dst, to, relm_record_int(src_e, src, from));
+        else
+            relm_copy((char *)dst + dst_e->fields[to].offset, dst_e->fields[to].size,
+                      (const char *)src + src_e->fields[from].offset);
+    }
+}
+
 int relm_filter_parse(const relm_entity_t *e, const char *text, relm_filter_t *out,
                       relm_error_t *err)
 {

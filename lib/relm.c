@@ -71,16 +71,11 @@ static int migrate(relm_t *r, int from, relm_error_t *err)
             rc = relm_stmt_run(s, err);
         }
     }
-    if (rc) {
-        relm_store_rollback(r->store);
-        return rc;
-    }
-    return relm_store_commit(r->store, err);
+    return relm_tx_end(r, rc, err);
 }
 
 int relm_open(const char *url, int flags, relm_t **out, relm_error_t *err)
 {
-    relm_error_clear(err);
     *out = NULL;
     relm_t *r = calloc(1, sizeof(*r));
     if (!r)
@@ -159,14 +154,7 @@ const char *relm_workdate(const relm_t *r)
 
 int relm_set_cache_size(relm_t *r, int kib, relm_error_t *err)
 {
-    char sql[64];
-    if (strcmp(relm_store_engine(r->store), "sqlite") != 0)
-        return 0;
-    if (kib < 64)
-        kib = 64;
-    /* The number is formatted from an int, never from user text. */
-    snprintf(sql, sizeof(sql), "PRAGMA cache_size = -%d", kib);
-    return relm_store_exec(r->store, sql, err);
+    return relm_store_set_cache_kib(r->store, kib, err);
 }
 
 int relm_begin(relm_t *r, relm_error_t *err)
@@ -208,4 +196,12 @@ int relm_ping(relm_t *r, relm_error_t *err)
 {
     int64_t n = 0;
     return relm_count(r, "SELECT count(*) FROM relm_meta", NULL, &n, err);
+}
+
+int relm_tx_end(relm_t *r, int rc, relm_error_t *err)
+{
+    if (rc == 0)
+        return relm_store_commit(r->store, err);
+    relm_store_rollback(r->store);
+    return rc;
 }

@@ -8,14 +8,19 @@
 
 typedef relm_salesperson_t sp_t;
 
+/* Field indexes of fields[]: each entry below is placed at its index. */
+enum { SP_CODE, SP_NAME, SP_EMAIL, SP_PHONE_NO, SP_JOB_TITLE, SP_BLOCKED, SP_COUNT };
+
 static const relm_field_t fields[] = {
-    FIELD(sp_t, code, RELM_FT_CODE, RELM_FF_KEY, 20, NULL, NULL),
-    FIELD(sp_t, name, RELM_FT_TEXT, 0, 50, NULL, NULL),
-    FIELD(sp_t, email, RELM_FT_EMAIL, 0, 80, NULL, NULL),
-    FIELD(sp_t, phone_no, RELM_FT_TEXT, 0, 30, NULL, NULL),
-    FIELD(sp_t, job_title, RELM_FT_TEXT, 0, 30, NULL, NULL),
-    FIELD(sp_t, blocked, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
+    [SP_CODE] = FIELD(sp_t, code, RELM_FT_CODE, RELM_FF_KEY, 20, NULL, NULL),
+    [SP_NAME] = FIELD(sp_t, name, RELM_FT_TEXT, 0, 50, NULL, NULL),
+    [SP_EMAIL] = FIELD(sp_t, email, RELM_FT_EMAIL, 0, 80, NULL, NULL),
+    [SP_PHONE_NO] = FIELD(sp_t, phone_no, RELM_FT_TEXT, 0, 30, NULL, NULL),
+    [SP_JOB_TITLE] = FIELD(sp_t, job_title, RELM_FT_TEXT, 0, 30, NULL, NULL),
+    [SP_BLOCKED] = FIELD(sp_t, blocked, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
 };
+
+_Static_assert(sizeof(fields) / sizeof(fields[0]) == SP_COUNT, "one entry per field index");
 
 static int op_add(relm_t *r, void *rec, relm_mask_t given, relm_error_t *err)
 {
@@ -39,9 +44,15 @@ static int op_remove(relm_t *r, const char *key, relm_error_t *err)
     return relm_salesperson_delete(r, key, err);
 }
 
+static int op_stats(relm_t *r, const char *key, void *out, relm_error_t *err)
+{
+    return relm_salesperson_stats(r, key, out, err);
+}
+
 const relm_entity_t relm_salesperson_entity = {
     "salesperson", "salesperson", sizeof(sp_t), fields,    sizeof(fields) / sizeof(fields[0]),
-    op_add,        op_get,        op_update,    op_remove,
+    op_add,        op_get,        op_update,    op_remove, &relm_totals_entity,
+    op_stats,
 };
 
 int relm_salesperson_add(relm_t *r, relm_salesperson_t *sp, relm_error_t *err)
@@ -75,7 +86,7 @@ int relm_salesperson_update(relm_t *r, const char *code, const relm_salesperson_
     int rc = relm_salesperson_get(r, code, &cur, err);
     if (rc)
         return rc;
-    given &= ~RELM_BIT(0); /* the code is the key: rename is not an update */
+    given &= ~RELM_BIT(SP_CODE); /* the code is the key: rename is not an update */
     relm_record_merge(&relm_salesperson_entity, &cur, changes, given);
     return relm_table_update(r, &relm_salesperson_entity, &cur, given, err);
 }

@@ -11,11 +11,14 @@
  * - lines are added by one INSERT ... SELECT over contact, numbered 10000 apart after the
  *   highest line number, never by a loop per contact.
  */
+#include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
+#include "sqlb.h"
 
 typedef relm_segment_t seg_t;
 typedef relm_segment_line_t line_t;
@@ -46,26 +49,34 @@ enum {
 };
 
 static const relm_field_t header_fields[] = {
-    FIELD(seg_t, no, RELM_FT_CODE, RELM_FF_KEY, 20, NULL, NULL),
-    FIELD(seg_t, description, RELM_FT_TEXT, 0, 100, NULL, NULL),
-    FIELD(seg_t, salesperson_code, RELM_FT_CODE, 0, 20, NULL, NULL),
-    FIELD(seg_t, date, RELM_FT_DATE, 0, 0, NULL, NULL),
-    FIELD(seg_t, campaign_no, RELM_FT_CODE, 0, 20, NULL, NULL),
-    FIELD(seg_t, campaign_target, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
-    FIELD(seg_t, campaign_response, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
-    FIELD(seg_t, interaction_template_code, RELM_FT_CODE, 0, 10, NULL, NULL),
-    FIELD(seg_t, subject, RELM_FT_TEXT, 0, 100, NULL, NULL),
-    FIELD(seg_t, language_code, RELM_FT_CODE, 0, 10, NULL, NULL),
-    FIELD(seg_t, correspondence_type, RELM_FT_ENUM, 0, 0, relm_correspondence_types, NULL),
-    FIELD(seg_t, ignore_contact_corresp_type, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
-    FIELD(seg_t, information_flow, RELM_FT_ENUM, 0, 0, relm_information_flows, NULL),
-    FIELD(seg_t, initiated_by, RELM_FT_ENUM, 0, 0, relm_initiators, NULL),
-    FIELD(seg_t, unit_cost, RELM_FT_MONEY, 0, 0, NULL, NULL),
-    FIELD(seg_t, unit_duration, RELM_FT_MINUTES, 0, 0, NULL, NULL),
-    FIELD(seg_t, send_attachments_as_email_attachment, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
-    FIELD(seg_t, no_of_lines, RELM_FT_INT, RELM_FF_VIRTUAL | RO, 0, NULL, NULL),
-    FIELD(seg_t, no_of_criteria_actions, RELM_FT_INT, RELM_FF_VIRTUAL | RO, 0, NULL, NULL),
+    [H_NO] = FIELD(seg_t, no, RELM_FT_CODE, RELM_FF_KEY, 20, NULL, NULL),
+    [H_DESCRIPTION] = FIELD(seg_t, description, RELM_FT_TEXT, 0, 100, NULL, NULL),
+    [H_SALESPERSON] = FIELD(seg_t, salesperson_code, RELM_FT_CODE, 0, 20, NULL, NULL),
+    [H_DATE] = FIELD(seg_t, date, RELM_FT_DATE, 0, 0, NULL, NULL),
+    [H_CAMPAIGN_NO] = FIELD(seg_t, campaign_no, RELM_FT_CODE, 0, 20, NULL, NULL),
+    [H_CAMPAIGN_TARGET] = FIELD(seg_t, campaign_target, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
+    [H_CAMPAIGN_RESPONSE] =
+        FIELD(seg_t, campaign_response, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
+    [H_TEMPLATE] = FIELD(seg_t, interaction_template_code, RELM_FT_CODE, 0, 10, NULL, NULL),
+    [H_SUBJECT] = FIELD(seg_t, subject, RELM_FT_TEXT, 0, 100, NULL, NULL),
+    [H_LANGUAGE] = FIELD(seg_t, language_code, RELM_FT_CODE, 0, 10, NULL, NULL),
+    [H_CORRESP] =
+        FIELD(seg_t, correspondence_type, RELM_FT_ENUM, 0, 0, relm_correspondence_types, NULL),
+    [H_IGNORE_CORRESP] =
+        FIELD(seg_t, ignore_contact_corresp_type, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
+    [H_FLOW] = FIELD(seg_t, information_flow, RELM_FT_ENUM, 0, 0, relm_information_flows, NULL),
+    [H_INITIATED] = FIELD(seg_t, initiated_by, RELM_FT_ENUM, 0, 0, relm_initiators, NULL),
+    [H_UNIT_COST] = FIELD(seg_t, unit_cost, RELM_FT_MONEY, 0, 0, NULL, NULL),
+    [H_UNIT_DURATION] = FIELD(seg_t, unit_duration, RELM_FT_MINUTES, 0, 0, NULL, NULL),
+    [H_SEND_ATTACH] = FIELD(seg_t, send_attachments_as_email_attachment, RELM_FT_BOOL,
+                            RELM_FF_INT32, 0, NULL, NULL),
+    [H_NO_OF_LINES] = FIELD(seg_t, no_of_lines, RELM_FT_INT, RELM_FF_VIRTUAL | RO, 0, NULL, NULL),
+    [H_NO_OF_ACTIONS] =
+        FIELD(seg_t, no_of_criteria_actions, RELM_FT_INT, RELM_FF_VIRTUAL | RO, 0, NULL, NULL),
 };
+
+_Static_assert(sizeof(header_fields) / sizeof(header_fields[0]) == H_COUNT,
+               "one entry per field index");
 
 enum {
     L_SEGMENT_NO,
@@ -97,32 +108,39 @@ enum {
 };
 
 static const relm_field_t line_fields[] = {
-    FIELD(line_t, segment_no, RELM_FT_CODE, RELM_FF_KEY | RO, 20, NULL, NULL),
-    FIELD(line_t, line_no, RELM_FT_INT, RELM_FF_KEY | RO, 0, NULL, NULL),
-    FIELD(line_t, contact_no, RELM_FT_CODE, RO, 20, NULL, NULL),
-    FIELD(line_t, contact_company_no, RELM_FT_CODE, RO, 20, NULL, NULL),
-    FIELD(line_t, salesperson_code, RELM_FT_CODE, 0, 20, NULL, NULL),
-    FIELD(line_t, date, RELM_FT_DATE, 0, 0, NULL, NULL),
-    FIELD(line_t, description, RELM_FT_TEXT, 0, 100, NULL, NULL),
-    FIELD(line_t, interaction_template_code, RELM_FT_CODE, 0, 10, NULL, NULL),
-    FIELD(line_t, subject, RELM_FT_TEXT, 0, 100, NULL, NULL),
-    FIELD(line_t, language_code, RELM_FT_CODE, 0, 10, NULL, NULL),
-    FIELD(line_t, correspondence_type, RELM_FT_ENUM, 0, 0, relm_correspondence_types, NULL),
-    FIELD(line_t, information_flow, RELM_FT_ENUM, 0, 0, relm_information_flows, NULL),
-    FIELD(line_t, initiated_by, RELM_FT_ENUM, 0, 0, relm_initiators, NULL),
-    FIELD(line_t, cost, RELM_FT_MONEY, 0, 0, NULL, NULL),
-    FIELD(line_t, duration, RELM_FT_MINUTES, 0, 0, NULL, NULL),
-    FIELD(line_t, evaluation, RELM_FT_ENUM, 0, 0, relm_evaluations, NULL),
-    FIELD(line_t, attempt_failed, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
-    FIELD(line_t, campaign_no, RELM_FT_CODE, 0, 20, NULL, NULL),
-    FIELD(line_t, campaign_target, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
-    FIELD(line_t, campaign_response, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
-    FIELD(line_t, contact_via, RELM_FT_TEXT, 0, 250, NULL, NULL),
-    FIELD(line_t, opportunity_no, RELM_FT_CODE, 0, 20, NULL, NULL),
-    FIELD(line_t, personalised, RELM_FT_BOOL, RELM_FF_INT32 | RO, 0, NULL, NULL),
-    FIELD(line_t, added_by_step, RELM_FT_INT, RO, 0, NULL, NULL),
-    FIELD(line_t, description_typed, RELM_FT_BOOL, RELM_FF_INT32 | RO, 0, NULL, NULL),
+    [L_SEGMENT_NO] = FIELD(line_t, segment_no, RELM_FT_CODE, RELM_FF_KEY | RO, 20, NULL, NULL),
+    [L_LINE_NO] = FIELD(line_t, line_no, RELM_FT_INT, RELM_FF_KEY | RO, 0, NULL, NULL),
+    [L_CONTACT_NO] = FIELD(line_t, contact_no, RELM_FT_CODE, RO, 20, NULL, NULL),
+    [L_CONTACT_COMPANY_NO] = FIELD(line_t, contact_company_no, RELM_FT_CODE, RO, 20, NULL, NULL),
+    [L_SALESPERSON] = FIELD(line_t, salesperson_code, RELM_FT_CODE, 0, 20, NULL, NULL),
+    [L_DATE] = FIELD(line_t, date, RELM_FT_DATE, 0, 0, NULL, NULL),
+    [L_DESCRIPTION] = FIELD(line_t, description, RELM_FT_TEXT, 0, 100, NULL, NULL),
+    [L_TEMPLATE] = FIELD(line_t, interaction_template_code, RELM_FT_CODE, 0, 10, NULL, NULL),
+    [L_SUBJECT] = FIELD(line_t, subject, RELM_FT_TEXT, 0, 100, NULL, NULL),
+    [L_LANGUAGE] = FIELD(line_t, language_code, RELM_FT_CODE, 0, 10, NULL, NULL),
+    [L_CORRESP] =
+        FIELD(line_t, correspondence_type, RELM_FT_ENUM, 0, 0, relm_correspondence_types, NULL),
+    [L_FLOW] = FIELD(line_t, information_flow, RELM_FT_ENUM, 0, 0, relm_information_flows, NULL),
+    [L_INITIATED] = FIELD(line_t, initiated_by, RELM_FT_ENUM, 0, 0, relm_initiators, NULL),
+    [L_COST] = FIELD(line_t, cost, RELM_FT_MONEY, 0, 0, NULL, NULL),
+    [L_DURATION] = FIELD(line_t, duration, RELM_FT_MINUTES, 0, 0, NULL, NULL),
+    [L_EVALUATION] = FIELD(line_t, evaluation, RELM_FT_ENUM, 0, 0, relm_evaluations, NULL),
+    [L_ATTEMPT_FAILED] = FIELD(line_t, attempt_failed, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
+    [L_CAMPAIGN_NO] = FIELD(line_t, campaign_no, RELM_FT_CODE, 0, 20, NULL, NULL),
+    [L_CAMPAIGN_TARGET] =
+        FIELD(line_t, campaign_target, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
+    [L_CAMPAIGN_RESPONSE] =
+        FIELD(line_t, campaign_response, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
+    [L_CONTACT_VIA] = FIELD(line_t, contact_via, RELM_FT_TEXT, 0, 250, NULL, NULL),
+    [L_OPPORTUNITY] = FIELD(line_t, opportunity_no, RELM_FT_CODE, 0, 20, NULL, NULL),
+    [L_PERSONALISED] = FIELD(line_t, personalised, RELM_FT_BOOL, RELM_FF_INT32 | RO, 0, NULL, NULL),
+    [L_ADDED_BY_STEP] = FIELD(line_t, added_by_step, RELM_FT_INT, RO, 0, NULL, NULL),
+    [L_DESCRIPTION_TYPED] =
+        FIELD(line_t, description_typed, RELM_FT_BOOL, RELM_FF_INT32 | RO, 0, NULL, NULL),
 };
+
+_Static_assert(sizeof(line_fields) / sizeof(line_fields[0]) == L_COUNT,
+               "one entry per field index");
 
 static int op_add(relm_t *r, void *rec, relm_mask_t given, relm_error_t *err)
 {
@@ -146,18 +164,19 @@ static int op_remove(relm_t *r, const char *key, relm_error_t *err)
 }
 
 const relm_entity_t relm_segment_entity = {
-    "segment", "segment_header", sizeof(seg_t), header_fields, H_COUNT,
-    op_add,    op_get,           op_update,     op_remove,
+    "segment", "segment_header", sizeof(seg_t), header_fields, H_COUNT, op_add,
+    op_get,    op_update,        op_remove,     NULL,          NULL,
 };
 
 const relm_entity_t relm_segment_line_entity = {
-    "segment line", "segment_line", sizeof(line_t), line_fields, L_COUNT, NULL, NULL, NULL, NULL,
+    .name = "segment line",
+    .table = "segment_line",
+    .size = sizeof(line_t),
+    .fields = line_fields,
+    .nfields = L_COUNT,
 };
 
 /* ---- SQL assembled from static pieces, with its bindings in order ---- */
-
-#define SQLB_MAX   16384
-#define SQLB_BINDS 256
 
 /* A template's language variants written into a statement; a template with more is joined. */
 #define INLINE_VARIANTS 16
@@ -172,197 +191,71 @@ typedef struct line_defaults {
     } variant[INLINE_VARIANTS];
 } line_defaults_t;
 
-typedef struct sqlb {
-    char sql[SQLB_MAX];
-    size_t len;
-    int n;
-    struct {
-        int is_int;
-        int64_t i;
-        const char *t;
-    } b[SQLB_BINDS];
-    /* LIKE patterns bound: a filter's clause may appear twice (entire_companies). */
-    char like[2 * RELM_CRITERIA_MAX_FILTERS][RELM_TEXT250_SZ * 2 + 3];
-    int nlike;
-    int overflow;
-    size_t number_at;     /* where insert_lines() puts the line numbering (insert_begin) */
-    line_defaults_t line; /* bound by sb_line_values() */
-} sqlb_t;
+/*
+ * A condition on the entries a text member of a request struct asks for, when it is not
+ * blank: the member at `off`, bound as text, or (is_bool) as 1 for "true" and 0 otherwise.
+ */
+typedef struct entry_cond {
+    size_t off;
+    const char *sql;
+    int is_bool;
+} entry_cond_t;
 
-static void sb_text(sqlb_t *b, const char *v);
+#define CRIT(m) offsetof(relm_criteria_t, m)
+static const entry_cond_t history_conds[] = {
+    {CRIT(interaction_template_code), " AND e.interaction_template_code = ?", 0},
+    {CRIT(from), " AND e.date >= ?", 0},
+    {CRIT(to), " AND e.date <= ?", 0},
+    {CRIT(campaign_no), " AND e.campaign_no = ?", 0},
+    {CRIT(segment_no), " AND e.segment_no = ?", 0},
+    {CRIT(evaluation), " AND e.evaluation = ?", 0},
+    {CRIT(salesperson_code), " AND e.salesperson_code = ?", 0},
+    /* Every entry counts, canceled and postponed ones too, unless these say otherwise. */
+    {CRIT(canceled), " AND e.canceled = ?", 1},
+    {CRIT(postponed), " AND e.postponed = ?", 1},
+};
+#undef CRIT
+#define NHISTORY ((int)(sizeof(history_conds) / sizeof(history_conds[0])))
 
-/* Bind "%v%" with LIKE's wildcards in v escaped, so "~" means "contains". */
-static void sb_like(sqlb_t *b, const char *v)
+/* Append the conditions of rec's members that are not blank; how many there were. */
+static int sb_entry_conds(sqlb_t *b, const void *rec, const entry_cond_t *conds, int n)
 {
-    if (b->nlike >= 2 * RELM_CRITERIA_MAX_FILTERS) {
-        b->overflow = 1;
-        return;
-    }
-    char *like = b->like[b->nlike++];
-    size_t l = 0, cap = sizeof(b->like[0]);
-    like[l++] = '%';
-    for (const char *p = v; *p && l < cap - 3; p++) {
-        if (*p == '%' || *p == '_' || *p == '\\')
-            like[l++] = '\\';
-        like[l++] = *p;
-    }
-    like[l++] = '%';
-    like[l] = '\0';
-    sb_text(b, like);
-}
-
-static void sb_sql(sqlb_t *b, const char *text)
-{
-    size_t l = strlen(text);
-    if (b->len + l + 1 > sizeof(b->sql)) {
-        b->overflow = 1;
-        return;
-    }
-    memcpy(b->sql + b->len, text, l + 1);
-    b->len += l;
-}
-
-static void sb_text(sqlb_t *b, const char *v)
-{
-    if (b->n >= SQLB_BINDS) {
-        b->overflow = 1;
-        return;
-    }
-    b->b[b->n].is_int = 0;
-    b->b[b->n++].t = v;
-}
-
-static void sb_int(sqlb_t *b, int64_t v)
-{
-    if (b->n >= SQLB_BINDS) {
-        b->overflow = 1;
-        return;
-    }
-    b->b[b->n].is_int = 1;
-    b->b[b->n++].i = v;
-}
-
-static void sb_bind(const sqlb_t *b, relm_stmt_t *s)
-{
-    for (int i = 0; i < b->n; i++) {
-        if (b->b[i].is_int)
-            relm_stmt_bind_int(s, i + 1, b->b[i].i);
+    int k = 0;
+    for (int i = 0; i < n; i++) {
+        const char *v = (const char *)rec + conds[i].off;
+        if (!v[0])
+            continue;
+        k++;
+        if (!b)
+            continue;
+        sqlb_sql(b, conds[i].sql);
+        if (conds[i].is_bool)
+            sqlb_int(b, strcmp(v, "true") == 0);
         else
-            relm_stmt_bind_text(s, i + 1, b->b[i].t);
+            sqlb_text(b, v);
     }
-}
-
-/* Prepare, bind and run b; *changes (may be NULL) receives the rows changed. */
-static int sb_run(relm_t *r, const sqlb_t *b, int64_t *changes, relm_error_t *err)
-{
-    if (b->overflow)
-        return relm_error_set(err, RELM_EVALIDATION, "the criteria are too long");
-    relm_stmt_t *s;
-    int rc = relm_stmt_prepare(r->store, b->sql, &s, err);
-    if (rc)
-        return rc;
-    sb_bind(b, s);
-    rc = relm_stmt_run(s, err);
-    if (rc == 0 && changes)
-        *changes = relm_store_changes(r->store);
-    return rc;
-}
-
-static int is_int_field(const relm_field_t *f)
-{
-    return f->type == RELM_FT_BOOL || f->type == RELM_FT_INT || f->type == RELM_FT_MONEY ||
-           f->type == RELM_FT_MINUTES;
+    return k;
 }
 
 /*
  * Append " AND ..." for every filter of c on contact alias `a` (a fixed one-letter alias),
  * and the interaction-history condition. Column names come only from relm_contact_entity;
- * fold is the store's case-folding function (relm_store_fold()).
+ * "~" and e-mail equality fold case with b's fold function (relm_store_fold()).
  */
-static void match_clause(sqlb_t *b, const relm_criteria_t *c, const char *a, const char *fold)
+static void match_clause(sqlb_t *b, const relm_criteria_t *c, const char *a)
 {
-    char piece[256];
-    for (int i = 0; i < c->nfilters; i++) {
-        const relm_filter_t *f = &c->filters[i];
-        const relm_field_t *fd = &relm_contact_entity.fields[f->field];
-        /* Contains and e-mail equality ignore case for all of Unicode: both sides folded. */
-        if (strcmp(f->op, "~") == 0) {
-            snprintf(piece, sizeof(piece), " AND %s(%s.%s) LIKE %s(?) ESCAPE '\\'", fold, a,
-                     fd->name, fold);
-            sb_sql(b, piece);
-            sb_like(b, f->value);
-            continue;
-        }
-        if (fd->type == RELM_FT_EMAIL && (strcmp(f->op, "=") == 0 || strcmp(f->op, "!=") == 0)) {
-            snprintf(piece, sizeof(piece), " AND %s(%s.%s) %s %s(?)", fold, a, fd->name,
-                     f->op[0] == '=' ? "=" : "<>", fold);
-            sb_sql(b, piece);
-            sb_text(b, f->value);
-            continue;
-        }
-        static const char *const ops[] = {"=", "!=", "<", "<=", ">", ">=", NULL};
-        static const char *const sql_ops[] = {"=", "<>", "<", "<=", ">", ">="};
-        const char *op = "=";
-        for (int k = 0; ops[k]; k++)
-            if (strcmp(f->op, ops[k]) == 0)
-                op = sql_ops[k];
-        snprintf(piece, sizeof(piece), " AND %s.%s %s ?", a, fd->name, op);
-        sb_sql(b, piece);
-        if (is_int_field(fd))
-            sb_int(b, strtoll(f->value, NULL, 10));
-        else
-            sb_text(b, f->value);
-    }
-    if (c->interaction_template_code[0] || c->from[0] || c->to[0] || c->campaign_no[0] ||
-        c->segment_no[0] || c->evaluation[0] || c->salesperson_code[0] || c->canceled[0] ||
-        c->postponed[0]) {
-        /*
-         * An uncorrelated IN list: built once from the entries (through the template or
-         * campaign index), then probed per contact. A correlated EXISTS could be planned
-         * through the template index and rescan its entries for every contact.
-         */
-        snprintf(piece, sizeof(piece),
-                 " AND %s.no IN (SELECT e.contact_no FROM interaction_log_entry e WHERE 1 = 1", a);
-        sb_sql(b, piece);
-        if (c->interaction_template_code[0]) {
-            sb_sql(b, " AND e.interaction_template_code = ?");
-            sb_text(b, c->interaction_template_code);
-        }
-        if (c->from[0]) {
-            sb_sql(b, " AND e.date >= ?");
-            sb_text(b, c->from);
-        }
-        if (c->to[0]) {
-            sb_sql(b, " AND e.date <= ?");
-            sb_text(b, c->to);
-        }
-        if (c->campaign_no[0]) {
-            sb_sql(b, " AND e.campaign_no = ?");
-            sb_text(b, c->campaign_no);
-        }
-        if (c->segment_no[0]) {
-            sb_sql(b, " AND e.segment_no = ?");
-            sb_text(b, c->segment_no);
-        }
-        if (c->evaluation[0]) {
-            sb_sql(b, " AND e.evaluation = ?");
-            sb_text(b, c->evaluation);
-        }
-        if (c->salesperson_code[0]) {
-            sb_sql(b, " AND e.salesperson_code = ?");
-            sb_text(b, c->salesperson_code);
-        }
-        /* Every entry counts, canceled and postponed ones too, unless these say otherwise. */
-        if (c->canceled[0]) {
-            sb_sql(b, " AND e.canceled = ?");
-            sb_int(b, strcmp(c->canceled, "true") == 0);
-        }
-        if (c->postponed[0]) {
-            sb_sql(b, " AND e.postponed = ?");
-            sb_int(b, strcmp(c->postponed, "true") == 0);
-        }
-        sb_sql(b, ")");
-    }
+    for (int i = 0; i < c->nfilters; i++)
+        sqlb_filter(b, &relm_contact_entity, &c->filters[i], a);
+    if (sb_entry_conds(NULL, c, history_conds, NHISTORY) == 0)
+        return;
+    /*
+     * An uncorrelated IN list: built once from the entries (through the template or
+     * campaign index), then probed per contact. A correlated EXISTS could be planned
+     * through the template index and rescan its entries for every contact.
+     */
+    sqlb_sqlf(b, " AND %s.no IN (SELECT e.contact_no FROM interaction_log_entry e WHERE 1 = 1", a);
+    sb_entry_conds(b, c, history_conds, NHISTORY);
+    sqlb_sql(b, ")");
 }
 
 static const char line_columns[] =
@@ -402,9 +295,9 @@ static int collect_variant(void *ctx, const void *rec)
 }
 
 /* Load what the lines of header seg take besides the header's own fields, into b->line. */
-static int line_defaults_load(relm_t *r, sqlb_t *b, const relm_segment_t *seg, relm_error_t *err)
+static int line_defaults_load(relm_t *r, line_defaults_t *d, const relm_segment_t *seg,
+                              relm_error_t *err)
 {
-    line_defaults_t *d = &b->line;
     relm_interaction_template_t t;
     relm_error_t missing = {0};
     int rc;
@@ -426,85 +319,85 @@ static int line_defaults_load(relm_t *r, sqlb_t *b, const relm_segment_t *seg, r
  * Append LINE_VALUE_COLUMNS' values for header seg, after line_defaults_load(). With
  * keep_typed (an UPDATE of segment_line) a description the user typed stays.
  */
-static void sb_line_values(sqlb_t *b, const relm_segment_t *seg, int keep_typed)
+static void sb_line_values(sqlb_t *b, const line_defaults_t *d, const relm_segment_t *seg,
+                           int keep_typed)
 {
-    const line_defaults_t *d = &b->line;
     int joined = d->nvariants > INLINE_VARIANTS;
     /* The salesperson: the header's, else the contact's (marketing setup's is no fallback). */
     if (seg->salesperson_code[0]) {
-        sb_sql(b, "c.company_no, ?, ?, ");
-        sb_text(b, seg->salesperson_code);
+        sqlb_sql(b, "c.company_no, ?, ?, ");
+        sqlb_text(b, seg->salesperson_code);
     } else {
-        sb_sql(b, "c.company_no, c.salesperson_code, ?, ");
+        sqlb_sql(b, "c.company_no, c.salesperson_code, ?, ");
     }
-    sb_text(b, seg->date);
+    sqlb_text(b, seg->date);
     if (keep_typed)
-        sb_sql(b, "CASE WHEN segment_line.description_typed = 1 THEN segment_line.description "
-                  "ELSE ");
+        sqlb_sql(b, "CASE WHEN segment_line.description_typed = 1 THEN segment_line.description "
+                    "ELSE ");
     /* The description: the variant's in the contact's language when it has one. */
     int described = 0;
     if (joined) {
-        sb_sql(b, "CASE WHEN v.description IS NOT NULL AND v.description <> '' "
-                  "THEN v.description");
+        sqlb_sql(b, "CASE WHEN v.description IS NOT NULL AND v.description <> '' "
+                    "THEN v.description");
         described = 1;
     } else {
         for (int i = 0; i < d->nvariants; i++) {
             if (!d->variant[i].description[0])
                 continue;
-            sb_sql(b, described++ ? " WHEN ? THEN ?" : "CASE c.language_code WHEN ? THEN ?");
-            sb_text(b, d->variant[i].language_code);
-            sb_text(b, d->variant[i].description);
+            sqlb_sql(b, described++ ? " WHEN ? THEN ?" : "CASE c.language_code WHEN ? THEN ?");
+            sqlb_text(b, d->variant[i].language_code);
+            sqlb_text(b, d->variant[i].description);
         }
     }
-    sb_sql(b, described ? " ELSE ? END" : "?");
-    sb_sql(b, keep_typed ? " END, ?, ?, " : ", ?, ?, ");
-    sb_text(b, d->description);
-    sb_text(b, seg->interaction_template_code);
-    sb_text(b, seg->subject);
+    sqlb_sql(b, described ? " ELSE ? END" : "?");
+    sqlb_sql(b, keep_typed ? " END, ?, ?, " : ", ?, ?, ");
+    sqlb_text(b, d->description);
+    sqlb_text(b, seg->interaction_template_code);
+    sqlb_text(b, seg->subject);
     /* The language: the contact's when the template has a variant in it, else the header's. */
     if (joined) {
-        sb_sql(b, "CASE WHEN v.language_code IS NOT NULL THEN v.language_code ELSE ? END, ");
+        sqlb_sql(b, "CASE WHEN v.language_code IS NOT NULL THEN v.language_code ELSE ? END, ");
     } else if (d->nvariants > 0) {
-        sb_sql(b, "CASE WHEN c.language_code IN (");
+        sqlb_sql(b, "CASE WHEN c.language_code IN (");
         for (int i = 0; i < d->nvariants; i++) {
-            sb_sql(b, i ? ", ?" : "?");
-            sb_text(b, d->variant[i].language_code);
+            sqlb_sql(b, i ? ", ?" : "?");
+            sqlb_text(b, d->variant[i].language_code);
         }
-        sb_sql(b, ") THEN c.language_code ELSE ? END, ");
+        sqlb_sql(b, ") THEN c.language_code ELSE ? END, ");
     } else {
-        sb_sql(b, "?, ");
+        sqlb_sql(b, "?, ");
     }
-    sb_text(b, seg->language_code);
+    sqlb_text(b, seg->language_code);
     /* The contact's correspondence type unless the header ignores it. */
     if (seg->ignore_contact_corresp_type)
-        sb_sql(b, "?, ");
+        sqlb_sql(b, "?, ");
     else
-        sb_sql(b, "CASE WHEN c.correspondence_type <> '' THEN c.correspondence_type "
-                  "ELSE ? END, ");
-    sb_text(b, seg->correspondence_type);
-    sb_sql(b, "?, ?, ?, ?, '', 0, ?, ?, ?, '', '', 0");
-    sb_text(b, seg->information_flow);
-    sb_text(b, seg->initiated_by);
-    sb_int(b, seg->unit_cost);
-    sb_int(b, seg->unit_duration);
-    sb_text(b, seg->campaign_no);
-    sb_int(b, seg->campaign_target);
-    sb_int(b, seg->campaign_response);
+        sqlb_sql(b, "CASE WHEN c.correspondence_type <> '' THEN c.correspondence_type "
+                    "ELSE ? END, ");
+    sqlb_text(b, seg->correspondence_type);
+    sqlb_sql(b, "?, ?, ?, ?, '', 0, ?, ?, ?, '', '', 0");
+    sqlb_text(b, seg->information_flow);
+    sqlb_text(b, seg->initiated_by);
+    sqlb_int(b, seg->unit_cost);
+    sqlb_int(b, seg->unit_duration);
+    sqlb_text(b, seg->campaign_no);
+    sqlb_int(b, seg->campaign_target);
+    sqlb_int(b, seg->campaign_response);
 }
 
 /* Append the join sb_line_values() reads variants from when they are not inlined. */
-static void sb_line_variant(sqlb_t *b, const relm_segment_t *seg)
+static void sb_line_variant(sqlb_t *b, const line_defaults_t *d, const relm_segment_t *seg)
 {
-    if (b->line.nvariants <= INLINE_VARIANTS)
+    if (d->nvariants <= INLINE_VARIANTS)
         return;
-    sb_sql(b, " LEFT JOIN interaction_template_language v ON v.template_code = ? "
-              "AND v.language_code = c.language_code");
-    sb_text(b, seg->interaction_template_code);
+    sqlb_sql(b, " LEFT JOIN interaction_template_language v ON v.template_code = ? "
+                "AND v.language_code = c.language_code");
+    sqlb_text(b, seg->interaction_template_code);
 }
 
 /*
  * The new lines of a segment, one per contact c: the caller appends its conditions on c.
- * The line number is ? + 10000 * the row's rank in contact order, put at sqlb_t.number_at
+ * The line number is ? + 10000 * the row's rank in contact order, put at sqlb_t.mark
  * by relm_insert_ranked().
  */
 static const char insert_select_head[] = "SELECT ?, ? + 10000 * ";
@@ -522,21 +415,22 @@ int relm_segment_copy_lines(relm_t *r, const char *to, const char *from, int64_t
                             relm_error_t *err)
 {
     relm_segment_t seg;
+    line_defaults_t d;
     int rc = relm_segment_get(r, to, &seg, err);
     if (rc)
         return rc;
-    sqlb_t *b = calloc(1, sizeof(*b));
+    sqlb_t *b = sqlb_new(relm_store_fold(r->store));
     if (!b)
         return relm_error_set(err, RELM_ENOMEM, "out of memory");
-    if ((rc = line_defaults_load(r, b, &seg, err)) == 0) {
-        sb_sql(b, sql_copy_lines);
-        sb_text(b, seg.no);
-        sb_line_values(b, &seg, 0);
-        sb_sql(b, ", 0 FROM segment_line o JOIN contact c ON c.no = o.contact_no");
-        sb_line_variant(b, &seg);
-        sb_sql(b, " WHERE o.segment_no = ? AND c.privacy_blocked = 0");
-        sb_text(b, from);
-        rc = sb_run(r, b, count, err);
+    if ((rc = line_defaults_load(r, &d, &seg, err)) == 0) {
+        sqlb_sql(b, sql_copy_lines);
+        sqlb_text(b, seg.no);
+        sb_line_values(b, &d, &seg, 0);
+        sqlb_sql(b, ", 0 FROM segment_line o JOIN contact c ON c.no = o.contact_no");
+        sb_line_variant(b, &d, &seg);
+        sqlb_sql(b, " WHERE o.segment_no = ? AND c.privacy_blocked = 0");
+        sqlb_text(b, from);
+        rc = sqlb_run(r, b, count, err);
     }
     free(b);
     return rc;
@@ -548,13 +442,13 @@ static const char sql_last_line[] =
 
 /*
  * Begin an INSERT of new lines into segment seg, after the CTE cte (or NULL): the caller
- * appends the source condition, then runs it with insert_lines(). seg must outlive the run
- * (its text is bound by address). *empty tells whether the segment has no line yet
- * (nothing in it to skip or to look up).
+ * appends the source condition, then runs it with insert_lines(). *empty tells whether the segment
+ * has no line yet (nothing in it to skip or to look up).
  */
 static int insert_begin(relm_t *r, sqlb_t *b, const relm_segment_t *seg, int64_t step,
                         const char *cte, int *empty, relm_error_t *err)
 {
+    line_defaults_t d;
     int64_t base = 0;
     int rc = relm_count(r, sql_last_line, seg->no, &base, err);
     if (rc)
@@ -562,48 +456,47 @@ static int insert_begin(relm_t *r, sqlb_t *b, const relm_segment_t *seg, int64_t
     *empty = base < 0;
     if (*empty)
         base = 0;
-    sb_sql(b, "INSERT INTO segment_line (");
-    sb_sql(b, line_columns);
-    sb_sql(b, ") ");
+    sqlb_sql(b, "INSERT INTO segment_line (");
+    sqlb_sql(b, line_columns);
+    sqlb_sql(b, ") ");
     if (cte)
-        sb_sql(b, cte);
-    if ((rc = line_defaults_load(r, b, seg, err)))
+        sqlb_sql(b, cte);
+    if ((rc = line_defaults_load(r, &d, seg, err)))
         return rc;
-    sb_sql(b, insert_select_head);
-    sb_text(b, seg->no);
-    sb_int(b, base);
-    b->number_at = b->len;
-    sb_sql(b, ", c.no, ");
-    sb_line_values(b, seg, 0);
-    sb_sql(b, ", ?, 0 FROM contact c");
-    sb_int(b, step);
-    sb_line_variant(b, seg);
-    sb_sql(b, " WHERE c.privacy_blocked = 0");
+    sqlb_sql(b, insert_select_head);
+    sqlb_text(b, seg->no);
+    sqlb_int(b, base);
+    b->mark = b->len;
+    sqlb_sql(b, ", c.no, ");
+    sb_line_values(b, &d, seg, 0);
+    sqlb_sql(b, ", ?, 0 FROM contact c");
+    sqlb_int(b, step);
+    sb_line_variant(b, &d, seg);
+    sqlb_sql(b, " WHERE c.privacy_blocked = 0");
     /* A contact already in the segment keeps its line. */
     if (!*empty) {
-        sb_sql(b, " AND NOT EXISTS (SELECT 1 FROM segment_line x WHERE x.segment_no = ? "
-                  "AND x.contact_no = c.no)");
-        sb_text(b, seg->no);
+        sqlb_sql(b, " AND NOT EXISTS (SELECT 1 FROM segment_line x WHERE x.segment_no = ? "
+                    "AND x.contact_no = c.no)");
+        sqlb_text(b, seg->no);
     }
     return 0;
 }
 
 static void bind_built(void *b, relm_stmt_t *s)
 {
-    sb_bind(b, s);
+    sqlb_bind(b, s);
 }
 
 /* Run an INSERT begun with insert_begin(), lines numbered in contact order. */
 static int insert_lines(relm_t *r, sqlb_t *b, int64_t *count, relm_error_t *err)
 {
-    sb_sql(b, " ORDER BY c.no");
+    sqlb_sql(b, " ORDER BY c.no");
     if (b->overflow)
         return relm_error_set(err, RELM_EVALIDATION, "the criteria are too long");
-    char *head = strndup(b->sql, b->number_at);
+    char *head = strndup(b->sql, b->mark);
     if (!head)
         return relm_error_set(err, RELM_ENOMEM, "out of memory");
-    int rc =
-        relm_insert_ranked(r, head, b->sql + b->number_at, rank_window, bind_built, b, count, err);
+    int rc = relm_insert_ranked(r, head, b->sql + b->mark, rank_window, bind_built, b, count, err);
     free(head);
     return rc;
 }
@@ -642,6 +535,48 @@ static int check_refs(relm_t *r, const char *what, const char *salesperson, cons
     return 0;
 }
 
+/*
+ * What a header and a line take from their template, field by field; the campaign fields
+ * only from a template that names a campaign.
+ */
+#define TAKES(a) a, (int)(sizeof(a) / sizeof(a[0]))
+static const relm_take_t header_takes[] = {
+    {TPL_LANGUAGE_CODE, H_LANGUAGE},
+    {TPL_CORRESPONDENCE_TYPE, H_CORRESP},
+    {TPL_IGNORE_CONTACT_CORRESP_TYPE, H_IGNORE_CORRESP},
+    {TPL_INFORMATION_FLOW, H_FLOW},
+    {TPL_INITIATED_BY, H_INITIATED},
+    {TPL_UNIT_COST, H_UNIT_COST},
+    {TPL_UNIT_DURATION, H_UNIT_DURATION},
+};
+static const relm_take_t header_campaign_takes[3] = {
+    {TPL_CAMPAIGN, H_CAMPAIGN_NO},
+    {TPL_CAMPAIGN_TARGET, H_CAMPAIGN_TARGET},
+    {TPL_CAMPAIGN_RESPONSE, H_CAMPAIGN_RESPONSE},
+};
+/* A line's language and correspondence type depend on its contact (line_take_template). */
+static const relm_take_t line_takes[] = {
+    {TPL_INFORMATION_FLOW, L_FLOW},
+    {TPL_INITIATED_BY, L_INITIATED},
+    {TPL_UNIT_COST, L_COST},
+    {TPL_UNIT_DURATION, L_DURATION},
+};
+static const relm_take_t line_campaign_takes[3] = {
+    {TPL_CAMPAIGN, L_CAMPAIGN_NO},
+    {TPL_CAMPAIGN_TARGET, L_CAMPAIGN_TARGET},
+    {TPL_CAMPAIGN_RESPONSE, L_CAMPAIGN_RESPONSE},
+};
+
+/* Take takes[] (n of them), and campaign_takes[] when t names a campaign (3 of them). */
+static void take_template(const relm_entity_t *e, void *rec, relm_mask_t given,
+                          const relm_interaction_template_t *t, const relm_take_t *takes, int n,
+                          const relm_take_t *campaign_takes)
+{
+    relm_record_take(e, rec, given, &relm_template_entity, t, takes, n);
+    if (t->campaign_no[0])
+        relm_record_take(e, rec, given, &relm_template_entity, t, campaign_takes, 3);
+}
+
 /* Copy the template's defaults into the Interaction section, except the fields in given. */
 static int apply_template(relm_t *r, relm_segment_t *s, relm_mask_t given, relm_error_t *err)
 {
@@ -653,25 +588,9 @@ static int apply_template(relm_t *r, relm_segment_t *s, relm_mask_t given, relm_
         return rc;
     if ((rc = relm_template_get(r, s->interaction_template_code, &t, err)))
         return rc;
-#define TAKE(bit, stmt)                                                                            \
-    if (!(given & RELM_BIT(bit)))                                                                  \
-        stmt;
-    TAKE(H_LANGUAGE, relm_copy(s->language_code, sizeof(s->language_code), t.language_code));
-    TAKE(H_CORRESP,
-         relm_copy(s->correspondence_type, sizeof(s->correspondence_type), t.correspondence_type));
-    TAKE(H_IGNORE_CORRESP, s->ignore_contact_corresp_type = t.ignore_contact_corresp_type);
-    TAKE(H_FLOW, relm_copy(s->information_flow, sizeof(s->information_flow), t.information_flow));
-    TAKE(H_INITIATED, relm_copy(s->initiated_by, sizeof(s->initiated_by), t.initiated_by));
-    TAKE(H_UNIT_COST, s->unit_cost = t.unit_cost);
-    TAKE(H_UNIT_DURATION, s->unit_duration = t.unit_duration);
-    if (t.campaign_no[0]) {
-        TAKE(H_CAMPAIGN_NO, relm_copy(s->campaign_no, sizeof(s->campaign_no), t.campaign_no));
-        TAKE(H_CAMPAIGN_TARGET, s->campaign_target = t.campaign_target);
-        TAKE(H_CAMPAIGN_RESPONSE, s->campaign_response = t.campaign_response);
-    }
+    take_template(&relm_segment_entity, s, given, &t, TAKES(header_takes), header_campaign_takes);
     if (!(given & RELM_BIT(H_SUBJECT)) && !s->subject[0])
         relm_copy(s->subject, sizeof(s->subject), t.description);
-#undef TAKE
     return 0;
 }
 
@@ -723,10 +642,7 @@ int relm_segment_add(relm_t *r, relm_segment_t *s, relm_mask_t given, relm_error
     if (rc)
         return rc;
     rc = add_in_tx(r, s, given, err);
-    if (rc == 0)
-        rc = relm_store_commit(r->store, err);
-    if (rc) {
-        relm_store_rollback(r->store);
+    if ((rc = relm_tx_end(r, rc, err))) {
         memcpy(s->no, typed, sizeof(typed));
         return rc;
     }
@@ -738,7 +654,8 @@ static const char sql_count_lines[] = "SELECT count(*) FROM segment_line WHERE s
 static const char sql_count_steps[] =
     "SELECT count(*) FROM segment_criteria_step WHERE segment_no = ? AND undone = 0";
 
-int relm_segment_get(relm_t *r, const char *no, relm_segment_t *out, relm_error_t *err)
+/* The header's stored fields, without the counts (they cost a scan of the lines). */
+static int header_get(relm_t *r, const char *no, relm_segment_t *out, relm_error_t *err)
 {
     relm_record_init(&relm_segment_entity, out);
     int rc = relm_record_set(&relm_segment_entity, out, NULL, "no", no, err);
@@ -747,6 +664,12 @@ int relm_segment_get(relm_t *r, const char *no, relm_segment_t *out, relm_error_
     rc = relm_table_get(r, &relm_segment_entity, out, out, err);
     if (rc == RELM_ENOTFOUND)
         return relm_error_set(err, rc, "segment %s does not exist", out->no);
+    return rc;
+}
+
+int relm_segment_get(relm_t *r, const char *no, relm_segment_t *out, relm_error_t *err)
+{
+    int rc = header_get(r, no, out, err);
     if (rc == 0)
         rc = relm_count(r, sql_count_lines, out->no, &out->no_of_lines, err);
     if (rc == 0)
@@ -759,21 +682,22 @@ static const char sql_propagate[] = "UPDATE segment_line SET (" LINE_VALUE_COLUM
 
 static int propagate(relm_t *r, const relm_segment_t *seg, int all, relm_error_t *err)
 {
-    sqlb_t *b = calloc(1, sizeof(*b));
+    line_defaults_t d;
+    sqlb_t *b = sqlb_new(relm_store_fold(r->store));
     if (!b)
         return relm_error_set(err, RELM_ENOMEM, "out of memory");
-    int rc = line_defaults_load(r, b, seg, err);
+    int rc = line_defaults_load(r, &d, seg, err);
     if (rc == 0) {
-        sb_sql(b, sql_propagate);
-        sb_line_values(b, seg, 1);
-        sb_sql(b, ") FROM contact c");
-        sb_line_variant(b, seg);
+        sqlb_sql(b, sql_propagate);
+        sb_line_values(b, &d, seg, 1);
+        sqlb_sql(b, ") FROM contact c");
+        sb_line_variant(b, &d, seg);
         /* The personalised lines keep their values unless all lines follow the header. */
-        sb_sql(b, all ? " WHERE segment_line.segment_no = ? AND c.no = segment_line.contact_no"
-                      : " WHERE segment_line.segment_no = ? AND c.no = segment_line.contact_no "
-                        "AND segment_line.personalised = 0");
-        sb_text(b, seg->no);
-        rc = sb_run(r, b, NULL, err);
+        sqlb_sql(b, all ? " WHERE segment_line.segment_no = ? AND c.no = segment_line.contact_no"
+                        : " WHERE segment_line.segment_no = ? AND c.no = segment_line.contact_no "
+                          "AND segment_line.personalised = 0");
+        sqlb_text(b, seg->no);
+        rc = sqlb_run(r, b, NULL, err);
     }
     free(b);
     return rc;
@@ -812,10 +736,7 @@ int relm_segment_update(relm_t *r, const char *no, const relm_segment_t *changes
     if (rc)
         return rc;
     rc = update_in_tx(r, no, changes, given, apply_to_all_lines, err);
-    if (rc == 0)
-        rc = relm_store_commit(r->store, err);
-    if (rc)
-        relm_store_rollback(r->store);
+    rc = relm_tx_end(r, rc, err);
     return rc;
 }
 
@@ -836,12 +757,20 @@ static const char sql_list[] =
     "send_attachments_as_email_attachment, "
     "(SELECT count(*) FROM segment_line l WHERE l.segment_no = h.no), "
     "(SELECT count(*) FROM segment_criteria_step s WHERE s.segment_no = h.no AND s.undone = 0) "
-    "FROM segment_header h ORDER BY no";
+    "FROM segment_header h WHERE h.no > ? ORDER BY no";
 
-int relm_segment_list(relm_t *r, relm_row_fn fn, void *ctx, relm_error_t *err)
+int relm_segment_list(relm_t *r, const char *after, long limit, relm_row_fn fn, void *ctx,
+                      relm_error_t *err)
 {
+    sqlb_t *b = sqlb_new(relm_store_fold(r->store));
+    if (!b)
+        return relm_error_set(err, RELM_ENOMEM, "out of memory");
+    sqlb_sql(b, sql_list);
+    sqlb_text(b, after ? after : "");
+    sqlb_limit(b, limit);
     relm_stmt_t *s;
-    int rc = relm_stmt_prepare(r->store, sql_list, &s, err);
+    int rc = sqlb_prepare(r, b, &s, err);
+    free(b);
     if (rc)
         return rc;
     relm_segment_t rec;
@@ -936,12 +865,8 @@ int relm_segment_line_add(relm_t *r, const char *no, const char *contact_no,
         return rc;
     int64_t line_no = 0;
     rc = line_add_in_tx(r, &seg, key.no, &line_no, err);
-    if (rc == 0)
-        rc = relm_store_commit(r->store, err);
-    if (rc) {
-        relm_store_rollback(r->store);
+    if ((rc = relm_tx_end(r, rc, err)))
         return rc;
-    }
     return out ? relm_segment_line_get(r, seg.no, line_no, out, err) : 0;
 }
 
@@ -997,23 +922,12 @@ static int line_take_template(relm_t *r, relm_segment_line_t *l, relm_mask_t giv
         relm_copy(l->description, sizeof(l->description), desc);
     if (only_description)
         return 0;
-#define TAKE(bit, stmt)                                                                            \
-    if (!(given & RELM_BIT(bit)))                                                                  \
-        stmt;
-    TAKE(L_LANGUAGE, relm_copy(l->language_code, sizeof(l->language_code), picked));
-    TAKE(L_CORRESP,
-         relm_copy(l->correspondence_type, sizeof(l->correspondence_type),
-                   !t.ignore_contact_corresp_type && corr[0] ? corr : t.correspondence_type));
-    TAKE(L_FLOW, relm_copy(l->information_flow, sizeof(l->information_flow), t.information_flow));
-    TAKE(L_INITIATED, relm_copy(l->initiated_by, sizeof(l->initiated_by), t.initiated_by));
-    TAKE(L_COST, l->cost = t.unit_cost);
-    TAKE(L_DURATION, l->duration = t.unit_duration);
-    if (t.campaign_no[0]) {
-        TAKE(L_CAMPAIGN_NO, relm_copy(l->campaign_no, sizeof(l->campaign_no), t.campaign_no));
-        TAKE(L_CAMPAIGN_TARGET, l->campaign_target = t.campaign_target);
-        TAKE(L_CAMPAIGN_RESPONSE, l->campaign_response = t.campaign_response);
-    }
-#undef TAKE
+    if (!(given & RELM_BIT(L_LANGUAGE)))
+        relm_copy(l->language_code, sizeof(l->language_code), picked);
+    if (!(given & RELM_BIT(L_CORRESP)))
+        relm_copy(l->correspondence_type, sizeof(l->correspondence_type),
+                  !t.ignore_contact_corresp_type && corr[0] ? corr : t.correspondence_type);
+    take_template(&relm_segment_line_entity, l, given, &t, TAKES(line_takes), line_campaign_takes);
     return 0;
 }
 
@@ -1074,24 +988,23 @@ int relm_segment_line_delete(relm_t *r, const char *no, int64_t line_no, relm_er
             free(c);
             return relm_table_delete(r, &relm_segment_line_entity, &cur, err);
         }
-        if (rc == 0)
-            rc = relm_store_commit(r->store, err);
-        if (rc)
-            relm_store_rollback(r->store);
+        rc = relm_tx_end(r, rc, err);
     }
     free(c);
     return rc;
 }
 
-int relm_segment_lines(relm_t *r, const char *no, relm_row_fn fn, void *ctx, relm_error_t *err)
+int relm_segment_lines(relm_t *r, const char *no, int64_t after, long limit, relm_row_fn fn,
+                       void *ctx, relm_error_t *err)
 {
     relm_segment_t seg;
-    int rc = relm_segment_get(r, no, &seg, err);
+    int rc = header_get(r, no, &seg, err);
     if (rc)
         return rc;
-    relm_filter_t f = {.field = L_SEGMENT_NO, .op = "="};
-    relm_copy(f.value, sizeof(f.value), seg.no);
-    return relm_list(r, &relm_segment_line_entity, &f, 1, 0, fn, ctx, err);
+    relm_filter_t f[2] = {{.field = L_SEGMENT_NO, .op = "="}, {.field = L_LINE_NO, .op = ">"}};
+    relm_copy(f[0].value, sizeof(f[0].value), seg.no);
+    snprintf(f[1].value, sizeof(f[1].value), "%" PRId64, after);
+    return relm_list(r, &relm_segment_line_entity, f, 2, limit, fn, ctx, err);
 }
 
 /* ---- criteria ---- */
@@ -1121,18 +1034,18 @@ int relm_criteria_where(relm_criteria_t *c, const char *text, relm_error_t *err)
  * "cand" (those, every contact sharing a company no. with one with expand_company, and the
  * company of every matched person with allow_related_companies), all set-wise.
  */
-static void sb_candidates(relm_t *r, sqlb_t *b, const relm_criteria_t *c)
+static void sb_candidates(sqlb_t *b, const relm_criteria_t *c)
 {
-    sb_sql(b, "WITH m AS (SELECT c.no AS no, c.company_no AS company_no, c.type AS type "
-              "FROM contact c WHERE 1 = 1");
-    match_clause(b, c, "c", relm_store_fold(r->store));
-    sb_sql(b, "), cand AS (SELECT no FROM m");
+    sqlb_sql(b, "WITH m AS (SELECT c.no AS no, c.company_no AS company_no, c.type AS type "
+                "FROM contact c WHERE 1 = 1");
+    match_clause(b, c, "c");
+    sqlb_sql(b, "), cand AS (SELECT no FROM m");
     if (c->expand_company)
-        sb_sql(b, " UNION SELECT p.no FROM contact p WHERE p.company_no IN "
-                  "(SELECT company_no FROM m WHERE company_no <> '')");
+        sqlb_sql(b, " UNION SELECT p.no FROM contact p WHERE p.company_no IN "
+                    "(SELECT company_no FROM m WHERE company_no <> '')");
     if (c->allow_related_companies)
-        sb_sql(b, " UNION SELECT company_no FROM m WHERE type = 'person' AND company_no <> ''");
-    sb_sql(b, ") ");
+        sqlb_sql(b, " UNION SELECT company_no FROM m WHERE type = 'person' AND company_no <> ''");
+    sqlb_sql(b, ") ");
 }
 
 int relm_segment_add_matching(relm_t *r, const char *no, const relm_criteria_t *c,
@@ -1143,30 +1056,28 @@ int relm_segment_add_matching(relm_t *r, const char *no, const relm_criteria_t *
     if (rc)
         return rc;
     int widen = c->expand_company || c->allow_related_companies;
-    sqlb_t *b = calloc(1, sizeof(*b));
-    sqlb_t *full = calloc(1, sizeof(*full));
+    sqlb_t *b = sqlb_new(relm_store_fold(r->store));
+    sqlb_t *full = sqlb_new(relm_store_fold(r->store));
     if (!b || !full) {
         free(b);
         free(full);
         return relm_error_set(err, RELM_ENOMEM, "out of memory");
     }
     if (widen) {
-        sb_candidates(r, b, c);
+        sb_candidates(b, c);
         /* The CTE (and its bindings) come first in the statement. */
-        for (int i = 0; i < b->n; i++)
-            full->b[full->n++] = b->b[i];
-        full->overflow = b->overflow;
+        sqlb_binds_from(full, b);
     }
     int empty;
     rc = insert_begin(r, full, &seg, added_by_step, widen ? b->sql : NULL, &empty, err);
     /* Without company options the filters apply to the contact itself: no candidate list. */
     if (widen)
-        sb_sql(full, " AND c.no IN (SELECT no FROM cand)");
+        sqlb_sql(full, " AND c.no IN (SELECT no FROM cand)");
     else
-        match_clause(full, c, "c", relm_store_fold(r->store));
+        match_clause(full, c, "c");
     /* Exclusion applies to every candidate, the ones the options bring included. */
     if (!c->ignore_exclusion)
-        sb_sql(full, " AND c.exclude_from_segment = 0");
+        sqlb_sql(full, " AND c.exclude_from_segment = 0");
     if (rc == 0)
         rc = insert_lines(r, full, count, err);
     free(b);
@@ -1188,7 +1099,7 @@ int relm_segment_remove_matching(relm_t *r, const char *no, const relm_criteria_
     int rc = relm_segment_get(r, no, &seg, err);
     if (rc)
         return rc;
-    sqlb_t *b = calloc(1, sizeof(*b));
+    sqlb_t *b = sqlb_new(relm_store_fold(r->store));
     if (!b)
         return relm_error_set(err, RELM_ENOMEM, "out of memory");
     /*
@@ -1198,29 +1109,29 @@ int relm_segment_remove_matching(relm_t *r, const char *no, const relm_criteria_
     const char *in = keep ? " AND contact_no NOT IN (SELECT c.no FROM contact c WHERE 1 = 1"
                           : " AND contact_no IN (SELECT c.no FROM contact c WHERE 1 = 1";
     for (int pass = step_id > 0 ? 0 : 1; rc == 0 && pass < 2; pass++) {
-        memset(b, 0, sizeof(*b));
+        sqlb_reset(b);
         if (pass == 0) {
             /* Removed lines are copied under the step first, so undo restores them. */
-            sb_sql(b, "INSERT INTO segment_removed_line (");
-            sb_sql(b, removed_columns);
-            sb_sql(b, ") SELECT ?, ");
-            sb_sql(b, line_columns);
-            sb_sql(b, " FROM segment_line WHERE segment_no = ?");
-            sb_int(b, step_id);
+            sqlb_sql(b, "INSERT INTO segment_removed_line (");
+            sqlb_sql(b, removed_columns);
+            sqlb_sql(b, ") SELECT ?, ");
+            sqlb_sql(b, line_columns);
+            sqlb_sql(b, " FROM segment_line WHERE segment_no = ?");
+            sqlb_int(b, step_id);
         } else {
-            sb_sql(b, "DELETE FROM segment_line WHERE segment_no = ?");
+            sqlb_sql(b, "DELETE FROM segment_line WHERE segment_no = ?");
         }
-        sb_text(b, seg.no);
-        sb_sql(b, in);
-        match_clause(b, c, "c", relm_store_fold(r->store));
+        sqlb_text(b, seg.no);
+        sqlb_sql(b, in);
+        match_clause(b, c, "c");
         if (c->entire_companies) {
-            sb_sql(b, " UNION SELECT p.no FROM contact p WHERE p.company_no <> '' AND "
-                      "p.company_no IN (SELECT c.company_no FROM contact c WHERE 1 = 1");
-            match_clause(b, c, "c", relm_store_fold(r->store));
-            sb_sql(b, ")");
+            sqlb_sql(b, " UNION SELECT p.no FROM contact p WHERE p.company_no <> '' AND "
+                        "p.company_no IN (SELECT c.company_no FROM contact c WHERE 1 = 1");
+            match_clause(b, c, "c");
+            sqlb_sql(b, ")");
         }
-        sb_sql(b, ")");
-        rc = sb_run(r, b, pass == 1 ? count : NULL, err);
+        sqlb_sql(b, ")");
+        rc = sqlb_run(r, b, pass == 1 ? count : NULL, err);
     }
     free(b);
     return rc;
@@ -1230,20 +1141,37 @@ static const char *const any_or_bool[] = {"", "true", "false", NULL};
 
 typedef relm_reuse_filter_t reuse_t;
 
+/* Field indexes of reuse_fields[]: each entry below is placed at its index. */
+enum { RF_EVALUATION, RF_ATTEMPT_FAILED, RF_CAMPAIGN_RESPONSE, RF_COUNT };
+
 static const relm_field_t reuse_fields[] = {
-    FIELD(reuse_t, evaluation, RELM_FT_ENUM, 0, 0, relm_evaluations, NULL),
-    FIELD(reuse_t, attempt_failed, RELM_FT_ENUM, 0, 0, any_or_bool, NULL),
-    FIELD(reuse_t, campaign_response, RELM_FT_ENUM, 0, 0, any_or_bool, NULL),
+    [RF_EVALUATION] = FIELD(reuse_t, evaluation, RELM_FT_ENUM, 0, 0, relm_evaluations, NULL),
+    [RF_ATTEMPT_FAILED] = FIELD(reuse_t, attempt_failed, RELM_FT_ENUM, 0, 0, any_or_bool, NULL),
+    [RF_CAMPAIGN_RESPONSE] =
+        FIELD(reuse_t, campaign_response, RELM_FT_ENUM, 0, 0, any_or_bool, NULL),
 };
 
+_Static_assert(sizeof(reuse_fields) / sizeof(reuse_fields[0]) == RF_COUNT,
+               "one entry per field index");
+
 const relm_entity_t relm_reuse_filter_entity = {
-    "reuse filter", NULL, sizeof(reuse_t), reuse_fields, 3, NULL, NULL, NULL, NULL,
+    .name = "reuse filter",
+    .table = NULL,
+    .size = sizeof(reuse_t),
+    .fields = reuse_fields,
+    .nfields = 3,
 };
 
 void relm_reuse_filter_init(relm_reuse_filter_t *f)
 {
     relm_record_init(&relm_reuse_filter_entity, f);
 }
+
+static const entry_cond_t reuse_conds[] = {
+    {offsetof(relm_reuse_filter_t, evaluation), " AND e.evaluation = ?", 0},
+    {offsetof(relm_reuse_filter_t, attempt_failed), " AND e.attempt_failed = ?", 1},
+    {offsetof(relm_reuse_filter_t, campaign_response), " AND e.campaign_response = ?", 1},
+};
 
 int relm_segment_add_from_logged(relm_t *r, const char *no, int64_t entry_no,
                                  const relm_reuse_filter_t *f, int64_t *count, relm_error_t *err)
@@ -1252,27 +1180,17 @@ int relm_segment_add_from_logged(relm_t *r, const char *no, int64_t entry_no,
     int rc = relm_segment_get(r, no, &seg, err);
     if (rc)
         return rc;
-    sqlb_t *b = calloc(1, sizeof(*b));
+    sqlb_t *b = sqlb_new(relm_store_fold(r->store));
     if (!b)
         return relm_error_set(err, RELM_ENOMEM, "out of memory");
     int empty;
     rc = insert_begin(r, b, &seg, 0, NULL, &empty, err);
-    sb_sql(b, " AND c.no IN (SELECT e.contact_no FROM interaction_log_entry e "
-              "WHERE e.logged_segment_entry_no = ?");
-    sb_int(b, entry_no);
-    if (f && f->evaluation[0]) {
-        sb_sql(b, " AND e.evaluation = ?");
-        sb_text(b, f->evaluation);
-    }
-    if (f && f->attempt_failed[0]) {
-        sb_sql(b, " AND e.attempt_failed = ?");
-        sb_int(b, strcmp(f->attempt_failed, "true") == 0);
-    }
-    if (f && f->campaign_response[0]) {
-        sb_sql(b, " AND e.campaign_response = ?");
-        sb_int(b, strcmp(f->campaign_response, "true") == 0);
-    }
-    sb_sql(b, ")");
+    sqlb_sql(b, " AND c.no IN (SELECT e.contact_no FROM interaction_log_entry e "
+                "WHERE e.logged_segment_entry_no = ?");
+    sqlb_int(b, entry_no);
+    if (f)
+        sb_entry_conds(b, f, reuse_conds, (int)(sizeof(reuse_conds) / sizeof(reuse_conds[0])));
+    sqlb_sql(b, ")");
     if (rc == 0)
         rc = insert_lines(r, b, count, err);
     free(b);

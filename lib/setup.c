@@ -12,26 +12,58 @@ typedef relm_setup_t setup_t;
 const char *const relm_correspondence_types[] = {"", "hard_copy", "email", "fax", NULL};
 static const char *const storages[] = {"embedded", "disk", NULL};
 
-static const relm_field_t fields[] = {
-    FIELD(setup_t, contact_nos, RELM_FT_CODE, 0, 20, NULL, NULL),
-    FIELD(setup_t, segment_nos, RELM_FT_CODE, 0, 20, NULL, NULL),
-    FIELD(setup_t, campaign_nos, RELM_FT_CODE, 0, 20, NULL, NULL),
-    FIELD(setup_t, opportunity_nos, RELM_FT_CODE, 0, 20, NULL, NULL),
-    FIELD(setup_t, task_nos, RELM_FT_CODE, 0, 20, NULL, NULL),
-    FIELD(setup_t, default_language_code, RELM_FT_CODE, 0, 10, NULL, NULL),
-    FIELD(setup_t, default_correspondence_type, RELM_FT_ENUM, 0, 0, relm_correspondence_types,
-          NULL),
-    FIELD(setup_t, default_salesperson_code, RELM_FT_CODE, 0, 20, NULL, NULL),
-    FIELD(setup_t, inherit_salesperson_code, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, "true"),
-    FIELD(setup_t, inherit_address_details, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, "true"),
-    FIELD(setup_t, attachment_storage, RELM_FT_ENUM, 0, 0, storages, "embedded"),
-    FIELD(setup_t, attachment_storage_path, RELM_FT_TEXT, 0, 250, NULL, NULL),
-    FIELD(setup_t, smtp_url, RELM_FT_TEXT, 0, 250, NULL, NULL),
-    FIELD(setup_t, smtp_user, RELM_FT_TEXT, 0, 100, NULL, NULL),
-    FIELD(setup_t, sender_email, RELM_FT_EMAIL, 0, 80, NULL, NULL),
-    FIELD(setup_t, inbound_email_template_code, RELM_FT_CODE, 0, 10, NULL, NULL),
-    FIELD(setup_t, outbound_email_template_code, RELM_FT_CODE, 0, 10, NULL, NULL),
+/* Field indexes of fields[]: each entry below is placed at its index. */
+enum {
+    MS_CONTACT_NOS,
+    MS_SEGMENT_NOS,
+    MS_CAMPAIGN_NOS,
+    MS_OPPORTUNITY_NOS,
+    MS_TASK_NOS,
+    MS_DEFAULT_LANGUAGE_CODE,
+    MS_DEFAULT_CORRESPONDENCE_TYPE,
+    MS_DEFAULT_SALESPERSON_CODE,
+    MS_INHERIT_SALESPERSON_CODE,
+    MS_INHERIT_ADDRESS_DETAILS,
+    MS_ATTACHMENT_STORAGE,
+    MS_ATTACHMENT_STORAGE_PATH,
+    MS_SMTP_URL,
+    MS_SMTP_USER,
+    MS_SENDER_EMAIL,
+    MS_INBOUND_EMAIL_TEMPLATE_CODE,
+    MS_OUTBOUND_EMAIL_TEMPLATE_CODE,
+    MS_COUNT
 };
+
+static const relm_field_t fields[] = {
+    [MS_CONTACT_NOS] = FIELD(setup_t, contact_nos, RELM_FT_CODE, 0, 20, NULL, NULL),
+    [MS_SEGMENT_NOS] = FIELD(setup_t, segment_nos, RELM_FT_CODE, 0, 20, NULL, NULL),
+    [MS_CAMPAIGN_NOS] = FIELD(setup_t, campaign_nos, RELM_FT_CODE, 0, 20, NULL, NULL),
+    [MS_OPPORTUNITY_NOS] = FIELD(setup_t, opportunity_nos, RELM_FT_CODE, 0, 20, NULL, NULL),
+    [MS_TASK_NOS] = FIELD(setup_t, task_nos, RELM_FT_CODE, 0, 20, NULL, NULL),
+    [MS_DEFAULT_LANGUAGE_CODE] =
+        FIELD(setup_t, default_language_code, RELM_FT_CODE, 0, 10, NULL, NULL),
+    [MS_DEFAULT_CORRESPONDENCE_TYPE] = FIELD(setup_t, default_correspondence_type, RELM_FT_ENUM, 0,
+                                             0, relm_correspondence_types, NULL),
+    [MS_DEFAULT_SALESPERSON_CODE] =
+        FIELD(setup_t, default_salesperson_code, RELM_FT_CODE, 0, 20, NULL, NULL),
+    [MS_INHERIT_SALESPERSON_CODE] =
+        FIELD(setup_t, inherit_salesperson_code, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, "true"),
+    [MS_INHERIT_ADDRESS_DETAILS] =
+        FIELD(setup_t, inherit_address_details, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, "true"),
+    [MS_ATTACHMENT_STORAGE] =
+        FIELD(setup_t, attachment_storage, RELM_FT_ENUM, 0, 0, storages, "embedded"),
+    [MS_ATTACHMENT_STORAGE_PATH] =
+        FIELD(setup_t, attachment_storage_path, RELM_FT_TEXT, 0, 250, NULL, NULL),
+    [MS_SMTP_URL] = FIELD(setup_t, smtp_url, RELM_FT_TEXT, 0, 250, NULL, NULL),
+    [MS_SMTP_USER] = FIELD(setup_t, smtp_user, RELM_FT_TEXT, 0, 100, NULL, NULL),
+    [MS_SENDER_EMAIL] = FIELD(setup_t, sender_email, RELM_FT_EMAIL, 0, 80, NULL, NULL),
+    [MS_INBOUND_EMAIL_TEMPLATE_CODE] =
+        FIELD(setup_t, inbound_email_template_code, RELM_FT_CODE, 0, 10, NULL, NULL),
+    [MS_OUTBOUND_EMAIL_TEMPLATE_CODE] =
+        FIELD(setup_t, outbound_email_template_code, RELM_FT_CODE, 0, 10, NULL, NULL),
+};
+
+_Static_assert(sizeof(fields) / sizeof(fields[0]) == MS_COUNT, "one entry per field index");
 
 #define NFIELDS ((int)(sizeof(fields) / sizeof(fields[0])))
 
@@ -57,6 +89,8 @@ const relm_entity_t relm_setup_entity = {
     NULL,
     op_get,
     op_update,
+    NULL,
+    NULL,
     NULL,
 };
 

@@ -13,34 +13,82 @@
 typedef relm_contact_stats_t cs_t;
 typedef relm_totals_t tot_t;
 
+/* Field indexes of contact_fields[]: each entry below is placed at its index. */
+enum {
+    CS_NO_OF_INTERACTIONS,
+    CS_COST,
+    CS_DURATION,
+    CS_DATE_OF_LAST_INTERACTION,
+    CS_LAST_DATE_ATTEMPTED,
+    CS_NO_OF_POSTPONED_INTERACTIONS,
+    CS_COUNT
+};
+
 static const relm_field_t contact_fields[] = {
-    FIELD(cs_t, no_of_interactions, RELM_FT_INT, RELM_FF_VIRTUAL | RELM_FF_READONLY, 0, NULL, NULL),
-    FIELD(cs_t, cost, RELM_FT_MONEY, RELM_FF_VIRTUAL | RELM_FF_READONLY, 0, NULL, NULL),
-    FIELD(cs_t, duration, RELM_FT_MINUTES, RELM_FF_VIRTUAL | RELM_FF_READONLY, 0, NULL, NULL),
-    FIELD(cs_t, date_of_last_interaction, RELM_FT_DATE, RELM_FF_VIRTUAL | RELM_FF_READONLY, 0, NULL,
-          NULL),
-    FIELD(cs_t, last_date_attempted, RELM_FT_DATE, RELM_FF_VIRTUAL | RELM_FF_READONLY, 0, NULL,
-          NULL),
-    FIELD(cs_t, no_of_postponed_interactions, RELM_FT_INT, RELM_FF_VIRTUAL | RELM_FF_READONLY, 0,
-          NULL, NULL),
+    [CS_NO_OF_INTERACTIONS] = FIELD(cs_t, no_of_interactions, RELM_FT_INT,
+                                    RELM_FF_VIRTUAL | RELM_FF_READONLY, 0, NULL, NULL),
+    [CS_COST] = FIELD(cs_t, cost, RELM_FT_MONEY, RELM_FF_VIRTUAL | RELM_FF_READONLY, 0, NULL, NULL),
+    [CS_DURATION] =
+        FIELD(cs_t, duration, RELM_FT_MINUTES, RELM_FF_VIRTUAL | RELM_FF_READONLY, 0, NULL, NULL),
+    [CS_DATE_OF_LAST_INTERACTION] = FIELD(cs_t, date_of_last_interaction, RELM_FT_DATE,
+                                          RELM_FF_VIRTUAL | RELM_FF_READONLY, 0, NULL, NULL),
+    [CS_LAST_DATE_ATTEMPTED] = FIELD(cs_t, last_date_attempted, RELM_FT_DATE,
+                                     RELM_FF_VIRTUAL | RELM_FF_READONLY, 0, NULL, NULL),
+    [CS_NO_OF_POSTPONED_INTERACTIONS] = FIELD(cs_t, no_of_postponed_interactions, RELM_FT_INT,
+                                              RELM_FF_VIRTUAL | RELM_FF_READONLY, 0, NULL, NULL),
+};
+
+_Static_assert(sizeof(contact_fields) / sizeof(contact_fields[0]) == CS_COUNT,
+               "one entry per field index");
+
+/* Field indexes of totals_fields[]: each entry below is placed at its index. */
+enum {
+    TS_NO_OF_INTERACTIONS,
+    TS_COST,
+    TS_DURATION,
+    TS_NO_OF_ENTRIES,
+    TS_NO_OF_RESPONSES,
+    TS_COUNT
 };
 
 static const relm_field_t totals_fields[] = {
-    FIELD(tot_t, no_of_interactions, RELM_FT_INT, RELM_FF_VIRTUAL | RELM_FF_READONLY, 0, NULL,
-          NULL),
-    FIELD(tot_t, cost, RELM_FT_MONEY, RELM_FF_VIRTUAL | RELM_FF_READONLY, 0, NULL, NULL),
-    FIELD(tot_t, duration, RELM_FT_MINUTES, RELM_FF_VIRTUAL | RELM_FF_READONLY, 0, NULL, NULL),
-    FIELD(tot_t, no_of_entries, RELM_FT_INT, RELM_FF_VIRTUAL | RELM_FF_READONLY, 0, NULL, NULL),
-    FIELD(tot_t, no_of_responses, RELM_FT_INT, RELM_FF_VIRTUAL | RELM_FF_READONLY, 0, NULL, NULL),
+    [TS_NO_OF_INTERACTIONS] = FIELD(tot_t, no_of_interactions, RELM_FT_INT,
+                                    RELM_FF_VIRTUAL | RELM_FF_READONLY, 0, NULL, NULL),
+    [TS_COST] =
+        FIELD(tot_t, cost, RELM_FT_MONEY, RELM_FF_VIRTUAL | RELM_FF_READONLY, 0, NULL, NULL),
+    [TS_DURATION] =
+        FIELD(tot_t, duration, RELM_FT_MINUTES, RELM_FF_VIRTUAL | RELM_FF_READONLY, 0, NULL, NULL),
+    [TS_NO_OF_ENTRIES] =
+        FIELD(tot_t, no_of_entries, RELM_FT_INT, RELM_FF_VIRTUAL | RELM_FF_READONLY, 0, NULL, NULL),
+    [TS_NO_OF_RESPONSES] = FIELD(tot_t, no_of_responses, RELM_FT_INT,
+                                 RELM_FF_VIRTUAL | RELM_FF_READONLY, 0, NULL, NULL),
 };
 
+_Static_assert(sizeof(totals_fields) / sizeof(totals_fields[0]) == TS_COUNT,
+               "one entry per field index");
+
 const relm_entity_t relm_contact_stats_entity = {
-    "contact statistics", "", sizeof(cs_t), contact_fields, 6, NULL, NULL, NULL, NULL};
+    .name = "contact statistics",
+    .table = "",
+    .size = sizeof(cs_t),
+    .fields = contact_fields,
+    .nfields = 6,
+};
 /* Salesperson, group and template totals show the first three figures. */
-const relm_entity_t relm_totals_entity = {"statistics", "",   sizeof(tot_t), totals_fields, 3,
-                                          NULL,         NULL, NULL,          NULL};
+const relm_entity_t relm_totals_entity = {
+    .name = "statistics",
+    .table = "",
+    .size = sizeof(tot_t),
+    .fields = totals_fields,
+    .nfields = 3,
+};
 const relm_entity_t relm_campaign_totals_entity = {
-    "campaign statistics", "", sizeof(tot_t), totals_fields, 5, NULL, NULL, NULL, NULL};
+    .name = "campaign statistics",
+    .table = "",
+    .size = sizeof(tot_t),
+    .fields = totals_fields,
+    .nfields = 5,
+};
 
 /*
  * Sums stay exact without overflowing: an amount within +-RELM_HUNDREDTHS_MAX (every amount

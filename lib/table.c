@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "internal.h"
+#include "sqlb.h"
 
 #define SQL_MAX 8192
 
@@ -19,9 +20,10 @@ static int is_column(const relm_field_t *f)
     return !(f->flags & RELM_FF_VIRTUAL);
 }
 
-static int is_int_type(relm_ftype_t t)
+int relm_field_is_int(const relm_field_t *f)
 {
-    return t == RELM_FT_BOOL || t == RELM_FT_INT || t == RELM_FT_MONEY || t == RELM_FT_MINUTES;
+    return f->type == RELM_FT_BOOL || f->type == RELM_FT_INT || f->type == RELM_FT_MONEY ||
+           f->type == RELM_FT_MINUTES;
 }
 
 void relm_table_columns(const relm_entity_t *e, char *buf, size_t n)
@@ -37,7 +39,7 @@ void relm_table_columns(const relm_entity_t *e, char *buf, size_t n)
 void relm_table_bind(const relm_entity_t *e, const void *rec, int idx, relm_stmt_t *s, int i)
 {
     const relm_field_t *f = &e->fields[idx];
-    if (is_int_type(f->type))
+    if (relm_field_is_int(f))
         relm_stmt_bind_int(s, i, relm_record_int(e, rec, idx));
     else
         relm_stmt_bind_text(s, i, (const char *)rec + f->offset);
@@ -50,7 +52,7 @@ void relm_table_read_row(const relm_entity_t *e, relm_stmt_t *s, void *rec)
         const relm_field_t *f = &e->fields[i];
         if (!is_column(f))
             continue;
-        if (is_int_type(f->type))
+        if (relm_field_is_int(f))
             relm_record_set_int(e, rec, i, relm_stmt_int(s, col));
         else
             relm_copy((char *)rec + f->offset, f->size, relm_stmt_text(s, col));
@@ -177,20 +179,6 @@ int relm_table_delete(relm_t *r, const relm_entity_t *e, const void *key, relm_e
     return rc;
 }
 
-/* "%v%" with LIKE's wildcards in v escaped, so that a search means "contains". */
-static void like_pattern(const char *v, char *like, size_t cap)
-{
-    size_t l = 0;
-    like[l++] = '%';
-    for (const char *p = v; *p && l < cap - 3; p++) {
-        if (*p == '%' || *p == '_' || *p == '\\')
-            like[l++] = '\\';
-        like[l++] = *p;
-    }
-    like[l++] = '%';
-    like[l] = '\0';
-}
-
 int relm_list(relm_t *r, const relm_entity_t *e, const relm_filter_t *filters, int nfilters,
               long limit, relm_row_fn fn, void *ctx, relm_error_t *err)
 {
@@ -201,65 +189,35 @@ int relm_list_search(relm_t *r, const relm_entity_t *e, const relm_filter_t *fil
                      const int *any, int nany, const char *text, long limit, relm_row_fn fn,
                      void *ctx, relm_error_t *err)
 {
-    char sql[SQL_MAX], cols[SQL_MAX / 2];
+    sqlb_t *b = sqlb_new(relm_store_fold(r->store));
+    if (!b)
+        return relm_error_set(err, RELM_ENOMEM, "out of memory listing %s", e->name);
     if (!text || !*text)
         nany = 0;
-    relm_table_columns(e, cols, sizeof(cols));
-    size_t len = (size_t)snprintf(sql, sizeof(sql), "SELECT %s FROM %s", cols, e->table);
-    /* Contains and e-mail equality ignore case for all of Unicode: both sides folded. */
-    const char *fold = relm_store_fold(r->store);
-    for (int i = 0; i < nfilters; i++) {
-        const relm_field_t *f = &e->fields[filters[i].field];
-        int eq = strcmp(filters[i].op, "=") == 0, ne = strcmp(filters[i].op, "!=") == 0;
-        if (strcmp(filters[i].op, "~") == 0)
-            len +=
-                (size_t)snprintf(sql + len, sizeof(sql) - len, "%s %s(%s) LIKE %s(?) ESCAPE '\\'",
-                                 i ? " AND" : " WHERE", fold, f->name, fold);
-        else if (f->type == RELM_FT_EMAIL && (eq || ne))
-            len += (size_t)snprintf(sql + len, sizeof(sql) - len, "%s %s(%s) %s %s(?)",
-                                    i ? " AND" : " WHERE", fold, f->name, eq ? "=" : "<>", fold);
-        else
-            len +=
-                (size_t)snprintf(sql + len, sizeof(sql) - len, "%s %s %s ?", i ? " AND" : " WHERE",
-                                 f->name, strcmp(filters[i].op, "!=") == 0 ? "<>" : filters[i].op);
+    sqlb_sql(b, "SELECT ");
+    sqlb_columns(b, e);
+    sqlb_sqlf(b, " FROM %s WHERE 1 = 1", e->table);
+    for (int i = 0; i < nfilters; i++)
+        sqlb_filter(b, e, &filters[i], NULL);
+    /* The search: one pattern, folded like "~", matched against each field in turn. */
+    for (int k = 0; k < nany; k++) {
+        sqlb_sqlf(b, "%s%s(%s) LIKE %s(?) ESCAPE '\\'", k ? " OR " : " AND (", b->fold,
+                  e->fields[any[k]].name, b->fold);
+        sqlb_like(b, text);
     }
-    /* The search: one pattern, folded once, matched against each field in turn. */
-    for (int k = 0; k < nany; k++)
-        len += (size_t)snprintf(sql + len, sizeof(sql) - len, "%s%s(%s) LIKE %s(?%d) ESCAPE '\\'",
-                                k          ? " OR "
-                                : nfilters ? " AND ("
-                                           : " WHERE (",
-                                fold, e->fields[any[k]].name, fold, nfilters + 1);
     if (nany)
-        len += (size_t)snprintf(sql + len, sizeof(sql) - len, ")");
-    len += (size_t)snprintf(sql + len, sizeof(sql) - len, " ORDER BY ");
+        sqlb_sql(b, ")");
+    sqlb_sql(b, " ORDER BY ");
     int nk = 0;
     for (int i = 0; i < e->nfields; i++)
         if (e->fields[i].flags & RELM_FF_KEY)
-            len += (size_t)snprintf(sql + len, sizeof(sql) - len, "%s%s", nk++ ? ", " : "",
-                                    e->fields[i].name);
-    if (limit > 0)
-        snprintf(sql + len, sizeof(sql) - len, " LIMIT %ld", limit);
+            sqlb_sqlf(b, "%s%s", nk++ ? ", " : "", e->fields[i].name);
+    sqlb_limit(b, limit);
     relm_stmt_t *s;
-    int rc = relm_stmt_prepare(r->store, sql, &s, err);
+    int rc = sqlb_prepare(r, b, &s, err);
+    free(b);
     if (rc)
         return rc;
-    char like[RELM_TEXT250_SZ * 2 + 3];
-    for (int i = 0; i < nfilters; i++) {
-        const relm_field_t *f = &e->fields[filters[i].field];
-        if (strcmp(filters[i].op, "~") == 0) {
-            like_pattern(filters[i].value, like, sizeof(like));
-            relm_stmt_bind_text(s, i + 1, like);
-        } else if (is_int_type(f->type)) {
-            relm_stmt_bind_int(s, i + 1, strtoll(filters[i].value, NULL, 10));
-        } else {
-            relm_stmt_bind_text(s, i + 1, filters[i].value);
-        }
-    }
-    if (nany) {
-        like_pattern(text, like, sizeof(like));
-        relm_stmt_bind_text(s, nfilters + 1, like);
-    }
     void *rec = malloc(e->size);
     if (!rec) {
         relm_stmt_release(s);

@@ -25,10 +25,16 @@ const char *const relm_initiators[] = {"", "us", "them", NULL};
 
 /* ---- interaction groups ---- */
 
+/* Field indexes of group_fields[]: each entry below is placed at its index. */
+enum { GRP_CODE, GRP_DESCRIPTION, GRP_COUNT };
+
 static const relm_field_t group_fields[] = {
-    FIELD(group_t, code, RELM_FT_CODE, RELM_FF_KEY, 10, NULL, NULL),
-    FIELD(group_t, description, RELM_FT_TEXT, 0, 100, NULL, NULL),
+    [GRP_CODE] = FIELD(group_t, code, RELM_FT_CODE, RELM_FF_KEY, 10, NULL, NULL),
+    [GRP_DESCRIPTION] = FIELD(group_t, description, RELM_FT_TEXT, 0, 100, NULL, NULL),
 };
+
+_Static_assert(sizeof(group_fields) / sizeof(group_fields[0]) == GRP_COUNT,
+               "one entry per field index");
 
 static int group_op_add(relm_t *r, void *rec, relm_mask_t given, relm_error_t *err)
 {
@@ -52,6 +58,11 @@ static int group_op_remove(relm_t *r, const char *key, relm_error_t *err)
     return relm_group_delete(r, key, err);
 }
 
+static int group_op_stats(relm_t *r, const char *key, void *out, relm_error_t *err)
+{
+    return relm_group_stats(r, key, out, err);
+}
+
 const relm_entity_t relm_group_entity = {
     "interaction group",
     "interaction_group",
@@ -62,6 +73,8 @@ const relm_entity_t relm_group_entity = {
     group_op_get,
     group_op_update,
     group_op_remove,
+    &relm_totals_entity,
+    group_op_stats,
 };
 
 int relm_group_add(relm_t *r, relm_interaction_group_t *g, relm_error_t *err)
@@ -95,7 +108,7 @@ int relm_group_update(relm_t *r, const char *code, const relm_interaction_group_
     int rc = relm_group_get(r, code, &cur, err);
     if (rc)
         return rc;
-    given &= ~RELM_BIT(0); /* the code is the key: rename is not an update */
+    given &= ~RELM_BIT(GRP_CODE); /* the code is the key: rename is not an update */
     relm_record_merge(&relm_group_entity, &cur, changes, given);
     return relm_table_update(r, &relm_group_entity, &cur, given, err);
 }
@@ -121,24 +134,29 @@ int relm_group_delete(relm_t *r, const char *code, relm_error_t *err)
 
 /* ---- interaction templates ---- */
 
-/* Indexes into template_fields below (bits of a relm_mask_t). */
-enum { TPL_CODE = 0, TPL_GROUP = 1, TPL_CAMPAIGN = 10 };
-
 static const relm_field_t template_fields[] = {
-    FIELD(tpl_t, code, RELM_FT_CODE, RELM_FF_KEY, 10, NULL, NULL),
-    FIELD(tpl_t, interaction_group_code, RELM_FT_CODE, 0, 10, NULL, NULL),
-    FIELD(tpl_t, description, RELM_FT_TEXT, 0, 100, NULL, NULL),
-    FIELD(tpl_t, unit_cost, RELM_FT_MONEY, 0, 0, NULL, NULL),
-    FIELD(tpl_t, unit_duration, RELM_FT_MINUTES, 0, 0, NULL, NULL),
-    FIELD(tpl_t, information_flow, RELM_FT_ENUM, 0, 0, relm_information_flows, NULL),
-    FIELD(tpl_t, initiated_by, RELM_FT_ENUM, 0, 0, relm_initiators, NULL),
-    FIELD(tpl_t, correspondence_type, RELM_FT_ENUM, 0, 0, relm_correspondence_types, NULL),
-    FIELD(tpl_t, ignore_contact_corresp_type, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
-    FIELD(tpl_t, language_code, RELM_FT_CODE, 0, 10, NULL, NULL),
-    FIELD(tpl_t, campaign_no, RELM_FT_CODE, 0, 20, NULL, NULL),
-    FIELD(tpl_t, campaign_target, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
-    FIELD(tpl_t, campaign_response, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
+    [TPL_CODE] = FIELD(tpl_t, code, RELM_FT_CODE, RELM_FF_KEY, 10, NULL, NULL),
+    [TPL_GROUP] = FIELD(tpl_t, interaction_group_code, RELM_FT_CODE, 0, 10, NULL, NULL),
+    [TPL_DESCRIPTION] = FIELD(tpl_t, description, RELM_FT_TEXT, 0, 100, NULL, NULL),
+    [TPL_UNIT_COST] = FIELD(tpl_t, unit_cost, RELM_FT_MONEY, 0, 0, NULL, NULL),
+    [TPL_UNIT_DURATION] = FIELD(tpl_t, unit_duration, RELM_FT_MINUTES, 0, 0, NULL, NULL),
+    [TPL_INFORMATION_FLOW] =
+        FIELD(tpl_t, information_flow, RELM_FT_ENUM, 0, 0, relm_information_flows, NULL),
+    [TPL_INITIATED_BY] = FIELD(tpl_t, initiated_by, RELM_FT_ENUM, 0, 0, relm_initiators, NULL),
+    [TPL_CORRESPONDENCE_TYPE] =
+        FIELD(tpl_t, correspondence_type, RELM_FT_ENUM, 0, 0, relm_correspondence_types, NULL),
+    [TPL_IGNORE_CONTACT_CORRESP_TYPE] =
+        FIELD(tpl_t, ignore_contact_corresp_type, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
+    [TPL_LANGUAGE_CODE] = FIELD(tpl_t, language_code, RELM_FT_CODE, 0, 10, NULL, NULL),
+    [TPL_CAMPAIGN] = FIELD(tpl_t, campaign_no, RELM_FT_CODE, 0, 20, NULL, NULL),
+    [TPL_CAMPAIGN_TARGET] =
+        FIELD(tpl_t, campaign_target, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
+    [TPL_CAMPAIGN_RESPONSE] =
+        FIELD(tpl_t, campaign_response, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
 };
+
+_Static_assert(sizeof(template_fields) / sizeof(template_fields[0]) == TPL_COUNT,
+               "one entry per field index");
 
 static int tpl_op_add(relm_t *r, void *rec, relm_mask_t given, relm_error_t *err)
 {
@@ -162,6 +180,11 @@ static int tpl_op_remove(relm_t *r, const char *key, relm_error_t *err)
     return relm_template_delete(r, key, err);
 }
 
+static int tpl_op_stats(relm_t *r, const char *key, void *out, relm_error_t *err)
+{
+    return relm_template_stats(r, key, out, err);
+}
+
 const relm_entity_t relm_template_entity = {
     "interaction template",
     "interaction_template",
@@ -172,6 +195,8 @@ const relm_entity_t relm_template_entity = {
     tpl_op_get,
     tpl_op_update,
     tpl_op_remove,
+    &relm_totals_entity,
+    tpl_op_stats,
 };
 
 /* The group a template names must exist; so must its campaign when it names one. */
@@ -277,31 +302,29 @@ int relm_template_delete(relm_t *r, const char *code, relm_error_t *err)
     }
     if (rc == 0)
         rc = relm_table_delete(r, &relm_template_entity, &cur, err);
-    if (rc) {
-        relm_store_rollback(r->store);
-        return rc;
-    }
-    return relm_store_commit(r->store, err);
+    return relm_tx_end(r, rc, err);
 }
 
 /* ---- language variants ---- */
 
+/* Field indexes of language_fields[]: each entry below is placed at its index. */
+enum { TL_TEMPLATE_CODE, TL_LANGUAGE_CODE, TL_DESCRIPTION, TL_COUNT };
+
 static const relm_field_t language_fields[] = {
-    FIELD(lang_t, template_code, RELM_FT_CODE, RELM_FF_KEY, 10, NULL, NULL),
-    FIELD(lang_t, language_code, RELM_FT_CODE, RELM_FF_KEY, 10, NULL, NULL),
-    FIELD(lang_t, description, RELM_FT_TEXT, 0, 100, NULL, NULL),
+    [TL_TEMPLATE_CODE] = FIELD(lang_t, template_code, RELM_FT_CODE, RELM_FF_KEY, 10, NULL, NULL),
+    [TL_LANGUAGE_CODE] = FIELD(lang_t, language_code, RELM_FT_CODE, RELM_FF_KEY, 10, NULL, NULL),
+    [TL_DESCRIPTION] = FIELD(lang_t, description, RELM_FT_TEXT, 0, 100, NULL, NULL),
 };
 
+_Static_assert(sizeof(language_fields) / sizeof(language_fields[0]) == TL_COUNT,
+               "one entry per field index");
+
 const relm_entity_t relm_template_language_entity = {
-    "interaction template language",
-    "interaction_template_language",
-    sizeof(lang_t),
-    language_fields,
-    sizeof(language_fields) / sizeof(language_fields[0]),
-    NULL,
-    NULL,
-    NULL,
-    NULL,
+    .name = "interaction template language",
+    .table = "interaction_template_language",
+    .size = sizeof(lang_t),
+    .fields = language_fields,
+    .nfields = sizeof(language_fields) / sizeof(language_fields[0]),
 };
 
 /* Normalise a language code as the field does (trimmed, upper case, at most 10). */

@@ -23,24 +23,47 @@ static const char *const roles[] = {"user", "admin", NULL};
 
 static int run2(relm_t *r, const char *sql, const char *a, const char *b, relm_error_t *err);
 
+/* Field indexes of user_fields[]: each entry below is placed at its index. */
+enum { U_NAME, U_ROLE, U_FULL_NAME, U_SALESPERSON_CODE, U_DISABLED, U_CREATED_AT, U_COUNT };
+
 static const relm_field_t user_fields[] = {
-    FIELD(user_t, name, RELM_FT_TEXT, RELM_FF_KEY, 50, NULL, NULL),
-    FIELD(user_t, role, RELM_FT_ENUM, 0, 0, roles, "user"),
-    FIELD(user_t, full_name, RELM_FT_TEXT, 0, 100, NULL, NULL),
-    FIELD(user_t, salesperson_code, RELM_FT_CODE, 0, 20, NULL, NULL),
-    FIELD(user_t, disabled, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
-    FIELD(user_t, created_at, RELM_FT_TIMESTAMP, RELM_FF_READONLY, 0, NULL, NULL),
+    [U_NAME] = FIELD(user_t, name, RELM_FT_TEXT, RELM_FF_KEY, 50, NULL, NULL),
+    [U_ROLE] = FIELD(user_t, role, RELM_FT_ENUM, 0, 0, roles, "user"),
+    [U_FULL_NAME] = FIELD(user_t, full_name, RELM_FT_TEXT, 0, 100, NULL, NULL),
+    [U_SALESPERSON_CODE] = FIELD(user_t, salesperson_code, RELM_FT_CODE, 0, 20, NULL, NULL),
+    [U_DISABLED] = FIELD(user_t, disabled, RELM_FT_BOOL, RELM_FF_INT32, 0, NULL, NULL),
+    [U_CREATED_AT] = FIELD(user_t, created_at, RELM_FT_TIMESTAMP, RELM_FF_READONLY, 0, NULL, NULL),
+};
+
+_Static_assert(sizeof(user_fields) / sizeof(user_fields[0]) == U_COUNT,
+               "one entry per field index");
+
+/* Field indexes of token_fields[]: each entry below is placed at its index. */
+enum {
+    TK_ID,
+    TK_USER_NAME,
+    TK_DESCRIPTION,
+    TK_CREATED_AT,
+    TK_LAST_USED_AT,
+    TK_REVOKED,
+    TK_EXPIRES_AT,
+    TK_COUNT
 };
 
 static const relm_field_t token_fields[] = {
-    FIELD(tok_t, id, RELM_FT_INT, RELM_FF_KEY | RELM_FF_READONLY, 0, NULL, NULL),
-    FIELD(tok_t, user_name, RELM_FT_TEXT, 0, 50, NULL, NULL),
-    FIELD(tok_t, description, RELM_FT_TEXT, 0, 100, NULL, NULL),
-    FIELD(tok_t, created_at, RELM_FT_TIMESTAMP, RELM_FF_READONLY, 0, NULL, NULL),
-    FIELD(tok_t, last_used_at, RELM_FT_TIMESTAMP, RELM_FF_READONLY, 0, NULL, NULL),
-    FIELD(tok_t, revoked, RELM_FT_BOOL, RELM_FF_INT32 | RELM_FF_READONLY, 0, NULL, NULL),
-    FIELD(tok_t, expires_at, RELM_FT_INT, RELM_FF_READONLY, 0, NULL, NULL),
+    [TK_ID] = FIELD(tok_t, id, RELM_FT_INT, RELM_FF_KEY | RELM_FF_READONLY, 0, NULL, NULL),
+    [TK_USER_NAME] = FIELD(tok_t, user_name, RELM_FT_TEXT, 0, 50, NULL, NULL),
+    [TK_DESCRIPTION] = FIELD(tok_t, description, RELM_FT_TEXT, 0, 100, NULL, NULL),
+    [TK_CREATED_AT] = FIELD(tok_t, created_at, RELM_FT_TIMESTAMP, RELM_FF_READONLY, 0, NULL, NULL),
+    [TK_LAST_USED_AT] =
+        FIELD(tok_t, last_used_at, RELM_FT_TIMESTAMP, RELM_FF_READONLY, 0, NULL, NULL),
+    [TK_REVOKED] =
+        FIELD(tok_t, revoked, RELM_FT_BOOL, RELM_FF_INT32 | RELM_FF_READONLY, 0, NULL, NULL),
+    [TK_EXPIRES_AT] = FIELD(tok_t, expires_at, RELM_FT_INT, RELM_FF_READONLY, 0, NULL, NULL),
 };
+
+_Static_assert(sizeof(token_fields) / sizeof(token_fields[0]) == TK_COUNT,
+               "one entry per field index");
 
 #define NUSER_FIELDS ((int)(sizeof(user_fields) / sizeof(user_fields[0])))
 
@@ -56,11 +79,16 @@ static int op_update(relm_t *r, const char *key, const void *changes, relm_mask_
 }
 
 const relm_entity_t relm_user_entity = {
-    "user", "app_user", sizeof(user_t), user_fields, NUSER_FIELDS, NULL, op_get, op_update, NULL,
+    "user", "app_user", sizeof(user_t), user_fields, NUSER_FIELDS, NULL,
+    op_get, op_update,  NULL,           NULL,        NULL,
 };
 
 const relm_entity_t relm_api_token_entity = {
-    "API token", "api_token", sizeof(tok_t), token_fields, 7, NULL, NULL, NULL, NULL,
+    .name = "API token",
+    .table = "api_token",
+    .size = sizeof(tok_t),
+    .fields = token_fields,
+    .nfields = 7,
 };
 
 /* Which areas a plain user may change; admins may change everything. */
@@ -238,11 +266,7 @@ int relm_user_add(relm_t *r, relm_user_t *u, const char *password, relm_error_t 
         rc = relm_stmt_run(s, err);
     }
     sodium_memzero(hash, sizeof(hash));
-    if (rc) {
-        relm_rollback(r);
-        return rc;
-    }
-    return relm_commit(r, err);
+    return relm_tx_end(r, rc, err);
 }
 
 int relm_user_get(relm_t *r, const char *name, relm_user_t *out, relm_error_t *err)
@@ -274,7 +298,8 @@ int relm_user_update(relm_t *r, const char *name, const relm_user_t *changes, re
     int rc = relm_user_get(r, name, &cur, err);
     if (rc)
         return rc;
-    given &= ~(RELM_BIT(0) | RELM_BIT(5)); /* name is the key, created_at is the library's */
+    given &= ~(RELM_BIT(U_NAME) |
+               RELM_BIT(U_CREATED_AT)); /* name is the key, created_at is the library's */
     relm_record_merge(&relm_user_entity, &cur, changes, given);
     if ((rc = check_salesperson(r, cur.salesperson_code, err)))
         return rc;
@@ -283,11 +308,7 @@ int relm_user_update(relm_t *r, const char *name, const relm_user_t *changes, re
     rc = relm_table_update(r, &relm_user_entity, &cur, given, err);
     if (rc == 0 && cur.disabled)
         rc = end_sessions(r, cur.name, err);
-    if (rc) {
-        relm_rollback(r);
-        return rc;
-    }
-    return relm_commit(r, err);
+    return relm_tx_end(r, rc, err);
 }
 
 int relm_user_set_password(relm_t *r, const char *name, const char *password, relm_error_t *err)
@@ -313,11 +334,7 @@ int relm_user_set_password(relm_t *r, const char *name, const char *password, re
     /* Whoever knew the old password may have made tokens with it. */
     if (rc == 0)
         rc = run2(r, "UPDATE api_token SET revoked = 1 WHERE user_name = ?", cur.name, NULL, err);
-    if (rc) {
-        relm_rollback(r);
-        return rc;
-    }
-    return relm_commit(r, err);
+    return relm_tx_end(r, rc, err);
 }
 
 int relm_user_disable(relm_t *r, const char *name, int disabled, relm_error_t *err)

@@ -25,8 +25,6 @@ typedef struct resource {
     const relm_entity_t *e;
     const char *key;
     relm_area_t area;
-    const relm_entity_t *stats_e;
-    int (*stats)(relm_t *r, const char *key, void *out, relm_error_t *err);
     int (*remove)(req_t *q, const char *key); /* a delete with options, or NULL */
     /* ?q=TEXT: a search over several fields (contacts), or NULL */
     int (*search)(relm_t *r, const char *text, const relm_filter_t *filters, int nfilters,
@@ -45,43 +43,14 @@ static int contact_remove(req_t *q, const char *key)
     return relm_contact_delete_with(q->r, key, flags, &q->err);
 }
 
-static int contact_stats(relm_t *r, const char *key, void *out, relm_error_t *err)
-{
-    return relm_contact_stats(r, key, out, err);
-}
-
-static int salesperson_stats(relm_t *r, const char *key, void *out, relm_error_t *err)
-{
-    return relm_salesperson_stats(r, key, out, err);
-}
-
-static int group_stats(relm_t *r, const char *key, void *out, relm_error_t *err)
-{
-    return relm_group_stats(r, key, out, err);
-}
-
-static int template_stats(relm_t *r, const char *key, void *out, relm_error_t *err)
-{
-    return relm_template_stats(r, key, out, err);
-}
-
-static int campaign_stats(relm_t *r, const char *key, void *out, relm_error_t *err)
-{
-    return relm_campaign_stats(r, key, out, err);
-}
-
 static const resource_t resources[] = {
-    {"contacts", &relm_contact_entity, "no", RELM_AREA_CONTACTS, &relm_contact_stats_entity,
-     contact_stats, contact_remove, relm_contact_search},
-    {"salespersons", &relm_salesperson_entity, "code", RELM_AREA_SALESPERSONS, &relm_totals_entity,
-     salesperson_stats, NULL, NULL},
-    {"groups", &relm_group_entity, "code", RELM_AREA_GROUPS, &relm_totals_entity, group_stats, NULL,
-     NULL},
-    {"templates", &relm_template_entity, "code", RELM_AREA_TEMPLATES, &relm_totals_entity,
-     template_stats, NULL, NULL},
-    {"campaigns", &relm_campaign_entity, "no", RELM_AREA_CAMPAIGNS, &relm_campaign_totals_entity,
-     campaign_stats, NULL, NULL},
-    {"number-series", &relm_no_series_entity, "code", RELM_AREA_NUMSERIES, NULL, NULL, NULL, NULL},
+    {"contacts", &relm_contact_entity, "no", RELM_AREA_CONTACTS, contact_remove,
+     relm_contact_search},
+    {"salespersons", &relm_salesperson_entity, "code", RELM_AREA_SALESPERSONS, NULL, NULL},
+    {"groups", &relm_group_entity, "code", RELM_AREA_GROUPS, NULL, NULL},
+    {"templates", &relm_template_entity, "code", RELM_AREA_TEMPLATES, NULL, NULL},
+    {"campaigns", &relm_campaign_entity, "no", RELM_AREA_CAMPAIGNS, NULL, NULL},
+    {"number-series", &relm_no_series_entity, "code", RELM_AREA_NUMSERIES, NULL, NULL},
 };
 
 static const resource_t *res_of(const req_t *q)
@@ -100,29 +69,6 @@ static int key_index(const relm_entity_t *e)
             k = i;
         }
     return k;
-}
-
-typedef struct page {
-    const relm_entity_t *e;
-    json_t *items;
-    long limit, n;
-    char last[RELM_TEXT250_SZ];
-    int more;
-} page_t;
-
-static int page_row(void *ctx, const void *rec)
-{
-    page_t *p = ctx;
-    if (p->n == p->limit) {
-        p->more = 1;
-        return 1;
-    }
-    json_array_append_new(p->items, relm_record_json(p->e, rec));
-    int k = key_index(p->e);
-    if (k >= 0)
-        relm_record_format(p->e, rec, k, p->last, sizeof(p->last));
-    p->n++;
-    return 0;
 }
 
 /* Filters from ?where=... (repeatable) and ?after=CURSOR; returns the count or < 0. */
@@ -155,39 +101,33 @@ static int list_page(req_t *q, const relm_entity_t *e, relm_filter_t *extra, int
 {
     relm_filter_t filters[24];
     where_ctx_t w = {e, filters, 0, 16, 0, &q->err};
-    long limit;
-    int rc = req_limit(q, &limit);
+    int k = key_index(e);
+    page_t p;
+    int rc = page_begin(q, &p, e, k);
     if (rc)
         return rc;
     MHD_get_connection_values(q->conn, MHD_GET_ARGUMENT_KIND, where_arg, &w);
     if (w.rc)
-        return w.rc;
+        return page_end(q, &p, w.rc);
     for (int i = 0; i < nextra && w.n < 23; i++)
         filters[w.n++] = extra[i];
     const char *after = req_query(q, "after");
-    int k = key_index(e);
     if (after && *after) {
         if (k < 0)
-            return req_fail(q, HTTP_EBADREQUEST, "%s lists do not page with after", e->name);
+            return page_end(
+                q, &p, req_fail(q, HTTP_EBADREQUEST, "%s lists do not page with after", e->name));
         relm_filter_t *f = &filters[w.n++];
         memset(f, 0, sizeof(*f));
         f->field = k;
         strcpy(f->op, ">");
         snprintf(f->value, sizeof(f->value), "%s", after);
     }
-    page_t p = {e, json_array(), limit, 0, "", 0};
     const char *text = res && res->search ? req_query(q, "q") : NULL;
     if (text)
-        rc = res->search(q->r, text, filters, w.n, limit + 1, page_row, &p, &q->err);
+        rc = res->search(q->r, text, filters, w.n, p.limit + 1, page_row, &p, &q->err);
     else
-        rc = relm_list(q->r, e, filters, w.n, limit + 1, page_row, &p, &q->err);
-    if (rc) {
-        json_decref(p.items);
-        return rc;
-    }
-    q->out = json_pack("{s:o,s:o}", "items", p.items, "next_cursor",
-                       p.more && k >= 0 ? json_string(p.last) : json_null());
-    return 0;
+        rc = relm_list(q->r, e, filters, w.n, p.limit + 1, page_row, &p, &q->err);
+    return page_end(q, &p, rc);
 }
 
 int api_list_page(req_t *q, const relm_entity_t *e, relm_filter_t *extra, int nextra)
@@ -223,16 +163,16 @@ static int do_list(req_t *q)
 static int reply_record(req_t *q, const resource_t *res, const char *key)
 {
     void *rec = malloc(res->e->size);
-    void *st = res->stats ? calloc(1, res->stats_e->size) : NULL;
-    int rc = !rec || (res->stats && !st) ? req_fail(q, RELM_ENOMEM, "out of memory") : 0;
+    void *st = res->e->stats ? calloc(1, res->e->stats_entity->size) : NULL;
+    int rc = !rec || (res->e->stats && !st) ? req_fail(q, RELM_ENOMEM, "out of memory") : 0;
     if (rc == 0)
         rc = res->e->get(q->r, key, rec, &q->err);
-    if (rc == 0 && res->stats)
-        rc = res->stats(q->r, key, st, &q->err);
+    if (rc == 0 && res->e->stats)
+        rc = res->e->stats(q->r, key, st, &q->err);
     if (rc == 0) {
         q->out = relm_record_json(res->e, rec);
-        if (res->stats)
-            json_object_set_new(q->out, "statistics", relm_record_json(res->stats_e, st));
+        if (res->e->stats)
+            json_object_set_new(q->out, "statistics", relm_record_json(res->e->stats_entity, st));
         if (q->err.warning[0])
             json_object_set_new(q->out, "warning", json_string(q->err.warning));
     }
@@ -254,12 +194,12 @@ static int do_stats(req_t *q)
     int rc = req_may(q, res->area, 0);
     if (rc)
         return rc;
-    void *st = calloc(1, res->stats_e->size);
+    void *st = calloc(1, res->e->stats_entity->size);
     if (!st)
         return req_fail(q, RELM_ENOMEM, "out of memory");
-    rc = res->stats(q->r, req_param(q, res->key), st, &q->err);
+    rc = res->e->stats(q->r, req_param(q, res->key), st, &q->err);
     if (rc == 0)
-        q->out = relm_record_json(res->stats_e, st);
+        q->out = relm_record_json(res->e->stats_entity, st);
     if (rc == 0 && q->err.warning[0])
         json_object_set_new(q->out, "warning", json_string(q->err.warning));
     free(st);
@@ -346,7 +286,7 @@ void api_entity_routes(void)
             router_add("PATCH", one, do_update, r);
         if (r->e->remove)
             router_add("DELETE", one, do_delete, r);
-        if (r->stats)
+        if (r->e->stats)
             router_add("GET", stats, do_stats, r);
     }
 }

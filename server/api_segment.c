@@ -3,9 +3,9 @@
  * reduce / refine with filters, undo / redo, saved criteria), logging with a
  * progress report, and logged segments (cancel, reuse).
  *
- * Lists are streamed from the library and paged here by key: segments by no.,
- * lines by line_no, logged segments by entry_no (newest first); next_cursor is
- * the last key.
+ * Lists are paged by the library by key (limit + after in SQL): segments by
+ * no., lines by line_no, logged segments by entry_no (newest first);
+ * next_cursor is the last key.
  *
  * Logging runs on the worker thread that received the request; its progress
  * callback writes into a small table (one slot per segment being logged, under
@@ -41,76 +41,12 @@ static int body_fields(req_t *q, const relm_entity_t *e, void *rec, relm_mask_t 
     return rc;
 }
 
-/* A page of a streamed list: rows whose key is past `after` (text or number),
- * up to limit. */
-typedef struct page {
-    const relm_entity_t *e;
-    json_t *items;
-    long limit, n;
-    int key;           /* field index of the key */
-    int descending;    /* keys come in descending order */
-    const char *after; /* NULL: from the start */
-    int64_t after_no;  /* after, parsed, when the key is a number */
-    char last[RELM_TEXT250_SZ];
-    int more;
-} page_t;
-
-static int past_cursor(const page_t *p, const void *rec)
+/* ?after as a positive key (0 when absent: from the start). */
+static int after_no(req_t *q, int64_t *out)
 {
-    if (!p->after)
-        return 1;
-    const relm_field_t *f = &p->e->fields[p->key];
-    if (f->type == RELM_FT_INT) {
-        int64_t v = relm_record_int(p->e, rec, p->key), a = p->after_no;
-        return p->descending ? v < a : v > a;
-    }
-    int c = strcmp((const char *)rec + f->offset, p->after);
-    return p->descending ? c < 0 : c > 0;
-}
-
-static int page_row(void *ctx, const void *rec)
-{
-    page_t *p = ctx;
-    if (!past_cursor(p, rec))
-        return 0;
-    if (p->n == p->limit) {
-        p->more = 1;
-        return 1;
-    }
-    json_array_append_new(p->items, relm_record_json(p->e, rec));
-    relm_record_format(p->e, rec, p->key, p->last, sizeof(p->last));
-    p->n++;
-    return 0;
-}
-
-static int page_begin(req_t *q, page_t *p, const relm_entity_t *e, const char *key, int desc)
-{
-    memset(p, 0, sizeof(*p));
-    int rc = req_limit(q, &p->limit);
-    if (rc)
-        return rc;
-    p->e = e;
-    p->key = relm_field_index(e, key);
-    p->descending = desc;
-    p->after = req_query(q, "after");
-    if (p->after && !*p->after)
-        p->after = NULL;
-    if (p->after && e->fields[p->key].type == RELM_FT_INT &&
-        (rc = relm_parse_positive(p->after, "after", &p->after_no, &q->err)))
-        return rc;
-    p->items = json_array();
-    return 0;
-}
-
-static int page_end(req_t *q, page_t *p, int rc)
-{
-    if (rc) {
-        json_decref(p->items);
-        return rc;
-    }
-    q->out = json_pack("{s:o,s:o}", "items", p->items, "next_cursor",
-                       p->more ? json_string(p->last) : json_null());
-    return 0;
+    const char *after = req_query(q, "after");
+    *out = 0;
+    return after && *after ? relm_parse_positive(after, "after", out, &q->err) : 0;
 }
 
 /* ---- header ---- */
@@ -128,9 +64,11 @@ static int seg_list(req_t *q)
 {
     page_t p;
     int rc = req_may(q, RELM_AREA_SEGMENTS, 0);
-    if (rc || (rc = page_begin(q, &p, &relm_segment_entity, "no", 0)))
+    if (rc || (rc = page_begin(q, &p, &relm_segment_entity,
+                               relm_field_index(&relm_segment_entity, "no"))))
         return rc;
-    return page_end(q, &p, relm_segment_list(q->r, page_row, &p, &q->err));
+    return page_end(
+        q, &p, relm_segment_list(q->r, req_query(q, "after"), p.limit + 1, page_row, &p, &q->err));
 }
 
 static int seg_add(req_t *q)
@@ -182,10 +120,15 @@ static int seg_delete(req_t *q)
 static int lines_list(req_t *q)
 {
     page_t p;
+    int64_t after;
     int rc = req_may(q, RELM_AREA_SEGMENTS, 0);
-    if (rc || (rc = page_begin(q, &p, &relm_segment_line_entity, "line_no", 0)))
+    if (rc || (rc = after_no(q, &after)) ||
+        (rc = page_begin(q, &p, &relm_segment_line_entity,
+                         relm_field_index(&relm_segment_line_entity, "line_no"))))
         return rc;
-    return page_end(q, &p, relm_segment_lines(q->r, req_param(q, "no"), page_row, &p, &q->err));
+    return page_end(
+        q, &p,
+        relm_segment_lines(q->r, req_param(q, "no"), after, p.limit + 1, page_row, &p, &q->err));
 }
 
 static int line_add(req_t *q)
@@ -477,10 +420,14 @@ static int seg_log_progress(req_t *q)
 static int logged_list(req_t *q)
 {
     page_t p;
+    int64_t after;
     int rc = req_may(q, RELM_AREA_SEGMENTS, 0);
-    if (rc || (rc = page_begin(q, &p, &relm_logged_segment_entity, "entry_no", 1)))
+    if (rc || (rc = after_no(q, &after)) ||
+        (rc = page_begin(q, &p, &relm_logged_segment_entity,
+                         relm_field_index(&relm_logged_segment_entity, "entry_no"))))
         return rc;
-    return page_end(q, &p, relm_logged_segment_list(q->r, page_row, &p, &q->err));
+    return page_end(q, &p,
+                    relm_logged_segment_list(q->r, after, p.limit + 1, page_row, &p, &q->err));
 }
 
 static int reply_logged(req_t *q, int64_t entry_no)

@@ -204,6 +204,42 @@ int req_limit(req_t *q, long *limit)
     return 0;
 }
 
+int page_begin(req_t *q, page_t *p, const relm_entity_t *e, int key)
+{
+    memset(p, 0, sizeof(*p));
+    p->e = e;
+    p->key = key;
+    int rc = req_limit(q, &p->limit);
+    if (rc == 0)
+        p->items = json_array();
+    return rc;
+}
+
+int page_row(void *ctx, const void *rec)
+{
+    page_t *p = ctx;
+    if (p->n == p->limit) {
+        p->more = 1;
+        return 1;
+    }
+    json_array_append_new(p->items, relm_record_json(p->e, rec));
+    if (p->key >= 0)
+        relm_record_format(p->e, rec, p->key, p->last, sizeof(p->last));
+    p->n++;
+    return 0;
+}
+
+int page_end(req_t *q, page_t *p, int rc)
+{
+    if (rc) {
+        json_decref(p->items);
+        return rc;
+    }
+    q->out = json_pack("{s:o,s:o}", "items", p->items, "next_cursor",
+                       p->more && p->key >= 0 ? json_string(p->last) : json_null());
+    return 0;
+}
+
 /* Deepest nesting of arrays/objects in a JSON text (strings skipped). */
 static int json_depth(const char *s, size_t n)
 {

@@ -87,6 +87,25 @@ int req_body_bool(req_t *q, const char *key, int *out);
 int req_limit(req_t *q, long *limit);
 
 /*
+ * One page of a list the library pages by key (limit + after in SQL): page_begin reads
+ * ?limit, the library is asked for p->limit + 1 rows with page_row as the callback (the
+ * extra row only says that another page follows), and page_end replies
+ * {"items": [...], "next_cursor": the key of the last item, or null}. key: the field index
+ * of e's key (-1: no cursor).
+ */
+typedef struct page {
+    const relm_entity_t *e;
+    json_t *items;
+    long limit, n;
+    int key;
+    char last[RELM_TEXT250_SZ];
+    int more;
+} page_t;
+int page_begin(req_t *q, page_t *p, const relm_entity_t *e, int key);
+int page_row(void *ctx, const void *rec);
+int page_end(req_t *q, page_t *p, int rc);
+
+/*
  * Reply with one page of e's rows (api_entity.c): filters from ?where= (repeatable) and
  * extra, ?limit, and ?after=KEY for the next page. {"items": [...], "next_cursor": ...}.
  */

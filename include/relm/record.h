@@ -78,6 +78,9 @@ typedef struct relm_entity {
     int (*update)(struct relm *r, const char *key, const void *changes, relm_mask_t given,
                   relm_error_t *err);
     int (*remove)(struct relm *r, const char *key, relm_error_t *err);
+    /* The record's statistics (a stats_entity record into out), or both NULL: none. */
+    const struct relm_entity *stats_entity;
+    int (*stats)(struct relm *r, const char *key, void *out, relm_error_t *err);
 } relm_entity_t;
 
 /* Index of the field called name (snake_case or kebab-case), or -1. */

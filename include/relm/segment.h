@@ -184,8 +184,13 @@ int relm_segment_update(struct relm *r, const char *no, const relm_segment_t *ch
 /* Delete a segment with its lines and criteria steps. */
 int relm_segment_delete(struct relm *r, const char *no, relm_error_t *err);
 
-/* Stream every segment (with its computed counts) in no. order. */
-int relm_segment_list(struct relm *r, relm_row_fn fn, void *ctx, relm_error_t *err);
+/*
+ * Stream the segments (with their computed counts) in no. order: those whose no. sorts
+ * after `after` (NULL or "": from the first), at most limit of them (<= 0: all). Paging
+ * is a keyset in SQL, so a page far down costs what the first does.
+ */
+int relm_segment_list(struct relm *r, const char *after, long limit, relm_row_fn fn, void *ctx,
+                      relm_error_t *err);
 
 /* ---- lines ---- */
 
@@ -225,9 +230,14 @@ int relm_segment_line_update(struct relm *r, const char *no, int64_t line_no,
  */
 int relm_segment_line_delete(struct relm *r, const char *no, int64_t line_no, relm_error_t *err);
 
-/* Stream the lines of a segment in line order (never loaded as a whole). */
-int relm_segment_lines(struct relm *r, const char *no, relm_row_fn fn, void *ctx,
-                       relm_error_t *err);
+/*
+ * Stream the lines of a segment in line order (never loaded as a whole): those with a line
+ * no. above `after` (0: from the first), at most limit of them (<= 0: all). The start is
+ * found through the key (segment_no, line_no), so the last page of a large segment costs
+ * what the first does. not_found when the segment does not exist.
+ */
+int relm_segment_lines(struct relm *r, const char *no, int64_t after, long limit, relm_row_fn fn,
+                       void *ctx, relm_error_t *err);
 
 /*
  * Set-wise building blocks of the criteria steps, also usable on their own (they record no
@@ -359,8 +369,12 @@ int relm_segment_log(struct relm *r, const char *no, unsigned flags, relm_log_re
 
 int relm_logged_segment_get(struct relm *r, int64_t entry_no, relm_logged_segment_t *out,
                             relm_error_t *err);
-/* Stream logged segments, newest first. */
-int relm_logged_segment_list(struct relm *r, relm_row_fn fn, void *ctx, relm_error_t *err);
+/*
+ * Stream logged segments, newest first: those with an entry no. below `after` (0: from the
+ * newest), at most limit of them (<= 0: all); a keyset in SQL, like relm_segment_lines.
+ */
+int relm_logged_segment_list(struct relm *r, int64_t after, long limit, relm_row_fn fn, void *ctx,
+                             relm_error_t *err);
 
 /*
  * Toggle canceled on the logged segment, all its interaction log entries and its campaign

@@ -13,6 +13,7 @@
  * case folding with canonical composition, so "Ø" and "ø", "ß" and "ss" compare equal.
  */
 #include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -313,6 +314,15 @@ static int sq_backup(void *db, const char *path, relm_error_t *err)
     return 0;
 }
 
+/* A negative cache_size counts KiB rather than pages. */
+static int sq_set_cache_kib(void *db, int kib, relm_error_t *err)
+{
+    char sql[64];
+    /* The number is formatted from an int, never from user text. */
+    snprintf(sql, sizeof(sql), "PRAGMA cache_size = -%d", kib);
+    return sq_exec(db, sql, err);
+}
+
 const relm_store_backend_t relm_sqlite_backend = {
     .name = "sqlite",
     .open = sq_open,
@@ -339,4 +349,5 @@ const relm_store_backend_t relm_sqlite_backend = {
     .begin_sql = "BEGIN IMMEDIATE",
     .busy_wait = sq_busy_wait,
     .backup = sq_backup,
+    .set_cache_kib = sq_set_cache_kib,
 };

@@ -110,6 +110,13 @@ int relm_store_exec(relm_store_t *st, const char *sql, relm_error_t *err)
     return st->be->exec(st->db, sql, err);
 }
 
+int relm_store_set_cache_kib(relm_store_t *st, int kib, relm_error_t *err)
+{
+    if (!st->be->set_cache_kib)
+        return 0;
+    return st->be->set_cache_kib(st->db, kib < 64 ? 64 : kib, err);
+}
+
 /* Run a transaction-control statement through the statement cache (no re-parsing). */
 static int control(relm_store_t *st, const char *sql, relm_error_t *err)
 {
@@ -153,8 +160,10 @@ int relm_store_commit(relm_store_t *st, relm_error_t *err)
     } else {
         savepoint_sql(sql, sizeof(sql), "RELEASE", st->depth - 1);
         rc = control(st, sql, err);
-        if (rc)
+        if (rc) {
+            relm_store_rollback(st);
             return rc;
+        }
     }
     st->depth--;
     return 0;

@@ -37,6 +37,8 @@ const char *relm_store_engine(const relm_store_t *st);
 int relm_store_exec(relm_store_t *st, const char *sql, relm_error_t *err);
 
 int relm_store_begin(relm_store_t *st, relm_error_t *err);
+/* Commit the innermost level; when that fails the level is rolled back, so it is closed either way.
+ */
 int relm_store_commit(relm_store_t *st, relm_error_t *err);
 /* Roll back the innermost level; always succeeds from the caller's point of view. */
 void relm_store_rollback(relm_store_t *st);
@@ -54,6 +56,12 @@ void relm_store_set_busy_wait(relm_store_t *st, int ms);
  * path (created, or overwritten when it exists). RELM_EUSAGE when the engine cannot.
  */
 int relm_store_backup(relm_store_t *st, const char *path, relm_error_t *err);
+
+/*
+ * Size the page cache to kib KiB (at least 64); 0 when the engine has no such setting or
+ * it was applied, else a negative code with err filled.
+ */
+int relm_store_set_cache_kib(relm_store_t *st, int kib, relm_error_t *err);
 
 /* Rows changed by the last statement. */
 int64_t relm_store_changes(relm_store_t *st);
@@ -132,6 +140,8 @@ typedef struct relm_store_backend {
     const char *begin_sql;               /* the statement that opens a write transaction */
     void (*busy_wait)(void *db, int ms); /* may be NULL */
     int (*backup)(void *db, const char *path, relm_error_t *err); /* may be NULL */
+    /* Size the connection's page cache to kib KiB; may be NULL (no such setting). */
+    int (*set_cache_kib)(void *db, int kib, relm_error_t *err);
 } relm_store_backend_t;
 
 extern const relm_store_backend_t relm_sqlite_backend;

@@ -324,4 +324,12 @@ if python3 -c 'import pty' 2>/dev/null; then
 else
     ok "# skip: no python pty"
 fi
+
+# Verb dispatch: an unknown verb names the noun; help after a verb prints the noun's help.
+expect_exit 2 "an unknown interaction verb is a usage error" interaction frobnicate
+assert_contains "the message names the noun and its help" 'interaction: unknown verb "frobnicate" (see relm interaction --help)' "$ERR"
+expect_exit 2 "no verb prints the usage" interaction
+assert_contains "with the verbs" "usage: relm interaction" "$OUT"
+expect_ok "--help after a verb prints the noun's help" interaction list --help
+assert_contains "the help lists the verbs" "usage: relm interaction" "$OUT"
 finish

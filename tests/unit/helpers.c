@@ -26,7 +26,7 @@ relm_t *test_db_new(void)
     close(fd);
     unlink(path);
     relm_t *r = NULL;
-    relm_error_t err;
+    relm_error_t err = {0};
     int rc = relm_open(path, RELM_OPEN_CREATE, &r, &err);
     if (rc)
         fail_msg("open %s: %s", path, err.message);

@@ -416,8 +416,12 @@ static void cancel_toggles_the_logged_segment_its_entries_and_statistics(void **
     assert_int_equal(ls.no_of_interactions, 3);
     assert_int_equal(ls.no_of_campaign_entries, 1);
     int rows = 0;
-    assert_int_equal(relm_logged_segment_list(r, count_row, &rows, &err), 0);
+    assert_int_equal(relm_logged_segment_list(r, 0, 0, count_row, &rows, &err), 0);
     assert_int_equal(rows, 1);
+    /* Newest first: nothing is older than the only one. */
+    rows = 0;
+    assert_int_equal(relm_logged_segment_list(r, ls.entry_no, 0, count_row, &rows, &err), 0);
+    assert_int_equal(rows, 0);
 
     assert_int_equal(relm_logged_segment_cancel(r, 1, &err), 0);
     assert_int_equal(q(r, "SELECT canceled FROM logged_segment"), 1);

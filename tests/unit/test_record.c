@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "helpers.h"
+#include "internal.h"
 #include "relm/json.h"
 
 static void money_parses_exactly_and_formats_with_two_decimals(void **state)
@@ -311,6 +312,79 @@ static void a_change_request_may_not_rename_the_record(void **state)
     assert_non_null(strstr(err.message, "cannot be changed"));
 }
 
+static void take_copies_the_mapped_fields_not_given(void **state)
+{
+    (void)state;
+    relm_interaction_template_t t;
+    relm_segment_t seg;
+    relm_record_init(&relm_template_entity, &t);
+    relm_record_init(&relm_segment_entity, &seg);
+    t.unit_cost = 1250;
+    t.unit_duration = 300;
+    relm_copy(t.information_flow, sizeof(t.information_flow), "outbound");
+    relm_copy(t.language_code, sizeof(t.language_code), "NOR");
+    int cost = relm_field_index(&relm_segment_entity, "unit_cost");
+    int duration = relm_field_index(&relm_segment_entity, "unit_duration");
+    int flow = relm_field_index(&relm_segment_entity, "information_flow");
+    const relm_take_t map[] = {
+        {TPL_UNIT_COST, cost}, {TPL_UNIT_DURATION, duration}, {TPL_INFORMATION_FLOW, flow}};
+    seg.unit_duration = 7;
+    relm_record_take(&relm_segment_entity, &seg, RELM_BIT(duration), &relm_template_entity, &t, map,
+                     3);
+    assert_int_equal(seg.unit_cost, 1250);
+    assert_int_equal(seg.unit_duration, 7);
+    assert_string_equal(seg.information_flow, "outbound");
+    assert_string_equal(seg.language_code, "");
+}
+
+/*
+ * Field tables are built with designated initialisers indexed by their field enums: an
+ * index left without an entry would be a zeroed field with no name. Every field of every
+ * entity has a name, a member inside the record, and a name no other field of it has.
+ */
+static void every_field_table_is_filled_without_holes_or_repeats(void **state)
+{
+    (void)state;
+    static const relm_entity_t *const all[] = {
+        &relm_campaign_entity,
+        &relm_campaign_entry_entity,
+        &relm_contact_entity,
+        &relm_interaction_entity,
+        &relm_interaction_comment_entity,
+        &relm_no_series_entity,
+        &relm_no_series_line_entity,
+        &relm_salesperson_entity,
+        &relm_segment_entity,
+        &relm_segment_line_entity,
+        &relm_criteria_step_entity,
+        &relm_logged_segment_entity,
+        &relm_criteria_entity,
+        &relm_reuse_filter_entity,
+        &relm_setup_entity,
+        &relm_contact_stats_entity,
+        &relm_totals_entity,
+        &relm_campaign_totals_entity,
+        &relm_group_entity,
+        &relm_template_entity,
+        &relm_template_language_entity,
+        &relm_user_entity,
+        &relm_api_token_entity,
+    };
+    for (size_t k = 0; k < sizeof(all) / sizeof(all[0]); k++) {
+        const relm_entity_t *e = all[k];
+        assert_true(e->nfields > 0);
+        for (int i = 0; i < e->nfields; i++) {
+            const relm_field_t *f = &e->fields[i];
+            if (!f->name)
+                fail_msg("%s: field %d has no entry", e->name, i);
+            assert_true(f->size > 0 && f->offset + f->size <= e->size);
+            for (int j = 0; j < i; j++)
+                if (strcmp(e->fields[j].name, f->name) == 0)
+                    fail_msg("%s: field %s twice", e->name, f->name);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -328,6 +402,8 @@ int main(void)
         cmocka_unit_test(positive_numbers_are_digits_only_and_never_clamped),
         cmocka_unit_test(whole_number_fields_refuse_out_of_range_values),
         cmocka_unit_test(a_change_request_may_not_rename_the_record),
+        cmocka_unit_test(every_field_table_is_filled_without_holes_or_repeats),
+        cmocka_unit_test(take_copies_the_mapped_fields_not_given),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -246,12 +246,25 @@ static int count_row(void *ctx, const void *rec)
     return 0;
 }
 
-static void show_counts_lines_and_steps_and_delete_takes_them_along(void **state)
+/* Line numbers of the rows streamed, in order (at most 8). */
+typedef struct line_nos {
+    int64_t no[8];
+    int n;
+} line_nos_t;
+
+static int collect_line_no(void *ctx, const void *rec)
 {
-    (void)state;
+    line_nos_t *l = ctx;
+    if (l->n < 8)
+        l->no[l->n++] = ((const relm_segment_line_t *)rec)->line_no;
+    return 0;
+}
+
+/* The fixture with segment no holding the three London contacts. */
+static relm_t *london_segment(char no[RELM_CODE20_SZ])
+{
     relm_t *r = fixture();
     relm_error_t err = {0};
-    char no[RELM_CODE20_SZ];
     new_segment(r, "Mailing", "LTR", no);
     relm_criteria_t c;
     relm_criteria_init(&c);
@@ -259,15 +272,69 @@ static void show_counts_lines_and_steps_and_delete_takes_them_along(void **state
     int64_t n = 0;
     assert_int_equal(relm_segment_add_contacts(r, no, &c, &n, &err), 0);
     assert_int_equal(n, 3);
+    return r;
+}
+
+static void lines_page_by_line_no_after_the_cursor_up_to_the_limit(void **state)
+{
+    (void)state;
+    relm_error_t err = {0};
+    char no[RELM_CODE20_SZ];
+    relm_t *r = london_segment(no);
+    line_nos_t l = {0};
+    assert_int_equal(relm_segment_lines(r, no, 0, 2, collect_line_no, &l, &err), 0);
+    assert_int_equal(l.n, 2);
+    assert_true(l.no[0] < l.no[1]);
+    int64_t first = l.no[0], second = l.no[1];
+    memset(&l, 0, sizeof(l));
+    assert_int_equal(relm_segment_lines(r, no, second, 2, collect_line_no, &l, &err), 0);
+    assert_int_equal(l.n, 1);
+    assert_true(l.no[0] > second);
+    memset(&l, 0, sizeof(l));
+    assert_int_equal(relm_segment_lines(r, no, first, 0, collect_line_no, &l, &err), 0);
+    assert_int_equal(l.n, 2);
+    assert_int_equal(l.no[0], second);
+    assert_int_equal(relm_segment_lines(r, "SEG99999", 0, 0, collect_line_no, &l, &err),
+                     RELM_ENOTFOUND);
+    test_db_free(r);
+}
+
+static void segments_page_by_no_after_the_cursor_up_to_the_limit(void **state)
+{
+    (void)state;
+    relm_t *r = fixture();
+    relm_error_t err = {0};
+    char a[RELM_CODE20_SZ], b[RELM_CODE20_SZ], c[RELM_CODE20_SZ];
+    new_segment(r, "One", "LTR", a);
+    new_segment(r, "Two", "LTR", b);
+    new_segment(r, "Three", "LTR", c);
+    int rows = 0;
+    assert_int_equal(relm_segment_list(r, NULL, 2, count_row, &rows, &err), 0);
+    assert_int_equal(rows, 2);
+    rows = 0;
+    assert_int_equal(relm_segment_list(r, a, 0, count_row, &rows, &err), 0);
+    assert_int_equal(rows, 2);
+    rows = 0;
+    assert_int_equal(relm_segment_list(r, c, 0, count_row, &rows, &err), 0);
+    assert_int_equal(rows, 0);
+    test_db_free(r);
+}
+
+static void show_counts_lines_and_steps_and_delete_takes_them_along(void **state)
+{
+    (void)state;
+    relm_error_t err = {0};
+    char no[RELM_CODE20_SZ];
+    relm_t *r = london_segment(no);
     relm_segment_t s;
     assert_int_equal(relm_segment_get(r, no, &s, &err), 0);
     assert_int_equal(s.no_of_lines, 3);
     assert_int_equal(s.no_of_criteria_actions, 1);
     int rows = 0;
-    assert_int_equal(relm_segment_list(r, count_row, &rows, &err), 0);
+    assert_int_equal(relm_segment_list(r, NULL, 0, count_row, &rows, &err), 0);
     assert_int_equal(rows, 1);
     rows = 0;
-    assert_int_equal(relm_segment_lines(r, no, count_row, &rows, &err), 0);
+    assert_int_equal(relm_segment_lines(r, no, 0, 0, count_row, &rows, &err), 0);
     assert_int_equal(rows, 3);
     assert_int_equal(relm_segment_delete(r, no, &err), 0);
     assert_int_equal(q(r, "SELECT count(*) FROM segment_line"), 0);
@@ -496,6 +563,8 @@ int main(void)
         cmocka_unit_test(personalised_lines_keep_their_values_unless_applied_to_all),
         cmocka_unit_test(a_line_template_brings_its_defaults_and_must_exist),
         cmocka_unit_test(show_counts_lines_and_steps_and_delete_takes_them_along),
+        cmocka_unit_test(lines_page_by_line_no_after_the_cursor_up_to_the_limit),
+        cmocka_unit_test(segments_page_by_no_after_the_cursor_up_to_the_limit),
         cmocka_unit_test(a_line_takes_the_variant_in_its_contact_language_however_many_there_are),
         cmocka_unit_test(a_new_line_takes_no_salesperson_or_correspondence_type_from_setup),
         cmocka_unit_test(a_new_segment_takes_the_signed_in_users_salesperson_and_the_work_date),

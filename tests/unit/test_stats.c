@@ -181,6 +181,33 @@ static void a_cancel_list_naming_an_entry_twice_is_refused_and_the_figures_stay(
     test_db_free(r);
 }
 
+/* Shells show statistics through the entity description: each operation is the named call. */
+static void the_entity_statistics_operation_gives_the_records_figures(void **state)
+{
+    (void)state;
+    relm_t *r = demo_db();
+    relm_error_t err = {0};
+    log_kv(r, KV("contact_no", "CT000005", "interaction_template_code", "OUTGOING", "date",
+                 "2026-03-01", "salesperson_code", "AH", "cost", "12.50"));
+    relm_contact_stats_t direct, generic;
+    assert_int_equal(relm_contact_stats(r, "CT000005", &direct, &err), 0);
+    assert_ptr_equal(relm_contact_entity.stats_entity, &relm_contact_stats_entity);
+    assert_int_equal(relm_contact_entity.stats(r, "CT000005", &generic, &err), 0);
+    assert_memory_equal(&direct, &generic, sizeof(direct));
+    relm_totals_t t, u;
+    assert_ptr_equal(relm_salesperson_entity.stats_entity, &relm_totals_entity);
+    assert_int_equal(relm_salesperson_entity.stats(r, "AH", &t, &err), 0);
+    assert_int_equal(t.cost, 1250);
+    assert_int_equal(relm_template_entity.stats(r, "OUTGOING", &t, &err), 0);
+    assert_int_equal(relm_template_stats(r, "OUTGOING", &u, &err), 0);
+    assert_memory_equal(&t, &u, sizeof(t));
+    assert_ptr_equal(relm_campaign_entity.stats_entity, &relm_campaign_totals_entity);
+    assert_non_null(relm_group_entity.stats);
+    assert_null(relm_no_series_entity.stats);
+    assert_null(relm_no_series_entity.stats_entity);
+    test_db_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -189,6 +216,7 @@ int main(void)
         cmocka_unit_test(sums_over_amounts_past_int64_saturate_with_a_warning),
         cmocka_unit_test(large_old_amounts_that_fit_are_summed_exactly),
         cmocka_unit_test(a_cancel_list_naming_an_entry_twice_is_refused_and_the_figures_stay),
+        cmocka_unit_test(the_entity_statistics_operation_gives_the_records_figures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -198,6 +198,32 @@ static void a_backup_is_a_database_with_the_same_rows(void **state)
     assert_int_equal(test_sql_int(copy, "SELECT sum(v) FROM t"), 10);
     relm_close(copy);
     remove(path);
+}
+
+/* error.h: the library never clears err, so a warning from an earlier call survives. */
+static void open_keeps_the_callers_warnings(void **state)
+{
+    (void)state;
+    relm_t *r = test_db_new();
+    relm_error_t err = {0};
+    relm_error_warn(&err, "an earlier warning");
+    relm_t *again = NULL;
+    assert_int_equal(relm_open(test_db_path(r), 0, &again, &err), 0);
+    assert_string_equal(err.warning, "an earlier warning");
+    relm_close(again);
+    test_db_free(r);
+}
+
+/* The page cache size is the backend's setting: any size is accepted (64 KiB at least). */
+static void the_cache_size_is_set_through_the_backend(void **state)
+{
+    (void)state;
+    relm_t *r = test_db_new();
+    relm_error_t err = {0};
+    assert_int_equal(relm_set_cache_size(r, 1, &err), 0);
+    assert_int_equal(test_sql_int(r, "PRAGMA cache_size"), -64);
+    assert_int_equal(relm_set_cache_size(r, 2048, &err), 0);
+    assert_int_equal(test_sql_int(r, "PRAGMA cache_size"), -2048);
     test_db_free(r);
 }
 
@@ -209,6 +235,8 @@ int main(void)
         cmocka_unit_test(the_same_sql_twice_gives_two_cursors),
         cmocka_unit_test(constraint_failures_map_to_codes),
         cmocka_unit_test(urls_name_the_engine),
+        cmocka_unit_test(open_keeps_the_callers_warnings),
+        cmocka_unit_test(the_cache_size_is_set_through_the_backend),
         cmocka_unit_test(the_sequence_counts_rows_in_output_order_unless_a_sort_intervened),
         cmocka_unit_test(a_locked_database_is_busy_in_words_a_user_understands),
         cmocka_unit_test(a_backup_is_a_database_with_the_same_rows),
