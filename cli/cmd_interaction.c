@@ -113,14 +113,22 @@ static int comment_text(void *ctx, const void *row)
     return 0;
 }
 
-/* The entry, then its comment lines ("comments" in JSON). */
+/*
+ * The entry, then its comment lines ("comments" in JSON) and the body kept with it (the
+ * merged text that went out: "attachment" in JSON, null when there is none).
+ */
 static int show(cli_t *c, const relm_interaction_t *rec)
 {
     relm_error_t err = {0};
+    char *body = NULL;
+    if (relm_entry_attachment_get(c->r, rec->entry_no, &body, &err))
+        return cli_fail(&err);
     if (c->json) {
         json_t *j = relm_record_json(E, rec), *a = json_array();
         int rc = relm_interaction_comment_list(c->r, rec->entry_no, comment_json, a, &err);
         json_object_set_new(j, "comments", a);
+        json_object_set_new(j, "attachment", body ? json_string(body) : json_null());
+        free(body);
         char *s = rc ? NULL : json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
         if (s)
             printf("%s\n", s);
@@ -130,9 +138,11 @@ static int show(cli_t *c, const relm_interaction_t *rec)
     }
     cli_show(c, E, rec, NULL, NULL);
     printf("comments\n");
-    return relm_interaction_comment_list(c->r, rec->entry_no, comment_text, NULL, &err)
-               ? cli_fail(&err)
-               : CLI_OK;
+    int rc = relm_interaction_comment_list(c->r, rec->entry_no, comment_text, NULL, &err);
+    if (rc == 0 && body)
+        printf("attachment\n%s\n", body);
+    free(body);
+    return rc ? cli_fail(&err) : CLI_OK;
 }
 
 /* Interactive dialog --------------------------------------------------------------- */

@@ -69,5 +69,6 @@ int relm_list(relm_t *r, const relm_entity_t *e, const relm_filter_t *filters, i
 #include "relm/segment.h"
 #include "relm/user.h"
 #include "relm/demo.h"
+#include "relm/deliver.h"
 
 #endif
