@@ -6,14 +6,15 @@ usage: smtpd.py DIR [--reject ADDRESS]... [--temp-reject ADDRESS]...
 Every message received is stored as DIR/NNNN.eml (the bytes as received) with the
 envelope in DIR/NNNN.env (MAIL FROM, then one RCPT TO per line). RCPT TO an address given
 with --reject is answered 550, with --temp-reject 451. The port is printed on stdout as
-soon as the server listens; the server stops on SIGTERM or when stdin closes.
+soon as the server listens; the server stops on SIGTERM, when its parent exits, or after
+--lifetime seconds (default 600).
 """
 import argparse
 import os
 import signal
 import socket
-import sys
 import threading
+import time
 
 from aiosmtpd.controller import Controller
 
@@ -60,6 +61,7 @@ def main():
     ap.add_argument("dir")
     ap.add_argument("--reject", action="append", default=[])
     ap.add_argument("--temp-reject", action="append", default=[])
+    ap.add_argument("--lifetime", type=float, default=600)
     a = ap.parse_args()
     os.makedirs(a.dir, exist_ok=True)
     ctl = Controller(Store(a.dir, a.reject, a.temp_reject), hostname="127.0.0.1",
@@ -68,8 +70,11 @@ def main():
     print(ctl.port, flush=True)
     done = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: done.set())
-    threading.Thread(target=lambda: (sys.stdin.read(), done.set()), daemon=True).start()
-    done.wait()
+    # Never outlive the test: stop when the parent is gone or after --lifetime seconds.
+    parent, deadline = os.getppid(), time.monotonic() + a.lifetime
+    while not done.wait(0.5):
+        if os.getppid() != parent or time.monotonic() > deadline:
+            break
     ctl.stop()
 
 
