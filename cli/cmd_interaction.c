@@ -45,6 +45,9 @@ static void help(void)
            "       [--limit N] [--after CURSOR]          newest first; when more follow, the\n"
            "                                             next cursor goes to stderr\n"
            "  show N                                       show one entry with its comments\n"
+           "                                               and the body kept with it\n"
+           "  print N --output PATH                        render its merged letter to a PDF\n"
+           "                                               (a hard-copy entry is then delivered)\n"
            "  resume N [--FIELD VALUE]... [--comment TEXT] finish a postponed entry (date and\n"
            "                                               time start again at today and now)\n"
            "  delete N                                     delete a postponed or canceled "
@@ -522,6 +525,30 @@ static int do_show(cli_t *c, int argc, char **argv)
     return rc;
 }
 
+/* print N --output PATH: the entry's merged letter as a PDF (lib/letter.c). */
+static int do_print(cli_t *c, int argc, char **argv)
+{
+    const char *output = NULL;
+    cli_opt_t opts[] = {{"--output", CLI_TEXT, &output, NULL, NULL, NULL},
+                        {NULL, 0, NULL, NULL, NULL, NULL}};
+    int64_t no;
+    int n, rc = entry_args(argc, argv, opts, &no, &n, 1, 1, "print N --output PATH");
+    if (rc)
+        return rc;
+    if (!output)
+        return cli_usage("usage: relm interaction print N --output PATH");
+    if ((rc = cli_open(c)))
+        return rc;
+    relm_error_t err = {0};
+    if (relm_letters_print_entry(c->r, no, output, &err))
+        return cli_fail(&err);
+    if (c->json)
+        cli_print_json(json_pack("{s:I, s:s}", "entry_no", (json_int_t)no, "output", output));
+    else
+        printf("printed entry %lld to %s\n", (long long)no, output);
+    return CLI_OK;
+}
+
 static int do_delete(cli_t *c, int argc, char **argv)
 {
     int64_t no;
@@ -702,10 +729,9 @@ int cmd_interaction(cli_t *c, int argc, char **argv)
         const char *verb;
         int (*fn)(cli_t *, int, char **);
     } verbs[] = {
-        {"create", do_create},     {"list", do_list},
-        {"show", do_show},         {"resume", do_resume},
-        {"delete", do_delete},     {"cancel", do_cancel},
-        {"evaluate", do_evaluate}, {"delete-canceled", do_delete_canceled},
+        {"create", do_create},   {"list", do_list},         {"show", do_show},
+        {"resume", do_resume},   {"print", do_print},       {"delete", do_delete},
+        {"cancel", do_cancel},   {"evaluate", do_evaluate}, {"delete-canceled", do_delete_canceled},
         {"comment", do_comment},
     };
     for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)

@@ -98,54 +98,6 @@ static int exec_update(relm_t *r, const char *sql, const char *fmt, const char *
 
 /* ---- the message ---- */
 
-/* Plain text of an HTML body: tags dropped, line breaks for <br> and block ends, entities. */
-static char *html_to_text(const char *html)
-{
-    size_t n = strlen(html);
-    char *out = malloc(n + 1), *o = out;
-    if (!out)
-        return NULL;
-    static const struct {
-        const char *ent;
-        char c;
-    } ents[] = {{"&amp;", '&'},  {"&lt;", '<'},   {"&gt;", '>'},
-                {"&quot;", '"'}, {"&#39;", '\''}, {"&nbsp;", ' '}};
-    for (const char *p = html; *p;) {
-        if (*p == '<') {
-            const char *end = strchr(p, '>');
-            if (!end)
-                break;
-            if (strncasecmp(p, "<br", 3) == 0 || strncasecmp(p, "</p", 3) == 0 ||
-                strncasecmp(p, "</div", 5) == 0 || strncasecmp(p, "</h", 3) == 0 ||
-                strncasecmp(p, "</li", 4) == 0)
-                *o++ = '\n';
-            p = end + 1;
-            continue;
-        }
-        if (*p == '&') {
-            size_t i;
-            for (i = 0; i < sizeof(ents) / sizeof(ents[0]); i++) {
-                size_t l = strlen(ents[i].ent);
-                if (strncmp(p, ents[i].ent, l) == 0) {
-                    *o++ = ents[i].c;
-                    p += l;
-                    break;
-                }
-            }
-            if (i < sizeof(ents) / sizeof(ents[0]))
-                continue;
-        }
-        *o++ = *p++;
-    }
-    *o = '\0';
-    /* Trim leading blank lines the markup left. */
-    char *s = out;
-    while (*s == '\n' || *s == ' ' || *s == '\r' || *s == '\t')
-        s++;
-    memmove(out, s, strlen(s) + 1);
-    return out;
-}
-
 /* A text part holding text as UTF-8 (set_text would pick a narrower charset). */
 static GMimeObject *text_part(const char *subtype, const char *text)
 {
@@ -206,7 +158,7 @@ int relm_deliver_message_new(relm_t *r, const relm_interaction_t *e, const char 
     g_date_time_unref(now);
     g_mime_message_set_message_id(m, e->message_id);
     if (html) {
-        char *text = html_to_text(body);
+        char *text = relm_html_to_text(body);
         if (!text) {
             g_object_unref(m);
             return relm_error_set(err, RELM_ENOMEM, "out of memory building a message");

@@ -83,6 +83,12 @@ int relm_counter_take(relm_t *r, const char *name, int64_t n, int64_t *first, re
 int relm_segment_step_in_tx(relm_t *r, const char *no, const char *action, const relm_criteria_t *c,
                             int64_t *count, relm_error_t *err);
 
+/*
+ * Plain text of an HTML body (lib/merge.c): tags dropped, a line break for <br> and the end
+ * of a block, the common entities decoded. Malloc'd, the caller's; NULL when out of memory.
+ */
+char *relm_html_to_text(const char *html);
+
 /* Copy src into a text buffer of size n, truncating at a character boundary. */
 void relm_copy(char *dst, size_t n, const char *src);
 

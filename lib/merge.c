@@ -278,6 +278,54 @@ char *relm_template_merge_new(const char *body, const relm_contact_t *c, const v
     return merge(body, rec, 0, 1);
 }
 
+/* Plain text of an HTML body: tags dropped, line breaks for <br> and block ends, entities. */
+char *relm_html_to_text(const char *html)
+{
+    size_t n = strlen(html);
+    char *out = malloc(n + 1), *o = out;
+    if (!out)
+        return NULL;
+    static const struct {
+        const char *ent;
+        char c;
+    } ents[] = {{"&amp;", '&'},  {"&lt;", '<'},   {"&gt;", '>'},
+                {"&quot;", '"'}, {"&#39;", '\''}, {"&nbsp;", ' '}};
+    for (const char *p = html; *p;) {
+        if (*p == '<') {
+            const char *end = strchr(p, '>');
+            if (!end)
+                break;
+            if (strncasecmp(p, "<br", 3) == 0 || strncasecmp(p, "</p", 3) == 0 ||
+                strncasecmp(p, "</div", 5) == 0 || strncasecmp(p, "</h", 3) == 0 ||
+                strncasecmp(p, "</li", 4) == 0)
+                *o++ = '\n';
+            p = end + 1;
+            continue;
+        }
+        if (*p == '&') {
+            size_t i;
+            for (i = 0; i < sizeof(ents) / sizeof(ents[0]); i++) {
+                size_t l = strlen(ents[i].ent);
+                if (strncmp(p, ents[i].ent, l) == 0) {
+                    *o++ = ents[i].c;
+                    p += l;
+                    break;
+                }
+            }
+            if (i < sizeof(ents) / sizeof(ents[0]))
+                continue;
+        }
+        *o++ = *p++;
+    }
+    *o = '\0';
+    /* Trim leading blank lines the markup left. */
+    char *s = out;
+    while (*s == '\n' || *s == ' ' || *s == '\r' || *s == '\t')
+        s++;
+    memmove(out, s, strlen(s) + 1);
+    return out;
+}
+
 /* ---- the merged body of an entry ---- */
 
 int relm_entry_merge_new(relm_t *r, const relm_interaction_t *e, char **out, int *html,

@@ -173,6 +173,54 @@ assert_eq "an unreadable password file is an error" "1" "$RC"
 assert_contains "naming the file" "$T/nope" "$ERR"
 "$RELM" setup update --smtp-user "" >/dev/null
 
+# ---- hard copy: merged letters to PDF ----
+"$RELM" template attachment set COVERLTR --text "Kjære {{contact.first_name}},
+
+Vi takker for samarbeidet. Ærlig talt ønsker Øystein og Åse dere en god vår: ettsværtlangtordutenmellomromsommåbrytesinneiordetforåfåplasspålinjenpåsiden.
+
+Hilsen {{salesperson.name}}" >/dev/null
+"$RELM" segment create --description "Brev" --interaction-template-code coverltr --subject "Takk for i år" >/dev/null
+for ct in CT000005 CT000007 CT000010; do "$RELM" segment add SEG00005 --contact $ct >/dev/null; done
+"$RELM" segment log SEG00005 --deliver >/dev/null
+LS=$(sql "SELECT max(entry_no) FROM logged_segment")
+"$RELM" interaction cancel "$(sql "SELECT entry_no FROM interaction_log_entry WHERE logged_segment_entry_no = $LS AND contact_no = 'CT000005'")" >/dev/null
+expect_ok "print the logged segment's letters" logged-segment print "$LS" --output "$T/letters.pdf"
+assert_eq "prints how many" "printed 2 letters to $T/letters.pdf" "$OUT"
+assert_eq "one page per letter (the canceled entry has none)" "2" "$(pdfinfo "$T/letters.pdf" | sed -n 's/^Pages: *//p')"
+P1=$(pdftotext -f 1 -l 1 "$T/letters.pdf" -)
+P2=$(pdftotext -f 2 -l 2 "$T/letters.pdf" -)
+assert_contains "letters in line order: Kari first, with her address block" "Kari Nordmann
+Nordlys Kontormøbler AS
+Storgata 12
+0155 Oslo" "$P1"
+assert_contains "merged in Norwegian" "Kjære Kari," "$P1"
+assert_contains "the subject" "Takk for i år" "$P1"
+assert_contains "a long word is wrapped, not cut" "ettsværtlangtord" "$P1"
+assert_contains "and goes on past the line" "påsiden." "$(printf '%s' "$P1" | tr -d '\n-')"
+assert_contains "Lee's letter on page 2 with his address" "Lee Chen
+Fabrikam Inc.
+Main Street 1
+98052 Redmond" "$P2"
+assert_contains "merged with his salesperson" "Hilsen Jim Olive" "$P2"
+assert_eq "printed entries are delivered: in_progress cleared, delivered_at set, body kept" "2" \
+    "$(sql "SELECT count(*) FROM interaction_log_entry e JOIN attachment a ON a.attachment_no = e.attachment_no WHERE e.logged_segment_entry_no = $LS AND e.canceled = 0 AND e.delivery_status = '' AND e.delivered_at <> '' AND a.body LIKE 'Kjære %'")"
+assert_eq "the canceled one is untouched" "in_progress|" \
+    "$(sql "SELECT delivery_status||'|'||delivered_at FROM interaction_log_entry WHERE logged_segment_entry_no = $LS AND canceled = 1")"
+expect_ok "the delivery counts" logged-segment delivery "$LS" --json
+assert_eq "two sent, none waiting or failed" "2 0 0" "$(json 'd["sent"], d["waiting"], d["failed"]' | tr -d '(),')"
+expect_ok "print one entry" interaction print "$(sql "SELECT min(entry_no) FROM interaction_log_entry WHERE logged_segment_entry_no = $LS AND canceled = 0")" --output "$T/one.pdf"
+assert_eq "one page" "1" "$(pdfinfo "$T/one.pdf" | sed -n 's/^Pages: *//p')"
+assert_contains "Kari's letter" "Kjære Kari," "$(pdftotext "$T/one.pdf" -)"
+expect_exit 1 "a logged segment without hard-copy entries has nothing to print" logged-segment print 1 --output "$T/none.pdf"
+assert_contains "says so" "logged segment 1 has no hard-copy entries to print" "$ERR"
+expect_exit 2 "print needs --output" logged-segment print "$LS"
+expect_exit 1 "an unwritable output is an error" logged-segment print "$LS" --output "$T/no/such/dir/x.pdf"
+expect_ok "the failures of logged segment 1" logged-segment delivery 1
+assert_contains "name the refused entry and why" "ola@nordlys.example  550 5.1.1" "$OUT"
+assert_contains "after the counts (the canceled entry is not counted)" "sent 3, waiting 0, failed 1" "$OUT"
+expect_ok "retry-errors puts them back" logged-segment retry-errors 1
+assert_eq "one" "1 entries back in the outbox" "$OUT"
+
 expect_exit 2 "deliver takes no arguments" deliver 12
 expect_ok "deliver --help" deliver --help
 assert_contains "help names --retry-errors" "--retry-errors" "$OUT"
