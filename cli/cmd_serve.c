@@ -1,7 +1,7 @@
 /*
  * relm serve | user | token: the HTTP server and the accounts it signs in.
  *
- *   relm serve [--listen ADDR:PORT] [--threads N] [--print-routes]
+ *   relm serve [--listen ADDR:PORT] [--threads N] [--deliver-every SECONDS] [--print-routes]
  *   relm user add NAME [--role admin|user] [--full-name TEXT] [--salesperson-code SP]
  *                      [--password-stdin]
  *   relm user list | show NAME | passwd NAME [--password-stdin] | disable NAME [--enable]
@@ -21,12 +21,15 @@
 
 static int serve_help(void)
 {
-    printf("usage: relm serve [--listen ADDR:PORT] [--threads N] [--print-routes]\n\n"
+    printf("usage: relm serve [--listen ADDR:PORT] [--threads N] [--deliver-every SECONDS]\n"
+           "                  [--print-routes]\n\n"
            "Serve the HTTP JSON API under /api/ and the web UI under / (default listen\n"
            "address 127.0.0.1:8080; port 0 picks a free port, printed at start-up).\n"
            "Users sign in with accounts made by `relm user add`; scripts use tokens from\n"
            "`relm token create`. SIGINT/SIGTERM stop it after the requests in flight.\n"
-           "RELM_TODAY fixes the work date.\n");
+           "RELM_TODAY fixes the work date.\n"
+           "--deliver-every: run the e-mail outbox (as relm deliver) every SECONDS in the\n"
+           "background while marketing setup has an smtp_url (default 60; 0: never).\n");
     return CLI_OK;
 }
 
@@ -35,7 +38,9 @@ int cmd_serve(cli_t *c, int argc, char **argv)
     const char *listen = "127.0.0.1:8080";
     int64_t threads = 0;
     int print_routes = 0, help = 0;
+    const char *every = "60";
     cli_opt_t opts[] = {{"--listen", 1, &listen, NULL, NULL, NULL},
+                        {"--deliver-every", CLI_TEXT, &every, NULL, NULL, NULL},
                         {"--threads", CLI_NUMBER, &threads, NULL, NULL, NULL},
                         {"--print-routes", 0, NULL, &print_routes, NULL, NULL},
                         {"--help", 0, NULL, &help, NULL, NULL},
@@ -53,7 +58,11 @@ int cmd_serve(cli_t *c, int argc, char **argv)
         router_print(stdout);
         return CLI_OK;
     }
-    serve_opts_t o = {c->db, listen, getenv("RELM_TODAY"), 8, 512};
+    char *end;
+    long secs = strtol(every, &end, 10);
+    if (!*every || *end || secs < 0 || secs > 86400)
+        return cli_usage("--deliver-every needs a number of seconds from 0 to 86400");
+    serve_opts_t o = {c->db, listen, getenv("RELM_TODAY"), 8, 512, secs};
     if (threads) {
         if (threads > 256)
             return cli_usage("--threads needs a number from 1 to 256");

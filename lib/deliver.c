@@ -473,7 +473,7 @@ int relm_deliver_run(relm_t *r, const relm_deliver_opts_t *o, relm_deliver_resul
         rc = count_status(r, "in_progress", ls, &total, err);
     if (rc == 0 && o->limit > 0 && total > o->limit)
         total = o->limit;
-    while (rc == 0 && (o->limit <= 0 || done < o->limit)) {
+    while (rc == 0 && (o->limit <= 0 || done < o->limit) && !(o->stop && o->stop(o->stop_ctx))) {
         if ((rc = relm_stmt_prepare(r->store, sql_next, &s, err)))
             break;
         relm_stmt_bind_int(s, 1, ls);

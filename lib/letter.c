@@ -136,12 +136,45 @@ static int draw_letter(relm_t *r, pen_t *p, int64_t entry_no, relm_error_t *err)
     return rc;
 }
 
-/* Render entries nos[0..n) to path, then mark them printed; one transaction. */
-static int print_entries(relm_t *r, const int64_t *nos, int64_t n, const char *path,
+/* Where a PDF goes: a file (path) or memory (buf). */
+typedef struct sink {
+    const char *path;
+    char *buf;
+    size_t len, cap;
+    int oom;
+} sink_t;
+
+static cairo_status_t sink_write(void *ctx, const unsigned char *data, unsigned int n)
+{
+    sink_t *k = ctx;
+    if (k->len + n > k->cap) {
+        size_t cap = k->cap ? k->cap : 65536;
+        while (cap < k->len + n)
+            cap *= 2;
+        char *p = realloc(k->buf, cap);
+        if (!p) {
+            k->oom = 1;
+            return CAIRO_STATUS_WRITE_ERROR;
+        }
+        k->buf = p;
+        k->cap = cap;
+    }
+    memcpy(k->buf + k->len, data, n);
+    k->len += n;
+    return CAIRO_STATUS_SUCCESS;
+}
+
+/*
+ * Render entries nos[0..n) to the sink, then (with mark) mark them printed; one
+ * transaction, so a failed render keeps nothing.
+ */
+static int print_entries(relm_t *r, const int64_t *nos, int64_t n, sink_t *k, int mark,
                          relm_error_t *err)
 {
     pen_t p = {0};
-    p.surface = cairo_pdf_surface_create(path, PAGE_W, PAGE_H);
+    const char *path = k->path ? k->path : "the PDF";
+    p.surface = k->path ? cairo_pdf_surface_create(k->path, PAGE_W, PAGE_H)
+                        : cairo_pdf_surface_create_for_stream(sink_write, k, PAGE_W, PAGE_H);
     if (cairo_surface_status(p.surface) != CAIRO_STATUS_SUCCESS) {
         cairo_surface_destroy(p.surface);
         return relm_error_set(err, RELM_EIO, "cannot write %s", path);
@@ -159,7 +192,7 @@ static int print_entries(relm_t *r, const int64_t *nos, int64_t n, const char *p
     cairo_surface_destroy(p.surface);
     char now[RELM_STAMP_SZ];
     relm_now_stamp(now);
-    for (int64_t i = 0; rc == 0 && i < n; i++) {
+    for (int64_t i = 0; rc == 0 && mark && i < n; i++) {
         relm_stmt_t *s;
         if ((rc = relm_stmt_prepare(r->store, sql_printed, &s, err)))
             break;
@@ -174,8 +207,8 @@ static int print_entries(relm_t *r, const int64_t *nos, int64_t n, const char *p
     return relm_store_commit(r->store, err);
 }
 
-int relm_letters_print_segment(relm_t *r, int64_t entry_no, const char *path, int64_t *letters,
-                               relm_error_t *err)
+static int render_segment(relm_t *r, int64_t entry_no, sink_t *k, int mark, int64_t *letters,
+                          relm_error_t *err)
 {
     relm_logged_segment_t ls;
     int rc = relm_logged_segment_get(r, entry_no, &ls, err);
@@ -203,11 +236,36 @@ int relm_letters_print_segment(relm_t *r, int64_t entry_no, const char *path, in
                             "logged segment %lld has no hard-copy entries to print",
                             (long long)entry_no);
     if (rc == 0)
-        rc = print_entries(r, nos, n, path, err);
+        rc = print_entries(r, nos, n, k, mark, err);
     free(nos);
     if (rc == 0 && letters)
         *letters = n;
     return rc;
+}
+
+int relm_letters_print_segment(relm_t *r, int64_t entry_no, const char *path, int64_t *letters,
+                               relm_error_t *err)
+{
+    sink_t k = {path, NULL, 0, 0, 0};
+    return render_segment(r, entry_no, &k, 1, letters, err);
+}
+
+int relm_letters_render_segment(relm_t *r, int64_t entry_no, int mark, char **out, size_t *len,
+                                int64_t *letters, relm_error_t *err)
+{
+    sink_t k = {NULL, NULL, 0, 0, 0};
+    *out = NULL;
+    *len = 0;
+    int rc = render_segment(r, entry_no, &k, mark, letters, err);
+    if (rc == 0 && k.oom)
+        rc = relm_error_set(err, RELM_ENOMEM, "out of memory rendering letters");
+    if (rc) {
+        free(k.buf);
+        return rc;
+    }
+    *out = k.buf;
+    *len = k.len;
+    return 0;
 }
 
 int relm_letters_print_entry(relm_t *r, int64_t entry_no, const char *path, relm_error_t *err)
@@ -217,5 +275,6 @@ int relm_letters_print_entry(relm_t *r, int64_t entry_no, const char *path, relm
         return relm_error_set(err, RELM_ENOMEM, "out of memory printing letters");
     int rc = relm_interaction_get(r, entry_no, e, err);
     free(e);
-    return rc ? rc : print_entries(r, &entry_no, 1, path, err);
+    sink_t k = {path, NULL, 0, 0, 0};
+    return rc ? rc : print_entries(r, &entry_no, 1, &k, 1, err);
 }

@@ -258,6 +258,22 @@ static enum MHD_Result send_json(struct MHD_Connection *conn, unsigned status, j
     return ret;
 }
 
+/* A reply that is not JSON (q->raw); the buffer stays q's. */
+static enum MHD_Result send_raw(struct MHD_Connection *conn, const req_t *q)
+{
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(q->raw_len, q->raw, MHD_RESPMEM_MUST_COPY);
+    if (!resp)
+        return MHD_NO;
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, q->raw_type);
+    if (q->disposition[0])
+        MHD_add_response_header(resp, "Content-Disposition", q->disposition);
+    add_common_headers(resp, 1);
+    enum MHD_Result ret = MHD_queue_response(conn, q->status, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
 static enum MHD_Result send_error(struct MHD_Connection *conn, int code, const char *message,
                                   const req_t *q)
 {
@@ -426,8 +442,11 @@ enum MHD_Result http_access(void *cls, struct MHD_Connection *conn, const char *
     enum MHD_Result ret;
     if (rc)
         ret = send_error(conn, rc, q->err.message, q);
+    else if (q->raw)
+        ret = send_raw(conn, q);
     else
         ret = send_json(conn, q->status, q->status == MHD_HTTP_NO_CONTENT ? NULL : q->out, q);
+    free(q->raw);
     if (q->r)
         relm_set_user(q->r, "");
     json_decref(q->body);

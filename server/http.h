@@ -60,6 +60,11 @@ struct req {
     /* reply */
     unsigned status; /* default 200 */
     json_t *out;     /* reply body (owned; NULL: no body) */
+    /* A reply that is not JSON (a PDF): raw (malloc'd, owned) of raw_len bytes, raw_type. */
+    char *raw;
+    size_t raw_len;
+    const char *raw_type;
+    char disposition[128];
     char set_cookie[256];
     char location[256];
     int64_t retry_after;
@@ -110,6 +115,7 @@ void api_setup_routes(void);
 void api_interaction_routes(void);
 void api_segment_routes(void);
 void api_campaign_routes(void);
+void api_deliver_routes(void);
 
 /* Authentication of a request (auth.c): fills q->user; 0 or an error code. */
 int auth_request(req_t *q);
@@ -135,7 +141,16 @@ typedef struct serve_opts {
     const char *today;  /* fixed work date, or NULL for the real date */
     int threads;
     int cache_kib;
+    long deliver_every; /* seconds between runs of the delivery worker; 0: no worker */
 } serve_opts_t;
+
+/*
+ * The delivery worker (api_deliver.c): a thread with its own connection to db that runs the
+ * outbox every `every` seconds while marketing setup has an smtp_url. stop waits for the
+ * entry being sent to finish.
+ */
+int deliver_worker_start(const char *db, const char *today, long every, relm_error_t *err);
+void deliver_worker_stop(void);
 
 int serve_run(const serve_opts_t *o, relm_error_t *err);
 /* One request, called by the MHD access handler (http.c). */

@@ -83,6 +83,11 @@ int serve_run(const serve_opts_t *o, relm_error_t *err)
     const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
     char host[INET_ADDRSTRLEN];
     inet_ntop(AF_INET, &sa.sin_addr, host, sizeof(host));
+    if (o->deliver_every > 0 &&
+        (rc = deliver_worker_start(o->db, o->today, o->deliver_every, err))) {
+        MHD_stop_daemon(d);
+        return rc;
+    }
     printf("relm serving %s on http://%s:%u/\n", o->db, host,
            di ? (unsigned)di->port : (unsigned)ntohs(sa.sin_port));
     fflush(stdout);
@@ -98,6 +103,7 @@ int serve_run(const serve_opts_t *o, relm_error_t *err)
         nanosleep(&ts, NULL);
     }
     MHD_stop_daemon(d);
+    deliver_worker_stop();
     if (ls != MHD_INVALID_SOCKET)
         close(ls);
     fprintf(stderr, "relm: stopped\n");

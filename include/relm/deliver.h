@@ -89,6 +89,9 @@ typedef struct relm_deliver_opts {
     /* called after each entry: done so far, total waiting at the start (may be NULL) */
     void (*progress)(void *ctx, int64_t done, int64_t total);
     void *pctx;
+    /* asked before each entry; nonzero ends the run there (may be NULL) */
+    int (*stop)(void *ctx);
+    void *stop_ctx;
 } relm_deliver_opts_t;
 
 typedef struct relm_deliver_result {
@@ -149,6 +152,13 @@ int relm_delivery_retry_errors(struct relm *r, int64_t entry_no, int64_t *count,
  */
 int relm_letters_print_segment(struct relm *r, int64_t entry_no, const char *path, int64_t *letters,
                                relm_error_t *err);
+
+/*
+ * The same PDF in memory: *out (malloc'd, the caller's) receives it and *len its size. The
+ * entries are marked delivered only when mark is set (without it: a preview).
+ */
+int relm_letters_render_segment(struct relm *r, int64_t entry_no, int mark, char **out, size_t *len,
+                                int64_t *letters, relm_error_t *err);
 
 /* The same for the single entry entry_no (of any correspondence type). */
 int relm_letters_print_entry(struct relm *r, int64_t entry_no, const char *path, relm_error_t *err);
