@@ -256,17 +256,21 @@ typedef struct smtp {
     const char *user;
     const char *password;
     long connect_timeout, timeout;
+    /* One handle per run: libcurl keeps the connection open between messages. */
+    CURL *h;
 } smtp_t;
 
 /* Send one message; 0, or SEND_TEMPORARY / SEND_PERMANENT with why filled. */
-static int smtp_send(const smtp_t *sm, const char *from, const char *to, const char *msg,
+static int smtp_send(smtp_t *sm, const char *from, const char *to, const char *msg,
                      char why[RELM_TEXT250_SZ])
 {
-    CURL *h = curl_easy_init();
-    if (!h) {
+    if (sm->h)
+        curl_easy_reset(sm->h);
+    else if (!(sm->h = curl_easy_init())) {
         relm_copy(why, RELM_TEXT250_SZ, "could not start an SMTP session");
         return SEND_TEMPORARY;
     }
+    CURL *h = sm->h;
     char mail_from[300], rcpt[300], ebuf[CURL_ERROR_SIZE] = "";
     snprintf(mail_from, sizeof(mail_from), "<%s>", from);
     snprintf(rcpt, sizeof(rcpt), "<%s>", to);
@@ -297,7 +301,6 @@ static int smtp_send(const smtp_t *sm, const char *from, const char *to, const c
     long code = 0;
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
     curl_slist_free_all(rcpts);
-    curl_easy_cleanup(h);
     if (cc == CURLE_OK)
         return SEND_OK;
     /* The server's answer when it gave one, else what went wrong on the way. */
@@ -360,7 +363,7 @@ static void sleep_ms(long ms)
  * Merge, keep and send claimed entry entry_no; record the outcome. Returns 1 when sent,
  * 0 when it failed (recorded on the entry), or a negative error of the database.
  */
-static int deliver_one(relm_t *r, const smtp_t *sm, const relm_deliver_opts_t *o, int64_t entry_no,
+static int deliver_one(relm_t *r, smtp_t *sm, const relm_deliver_opts_t *o, int64_t entry_no,
                        relm_error_t *err)
 {
     relm_interaction_t *e = malloc(sizeof(*e));
@@ -444,9 +447,12 @@ int relm_deliver_run(relm_t *r, const relm_deliver_opts_t *o, relm_deliver_resul
                               "marketing setup names smtp_user %s but neither "
                               "RELM_SMTP_PASSWORD nor RELM_SMTP_PASSWORD_FILE is set",
                               st.smtp_user);
-    smtp_t sm = {st.smtp_url, st.smtp_user, password,
+    smtp_t sm = {st.smtp_url,
+                 st.smtp_user,
+                 password,
                  o->connect_timeout_s > 0 ? o->connect_timeout_s : 10,
-                 o->timeout_s > 0 ? o->timeout_s : 60};
+                 o->timeout_s > 0 ? o->timeout_s : 60,
+                 NULL};
     int64_t ls = o->logged_segment_entry_no, total = 0, last = 0, done = 0;
     relm_stmt_t *s;
     if (o->retry_errors) {
@@ -503,6 +509,8 @@ int relm_deliver_run(relm_t *r, const relm_deliver_opts_t *o, relm_deliver_resul
         if (o->progress)
             o->progress(o->pctx, done, total > done ? total : done);
     }
+    if (sm.h)
+        curl_easy_cleanup(sm.h);
     free(password);
     if (rc == 0)
         rc = count_status(r, "in_progress", ls, &res->waiting, err);
