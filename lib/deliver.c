@@ -359,9 +359,14 @@ static void sleep_ms(long ms)
 
 /* ---- one entry ---- */
 
+/* What deliver_one did with an entry. */
+enum { ONE_FAILED = 0, ONE_SENT = 1, ONE_TAKEN = 2 };
+
 /*
- * Merge, keep and send claimed entry entry_no; record the outcome. Returns 1 when sent,
- * 0 when it failed (recorded on the entry), or a negative error of the database.
+ * Claim entry entry_no, merge and keep its body and Message-ID, and build its message, in
+ * one transaction (one commit before the message leaves); then send it and record the
+ * outcome. Returns ONE_SENT, ONE_FAILED (recorded on the entry), ONE_TAKEN (another run
+ * claimed it first), or a negative error of the database.
  */
 static int deliver_one(relm_t *r, smtp_t *sm, const relm_deliver_opts_t *o, int64_t entry_no,
                        relm_error_t *err)
@@ -373,10 +378,18 @@ static int deliver_one(relm_t *r, smtp_t *sm, const relm_deliver_opts_t *o, int6
     if (!e)
         return relm_error_set(err, RELM_ENOMEM, "out of memory delivering entry %lld",
                               (long long)entry_no);
-    int rc = relm_interaction_get(r, entry_no, e, err);
+    int rc = relm_store_begin(r->store, err);
     if (rc)
         goto out;
-    if (relm_entry_merge_new(r, e, &body, &html, &perr) == 0 &&
+    if ((rc = exec_update(r, sql_claim, "i", NULL, entry_no, 0, 0, err)) == 0 &&
+        relm_store_changes(r->store) == 0) {
+        relm_store_rollback(r->store);
+        free(e);
+        return ONE_TAKEN;
+    }
+    if (rc == 0)
+        rc = relm_interaction_get(r, entry_no, e, err);
+    if (rc == 0 && relm_entry_merge_new(r, e, &body, &html, &perr) == 0 &&
         relm_entry_attachment_store(r, entry_no,
                                     html ? "text/html; charset=utf-8" : "text/plain; charset=utf-8",
                                     body, NULL, &perr) == 0) {
@@ -392,20 +405,27 @@ static int deliver_one(relm_t *r, smtp_t *sm, const relm_deliver_opts_t *o, int6
             else if (relm_setup_get(r, &st, &ignore) == 0)
                 relm_copy(sender, sizeof(sender), st.sender_email);
             new_message_id(sender, entry_no, e->message_id);
-            if ((rc = exec_update(r, sql_message_id, "ti", e->message_id, entry_no, 0, 0, err)))
-                goto out;
+            rc = exec_update(r, sql_message_id, "ti", e->message_id, entry_no, 0, 0, err);
         }
-        if (relm_deliver_message_new(r, e, body, html, &msg, from, to, &perr) == 0) {
-            int max = o->max_tries > 0 ? o->max_tries : 3;
-            long wait = o->backoff_ms > 0 ? o->backoff_ms : 1000;
-            for (;;) {
-                tries++;
-                outcome = smtp_send(sm, from, to, msg, why);
-                if (outcome != SEND_TEMPORARY || tries >= max)
-                    break;
-                sleep_ms(wait);
-                wait *= 2;
-            }
+        if (rc == 0)
+            relm_deliver_message_new(r, e, body, html, &msg, from, to, &perr);
+    }
+    if (rc) {
+        relm_store_rollback(r->store);
+        goto out;
+    }
+    if ((rc = relm_store_commit(r->store, err)))
+        goto out;
+    if (msg) {
+        int max = o->max_tries > 0 ? o->max_tries : 3;
+        long wait = o->backoff_ms > 0 ? o->backoff_ms : 1000;
+        for (;;) {
+            tries++;
+            outcome = smtp_send(sm, from, to, msg, why);
+            if (outcome != SEND_TEMPORARY || tries >= max)
+                break;
+            sleep_ms(wait);
+            wait *= 2;
         }
     }
     if (perr.code)
@@ -421,7 +441,7 @@ out:
     free(e);
     free(body);
     free(msg);
-    return rc ? rc : outcome == SEND_OK;
+    return rc ? rc : outcome == SEND_OK ? ONE_SENT : ONE_FAILED;
 }
 
 int relm_deliver_run(relm_t *r, const relm_deliver_opts_t *o, relm_deliver_result_t *res,
@@ -492,16 +512,14 @@ int relm_deliver_run(relm_t *r, const relm_deliver_opts_t *o, relm_deliver_resul
             break;
         rc = 0;
         last = no;
-        if ((rc = exec_update(r, sql_claim, "i", NULL, no, 0, 0, err)))
-            break;
-        if (relm_store_changes(r->store) == 0)
-            continue; /* another run claimed it */
-        int sent = deliver_one(r, &sm, o, no, err);
-        if (sent < 0) {
-            rc = sent;
+        int one = deliver_one(r, &sm, o, no, err);
+        if (one < 0) {
+            rc = one;
             break;
         }
-        if (sent)
+        if (one == ONE_TAKEN)
+            continue;
+        if (one == ONE_SENT)
             res->sent++;
         else
             res->failed++;
