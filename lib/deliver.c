@@ -35,7 +35,7 @@ static const char sql_count_status[] =
     "SELECT count(*) FROM interaction_log_entry WHERE delivery_status = ? AND " SCOPE;
 static const char sql_next[] = "SELECT entry_no FROM interaction_log_entry "
                                "WHERE delivery_status = 'in_progress' AND " SCOPE
-                               " AND entry_no > ? ORDER BY entry_no LIMIT 1";
+                               " AND entry_no > ? ORDER BY entry_no LIMIT ?";
 static const char sql_stale_first[] =
     "SELECT entry_no FROM interaction_log_entry "
     "WHERE delivery_status = 'sending' AND " SCOPE " ORDER BY entry_no LIMIT 5";
@@ -359,37 +359,76 @@ static void sleep_ms(long ms)
 
 /* ---- one entry ---- */
 
-/* What deliver_one did with an entry. */
-enum { ONE_FAILED = 0, ONE_SENT = 1, ONE_TAKEN = 2 };
+/*
+ * Entries are claimed in batches: one transaction claims up to BATCH entries, keeps their
+ * merged bodies and Message-IDs and records the outcomes of the previous batch, so a run
+ * pays for one durable commit per batch rather than two per entry. The messages leave only
+ * after the claims are committed; a crash leaves the batch's entries in `sending`, which
+ * the next run reports (some of them may not have gone out: they are reported all the same,
+ * never silently resent).
+ */
+#define BATCH 32
+
+typedef struct job {
+    int64_t entry_no;
+    char *msg; /* NULL when the message could not be built (why says why) */
+    char from[256], to[256];
+    char why[RELM_TEXT250_SZ];
+    int tries;
+    int outcome; /* SEND_*, or -1: not sent (the run stopped): back to the outbox */
+} job_t;
+
+static const char sql_release[] =
+    "UPDATE interaction_log_entry SET delivery_status = 'in_progress' WHERE entry_no = ? "
+    "AND delivery_status = 'sending'";
+
+/* Record the outcomes of jobs[0..n) (inside the caller's transaction) and free them. */
+static int record_outcomes(relm_t *r, job_t *jobs, int n, relm_error_t *err)
+{
+    char now[RELM_STAMP_SZ];
+    int rc = 0;
+    relm_now_stamp(now);
+    for (int i = 0; i < n; i++) {
+        job_t *j = &jobs[i];
+        if (rc == 0) {
+            if (j->outcome == SEND_OK)
+                rc = exec_update(r, sql_sent, "tii", now, j->tries, j->entry_no, 0, err);
+            else if (j->outcome < 0)
+                rc = exec_update(r, sql_release, "i", NULL, j->entry_no, 0, 0, err);
+            else
+                rc = exec_update(r, sql_failed, "tii", j->why, j->tries, j->entry_no, 0, err);
+        }
+        free(j->msg);
+        j->msg = NULL;
+    }
+    return rc;
+}
 
 /*
- * Claim entry entry_no, merge and keep its body and Message-ID, and build its message, in
- * one transaction (one commit before the message leaves); then send it and record the
- * outcome. Returns ONE_SENT, ONE_FAILED (recorded on the entry), ONE_TAKEN (another run
- * claimed it first), or a negative error of the database.
+ * Claim entry entry_no (0 when another run claimed it first: *claimed stays 0), merge and
+ * keep its body and Message-ID, and build its message into j. Problems of the entry itself
+ * (no body, no address) go into j->why; errors of the database are returned.
  */
-static int deliver_one(relm_t *r, smtp_t *sm, const relm_deliver_opts_t *o, int64_t entry_no,
-                       relm_error_t *err)
+static int prepare_job(relm_t *r, int64_t entry_no, job_t *j, int *claimed, relm_error_t *err)
 {
     relm_interaction_t *e = malloc(sizeof(*e));
-    char *body = NULL, *msg = NULL, from[256], to[256], why[RELM_TEXT250_SZ] = "";
-    int html = 0, tries = 0, outcome = SEND_PERMANENT;
+    char *body = NULL;
+    int html = 0;
     relm_error_t perr = {0};
+    memset(j, 0, sizeof(*j));
+    j->entry_no = entry_no;
+    j->outcome = SEND_PERMANENT;
+    *claimed = 0;
     if (!e)
         return relm_error_set(err, RELM_ENOMEM, "out of memory delivering entry %lld",
                               (long long)entry_no);
-    int rc = relm_store_begin(r->store, err);
-    if (rc)
+    int rc = exec_update(r, sql_claim, "i", NULL, entry_no, 0, 0, err);
+    if (rc || relm_store_changes(r->store) == 0)
         goto out;
-    if ((rc = exec_update(r, sql_claim, "i", NULL, entry_no, 0, 0, err)) == 0 &&
-        relm_store_changes(r->store) == 0) {
-        relm_store_rollback(r->store);
-        free(e);
-        return ONE_TAKEN;
-    }
-    if (rc == 0)
-        rc = relm_interaction_get(r, entry_no, e, err);
-    if (rc == 0 && relm_entry_merge_new(r, e, &body, &html, &perr) == 0 &&
+    *claimed = 1;
+    if ((rc = relm_interaction_get(r, entry_no, e, err)))
+        goto out;
+    if (relm_entry_merge_new(r, e, &body, &html, &perr) == 0 &&
         relm_entry_attachment_store(r, entry_no,
                                     html ? "text/html; charset=utf-8" : "text/plain; charset=utf-8",
                                     body, NULL, &perr) == 0) {
@@ -405,43 +444,34 @@ static int deliver_one(relm_t *r, smtp_t *sm, const relm_deliver_opts_t *o, int6
             else if (relm_setup_get(r, &st, &ignore) == 0)
                 relm_copy(sender, sizeof(sender), st.sender_email);
             new_message_id(sender, entry_no, e->message_id);
-            rc = exec_update(r, sql_message_id, "ti", e->message_id, entry_no, 0, 0, err);
+            if ((rc = exec_update(r, sql_message_id, "ti", e->message_id, entry_no, 0, 0, err)))
+                goto out;
         }
-        if (rc == 0)
-            relm_deliver_message_new(r, e, body, html, &msg, from, to, &perr);
-    }
-    if (rc) {
-        relm_store_rollback(r->store);
-        goto out;
-    }
-    if ((rc = relm_store_commit(r->store, err)))
-        goto out;
-    if (msg) {
-        int max = o->max_tries > 0 ? o->max_tries : 3;
-        long wait = o->backoff_ms > 0 ? o->backoff_ms : 1000;
-        for (;;) {
-            tries++;
-            outcome = smtp_send(sm, from, to, msg, why);
-            if (outcome != SEND_TEMPORARY || tries >= max)
-                break;
-            sleep_ms(wait);
-            wait *= 2;
-        }
+        relm_deliver_message_new(r, e, body, html, &j->msg, j->from, j->to, &perr);
     }
     if (perr.code)
-        relm_copy(why, sizeof(why), perr.message);
-    if (outcome == SEND_OK) {
-        char now[RELM_STAMP_SZ];
-        relm_now_stamp(now);
-        rc = exec_update(r, sql_sent, "tii", now, tries, entry_no, 0, err);
-    } else {
-        rc = exec_update(r, sql_failed, "tii", why, tries, entry_no, 0, err);
-    }
+        relm_copy(j->why, sizeof(j->why), perr.message);
 out:
     free(e);
     free(body);
-    free(msg);
-    return rc ? rc : outcome == SEND_OK ? ONE_SENT : ONE_FAILED;
+    return rc;
+}
+
+/* Send j's message, trying again after temporary failures. */
+static void send_job(smtp_t *sm, const relm_deliver_opts_t *o, job_t *j)
+{
+    int max = o->max_tries > 0 ? o->max_tries : 3;
+    long wait = o->backoff_ms > 0 ? o->backoff_ms : 1000;
+    if (!j->msg)
+        return; /* recorded as failed with j->why */
+    for (;;) {
+        j->tries++;
+        j->outcome = smtp_send(sm, j->from, j->to, j->msg, j->why);
+        if (j->outcome != SEND_TEMPORARY || j->tries >= max)
+            break;
+        sleep_ms(wait);
+        wait *= 2;
+    }
 }
 
 int relm_deliver_run(relm_t *r, const relm_deliver_opts_t *o, relm_deliver_result_t *res,
@@ -499,34 +529,69 @@ int relm_deliver_run(relm_t *r, const relm_deliver_opts_t *o, relm_deliver_resul
         rc = count_status(r, "in_progress", ls, &total, err);
     if (rc == 0 && o->limit > 0 && total > o->limit)
         total = o->limit;
-    while (rc == 0 && (o->limit <= 0 || done < o->limit) && !(o->stop && o->stop(o->stop_ctx))) {
-        if ((rc = relm_stmt_prepare(r->store, sql_next, &s, err)))
+    job_t *jobs = calloc(BATCH, sizeof(*jobs));
+    int njobs = 0;
+    if (!jobs && rc == 0)
+        rc = relm_error_set(err, RELM_ENOMEM, "out of memory delivering e-mail");
+    for (int more = 1; rc == 0 && more;) {
+        /* One transaction: the previous batch's outcomes, then the next batch's claims. */
+        int64_t nos[BATCH];
+        int n = 0;
+        long want = BATCH;
+        if (o->limit > 0 && o->limit - done < want)
+            want = (long)(o->limit - done);
+        if (o->stop && o->stop(o->stop_ctx))
+            want = 0;
+        if ((rc = relm_store_begin(r->store, err)))
             break;
-        relm_stmt_bind_int(s, 1, ls);
-        relm_stmt_bind_int(s, 2, ls);
-        relm_stmt_bind_int(s, 3, last);
-        rc = relm_stmt_step(s, err);
-        int64_t no = rc == RELM_STEP_ROW ? relm_stmt_int(s, 0) : 0;
-        relm_stmt_release(s);
-        if (rc <= 0)
-            break;
-        rc = 0;
-        last = no;
-        int one = deliver_one(r, &sm, o, no, err);
-        if (one < 0) {
-            rc = one;
+        rc = record_outcomes(r, jobs, njobs, err);
+        njobs = 0;
+        if (rc == 0 && want > 0 && (rc = relm_stmt_prepare(r->store, sql_next, &s, err)) == 0) {
+            relm_stmt_bind_int(s, 1, ls);
+            relm_stmt_bind_int(s, 2, ls);
+            relm_stmt_bind_int(s, 3, last);
+            relm_stmt_bind_int(s, 4, want);
+            while ((rc = relm_stmt_step(s, err)) == RELM_STEP_ROW)
+                nos[n++] = relm_stmt_int(s, 0);
+            relm_stmt_release(s);
+        }
+        for (int i = 0; rc == 0 && i < n; i++) {
+            int claimed = 0;
+            last = nos[i];
+            rc = prepare_job(r, nos[i], &jobs[njobs], &claimed, err);
+            if (claimed)
+                njobs++;
+        }
+        if (rc) {
+            relm_store_rollback(r->store);
+            for (int i = 0; i < njobs; i++)
+                free(jobs[i].msg);
+            njobs = 0;
             break;
         }
-        if (one == ONE_TAKEN)
-            continue;
-        if (one == ONE_SENT)
-            res->sent++;
-        else
-            res->failed++;
-        done++;
-        if (o->progress)
-            o->progress(o->pctx, done, total > done ? total : done);
+        if ((rc = relm_store_commit(r->store, err))) {
+            for (int i = 0; i < njobs; i++)
+                free(jobs[i].msg);
+            njobs = 0;
+            break;
+        }
+        more = n > 0;
+        for (int i = 0; i < njobs; i++) {
+            if (o->stop && o->stop(o->stop_ctx)) {
+                jobs[i].outcome = -1;
+                continue;
+            }
+            send_job(&sm, o, &jobs[i]);
+            if (jobs[i].outcome == SEND_OK)
+                res->sent++;
+            else
+                res->failed++;
+            done++;
+            if (o->progress)
+                o->progress(o->pctx, done, total > done ? total : done);
+        }
     }
+    free(jobs);
     if (sm.h)
         curl_easy_cleanup(sm.h);
     free(password);
