@@ -284,6 +284,36 @@ static void failures_are_retried_then_recorded_and_stale_entries_are_not_resent(
     test_db_free(r);
 }
 
+static int stop_after_claiming(void *ctx)
+{
+    return ++*(int *)ctx > 1;
+}
+
+static void a_run_that_stops_puts_its_unsent_claims_back(void **state)
+{
+    (void)state;
+    relm_t *r = demo_db();
+    relm_error_t err = {0};
+    email_entry(r, "CT000005", "NEWS", "A");
+    email_entry(r, "CT000009", "NEWS", "B");
+    exec_sql(r, "UPDATE interaction_log_entry SET delivery_status = 'in_progress'");
+    exec_sql(r, "UPDATE marketing_setup SET smtp_url = 'smtp://127.0.0.1:9'");
+    int calls = 0;
+    relm_deliver_opts_t o = {0};
+    o.stop = stop_after_claiming;
+    o.stop_ctx = &calls;
+    relm_deliver_result_t res;
+    assert_relm_ok(relm_deliver_run(r, &o, &res, &err));
+    assert_int_equal(res.sent + res.failed, 0);
+    assert_int_equal(res.waiting, 2);
+    /* Claimed and merged, then released unsent: back in the outbox, no attempt counted. */
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM interaction_log_entry WHERE "
+                                     "delivery_status = 'in_progress' AND delivery_attempts = 0 "
+                                     "AND attachment_no > 0"),
+                     2);
+    test_db_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -295,6 +325,7 @@ int main(void)
         cmocka_unit_test(the_message_has_encoded_subject_sender_recipient_and_id),
         cmocka_unit_test(deliver_is_refused_without_smtp_url_or_password),
         cmocka_unit_test(failures_are_retried_then_recorded_and_stale_entries_are_not_resent),
+        cmocka_unit_test(a_run_that_stops_puts_its_unsent_claims_back),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
