@@ -139,7 +139,7 @@ assert_eq "each tried three times, the error says why" "2|3" \
 expect_ok "errors are not resent without --retry-errors" deliver --logged-segment 3
 assert_eq "summary" "sent 0, failed 0, waiting 0" "$OUT"
 
-start_smtpd "$T/mail2" --reject ola@nordlys.example
+start_smtpd "$T/mail2" --reject ola@nordlys.example --temp-reject busy@example.org
 "$RELM" setup update --smtp-url "smtp://127.0.0.1:$PORT" >/dev/null
 MID=$(sql "SELECT message_id FROM interaction_log_entry WHERE logged_segment_entry_no = 3 AND contact_no = 'CT000005'")
 expect_ok "--retry-errors resends them" deliver --retry-errors --logged-segment 3
@@ -220,6 +220,18 @@ assert_contains "name the refused entry and why" "ola@nordlys.example  550 5.1.1
 assert_contains "after the counts (the canceled entry is not counted)" "sent 3, waiting 0, failed 1" "$OUT"
 expect_ok "retry-errors puts them back" logged-segment retry-errors 1
 assert_eq "one" "1 entries back in the outbox" "$OUT"
+
+# ---- a 4xx answer is temporary: tried again, then recorded ----
+"$RELM" contact add --type person --name "Busy Body" --email busy@example.org >/dev/null
+BUSY=$(sql "SELECT no FROM contact WHERE email = 'busy@example.org'")
+run segment create --description "Busy" --interaction-template-code news --subject "Busy" --json
+BSEG=$(json 'd["no"]')
+"$RELM" segment add "$BSEG" --contact "$BUSY" >/dev/null
+"$RELM" segment log "$BSEG" --deliver >/dev/null
+BLS=$(sql "SELECT max(entry_no) FROM logged_segment")
+expect_exit 1 "a mailbox answering 451 fails the run" deliver --logged-segment "$BLS" --tries 2 --backoff-ms 10
+assert_eq "after the tries allowed, with the server's answer" "error|2|451 4.3.0 <busy@example.org>: try again later" \
+    "$(sql "SELECT delivery_status||'|'||delivery_attempts||'|'||delivery_error FROM interaction_log_entry WHERE logged_segment_entry_no = $BLS")"
 
 expect_exit 2 "deliver takes no arguments" deliver 12
 expect_ok "deliver --help" deliver --help
