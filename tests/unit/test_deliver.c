@@ -314,6 +314,69 @@ static void a_run_that_stops_puts_its_unsent_claims_back(void **state)
     test_db_free(r);
 }
 
+/* Pages of a PDF made by cairo: its page objects ("/Type /Page", not "/Pages") are plain. */
+static int pdf_pages(const char *pdf, size_t len)
+{
+    int n = 0;
+    const char *end = pdf + len;
+    for (const char *p = pdf; (p = memmem(p, (size_t)(end - p), "/Type /Page", 11)); p += 11)
+        n += p + 11 < end && p[11] != 's';
+    return n;
+}
+
+static void letters_render_one_page_per_hard_copy_entry_and_mark_only_when_asked(void **state)
+{
+    (void)state;
+    relm_t *r = demo_db();
+    relm_error_t err = {0};
+    int64_t a = email_entry(r, "CT000005", "COVERLTR", "A");
+    int64_t b = email_entry(r, "CT000007", "COVERLTR", "B");
+    int64_t c = email_entry(r, "CT000009", "COVERLTR", "C");
+    assert_relm_ok(
+        relm_template_attachment_set(r, "COVERLTR", NULL, "Kjære {{contact.name}}", &err));
+    exec_sql(r, "INSERT INTO logged_segment (entry_no, segment_no, description, created_at, "
+                "user_id, canceled) VALUES (1, 'SEG9', 'Letters', '', '', 0)");
+    exec_sql(r, "UPDATE interaction_log_entry SET logged_segment_entry_no = 1, "
+                "correspondence_type = 'hard_copy', delivery_status = 'in_progress'");
+    char sql[400];
+    snprintf(sql, sizeof(sql),
+             "UPDATE interaction_log_entry SET canceled = 1 WHERE entry_no = %lld", (long long)c);
+    exec_sql(r, sql);
+    char *pdf;
+    size_t len;
+    int64_t n = 0;
+    assert_relm_ok(relm_letters_render_segment(r, 1, 0, &pdf, &len, &n, &err));
+    assert_int_equal(n, 2);
+    assert_memory_equal(pdf, "%PDF", 4);
+    assert_int_equal(pdf_pages(pdf, len), 2);
+    free(pdf);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM interaction_log_entry WHERE "
+                                     "delivery_status = 'in_progress'"),
+                     3);
+    assert_relm_ok(relm_letters_render_segment(r, 1, 1, &pdf, &len, &n, &err));
+    free(pdf);
+    snprintf(sql, sizeof(sql),
+             "SELECT count(*) FROM interaction_log_entry e JOIN attachment t ON t.attachment_no = "
+             "e.attachment_no WHERE e.entry_no IN (%lld, %lld) AND e.delivery_status = '' AND "
+             "e.delivered_at <> '' AND t.body LIKE 'Kjære %%'",
+             (long long)a, (long long)b);
+    assert_int_equal(test_sql_int(r, sql), 2);
+    snprintf(sql, sizeof(sql),
+             "SELECT count(*) FROM interaction_log_entry WHERE entry_no = %lld AND "
+             "delivery_status = 'in_progress' AND delivered_at = ''",
+             (long long)c);
+    assert_int_equal(test_sql_int(r, sql), 1);
+    relm_error_t err2 = {0};
+    exec_sql(r, "UPDATE interaction_log_entry SET correspondence_type = 'email'");
+    assert_int_equal(relm_letters_render_segment(r, 1, 0, &pdf, &len, &n, &err2),
+                     RELM_ESEGMENTEMPTY);
+    assert_null(pdf);
+    relm_error_t err3 = {0};
+    assert_int_equal(relm_letters_print_segment(r, 7, "/nonexistent/x.pdf", NULL, &err3),
+                     RELM_ENOTFOUND);
+    test_db_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -326,6 +389,7 @@ int main(void)
         cmocka_unit_test(deliver_is_refused_without_smtp_url_or_password),
         cmocka_unit_test(failures_are_retried_then_recorded_and_stale_entries_are_not_resent),
         cmocka_unit_test(a_run_that_stops_puts_its_unsent_claims_back),
+        cmocka_unit_test(letters_render_one_page_per_hard_copy_entry_and_mark_only_when_asked),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
