@@ -5,7 +5,7 @@ LISTEN ?= 127.0.0.1:8080
 PKGS = gcc meson ninja-build pkg-config python3 git bc libsqlite3-dev sqlite3 libjansson-dev \
        libcmocka-dev libmicrohttpd-dev libsodium-dev clang-format chromium \
        libgmime-3.0-dev libcurl4-openssl-dev libcairo2-dev libpango1.0-dev libutf8proc-dev \
-       python3-aiosmtpd poppler-utils dovecot-imapd \
+       python3-aiosmtpd poppler-utils dovecot-imapd fonts-dejavu-core \
        node=nodejs npm=npm
 
 .PHONY: all deps build run check format clean

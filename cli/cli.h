@@ -151,6 +151,7 @@ int cmd_interaction(cli_t *c, int argc, char **argv);
 int cmd_segment(cli_t *c, int argc, char **argv);
 int cmd_logged_segment(cli_t *c, int argc, char **argv);
 int cmd_serve(cli_t *c, int argc, char **argv);
+int cmd_deliver(cli_t *c, int argc, char **argv);
 int cmd_user(cli_t *c, int argc, char **argv);
 int cmd_token(cli_t *c, int argc, char **argv);
 int cmd_backup(cli_t *c, int argc, char **argv);

@@ -45,6 +45,9 @@ static void help(void)
            "       [--limit N] [--after CURSOR]          newest first; when more follow, the\n"
            "                                             next cursor goes to stderr\n"
            "  show N                                       show one entry with its comments\n"
+           "                                               and the body kept with it\n"
+           "  print N --output PATH                        render its merged letter to a PDF\n"
+           "                                               (a hard-copy entry is then delivered)\n"
            "  resume N [--FIELD VALUE]... [--comment TEXT] finish a postponed entry (date and\n"
            "                                               time start again at today and now)\n"
            "  delete N                                     delete a postponed or canceled "
@@ -113,14 +116,22 @@ static int comment_text(void *ctx, const void *row)
     return 0;
 }
 
-/* The entry, then its comment lines ("comments" in JSON). */
+/*
+ * The entry, then its comment lines ("comments" in JSON) and the body kept with it (the
+ * merged text that went out: "attachment" in JSON, null when there is none).
+ */
 static int show(cli_t *c, const relm_interaction_t *rec)
 {
     relm_error_t err = {0};
+    char *body = NULL;
+    if (relm_entry_attachment_get(c->r, rec->entry_no, &body, &err))
+        return cli_fail(&err);
     if (c->json) {
         json_t *j = relm_record_json(E, rec), *a = json_array();
         int rc = relm_interaction_comment_list(c->r, rec->entry_no, comment_json, a, &err);
         json_object_set_new(j, "comments", a);
+        json_object_set_new(j, "attachment", body ? json_string(body) : json_null());
+        free(body);
         char *s = rc ? NULL : json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
         if (s)
             printf("%s\n", s);
@@ -130,9 +141,11 @@ static int show(cli_t *c, const relm_interaction_t *rec)
     }
     cli_show(c, E, rec, NULL, NULL);
     printf("comments\n");
-    return relm_interaction_comment_list(c->r, rec->entry_no, comment_text, NULL, &err)
-               ? cli_fail(&err)
-               : CLI_OK;
+    int rc = relm_interaction_comment_list(c->r, rec->entry_no, comment_text, NULL, &err);
+    if (rc == 0 && body)
+        printf("attachment\n%s\n", body);
+    free(body);
+    return rc ? cli_fail(&err) : CLI_OK;
 }
 
 /* Interactive dialog --------------------------------------------------------------- */
@@ -512,6 +525,30 @@ static int do_show(cli_t *c, int argc, char **argv)
     return rc;
 }
 
+/* print N --output PATH: the entry's merged letter as a PDF (lib/letter.c). */
+static int do_print(cli_t *c, int argc, char **argv)
+{
+    const char *output = NULL;
+    cli_opt_t opts[] = {{"--output", CLI_TEXT, &output, NULL, NULL, NULL},
+                        {NULL, 0, NULL, NULL, NULL, NULL}};
+    int64_t no;
+    int n, rc = entry_args(argc, argv, opts, &no, &n, 1, 1, "print N --output PATH");
+    if (rc)
+        return rc;
+    if (!output)
+        return cli_usage("usage: relm interaction print N --output PATH");
+    if ((rc = cli_open(c)))
+        return rc;
+    relm_error_t err = {0};
+    if (relm_letters_print_entry(c->r, no, output, &err))
+        return cli_fail(&err);
+    if (c->json)
+        cli_print_json(json_pack("{s:I, s:s}", "entry_no", (json_int_t)no, "output", output));
+    else
+        printf("printed entry %lld to %s\n", (long long)no, output);
+    return CLI_OK;
+}
+
 static int do_delete(cli_t *c, int argc, char **argv)
 {
     int64_t no;
@@ -680,10 +717,15 @@ static int do_comment(cli_t *c, int argc, char **argv)
 int cmd_interaction(cli_t *c, int argc, char **argv)
 {
     static const cli_verb_t verbs[] = {
-        {"create", do_create, NULL},     {"list", do_list, NULL},
-        {"show", do_show, NULL},         {"resume", do_resume, NULL},
-        {"delete", do_delete, NULL},     {"cancel", do_cancel, NULL},
-        {"evaluate", do_evaluate, NULL}, {"delete-canceled", do_delete_canceled, NULL},
+        {"create", do_create, NULL},
+        {"list", do_list, NULL},
+        {"show", do_show, NULL},
+        {"resume", do_resume, NULL},
+        {"print", do_print, NULL},
+        {"delete", do_delete, NULL},
+        {"cancel", do_cancel, NULL},
+        {"evaluate", do_evaluate, NULL},
+        {"delete-canceled", do_delete_canceled, NULL},
         {"comment", do_comment, NULL},
     };
     return cli_dispatch(c, "interaction", verbs, sizeof(verbs) / sizeof(verbs[0]), help, argc,

@@ -421,13 +421,93 @@ static void logged_help(void)
            "  delete ENTRY             delete a canceled logged segment; its entries stay,\n"
            "                           detached from it (prints how many)\n"
            "  reuse ENTRY [--evaluation E] [--attempt-failed true|false] [--campaign-response]\n"
-           "                           new segment from its contacts (prints its no.)\n");
+           "                           new segment from its contacts (prints its no.)\n"
+           "  print ENTRY --output PATH\n"
+           "                           render the merged letters of its hard-copy entries to a\n"
+           "                           PDF (one per page) and mark them delivered\n"
+           "  delivery ENTRY           sent / waiting / failed counts of its entries, and why\n"
+           "                           each failed one failed\n"
+           "  retry-errors ENTRY       put its failed e-mail entries back into the outbox\n");
 }
 
 static int parse_entry(const char *s, int64_t *out)
 {
     relm_error_t err = {0};
     return relm_parse_positive(s, "entry no.", out, &err) ? cli_fail(&err) : CLI_OK;
+}
+
+static int failed_row(void *ctx, const void *row)
+{
+    const relm_interaction_t *e = row;
+    json_array_append_new(ctx, json_pack("{s:I, s:s, s:s, s:I}", "entry_no",
+                                         (json_int_t)e->entry_no, "contact_via", e->contact_via,
+                                         "delivery_error", e->delivery_error, "delivery_attempts",
+                                         (json_int_t)e->delivery_attempts));
+    return 0;
+}
+
+/* print, delivery and retry-errors: thin shells over lib/letter.c and lib/deliver.c. */
+static int logged_delivery(cli_t *c, int argc, char **argv)
+{
+    const char *verb = argv[0], *output = NULL;
+    cli_opt_t opts[] = {{"--output", CLI_TEXT, &output, NULL, NULL, NULL},
+                        {NULL, 0, NULL, NULL, NULL, NULL}};
+    cli_args_t a;
+    relm_error_t err = {0};
+    int print = strcmp(verb, "print") == 0;
+    int rc = cli_parse(argc - 1, argv + 1, print ? opts : NULL, NULL, NULL, NULL, &a);
+    if (rc)
+        return rc;
+    int64_t entry = 0;
+    if (a.npos != 1 || (print && !output))
+        return cli_usage("usage: relm logged-segment %s ENTRY%s", verb,
+                         print ? " --output PATH" : "");
+    if ((rc = parse_entry(a.pos[0], &entry)) || (rc = cli_open(c)))
+        return rc;
+    if (print) {
+        int64_t n = 0;
+        if (relm_letters_print_segment(c->r, entry, output, &n, &err))
+            return cli_fail(&err);
+        if (c->json)
+            cli_print_json(json_pack("{s:I, s:s}", "letters", (json_int_t)n, "output", output));
+        else
+            printf("printed %lld letters to %s\n", (long long)n, output);
+        return CLI_OK;
+    }
+    if (strcmp(verb, "retry-errors") == 0) {
+        int64_t n = 0;
+        if (relm_delivery_retry_errors(c->r, entry, &n, &err))
+            return cli_fail(&err);
+        if (c->json)
+            cli_print_json(json_pack("{s:I}", "requeued", (json_int_t)n));
+        else
+            printf("%lld entries back in the outbox\n", (long long)n);
+        return CLI_OK;
+    }
+    relm_delivery_counts_t n;
+    json_t *failed = json_array();
+    if (relm_delivery_counts(c->r, entry, &n, failed_row, failed, &err)) {
+        json_decref(failed);
+        return cli_fail(&err);
+    }
+    if (c->json) {
+        cli_print_json(json_pack("{s:I, s:I, s:I, s:o}", "sent", (json_int_t)n.sent, "waiting",
+                                 (json_int_t)n.waiting, "failed", (json_int_t)n.failed, "failures",
+                                 failed));
+        return CLI_OK;
+    }
+    printf("sent %lld, waiting %lld, failed %lld\n", (long long)n.sent, (long long)n.waiting,
+           (long long)n.failed);
+    size_t i;
+    json_t *v;
+    json_array_foreach(failed, i, v)
+    {
+        printf("  %lld  %s  %s\n", (long long)json_integer_value(json_object_get(v, "entry_no")),
+               json_string_value(json_object_get(v, "contact_via")),
+               json_string_value(json_object_get(v, "delivery_error")));
+    }
+    json_decref(failed);
+    return CLI_OK;
 }
 
 int cmd_logged_segment(cli_t *c, int argc, char **argv)
@@ -437,6 +517,9 @@ int cmd_logged_segment(cli_t *c, int argc, char **argv)
         return argc < 1 ? CLI_USAGE : CLI_OK;
     }
     const char *verb = argv[0];
+    if (strcmp(verb, "print") == 0 || strcmp(verb, "delivery") == 0 ||
+        strcmp(verb, "retry-errors") == 0)
+        return logged_delivery(c, argc, argv);
     cli_args_t a;
     relm_error_t err = {0};
     relm_reuse_filter_t f;

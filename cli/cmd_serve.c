@@ -2,7 +2,8 @@
  * relm serve | user | token: the HTTP server and the accounts it signs in.
  *
  *   relm serve [--listen ADDR:PORT] [--threads N] [--log-file PATH] [--trust-proxy]
- *              [--fetch-mail URL --fetch-every SECONDS] [--print-routes]
+ *              [--fetch-mail URL --fetch-every SECONDS] [--deliver-every SECONDS]
+ *              [--print-routes]
  *   relm user add NAME [--role admin|user] [--full-name TEXT] [--salesperson-code SP]
  *                      [--password-stdin]
  *   relm user list | show NAME | passwd NAME [--password-stdin] | disable NAME [--enable]
@@ -24,7 +25,7 @@
 static int serve_help(void)
 {
     printf("usage: relm serve [--listen ADDR:PORT] [--threads N] [--log-file PATH]\n"
-           "                  [--trust-proxy] [--print-routes]\n"
+           "                  [--trust-proxy] [--deliver-every SECONDS] [--print-routes]\n"
            "                  [--fetch-mail imaps://USER@HOST/MAILBOX --fetch-every SECONDS]\n\n"
            "Serve the HTTP JSON API under /api/ and the web UI under / (default listen\n"
            "address 127.0.0.1:8080; ADDR may be a host name or [IPv6]; port 0 picks a free\n"
@@ -39,7 +40,9 @@ static int serve_help(void)
            "fails after its handler ran (and so changes nothing); never set it otherwise.\n"
            "--fetch-mail runs `relm mail fetch URL` in the background at start-up and then\n"
            "every SECONDS (password from RELM_IMAP_PASSWORD or RELM_IMAP_PASSWORD_FILE),\n"
-           "logging a line per run with messages to standard error.\n");
+           "logging a line per run with messages to standard error.\n"
+           "--deliver-every: run the e-mail outbox (as relm deliver) every SECONDS in the\n"
+           "background while marketing setup has an smtp_url (default 60; 0: never).\n");
     return CLI_OK;
 }
 
@@ -48,9 +51,11 @@ int cmd_serve(cli_t *c, int argc, char **argv)
     const char *listen = "127.0.0.1:8080", *log_file = NULL, *fetch_mail = NULL;
     int64_t threads = 0, fetch_every = 0;
     int print_routes = 0, help = 0, trust_proxy = 0;
+    const char *every = "60";
     cli_opt_t opts[] = {{"--listen", 1, &listen, NULL, NULL, NULL},
                         {"--log-file", 1, &log_file, NULL, NULL, NULL},
                         {"--trust-proxy", 0, NULL, &trust_proxy, NULL, NULL},
+                        {"--deliver-every", CLI_TEXT, &every, NULL, NULL, NULL},
                         {"--threads", CLI_NUMBER, &threads, NULL, NULL, NULL},
                         {"--print-routes", 0, NULL, &print_routes, NULL, NULL},
                         {"--fetch-mail", CLI_TEXT, &fetch_mail, NULL, NULL, NULL},
@@ -74,8 +79,12 @@ int cmd_serve(cli_t *c, int argc, char **argv)
         return cli_usage("--fetch-every goes with --fetch-mail URL");
     if (fetch_mail && !fetch_every)
         return cli_usage("--fetch-mail needs --fetch-every SECONDS");
-    serve_opts_t o = {c->db,       listen,     getenv("RELM_TODAY"), 8, 512, log_file,
-                      trust_proxy, fetch_mail, (long)fetch_every};
+    char *end;
+    long secs = strtol(every, &end, 10);
+    if (!*every || *end || secs < 0 || secs > 86400)
+        return cli_usage("--deliver-every needs a number of seconds from 0 to 86400");
+    serve_opts_t o = {c->db,       listen,     getenv("RELM_TODAY"), 8,   512, log_file,
+                      trust_proxy, fetch_mail, (long)fetch_every,    secs};
     if (threads) {
         if (threads > 256)
             return cli_usage("--threads needs a number from 1 to 256");

@@ -28,6 +28,7 @@ static const struct noun {
     {"segment", cmd_segment, "segments: lines, criteria with undo/redo, log"},
     {"logged-segment", cmd_logged_segment, "logged segments: list, show, cancel, reuse"},
     {"mail", cmd_mail, "log e-mail as interactions: import files, fetch IMAP"},
+    {"deliver", cmd_deliver, "send the e-mail outbox over SMTP"},
     {"serve", cmd_serve, "serve the HTTP JSON API and the web UI"},
     {"user", cmd_user, "user accounts for relm serve"},
     {"token", cmd_token, "API tokens for scripts"},

@@ -23,7 +23,7 @@ typedef relm_interaction_t ie_t;
 
 const char *const relm_evaluations[] = {"",         "very_positive", "positive", "neutral",
                                         "negative", "very_negative", NULL};
-const char *const relm_delivery_statuses[] = {"", "in_progress", "error", NULL};
+const char *const relm_delivery_statuses[] = {"", "in_progress", "sending", "error", NULL};
 
 #define RO RELM_FF_READONLY
 

@@ -162,6 +162,12 @@ void relm_contact_batch_free(relm_contact_batch_t *b);
  * country code where it is a name relm knows; otherwise v itself. */
 const char *relm_country_code(const char *v);
 
+/*
+ * Plain text of an HTML body (lib/merge.c): tags dropped, a line break for <br> and the end
+ * of a block, the common entities decoded. Malloc'd, the caller's; NULL when out of memory.
+ */
+char *relm_html_to_text(const char *html);
+
 /* Copy src into a text buffer of size n, truncating at a character boundary. */
 void relm_copy(char *dst, size_t n, const char *src);
 

@@ -9,12 +9,15 @@
  *
  * The attachment bodies live in the `attachment` columns of interaction_template and
  * interaction_template_language; they are not members of the record structs because
- * they have no length limit. They are read and written only through the attachment calls.
+ * they have no length limit. They are read and written only through the attachment calls,
+ * which refuse a body naming an unknown merge field (lib/merge.c does the merging).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
+#include "relm/deliver.h"
 
 typedef relm_interaction_group_t group_t;
 typedef relm_interaction_template_t tpl_t;
@@ -384,6 +387,13 @@ int relm_template_language_put(relm_t *r, const relm_template_language_t *v, rel
                               "interaction template %s language %s: the attachment is not valid "
                               "UTF-8 text",
                               t.code, n.language_code);
+    if (attachment) {
+        char what[128];
+        snprintf(what, sizeof(what), "interaction template %s language %s", t.code,
+                 n.language_code);
+        if ((rc = relm_merge_check(attachment, what, err)))
+            return rc;
+    }
     relm_stmt_t *s;
     if ((rc = relm_stmt_prepare(
              r->store, keep_description ? sql_language_upsert_keep : sql_language_upsert, &s, err)))
@@ -506,6 +516,13 @@ int relm_template_attachment_set(relm_t *r, const char *template_code, const cha
         return relm_error_set(err, RELM_EVALIDATION,
                               "interaction template %s: the attachment is not valid UTF-8 text",
                               t.code);
+    char what[128];
+    if (lang[0])
+        snprintf(what, sizeof(what), "interaction template %s language %s", t.code, lang);
+    else
+        snprintf(what, sizeof(what), "interaction template %s", t.code);
+    if ((rc = relm_merge_check(body, what, err)))
+        return rc;
     relm_stmt_t *s;
     if ((rc = relm_stmt_prepare(r->store, lang[0] ? sql_variant_attachment_set : sql_attachment_set,
                                 &s, err)))
@@ -565,97 +582,4 @@ int relm_template_pick_language(relm_t *r, const relm_interaction_template_t *t,
     if (description_out)
         relm_copy(description_out, RELM_TEXT100_SZ, found && desc[0] ? desc : t->description);
     return 0;
-}
-
-typedef struct buf {
-    char *p;
-    size_t len, cap;
-    int oom;
-} buf_t;
-
-static void buf_add(buf_t *b, const char *s, size_t n)
-{
-    if (b->oom)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *p = realloc(b->p, cap);
-        if (!p) {
-            b->oom = 1;
-            return;
-        }
-        b->p = p;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-
-/* Value of a merge field "contact.name" into out; 0 when the field is not known. */
-static int merge_value(const char *name, size_t n, const relm_contact_t *c, const void *sp,
-                       char *out, size_t outn)
-{
-    static const struct {
-        const char *prefix;
-        const relm_entity_t *e;
-        int is_contact;
-    } sources[] = {{"contact.", &relm_contact_entity, 1},
-                   {"salesperson.", &relm_salesperson_entity, 0}};
-    char field[64];
-    for (size_t i = 0; i < sizeof(sources) / sizeof(sources[0]); i++) {
-        size_t pl = strlen(sources[i].prefix);
-        const void *rec = sources[i].is_contact ? (const void *)c : sp;
-        if (!rec || n <= pl || strncmp(name, sources[i].prefix, pl) != 0 || n - pl >= sizeof(field))
-            continue;
-        memcpy(field, name + pl, n - pl);
-        field[n - pl] = '\0';
-        int idx = relm_field_index(sources[i].e, field);
-        if (idx < 0)
-            return 0;
-        relm_record_format(sources[i].e, rec, idx, out, outn);
-        return 1;
-    }
-    return 0;
-}
-
-char *relm_template_merge_new(const char *body, const relm_contact_t *c, const void *salesperson)
-{
-    buf_t b = {0};
-    char value[RELM_TEXT250_SZ * 4];
-    const char *p = body ? body : "";
-    buf_add(&b, "", 0);
-    while (*p) {
-        const char *open = strstr(p, "{{");
-        if (!open) {
-            buf_add(&b, p, strlen(p));
-            break;
-        }
-        const char *close = strstr(open + 2, "}}");
-        if (!close) {
-            buf_add(&b, p, strlen(p));
-            break;
-        }
-        /* In "{{ {{contact.name}}" the field is the innermost pair. */
-        for (const char *in; (in = strstr(open + 2, "{{")) && in < close;)
-            open = in;
-        buf_add(&b, p, (size_t)(open - p));
-        const char *name = open + 2, *end = close;
-        while (name < end && (*name == ' ' || *name == '\t'))
-            name++;
-        while (end > name && (end[-1] == ' ' || end[-1] == '\t'))
-            end--;
-        if (merge_value(name, (size_t)(end - name), c, salesperson, value, sizeof(value)))
-            buf_add(&b, value, strlen(value));
-        else
-            buf_add(&b, open, (size_t)(close + 2 - open));
-        p = close + 2;
-    }
-    if (b.oom) {
-        free(b.p);
-        return NULL;
-    }
-    return b.p;
 }

@@ -67,8 +67,17 @@ static int reply_entry(req_t *q, const relm_interaction_t *rec)
         json_decref(a);
         return rc;
     }
+    char *body = NULL;
+    if (rec->entry_no > 0 &&
+        (rc = relm_entry_attachment_get(q->r, rec->entry_no, &body, &q->err))) {
+        json_decref(a);
+        return rc;
+    }
     q->out = relm_record_json(&relm_interaction_entity, rec);
     json_object_set_new(q->out, "comments", a);
+    /* The body kept with the entry: the merged text that went out (null when none). */
+    json_object_set_new(q->out, "attachment", body ? json_string(body) : json_null());
+    free(body);
     if (q->err.warning[0])
         json_object_set_new(q->out, "warning", json_string(q->err.warning));
     return 0;

@@ -316,6 +316,22 @@ static enum MHD_Result send_json(struct MHD_Connection *conn, unsigned status, j
     return send_text(conn, status, text, "application/json", q);
 }
 
+/* A reply that is not JSON (q->raw); the buffer stays q's. */
+static enum MHD_Result send_raw(struct MHD_Connection *conn, const req_t *q)
+{
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(q->raw_len, q->raw, MHD_RESPMEM_MUST_COPY);
+    if (!resp)
+        return MHD_NO;
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, q->raw_type);
+    if (q->disposition[0])
+        MHD_add_response_header(resp, "Content-Disposition", q->disposition);
+    add_common_headers(resp, 1);
+    enum MHD_Result ret = MHD_queue_response(conn, q->status, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
 static enum MHD_Result send_error(struct MHD_Connection *conn, int code, const char *message,
                                   const req_t *q)
 {
@@ -577,12 +593,15 @@ enum MHD_Result http_access(void *cls, struct MHD_Connection *conn, const char *
     unsigned status = rc ? http_status_of(rc) : q->status;
     if (rc)
         ret = send_error(conn, rc, q->err.message, q);
+    else if (q->raw)
+        ret = send_raw(conn, q);
     else
         ret = send_text(conn, q->status, text, type, q);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     ops_record(method, q->route, 0, status,
                (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
                q->user.name, q->address);
+    free(q->raw);
     if (q->r)
         relm_set_user(q->r, "");
     json_decref(q->body);

@@ -61,6 +61,11 @@ struct req {
     /* reply */
     unsigned status; /* default 200 */
     json_t *out;     /* reply body (owned; NULL: no body) */
+    /* A reply that is not JSON (a PDF): raw (malloc'd, owned) of raw_len bytes, raw_type. */
+    char *raw;
+    size_t raw_len;
+    const char *raw_type;
+    char disposition[128];
     char set_cookie[256];
     char location[256];
     int64_t retry_after;
@@ -151,6 +156,7 @@ void ops_record(const char *method, const route_t *route, int page, unsigned sta
 char *ops_metrics_text(void);
 void api_mail_routes(void);
 void api_privacy_routes(void);
+void api_deliver_routes(void);
 
 /* Authentication of a request (auth.c): fills q->user; 0 or an error code. */
 int auth_request(req_t *q);
@@ -180,7 +186,16 @@ typedef struct serve_opts {
     int trust_proxy;        /* take the client from X-Forwarded-For/-Proto */
     const char *fetch_mail; /* IMAP mailbox URL fetched in the background, or NULL */
     long fetch_every;       /* seconds between fetches */
+    long deliver_every;     /* seconds between runs of the delivery worker; 0: no worker */
 } serve_opts_t;
+
+/*
+ * The delivery worker (api_deliver.c): a thread with its own connection to db that runs the
+ * outbox every `every` seconds while marketing setup has an smtp_url. stop waits for the
+ * entry being sent to finish.
+ */
+int deliver_worker_start(const char *db, const char *today, long every, relm_error_t *err);
+void deliver_worker_stop(void);
 
 int serve_run(const serve_opts_t *o, relm_error_t *err);
 

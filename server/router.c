@@ -50,6 +50,7 @@ void router_init(void)
     api_interaction_routes();
     api_segment_routes();
     api_campaign_routes();
+    api_deliver_routes();
     api_privacy_routes();
     api_mail_routes();
     api_ops_routes();

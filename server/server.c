@@ -130,6 +130,12 @@ int serve_run(const serve_opts_t *o, relm_error_t *err)
         inet_ntop(AF_INET, &s4->sin_addr, host, sizeof(host));
         port = ntohs(s4->sin_port);
     }
+    if (o->deliver_every > 0 &&
+        (rc = deliver_worker_start(o->db, o->today, o->deliver_every, err))) {
+        mail_worker_stop();
+        MHD_stop_daemon(d);
+        return rc;
+    }
     printf("relm serving %s on http://%s%s%s:%u/\n", o->db, v6 ? "[" : "", host, v6 ? "]" : "",
            di ? (unsigned)di->port : port);
     fflush(stdout);
@@ -146,6 +152,7 @@ int serve_run(const serve_opts_t *o, relm_error_t *err)
     }
     mail_worker_stop();
     MHD_stop_daemon(d);
+    deliver_worker_stop();
     if (ls != MHD_INVALID_SOCKET)
         close(ls);
     fprintf(stderr, "relm: stopped\n");

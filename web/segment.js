@@ -1,6 +1,6 @@
 // Segments: the list, the segment page (header with its Interaction section, lines with a
 // per-line template, criteria steps with filters, undo/redo), the Log dialog with a
-// progress indicator, and logged segments (cancel, reuse).
+// progress indicator, and logged segments (cancel, reuse, delivery counts and retry).
 import { get, post, patch, del } from './api.js';
 import { t } from './i18n.js';
 import { h, say, sayError, field, formValues, pagedTable, link, enc, modal, ask } from './ui.js';
@@ -347,6 +347,28 @@ function logDialog(seg) {
   });
 }
 
+// Delivery of a logged segment: sent / waiting / failed, each failure's reason, and a
+// "Retry failed" button that puts the failed entries back into the outbox.
+function deliveryCell(l, reload) {
+  const box = h('div', { class: 'delivery', 'data-entry': l.entry_no });
+  get(`/api/logged-segments/${l.entry_no}/delivery`).then((d) => {
+    box.replaceChildren(h('span', { class: 'delivery-counts' }, t('deliveryCounts', d.sent, d.waiting, d.failed)));
+    if (!d.failed) return;
+    box.append(h('ul', { class: 'delivery-failures' }, ...d.failures.map((f) =>
+      h('li', {}, `${f.entry_no} ${f.contact_via}: ${f.delivery_error}`))));
+    box.append(h('button', { type: 'button', class: 'retry-failed', onclick: async () => {
+      try {
+        const r = await post(`/api/logged-segments/${l.entry_no}/retry-errors`, {});
+        say(t('retried', r.requeued));
+        reload();
+      } catch (e) {
+        sayError(e);
+      }
+    } }, t('retryFailed')));
+  }).catch(sayError);
+  return box;
+}
+
 export async function loggedSegmentsPage() {
   let table = null;
   table = pagedTable({ url: '/api/logged-segments', cols: [
@@ -357,6 +379,7 @@ export async function loggedSegmentsPage() {
     { label: t('user_id'), cell: (l) => l.user_id },
     { label: t('interactions'), cell: (l) => String(l.no_of_interactions) },
     { label: t('canceled'), cell: (l) => (l.canceled ? t('canceled') : '') },
+    { label: t('delivery'), cell: (l) => deliveryCell(l, () => table.reload()) },
     { label: '', cell: (l) => h('div', { class: 'row-actions' },
       h('button', { type: 'button', class: 'cancel-logged', 'data-entry': l.entry_no, onclick: async () => {
         try {

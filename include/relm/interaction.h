@@ -54,7 +54,7 @@ typedef struct relm_interaction {
     char opportunity_no[RELM_CODE20_SZ];
     char task_no[RELM_CODE20_SZ];
     int64_t attachment_no;
-    char delivery_status[16]; /* "" | in_progress | error */
+    char delivery_status[16]; /* "" | in_progress | sending | error */
     int canceled;
     int postponed;
     char created_at[RELM_STAMP_SZ];

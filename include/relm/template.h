@@ -61,7 +61,10 @@ int relm_template_update(struct relm *r, const char *code,
 /* Refused (in_use) while log entries use the template. Its language variants go with it. */
 int relm_template_delete(struct relm *r, const char *code, relm_error_t *err);
 
-/* Add or replace a language variant (attachment may be NULL: keep / none). */
+/*
+ * Add or replace a language variant (attachment may be NULL: keep / none). An attachment
+ * naming an unknown merge field is refused (validation, naming it; see relm/deliver.h).
+ */
 int relm_template_language_set(struct relm *r, const relm_template_language_t *v,
                                const char *attachment, relm_error_t *err);
 /*
@@ -84,6 +87,7 @@ int relm_template_languages(struct relm *r, const char *template_code, relm_row_
  */
 int relm_template_attachment_get(struct relm *r, const char *template_code, const char *language,
                                  char **out, relm_error_t *err);
+/* Errors: validation when body is not UTF-8 or names an unknown merge field (named). */
 int relm_template_attachment_set(struct relm *r, const char *template_code, const char *language,
                                  const char *body, relm_error_t *err);
 
@@ -99,7 +103,8 @@ int relm_template_pick_language(struct relm *r, const relm_interaction_template_
 /*
  * Fill merge fields ({{contact.FIELD}}, {{salesperson.FIELD}} when sp is not NULL) in
  * body. Returns a malloc'd string owned by the caller, or NULL when out of memory.
- * Unknown fields are left as they are.
+ * Unknown fields, and fields of a record not given, are left as they are. Delivery merges
+ * with relm_merge_new() (relm/deliver.h), which knows every source.
  */
 char *relm_template_merge_new(const char *body, const struct relm_contact *c,
                               const void *salesperson);

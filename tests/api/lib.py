@@ -62,7 +62,7 @@ def finish():
 class Server:
     """relm serve on a temporary database; users admin (admin) and ann (user)."""
 
-    def __init__(self, demo=True, threads=4, args=(), env=None):
+    def __init__(self, demo=True, threads=4, args=(), env=None, serve_args=()):
         self.dir = tempfile.mkdtemp(prefix="relm-api-")
         self.db = os.path.join(self.dir, "test.db")
         self.env = dict(os.environ, RELM_DB=self.db, RELM_TODAY=TODAY)
@@ -75,7 +75,8 @@ class Server:
         self.token = self.cli("token", "create", "--user", "ann").strip()
         self.log = open(os.path.join(self.dir, "serve.log"), "w+")
         self.proc = subprocess.Popen(
-            [RELM, "serve", "--listen", "127.0.0.1:0", "--threads", str(threads), *args],
+            [RELM, "serve", "--listen", "127.0.0.1:0", "--threads", str(threads), *args,
+             *serve_args],
             env=dict(self.env, **(env or {})), stdout=subprocess.PIPE, stderr=self.log,
             text=True)
         line = self.proc.stdout.readline()

@@ -513,6 +513,23 @@ try {
     await dlg.getByRole('button', { name: 'Close' }).click();
   });
 
+  await step('the logged segment shows delivery counts and failures, and retries them', async () => {
+    const sql = (q) => execFileSync('sqlite3', [db, q], { encoding: 'utf8' }).trim();
+    const first = Number(sql(`SELECT min(entry_no) FROM interaction_log_entry WHERE logged_segment_entry_no = ${logged}`));
+    sql(`UPDATE interaction_log_entry SET correspondence_type = 'email', delivery_status = 'error', delivery_error = '550 mailbox unavailable' WHERE entry_no = ${first}`);
+    await page.goto(base + '/#/logged-segments');
+    const box = page.locator(`.delivery[data-entry="${logged}"]`);
+    await box.locator('.delivery-counts').filter({ hasText: 'failed 1' }).waitFor();
+    await box.locator('.delivery-failures li', { hasText: '550 mailbox unavailable' }).waitFor();
+    await snap('logged-delivery');
+    await box.getByRole('button', { name: 'Retry failed' }).click();
+    await status().filter({ hasText: '1 entries back in the outbox' }).waitFor();
+    const d = await api(`/api/logged-segments/${logged}/delivery`);
+    if (d.failed !== 0 || d.waiting !== 1) throw new Error(JSON.stringify(d));
+    if (sql(`SELECT delivery_status FROM interaction_log_entry WHERE entry_no = ${first}`) !== 'in_progress') throw new Error('not requeued');
+    await box.locator('.delivery-counts').filter({ hasText: 'failed 0' }).waitFor();
+  });
+
   await step('cancel the logged segment', async () => {
     await page.goto(base + '/#/logged-segments');
     await page.locator(`button.cancel-logged[data-entry="${logged}"]`).click();
