@@ -1,9 +1,9 @@
 // relm web UI: sign-in, layout and hash routing; the pages are in pages.js and segment.js.
 import { get, post, setCsrf } from './api.js';
-import { t, getLang, setLang } from './i18n.js';
-import { h, say, sayError, field } from './ui.js';
+import { t, tv, getLang, setLang } from './i18n.js';
+import { h, say, sayError, field, statusNodesToKeep } from './ui.js';
 import * as pages from './pages.js';
-import { segmentPage, segmentsPage, loggedSegmentsPage } from './segment.js';
+import { segmentPage, segmentsPage, loggedSegmentsPage, loggedSegmentPage } from './segment.js';
 
 const app = document.getElementById('app');
 let me = null;
@@ -14,7 +14,7 @@ const routes = {
   interactions: () => pages.interactionLogPage(),
   postponed: () => pages.postponedPage(),
   segments: (a) => (a[0] ? segmentPage(a[0]) : segmentsPage()),
-  'logged-segments': () => loggedSegmentsPage(),
+  'logged-segments': (a) => (a[0] ? loggedSegmentPage(a[0]) : loggedSegmentsPage()),
   campaigns: (a) => (a[0] ? pages.campaignCard(a[0]) : pages.campaignsPage()),
   templates: () => pages.templatesPage(me),
   setup: () => pages.setupPage(me),
@@ -53,7 +53,8 @@ function renderLogin() {
       if (!location.hash || location.hash === '#/login') location.hash = '#/contacts';
       render();
     } catch (e) {
-      msg.textContent = e.message;
+      msg.textContent = e.status === 401 || e.code === 'unauthenticated' ? t('code.unauthenticated')
+        : t(`code.${e.code}`) === `code.${e.code}` ? t('code.error') : t(`code.${e.code}`);
     }
   });
   app.replaceChildren(h('main', { id: 'main' }, form));
@@ -70,12 +71,15 @@ async function render() {
     h('span', { class: 'brand' }, 'relm'),
     h('nav', { 'aria-label': 'relm' }, h('ul', {}, nav.map(([r, key]) =>
       h('li', {}, h('a', { href: `#/${r}`, 'aria-current': r === name ? 'page' : null }, t(key)))))),
-    h('span', { class: 'who' }, `${me.name} (${me.role === 'admin' ? t('admin') : me.role})`),
+    h('span', { class: 'who' }, `${me.full_name || me.name} (${tv('role', me.role)})`),
     languagePicker(),
     h('button', { type: 'button', id: 'logout', onclick: logout }, t('signOut')));
   const main = h('main', { id: 'main', tabindex: '-1' }, h('p', {}, t('loading')));
-  app.replaceChildren(header, h('div', { id: 'status', class: 'status', role: 'status',
-                                         'aria-live': 'polite' }), main);
+  // A message said just before the navigation (Deleted, Logged) survives it.
+  const kept = statusNodesToKeep();
+  const status = h('div', { id: 'status', class: kept ? kept.className : 'status', role: 'status',
+                            'aria-live': 'polite' }, kept ? kept.nodes : null);
+  app.replaceChildren(header, status, main);
   try {
     const page = await routes[name](parts.slice(1));
     main.replaceChildren(page);
