@@ -76,7 +76,8 @@ export function picker(spec) {
   // Labelled only while shown, so that the field's label names the input alone.
   const list = h('ul', { id: listId, role: 'listbox', class: 'picker-list', hidden: true });
   const named = h('span', { class: 'picked-name', 'aria-live': 'polite' });
-  const help = h('small', { id: helpId, class: 'picker-help' }, t('pickerHelp'));
+  // Told to screen readers; sighted users see the list as they type.
+  const help = h('small', { id: helpId, class: 'sr-only' }, t('pickerHelp'));
   let items = [];
   let active = -1;
   let timer = null;

@@ -101,10 +101,10 @@ page.on('request', (r) => {
 });
 
 let shot = 0;
-async function snap(name) {
+async function snap(name, fullPage = true) {
   shot++;
   await page.screenshot({ path: path.join(ARTIFACTS, `${String(shot).padStart(2, '0')}-${name}.png`),
-                          fullPage: true });
+                          fullPage });
 }
 const api = (p) => page.evaluate(async (u) => (await fetch(u)).json(), p);
 const status = () => page.locator('#status');
@@ -443,6 +443,7 @@ try {
     if (!(await dlg.isVisible())) throw new Error('Escape closed the dialog');
     await input.fill('CT000007');
     await input.press('Tab');
+    await page.evaluate(() => { document.getElementById('status').textContent = ''; });
     await dlg.getByRole('button', { name: 'OK' }).click();
     await status().filter({ hasText: 'created' }).waitFor();
     const n = Number((await status().textContent()).match(/\d+/)[0]);
@@ -837,14 +838,14 @@ try {
       }));
       if (r.width > 375) wide.push(`${p}: ${r.width}px`);
       if (r.small.length) small.push(`${p}: ${r.small.map(([n, hgt]) => `${n} ${hgt}px`).join(', ')}`);
-      await snap(`phone-${p.replace(/[^a-z0-9]+/gi, '-')}`);
+      await snap(`phone-${p.replace(/[^a-z0-9]+/gi, '-')}`, false);
     }
     await page.goto(base + '/#/contacts/CT000001');
     await page.locator('#create-interaction').click();
     await page.locator('dialog[open]').waitFor();
     const dlgWidth = await page.evaluate(() => document.documentElement.scrollWidth);
     if (dlgWidth > 375) wide.push(`create dialog: ${dlgWidth}px`);
-    await snap('phone-create-dialog');
+    await snap('phone-create-dialog', false);
     await page.keyboard.press('Escape');
     await page.waitForFunction(() => !document.querySelector('dialog[open]'));
     await page.setViewportSize({ width: 1280, height: 900 });
