@@ -25,15 +25,21 @@ export function errorControl(form, e) {
   const byName = (n) => controls.find((c) => c.name === n) || null;
   if (e.field && byName(e.field)) return byName(e.field);
   const msg = String(e.message || '');
-  // A field name written in the message, the latest one first ("interaction for contact
-  // CT1: salesperson_code is required" is about salesperson_code).
+  // A field name written in the message. The library writes "record field: problem" or
+  // "field is ...", so a name before ":" or "is" wins over one in the problem's words
+  // ("contact email: ... not a valid e-mail address" is about email, not address); a
+  // snake_case name is a field name wherever it stands.
   let best = null;
+  let rank = -1;
   let at = -1;
   for (const c of controls) {
-    const re = new RegExp(`(^|[^a-z_])${c.name}([^a-z_]|$)`, 'g');
+    const re = new RegExp(`(^|[^a-z_])${c.name}(?=([^a-z_]|$))`, 'g');
     let m;
     while ((m = re.exec(msg))) {
-      if (m.index > at) {
+      const after = msg.slice(m.index + m[0].length);
+      const r = c.name.includes('_') ? 3 : /^:/.test(after) ? 2 : /^ is\b/.test(after) ? 1 : 0;
+      if (r > rank || (r === rank && m.index > at)) {
+        rank = r;
         at = m.index;
         best = c;
       }

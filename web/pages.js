@@ -7,6 +7,7 @@ import { interactionDialog, commentsDialog, loadLookups } from './interaction.js
 import { nameCell, forget } from './names.js';
 import { picker } from './picker.js';
 import { showError, clearErrors } from './errors.js';
+import { contactDialog } from './contact.js';
 
 // Facts of a record: keys are [field, label, format]; format turns the value into text or a
 // node (names for codes, words for stored values, local numbers and dates).
@@ -105,7 +106,11 @@ export async function contactsPage() {
     { label: t('salesperson'), cell: (c) => nameCell('salesperson', c.salesperson_code) },
   ] });
   const form = h('form', { class: 'toolbar', role: 'search' }, search,
-    h('button', { type: 'submit' }, t('search')));
+    h('button', { type: 'submit' }, t('search')),
+    h('button', { type: 'button', class: 'primary', id: 'new-contact', onclick: async () => {
+      const c = await contactDialog(null);
+      if (c) location.hash = `#/contacts/${enc(c.no)}`;
+    } }, t('newContact')));
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
     table.restart(search.value ? { where: `name~${search.value}` } : {});
@@ -147,6 +152,9 @@ export async function contactCard(no) {
         onclick: () => interactionDialog({ contact_no: c.no, onDone: () => hist.reload() }) },
       t('createInteraction')),
       link(`#/postponed?contact_no=${enc(c.no)}`, t('postponed')),
+      h('button', { type: 'button', id: 'edit-contact', onclick: async () => {
+        if (await contactDialog(c)) window.dispatchEvent(new HashChangeEvent('hashchange'));
+      } }, t('editContact')),
       h('button', { type: 'button', id: 'delete-contact', onclick: remove }, t('deleteContact')),
       company ? h('label', { for: 'delete-with-persons' }, withPersons, ' ', t('withPersons')) : null),
     dl(c, [['type', t('type'), (v) => (v === 'company' ? t('company') : t('person'))],
@@ -182,6 +190,35 @@ export async function salespersonCard(code) {
 
 export async function interactionLogPage() {
   const table = historyTable({ status: 'all' }, { canEvaluate: true });
+  // Filters over the log (the list API's query parameters); the table starts again at its
+  // first page with them.
+  const lk = await loadLookups();
+  const filter = h('form', { class: 'grid', id: 'log-filter', role: 'search', 'aria-label': t('filterLog') },
+    picker({ name: 'contact_no', label: t('contact'), kind: 'contact', id: 'log-filter-contact' }),
+    field({ name: 'salesperson_code', label: t('salesperson'), type: 'select',
+            options: [['', t('all')], ...lk.salespersons.map((x) => [x.code, `${x.name} (${x.code})`])] }),
+    field({ name: 'interaction_template_code', label: t('template'), type: 'select',
+            options: [['', t('all')], ...lk.templates.map((x) => [x.code, `${x.description} (${x.code})`])] }),
+    field({ name: 'from', label: t('fromDate'), type: 'date' }),
+    field({ name: 'to', label: t('toDate'), type: 'date' }),
+    field({ name: 'status', label: t('status'), type: 'select', value: 'all',
+            options: [['all', t('all')], ['', t('active')], ['canceled', t('canceled')],
+              ['postponed', t('postponed')]] }),
+    h('div', { class: 'buttons' }, h('button', { type: 'submit', class: 'primary' }, t('applyFilter')),
+      h('button', { type: 'reset' }, t('clearFilter'))));
+  filter.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const v = formValues(filter);
+    // An empty status means the active entries; the API takes the parameter's absence.
+    const params = { ...v, status: v.status || undefined };
+    table.restart(params);
+  });
+  filter.addEventListener('reset', () => {
+    setTimeout(() => {
+      filter.elements.contact_no.setPicked('');
+      table.restart({ status: 'all' });
+    });
+  });
   const cancel = h('button', { type: 'button', id: 'cancel-entries', onclick: async () => {
     const nos = [...table.querySelectorAll('input.pick:checked')].map((x) => Number(x.dataset.entry));
     if (!nos.length) {
@@ -244,7 +281,7 @@ export async function interactionLogPage() {
       showError(purge, e, sayErrorNodes);
     }
   });
-  return h('section', {}, h('h1', {}, t('interactions')), h('div', { class: 'toolbar' }, cancel),
+  return h('section', {}, h('h1', {}, t('interactions')), filter, h('div', { class: 'toolbar' }, cancel),
     table, h('details', { class: 'purge' }, h('summary', {}, t('deleteCanceled')), purge));
 }
 

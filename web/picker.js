@@ -17,10 +17,10 @@ function contains(hay, q) {
 
 // Each source answers a query with [{code, name, detail}].
 const SOURCES = {
-  async contact(q) {
+  async contact(q, only = []) {
     const fields = ['name', 'no', 'email', 'city'];
     const pages = await Promise.all(fields.map((f) =>
-      get('/api/contacts' + qs({ where: `${f}~${q}`, limit: MAX })).catch(() => ({ items: [] }))));
+      get('/api/contacts' + qs({ where: [`${f}~${q}`, ...only], limit: MAX })).catch(() => ({ items: [] }))));
     const seen = new Map();
     for (const p of pages) {
       for (const c of p.items) {
@@ -32,6 +32,10 @@ const SOURCES = {
       }
     }
     return [...seen.values()].slice(0, MAX);
+  },
+  // Companies only (a person's company).
+  company(q) {
+    return SOURCES.contact(q, ['type=company']);
   },
   async salesperson(q) {
     return (await listOf('salesperson'))
@@ -78,6 +82,7 @@ export function picker(spec) {
   const named = h('span', { class: 'picked-name', 'aria-live': 'polite' });
   // Told to screen readers; sighted users see the list as they type.
   const help = h('small', { id: helpId, class: 'sr-only' }, t('pickerHelp'));
+  const nameKind = spec.kind === 'company' ? 'contact' : spec.kind;
   let items = [];
   let active = -1;
   let timer = null;
@@ -85,7 +90,7 @@ export function picker(spec) {
 
   const showName = async () => {
     const v = input.value.trim();
-    const name = v ? await nameOf(spec.kind, v.toUpperCase()) || await nameOf(spec.kind, v) : '';
+    const name = v ? await nameOf(nameKind, v.toUpperCase()) || await nameOf(nameKind, v) : '';
     if (input.value.trim() === v) named.textContent = name;
   };
   const close = () => {

@@ -721,6 +721,55 @@ try {
     }
   });
 
+  await step('a contact is created with its company picked by name, and edited', async () => {
+    await page.goto(base + '/#/contacts');
+    await page.getByRole('button', { name: 'New contact' }).click();
+    const dlg = page.locator('dialog[open]');
+    await dlg.getByLabel('Type', { exact: true }).selectOption('person');
+    const company = dlg.getByRole('combobox', { name: 'Company' });
+    await company.pressSequentially('nordlys', { delay: 30 });
+    await dlg.getByRole('option', { name: /Nordlys Kontormøbler AS/ }).click();
+    if ((await company.inputValue()) !== 'CT000002') throw new Error(await company.inputValue());
+    await dlg.getByLabel('First name').fill('Per');
+    await dlg.getByLabel('Surname').fill('Testesen');
+    await dlg.getByLabel('E-mail').fill('not an address');
+    await dlg.getByRole('button', { name: 'Create contact' }).click();
+    const emailField = dlg.locator('.field', { has: page.locator('[name=email]') });
+    await emailField.locator('.field-error').waitFor();
+    await snap('contact-form-error');
+    await dlg.getByLabel('E-mail').fill('per@nordlys.example');
+    await dlg.getByRole('button', { name: 'Create contact' }).click();
+    await page.getByRole('heading', { name: /Per Testesen/ }).waitFor();
+    const no = (await page.locator('main h1 .code').textContent()).trim();
+    const c = await api(`/api/contacts/${no}`);
+    if (c.company_no !== 'CT000002' || c.email !== 'per@nordlys.example' || c.type !== 'person') {
+      throw new Error(JSON.stringify(c));
+    }
+    await page.getByRole('button', { name: 'Edit contact' }).click();
+    await page.locator('dialog[open]').getByLabel('City').fill('Bergen');
+    await page.locator('dialog[open]').getByRole('button', { name: 'Save contact' }).click();
+    await status().filter({ hasText: `Contact Per Testesen (${no}) saved.` }).waitFor();
+    if ((await api(`/api/contacts/${no}`)).city !== 'Bergen') throw new Error('city not saved');
+    await page.locator('dl.facts', { hasText: 'Bergen' }).waitFor();
+  });
+
+  await step('the interaction log filters by contact picked by name and by status', async () => {
+    await page.goto(base + '/#/interactions');
+    const f = page.locator('#log-filter');
+    await f.getByRole('combobox', { name: 'Contact' }).pressSequentially('kari', { delay: 30 });
+    await f.getByRole('option', { name: /Kari Nordmann/ }).waitFor();
+    await f.getByRole('combobox', { name: 'Contact' }).press('Enter');
+    await f.getByRole('button', { name: 'Show' }).click();
+    await page.waitForFunction(() => {
+      const rows = [...document.querySelectorAll('.paged tbody tr')];
+      return rows.length > 0 && rows.every((r) => r.textContent.includes('CT000007'));
+    });
+    await snap('log-filtered');
+    await f.getByRole('button', { name: 'Clear filters' }).click();
+    await page.waitForFunction(() => [...document.querySelectorAll('.paged tbody tr')]
+      .some((r) => !r.textContent.includes('CT000007')));
+  });
+
   await step('the admin pages show templates and setup', async () => {
     await page.goto(base + '/#/templates');
     await page.getByRole('heading', { name: 'Interaction templates' }).waitFor();
