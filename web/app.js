@@ -4,11 +4,13 @@ import { t, tv, getLang, setLang } from './i18n.js';
 import { h, say, sayError, field, statusNodesToKeep } from './ui.js';
 import * as pages from './pages.js';
 import { segmentPage, segmentsPage, loggedSegmentsPage, loggedSegmentPage } from './segment.js';
+import { homePage } from './home.js';
 
 const app = document.getElementById('app');
 let me = null;
 
 const routes = {
+  home: () => homePage(me),
   contacts: (a) => (a[0] ? pages.contactCard(a[0]) : pages.contactsPage()),
   salespersons: (a) => (a[0] ? pages.salespersonCard(a[0]) : pages.salespersonsPage()),
   interactions: () => pages.interactionLogPage(),
@@ -20,7 +22,7 @@ const routes = {
   setup: () => pages.setupPage(me),
 };
 
-const nav = [['contacts', 'contacts'], ['salespersons', 'salespersons'],
+const nav = [['home', 'home'], ['contacts', 'contacts'], ['salespersons', 'salespersons'],
   ['interactions', 'interactions'], ['postponed', 'postponed'], ['segments', 'segments'],
   ['logged-segments', 'loggedSegments'], ['campaigns', 'campaigns'], ['templates', 'templates'],
   ['setup', 'setup']];
@@ -50,7 +52,7 @@ function renderLogin() {
       me = await post('/api/login', { name: form.elements.name.value,
                                      password: form.elements.password.value });
       setCsrf(me.csrf_token);
-      if (!location.hash || location.hash === '#/login') location.hash = '#/contacts';
+      if (!location.hash || location.hash === '#/login') location.hash = '#/home';
       render();
     } catch (e) {
       msg.textContent = e.status === 401 || e.code === 'unauthenticated' ? t('code.unauthenticated')
@@ -65,7 +67,7 @@ async function render() {
   if (!me) return renderLogin();
   const parts = location.hash.replace(/^#\/?/, '').split('?')[0].split('/').filter(Boolean)
     .map(decodeURIComponent);
-  const name = routes[parts[0]] ? parts[0] : 'contacts';
+  const name = routes[parts[0]] ? parts[0] : 'home';
   const header = h('header', {},
     h('a', { href: '#main', class: 'skip' }, t('skipToContent')),
     h('span', { class: 'brand' }, 'relm'),

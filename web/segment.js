@@ -423,7 +423,7 @@ export async function loggedSegmentsPage() {
     { label: t('description'), cell: (l) => link(`#/logged-segments/${l.entry_no}`, l.description || l.segment_no) },
     { label: t('createdAt'), cell: (l) => fmtDate(l.created_at) },
     { label: t('user_id'), cell: (l) => l.user_id },
-    { label: t('interactions'), cell: (l) => String(l.no_of_interactions) },
+    { label: t('noOfInteractions'), cell: (l) => String(l.no_of_interactions) },
     { label: t('canceled'), cell: (l) => (l.canceled ? t('canceled') : '') },
     { label: '', cell: (l) => loggedActions(l, () => table.reload()) },
   ] });
@@ -456,7 +456,7 @@ export async function loggedSegmentPage(entry) {
     h('dt', {}, t('segment')), h('dd', {}, l.segment_no),
     h('dt', {}, t('createdAt')), h('dd', {}, fmtDate(l.created_at)),
     h('dt', {}, t('user_id')), h('dd', {}, l.user_id || '—'),
-    h('dt', {}, t('interactions')), h('dd', {}, String(l.no_of_interactions)),
+    h('dt', {}, t('noOfInteractions')), h('dd', {}, String(l.no_of_interactions)),
     h('dt', {}, t('status')), h('dd', {}, l.canceled ? t('canceled') : '—'));
   const reload = (gone) => {
     if (gone) location.hash = '#/logged-segments';

@@ -128,6 +128,11 @@ try {
     await page.getByLabel('Password').fill(PASSWORD);
     await snap('login');
     await page.getByRole('button', { name: 'Sign in' }).click();
+    // The home page greets by name and lists the segments being built.
+    await page.getByRole('heading', { name: 'Welcome, Ann Admin' }).waitFor();
+    await page.locator('table', { hasText: 'Segments being built' }).waitFor();
+    await snap('home');
+    await page.getByRole('link', { name: 'Contacts', exact: true }).click();
     await page.getByRole('heading', { name: 'Contacts' }).waitFor();
     await page.locator('table tbody tr').first().waitFor();
     await snap('contacts');
@@ -842,7 +847,7 @@ try {
 
   await step('a Norwegian page has no English text from the i18n table', async () => {
     const open = (await api('/api/segments')).items[0].no;
-    const pagesToCheck = ['#/contacts', '#/contacts/CT000007', '#/salespersons/AH', '#/interactions',
+    const pagesToCheck = ['#/home', '#/contacts', '#/contacts/CT000007', '#/salespersons/AH', '#/interactions',
       '#/postponed', '#/segments', `#/segments/${open}`, `#/logged-segments/${(await api('/api/logged-segments')).items[0].entry_no}`, '#/logged-segments', '#/campaigns/CMP1001',
       '#/templates', '#/setup'];
     const bad = [];
@@ -871,7 +876,7 @@ try {
     const wide = [];
     const small = [];
     const open = (await api('/api/segments')).items[0].no;
-    for (const p of ['#/contacts', '#/contacts/CT000001', '#/interactions', '#/postponed', '#/segments',
+    for (const p of ['#/home', '#/contacts', '#/contacts/CT000001', '#/interactions', '#/postponed', '#/segments',
       `#/segments/${open}`, '#/logged-segments', '#/campaigns/CMP1001', '#/templates', '#/setup',
       '#/salespersons/JO']) {
       await page.goto(base + '/' + p);
