@@ -5,6 +5,7 @@ import { h, say, sayError, field, statusNodesToKeep } from './ui.js';
 import * as pages from './pages.js';
 import { segmentPage, segmentsPage, loggedSegmentsPage, loggedSegmentPage } from './segment.js';
 import { homePage } from './home.js';
+import { entryPage } from './entry.js';
 
 const app = document.getElementById('app');
 let me = null;
@@ -13,7 +14,7 @@ const routes = {
   home: () => homePage(me),
   contacts: (a) => (a[0] ? pages.contactCard(a[0]) : pages.contactsPage()),
   salespersons: (a) => (a[0] ? pages.salespersonCard(a[0]) : pages.salespersonsPage()),
-  interactions: () => pages.interactionLogPage(),
+  interactions: (a) => (a[0] ? entryPage(a[0]) : pages.interactionLogPage()),
   postponed: () => pages.postponedPage(),
   segments: (a) => (a[0] ? segmentPage(a[0]) : segmentsPage()),
   'logged-segments': (a) => (a[0] ? loggedSegmentPage(a[0]) : loggedSegmentsPage()),

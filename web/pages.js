@@ -29,7 +29,7 @@ const date = (v) => fmtDate(v);
 function historyTable(params, { canEvaluate, onChange } = {}) {
   let table = null;
   const cols = [
-    { label: t('entry'), cell: (e) => String(e.entry_no) },
+    { label: t('entry'), cell: (e) => link(`#/interactions/${e.entry_no}`, String(e.entry_no)) },
     { label: t('date'), cell: (e) => fmtDate(e.date) },
     { label: t('contact'), cell: (e) => nameCell('contact', e.contact_no) },
     { label: t('template'), cell: (e) => nameCell('template', e.interaction_template_code) },

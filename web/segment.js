@@ -443,7 +443,7 @@ export async function loggedSegmentPage(entry) {
   if (log) say(t('logged', log.logged_segment_entry_no, log.entries));
   const entries = pagedTable({ url: '/api/interactions',
     params: { logged_segment_entry_no: l.entry_no, status: 'all' }, caption: t('entries'), cols: [
-      { label: t('entry'), cell: (e) => String(e.entry_no) },
+      { label: t('entry'), cell: (e) => link(`#/interactions/${e.entry_no}`, String(e.entry_no)) },
       { label: t('date'), cell: (e) => fmtDate(e.date) },
       { label: t('contact'), cell: (e) => nameCell('contact', e.contact_no) },
       { label: t('template'), cell: (e) => nameCell('template', e.interaction_template_code) },

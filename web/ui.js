@@ -113,10 +113,11 @@ export function pagedTable({ url, params = {}, cols, limit = 25, caption, empty 
                                    pos++;
                                    load();
                                  } }, t('next'));
+      // The pager only when there is another page to go to.
       wrap.replaceChildren(
         h('div', { class: 'table-wrap' },
           h('table', { class: 'cards' }, caption ? h('caption', {}, caption) : null, thead, tbody)),
-        h('div', { class: 'pager' }, prev, next));
+        pos > 0 || page.next_cursor ? h('div', { class: 'pager' }, prev, next) : null);
     } catch (e) {
       sayError(e);
     } finally {

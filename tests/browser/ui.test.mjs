@@ -367,6 +367,17 @@ try {
     await dlg.getByRole('button', { name: 'Close' }).click();
   });
 
+  await step('an entry opens on its own page with names, subject and comment lines', async () => {
+    await page.goto(base + '/#/interactions');
+    await page.getByRole('link', { name: String(created), exact: true }).first().click();
+    await page.getByRole('heading', { name: `Entry ${created}` }).waitFor();
+    const text = await page.locator('main').textContent();
+    for (const want of ['Cronus Cardoxy Procurement', 'Price list', 'Sent the price list', 'Outgoing call', 'Canceled']) {
+      if (!text.includes(want)) throw new Error(`"${want}" missing: ${text}`);
+    }
+    await snap('entry');
+  });
+
   await step('delete canceled entries from the interaction log, after confirming the count', async () => {
     await page.goto(base + '/#/interactions');
     await page.getByRole('heading', { name: 'Interaction log' }).waitFor();
@@ -847,7 +858,8 @@ try {
 
   await step('a Norwegian page has no English text from the i18n table', async () => {
     const open = (await api('/api/segments')).items[0].no;
-    const pagesToCheck = ['#/home', '#/contacts', '#/contacts/CT000007', '#/salespersons/AH', '#/interactions',
+    const pagesToCheck = [`#/interactions/${(await api('/api/interactions')).items[0].entry_no}`,
+      '#/home', '#/contacts', '#/contacts/CT000007', '#/salespersons/AH', '#/interactions',
       '#/postponed', '#/segments', `#/segments/${open}`, `#/logged-segments/${(await api('/api/logged-segments')).items[0].entry_no}`, '#/logged-segments', '#/campaigns/CMP1001',
       '#/templates', '#/setup'];
     const bad = [];
