@@ -1,7 +1,7 @@
 // relm web UI: sign-in, layout and hash routing; the pages are in pages.js and segment.js.
 import { get, post, setCsrf } from './api.js';
 import { t, tv, getLang, setLang } from './i18n.js';
-import { h, say, sayError, field, statusNodesToKeep } from './ui.js';
+import { h, say, sayError, field, statusNodesToKeep, clearStatus } from './ui.js';
 import * as pages from './pages.js';
 import { segmentPage, segmentsPage, loggedSegmentsPage, loggedSegmentPage } from './segment.js';
 import { homePage } from './home.js';
@@ -34,6 +34,7 @@ function languagePicker() {
   sel.value = getLang();
   sel.addEventListener('change', () => {
     setLang(sel.value);
+    clearStatus();
     render();
   });
   return sel;

@@ -113,7 +113,9 @@ export async function interactionDialog(opts = {}) {
         else el.value = d[k] ?? '';
       }
       clear();
-      msg.textContent = d.warning || '';
+      // The library's warning is an English sentence: marked so, after a word in the
+      // user's language.
+      if (d.warning) msg.replaceChildren(`${t('warning')}: `, h('span', { lang: 'en' }, d.warning));
     } catch (e) {
       fail(e);
     }

@@ -375,6 +375,10 @@ export async function setupPage(me) {
     outbound_email_template_code: 'template' };
   const form = h('form', { class: 'grid' }, keys.map((k) => {
     if (kinds[k] && !ro) return picker({ name: k, label: tv('setup', k), kind: kinds[k], value: s[k] });
+    if (k === 'attachment_storage') {
+      return field({ name: k, label: tv('setup', k), type: 'select', value: s[k], readonly: ro,
+                     options: ['embedded', 'disk'].map((v) => [v, tv('storage', v)]) });
+    }
     if (k === 'default_correspondence_type') {
       return field({ name: k, label: tv('setup', k), type: 'select', value: s[k], readonly: ro,
                      options: [['', '—'], ...['hard_copy', 'email', 'fax'].map((v) => [v, tv('corr', v)])] });

@@ -32,6 +32,11 @@ export function statusNodesToKeep() {
   return { nodes: [...el.childNodes], className: el.className };
 }
 
+// Let the next page start with an empty status line (after a change of language).
+export function clearStatus() {
+  saidAt = 0;
+}
+
 // The page's live region: messages (text or nodes) are announced to screen readers.
 export function say(msg, kind = 'info') {
   const el = document.getElementById('status');
