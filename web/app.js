@@ -6,6 +6,7 @@ import * as pages from './pages.js';
 import { segmentPage, segmentsPage, loggedSegmentsPage, loggedSegmentPage } from './segment.js';
 import { homePage } from './home.js';
 import { entryPage } from './entry.js';
+import { templatePage } from './template.js';
 
 const app = document.getElementById('app');
 let me = null;
@@ -19,7 +20,7 @@ const routes = {
   segments: (a) => (a[0] ? segmentPage(a[0]) : segmentsPage()),
   'logged-segments': (a) => (a[0] ? loggedSegmentPage(a[0]) : loggedSegmentsPage()),
   campaigns: (a) => (a[0] ? pages.campaignCard(a[0]) : pages.campaignsPage()),
-  templates: () => pages.templatesPage(me),
+  templates: (a) => (a[0] ? templatePage(me, a[0]) : pages.templatesPage(me)),
   setup: () => pages.setupPage(me),
 };
 

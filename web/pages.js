@@ -318,9 +318,9 @@ export async function templatesPage(me) {
   const groups = admin ? (await get('/api/groups?limit=500')).items : [];
   let table = null;
   table = pagedTable({ url: '/api/templates', cols: [
-    { label: t('code'), cell: (x) => x.code },
+    { label: t('code'), cell: (x) => link(`#/templates/${enc(x.code)}`, x.code) },
     { label: t('group'), cell: (x) => x.interaction_group_code },
-    { label: t('description'), cell: (x) => x.description },
+    { label: t('description'), cell: (x) => link(`#/templates/${enc(x.code)}`, x.description) },
     { label: t('unitCost'), cell: (x) => fmtNum(x.unit_cost) },
     { label: t('unitDuration'), cell: (x) => fmtNum(x.unit_duration) },
     { label: t('correspondence'), cell: (x) => tv('corr', x.correspondence_type) || '—' },

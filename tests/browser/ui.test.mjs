@@ -786,6 +786,33 @@ try {
       .some((r) => !r.textContent.includes('CT000007')));
   });
 
+  await step('a template page edits the template, a language variant and its body', async () => {
+    await page.goto(base + '/#/templates');
+    await page.getByRole('link', { name: 'Meeting invitation' }).click();
+    await page.getByRole('heading', { name: /Meeting invitation/ }).waitFor();
+    const form = page.locator('#template-form');
+    await form.getByLabel('Unit cost').fill('abc');
+    await form.getByRole('button', { name: 'Save template' }).click();
+    await form.locator('.field', { has: page.locator('[name=unit_cost]') }).locator('.field-error').waitFor();
+    await form.getByLabel('Unit cost').fill('3.25');
+    await form.getByRole('button', { name: 'Save template' }).click();
+    await status().filter({ hasText: 'Template MEETINV saved.' }).waitFor();
+    if (await form.locator('.field-error').count()) throw new Error('the old error stays');
+    if ((await api('/api/templates/MEETINV')).unit_cost !== '3.25') throw new Error('unit cost not saved');
+    const add = page.locator('#add-variant');
+    await add.getByLabel('Language code').fill('nor');
+    await add.getByLabel('Description').fill('Møteinvitasjon');
+    await add.getByRole('button', { name: 'Add language variant' }).click();
+    await page.locator('#variants li', { hasText: 'Møteinvitasjon' }).waitFor();
+    await page.locator('#body-language').selectOption('NOR');
+    await page.locator('#body-text').fill('Hei {{name}}, velkommen til møtet.');
+    await page.getByRole('button', { name: 'Save body' }).click();
+    await status().filter({ hasText: 'Body for NOR saved.' }).waitFor();
+    const b = await api('/api/templates/MEETINV/attachment?language=NOR');
+    if (b.body !== 'Hei {{name}}, velkommen til møtet.') throw new Error(JSON.stringify(b));
+    await snap('template-page');
+  });
+
   await step('the admin pages show templates and setup', async () => {
     await page.goto(base + '/#/templates');
     await page.getByRole('heading', { name: 'Interaction templates' }).waitFor();
@@ -861,7 +888,7 @@ try {
     const pagesToCheck = [`#/interactions/${(await api('/api/interactions')).items[0].entry_no}`,
       '#/home', '#/contacts', '#/contacts/CT000007', '#/salespersons/AH', '#/interactions',
       '#/postponed', '#/segments', `#/segments/${open}`, `#/logged-segments/${(await api('/api/logged-segments')).items[0].entry_no}`, '#/logged-segments', '#/campaigns/CMP1001',
-      '#/templates', '#/setup'];
+      '#/templates', '#/templates/MEETINV', '#/setup'];
     const bad = [];
     for (const p of pagesToCheck) {
       await page.goto(base + '/' + p);
