@@ -805,11 +805,11 @@ try {
     await add.getByRole('button', { name: 'Add language variant' }).click();
     await page.locator('#variants li', { hasText: 'Møteinvitasjon' }).waitFor();
     await page.locator('#body-language').selectOption('NOR');
-    await page.locator('#body-text').fill('Hei {{name}}, velkommen til møtet.');
+    await page.locator('#body-text').fill('Hei {{contact.first_name}}, velkommen til møtet.');
     await page.getByRole('button', { name: 'Save body' }).click();
     await status().filter({ hasText: 'Body for NOR saved.' }).waitFor();
     const b = await api('/api/templates/MEETINV/attachment?language=NOR');
-    if (b.body !== 'Hei {{name}}, velkommen til møtet.') throw new Error(JSON.stringify(b));
+    if (b.body !== 'Hei {{contact.first_name}}, velkommen til møtet.') throw new Error(JSON.stringify(b));
     await snap('template-page');
   });
 
