@@ -22,12 +22,13 @@ const routes = {
   campaigns: (a) => (a[0] ? pages.campaignCard(a[0]) : pages.campaignsPage()),
   templates: (a) => (a[0] ? templatePage(me, a[0]) : pages.templatesPage(me)),
   setup: () => pages.setupPage(me),
+  users: () => pages.usersPage(),
 };
 
 const nav = [['home', 'home'], ['contacts', 'contacts'], ['salespersons', 'salespersons'],
   ['interactions', 'interactions'], ['postponed', 'postponed'], ['segments', 'segments'],
   ['logged-segments', 'loggedSegments'], ['campaigns', 'campaigns'], ['templates', 'templates'],
-  ['setup', 'setup']];
+  ['setup', 'setup'], ['users', 'users', 'admin']];
 
 function languagePicker() {
   const sel = h('select', { id: 'lang', 'aria-label': t('language') },
@@ -74,7 +75,7 @@ async function render() {
   const header = h('header', {},
     h('a', { href: '#main', class: 'skip' }, t('skipToContent')),
     h('span', { class: 'brand' }, 'relm'),
-    h('nav', { 'aria-label': 'relm' }, h('ul', {}, nav.map(([r, key]) =>
+    h('nav', { 'aria-label': 'relm' }, h('ul', {}, nav.filter(([, , role]) => !role || me.role === role).map(([r, key]) =>
       h('li', {}, h('a', { href: `#/${r}`, 'aria-current': r === name ? 'page' : null }, t(key)))))),
     h('span', { class: 'who' }, `${me.full_name || me.name} (${tv('role', me.role)})`),
     languagePicker(),

@@ -44,7 +44,7 @@ function historyTable(params, { canEvaluate, onChange } = {}) {
       onclick: () => commentsDialog(e.entry_no) }, t('comments')) },
   ];
   if (canEvaluate) {
-    cols.unshift({ label: '✓', cell: (e) => h('input', { type: 'checkbox', class: 'pick',
+    cols.unshift({ label: t('selectCol'), cell: (e) => h('input', { type: 'checkbox', class: 'pick',
       'data-entry': e.entry_no, 'aria-label': `${t('entry')} ${e.entry_no}` }) });
     cols.push({ label: t('evaluate'), cell: (e) => {
       const sel = h('select', { 'aria-label': `${t('evaluate')} ${e.entry_no}` },
@@ -483,4 +483,22 @@ export async function campaignCard(no) {
       ['salesperson_code', t('salesperson'), (v) => nameCell('salesperson', v)],
       ['status_code', t('status'), (v) => tv('status', v)]]),
     stats, entries);
+}
+
+/* Users (administrators only): who may sign in, with which role and salesperson. Accounts
+   and API tokens are managed with `relm user` on the server. */
+export async function usersPage() {
+  const r = await get('/api/users');
+  const rows = r.items.map((u) => h('tr', {},
+    h('td', { 'data-label': t('user') }, u.name),
+    h('td', { 'data-label': t('fullName') }, u.full_name || '—'),
+    h('td', { 'data-label': t('role') }, tv('role', u.role)),
+    h('td', { 'data-label': t('salesperson') }, nameCell('salesperson', u.salesperson_code)),
+    h('td', { 'data-label': t('status') }, u.disabled ? t('disabled') : t('active')),
+    h('td', { 'data-label': t('createdAt') }, fmtDate(u.created_at))));
+  return h('section', {}, h('h1', {}, t('users')), h('p', { class: 'hint' }, t('usersHelp')),
+    h('div', { class: 'table-wrap' }, h('table', { class: 'cards' },
+      h('thead', {}, h('tr', {}, [t('user'), t('fullName'), t('role'), t('salesperson'), t('status'),
+        t('createdAt')].map((x) => h('th', { scope: 'col' }, x)))),
+      h('tbody', {}, rows))));
 }

@@ -813,6 +813,12 @@ try {
     await snap('template-page');
   });
 
+  await step('an administrator sees the users with their roles and salespersons', async () => {
+    await page.getByRole('link', { name: 'Users' }).click();
+    await page.getByRole('heading', { name: 'Users' }).waitFor();
+    await page.locator('tr', { hasText: 'Ann Admin' }).filter({ hasText: 'Administrator' }).waitFor();
+  });
+
   await step('the admin pages show templates and setup', async () => {
     await page.goto(base + '/#/templates');
     await page.getByRole('heading', { name: 'Interaction templates' }).waitFor();
@@ -888,7 +894,7 @@ try {
     const pagesToCheck = [`#/interactions/${(await api('/api/interactions')).items[0].entry_no}`,
       '#/home', '#/contacts', '#/contacts/CT000007', '#/salespersons/AH', '#/interactions',
       '#/postponed', '#/segments', `#/segments/${open}`, `#/logged-segments/${(await api('/api/logged-segments')).items[0].entry_no}`, '#/logged-segments', '#/campaigns/CMP1001',
-      '#/templates', '#/templates/MEETINV', '#/setup'];
+      '#/templates', '#/templates/MEETINV', '#/setup', '#/users'];
     const bad = [];
     for (const p of pagesToCheck) {
       await page.goto(base + '/' + p);
@@ -917,7 +923,7 @@ try {
     const open = (await api('/api/segments')).items[0].no;
     for (const p of ['#/home', '#/contacts', '#/contacts/CT000001', '#/interactions', '#/postponed', '#/segments',
       `#/segments/${open}`, '#/logged-segments', '#/campaigns/CMP1001', '#/templates', '#/setup',
-      '#/salespersons/JO']) {
+      '#/salespersons/JO', '#/users', '#/templates/MEETINV', '#/home']) {
       await page.goto(base + '/' + p);
       await page.locator('main h1').waitFor();
       await page.waitForFunction(() => !document.querySelector('[aria-busy=true]'));
