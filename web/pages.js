@@ -113,7 +113,11 @@ export async function contactsPage() {
     } }, t('newContact')));
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
-    table.restart(search.value ? { where: `name~${search.value}` } : {});
+    // A number, an e-mail address or a name: the list API's filters are all-of, so the
+    // search looks in the field the text is most likely to be.
+    const q = search.value.trim();
+    const f = /^[A-Z]{1,4}\d{3,}$/i.test(q) ? 'no' : q.includes('@') ? 'email' : 'name';
+    table.restart(q ? { where: `${f}~${q}` } : {});
   });
   search.addEventListener('search', () => {
     if (!search.value) table.restart({});

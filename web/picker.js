@@ -165,6 +165,10 @@ export function picker(spec) {
     } else if (ev.key === 'Enter' && open && active >= 0) {
       ev.preventDefault();
       choose(active);
+    } else if (ev.key === 'Tab' && open && active >= 0) {
+      // Leaving the field takes the highlighted record, so a typed name never stays as
+      // the value ("Kari Nordmann" becomes CT000007).
+      choose(active);
     } else if (ev.key === 'Escape' && open) {
       // Close the list only; the dialog around it stays open.
       ev.preventDefault();

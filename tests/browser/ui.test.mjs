@@ -457,8 +457,12 @@ try {
     await input.press('Escape');
     await list.waitFor({ state: 'hidden' });
     if (!(await dlg.isVisible())) throw new Error('Escape closed the dialog');
-    await input.fill('CT000007');
+    // A whole name typed and the field left: the highlighted record is taken.
+    await input.fill('');
+    await input.pressSequentially('Kari Nordmann', { delay: 20 });
+    await list.getByRole('option', { name: /Kari Nordmann/ }).waitFor();
     await input.press('Tab');
+    if ((await input.inputValue()) !== 'CT000007') throw new Error(`Tab kept ${await input.inputValue()}`);
     await page.evaluate(() => { document.getElementById('status').textContent = ''; });
     await dlg.getByRole('button', { name: 'OK' }).click();
     await status().filter({ hasText: 'created' }).waitFor();
