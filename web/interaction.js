@@ -33,7 +33,6 @@ export const evals = () => [['', '—'], ...['very_positive', 'positive', 'neutr
 
 // opts: {contact_no, salesperson_code, from_entry_no, resume (a postponed entry), onDone}
 export async function interactionDialog(opts = {}) {
-  const lk = await loadLookups();
   const start = opts.resume || {};
   const given = new Set();
   const stored = new Set(); // given only because the resumed entry held them
@@ -51,12 +50,10 @@ export async function interactionDialog(opts = {}) {
   const val = (k) => preset[k] ?? (opts.resume && (k === 'date' || k === 'time') ? '' : start[k]) ?? '';
   const form = h('form', { class: 'grid', novalidate: true },
     picker({ name: 'contact_no', label: t('contact'), kind: 'contact', value: val('contact_no') }),
-    field({ name: 'interaction_template_code', label: t('template'), type: 'select',
-            value: val('interaction_template_code'),
-            options: [['', '—'], ...lk.templates.map((x) => [x.code, `${x.description} (${x.code})`])] }),
-    field({ name: 'salesperson_code', label: t('salesperson'), type: 'select',
-            value: val('salesperson_code'),
-            options: [['', '—'], ...lk.salespersons.map((x) => [x.code, `${x.name} (${x.code})`])] }),
+    picker({ name: 'interaction_template_code', label: t('template'), kind: 'template',
+             value: val('interaction_template_code') }),
+    picker({ name: 'salesperson_code', label: t('salesperson'), kind: 'salesperson',
+             value: val('salesperson_code') }),
     field({ name: 'date', label: t('date'), type: 'date', value: val('date') }),
     field({ name: 'time', label: t('time'), value: val('time') }),
     field({ name: 'description', label: t('description'), value: val('description') }),
@@ -110,6 +107,7 @@ export async function interactionDialog(opts = {}) {
         const el = form.elements[k];
         if (!el) continue;
         if (el.type === 'checkbox') el.checked = !!d[k];
+        else if (el.setPicked) el.setPicked(d[k] ?? '');
         else el.value = d[k] ?? '';
       }
       clear();
@@ -122,7 +120,14 @@ export async function interactionDialog(opts = {}) {
   }
   // Whether the user has typed or chosen anything: only then does leaving ask.
   let touched = false;
-  form.addEventListener('input', () => { touched = true; });
+  // A field being typed in is the user's: the server's defaults no longer replace it.
+  form.addEventListener('input', (ev) => {
+    touched = true;
+    if (ev.target.name && ev.target.type !== 'checkbox' && !ev.target.setPicked) {
+      given.add(ev.target.name);
+      stored.delete(ev.target.name);
+    }
+  });
   form.addEventListener('change', (ev) => {
     touched = true;
     if (!ev.target.name) return;

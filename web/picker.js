@@ -110,10 +110,12 @@ export function picker(spec) {
       input.removeAttribute('aria-activedescendant');
     }
   };
+  let announced = null; // the value a change event has already told the form about
   const choose = (i) => {
     const it = items[i];
     if (!it) return;
     input.value = it.code;
+    announced = it.code;
     named.textContent = it.name;
     close();
     input.dispatchEvent(new Event('change', { bubbles: true }));
@@ -134,9 +136,11 @@ export function picker(spec) {
     input.setAttribute('aria-expanded', 'true');
     mark(items.length ? 0 : -1);
   };
-  const search = async () => {
+  // The small lists (salespersons, templates) open whole on ArrowDown with nothing typed.
+  const small = spec.kind === 'salesperson' || spec.kind === 'template';
+  const search = async (all) => {
     const q = input.value.trim();
-    if (!q) {
+    if (!q && !(all && small)) {
       items = [];
       close();
       return;
@@ -157,7 +161,7 @@ export function picker(spec) {
     const open = !list.hidden;
     if (ev.key === 'ArrowDown') {
       ev.preventDefault();
-      if (!open) search();
+      if (!open) search(true);
       else if (items.length) mark((active + 1) % items.length);
     } else if (ev.key === 'ArrowUp') {
       ev.preventDefault();
@@ -181,7 +185,15 @@ export function picker(spec) {
     asked++;
     close();
   });
-  input.addEventListener('change', () => showName());
+  input.addEventListener('change', (ev) => {
+    // The browser's own change on leaving the field repeats a choice already announced.
+    if (ev.isTrusted && input.value === announced) {
+      ev.stopPropagation();
+      return;
+    }
+    announced = input.value;
+    showName();
+  });
   input.setPicked = (code) => {
     input.value = code || '';
     showName();
