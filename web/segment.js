@@ -462,8 +462,8 @@ export async function loggedSegmentPage(entry) {
     if (gone) location.hash = '#/logged-segments';
     else window.dispatchEvent(new HashChangeEvent('hashchange'));
   };
-  out.append(h('h1', {}, t('loggedSegment', l.entry_no), ' ', h('span', { class: 'code' }, l.description)),
+  out.append(...[h('h1', {}, t('loggedSegment', l.entry_no), ' ', h('span', { class: 'code' }, l.description)),
     result, h('div', { class: 'toolbar' }, loggedActions(l, reload),
-      link('#/logged-segments', t('loggedSegments'))), facts, entries);
+      link('#/logged-segments', t('loggedSegments'))), facts, entries].filter(Boolean));
   return out;
 }

@@ -119,10 +119,10 @@ export function pagedTable({ url, params = {}, cols, limit = 25, caption, empty 
                                    load();
                                  } }, t('next'));
       // The pager only when there is another page to go to.
-      wrap.replaceChildren(
-        h('div', { class: 'table-wrap' },
-          h('table', { class: 'cards' }, caption ? h('caption', {}, caption) : null, thead, tbody)),
-        pos > 0 || page.next_cursor ? h('div', { class: 'pager' }, prev, next) : null);
+      const box = h('div', { class: 'table-wrap' },
+        h('table', { class: 'cards' }, caption ? h('caption', {}, caption) : null, thead, tbody));
+      if (pos > 0 || page.next_cursor) wrap.replaceChildren(box, h('div', { class: 'pager' }, prev, next));
+      else wrap.replaceChildren(box);
     } catch (e) {
       sayError(e);
     } finally {

@@ -891,7 +891,7 @@ try {
     for (let n = walk.nextNode(); n; n = walk.nextNode()) {
       const text = n.textContent.trim();
       if (!text || n.parentElement.closest('[lang=en], #lang, script, style')) continue;
-      if (english.has(text)) found.push(text);
+      if (english.has(text) || /^(null|undefined|NaN)$/.test(text)) found.push(text);
     }
     for (const el of document.querySelectorAll('[aria-label], [title], [placeholder]')) {
       for (const a of ['aria-label', 'title', 'placeholder']) {
