@@ -496,7 +496,7 @@ try {
     if (sp !== 'BD' || (await api(`/api/segments/${seg}`)).salesperson_code !== 'BD') {
       throw new Error(`header salesperson ${sp}`);
     }
-    await header.getByLabel('Template').selectOption('ABSTRACT');
+    await pick(header, 'Template', 'ABSTRACT');
     await header.getByRole('button', { name: 'Save' }).click();
     await status().filter({ hasText: `Segment ${seg} saved.` }).waitFor();
     const crit = page.locator('#criteria');
