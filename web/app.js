@@ -86,6 +86,12 @@ async function render() {
   const status = h('div', { id: 'status', class: kept ? kept.className : 'status', role: 'status',
                             'aria-live': 'polite' }, kept ? kept.nodes : null);
   app.replaceChildren(header, status, main);
+  // On a phone the menu scrolls sideways: keep the current page's entry in sight.
+  const current = header.querySelector('nav [aria-current=page]');
+  const menu = header.querySelector('nav');
+  if (current && menu.scrollWidth > menu.clientWidth) {
+    menu.scrollLeft = current.offsetLeft - (menu.clientWidth - current.offsetWidth) / 2;
+  }
   try {
     const page = await routes[name](parts.slice(1));
     main.replaceChildren(page);
