@@ -137,8 +137,20 @@ export async function contactCard(no) {
   const company = c.type === 'company';
   const withPersons = company ? h('input', { type: 'checkbox', id: 'delete-with-persons' }) : null;
   const remove = async () => {
-    const help = company ? t(withPersons.checked ? 'deleteCompanyPersonsHelp' : 'deleteCompanyHelp')
+    const what = company ? t(withPersons.checked ? 'deleteCompanyPersonsHelp' : 'deleteCompanyHelp')
       : c.company_no ? t('deletePersonHelp', c.company_no) : t('deleteLonePersonHelp');
+    // Say how many contacts go: the company and, when asked, its persons.
+    let persons = 0;
+    try {
+      if (company && withPersons.checked) {
+        persons = (await get('/api/contacts' + qs({ where: [`company_no=${c.no}`, 'type=person'], limit: 500 })))
+          .items.filter((p) => p.no !== c.no).length;
+      }
+    } catch (e) {
+      sayError(e);
+      return;
+    }
+    const help = `${tn('deleteContactsCount', 1 + persons)} ${what}`;
     if (!(await ask(t('deleteContactQ', `${c.name} (${c.no})`), help,
       { yes: t('deleteContact'), no: t('cancel') }))) return;
     try {

@@ -739,7 +739,7 @@ try {
     await page.getByLabel('Delete its persons too').check();
     await page.getByRole('button', { name: 'Delete contact' }).click();
     dlg = page.locator('dialog[open]');
-    await dlg.filter({ hasText: 'Its persons are deleted too' }).waitFor();
+    await dlg.filter({ hasText: 'This deletes 2 contacts. Its persons are deleted too' }).waitFor();
     await snap('contact-delete-confirm');
     await dlg.getByRole('button', { name: 'Delete contact' }).click();
     await page.getByRole('heading', { name: 'Contacts' }).waitFor();
