@@ -1,13 +1,14 @@
 // The JSON API as the UI uses it: same-origin fetch with the session cookie, the CSRF
 // token on every state-changing request, and errors as exceptions carrying the
-// server's {"error": {"code", "message"}}.
+// server's {"error": {"code", "message"[, "field"]}}.
 let csrf = null;
 
 export class ApiError extends Error {
-  constructor(status, code, message) {
+  constructor(status, code, message, field) {
     super(message);
     this.status = status;
     this.code = code;
+    this.field = field || null;
   }
 }
 
@@ -28,7 +29,7 @@ export async function api(method, path, body) {
   const data = text ? JSON.parse(text) : null;
   if (!resp.ok) {
     const e = (data && data.error) || {};
-    throw new ApiError(resp.status, e.code || 'error', e.message || resp.statusText);
+    throw new ApiError(resp.status, e.code || 'error', e.message || resp.statusText, e.field);
   }
   return data;
 }

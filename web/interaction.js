@@ -5,8 +5,10 @@
 // server checks the required fields and stores every default). Comment lines typed in the
 // dialog go with the entry; commentsDialog() lists, adds and deletes them later.
 import { post, get, del } from './api.js';
-import { t } from './i18n.js';
-import { h, field, modal, ask, say, sayError, formValues } from './ui.js';
+import { t, tv, fmtDate } from './i18n.js';
+import { h, field, modal, choose, say, sayError, formValues } from './ui.js';
+import { picker } from './picker.js';
+import { showError, clearErrors } from './errors.js';
 
 const FIELDS = ['contact_no', 'interaction_template_code', 'salesperson_code', 'date', 'time',
   'description', 'subject', 'cost', 'duration', 'correspondence_type', 'evaluation',
@@ -20,19 +22,17 @@ let lookups = null;
 
 export async function loadLookups(force) {
   if (lookups && !force) return lookups;
-  const [tpl, sp, ct] = await Promise.all([get('/api/templates?limit=500'),
-    get('/api/salespersons?limit=500'), get('/api/contacts?limit=500')]);
-  lookups = { templates: tpl.items, salespersons: sp.items, contacts: ct.items };
+  const [tpl, sp] = await Promise.all([get('/api/templates?limit=500'), get('/api/salespersons?limit=500')]);
+  lookups = { templates: tpl.items, salespersons: sp.items };
   return lookups;
 }
 
-const corr = () => [['', '—'], ['hard_copy', 'hard_copy'], ['email', 'email'], ['fax', 'fax']];
-const evals = () => [['', '—'], ['very_positive', 'very_positive'], ['positive', 'positive'],
-  ['neutral', 'neutral'], ['negative', 'negative'], ['very_negative', 'very_negative']];
+export const corr = () => [['', '—'], ...['hard_copy', 'email', 'fax'].map((v) => [v, tv('corr', v)])];
+export const evals = () => [['', '—'], ...['very_positive', 'positive', 'neutral', 'negative',
+  'very_negative'].map((v) => [v, tv('eval', v)])];
 
 // opts: {contact_no, salesperson_code, from_entry_no, resume (a postponed entry), onDone}
 export async function interactionDialog(opts = {}) {
-  const lk = await loadLookups();
   const start = opts.resume || {};
   const given = new Set();
   const stored = new Set(); // given only because the resumed entry held them
@@ -48,16 +48,12 @@ export async function interactionDialog(opts = {}) {
   }
   // A resumed interaction starts again at today and now (the server's defaults).
   const val = (k) => preset[k] ?? (opts.resume && (k === 'date' || k === 'time') ? '' : start[k]) ?? '';
-  const listId = 'contacts-list';
   const form = h('form', { class: 'grid', novalidate: true },
-    field({ name: 'contact_no', label: t('contact'), value: val('contact_no'), list: listId }),
-    h('datalist', { id: listId }, lk.contacts.map((c) => h('option', { value: c.no }, c.name))),
-    field({ name: 'interaction_template_code', label: t('template'), type: 'select',
-            value: val('interaction_template_code'),
-            options: [['', '—'], ...lk.templates.map((x) => [x.code, `${x.code} ${x.description}`])] }),
-    field({ name: 'salesperson_code', label: t('salesperson'), type: 'select',
-            value: val('salesperson_code'),
-            options: [['', '—'], ...lk.salespersons.map((x) => [x.code, `${x.code} ${x.name}`])] }),
+    picker({ name: 'contact_no', label: t('contact'), kind: 'contact', value: val('contact_no') }),
+    picker({ name: 'interaction_template_code', label: t('template'), kind: 'template',
+             value: val('interaction_template_code') }),
+    picker({ name: 'salesperson_code', label: t('salesperson'), kind: 'salesperson',
+             value: val('salesperson_code') }),
     field({ name: 'date', label: t('date'), type: 'date', value: val('date') }),
     field({ name: 'time', label: t('time'), value: val('time') }),
     field({ name: 'description', label: t('description'), value: val('description') }),
@@ -75,6 +71,12 @@ export async function interactionDialog(opts = {}) {
       h('textarea', { id: 'dlg-comments', rows: 2, 'aria-describedby': 'dlg-comments-help' }),
       h('small', { id: 'dlg-comments-help' }, t('commentsHelp'))));
   const msg = h('p', { class: 'dialog-error', role: 'alert' });
+  const general = (nodes) => msg.replaceChildren(...nodes);
+  const fail = (e) => showError(form, e, general);
+  const clear = () => {
+    clearErrors(form);
+    msg.replaceChildren();
+  };
   const okBtn = h('button', { type: 'submit', class: 'primary' }, t('ok'));
   const cancelBtn = h('button', { type: 'button' }, t('cancel'));
   form.append(msg, h('div', { class: 'buttons' }, okBtn, cancelBtn));
@@ -105,14 +107,29 @@ export async function interactionDialog(opts = {}) {
         const el = form.elements[k];
         if (!el) continue;
         if (el.type === 'checkbox') el.checked = !!d[k];
+        else if (el.setPicked) el.setPicked(d[k] ?? '');
         else el.value = d[k] ?? '';
       }
-      msg.textContent = d.warning || '';
+      clear();
+      // The library's warning is an English sentence: marked so, after a word in the
+      // user's language.
+      if (d.warning) msg.replaceChildren(`${t('warning')}: `, h('span', { lang: 'en' }, d.warning));
     } catch (e) {
-      msg.textContent = e.message;
+      fail(e);
     }
   }
+  // Whether the user has typed or chosen anything: only then does leaving ask.
+  let touched = false;
+  // A field being typed in is the user's: the server's defaults no longer replace it.
+  form.addEventListener('input', (ev) => {
+    touched = true;
+    if (ev.target.name && ev.target.type !== 'checkbox' && !ev.target.setPicked) {
+      given.add(ev.target.name);
+      stored.delete(ev.target.name);
+    }
+  });
   form.addEventListener('change', (ev) => {
+    touched = true;
     if (!ev.target.name) return;
     given.add(ev.target.name);
     stored.delete(ev.target.name);
@@ -144,19 +161,22 @@ export async function interactionDialog(opts = {}) {
       say(t('interactionCreated', d.entry_no));
       opts.onDone && opts.onDone(d);
     } catch (e) {
-      msg.textContent = e.message;
+      fail(e);
     } finally {
       okBtn.disabled = false;
     }
   });
   async function onCancel() {
-    const typed = form.querySelector('#dlg-comments').value.trim();
-    if (given.size === 0 && !typed && !opts.resume && !opts.from_entry_no) {
+    if (!touched) {
       m.close();
       return;
     }
-    const later = await ask(t('finishLater'), t('finishLaterHelp'));
-    if (!later) {
+    // Escape (or Keep editing) goes back to the dialog with everything typed still there;
+    // only an explicit Discard throws it away.
+    const answer = await choose(t('finishLater'), t('finishLaterHelp'), [['later', t('finishLaterYes'), 'primary'],
+      ['discard', t('discard')], [null, t('keepEditing')]], null);
+    if (answer === null) return;
+    if (answer === 'discard') {
       m.close();
       return;
     }
@@ -172,7 +192,7 @@ export async function interactionDialog(opts = {}) {
       say(t('interactionPostponed', d.entry_no));
       opts.onDone && opts.onDone(d);
     } catch (e) {
-      msg.textContent = e.message;
+      fail(e);
     }
   }
   cancelBtn.addEventListener('click', onCancel);
@@ -195,8 +215,8 @@ export async function interactionDialog(opts = {}) {
 // and deleted one by one.
 export async function commentsDialog(entryNo) {
   const list = h('ul', { class: 'comments', 'aria-live': 'polite' });
-  const text = h('input', { id: 'comment-text', type: 'text', maxlength: 80 });
-  const date = h('input', { id: 'comment-date', type: 'date' });
+  const text = h('input', { id: 'comment-text', name: 'comment', type: 'text', maxlength: 80 });
+  const date = h('input', { id: 'comment-date', name: 'date', type: 'date' });
   const form = h('form', { class: 'grid' },
     h('div', { class: 'field' }, h('label', { for: 'comment-text' }, t('comment')), text),
     h('div', { class: 'field' }, h('label', { for: 'comment-date' }, t('date')), date),
@@ -204,12 +224,13 @@ export async function commentsDialog(entryNo) {
   async function load() {
     const r = await get(`/api/interactions/${entryNo}/comments`);
     list.replaceChildren(...(r.items.length ? r.items.map((c) => h('li', { 'data-line': c.line_no },
-      `${c.date} ${c.comment} `,
+      `${fmtDate(c.date)} ${c.comment} `,
       h('button', { type: 'button', class: 'delete-comment',
         'aria-label': `${t('delete')} ${t('line')} ${c.line_no}`, onclick: async () => {
           try {
             await del(`/api/interactions/${entryNo}/comments/${c.line_no}`);
             await load();
+            say(t('commentDeleted'));
           } catch (e) {
             sayError(e);
           }
@@ -221,10 +242,11 @@ export async function commentsDialog(entryNo) {
       await post(`/api/interactions/${entryNo}/comments`,
         date.value ? { comment: text.value, date: date.value } : { comment: text.value });
       text.value = '';
+      clearErrors(form);
       await load();
-      say(t('saved'));
+      say(t('commentAdded', entryNo));
     } catch (e) {
-      sayError(e);
+      showError(form, e, (nodes) => say(nodes, 'error'));
     }
   });
   let m = null;

@@ -2,22 +2,26 @@
 // per-line template, criteria steps with filters, undo/redo), the Log dialog with a
 // progress indicator, and logged segments (cancel, reuse, delivery counts and retry).
 import { get, post, patch, del } from './api.js';
-import { t } from './i18n.js';
-import { h, say, sayError, field, formValues, pagedTable, link, enc, modal, ask } from './ui.js';
-import { loadLookups } from './interaction.js';
+import { t, tn, tv, fmtNum, fmtDate } from './i18n.js';
+import { h, say, sayError, sayErrorNodes, field, formValues, pagedTable, link, enc, modal, ask } from './ui.js';
+import { loadLookups, corr as corrOptions, evals } from './interaction.js';
+import { nameCell } from './names.js';
+import { picker } from './picker.js';
+import { showError, clearErrors } from './errors.js';
+
+// The outcome of the last Log, shown on the logged segment's page it leads to.
+let lastLog = null;
 
 const CONTACT_FIELDS = ['name', 'city', 'country_code', 'post_code', 'county', 'type',
   'salesperson_code', 'territory_code', 'language_code', 'company_no', 'job_title',
   'correspondence_type', 'email', 'no'];
 const OPS = ['=', '!=', '~', '<', '<=', '>', '>='];
-const EVALUATIONS = [['', '—'], ...['very_positive', 'positive', 'neutral', 'negative', 'very_negative']
-  .map((e) => [e, e])];
 
 export async function segmentsPage() {
   const table = pagedTable({ url: '/api/segments', cols: [
-    { label: 'No.', cell: (s) => link(`#/segments/${enc(s.no)}`, s.no) },
-    { label: t('description'), cell: (s) => s.description },
-    { label: t('template'), cell: (s) => s.interaction_template_code },
+    { label: t('numberCol'), cell: (s) => link(`#/segments/${enc(s.no)}`, s.no) },
+    { label: t('description'), cell: (s) => link(`#/segments/${enc(s.no)}`, s.description || s.no) },
+    { label: t('template'), cell: (s) => nameCell('template', s.interaction_template_code) },
     { label: t('noOfLines'), cell: (s) => String(s.no_of_lines) },
   ] });
   const form = h('form', { class: 'toolbar', 'aria-label': t('newSegment') },
@@ -29,7 +33,7 @@ export async function segmentsPage() {
       const s = await post('/api/segments', { description: form.elements.description.value });
       location.hash = `#/segments/${enc(s.no)}`;
     } catch (e) {
-      sayError(e);
+      showError(form, e, sayErrorNodes);
     }
   });
   return h('section', {}, h('h1', {}, t('segments')), form, table);
@@ -37,8 +41,9 @@ export async function segmentsPage() {
 
 function filterRow() {
   const fieldSel = h('select', { class: 'f-field', 'aria-label': t('field') },
-    CONTACT_FIELDS.map((f) => h('option', { value: f }, f)));
-  const opSel = h('select', { class: 'f-op', 'aria-label': 'op' }, OPS.map((o) => h('option', { value: o }, o)));
+    CONTACT_FIELDS.map((f) => h('option', { value: f }, tv('fld', f))));
+  const opSel = h('select', { class: 'f-op', 'aria-label': t('operator') },
+    OPS.map((o) => h('option', { value: o }, `${o === '!=' ? '≠' : o} ${tv('op', o)}`)));
   const value = h('input', { class: 'f-value', 'aria-label': t('value') });
   const row = h('div', { class: 'filter-row' }, fieldSel, opSel, value,
     h('button', { type: 'button', onclick: () => row.remove() }, t('removeFilter')));
@@ -48,9 +53,9 @@ function filterRow() {
 export async function segmentPage(no) {
   const lk = await loadLookups();
   let seg = await get(`/api/segments/${enc(no)}`);
-  const tplOptions = [['', '—'], ...lk.templates.map((x) => [x.code, `${x.code} ${x.description}`])];
-  const spOptions = [['', '—'], ...lk.salespersons.map((x) => [x.code, `${x.code} ${x.name}`])];
-  const corr = [['', '—'], ['hard_copy', 'hard_copy'], ['email', 'email'], ['fax', 'fax']];
+  const tplOptions = [['', '—'], ...lk.templates.map((x) => [x.code, `${x.description} (${x.code})`])];
+  const spOptions = [['', '—'], ...lk.salespersons.map((x) => [x.code, `${x.name} (${x.code})`])];
+  const corr = corrOptions();
   const summary = h('p', { id: 'segment-summary', 'aria-live': 'polite' });
   const showSummary = () => {
     summary.textContent = `${t('noOfLines')}: ${seg.no_of_lines} · ${t('steps')}: ${seg.no_of_criteria_actions}`;
@@ -60,13 +65,13 @@ export async function segmentPage(no) {
   // Header with the Interaction section.
   const header = h('form', { class: 'grid', id: 'segment-header' },
     field({ name: 'description', label: t('description'), value: seg.description }),
-    field({ name: 'salesperson_code', label: t('salesperson'), type: 'select', options: spOptions,
-            value: seg.salesperson_code }),
+    picker({ name: 'salesperson_code', label: t('salesperson'), kind: 'salesperson',
+             value: seg.salesperson_code }),
     field({ name: 'date', label: t('date'), type: 'date', value: seg.date }),
-    field({ name: 'campaign_no', label: t('campaign'), value: seg.campaign_no }),
+    picker({ name: 'campaign_no', label: t('campaign'), kind: 'campaign', value: seg.campaign_no }),
     h('fieldset', { class: 'grid span' }, h('legend', {}, t('interactionSection')),
-      field({ name: 'interaction_template_code', label: t('template'), type: 'select',
-              options: tplOptions, value: seg.interaction_template_code }),
+      picker({ name: 'interaction_template_code', label: t('template'), kind: 'template',
+               value: seg.interaction_template_code }),
       field({ name: 'subject', label: t('subject'), value: seg.subject }),
       field({ name: 'language_code', label: t('language_code'), value: seg.language_code }),
       field({ name: 'correspondence_type', label: t('correspondence'), type: 'select',
@@ -86,18 +91,19 @@ export async function segmentPage(no) {
       for (const k of ['subject', 'language_code', 'correspondence_type', 'unit_cost', 'unit_duration']) {
         header.elements[k].value = seg[k];
       }
-      say(t('saved'));
+      clearErrors(header);
+      say(t('headerSaved', seg.no));
       refresh();
     } catch (e) {
-      sayError(e);
+      showError(header, e, sayErrorNodes);
     }
   });
 
   // Lines with per-line personalisation.
   const lines = pagedTable({ url: `/api/segments/${enc(seg.no)}/lines`, limit: 50, cols: [
-    { label: 'Line', cell: (l) => String(l.line_no) },
-    { label: t('contact'), cell: (l) => link(`#/contacts/${enc(l.contact_no)}`, l.contact_no) },
-    { label: t('salesperson'), cell: (l) => l.salesperson_code },
+    { label: t('lineNo'), cell: (l) => String(l.line_no) },
+    { label: t('contact'), cell: (l) => nameCell('contact', l.contact_no) },
+    { label: t('salesperson'), cell: (l) => nameCell('salesperson', l.salesperson_code) },
     { label: t('template'), cell: (l) => {
       const sel = h('select', { class: 'line-template', 'data-line': l.line_no,
                                 'aria-label': `${t('template')} ${l.contact_no}` },
@@ -120,21 +126,23 @@ export async function segmentPage(no) {
       inp.addEventListener('change', () => updateLine(l, { description: inp.value }));
       return inp;
     } },
-    { label: t('cost'), cell: (l) => l.cost },
+    { label: t('cost'), cell: (l) => fmtNum(l.cost) },
     { label: t('personalised'), cell: (l) => (l.personalised ? t('personalised') : '') },
-    { label: '', cell: (l) => h('button', { type: 'button', onclick: async () => {
+    { label: '', cell: (l) => h('button', { type: 'button', class: 'remove-line', 'data-line': l.line_no,
+      onclick: async () => {
       try {
         await del(`/api/segments/${enc(seg.no)}/lines/${l.line_no}`);
+        say(t('lineRemoved', l.line_no));
         refresh();
       } catch (e) {
         sayError(e);
       }
-    } }, t('delete')) },
+    } }, t('removeLine')) },
   ] });
   async function updateLine(l, body) {
     try {
       await patch(`/api/segments/${enc(seg.no)}/lines/${l.line_no}`, body);
-      say(t('saved'));
+      say(t('lineSaved', l.line_no));
       lines.reload();
     } catch (e) {
       sayError(e);
@@ -148,8 +156,8 @@ export async function segmentPage(no) {
       showSummary();
       lines.reload();
       const st = await get(`/api/segments/${enc(seg.no)}/steps`);
-      steps.replaceChildren(h('ol', {}, st.items.map((s) =>
-        h('li', { class: s.undone ? 'undone' : '' }, describeStep(s)))));
+      const items = st.items.map((s) => h('li', { class: s.undone ? 'undone' : '' }, describeStep(s)));
+      steps.replaceChildren(items.length ? h('ol', {}, items) : h('p', {}, t('none')));
     } catch (e) {
       sayError(e);
     }
@@ -173,14 +181,15 @@ export async function segmentPage(no) {
   };
   showOptions('add');
   action.querySelector('select').addEventListener('change', (ev) => showOptions(ev.target.value));
-  const crit = h('form', { id: 'criteria', 'aria-label': t('criteria') }, action, filters,
+  const crit = h('form', { id: 'criteria', 'aria-label': t('criteria') }, action,
+    h('p', { class: 'hint', id: 'op-help' }, t('opHelp')), filters,
     h('button', { type: 'button', onclick: () => filters.append(filterRow()) }, t('addFilter')),
     h('div', { class: 'grid' },
       field({ name: 'interaction_template_code', label: t('template'), type: 'select', options: tplOptions }),
       field({ name: 'from', label: `${t('date')} ≥`, type: 'date' }),
       field({ name: 'to', label: `${t('date')} ≤`, type: 'date' }),
       field({ name: 'salesperson_code', label: t('salesperson'), type: 'select', options: spOptions }),
-      field({ name: 'evaluation', label: t('evaluation'), type: 'select', options: EVALUATIONS })),
+      field({ name: 'evaluation', label: t('evaluation'), type: 'select', options: evals() })),
     addOptions, removeOptions,
     h('div', { class: 'buttons' }, h('button', { type: 'submit', class: 'primary', id: 'run-criteria' }, t('run'))));
   crit.addEventListener('submit', async (ev) => {
@@ -200,25 +209,27 @@ export async function segmentPage(no) {
     const path = { add: 'add-contacts', reduce: 'reduce', refine: 'refine' }[v.action];
     try {
       const r = await post(`/api/segments/${enc(seg.no)}/${path}`, body);
-      say(v.action === 'add' ? t('linesAdded', r.lines_added) : t('linesRemoved', r.lines_removed));
+      clearErrors(crit);
+      say(v.action === 'add' ? tn('linesAdded', r.lines_added) : tn('linesRemoved', r.lines_removed));
       refresh();
     } catch (e) {
-      sayError(e);
+      showError(crit, e, sayErrorNodes);
     }
   });
 
-  const addOne = h('form', { class: 'toolbar', 'aria-label': t('addContact') },
-    field({ name: 'contact_no', label: t('contact'), list: 'seg-contacts' }),
-    h('datalist', { id: 'seg-contacts' }, lk.contacts.map((c) => h('option', { value: c.no }, c.name))),
+  const addOne = h('form', { class: 'toolbar', id: 'add-contact', 'aria-label': t('addContact') },
+    picker({ name: 'contact_no', label: t('contact'), kind: 'contact', id: 'add-contact-no' }),
     h('button', { type: 'submit' }, t('addContact')));
   addOne.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     try {
       await post(`/api/segments/${enc(seg.no)}/lines`, { contact_no: addOne.elements.contact_no.value });
-      addOne.reset();
+      addOne.elements.contact_no.setPicked('');
+      clearErrors(addOne);
+      say(tn('linesAdded', 1));
       refresh();
     } catch (e) {
-      sayError(e);
+      showError(addOne, e, sayErrorNodes);
     }
   });
 
@@ -232,9 +243,10 @@ export async function segmentPage(no) {
     const v = formValues(saveForm);
     try {
       await post(`/api/segments/${enc(seg.no)}/save-criteria`, { code: v.code, description: v.description });
-      say(t('saved'));
+      clearErrors(saveForm);
+      say(t('criteriaSaved', v.code.toUpperCase()));
     } catch (e) {
-      sayError(e);
+      showError(saveForm, e, sayErrorNodes);
     }
   });
   const reuseForm = h('form', { class: 'toolbar', id: 'reuse-criteria', 'aria-label': t('reuseCriteria') },
@@ -243,18 +255,20 @@ export async function segmentPage(no) {
   reuseForm.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     try {
-      seg = await post(`/api/segments/${enc(seg.no)}/reuse-criteria`, { code: formValues(reuseForm).code });
-      say(t('saved'));
+      const code = formValues(reuseForm).code;
+      seg = await post(`/api/segments/${enc(seg.no)}/reuse-criteria`, { code });
+      clearErrors(reuseForm);
+      say(t('criteriaReused', code.toUpperCase(), seg.no));
       refresh();
     } catch (e) {
-      sayError(e);
+      showError(reuseForm, e, sayErrorNodes);
     }
   });
 
   const undoRedo = (what) => async () => {
     try {
       seg = await post(`/api/segments/${enc(seg.no)}/${what}`);
-      say(t(what));
+      say(t(what === 'undo' ? 'undoneStep' : 'redoneStep'));
       refresh();
     } catch (e) {
       sayError(e);
@@ -278,14 +292,15 @@ function describeStep(s) {
   let parts = [];
   try {
     const f = JSON.parse(s.filters || '{}');
-    parts = (f.filters || []).map((x) => `${x.field} ${x.op} ${x.value}`);
-    if (f.interaction_template_code) parts.push(`${t('template')} = ${f.interaction_template_code}`);
-    if (f.from) parts.push(`${t('date')} ≥ ${f.from}`);
-    if (f.to) parts.push(`${t('date')} ≤ ${f.to}`);
-    if (f.campaign_no) parts.push(`${t('campaign')} = ${f.campaign_no}`);
-    if (f.segment_no) parts.push(`${t('segment')} = ${f.segment_no}`);
-    if (f.salesperson_code) parts.push(`${t('salesperson')} = ${f.salesperson_code}`);
-    if (f.evaluation) parts.push(`${t('evaluation')} = ${f.evaluation}`);
+    parts = (f.filters || []).map((x) => `${tv('fld', x.field)} ${tv('op', x.op)} ${x.value}`);
+    const is = tv('op', '=');
+    if (f.interaction_template_code) parts.push(`${t('template')} ${is} ${f.interaction_template_code}`);
+    if (f.from) parts.push(`${t('date')} ≥ ${fmtDate(f.from)}`);
+    if (f.to) parts.push(`${t('date')} ≤ ${fmtDate(f.to)}`);
+    if (f.campaign_no) parts.push(`${t('campaign')} ${is} ${f.campaign_no}`);
+    if (f.segment_no) parts.push(`${t('segment')} ${is} ${f.segment_no}`);
+    if (f.salesperson_code) parts.push(`${t('salesperson')} ${is} ${f.salesperson_code}`);
+    if (f.evaluation) parts.push(`${t('evaluation')} ${is} ${tv('eval', f.evaluation)}`);
     const o = JSON.parse(s.options || '{}');
     const names = { allow_existing: 'allowExisting', expand_company: 'expandCompany',
       allow_related_companies: 'allowRelatedCompanies', ignore_exclusion: 'ignoreExclusion',
@@ -304,10 +319,9 @@ function logDialog(seg) {
     field({ name: 'deliver', label: t('deliver'), type: 'checkbox' }));
   const bar = h('progress', { max: '100', hidden: true, 'aria-label': t('logging') });
   const msg = h('p', { class: 'dialog-error', role: 'alert' });
-  const result = h('p', { id: 'log-result', role: 'status' });
   const ok = h('button', { type: 'submit', class: 'primary', id: 'log-ok' }, t('ok'));
   const close = h('button', { type: 'button' }, t('close'));
-  form.append(bar, msg, result, h('div', { class: 'buttons' }, ok, close));
+  form.append(bar, msg, h('div', { class: 'buttons' }, ok, close));
   const m = modal(`${t('logSegment')} ${seg.no}`, form);
   close.addEventListener('click', () => m.close());
   form.addEventListener('submit', async (ev) => {
@@ -332,13 +346,13 @@ function logDialog(seg) {
     try {
       const r = await post(`/api/segments/${enc(seg.no)}/log`, { follow_up: v.follow_up, deliver: v.deliver });
       bar.value = 100;
-      result.replaceChildren(t('logged', r.logged_segment_entry_no, r.entries),
-        r.follow_up_no ? h('span', {}, ' ', t('followUpCreated', r.follow_up_no), ' ',
-          link(`#/segments/${enc(r.follow_up_no)}`, r.follow_up_no)) : '',
-        ' ', link('#/logged-segments', t('loggedSegments')));
-      say(t('logged', r.logged_segment_entry_no, r.entries));
+      // The segment is gone: its page would offer edits that can only fail. Go to what
+      // it became, the logged segment, which tells the outcome.
+      lastLog = r;
+      m.close();
+      location.hash = `#/logged-segments/${r.logged_segment_entry_no}`;
     } catch (e) {
-      msg.textContent = e.message;
+      showError(form, e, (nodes) => msg.replaceChildren(...nodes));
       bar.hidden = true;
       ok.disabled = false;
     } finally {
@@ -369,48 +383,110 @@ function deliveryCell(l, reload) {
   return box;
 }
 
+// Cancel (or undo the cancel of) logged segment l after saying how many interaction log
+// entries it touches; reports what was done. Resolves true when something changed.
+async function toggleLogged(l) {
+  const n = l.no_of_interactions;
+  const q = l.canceled ? t('undoCancelLoggedQ', l.entry_no) : t('cancelLoggedQ', l.entry_no);
+  const help = tn(l.canceled ? 'undoCancelLoggedHelp' : 'cancelLoggedHelp', n);
+  if (!(await ask(q, help, { yes: l.canceled ? t('undoCancel') : t('cancel'), no: t('keepAsIs') }))) {
+    return false;
+  }
+  try {
+    const r = await post(`/api/logged-segments/${l.entry_no}/cancel`);
+    say(t(r.canceled ? 'loggedCanceled' : 'loggedRestored', l.entry_no, r.no_of_interactions));
+    return true;
+  } catch (e) {
+    sayError(e);
+    return false;
+  }
+}
+
+async function deleteLogged(l) {
+  if (!(await ask(t('deleteLoggedQ', l.entry_no), t('deleteLoggedHelp', l.no_of_interactions),
+    { yes: t('delete'), no: t('cancel') }))) return false;
+  try {
+    const r = await del(`/api/logged-segments/${l.entry_no}`);
+    say(t('loggedDeleted', l.entry_no, r.entries_kept));
+    return true;
+  } catch (e) {
+    sayError(e);
+    return false;
+  }
+}
+
+async function reuseLogged(l) {
+  try {
+    const s = await post(`/api/logged-segments/${l.entry_no}/reuse`, {});
+    say(t('reused', s.no));
+    location.hash = `#/segments/${enc(s.no)}`;
+  } catch (e) {
+    sayError(e);
+  }
+}
+
+function loggedActions(l, after) {
+  return h('div', { class: 'row-actions' },
+    h('button', { type: 'button', class: 'cancel-logged', 'data-entry': l.entry_no,
+      onclick: async () => { if (await toggleLogged(l)) after(false); } },
+    l.canceled ? t('undoCancel') : t('cancel')),
+    // Only a canceled logged segment can be deleted; its entries stay, detached.
+    l.canceled ? h('button', { type: 'button', class: 'delete-logged', 'data-entry': l.entry_no,
+      onclick: async () => { if (await deleteLogged(l)) after(true); } }, t('delete')) : null,
+    h('button', { type: 'button', class: 'reuse-logged', 'data-entry': l.entry_no,
+      onclick: () => reuseLogged(l) }, t('reuse')));
+}
+
 export async function loggedSegmentsPage() {
   let table = null;
   table = pagedTable({ url: '/api/logged-segments', cols: [
-    { label: t('entry'), cell: (l) => String(l.entry_no) },
+    { label: t('entry'), cell: (l) => link(`#/logged-segments/${l.entry_no}`, String(l.entry_no)) },
     { label: t('segment'), cell: (l) => l.segment_no },
-    { label: t('description'), cell: (l) => l.description },
-    { label: t('date'), cell: (l) => l.created_at },
+    { label: t('description'), cell: (l) => link(`#/logged-segments/${l.entry_no}`, l.description || l.segment_no) },
+    { label: t('createdAt'), cell: (l) => fmtDate(l.created_at) },
     { label: t('user_id'), cell: (l) => l.user_id },
-    { label: t('interactions'), cell: (l) => String(l.no_of_interactions) },
+    { label: t('noOfInteractions'), cell: (l) => String(l.no_of_interactions) },
     { label: t('canceled'), cell: (l) => (l.canceled ? t('canceled') : '') },
     { label: t('delivery'), cell: (l) => deliveryCell(l, () => table.reload()) },
-    { label: '', cell: (l) => h('div', { class: 'row-actions' },
-      h('button', { type: 'button', class: 'cancel-logged', 'data-entry': l.entry_no, onclick: async () => {
-        try {
-          await post(`/api/logged-segments/${l.entry_no}/cancel`);
-          say(t('saved'));
-          table.reload();
-        } catch (e) {
-          sayError(e);
-        }
-      } }, l.canceled ? t('undoCancel') : t('cancel')),
-      // Only a canceled logged segment can be deleted; its entries stay, detached.
-      l.canceled ? h('button', { type: 'button', class: 'delete-logged', 'data-entry': l.entry_no,
-        onclick: async () => {
-          if (!(await ask(t('deleteLoggedQ', l.entry_no), t('deleteLoggedHelp', l.no_of_interactions)))) return;
-          try {
-            const r = await del(`/api/logged-segments/${l.entry_no}`);
-            say(t('loggedDeleted', l.entry_no, r.entries_kept));
-            table.reload();
-          } catch (e) {
-            sayError(e);
-          }
-        } }, t('delete')) : null,
-      h('button', { type: 'button', class: 'reuse-logged', 'data-entry': l.entry_no, onclick: async () => {
-        try {
-          const s = await post(`/api/logged-segments/${l.entry_no}/reuse`, {});
-          say(t('reused', s.no));
-          location.hash = `#/segments/${enc(s.no)}`;
-        } catch (e) {
-          sayError(e);
-        }
-      } }, t('reuse'))) },
+    { label: '', cell: (l) => loggedActions(l, () => table.reload()) },
   ] });
   return h('section', {}, h('h1', {}, t('loggedSegments')), table);
+}
+
+/* One logged segment: what it is, the outcome of the Log that made it, and its entries. */
+export async function loggedSegmentPage(entry) {
+  const l = await get(`/api/logged-segments/${enc(entry)}`);
+  const out = h('section', { class: 'card' });
+  const log = lastLog && lastLog.logged_segment_entry_no === l.entry_no ? lastLog : null;
+  lastLog = null;
+  const result = log ? h('p', { id: 'log-result', class: 'notice', role: 'status' },
+    t('logged', log.logged_segment_entry_no, log.entries), ' ', t('loggedGone'),
+    log.follow_up_no ? h('span', {}, ' ', t('followUpCreated', log.follow_up_no), ' ',
+      link(`#/segments/${enc(log.follow_up_no)}`, log.follow_up_no)) : '') : null;
+  if (log) say(t('logged', log.logged_segment_entry_no, log.entries));
+  const entries = pagedTable({ url: '/api/interactions',
+    params: { logged_segment_entry_no: l.entry_no, status: 'all' }, caption: t('entries'), cols: [
+      { label: t('entry'), cell: (e) => link(`#/interactions/${e.entry_no}`, String(e.entry_no)) },
+      { label: t('date'), cell: (e) => fmtDate(e.date) },
+      { label: t('contact'), cell: (e) => nameCell('contact', e.contact_no) },
+      { label: t('template'), cell: (e) => nameCell('template', e.interaction_template_code) },
+      { label: t('subject'), cell: (e) => e.subject || '—' },
+      { label: t('salesperson'), cell: (e) => nameCell('salesperson', e.salesperson_code) },
+      { label: t('cost'), cell: (e) => fmtNum(e.cost) },
+      { label: t('canceled'), cell: (e) => (e.canceled ? t('canceled') : '') },
+    ] });
+  const facts = h('dl', { class: 'facts' },
+    h('dt', {}, t('segment')), h('dd', {}, l.segment_no),
+    h('dt', {}, t('createdAt')), h('dd', {}, fmtDate(l.created_at)),
+    h('dt', {}, t('user_id')), h('dd', {}, l.user_id || '—'),
+    h('dt', {}, t('noOfInteractions')), h('dd', {}, String(l.no_of_interactions)),
+    h('dt', {}, t('status')), h('dd', {}, l.canceled ? t('canceled') : '—'));
+  const reload = (gone) => {
+    if (gone) location.hash = '#/logged-segments';
+    else window.dispatchEvent(new HashChangeEvent('hashchange'));
+  };
+  out.append(...[h('h1', {}, t('loggedSegment', l.entry_no), ' ', h('span', { class: 'code' }, l.description)),
+    result, h('div', { class: 'toolbar' }, loggedActions(l, reload),
+      link('#/logged-segments', t('loggedSegments'))), facts, entries].filter(Boolean));
+  return out;
 }

@@ -2,6 +2,7 @@
 // (cursor paging through the server), forms from field lists, and modal dialogs.
 import { get, qs } from './api.js';
 import { t } from './i18n.js';
+import { errorNodes } from './errors.js';
 
 export function h(tag, attrs = {}, ...kids) {
   const el = document.createElement(tag);
@@ -21,17 +22,41 @@ export function h(tag, attrs = {}, ...kids) {
   return el;
 }
 
-// The page's live region: messages are announced to screen readers.
+let saidAt = 0;
+
+// The status line's content when it was said within the last two seconds (a page that
+// reports and then navigates), else null.
+export function statusNodesToKeep() {
+  const el = document.getElementById('status');
+  if (!el || Date.now() - saidAt > 2000) return null;
+  return { nodes: [...el.childNodes], className: el.className };
+}
+
+// Let the next page start with an empty status line (after a change of language).
+export function clearStatus() {
+  saidAt = 0;
+}
+
+// The page's live region: messages (text or nodes) are announced to screen readers.
 export function say(msg, kind = 'info') {
   const el = document.getElementById('status');
   if (!el) return;
-  el.textContent = msg;
+  saidAt = Date.now();
+  if (Array.isArray(msg)) el.replaceChildren(...msg);
+  else el.textContent = msg;
   el.className = 'status ' + kind;
   el.setAttribute('role', kind === 'error' ? 'alert' : 'status');
 }
 
+// Nodes of an error (errors.js) in the status line.
+export function sayErrorNodes(nodes) {
+  say([document.createTextNode(`${t('error')}: `), ...nodes], 'error');
+}
+
+// An error in the user's language (by its code), with the server's sentence after it.
 export function sayError(e) {
-  say(`${t('error')}: ${e.message || e}`, 'error');
+  const err = e && e.message !== undefined ? e : { code: 'error', message: String(e) };
+  say([document.createTextNode(`${t('error')}: `), ...errorNodes(err)], 'error');
 }
 
 let fieldSeq = 0;
@@ -73,13 +98,16 @@ export function pagedTable({ url, params = {}, cols, limit = 25, caption, empty 
   const wrap = h('div', { class: 'paged' });
   const stack = [null];
   let pos = 0;
+  let lastItems = [];
   async function load() {
     wrap.setAttribute('aria-busy', 'true');
     try {
       const page = await get(url + qs({ ...params, limit, after: stack[pos] }));
+      lastItems = page.items;
       const thead = h('thead', {}, h('tr', {}, cols.map((c) => h('th', { scope: 'col' }, c.label))));
+      // data-label names the column when a narrow screen shows each row as a card.
       const rows = page.items.map((rec) =>
-        h('tr', {}, cols.map((c) => h('td', {}, c.cell(rec)))));
+        h('tr', {}, cols.map((c) => h('td', { 'data-label': c.label || null }, c.cell(rec)))));
       const tbody = h('tbody', {}, rows.length ? rows
         : h('tr', {}, h('td', { colspan: cols.length }, empty || t('none'))));
       const prev = h('button', { type: 'button', disabled: pos === 0,
@@ -90,9 +118,11 @@ export function pagedTable({ url, params = {}, cols, limit = 25, caption, empty 
                                    pos++;
                                    load();
                                  } }, t('next'));
-      wrap.replaceChildren(
-        h('table', {}, caption ? h('caption', {}, caption) : null, thead, tbody),
-        h('div', { class: 'pager' }, prev, next));
+      // The pager only when there is another page to go to.
+      const box = h('div', { class: 'table-wrap' },
+        h('table', { class: 'cards' }, caption ? h('caption', {}, caption) : null, thead, tbody));
+      if (pos > 0 || page.next_cursor) wrap.replaceChildren(box, h('div', { class: 'pager' }, prev, next));
+      else wrap.replaceChildren(box);
     } catch (e) {
       sayError(e);
     } finally {
@@ -100,6 +130,7 @@ export function pagedTable({ url, params = {}, cols, limit = 25, caption, empty 
     }
   }
   wrap.reload = () => load();
+  wrap.items = () => lastItems;
   wrap.restart = (newParams) => {
     if (newParams) params = newParams;
     stack.length = 1;
@@ -114,6 +145,14 @@ export function pagedTable({ url, params = {}, cols, limit = 25, caption, empty 
 export function modal(title, body, onCancel) {
   const id = `dlg-${++fieldSeq}`;
   const dlg = h('dialog', { 'aria-labelledby': id }, h('h2', { id }, title), body);
+  // Escape is taken at keydown: the browser may skip a cancel event it has already seen
+  // prevented (a second Escape), and would then close the dialog with what was typed.
+  dlg.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Escape' && onCancel && !ev.defaultPrevented) {
+      ev.preventDefault();
+      onCancel();
+    }
+  });
   dlg.addEventListener('cancel', (ev) => {
     if (onCancel) {
       ev.preventDefault();
@@ -125,16 +164,22 @@ export function modal(title, body, onCancel) {
   return { dlg, close: () => { dlg.close(); dlg.remove(); } };
 }
 
-// Ask a yes/no question in a dialog; resolves true or false.
-export function ask(question, help) {
+// Ask a yes/no question in a dialog; resolves true or false (Escape is No). yes and no
+// label the buttons by what they do ("Delete", "Keep") when given.
+export function ask(question, help, { yes, no } = {}) {
+  return choose(question, help, [[true, yes || t('yes'), 'primary'], [false, no || t('no')]], false);
+}
+
+// A question with several answers: buttons [[value, label, class]]; Escape resolves to
+// onEscape. The first button has the focus.
+export function choose(question, help, buttons, onEscape = null) {
   return new Promise((resolve) => {
     let m = null;
     const done = (v) => { m.close(); resolve(v); };
     const body = h('div', {}, help ? h('p', {}, help) : null,
-      h('div', { class: 'buttons' },
-        h('button', { type: 'button', class: 'primary', onclick: () => done(true) }, t('yes')),
-        h('button', { type: 'button', onclick: () => done(false) }, t('no'))));
-    m = modal(question, body, () => done(false));
+      h('div', { class: 'buttons' }, buttons.map(([v, label, cls]) =>
+        h('button', { type: 'button', class: cls || null, onclick: () => done(v) }, label))));
+    m = modal(question, body, () => done(onEscape));
   });
 }
 

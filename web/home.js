@@ -1,0 +1,35 @@
+// The home page: what a salesperson starts the day with. Their postponed interactions
+// (all of them when the account has no salesperson), the newest interactions, and the
+// segments being built.
+import { t, fmtDate } from './i18n.js';
+import { h, pagedTable, link, enc } from './ui.js';
+import { nameCell } from './names.js';
+import { interactionDialog } from './interaction.js';
+
+export async function homePage(me) {
+  const mine = me.salesperson_code ? { salesperson_code: me.salesperson_code } : {};
+  let postponed = null;
+  postponed = pagedTable({ url: '/api/interactions', limit: 5, params: { ...mine, status: 'postponed' },
+    caption: me.salesperson_code ? t('myPostponed') : t('postponed'), empty: t('noPostponed'), cols: [
+      { label: t('date'), cell: (e) => fmtDate(e.date) },
+      { label: t('contact'), cell: (e) => nameCell('contact', e.contact_no) },
+      { label: t('subject'), cell: (e) => e.subject || e.description || '—' },
+      { label: '', cell: (e) => h('button', { type: 'button', class: 'resume', 'data-entry': e.entry_no,
+        onclick: () => interactionDialog({ resume: e, onDone: () => postponed.reload() }) }, t('resume')) },
+    ] });
+  const recent = pagedTable({ url: '/api/interactions', limit: 8, caption: t('recentInteractions'), cols: [
+    { label: t('date'), cell: (e) => fmtDate(e.date) },
+    { label: t('contact'), cell: (e) => nameCell('contact', e.contact_no) },
+    { label: t('template'), cell: (e) => nameCell('template', e.interaction_template_code) },
+    { label: t('subject'), cell: (e) => e.subject || '—' },
+    { label: t('salesperson'), cell: (e) => nameCell('salesperson', e.salesperson_code) },
+  ] });
+  const segments = pagedTable({ url: '/api/segments', limit: 5, caption: t('activeSegments'), cols: [
+    { label: t('description'), cell: (s) => link(`#/segments/${enc(s.no)}`, s.description || s.no) },
+    { label: t('template'), cell: (s) => nameCell('template', s.interaction_template_code) },
+    { label: t('noOfLines'), cell: (s) => String(s.no_of_lines) },
+  ] });
+  return h('section', { class: 'home' }, h('h1', {}, t('welcome', me.full_name || me.name)),
+    h('div', { class: 'toolbar' }, link('#/contacts', t('findContact')), link('#/segments', t('newSegment'))),
+    postponed, recent, segments);
+}
