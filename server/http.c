@@ -81,7 +81,8 @@ typedef struct pending {
     size_t len, cap;
     int started; /* the access handler has seen the request's headers */
     int too_large;
-    int encoded_nul; /* the raw address holds %00, which decoding would cut the path at */
+    int encoded_nul;       /* the raw address holds %00, which decoding would cut the path at */
+    struct timespec begun; /* when the request line arrived */
 } pending_t;
 
 static const char *g_db;
@@ -89,6 +90,7 @@ static const char *g_today;
 static int g_cache_kib = 512;
 static int g_trust_proxy;
 static int g_fault_reply;
+static unsigned g_request_timeout = 60;
 static pthread_key_t relm_key;
 static pthread_once_t key_once = PTHREAD_ONCE_INIT;
 
@@ -115,6 +117,19 @@ void http_set_options(int trust_proxy, int fault_reply)
 {
     g_trust_proxy = trust_proxy;
     g_fault_reply = fault_reply;
+}
+
+void http_set_request_timeout(unsigned seconds)
+{
+    g_request_timeout = seconds;
+}
+
+/* Whether the request has taken longer than the request timeout to arrive. */
+static int overdue(const pending_t *p)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return now.tv_sec - p->begun.tv_sec > (time_t)g_request_timeout;
 }
 
 static relm_t *thread_relm(relm_error_t *err)
@@ -443,8 +458,10 @@ void *http_uri_log(void *cls, const char *uri, struct MHD_Connection *conn)
 {
     (void)cls, (void)conn;
     pending_t *p = calloc(1, sizeof(*p));
-    if (p)
+    if (p) {
         p->encoded_nul = uri && strstr(uri, "%00") != NULL;
+        clock_gettime(CLOCK_MONOTONIC, &p->begun);
+    }
     return p;
 }
 
@@ -455,16 +472,38 @@ enum MHD_Result http_access(void *cls, struct MHD_Connection *conn, const char *
     (void)cls, (void)version;
     pending_t *p = *con_cls;
     if (!p || !p->started) {
-        if (!p && !(p = calloc(1, sizeof(*p))))
-            return MHD_NO;
+        if (!p) {
+            if (!(p = calloc(1, sizeof(*p))))
+                return MHD_NO;
+            clock_gettime(CLOCK_MONOTONIC, &p->begun);
+        }
         *con_cls = p;
         p->started = 1;
+        /* Headers that trickled in for longer than a request may take: drop the client. */
+        if (overdue(p))
+            return MHD_NO;
         const char *cl =
             MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-        if (cl && strtoull(cl, NULL, 10) > HTTP_MAX_BODY)
+        if (cl && strtoull(cl, NULL, 10) > HTTP_MAX_BODY) {
+            /*
+             * Answer at once, before any of the body is read: the reply ends the connection,
+             * so a client cannot make the server take in a body it will refuse anyway.
+             */
             p->too_large = 1;
+            req_t q = {.conn = conn};
+            client_address(conn, q.address, sizeof(q.address));
+            forwarded(&q);
+            char msg[96];
+            snprintf(msg, sizeof(msg), "the request body is larger than %d bytes", HTTP_MAX_BODY);
+            enum MHD_Result ret = send_error(conn, HTTP_ETOOLARGE, msg, NULL);
+            ops_record(method, NULL, strncmp(url, "/api", 4) != 0, 413, 0.0, "", q.address);
+            return ret;
+        }
         return MHD_YES;
     }
+    /* A body that trickles in for longer than a request may take: drop the client. */
+    if (*upload_data_size && overdue(p))
+        return MHD_NO;
     if (*upload_data_size) {
         size_t n = *upload_data_size;
         *upload_data_size = 0;

@@ -157,7 +157,22 @@ typedef struct serve_opts {
     int cache_kib;
     const char *log_file; /* request log: NULL or "-" for stderr, "off" for none */
     int trust_proxy;      /* take the client from X-Forwarded-For/-Proto */
+    /*
+     * Limits that keep slow or idle clients from starving everyone else: open connections
+     * in all and per client address, seconds a connection may stay idle (slow headers or
+     * bodies), and seconds a request may take to arrive in full once its first line came.
+     * 0 takes the defaults below.
+     */
+    unsigned max_connections;
+    unsigned max_per_address;
+    unsigned idle_timeout;
+    unsigned request_timeout;
 } serve_opts_t;
+
+#define SERVE_MAX_CONNECTIONS 512
+#define SERVE_MAX_PER_ADDRESS 32
+#define SERVE_IDLE_TIMEOUT    15
+#define SERVE_REQUEST_TIMEOUT 60
 
 int serve_run(const serve_opts_t *o, relm_error_t *err);
 /* One request, called by the MHD access handler (http.c). */
@@ -176,6 +191,8 @@ void http_set_db(const char *db, const char *today, int cache_kib);
  * every request after its handler ran, to show that such a request changes nothing.
  */
 void http_set_options(int trust_proxy, int fault_reply);
+/* Seconds a request may take to arrive in full (headers and body) from its first line. */
+void http_set_request_timeout(unsigned seconds);
 void http_thread_cleanup_init(void);
 
 #endif
