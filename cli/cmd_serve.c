@@ -3,7 +3,7 @@
  *
  *   relm serve [--listen ADDR:PORT] [--threads N] [--log-file PATH] [--trust-proxy]
  *              [--max-connections N] [--max-per-address N] [--idle-timeout S]
- *              [--request-timeout S] [--print-routes]
+ *              [--request-timeout S] [--busy-timeout S] [--print-routes]
  *   relm user add NAME [--role admin|user] [--full-name TEXT] [--salesperson-code SP]
  *                      [--password-stdin]
  *   relm user list | show NAME | passwd NAME [--password-stdin] | disable NAME [--enable]
@@ -27,7 +27,7 @@ static int serve_help(void)
     printf("usage: relm serve [--listen ADDR:PORT] [--threads N] [--log-file PATH]\n"
            "                  [--trust-proxy] [--max-connections N] [--max-per-address N]\n"
            "                  [--idle-timeout SECONDS] [--request-timeout SECONDS]\n"
-           "                  [--print-routes]\n\n"
+           "                  [--busy-timeout SECONDS] [--print-routes]\n\n"
            "Serve the HTTP JSON API under /api/ and the web UI under / (default listen\n"
            "address 127.0.0.1:8080; ADDR may be a host name or [IPv6]; port 0 picks a free\n"
            "port, printed at start-up). GET /healthz and GET /metrics serve monitoring.\n"
@@ -41,18 +41,23 @@ static int serve_help(void)
            "for --idle-timeout seconds (default %d) is closed, and a request whose headers\n"
            "and body take longer than --request-timeout seconds (default %d) to arrive is\n"
            "dropped. A body announced larger than 1 MiB is answered 413 before it is read.\n"
+           "Reads never wait for a batch job (an import, a segment log) in another\n"
+           "process. A change waits for it, and for this server's other changes in order\n"
+           "of arrival, up to --busy-timeout seconds (default %d); then it is answered 503\n"
+           "busy with Retry-After and changes nothing.\n"
            "Users sign in with accounts made by `relm user add`; scripts use tokens from\n"
            "`relm token create`. SIGINT/SIGTERM stop it after the requests in flight.\n"
            "RELM_TODAY fixes the work date. RELM_FAULT=reply is a test hook: every request\n"
            "fails after its handler ran (and so changes nothing); never set it otherwise.\n",
-           SERVE_MAX_CONNECTIONS, SERVE_MAX_PER_ADDRESS, SERVE_IDLE_TIMEOUT, SERVE_REQUEST_TIMEOUT);
+           SERVE_MAX_CONNECTIONS, SERVE_MAX_PER_ADDRESS, SERVE_IDLE_TIMEOUT, SERVE_REQUEST_TIMEOUT,
+           SERVE_BUSY_TIMEOUT);
     return CLI_OK;
 }
 
 int cmd_serve(cli_t *c, int argc, char **argv)
 {
     const char *listen = "127.0.0.1:8080", *log_file = NULL;
-    int64_t threads = 0, max_conn = 0, per_addr = 0, idle = 0, request = 0;
+    int64_t threads = 0, max_conn = 0, per_addr = 0, idle = 0, request = 0, busy = 0;
     int print_routes = 0, help = 0, trust_proxy = 0;
     cli_opt_t opts[] = {{"--listen", 1, &listen, NULL, NULL, NULL},
                         {"--log-file", 1, &log_file, NULL, NULL, NULL},
@@ -62,6 +67,7 @@ int cmd_serve(cli_t *c, int argc, char **argv)
                         {"--max-per-address", CLI_NUMBER, &per_addr, NULL, NULL, NULL},
                         {"--idle-timeout", CLI_NUMBER, &idle, NULL, NULL, NULL},
                         {"--request-timeout", CLI_NUMBER, &request, NULL, NULL, NULL},
+                        {"--busy-timeout", CLI_NUMBER, &busy, NULL, NULL, NULL},
                         {"--print-routes", 0, NULL, &print_routes, NULL, NULL},
                         {"--help", 0, NULL, &help, NULL, NULL},
                         {NULL, 0, NULL, NULL, NULL, NULL}};
@@ -78,7 +84,7 @@ int cmd_serve(cli_t *c, int argc, char **argv)
         router_print(stdout);
         return CLI_OK;
     }
-    serve_opts_t o = {c->db, listen, getenv("RELM_TODAY"), 8, 512, log_file, trust_proxy, 0, 0,
+    serve_opts_t o = {c->db, listen, getenv("RELM_TODAY"), 8, 512, log_file, trust_proxy, 0, 0, 0,
                       0,     0};
     if (threads) {
         if (threads > 256)
@@ -89,8 +95,10 @@ int cmd_serve(cli_t *c, int argc, char **argv)
         return cli_usage("--max-connections needs a number from 1 to 65536");
     if (per_addr < 0 || per_addr > 65536)
         return cli_usage("--max-per-address needs a number from 1 to 65536");
-    if (idle < 0 || idle > 86400 || request < 0 || request > 86400)
-        return cli_usage("--idle-timeout and --request-timeout need seconds from 1 to 86400");
+    if (idle < 0 || idle > 86400 || request < 0 || request > 86400 || busy < 0 || busy > 86400)
+        return cli_usage("--idle-timeout, --request-timeout and --busy-timeout need seconds "
+                         "from 1 to 86400");
+    o.busy_timeout = (unsigned)busy;
     o.max_connections = (unsigned)max_conn;
     o.max_per_address = (unsigned)per_addr;
     o.idle_timeout = (unsigned)idle;

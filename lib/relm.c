@@ -169,6 +169,11 @@ int relm_set_cache_size(relm_t *r, int kib, relm_error_t *err)
     return relm_store_exec(r->store, sql, err);
 }
 
+void relm_set_busy_timeout(relm_t *r, int ms)
+{
+    relm_store_set_busy_wait(r->store, ms < 0 ? 0 : ms);
+}
+
 int relm_begin(relm_t *r, relm_error_t *err)
 {
     return relm_store_begin(r->store, err);

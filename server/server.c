@@ -104,6 +104,7 @@ int serve_run(const serve_opts_t *o, relm_error_t *err)
                 : nofile.rlim_max;
         setrlimit(RLIMIT_NOFILE, &nofile);
     }
+    http_set_busy_timeout(o->busy_timeout ? o->busy_timeout : SERVE_BUSY_TIMEOUT);
     http_set_request_timeout(o->request_timeout ? o->request_timeout : SERVE_REQUEST_TIMEOUT);
 
     sigset_t set;

@@ -45,6 +45,14 @@ const char *relm_workdate(const relm_t *r);
  */
 int relm_set_cache_size(relm_t *r, int kib, relm_error_t *err);
 
+/*
+ * How long (milliseconds) a write on this connection waits for another job (an import,
+ * a segment log, another server) to release the database before failing with RELM_EBUSY
+ * ("the database is busy with another job; try again"); default 10000, 0 fails at once.
+ * Reads never wait for writers.
+ */
+void relm_set_busy_timeout(relm_t *r, int ms);
+
 /* Transactions spanning several library calls (they nest). */
 int relm_begin(relm_t *r, relm_error_t *err);
 int relm_commit(relm_t *r, relm_error_t *err);
