@@ -202,7 +202,7 @@ static relm_t *thread_relm(relm_error_t *err)
     relm_t *r = pthread_getspecific(relm_key);
     if (r)
         return r;
-    if (relm_open(g_db, 0, &r, err))
+    if (relm_open(g_db, RELM_OPEN_NO_MIGRATE, &r, err))
         return NULL;
     if (relm_set_cache_size(r, g_cache_kib, err)) {
         relm_close(r);

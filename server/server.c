@@ -84,7 +84,7 @@ int serve_run(const serve_opts_t *o, relm_error_t *err)
                               strerror(errno));
     /* Fail early (and in the foreground) when the database cannot be opened. */
     relm_t *probe;
-    if ((rc = relm_open(o->db, 0, &probe, err)))
+    if ((rc = relm_open(o->db, RELM_OPEN_NO_MIGRATE, &probe, err)))
         return rc;
     relm_close(probe);
     router_init();
