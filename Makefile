@@ -5,10 +5,10 @@ LISTEN ?= 127.0.0.1:8080
 PKGS = gcc meson ninja-build pkg-config python3 git bc libsqlite3-dev sqlite3 libjansson-dev \
        libcmocka-dev libmicrohttpd-dev libsodium-dev clang-format chromium \
        libgmime-3.0-dev libcurl4-openssl-dev libcairo2-dev libpango1.0-dev libutf8proc-dev \
-       python3-aiosmtpd poppler-utils dovecot-imapd \
+       python3-aiosmtpd poppler-utils dovecot-imapd clang libclang-rt-14-dev \
        node=nodejs npm=npm
 
-.PHONY: all deps build run check format clean
+.PHONY: all deps build run check fuzz format clean
 
 all: build
 
@@ -30,8 +30,13 @@ run: build
 check: deps
 	@scripts/check.sh
 
+# Every libFuzzer target for FUZZ_SECONDS each (default 600); `make check` runs them briefly.
+FUZZ_SECONDS ?= 600
+fuzz: deps
+	@scripts/fuzz.sh $(FUZZ_SECONDS)
+
 format:
 	@git ls-files '*.c' '*.h' | xargs clang-format -i
 
 clean:
-	rm -rf $(BUILD) build-asan
+	rm -rf $(BUILD) build-asan build-fuzz
