@@ -5,10 +5,10 @@ LISTEN ?= 127.0.0.1:8080
 PKGS = gcc meson ninja-build pkg-config python3 git bc libsqlite3-dev sqlite3 libjansson-dev \
        libcmocka-dev libmicrohttpd-dev libsodium-dev clang-format chromium \
        libgmime-3.0-dev libcurl4-openssl-dev libcairo2-dev libpango1.0-dev libutf8proc-dev \
-       python3-aiosmtpd poppler-utils dovecot-imapd fonts-dejavu-core \
+       python3-aiosmtpd poppler-utils dovecot-imapd fonts-dejavu-core clang libclang-rt-14-dev \
        node=nodejs npm=npm
 
-.PHONY: all deps build run check format clean
+.PHONY: all deps build run check fuzz format clean
 
 all: build
 
@@ -19,19 +19,26 @@ build: deps
 	@[ -f $(BUILD)/build.ninja ] || meson setup $(BUILD) >/dev/null
 	@ninja -C $(BUILD) >/dev/null || ninja -C $(BUILD)
 
-# Build, create a demo database with a demo login (once) and serve it.
+# Build, create a demo database with a demo login (once; an older one is upgraded, with a
+# backup beside it) and serve it.
 run: build
-	@[ -f $(DB) ] || { ./$(BUILD)/relm --db $(DB) init --demo && \
+	@if [ -f $(DB) ]; then ./$(BUILD)/relm --db $(DB) init >/dev/null; else \
+	  ./$(BUILD)/relm --db $(DB) init --demo && \
 	  printf 'relm-demo\n' | ./$(BUILD)/relm --db $(DB) user add demo --role admin \
-	    --full-name 'Demo User' --salesperson-code JO --password-stdin >/dev/null; }
+	    --full-name 'Demo User' --salesperson-code JO --password-stdin >/dev/null; fi
 	@echo "relm is serving $(DB) at http://$(LISTEN)/ - sign in as demo / relm-demo (Ctrl-C stops)"
 	@./$(BUILD)/relm --db $(DB) serve --listen $(LISTEN)
 
 check: deps
 	@scripts/check.sh
 
+# Every libFuzzer target for FUZZ_SECONDS each (default 600); `make check` runs them briefly.
+FUZZ_SECONDS ?= 600
+fuzz: deps
+	@scripts/fuzz.sh $(FUZZ_SECONDS)
+
 format:
 	@git ls-files '*.c' '*.h' | xargs clang-format -i
 
 clean:
-	rm -rf $(BUILD) build-asan
+	rm -rf $(BUILD) build-asan build-fuzz

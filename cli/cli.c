@@ -17,7 +17,7 @@ int cli_open(cli_t *c)
     relm_error_t err = {0};
     if (c->r)
         return CLI_OK;
-    if (relm_open(c->db, 0, &c->r, &err))
+    if (relm_open(c->db, RELM_OPEN_NO_MIGRATE, &c->r, &err))
         return cli_fail(&err);
     const char *user = getenv("RELM_USER");
     relm_set_user(c->r, user ? user : "");

@@ -1,5 +1,7 @@
 /*
- * relm init [--demo]: create the database (or upgrade an older one in place).
+ * relm init [--demo]: create the database, or upgrade an older one in place after copying
+ * it to PATH.bak-vN. Every other command refuses an older database and names relm init,
+ * so a schema is never changed by a command that was only meant to read.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +21,10 @@ int cmd_init(cli_t *c, int argc, char **argv)
     if (help) {
         printf("usage: relm init [--demo]\n\n"
                "Create the database named by --db / $RELM_DB (default ./relm.db), or upgrade\n"
-               "an older one in place. --demo fills an empty database with a small data set.\n");
+               "an older one in place: it is first copied to PATH.bak-vN (N: its old schema\n"
+               "version), and the upgrade runs in one transaction. Other commands refuse an\n"
+               "older database and ask for relm init. --demo fills an empty database with a\n"
+               "small data set.\n");
         return CLI_OK;
     }
     if (a.npos)
@@ -32,9 +37,13 @@ int cmd_init(cli_t *c, int argc, char **argv)
         return cli_fail(&err);
     if (demo && relm_demo_fill(c->r, &err))
         return cli_fail(&err);
+    const char *backup = relm_migration_backup(c->r);
     if (c->json)
-        cli_print_json(json_pack("{s:s, s:i, s:b}", "database", c->db, "schema_version",
-                                 relm_schema_version(c->r), "demo", demo));
+        cli_print_json(json_pack("{s:s, s:i, s:b, s:s}", "database", c->db, "schema_version",
+                                 relm_schema_version(c->r), "demo", demo, "backup", backup));
+    else if (*backup)
+        printf("upgraded %s to schema %d; the database as it was is in %s\n", c->db,
+               relm_schema_version(c->r), backup);
     else
         printf("initialised %s (schema %d)%s\n", c->db, relm_schema_version(c->r),
                demo ? " with demo data" : "");

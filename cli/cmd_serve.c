@@ -3,7 +3,8 @@
  *
  *   relm serve [--listen ADDR:PORT] [--threads N] [--log-file PATH] [--trust-proxy]
  *              [--fetch-mail URL --fetch-every SECONDS] [--deliver-every SECONDS]
- *              [--print-routes]
+ *              [--max-connections N] [--max-per-address N] [--idle-timeout S]
+ *              [--request-timeout S] [--busy-timeout S] [--print-routes]
  *   relm user add NAME [--role admin|user] [--full-name TEXT] [--salesperson-code SP]
  *                      [--password-stdin]
  *   relm user list | show NAME | passwd NAME [--password-stdin] | disable NAME [--enable]
@@ -24,32 +25,48 @@
 
 static int serve_help(void)
 {
-    printf("usage: relm serve [--listen ADDR:PORT] [--threads N] [--log-file PATH]\n"
-           "                  [--trust-proxy] [--deliver-every SECONDS] [--print-routes]\n"
-           "                  [--fetch-mail imaps://USER@HOST/MAILBOX --fetch-every SECONDS]\n\n"
-           "Serve the HTTP JSON API under /api/ and the web UI under / (default listen\n"
-           "address 127.0.0.1:8080; ADDR may be a host name or [IPv6]; port 0 picks a free\n"
-           "port, printed at start-up). GET /healthz and GET /metrics serve monitoring.\n"
-           "Every request is logged as one JSON line to standard error, or appended to\n"
-           "--log-file PATH (\"off\": no request log).\n"
-           "--trust-proxy: behind a reverse proxy, take the client address from\n"
-           "X-Forwarded-For and the scheme from X-Forwarded-Proto (https: Secure cookies).\n"
-           "Users sign in with accounts made by `relm user add`; scripts use tokens from\n"
-           "`relm token create`. SIGINT/SIGTERM stop it after the requests in flight.\n"
-           "RELM_TODAY fixes the work date. RELM_FAULT=reply is a test hook: every request\n"
-           "fails after its handler ran (and so changes nothing); never set it otherwise.\n"
-           "--fetch-mail runs `relm mail fetch URL` in the background at start-up and then\n"
-           "every SECONDS (password from RELM_IMAP_PASSWORD or RELM_IMAP_PASSWORD_FILE),\n"
-           "logging a line per run with messages to standard error.\n"
-           "--deliver-every: run the e-mail outbox (as relm deliver) every SECONDS in the\n"
-           "background while marketing setup has an smtp_url (default 60; 0: never).\n");
+    printf(
+        "usage: relm serve [--listen ADDR:PORT] [--threads N] [--log-file PATH]\n"
+        "                  [--trust-proxy] [--deliver-every SECONDS] [--max-connections N]\n"
+        "                  [--max-per-address N] [--idle-timeout SECONDS]\n"
+        "                  [--request-timeout SECONDS] [--busy-timeout SECONDS] [--print-routes]\n"
+        "                  [--fetch-mail imaps://USER@HOST/MAILBOX --fetch-every SECONDS]\n\n"
+        "Serve the HTTP JSON API under /api/ and the web UI under / (default listen\n"
+        "address 127.0.0.1:8080; ADDR may be a host name or [IPv6]; port 0 picks a free\n"
+        "port, printed at start-up). GET /healthz and GET /metrics serve monitoring.\n"
+        "Every request is logged as one JSON line to standard error, or appended to\n"
+        "--log-file PATH (\"off\": no request log).\n"
+        "--trust-proxy: behind a reverse proxy, take the client address from\n"
+        "X-Forwarded-For and the scheme from X-Forwarded-Proto (https: Secure cookies).\n"
+        "Slow or idle clients cannot starve the others: at most --max-connections\n"
+        "(default %d) connections are open, at most --max-per-address (default %d)\n"
+        "from one client address (further ones are closed at once), a connection idle\n"
+        "for --idle-timeout seconds (default %d) is closed, and a request whose headers\n"
+        "and body take longer than --request-timeout seconds (default %d) to arrive is\n"
+        "dropped. A body announced larger than 1 MiB is answered 413 before it is read.\n"
+        "Reads never wait for a batch job (an import, a segment log) in another\n"
+        "process. A change waits for it, and for this server's other changes in order\n"
+        "of arrival, up to --busy-timeout seconds (default %d); then it is answered 503\n"
+        "busy with Retry-After and changes nothing.\n"
+        "Users sign in with accounts made by `relm user add`; scripts use tokens from\n"
+        "`relm token create`. SIGINT/SIGTERM stop it after the requests in flight.\n"
+        "RELM_TODAY fixes the work date. RELM_FAULT=reply is a test hook: every request\n"
+        "fails after its handler ran (and so changes nothing); never set it otherwise.\n"
+        "--fetch-mail runs `relm mail fetch URL` in the background at start-up and then\n"
+        "every SECONDS (password from RELM_IMAP_PASSWORD or RELM_IMAP_PASSWORD_FILE),\n"
+        "logging a line per run with messages to standard error.\n"
+        "--deliver-every: run the e-mail outbox (as relm deliver) every SECONDS in the\n"
+        "background while marketing setup has an smtp_url (default 60; 0: never).\n",
+        SERVE_MAX_CONNECTIONS, SERVE_MAX_PER_ADDRESS, SERVE_IDLE_TIMEOUT, SERVE_REQUEST_TIMEOUT,
+        SERVE_BUSY_TIMEOUT);
     return CLI_OK;
 }
 
 int cmd_serve(cli_t *c, int argc, char **argv)
 {
     const char *listen = "127.0.0.1:8080", *log_file = NULL, *fetch_mail = NULL;
-    int64_t threads = 0, fetch_every = 0;
+    int64_t threads = 0, fetch_every = 0, max_conn = 0, per_addr = 0, idle = 0, request = 0,
+            busy = 0;
     int print_routes = 0, help = 0, trust_proxy = 0;
     const char *every = "60";
     cli_opt_t opts[] = {{"--listen", 1, &listen, NULL, NULL, NULL},
@@ -57,6 +74,11 @@ int cmd_serve(cli_t *c, int argc, char **argv)
                         {"--trust-proxy", 0, NULL, &trust_proxy, NULL, NULL},
                         {"--deliver-every", CLI_TEXT, &every, NULL, NULL, NULL},
                         {"--threads", CLI_NUMBER, &threads, NULL, NULL, NULL},
+                        {"--max-connections", CLI_NUMBER, &max_conn, NULL, NULL, NULL},
+                        {"--max-per-address", CLI_NUMBER, &per_addr, NULL, NULL, NULL},
+                        {"--idle-timeout", CLI_NUMBER, &idle, NULL, NULL, NULL},
+                        {"--request-timeout", CLI_NUMBER, &request, NULL, NULL, NULL},
+                        {"--busy-timeout", CLI_NUMBER, &busy, NULL, NULL, NULL},
                         {"--print-routes", 0, NULL, &print_routes, NULL, NULL},
                         {"--fetch-mail", CLI_TEXT, &fetch_mail, NULL, NULL, NULL},
                         {"--fetch-every", CLI_NUMBER, &fetch_every, NULL, NULL, NULL},
@@ -83,13 +105,33 @@ int cmd_serve(cli_t *c, int argc, char **argv)
     long secs = strtol(every, &end, 10);
     if (!*every || *end || secs < 0 || secs > 86400)
         return cli_usage("--deliver-every needs a number of seconds from 0 to 86400");
-    serve_opts_t o = {c->db,       listen,     getenv("RELM_TODAY"), 8,   512, log_file,
-                      trust_proxy, fetch_mail, (long)fetch_every,    secs};
+    serve_opts_t o = {.db = c->db,
+                      .listen = listen,
+                      .today = getenv("RELM_TODAY"),
+                      .threads = 8,
+                      .cache_kib = 512,
+                      .log_file = log_file,
+                      .trust_proxy = trust_proxy,
+                      .fetch_mail = fetch_mail,
+                      .fetch_every = (long)fetch_every,
+                      .deliver_every = secs};
     if (threads) {
         if (threads > 256)
             return cli_usage("--threads needs a number from 1 to 256");
         o.threads = (int)threads;
     }
+    if (max_conn < 0 || max_conn > 65536)
+        return cli_usage("--max-connections needs a number from 1 to 65536");
+    if (per_addr < 0 || per_addr > 65536)
+        return cli_usage("--max-per-address needs a number from 1 to 65536");
+    if (idle < 0 || idle > 86400 || request < 0 || request > 86400 || busy < 0 || busy > 86400)
+        return cli_usage("--idle-timeout, --request-timeout and --busy-timeout need seconds "
+                         "from 1 to 86400");
+    o.busy_timeout = (unsigned)busy;
+    o.max_connections = (unsigned)max_conn;
+    o.max_per_address = (unsigned)per_addr;
+    o.idle_timeout = (unsigned)idle;
+    o.request_timeout = (unsigned)request;
     if (o.today && !*o.today)
         o.today = NULL;
     relm_error_t err = {0};

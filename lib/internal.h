@@ -15,6 +15,7 @@ struct relm {
     char user_id[RELM_CODE20_SZ * 2];
     char workdate[RELM_DATE_SZ];
     int schema_version;
+    char migration_backup[4096]; /* where the copy made before the last upgrade went */
 };
 
 #define FIELD(type, name, ft, flags, maxlen, choices, def)                                         \

@@ -74,6 +74,50 @@ static int migrate(relm_t *r, int from, relm_error_t *err)
     return relm_tx_end(r, rc, err);
 }
 
+/*
+ * Copy the database to PATH.bak-vN before upgrading it from version from: a migration
+ * that goes wrong in a way its transaction cannot undo (a bug in relm, a full disk at the
+ * wrong moment) must not cost the data. An existing copy is never overwritten.
+ */
+static int backup_before_migration(relm_t *r, const char *url, int from, relm_error_t *err)
+{
+    const char *path = url;
+    if (strncmp(path, "sqlite:", 7) == 0) {
+        path += 7;
+        if (strncmp(path, "//", 2) == 0)
+            path += 2;
+    }
+    char name[sizeof(r->migration_backup)];
+    for (int i = 1; i < 100; i++) {
+        int n = i == 1 ? snprintf(name, sizeof(name), "%s.bak-v%d", path, from)
+                       : snprintf(name, sizeof(name), "%s.bak-v%d.%d", path, from, i);
+        if (n < 0 || n >= (int)sizeof(name))
+            return relm_error_set(err, RELM_EIO, "database %s: the backup file name is too long",
+                                  url);
+        if (access(name, F_OK) != 0)
+            break;
+        if (i == 99)
+            return relm_error_set(err, RELM_EIO,
+                                  "database %s: %s.bak-v%d.2 to .99 exist; move old backups away "
+                                  "before upgrading",
+                                  url, path, from);
+    }
+    relm_error_t e = {0};
+    int rc = relm_backup(r, name, 0, &e);
+    if (rc)
+        return relm_error_set(err, RELM_EIO,
+                              "database %s was not upgraded from schema %d: the backup before "
+                              "the upgrade failed: %s",
+                              url, from, e.message);
+    relm_copy(r->migration_backup, sizeof(r->migration_backup), name);
+    return 0;
+}
+
+const char *relm_migration_backup(const relm_t *r)
+{
+    return r->migration_backup;
+}
+
 int relm_open(const char *url, int flags, relm_t **out, relm_error_t *err)
 {
     *out = NULL;
@@ -95,8 +139,17 @@ int relm_open(const char *url, int flags, relm_t **out, relm_error_t *err)
     else if (rc == 0 && r->schema_version == 0 && !(flags & RELM_OPEN_CREATE))
         rc =
             relm_error_set(err, RELM_ESCHEMA, "database %s is not initialised: run relm init", url);
+    else if (rc == 0 && r->schema_version > 0 && r->schema_version < relm_schema_latest() &&
+             (flags & RELM_OPEN_NO_MIGRATE))
+        rc = relm_error_set(err, RELM_ESCHEMA,
+                            "database %s has schema version %d, older than this relm (%d): run "
+                            "relm init to upgrade it (it is backed up first)",
+                            url, r->schema_version, relm_schema_latest());
     else if (rc == 0 && r->schema_version < relm_schema_latest()) {
-        rc = migrate(r, r->schema_version, err);
+        if (r->schema_version > 0)
+            rc = backup_before_migration(r, url, r->schema_version, err);
+        if (rc == 0)
+            rc = migrate(r, r->schema_version, err);
         if (rc == 0)
             r->schema_version = relm_schema_latest();
     }
@@ -155,6 +208,11 @@ const char *relm_workdate(const relm_t *r)
 int relm_set_cache_size(relm_t *r, int kib, relm_error_t *err)
 {
     return relm_store_set_cache_kib(r->store, kib, err);
+}
+
+void relm_set_busy_timeout(relm_t *r, int ms)
+{
+    relm_store_set_busy_wait(r->store, ms < 0 ? 0 : ms);
 }
 
 int relm_begin(relm_t *r, relm_error_t *err)

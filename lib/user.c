@@ -746,9 +746,10 @@ static void stamp_use(relm_t *r, int64_t id, int64_t last, int64_t now)
     relm_stmt_bind_text(s, 1, stamp);
     relm_stmt_bind_int(s, 2, now);
     relm_stmt_bind_int(s, 3, id);
+    int wait = relm_store_busy_wait(r->store);
     relm_store_set_busy_wait(r->store, 0);
     relm_stmt_run(s, &ignored);
-    relm_store_set_busy_wait(r->store, RELM_STORE_BUSY_MS);
+    relm_store_set_busy_wait(r->store, wait);
 }
 
 int relm_token_check(relm_t *r, const char *token, relm_user_t *out, relm_error_t *err)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: a normal build with every test (unit, CLI, HTTP API, browser,
 # benchmark smoke run, formatting), then the unit, CLI and API tests again under
-# AddressSanitizer and UndefinedBehaviorSanitizer. Ends with one line
+# AddressSanitizer and UndefinedBehaviorSanitizer, then every fuzz target for a short while
+# (FUZZ_CHECK_SECONDS each, default 10; scripts/fuzz.sh). Ends with one line
 # "N passed, N failed, N skipped" counting test programs over both runs.
 set -u
 cd "$(dirname "$0")/.."
@@ -46,6 +47,14 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:ha
     meson test -C "$ASAN" --suite unit --suite cli --suite api --print-errorlogs --num-processes 2 \
     --timeout-multiplier 3 | tee "$ASAN/check.log"
 count "$ASAN/check.log"
+
+scripts/fuzz.sh "${FUZZ_CHECK_SECONDS:-10}" | tee "$ASAN/fuzz.log"
+fuzz_ok=$(grep -c '^ok - fuzz' "$ASAN/fuzz.log")
+fuzz_bad=$(grep -c '^not ok' "$ASAN/fuzz.log")
+# No target line at all (clang missing, build failed) counts as one failure.
+[ "$fuzz_ok" -eq 0 ] && [ "$fuzz_bad" -eq 0 ] && fuzz_bad=1
+passed=$((passed + fuzz_ok))
+failed=$((failed + fuzz_bad))
 
 # On CI nothing may be skipped: a skipped browser test means a missing install step.
 if [ -n "${CI:-}" ] && [ "$skipped" -gt 0 ]; then

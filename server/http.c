@@ -55,6 +55,7 @@ static const struct error_map {
     {HTTP_EMETHOD, 405, "method_not_allowed"},
     {HTTP_ECSRF, 403, "csrf"},
     {HTTP_ENOROUTE, 404, "not_found"},
+    {HTTP_EPRECONDITION, 412, "precondition_failed"},
 };
 
 #define NERRORS (sizeof(error_map) / sizeof(error_map[0]))
@@ -81,7 +82,8 @@ typedef struct pending {
     size_t len, cap;
     int started; /* the access handler has seen the request's headers */
     int too_large;
-    int encoded_nul; /* the raw address holds %00, which decoding would cut the path at */
+    int encoded_nul;       /* the raw address holds %00, which decoding would cut the path at */
+    struct timespec begun; /* when the request line arrived */
 } pending_t;
 
 static const char *g_db;
@@ -89,6 +91,12 @@ static const char *g_today;
 static int g_cache_kib = 512;
 static int g_trust_proxy;
 static int g_fault_reply;
+static unsigned g_request_timeout = 60;
+static int g_busy_ms = 30000;
+/* The writers' queue: requests that may change data take the database in arrival order. */
+static pthread_mutex_t wq_mutex = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t wq_cond = PTHREAD_COND_INITIALIZER;
+static req_t *wq_head, *wq_tail;
 static pthread_key_t relm_key;
 static pthread_once_t key_once = PTHREAD_ONCE_INIT;
 
@@ -117,17 +125,90 @@ void http_set_options(int trust_proxy, int fault_reply)
     g_fault_reply = fault_reply;
 }
 
+void http_set_request_timeout(unsigned seconds)
+{
+    g_request_timeout = seconds;
+}
+
+void http_set_busy_timeout(unsigned seconds)
+{
+    g_busy_ms = (int)(seconds > 86400 ? 86400 : seconds) * 1000;
+}
+
+static void wq_unlink(req_t *q)
+{
+    req_t **pp = &wq_head, *prev = NULL;
+    while (*pp && *pp != q) {
+        prev = *pp;
+        pp = &(*pp)->wq_next;
+    }
+    if (!*pp)
+        return;
+    *pp = q->wq_next;
+    if (wq_tail == q)
+        wq_tail = prev;
+    q->wq_next = NULL;
+}
+
+/*
+ * Wait until q heads the writers' queue, up to deadline (CLOCK_REALTIME): 0, or
+ * RELM_EBUSY after leaving the queue. SQLite's own busy wait is not first come, first
+ * served: without the queue, a request could wait out its whole timeout while later
+ * ones get through.
+ */
+static int wq_enter(req_t *q, const struct timespec *deadline)
+{
+    int rc = 0;
+    pthread_mutex_lock(&wq_mutex);
+    q->wq_next = NULL;
+    if (wq_tail)
+        wq_tail->wq_next = q;
+    else
+        wq_head = q;
+    wq_tail = q;
+    while (wq_head != q) {
+        if (pthread_cond_timedwait(&wq_cond, &wq_mutex, deadline) != 0 && wq_head != q) {
+            wq_unlink(q);
+            pthread_cond_broadcast(&wq_cond);
+            rc = RELM_EBUSY;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&wq_mutex);
+    if (rc == 0)
+        q->queued = 1;
+    return rc;
+}
+
+static void wq_leave(req_t *q)
+{
+    pthread_mutex_lock(&wq_mutex);
+    wq_unlink(q);
+    q->queued = 0;
+    pthread_cond_broadcast(&wq_cond);
+    pthread_mutex_unlock(&wq_mutex);
+}
+
+/* Whether the request has taken longer than the request timeout to arrive. */
+static int overdue(const pending_t *p)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return now.tv_sec - p->begun.tv_sec > (time_t)g_request_timeout;
+}
+
 static relm_t *thread_relm(relm_error_t *err)
 {
     relm_t *r = pthread_getspecific(relm_key);
     if (r)
         return r;
-    if (relm_open(g_db, 0, &r, err))
+    if (relm_open(g_db, RELM_OPEN_NO_MIGRATE, &r, err))
         return NULL;
     if (relm_set_cache_size(r, g_cache_kib, err)) {
         relm_close(r);
         return NULL;
     }
+    relm_set_busy_timeout(r, g_busy_ms);
     pthread_setspecific(relm_key, r);
     return r;
 }
@@ -294,6 +375,8 @@ static enum MHD_Result send_text(struct MHD_Connection *conn, unsigned status, c
         MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, q->set_cookie);
     if (q && q->location[0])
         MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, q->location);
+    if (q && q->etag[0])
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, q->etag);
     if (q && q->retry_after > 0) {
         char ra[32];
         snprintf(ra, sizeof(ra), "%lld", (long long)q->retry_after);
@@ -415,6 +498,85 @@ static int is_write(const char *method)
     return strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0;
 }
 
+/*
+ * The ETag of a reply body: a quoted hash of its exact text. A record's reply is built the
+ * same way every time from the same stored values, so the tag changes exactly when the
+ * record (as the reader sees it) does.
+ */
+static void etag_of(const char *text, size_t len, char out[40])
+{
+    unsigned char h[16];
+    crypto_generichash(h, sizeof(h), (const unsigned char *)text, len, NULL, 0);
+    out[0] = '"';
+    sodium_bin2hex(out + 1, 33, h, sizeof(h));
+    out[33] = '"';
+    out[34] = '\0';
+}
+
+/* Whether a list header (If-Match, If-None-Match: "a", "b" or *) names etag. */
+static int etag_listed(const char *header, const char *etag)
+{
+    size_t n = strlen(etag);
+    for (const char *p = header; *p;) {
+        while (*p == ' ' || *p == '\t' || *p == ',')
+            p++;
+        if (*p == '*')
+            return 1;
+        if (strncmp(p, "W/", 2) == 0)
+            p += 2;
+        size_t len = strcspn(p, ", \t");
+        if (len == n && strncmp(p, etag, n) == 0)
+            return 1;
+        p += len;
+    }
+    return 0;
+}
+
+/*
+ * If-Match on a change: read the record as GET on the same address would (inside the
+ * change's transaction, so nobody changes it in between) and refuse with 412 unless its
+ * ETag is one the client names. The record must exist for If-Match: * too.
+ */
+static int check_if_match(req_t *q, const char *url)
+{
+    const char *want = MHD_lookup_connection_value(q->conn, MHD_HEADER_KIND, "If-Match");
+    if (!want)
+        return 0;
+    req_t *g = calloc(1, sizeof(*g));
+    if (!g)
+        return req_fail(q, RELM_ENOMEM, "out of memory checking If-Match");
+    g->conn = q->conn;
+    g->method = "GET";
+    g->r = q->r;
+    g->user = q->user;
+    g->status = MHD_HTTP_OK;
+    int rc = router_match(g, "GET", url);
+    if (rc) {
+        free(g);
+        return req_fail(q, HTTP_EPRECONDITION, "%s has no version to match (If-Match)", url);
+    }
+    rc = g->route->fn(g);
+    char *text = rc == 0 && g->out ? json_dumps(g->out, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    if (rc) {
+        q->err = g->err;
+    } else if (!text) {
+        rc = req_fail(q, RELM_ENOMEM, "out of memory checking If-Match");
+    } else {
+        char tag[40];
+        etag_of(text, strlen(text), tag);
+        if (!etag_listed(want, tag))
+            rc = req_fail(q, HTTP_EPRECONDITION,
+                          "%s was changed since it was read (If-Match %s, now %s); read it "
+                          "again and retry",
+                          url, want, tag);
+    }
+    free(text);
+    json_decref(g->out);
+    free(g->text);
+    free(g);
+    return rc;
+}
+
 /* Authenticate, parse the body and run the handler; the reply goes into q. */
 static int dispatch(req_t *q, const char *url, const pending_t *p)
 {
@@ -465,9 +627,26 @@ static int dispatch(req_t *q, const char *url, const pending_t *p)
      * nothing. Login keeps its own transactions (its failed attempts must stay counted).
      */
     if (is_write(q->method) && !q->route->public_route) {
+        struct timespec deadline, now;
+        clock_gettime(CLOCK_REALTIME, &deadline);
+        deadline.tv_sec += g_busy_ms / 1000;
+        deadline.tv_nsec += (long)(g_busy_ms % 1000) * 1000000L;
+        if (deadline.tv_nsec >= 1000000000L) {
+            deadline.tv_sec++;
+            deadline.tv_nsec -= 1000000000L;
+        }
+        if (wq_enter(q, &deadline))
+            return req_fail(q, RELM_EBUSY, "the database is busy with another job; try again");
+        /* What is left of the wait goes to waiting for other processes' writes. */
+        clock_gettime(CLOCK_REALTIME, &now);
+        long long left = (long long)(deadline.tv_sec - now.tv_sec) * 1000 +
+                         (deadline.tv_nsec - now.tv_nsec) / 1000000L;
+        relm_set_busy_timeout(q->r, left > 0 ? (int)left : 0);
         if ((rc = relm_begin(q->r, &q->err)))
             return rc;
         q->in_tx = 1;
+        if ((rc = check_if_match(q, url)))
+            return rc;
     }
     return q->route->fn(q);
 }
@@ -495,8 +674,10 @@ void *http_uri_log(void *cls, const char *uri, struct MHD_Connection *conn)
 {
     (void)cls, (void)conn;
     pending_t *p = calloc(1, sizeof(*p));
-    if (p)
+    if (p) {
         p->encoded_nul = uri && strstr(uri, "%00") != NULL;
+        clock_gettime(CLOCK_MONOTONIC, &p->begun);
+    }
     return p;
 }
 
@@ -507,16 +688,38 @@ enum MHD_Result http_access(void *cls, struct MHD_Connection *conn, const char *
     (void)cls, (void)version;
     pending_t *p = *con_cls;
     if (!p || !p->started) {
-        if (!p && !(p = calloc(1, sizeof(*p))))
-            return MHD_NO;
+        if (!p) {
+            if (!(p = calloc(1, sizeof(*p))))
+                return MHD_NO;
+            clock_gettime(CLOCK_MONOTONIC, &p->begun);
+        }
         *con_cls = p;
         p->started = 1;
+        /* Headers that trickled in for longer than a request may take: drop the client. */
+        if (overdue(p))
+            return MHD_NO;
         const char *cl =
             MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-        if (cl && strtoull(cl, NULL, 10) > HTTP_MAX_BODY)
+        if (cl && strtoull(cl, NULL, 10) > HTTP_MAX_BODY) {
+            /*
+             * Answer at once, before any of the body is read: the reply ends the connection,
+             * so a client cannot make the server take in a body it will refuse anyway.
+             */
             p->too_large = 1;
+            req_t q = {.conn = conn};
+            client_address(conn, q.address, sizeof(q.address));
+            forwarded(&q);
+            char msg[96];
+            snprintf(msg, sizeof(msg), "the request body is larger than %d bytes", HTTP_MAX_BODY);
+            enum MHD_Result ret = send_error(conn, HTTP_ETOOLARGE, msg, NULL);
+            ops_record(method, NULL, strncmp(url, "/api", 4) != 0, 413, 0.0, "", q.address);
+            return ret;
+        }
         return MHD_YES;
     }
+    /* A body that trickles in for longer than a request may take: drop the client. */
+    if (*upload_data_size && overdue(p))
+        return MHD_NO;
     if (*upload_data_size) {
         size_t n = *upload_data_size;
         *upload_data_size = 0;
@@ -587,8 +790,23 @@ enum MHD_Result http_access(void *cls, struct MHD_Connection *conn, const char *
             relm_rollback(q->r);
         }
     }
+    if (q->queued) {
+        wq_leave(q);
+        relm_set_busy_timeout(q->r, g_busy_ms);
+    }
     if (rc == RELM_EBUSY && q->retry_after <= 0)
         q->retry_after = 2;
+    if (rc == 0 && !is_write(method) && q->status == MHD_HTTP_OK && text &&
+        strcmp(type, "application/json") == 0) {
+        etag_of(text, strlen(text), q->etag);
+        const char *none =
+            MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
+        if (none && etag_listed(none, q->etag)) {
+            q->status = MHD_HTTP_NOT_MODIFIED;
+            free(text);
+            text = NULL;
+        }
+    }
     enum MHD_Result ret;
     unsigned status = rc ? http_status_of(rc) : q->status;
     if (rc)

@@ -18,11 +18,12 @@
 
 /* Errors that arise in the HTTP layer itself (mapped in the same table as RELM_E*). */
 enum {
-    HTTP_EBADREQUEST = -200, /* malformed request: JSON syntax, nesting, wrong shape */
-    HTTP_ETOOLARGE = -201,   /* body larger than the limit */
-    HTTP_EMETHOD = -202,     /* route exists, method does not */
-    HTTP_ECSRF = -203,       /* state-changing request without the session's CSRF token */
-    HTTP_ENOROUTE = -204,    /* no such route */
+    HTTP_EBADREQUEST = -200,   /* malformed request: JSON syntax, nesting, wrong shape */
+    HTTP_ETOOLARGE = -201,     /* body larger than the limit */
+    HTTP_EMETHOD = -202,       /* route exists, method does not */
+    HTTP_ECSRF = -203,         /* state-changing request without the session's CSRF token */
+    HTTP_ENOROUTE = -204,      /* no such route */
+    HTTP_EPRECONDITION = -205, /* If-Match names a version the record no longer has */
 };
 
 #define HTTP_MAX_BODY   (1024 * 1024)
@@ -74,6 +75,9 @@ struct req {
     char allow[64];        /* 405: the methods the path has */
     int https;             /* the client reached us over TLS (a trusted proxy says so) */
     int in_tx;             /* the handler runs in a transaction http.c commits */
+    int queued;            /* holds its place at the head of the writers' queue */
+    req_t *wq_next;        /* the writer queued after this one */
+    char etag[40];         /* the reply's ETag ("" for none) */
 };
 
 /* Path parameter by name ("" when absent). */
@@ -187,7 +191,25 @@ typedef struct serve_opts {
     const char *fetch_mail; /* IMAP mailbox URL fetched in the background, or NULL */
     long fetch_every;       /* seconds between fetches */
     long deliver_every;     /* seconds between runs of the delivery worker; 0: no worker */
+    /*
+     * Limits that keep slow or idle clients from starving everyone else: open connections
+     * in all and per client address, seconds a connection may stay idle (slow headers or
+     * bodies), and seconds a request may take to arrive in full once its first line came.
+     * 0 takes the defaults below.
+     */
+    unsigned max_connections;
+    unsigned max_per_address;
+    unsigned idle_timeout;
+    unsigned request_timeout;
+    /* Seconds a write waits, in order of arrival, for other writers (batch jobs). */
+    unsigned busy_timeout;
 } serve_opts_t;
+
+#define SERVE_MAX_CONNECTIONS 512
+#define SERVE_MAX_PER_ADDRESS 32
+#define SERVE_IDLE_TIMEOUT    15
+#define SERVE_REQUEST_TIMEOUT 60
+#define SERVE_BUSY_TIMEOUT    30
 
 /*
  * The delivery worker (api_deliver.c): a thread with its own connection to db that runs the
@@ -222,6 +244,14 @@ void http_set_db(const char *db, const char *today, int cache_kib);
  * every request after its handler ran, to show that such a request changes nothing.
  */
 void http_set_options(int trust_proxy, int fault_reply);
+/* Seconds a request may take to arrive in full (headers and body) from its first line. */
+void http_set_request_timeout(unsigned seconds);
+/*
+ * Seconds a request that may change data waits for the database: first behind the
+ * server's other writers, in order of arrival, then for another process's write (a batch
+ * import) to end. Past it the request is answered 503 busy with Retry-After.
+ */
+void http_set_busy_timeout(unsigned seconds);
 void http_thread_cleanup_init(void);
 
 #endif

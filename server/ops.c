@@ -18,8 +18,8 @@
 #include "http.h"
 
 /* The statuses relm answers with; anything else is counted as "other". */
-static const unsigned statuses[] = {200, 201, 204, 400, 401, 403, 404, 405,
-                                    409, 413, 422, 429, 500, 503, 0};
+static const unsigned statuses[] = {200, 201, 204, 304, 400, 401, 403, 404, 405,
+                                    409, 412, 413, 422, 429, 500, 503, 0};
 #define NSTATUS       (sizeof(statuses) / sizeof(statuses[0]))
 #define NSLOTS        (HTTP_MAX_ROUTES + 2) /* the routes, pages, and paths with no route */
 #define SLOT_PAGES    HTTP_MAX_ROUTES

@@ -15,6 +15,7 @@
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include "http.h"
@@ -83,7 +84,7 @@ int serve_run(const serve_opts_t *o, relm_error_t *err)
                               strerror(errno));
     /* Fail early (and in the foreground) when the database cannot be opened. */
     relm_t *probe;
-    if ((rc = relm_open(o->db, 0, &probe, err)))
+    if ((rc = relm_open(o->db, RELM_OPEN_NO_MIGRATE, &probe, err)))
         return rc;
     relm_close(probe);
     router_init();
@@ -91,6 +92,20 @@ int serve_run(const serve_opts_t *o, relm_error_t *err)
     const char *fault = getenv("RELM_FAULT");
     http_set_options(o->trust_proxy, fault && strcmp(fault, "reply") == 0);
     ops_init(log, o->db);
+    unsigned max_conn = o->max_connections ? o->max_connections : SERVE_MAX_CONNECTIONS;
+    unsigned per_addr = o->max_per_address ? o->max_per_address : SERVE_MAX_PER_ADDRESS;
+    unsigned idle = o->idle_timeout ? o->idle_timeout : SERVE_IDLE_TIMEOUT;
+    /* Each connection holds a descriptor: make room for the limit (up to the hard one). */
+    struct rlimit nofile;
+    if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < (rlim_t)max_conn + 64) {
+        nofile.rlim_cur =
+            nofile.rlim_max == RLIM_INFINITY || nofile.rlim_max > (rlim_t)max_conn + 64
+                ? (rlim_t)max_conn + 64
+                : nofile.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &nofile);
+    }
+    http_set_busy_timeout(o->busy_timeout ? o->busy_timeout : SERVE_BUSY_TIMEOUT);
+    http_set_request_timeout(o->request_timeout ? o->request_timeout : SERVE_REQUEST_TIMEOUT);
 
     sigset_t set;
     sigemptyset(&set);
@@ -109,8 +124,8 @@ int serve_run(const serve_opts_t *o, relm_error_t *err)
         0, NULL, NULL, http_access, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(o->threads > 0 ? o->threads : 4),
         MHD_OPTION_NOTIFY_COMPLETED, http_completed, NULL, MHD_OPTION_URI_LOG_CALLBACK,
-        http_uri_log, NULL, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)512, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        http_uri_log, NULL, MHD_OPTION_CONNECTION_TIMEOUT, idle, MHD_OPTION_CONNECTION_LIMIT,
+        max_conn, MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_addr, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
         (size_t)(64 * 1024), MHD_OPTION_END);
     if (!d) {
         int e = errno ? errno : EADDRINUSE;

@@ -16,16 +16,27 @@
 typedef struct relm relm_t;
 
 enum {
-    RELM_OPEN_CREATE = 1, /* create the database if missing and apply every migration */
+    RELM_OPEN_CREATE = 1,     /* create the database if missing and apply every migration */
+    RELM_OPEN_NO_MIGRATE = 2, /* refuse an older schema instead of upgrading it */
 };
 
 /*
  * Open the database at url ("sqlite:PATH" or a plain path). An older schema is upgraded
- * in place; a newer one is refused (schema); a database that was never initialised is
- * refused unless RELM_OPEN_CREATE is given. *out is the caller's (relm_close).
+ * in place, after the database has been copied (online backup) to PATH.bak-vN, N the old
+ * version (PATH.bak-vN.2, ... when that exists; relm_migration_backup says where); when
+ * the copy cannot be made nothing is upgraded (io). With RELM_OPEN_NO_MIGRATE an older
+ * schema is refused instead (schema, naming `relm init`). A newer one is refused
+ * (schema); a database that was never initialised is refused unless RELM_OPEN_CREATE is
+ * given. *out is the caller's (relm_close).
  */
 int relm_open(const char *url, int flags, relm_t **out, relm_error_t *err);
 void relm_close(relm_t *r);
+
+/*
+ * The file the database was copied to before relm_open upgraded its schema (borrowed,
+ * valid until relm_close), or "" when opening upgraded nothing.
+ */
+const char *relm_migration_backup(const relm_t *r);
 
 /* Schema version of the open database and the version this library writes. */
 int relm_schema_version(relm_t *r);
@@ -44,6 +55,14 @@ const char *relm_workdate(const relm_t *r);
  * connection per worker thread; a small cache each keeps memory flat as threads are added.
  */
 int relm_set_cache_size(relm_t *r, int kib, relm_error_t *err);
+
+/*
+ * How long (milliseconds) a write on this connection waits for another job (an import,
+ * a segment log, another server) to release the database before failing with RELM_EBUSY
+ * ("the database is busy with another job; try again"); default 10000, 0 fails at once.
+ * Reads never wait for writers.
+ */
+void relm_set_busy_timeout(relm_t *r, int ms);
 
 /* Transactions spanning several library calls (they nest). */
 int relm_begin(relm_t *r, relm_error_t *err);

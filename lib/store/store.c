@@ -27,6 +27,7 @@ struct relm_store {
     const relm_store_backend_t *be;
     void *db;
     int depth;
+    int busy_ms; /* the wait set by relm_store_set_busy_wait */
     int has_sequence;
     int64_t sequence;
     struct relm_stmt *cache[CACHE_BUCKETS];
@@ -65,6 +66,7 @@ int relm_store_open(const char *url, int create, relm_store_t **out, relm_error_
     if (!st)
         return relm_error_set(err, RELM_ENOMEM, "out of memory opening %s", url);
     st->be = be;
+    st->busy_ms = RELM_STORE_BUSY_MS;
     int rc = be->open(target, create, &st->db, err);
     if (rc) {
         free(st);
@@ -194,8 +196,14 @@ int relm_store_depth(const relm_store_t *st)
 
 void relm_store_set_busy_wait(relm_store_t *st, int ms)
 {
+    st->busy_ms = ms;
     if (st->be->busy_wait)
         st->be->busy_wait(st->db, ms);
+}
+
+int relm_store_busy_wait(const relm_store_t *st)
+{
+    return st->busy_ms;
 }
 
 int relm_store_backup(relm_store_t *st, const char *path, relm_error_t *err)

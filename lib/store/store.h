@@ -50,6 +50,8 @@ int relm_store_depth(const relm_store_t *st);
  */
 #define RELM_STORE_BUSY_MS 10000
 void relm_store_set_busy_wait(relm_store_t *st, int ms);
+/* The wait last set (RELM_STORE_BUSY_MS until set). */
+int relm_store_busy_wait(const relm_store_t *st);
 
 /*
  * Copy the whole database, while others go on using it, into a new database file at

@@ -3,6 +3,7 @@
  * place, a newer one and a foreign file are refused.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -19,6 +20,12 @@ static void tmp_path(char *buf, size_t n, const char *name)
 static void remove_db(const char *path)
 {
     char p[300];
+    for (int v = 1; v <= relm_schema_latest(); v++) {
+        snprintf(p, sizeof(p), "%s.bak-v%d", path, v);
+        unlink(p);
+        snprintf(p, sizeof(p), "%s.bak-v%d.2", path, v);
+        unlink(p);
+    }
     unlink(path);
     snprintf(p, sizeof(p), "%s-wal", path);
     unlink(p);
@@ -138,6 +145,101 @@ static void segment_lines_survive_the_move_to_a_table_keyed_by_line(void **state
     remove_db(path);
 }
 
+/* The schema version recorded in the database file at path (-1: none). */
+static int version_in_file(const char *path)
+{
+    relm_store_t *st;
+    relm_stmt_t *s;
+    relm_error_t err = {0};
+    int v = -1;
+    if (access(path, F_OK) != 0 || relm_store_open(path, 0, &st, &err))
+        return -1;
+    if (relm_stmt_prepare(st, "SELECT value FROM relm_meta WHERE key = 'schema_version'", &s,
+                          &err) == 0) {
+        if (relm_stmt_step(s, &err) == RELM_STEP_ROW)
+            v = atoi(relm_stmt_text(s, 0));
+        relm_stmt_release(s);
+    }
+    relm_store_close(st);
+    return v;
+}
+
+/* The version before the latest: the one an upgrade most often starts from. */
+static int previous_version(void)
+{
+    return relm_migrations[relm_migration_count - 2].version;
+}
+
+static void an_upgrade_first_copies_the_database_beside_it(void **state)
+{
+    (void)state;
+    char path[128], bak[160];
+    int v = previous_version();
+    tmp_path(path, sizeof(path), "bak");
+    relm_t *r = open_from_version(path, v, "INSERT INTO relm_meta VALUES ('marker', 'kept');");
+    snprintf(bak, sizeof(bak), "%s.bak-v%d", path, v);
+    assert_string_equal(relm_migration_backup(r), bak);
+    relm_close(r);
+    assert_int_equal(version_in_file(bak), v);
+    assert_int_equal(version_in_file(path), relm_schema_latest());
+    /* Opening the upgraded database copies nothing again. */
+    relm_error_t err = {0};
+    assert_int_equal(relm_open(path, 0, &r, &err), 0);
+    assert_string_equal(relm_migration_backup(r), "");
+    relm_close(r);
+    remove_db(path);
+}
+
+static void an_earlier_backup_is_never_overwritten(void **state)
+{
+    (void)state;
+    char path[128], bak[160], bak2[170], buf[8] = "";
+    int v = previous_version();
+    tmp_path(path, sizeof(path), "bak2");
+    snprintf(bak, sizeof(bak), "%s.bak-v%d", path, v);
+    snprintf(bak2, sizeof(bak2), "%s.bak-v%d.2", path, v);
+    unlink(bak2);
+    FILE *f = fopen(bak, "w");
+    assert_non_null(f);
+    fputs("old", f);
+    fclose(f);
+    relm_t *r = open_from_version(path, v, "SELECT 1;");
+    assert_string_equal(relm_migration_backup(r), bak2);
+    relm_close(r);
+    f = fopen(bak, "r");
+    assert_non_null(f);
+    assert_non_null(fgets(buf, sizeof(buf), f));
+    fclose(f);
+    assert_string_equal(buf, "old");
+    assert_int_equal(version_in_file(bak2), v);
+    remove_db(path);
+}
+
+static void an_older_database_is_refused_without_migrating_when_asked(void **state)
+{
+    (void)state;
+    char path[128], sql[160], bak[160];
+    relm_t *r = NULL;
+    relm_error_t err = {0};
+    int v = previous_version();
+    tmp_path(path, sizeof(path), "nomig");
+    snprintf(sql, sizeof(sql),
+             "CREATE TABLE relm_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+             "INSERT INTO relm_meta VALUES ('schema_version', '%d');",
+             v);
+    raw_exec(path, sql);
+    for (int i = 0; i < relm_migration_count && relm_migrations[i].version <= v; i++)
+        raw_exec(path, relm_migrations[i].sql);
+    assert_int_equal(relm_open(path, RELM_OPEN_NO_MIGRATE, &r, &err), RELM_ESCHEMA);
+    assert_null(r);
+    assert_non_null(strstr(err.message, "older than this relm"));
+    assert_non_null(strstr(err.message, "relm init"));
+    assert_int_equal(version_in_file(path), v);
+    snprintf(bak, sizeof(bak), "%s.bak-v%d", path, v);
+    assert_int_equal(access(bak, F_OK), -1);
+    remove_db(path);
+}
+
 static void a_newer_database_is_refused(void **state)
 {
     (void)state;
@@ -163,6 +265,9 @@ int main(void)
         cmocka_unit_test(an_older_database_is_upgraded_in_place),
         cmocka_unit_test(segment_lines_survive_the_move_to_a_table_keyed_by_line),
         cmocka_unit_test(a_newer_database_is_refused),
+        cmocka_unit_test(an_upgrade_first_copies_the_database_beside_it),
+        cmocka_unit_test(an_earlier_backup_is_never_overwritten),
+        cmocka_unit_test(an_older_database_is_refused_without_migrating_when_asked),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
