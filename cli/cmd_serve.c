@@ -2,6 +2,7 @@
  * relm serve | user | token: the HTTP server and the accounts it signs in.
  *
  *   relm serve [--listen ADDR:PORT] [--threads N] [--log-file PATH] [--trust-proxy]
+ *              [--tls-cert PEM --tls-key PEM]
  *              [--fetch-mail URL --fetch-every SECONDS] [--deliver-every SECONDS]
  *              [--max-connections N] [--max-per-address N] [--idle-timeout S]
  *              [--request-timeout S] [--busy-timeout S] [--print-routes]
@@ -27,7 +28,8 @@ static int serve_help(void)
 {
     printf(
         "usage: relm serve [--listen ADDR:PORT] [--threads N] [--log-file PATH]\n"
-        "                  [--trust-proxy] [--deliver-every SECONDS] [--max-connections N]\n"
+        "                  [--tls-cert PEM --tls-key PEM] [--trust-proxy]\n"
+        "                  [--deliver-every SECONDS] [--max-connections N]\n"
         "                  [--max-per-address N] [--idle-timeout SECONDS]\n"
         "                  [--request-timeout SECONDS] [--busy-timeout SECONDS] [--print-routes]\n"
         "                  [--fetch-mail imaps://USER@HOST/MAILBOX --fetch-every SECONDS]\n\n"
@@ -36,6 +38,8 @@ static int serve_help(void)
         "port, printed at start-up). GET /healthz and GET /metrics serve monitoring.\n"
         "Every request is logged as one JSON line to standard error, or appended to\n"
         "--log-file PATH (\"off\": no request log).\n"
+        "--tls-cert/--tls-key: serve https with this certificate (chain) and its key,\n"
+        "PEM files; session cookies are then Secure.\n"
         "--trust-proxy: behind a reverse proxy, take the client address from\n"
         "X-Forwarded-For and the scheme from X-Forwarded-Proto (https: Secure cookies).\n"
         "Slow or idle clients cannot starve the others: at most --max-connections\n"
@@ -65,6 +69,7 @@ static int serve_help(void)
 int cmd_serve(cli_t *c, int argc, char **argv)
 {
     const char *listen = "127.0.0.1:8080", *log_file = NULL, *fetch_mail = NULL;
+    const char *tls_cert = NULL, *tls_key = NULL;
     int64_t threads = 0, fetch_every = 0, max_conn = 0, per_addr = 0, idle = 0, request = 0,
             busy = 0;
     int print_routes = 0, help = 0, trust_proxy = 0;
@@ -72,6 +77,8 @@ int cmd_serve(cli_t *c, int argc, char **argv)
     cli_opt_t opts[] = {{"--listen", 1, &listen, NULL, NULL, NULL},
                         {"--log-file", 1, &log_file, NULL, NULL, NULL},
                         {"--trust-proxy", 0, NULL, &trust_proxy, NULL, NULL},
+                        {"--tls-cert", CLI_TEXT, &tls_cert, NULL, NULL, NULL},
+                        {"--tls-key", CLI_TEXT, &tls_key, NULL, NULL, NULL},
                         {"--deliver-every", CLI_TEXT, &every, NULL, NULL, NULL},
                         {"--threads", CLI_NUMBER, &threads, NULL, NULL, NULL},
                         {"--max-connections", CLI_NUMBER, &max_conn, NULL, NULL, NULL},
@@ -112,6 +119,8 @@ int cmd_serve(cli_t *c, int argc, char **argv)
                       .cache_kib = 512,
                       .log_file = log_file,
                       .trust_proxy = trust_proxy,
+                      .tls_cert = tls_cert,
+                      .tls_key = tls_key,
                       .fetch_mail = fetch_mail,
                       .fetch_every = (long)fetch_every,
                       .deliver_every = secs};

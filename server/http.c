@@ -90,6 +90,7 @@ static const char *g_db;
 static const char *g_today;
 static int g_cache_kib = 512;
 static int g_trust_proxy;
+static int g_tls; /* served over TLS (--tls-cert) */
 static int g_fault_reply;
 static unsigned g_request_timeout = 60;
 static int g_busy_ms = 30000;
@@ -119,10 +120,11 @@ void http_set_db(const char *db, const char *today, int cache_kib)
     pthread_once(&key_once, make_key);
 }
 
-void http_set_options(int trust_proxy, int fault_reply)
+void http_set_options(int trust_proxy, int fault_reply, int tls)
 {
     g_trust_proxy = trust_proxy;
     g_fault_reply = fault_reply;
+    g_tls = tls;
 }
 
 void http_set_request_timeout(unsigned seconds)
@@ -481,7 +483,9 @@ static void last_entry(const char *h, char *out, size_t n)
 
 static void forwarded(req_t *q)
 {
-    if (!g_trust_proxy)
+    /* Served over TLS: every request came over https. */
+    q->https = g_tls;
+    if (!g_trust_proxy || g_tls)
         return;
     const char *h = MHD_lookup_connection_value(q->conn, MHD_HEADER_KIND, "X-Forwarded-For");
     if (h)

@@ -188,6 +188,8 @@ typedef struct serve_opts {
     int cache_kib;
     const char *log_file;   /* request log: NULL or "-" for stderr, "off" for none */
     int trust_proxy;        /* take the client from X-Forwarded-For/-Proto */
+    const char *tls_cert;   /* PEM certificate (chain) file: serve https; NULL: http */
+    const char *tls_key;    /* PEM private key file of tls_cert */
     const char *fetch_mail; /* IMAP mailbox URL fetched in the background, or NULL */
     long fetch_every;       /* seconds between fetches */
     long deliver_every;     /* seconds between runs of the delivery worker; 0: no worker */
@@ -243,7 +245,7 @@ void http_set_db(const char *db, const char *today, int cache_kib);
  * behind a proxy that sets both). fault_reply: a test hook (RELM_FAULT=reply) that fails
  * every request after its handler ran, to show that such a request changes nothing.
  */
-void http_set_options(int trust_proxy, int fault_reply);
+void http_set_options(int trust_proxy, int fault_reply, int tls);
 /* Seconds a request may take to arrive in full (headers and body) from its first line. */
 void http_set_request_timeout(unsigned seconds);
 /*

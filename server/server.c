@@ -64,6 +64,27 @@ static int parse_listen(const char *s, struct sockaddr_storage *sa, relm_error_t
     return 0;
 }
 
+/* The whole of a small file (a PEM certificate or key) as text, malloc'd; NULL with err. */
+static char *read_pem(const char *path, const char *what, relm_error_t *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        relm_error_set(err, RELM_EIO, "%s %s cannot be read: %s", what, path, strerror(errno));
+        return NULL;
+    }
+    char *buf = malloc(65537);
+    size_t n = buf ? fread(buf, 1, 65536, f) : 0;
+    int whole = n < 65536 || fgetc(f) == EOF;
+    fclose(f);
+    if (buf)
+        buf[n] = '\0';
+    if (buf && whole && strstr(buf, "-----BEGIN"))
+        return buf;
+    free(buf);
+    relm_error_set(err, RELM_EUSAGE, "%s %s is not a PEM file of at most 64 KiB", what, path);
+    return NULL;
+}
+
 static unsigned connections(struct MHD_Daemon *d)
 {
     const union MHD_DaemonInfo *i = MHD_get_daemon_info(d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
@@ -87,10 +108,29 @@ int serve_run(const serve_opts_t *o, relm_error_t *err)
     if ((rc = relm_open(o->db, RELM_OPEN_NO_MIGRATE, &probe, err)))
         return rc;
     relm_close(probe);
+    /* TLS: both files or neither; the key and certificate are checked by the TLS library. */
+    char *cert = NULL, *key = NULL;
+    if (!o->tls_cert != !o->tls_key)
+        return relm_error_set(err, RELM_EUSAGE, "--tls-cert and --tls-key go together");
+    if (o->tls_cert) {
+        if (!MHD_is_feature_supported(MHD_FEATURE_TLS))
+            return relm_error_set(err, RELM_EUSAGE, "this libmicrohttpd has no TLS support");
+        if (!(cert = read_pem(o->tls_cert, "--tls-cert", err)))
+            return err->code;
+        if (!(key = read_pem(o->tls_key, "--tls-key", err))) {
+            free(cert);
+            return err->code;
+        }
+    }
+    struct MHD_OptionItem tls_opts[] = {
+        {cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, cert},
+        {MHD_OPTION_HTTPS_MEM_KEY, 0, key},
+        {MHD_OPTION_END, 0, NULL},
+    };
     router_init();
     http_set_db(o->db, o->today, o->cache_kib);
     const char *fault = getenv("RELM_FAULT");
-    http_set_options(o->trust_proxy, fault && strcmp(fault, "reply") == 0);
+    http_set_options(o->trust_proxy, fault && strcmp(fault, "reply") == 0, cert != NULL);
     ops_init(log, o->db);
     unsigned max_conn = o->max_connections ? o->max_connections : SERVE_MAX_CONNECTIONS;
     unsigned per_addr = o->max_per_address ? o->max_per_address : SERVE_MAX_PER_ADDRESS;
@@ -115,21 +155,31 @@ int serve_run(const serve_opts_t *o, relm_error_t *err)
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
     /* Started after the mask, so that the fetch thread leaves the signals to sigwait(). */
-    if ((rc = mail_worker_start(o, err)))
+    if ((rc = mail_worker_start(o, err))) {
+        free(cert);
+        free(key);
         return rc;
+    }
 
     struct MHD_Daemon *d = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG |
-            (sa.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
+            (sa.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0) | (cert ? MHD_USE_TLS : 0),
         0, NULL, NULL, http_access, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(o->threads > 0 ? o->threads : 4),
         MHD_OPTION_NOTIFY_COMPLETED, http_completed, NULL, MHD_OPTION_URI_LOG_CALLBACK,
         http_uri_log, NULL, MHD_OPTION_CONNECTION_TIMEOUT, idle, MHD_OPTION_CONNECTION_LIMIT,
         max_conn, MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_addr, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-        (size_t)(64 * 1024), MHD_OPTION_END);
+        (size_t)(64 * 1024), MHD_OPTION_ARRAY, tls_opts, MHD_OPTION_END);
     if (!d) {
         int e = errno ? errno : EADDRINUSE;
         mail_worker_stop();
+        free(cert);
+        free(key);
+        if (cert)
+            return relm_error_set(err, RELM_EIO,
+                                  "cannot listen on %s with TLS: check that --tls-key is the "
+                                  "key of --tls-cert (%s)",
+                                  o->listen, strerror(e));
         return relm_error_set(err, RELM_EIO, "cannot listen on %s: %s", o->listen, strerror(e));
     }
     const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
@@ -149,10 +199,12 @@ int serve_run(const serve_opts_t *o, relm_error_t *err)
         (rc = deliver_worker_start(o->db, o->today, o->deliver_every, err))) {
         mail_worker_stop();
         MHD_stop_daemon(d);
+        free(cert);
+        free(key);
         return rc;
     }
-    printf("relm serving %s on http://%s%s%s:%u/\n", o->db, v6 ? "[" : "", host, v6 ? "]" : "",
-           di ? (unsigned)di->port : port);
+    printf("relm serving %s on http%s://%s%s%s:%u/\n", o->db, cert ? "s" : "", v6 ? "[" : "", host,
+           v6 ? "]" : "", di ? (unsigned)di->port : port);
     fflush(stdout);
 
     int sig = 0;
@@ -170,6 +222,8 @@ int serve_run(const serve_opts_t *o, relm_error_t *err)
     deliver_worker_stop();
     if (ls != MHD_INVALID_SOCKET)
         close(ls);
+    free(cert);
+    free(key);
     fprintf(stderr, "relm: stopped\n");
     if (log && log != stderr)
         fclose(log);
