@@ -26,11 +26,24 @@ fresh() { # a copy of the base database at $RELM_DB
     cp "$BASE" "$RELM_DB"
 }
 
-# Kill cmd after a random pause of 50 to 1,250 ms; sets KILLED=1 when it was still running.
+now_ms() { date +%s%3N; }
+
+# How long cmd takes on a fresh copy, in ms: the kills below fall inside that time, so
+# they hit the running job on a fast machine and under sanitizers alike.
+duration_of() {
+    fresh
+    local t0
+    t0=$(now_ms)
+    "$RELM" "$@" >/dev/null 2>&1
+    echo $(($(now_ms) - t0))
+}
+
+# Kill cmd after a random pause of 5% to 90% of its duration $DUR (ms); sets KILLED=1 when
+# it was still running.
 kill_during() {
     "$RELM" "$@" >/dev/null 2>&1 &
     local pid=$!
-    local ms=$((50 + RANDOM % 1200))
+    local ms=$((DUR * (5 + RANDOM % 86) / 100))
     sleep "$((ms / 1000)).$(printf '%03d' $((ms % 1000)))"
     KILLED=0
     if kill -9 "$pid" 2>/dev/null; then KILLED=1; fi
@@ -39,6 +52,7 @@ kill_during() {
 
 integrity() { sql "PRAGMA integrity_check"; }
 
+DUR=$(duration_of segment log SEG00001)
 killed_logs=0
 for ((round = 1; round <= ROUNDS; round++)); do
     fresh
@@ -66,6 +80,7 @@ check_killed() { # what count rounds
 }
 check_killed "segment log" "$killed_logs"
 
+DUR=$(duration_of contact import "$T/k.csv")
 killed_imports=0
 for ((round = 1; round <= ROUNDS; round++)); do
     fresh
