@@ -9,6 +9,14 @@ RELM=relm # set to the staged tool below; lib.sh wants it named
 STAGE=$T/stage
 trap 'exit 1' INT TERM # a timeout still removes $T (lib.sh's EXIT trap)
 
+if meson install -C "$BUILDDIR" --no-rebuild --quiet --destdir "$STAGE" >"$T/install.log" 2>&1; then
+    ok "meson install --destdir stages the install"
+else
+    not_ok "meson install --destdir stages the install" "$(cat "$T/install.log")"
+    finish
+    exit 1
+fi
+
 opt() { # opt NAME: a meson option of the build directory (prefix, libdir, ...)
     meson introspect --buildoptions "$BUILDDIR" |
         python3 -c "import json,sys; print([o['value'] for o in json.load(sys.stdin) if o['name'] == '$1'][0])"
@@ -20,14 +28,6 @@ incdir=$(dir "$(opt includedir)")
 bindir=$(dir "$(opt bindir)")
 mandir=$(dir "$(opt mandir)")
 datadir=$(dir "$(opt datadir)")
-
-if meson install -C "$BUILDDIR" --no-rebuild --quiet --destdir "$STAGE" >"$T/install.log" 2>&1; then
-    ok "meson install --destdir stages the install"
-else
-    not_ok "meson install --destdir stages the install" "$(cat "$T/install.log")"
-    finish
-    exit 1
-fi
 
 # The library: a shared object with a soname, the static archive beside it.
 soname=$(readelf -d "$libdir/librelm.so" 2>&1 | sed -n 's/.*Library soname: \[\(.*\)\]/\1/p')
