@@ -149,11 +149,19 @@ def completion(globals_, nouns, verbs, flags):
     return '\n'.join(out)
 
 
+def install_path(path):
+    """Where meson install puts path: under DESTDIR, relative ones under the prefix."""
+    if 'MESON_INSTALL_DESTDIR_PREFIX' not in os.environ:
+        return path
+    if os.path.isabs(path):
+        destdir = os.environ.get('DESTDIR', '')
+        return os.path.join(destdir, path.lstrip('/')) if destdir else path
+    return os.path.join(os.environ['MESON_INSTALL_DESTDIR_PREFIX'], path)
+
+
 def main():
     relm, mandir, compdir = sys.argv[1:4]
-    base = os.environ.get('MESON_INSTALL_DESTDIR_PREFIX', '')
-    mandir = os.path.join(base, mandir) if base else mandir
-    compdir = os.path.join(base, compdir) if base else compdir
+    mandir, compdir = install_path(mandir), install_path(compdir)
     os.makedirs(mandir, exist_ok=True)
     os.makedirs(compdir, exist_ok=True)
     version = subprocess.run([relm, '--version'], check=True, capture_output=True,
