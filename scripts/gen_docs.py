@@ -169,7 +169,8 @@ def main():
     main_help = help_text(relm)
     nouns = nouns_of(main_help)
     verbs, flags = {}, {}
-    pages = {'relm': man_page('relm', main_help.splitlines()[2].rstrip('.'), version, main_help,
+    summary = main_help.splitlines()[2].rstrip('.')
+    pages = {'relm': man_page('relm', summary[:1].lower() + summary[1:], version, main_help,
                               ',\n'.join(f'.BR relm-{n} (1)' for n, _ in nouns))}
     for noun, summary in nouns:
         text = help_text(relm, noun)
