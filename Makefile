@@ -9,7 +9,7 @@ PKGS = gcc meson ninja-build pkg-config python3 git bc libsqlite3-dev sqlite3 li
        openssl curl \
        node=nodejs npm=npm
 
-.PHONY: all deps build run check fuzz format clean
+.PHONY: all deps build run check install fuzz format clean
 
 all: build
 
@@ -27,11 +27,21 @@ run: build
 	  ./$(BUILD)/relm --db $(DB) init --demo && \
 	  printf 'relm-demo\n' | ./$(BUILD)/relm --db $(DB) user add demo --role admin \
 	    --full-name 'Demo User' --salesperson-code JO --password-stdin >/dev/null; fi
-	@echo "relm is serving $(DB) at http://$(LISTEN)/ - sign in as demo / relm-demo (Ctrl-C stops)"
+	@echo "relm is serving $(DB) at http://$(LISTEN)/ - sign in as demo / relm-demo (Ctrl-C stops;" \
+	  "another address: LISTEN=127.0.0.1:9090 make run)"
 	@./$(BUILD)/relm --db $(DB) serve --listen $(LISTEN)
 
 check: deps
 	@scripts/check.sh
+
+# Install librelm (shared, soname librelm.so.0, and static), its headers, relm.pc, the relm
+# tool, its man pages and bash completion under PREFIX (default /usr/local), staged under
+# DESTDIR when given (packaging: make install PREFIX=/usr DESTDIR=debian/tmp).
+PREFIX ?= /usr/local
+install: build
+	@[ "$$(meson introspect --buildoptions $(BUILD) | python3 -c 'import json,sys; print([o["value"] for o in json.load(sys.stdin) if o["name"] == "prefix"][0])')" = "$(PREFIX)" ] || \
+	  meson configure $(BUILD) -Dprefix=$(PREFIX)
+	@meson install -C $(BUILD) $(if $(DESTDIR),--destdir $(DESTDIR))
 
 # Every libFuzzer target for FUZZ_SECONDS each (default 600); `make check` runs them briefly.
 FUZZ_SECONDS ?= 600
