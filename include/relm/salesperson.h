@@ -19,7 +19,8 @@ extern const relm_entity_t relm_salesperson_entity;
 
 struct relm;
 
-/* Add sp (code required, upper-cased). already_exists if the code is taken. */
+/* Add sp, its fields set through relm_record_set() (which upper-cases the code); the code is
+ * required. already_exists if the code is taken. */
 int relm_salesperson_add(struct relm *r, relm_salesperson_t *sp, relm_error_t *err);
 /* Fill *out; not_found names the code. */
 int relm_salesperson_get(struct relm *r, const char *code, relm_salesperson_t *out,
