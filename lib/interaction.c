@@ -869,27 +869,27 @@ static int cancel_one(relm_t *r, int64_t entry_no, relm_interaction_t *cur, relm
                               entry_no);
     if (cur->canceled) {
         /* Undo-cancel: an entry comes back only with its logged segment and campaign entry. */
-        int64_t off = 0;
-        if (cur->logged_segment_entry_no &&
-            (rc = int_query(r, "SELECT canceled FROM logged_segment WHERE entry_no = ?",
-                            cur->logged_segment_entry_no, 0, 1, &off, err)))
-            return rc;
-        if (off)
-            return relm_error_set(err, RELM_EVALIDATION,
-                                  "interaction log entry %" PRId64
-                                  " cannot be restored while its logged segment %" PRId64
-                                  " is canceled (undo-cancel the logged segment)",
-                                  entry_no, cur->logged_segment_entry_no);
-        if (cur->campaign_entry_no &&
-            (rc = int_query(r, "SELECT canceled FROM campaign_entry WHERE entry_no = ?",
-                            cur->campaign_entry_no, 0, 1, &off, err)))
-            return rc;
-        if (off)
-            return relm_error_set(err, RELM_EVALIDATION,
-                                  "interaction log entry %" PRId64
-                                  " cannot be restored while its campaign entry %" PRId64
-                                  " is canceled (undo-cancel the campaign entry)",
-                                  entry_no, cur->campaign_entry_no);
+        const struct {
+            const char *sql, *what;
+            int64_t no;
+        } parents[] = {
+            {"SELECT canceled FROM logged_segment WHERE entry_no = ?", "logged segment",
+             cur->logged_segment_entry_no},
+            {"SELECT canceled FROM campaign_entry WHERE entry_no = ?", "campaign entry",
+             cur->campaign_entry_no},
+        };
+        for (size_t k = 0; k < sizeof(parents) / sizeof(parents[0]); k++) {
+            int64_t off = 0;
+            if (parents[k].no &&
+                (rc = int_query(r, parents[k].sql, parents[k].no, 0, 1, &off, err)))
+                return rc;
+            if (off)
+                return relm_error_set(err, RELM_EVALIDATION,
+                                      "interaction log entry %" PRId64
+                                      " cannot be restored while its %s %" PRId64
+                                      " is canceled (undo-cancel the %s)",
+                                      entry_no, parents[k].what, parents[k].no, parents[k].what);
+        }
     }
     /* Only the entry: a campaign entry is shared and is canceled on its own (§8). */
     return run_ints(r, "UPDATE interaction_log_entry SET canceled = ? WHERE entry_no = ?",
