@@ -11,17 +11,6 @@
 
 #include "http.h"
 
-static int entry_no_of(req_t *q, int64_t *out)
-{
-    const char *s = req_param(q, "entry_no");
-    char *end;
-    long long v = strtoll(s, &end, 10);
-    if (!*s || *end || v <= 0)
-        return req_fail(q, HTTP_EBADREQUEST, "entry no. \"%s\" is not a positive whole number", s);
-    *out = v;
-    return 0;
-}
-
 static int entries_list(req_t *q)
 {
     relm_campaign_t cmp;
@@ -50,7 +39,7 @@ static int entry_get(req_t *q)
 {
     int64_t no;
     int rc = req_may(q, RELM_AREA_CAMPAIGNS, 0);
-    if (rc || (rc = entry_no_of(q, &no)))
+    if (rc || (rc = req_param_no(q, "entry_no", "entry no.", &no)))
         return rc;
     return reply_entry(q, no);
 }
@@ -59,7 +48,8 @@ static int entry_cancel(req_t *q)
 {
     int64_t no;
     int rc = req_may(q, RELM_AREA_CAMPAIGNS, 1);
-    if (rc || (rc = entry_no_of(q, &no)) || (rc = relm_campaign_entry_cancel(q->r, no, &q->err)))
+    if (rc || (rc = req_param_no(q, "entry_no", "entry no.", &no)) ||
+        (rc = relm_campaign_entry_cancel(q->r, no, &q->err)))
         return rc;
     return reply_entry(q, no);
 }
@@ -69,7 +59,7 @@ static int entry_delete(req_t *q)
 {
     int64_t no, n = 0;
     int rc = req_may(q, RELM_AREA_CAMPAIGNS, 1);
-    if (rc || (rc = entry_no_of(q, &no)) ||
+    if (rc || (rc = req_param_no(q, "entry_no", "entry no.", &no)) ||
         (rc = relm_campaign_entry_delete(q->r, no, &n, &q->err)))
         return rc;
     q->out =

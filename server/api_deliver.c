@@ -20,30 +20,15 @@
 
 #include "http.h"
 
-static int parse_no(req_t *q, int64_t *out)
-{
-    return relm_parse_positive(req_param(q, "entry_no"), "entry no.", out, &q->err);
-}
-
-/* A non-negative whole number member of the body (0 when absent). */
-static int body_count(req_t *q, const char *key, int64_t *out)
-{
-    *out = 0;
-    const char *v = req_body_str(q, key);
-    if (!v)
-        return 0;
-    return relm_parse_positive(v, key, out, &q->err);
-}
-
 static int deliver_now(req_t *q)
 {
     int rc = req_may(q, RELM_AREA_SETUP, 1);
     relm_deliver_opts_t o = {0};
     int64_t ls = 0, limit = 0, tries = 0, backoff = 0;
     int retry = 0;
-    if (rc || (rc = body_count(q, "logged_segment_entry_no", &ls)) ||
-        (rc = body_count(q, "limit", &limit)) || (rc = body_count(q, "tries", &tries)) ||
-        (rc = body_count(q, "backoff_ms", &backoff)) ||
+    if (rc || (rc = req_body_no(q, "logged_segment_entry_no", &ls)) ||
+        (rc = req_body_no(q, "limit", &limit)) || (rc = req_body_no(q, "tries", &tries)) ||
+        (rc = req_body_no(q, "backoff_ms", &backoff)) ||
         (rc = req_body_bool(q, "retry_errors", &retry)))
         return rc;
     o.logged_segment_entry_no = ls;
@@ -76,7 +61,7 @@ static int delivery_counts(req_t *q)
 {
     int64_t no;
     int rc = req_may(q, RELM_AREA_SEGMENTS, 0);
-    if (rc || (rc = parse_no(q, &no)))
+    if (rc || (rc = req_param_no(q, "entry_no", "entry no.", &no)))
         return rc;
     relm_delivery_counts_t n;
     json_t *failures = json_array();
@@ -94,7 +79,8 @@ static int retry_errors(req_t *q)
 {
     int64_t no, n = 0;
     int rc = req_may(q, RELM_AREA_SEGMENTS, 1);
-    if (rc || (rc = parse_no(q, &no)) || (rc = relm_delivery_retry_errors(q->r, no, &n, &q->err)))
+    if (rc || (rc = req_param_no(q, "entry_no", "entry no.", &no)) ||
+        (rc = relm_delivery_retry_errors(q->r, no, &n, &q->err)))
         return rc;
     q->out = json_pack("{s:I}", "requeued", (json_int_t)n);
     return 0;
@@ -106,7 +92,7 @@ static int letters_pdf(req_t *q)
     const char *m = req_query(q, "mark");
     int mark = m && (strcmp(m, "true") == 0 || strcmp(m, "1") == 0);
     int rc = req_may(q, RELM_AREA_SEGMENTS, mark);
-    if (rc || (rc = parse_no(q, &no)))
+    if (rc || (rc = req_param_no(q, "entry_no", "entry no.", &no)))
         return rc;
     if ((rc = relm_letters_render_segment(q->r, no, mark, &q->raw, &q->raw_len, &n, &q->err)))
         return rc;

@@ -1,7 +1,9 @@
 /*
- * Master data over HTTP, generically: one table of resources (contacts, salespersons,
- * groups, templates, campaigns, number series), each a relm_entity_t with its add / get /
- * update / remove operations, and five handlers that mirror the CLI's generic verbs:
+ * Records over HTTP, generically: one table of resources (contacts, salespersons, groups,
+ * templates, campaigns, number series, segments), each a relm_entity_t with its add / get /
+ * update / remove operations, and five handlers that mirror the CLI's generic verbs. A
+ * resource declares only what it does its own way (a delete or update with options, a
+ * search, a list the library pages itself):
  *
  *   GET    /api/RES               list: ?where=FIELD<op>VALUE (repeatable), ?limit, ?after;
  *                                 contacts also ?q=TEXT (no., name, e-mail or city contains)
@@ -14,6 +16,9 @@
  *
  * Lists page by key: a page holds up to ?limit records in key order and next_cursor is
  * the last key (pass it back as ?after), or null on the last page.
+ *
+ * Segments: PATCH also takes "apply_to_all_lines" (true: the changed fields go to every
+ * line too); their list has no ?where.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -26,9 +31,15 @@ typedef struct resource {
     const char *key;
     relm_area_t area;
     int (*remove)(req_t *q, const char *key); /* a delete with options, or NULL */
+    /* An update with options (body members named in options, not fields), or NULL. */
+    int (*update)(req_t *q, const char *key, const void *changes, relm_mask_t given);
+    const char *const *options;
     /* ?q=TEXT: a search over several fields (contacts), or NULL */
     int (*search)(relm_t *r, const char *text, const relm_filter_t *filters, int nfilters,
                   long limit, relm_row_fn fn, void *ctx, relm_error_t *err);
+    /* A list the library pages by key itself (no ?where), or NULL: relm_list. */
+    int (*list)(relm_t *r, const char *after, long limit, relm_row_fn fn, void *ctx,
+                relm_error_t *err);
 } resource_t;
 
 /* DELETE /api/contacts/{no}?with_persons=true|false */
@@ -43,14 +54,41 @@ static int contact_remove(req_t *q, const char *key)
     return relm_contact_delete_with(q->r, key, flags, &q->err);
 }
 
+/* PATCH /api/segments/{no} {"apply_to_all_lines": true, ...fields} */
+static const char *const segment_options[] = {"apply_to_all_lines", NULL};
+
+static int segment_update(req_t *q, const char *key, const void *changes, relm_mask_t given)
+{
+    int all = 0;
+    int rc = req_body_bool(q, "apply_to_all_lines", &all);
+    return rc ? rc : relm_segment_update(q->r, key, changes, given, all, &q->err);
+}
+
 static const resource_t resources[] = {
-    {"contacts", &relm_contact_entity, "no", RELM_AREA_CONTACTS, contact_remove,
-     relm_contact_search},
-    {"salespersons", &relm_salesperson_entity, "code", RELM_AREA_SALESPERSONS, NULL, NULL},
-    {"groups", &relm_group_entity, "code", RELM_AREA_GROUPS, NULL, NULL},
-    {"templates", &relm_template_entity, "code", RELM_AREA_TEMPLATES, NULL, NULL},
-    {"campaigns", &relm_campaign_entity, "no", RELM_AREA_CAMPAIGNS, NULL, NULL},
-    {"number-series", &relm_no_series_entity, "code", RELM_AREA_NUMSERIES, NULL, NULL},
+    {.path = "contacts",
+     .e = &relm_contact_entity,
+     .key = "no",
+     .area = RELM_AREA_CONTACTS,
+     .remove = contact_remove,
+     .search = relm_contact_search},
+    {.path = "salespersons",
+     .e = &relm_salesperson_entity,
+     .key = "code",
+     .area = RELM_AREA_SALESPERSONS},
+    {.path = "groups", .e = &relm_group_entity, .key = "code", .area = RELM_AREA_GROUPS},
+    {.path = "templates", .e = &relm_template_entity, .key = "code", .area = RELM_AREA_TEMPLATES},
+    {.path = "campaigns", .e = &relm_campaign_entity, .key = "no", .area = RELM_AREA_CAMPAIGNS},
+    {.path = "number-series",
+     .e = &relm_no_series_entity,
+     .key = "code",
+     .area = RELM_AREA_NUMSERIES},
+    {.path = "segments",
+     .e = &relm_segment_entity,
+     .key = "no",
+     .area = RELM_AREA_SEGMENTS,
+     .update = segment_update,
+     .options = segment_options,
+     .list = relm_segment_list},
 };
 
 static const resource_t *res_of(const req_t *q)
@@ -106,6 +144,9 @@ static int list_page(req_t *q, const relm_entity_t *e, relm_filter_t *extra, int
     int rc = page_begin(q, &p, e, k);
     if (rc)
         return rc;
+    if (res && res->list)
+        return page_end(q, &p,
+                        res->list(q->r, req_query(q, "after"), p.limit + 1, page_row, &p, &q->err));
     MHD_get_connection_values(q->conn, MHD_GET_ARGUMENT_KIND, where_arg, &w);
     if (w.rc)
         return page_end(q, &p, w.rc);
@@ -212,14 +253,11 @@ static int do_add(req_t *q)
     int rc = req_may(q, res->area, 1);
     if (rc)
         return rc;
-    if (!q->body)
-        return req_fail(q, HTTP_EBADREQUEST, "send the %s as a JSON object", res->e->name);
     void *rec = malloc(res->e->size);
     if (!rec)
         return req_fail(q, RELM_ENOMEM, "out of memory");
     relm_mask_t given = 0;
-    relm_record_init(res->e, rec);
-    rc = relm_record_from_json(res->e, rec, &given, q->body, &q->err);
+    rc = req_body_record(q, res->e, rec, &given, NULL);
     if (rc == 0)
         rc = res->e->add(q->r, rec, given, &q->err);
     if (rc == 0) {
@@ -241,20 +279,19 @@ static int do_update(req_t *q)
     int rc = req_may(q, res->area, 1);
     if (rc)
         return rc;
-    if (!q->body)
-        return req_fail(q, HTTP_EBADREQUEST, "send the changed fields as a JSON object");
+    const char *key = req_param(q, res->key);
     void *rec = malloc(res->e->size);
     if (!rec)
         return req_fail(q, RELM_ENOMEM, "out of memory");
     relm_mask_t given = 0;
-    relm_record_init(res->e, rec);
-    rc = relm_record_from_json(res->e, rec, &given, q->body, &q->err);
+    rc = req_body_record(q, res->e, rec, &given, res->options);
     if (rc == 0)
-        rc = relm_record_check_key(res->e, rec, given, req_param(q, res->key), &q->err);
+        rc = relm_record_check_key(res->e, rec, given, key, &q->err);
     if (rc == 0)
-        rc = res->e->update(q->r, req_param(q, res->key), rec, given, &q->err);
+        rc = res->update ? res->update(q, key, rec, given)
+                         : res->e->update(q->r, key, rec, given, &q->err);
     free(rec);
-    return rc ? rc : reply_record(q, res, req_param(q, res->key));
+    return rc ? rc : reply_record(q, res, key);
 }
 
 static int do_delete(req_t *q)

@@ -27,28 +27,7 @@
 
 #include "http.h"
 
-static int parse_no(req_t *q, const char *s, const char *what, int64_t *out)
-{
-    return relm_parse_positive(s, what, out, &q->err);
-}
-
-/* Fields of the body (without the members named in skip) into rec / given. */
-static int body_record(req_t *q, relm_interaction_t *rec, relm_mask_t *given,
-                       const char *const *skip)
-{
-    relm_record_init(&relm_interaction_entity, rec);
-    *given = 0;
-    if (!q->body)
-        return req_fail(q, HTTP_EBADREQUEST, "send the interaction's fields as a JSON object");
-    json_t *fields = json_copy(q->body);
-    if (!fields)
-        return req_fail(q, RELM_ENOMEM, "out of memory");
-    for (int i = 0; skip && skip[i]; i++)
-        json_object_del(fields, skip[i]);
-    int rc = relm_record_from_json(&relm_interaction_entity, rec, given, fields, &q->err);
-    json_decref(fields);
-    return rc;
-}
+static const relm_entity_t *const E = &relm_interaction_entity;
 
 static int comment_json(void *ctx, const void *row)
 {
@@ -73,7 +52,7 @@ static int reply_entry(req_t *q, const relm_interaction_t *rec)
         json_decref(a);
         return rc;
     }
-    q->out = relm_record_json(&relm_interaction_entity, rec);
+    q->out = relm_record_json(E, rec);
     json_object_set_new(q->out, "comments", a);
     /* The body kept with the entry: the merged text that went out (null when none). */
     json_object_set_new(q->out, "attachment", body ? json_string(body) : json_null());
@@ -104,21 +83,26 @@ static int body_comments(req_t *q, const char **texts, int *n)
     return 0;
 }
 
+/* The body's from_entry_no, when given: the contact and salesperson of that entry. */
+static int from_entry(req_t *q, relm_interaction_t *rec, relm_mask_t *given)
+{
+    int64_t no;
+    int rc = req_body_no(q, "from_entry_no", &no);
+    if (rc || !no)
+        return rc;
+    return relm_interaction_init_from_entry(q->r, no, rec, given, &q->err);
+}
+
 static int prepare(req_t *q)
 {
     static const char *const skip[] = {"entry_no", "from_entry_no", "comments", NULL};
     relm_interaction_t rec;
     relm_mask_t given;
     int rc = req_may(q, RELM_AREA_INTERACTIONS, 0);
-    if (rc || (rc = body_record(q, &rec, &given, skip)))
+    if (rc || (rc = req_body_record(q, E, &rec, &given, skip)))
         return rc;
-    const char *from = req_body_str(q, "from_entry_no");
-    if (from) {
-        int64_t no;
-        if ((rc = parse_no(q, from, "from_entry_no", &no)) ||
-            (rc = relm_interaction_init_from_entry(q->r, no, &rec, &given, &q->err)))
-            return rc;
-    }
+    if ((rc = from_entry(q, &rec, &given)))
+        return rc;
     if ((rc = relm_interaction_prepare(q->r, &rec, given, &q->err)))
         return rc;
     return reply_entry(q, &rec);
@@ -132,15 +116,11 @@ static int create(req_t *q)
     const char *texts[MAX_COMMENTS];
     int n = 0;
     int rc = req_may(q, RELM_AREA_INTERACTIONS, 1);
-    if (rc || (rc = body_record(q, &rec, &given, skip)) || (rc = body_comments(q, texts, &n)))
+    if (rc || (rc = req_body_record(q, E, &rec, &given, skip)) ||
+        (rc = body_comments(q, texts, &n)))
         return rc;
-    const char *from = req_body_str(q, "from_entry_no");
-    if (from) {
-        int64_t no;
-        if ((rc = parse_no(q, from, "from_entry_no", &no)) ||
-            (rc = relm_interaction_init_from_entry(q->r, no, &rec, &given, &q->err)))
-            return rc;
-    }
+    if ((rc = from_entry(q, &rec, &given)))
+        return rc;
     if ((rc = relm_interaction_create_commented(q->r, &rec, given, texts, n, &q->err)) ||
         (rc = reply_entry(q, &rec)))
         return rc;
@@ -157,22 +137,16 @@ static int postpone(req_t *q)
     const char *texts[MAX_COMMENTS];
     int n = 0;
     int rc = req_may(q, RELM_AREA_INTERACTIONS, 1);
-    if (rc || (rc = body_record(q, &rec, &given, skip)) || (rc = body_comments(q, texts, &n)))
+    if (rc || (rc = req_body_record(q, E, &rec, &given, skip)) ||
+        (rc = body_comments(q, texts, &n)))
         return rc;
-    const char *no = req_body_str(q, "entry_no");
-    if (no && (rc = parse_no(q, no, "entry_no", &rec.entry_no)))
+    if ((rc = req_body_no(q, "entry_no", &rec.entry_no)) ||
+        (!rec.entry_no && (rc = from_entry(q, &rec, &given))))
         return rc;
-    const char *from = req_body_str(q, "from_entry_no");
-    if (from && !no) {
-        int64_t src;
-        if ((rc = parse_no(q, from, "from_entry_no", &src)) ||
-            (rc = relm_interaction_init_from_entry(q->r, src, &rec, &given, &q->err)))
-            return rc;
-    }
     if ((rc = relm_interaction_postpone_commented(q->r, &rec, given, texts, n, &q->err)) ||
         (rc = reply_entry(q, &rec)))
         return rc;
-    q->status = no ? MHD_HTTP_OK : MHD_HTTP_CREATED;
+    q->status = req_body_str(q, "entry_no") ? MHD_HTTP_OK : MHD_HTTP_CREATED;
     return 0;
 }
 
@@ -185,12 +159,12 @@ static int resume(req_t *q)
     int n = 0;
     int64_t no;
     int rc = req_may(q, RELM_AREA_INTERACTIONS, 1);
-    if (rc || (rc = parse_no(q, req_param(q, "entry_no"), "entry no.", &no)))
+    if (rc || (rc = req_param_no(q, "entry_no", "entry no.", &no)))
         return rc;
     if (q->body)
-        rc = body_record(q, &rec, &given, skip);
+        rc = req_body_record(q, E, &rec, &given, skip);
     else
-        relm_record_init(&relm_interaction_entity, &rec);
+        relm_record_init(E, &rec);
     if (rc || (rc = body_comments(q, texts, &n)) ||
         (rc = relm_interaction_resume_commented(q->r, no, &rec, given, texts, n, &q->err)))
         return rc;
@@ -202,7 +176,7 @@ static int get_one(req_t *q)
     relm_interaction_t rec;
     int64_t no;
     int rc = req_may(q, RELM_AREA_INTERACTIONS, 0);
-    if (rc || (rc = parse_no(q, req_param(q, "entry_no"), "entry no.", &no)) ||
+    if (rc || (rc = req_param_no(q, "entry_no", "entry no.", &no)) ||
         (rc = relm_interaction_get(q->r, no, &rec, &q->err)))
         return rc;
     return reply_entry(q, &rec);
@@ -212,7 +186,7 @@ static int delete_one(req_t *q)
 {
     int64_t no;
     int rc = req_may(q, RELM_AREA_INTERACTIONS, 1);
-    if (rc || (rc = parse_no(q, req_param(q, "entry_no"), "entry no.", &no)) ||
+    if (rc || (rc = req_param_no(q, "entry_no", "entry no.", &no)) ||
         (rc = relm_interaction_delete(q->r, no, &q->err)))
         return rc;
     q->status = MHD_HTTP_NO_CONTENT;
@@ -255,7 +229,7 @@ static int evaluate(req_t *q)
     int64_t no;
     int failed = -1;
     int rc = req_may(q, RELM_AREA_INTERACTIONS, 1);
-    if (rc || (rc = parse_no(q, req_param(q, "entry_no"), "entry no.", &no)))
+    if (rc || (rc = req_param_no(q, "entry_no", "entry no.", &no)))
         return rc;
     if (!q->body)
         return req_fail(q, HTTP_EBADREQUEST, "send {\"evaluation\": ..., \"attempt_failed\": ...}");
@@ -269,22 +243,14 @@ static int evaluate(req_t *q)
     return reply_entry(q, &rec);
 }
 
-/* An optional entry number of the body (0 when absent). */
-static int body_entry_no(req_t *q, const char *key, int64_t *out)
-{
-    const char *v = req_body_str(q, key);
-    *out = 0;
-    return v ? parse_no(q, v, key, out) : 0;
-}
-
 static int delete_canceled(req_t *q)
 {
     relm_interaction_filter_t f;
     int64_t count = 0;
     memset(&f, 0, sizeof(f));
     int rc = req_may(q, RELM_AREA_INTERACTIONS, 1);
-    if (rc || (rc = body_entry_no(q, "entry_no_from", &f.entry_no_from)) ||
-        (rc = body_entry_no(q, "entry_no_to", &f.entry_no_to)) ||
+    if (rc || (rc = req_body_no(q, "entry_no_from", &f.entry_no_from)) ||
+        (rc = req_body_no(q, "entry_no_to", &f.entry_no_to)) ||
         (rc = req_body_bool(q, "dry_run", &f.dry_run)))
         return rc;
     f.contact_no = req_body_str(q, "contact_no");
@@ -305,7 +271,7 @@ static int comments_list(req_t *q)
 {
     int64_t no;
     int rc = req_may(q, RELM_AREA_INTERACTIONS, 0);
-    if (rc || (rc = parse_no(q, req_param(q, "entry_no"), "entry no.", &no)))
+    if (rc || (rc = req_param_no(q, "entry_no", "entry no.", &no)))
         return rc;
     json_t *a = json_array();
     if ((rc = relm_interaction_comment_list(q->r, no, comment_json, a, &q->err))) {
@@ -321,7 +287,7 @@ static int comment_add(req_t *q)
     int64_t no;
     relm_interaction_comment_t cm;
     int rc = req_may(q, RELM_AREA_INTERACTIONS, 1);
-    if (rc || (rc = parse_no(q, req_param(q, "entry_no"), "entry no.", &no)))
+    if (rc || (rc = req_param_no(q, "entry_no", "entry no.", &no)))
         return rc;
     if (!q->body)
         return req_fail(q, HTTP_EBADREQUEST, "send {\"comment\": ..., \"date\": ...}");
@@ -337,8 +303,8 @@ static int comment_delete(req_t *q)
 {
     int64_t no, line;
     int rc = req_may(q, RELM_AREA_INTERACTIONS, 1);
-    if (rc || (rc = parse_no(q, req_param(q, "entry_no"), "entry no.", &no)) ||
-        (rc = parse_no(q, req_param(q, "line_no"), "line no.", &line)) ||
+    if (rc || (rc = req_param_no(q, "entry_no", "entry no.", &no)) ||
+        (rc = req_param_no(q, "line_no", "line no.", &line)) ||
         (rc = relm_interaction_comment_delete(q->r, no, line, &q->err)))
         return rc;
     q->status = MHD_HTTP_NO_CONTENT;
@@ -362,7 +328,8 @@ static int list(req_t *q)
     iq.to = req_query(q, "to");
     iq.limit = limit;
     const char *ls = req_query(q, "logged_segment_entry_no");
-    if (ls && (rc = parse_no(q, ls, "logged_segment_entry_no", &iq.logged_segment_entry_no)))
+    if (ls && (rc = relm_parse_positive(ls, "logged_segment_entry_no", &iq.logged_segment_entry_no,
+                                        &q->err)))
         return rc;
     const char *status = req_query(q, "status");
     if (status && strcmp(status, "postponed") == 0)
@@ -374,7 +341,7 @@ static int list(req_t *q)
     const char *after = req_query(q, "after");
     if (after && *after && (rc = relm_interaction_cursor_parse(after, &iq.after, &q->err)))
         return rc == RELM_EVALIDATION ? req_fail(q, HTTP_EBADREQUEST, "%s", q->err.message) : rc;
-    api_collect_t c = {json_array(), &relm_interaction_entity};
+    api_collect_t c = {json_array(), E};
     rc = relm_interaction_list(q->r, &iq, api_collect, &c, &next, &q->err);
     if (rc) {
         json_decref(c.items);

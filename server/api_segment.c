@@ -1,5 +1,6 @@
 /*
- * Segments over HTTP: header, lines (personalisation), criteria steps (add /
+ * Segments over HTTP (the header's add, list, show, change and delete are generic, in
+ * api_entity.c): lines (personalisation), criteria steps (add /
  * reduce / refine with filters, undo / redo, saved criteria), logging with a
  * progress report, and logged segments (cancel, reuse).
  *
@@ -16,30 +17,6 @@
 #include <string.h>
 
 #include "http.h"
-
-static int parse_no(req_t *q, const char *s, const char *what, int64_t *out)
-{
-    return relm_parse_positive(s, what, out, &q->err);
-}
-
-/* Body fields of entity e into rec / given, leaving out the members named in
- * skip. */
-static int body_fields(req_t *q, const relm_entity_t *e, void *rec, relm_mask_t *given,
-                       const char *const *skip)
-{
-    relm_record_init(e, rec);
-    *given = 0;
-    if (!q->body)
-        return req_fail(q, HTTP_EBADREQUEST, "send the %s's fields as a JSON object", e->name);
-    json_t *fields = json_copy(q->body);
-    if (!fields)
-        return req_fail(q, RELM_ENOMEM, "out of memory");
-    for (int i = 0; skip && skip[i]; i++)
-        json_object_del(fields, skip[i]);
-    int rc = relm_record_from_json(e, rec, given, fields, &q->err);
-    json_decref(fields);
-    return rc;
-}
 
 /* ?after as a positive key (0 when absent: from the start). */
 static int after_no(req_t *q, int64_t *out)
@@ -58,61 +35,6 @@ static int reply_segment(req_t *q, const char *no)
     if (rc == 0)
         q->out = relm_record_json(&relm_segment_entity, &s);
     return rc;
-}
-
-static int seg_list(req_t *q)
-{
-    page_t p;
-    int rc = req_may(q, RELM_AREA_SEGMENTS, 0);
-    if (rc || (rc = page_begin(q, &p, &relm_segment_entity,
-                               relm_field_index(&relm_segment_entity, "no"))))
-        return rc;
-    return page_end(
-        q, &p, relm_segment_list(q->r, req_query(q, "after"), p.limit + 1, page_row, &p, &q->err));
-}
-
-static int seg_add(req_t *q)
-{
-    relm_segment_t s;
-    relm_mask_t given;
-    int rc = req_may(q, RELM_AREA_SEGMENTS, 1);
-    if (rc || (rc = body_fields(q, &relm_segment_entity, &s, &given, NULL)) ||
-        (rc = relm_segment_add(q->r, &s, given, &q->err)))
-        return rc;
-    q->status = MHD_HTTP_CREATED;
-    snprintf(q->location, sizeof(q->location), "/api/segments/%s", s.no);
-    return reply_segment(q, s.no);
-}
-
-static int seg_get(req_t *q)
-{
-    int rc = req_may(q, RELM_AREA_SEGMENTS, 0);
-    return rc ? rc : reply_segment(q, req_param(q, "no"));
-}
-
-static int seg_update(req_t *q)
-{
-    static const char *const skip[] = {"apply_to_all_lines", NULL};
-    relm_segment_t s;
-    relm_mask_t given;
-    int all = 0;
-    int rc = req_may(q, RELM_AREA_SEGMENTS, 1);
-    if (rc || (rc = body_fields(q, &relm_segment_entity, &s, &given, skip)) ||
-        (rc = req_body_bool(q, "apply_to_all_lines", &all)) ||
-        (rc =
-             relm_record_check_key(&relm_segment_entity, &s, given, req_param(q, "no"), &q->err)) ||
-        (rc = relm_segment_update(q->r, req_param(q, "no"), &s, given, all, &q->err)))
-        return rc;
-    return reply_segment(q, req_param(q, "no"));
-}
-
-static int seg_delete(req_t *q)
-{
-    int rc = req_may(q, RELM_AREA_SEGMENTS, 1);
-    if (rc || (rc = relm_segment_delete(q->r, req_param(q, "no"), &q->err)))
-        return rc;
-    q->status = MHD_HTTP_NO_CONTENT;
-    return 0;
 }
 
 /* ---- lines ---- */
@@ -152,7 +74,7 @@ static int line_get(req_t *q)
     relm_segment_line_t l;
     int64_t line_no;
     int rc = req_may(q, RELM_AREA_SEGMENTS, 0);
-    if (rc || (rc = parse_no(q, req_param(q, "line_no"), "line no.", &line_no)) ||
+    if (rc || (rc = req_param_no(q, "line_no", "line no.", &line_no)) ||
         (rc = relm_segment_line_get(q->r, req_param(q, "no"), line_no, &l, &q->err)))
         return rc;
     q->out = relm_record_json(&relm_segment_line_entity, &l);
@@ -166,8 +88,8 @@ static int line_update(req_t *q)
     relm_mask_t given;
     int64_t line_no;
     int rc = req_may(q, RELM_AREA_SEGMENTS, 1);
-    if (rc || (rc = parse_no(q, req_param(q, "line_no"), "line no.", &line_no)) ||
-        (rc = body_fields(q, &relm_segment_line_entity, &l, &given, skip)) ||
+    if (rc || (rc = req_param_no(q, "line_no", "line no.", &line_no)) ||
+        (rc = req_body_record(q, &relm_segment_line_entity, &l, &given, skip)) ||
         (rc = relm_segment_line_update(q->r, req_param(q, "no"), line_no, &l, given, &q->err)))
         return rc;
     return line_get(q);
@@ -177,7 +99,7 @@ static int line_delete(req_t *q)
 {
     int64_t line_no;
     int rc = req_may(q, RELM_AREA_SEGMENTS, 1);
-    if (rc || (rc = parse_no(q, req_param(q, "line_no"), "line no.", &line_no)) ||
+    if (rc || (rc = req_param_no(q, "line_no", "line no.", &line_no)) ||
         (rc = relm_segment_line_delete(q->r, req_param(q, "no"), line_no, &q->err)))
         return rc;
     q->status = MHD_HTTP_NO_CONTENT;
@@ -443,7 +365,7 @@ static int logged_get(req_t *q)
 {
     int64_t no;
     int rc = req_may(q, RELM_AREA_SEGMENTS, 0);
-    if (rc || (rc = parse_no(q, req_param(q, "entry_no"), "entry no.", &no)))
+    if (rc || (rc = req_param_no(q, "entry_no", "entry no.", &no)))
         return rc;
     return reply_logged(q, no);
 }
@@ -452,7 +374,7 @@ static int logged_cancel(req_t *q)
 {
     int64_t no;
     int rc = req_may(q, RELM_AREA_SEGMENTS, 1);
-    if (rc || (rc = parse_no(q, req_param(q, "entry_no"), "entry no.", &no)) ||
+    if (rc || (rc = req_param_no(q, "entry_no", "entry no.", &no)) ||
         (rc = relm_logged_segment_cancel(q->r, no, &q->err)))
         return rc;
     return reply_logged(q, no);
@@ -463,7 +385,7 @@ static int logged_delete(req_t *q)
 {
     int64_t no, kept = 0;
     int rc = req_may(q, RELM_AREA_SEGMENTS, 1);
-    if (rc || (rc = parse_no(q, req_param(q, "entry_no"), "entry no.", &no)) ||
+    if (rc || (rc = req_param_no(q, "entry_no", "entry no.", &no)) ||
         (rc = relm_logged_segment_delete(q->r, no, &kept, &q->err)))
         return rc;
     q->out = json_pack("{s:I,s:I}", "deleted", (json_int_t)no, "entries_kept", (json_int_t)kept);
@@ -478,7 +400,7 @@ static int logged_reuse(req_t *q)
     char new_no[RELM_CODE20_SZ];
     int64_t no, count = 0;
     int rc = req_may(q, RELM_AREA_SEGMENTS, 1);
-    if (rc || (rc = parse_no(q, req_param(q, "entry_no"), "entry no.", &no)))
+    if (rc || (rc = req_param_no(q, "entry_no", "entry no.", &no)))
         return rc;
     relm_reuse_filter_init(&f);
     if (q->body &&
@@ -495,11 +417,6 @@ static int logged_reuse(req_t *q)
 
 void api_segment_routes(void)
 {
-    router_add("GET", "/api/segments", seg_list, NULL);
-    router_add("POST", "/api/segments", seg_add, NULL);
-    router_add("GET", "/api/segments/{no}", seg_get, NULL);
-    router_add("PATCH", "/api/segments/{no}", seg_update, NULL);
-    router_add("DELETE", "/api/segments/{no}", seg_delete, NULL);
     router_add("GET", "/api/segments/{no}/lines", lines_list, NULL);
     router_add("POST", "/api/segments/{no}/lines", line_add, NULL);
     router_add("GET", "/api/segments/{no}/lines/{line_no}", line_get, NULL);

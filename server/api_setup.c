@@ -25,18 +25,10 @@ static int setup_update(req_t *q)
     int rc = req_may(q, RELM_AREA_SETUP, 1);
     if (rc)
         return rc;
-    if (!q->body)
-        return req_fail(q, HTTP_EBADREQUEST, "send the changed fields as a JSON object");
-    relm_record_init(&relm_setup_entity, &s);
-    if ((rc = relm_record_from_json(&relm_setup_entity, &s, &given, q->body, &q->err)) ||
+    if ((rc = req_body_record(q, &relm_setup_entity, &s, &given, NULL)) ||
         (rc = relm_setup_update(q->r, &s, given, &q->err)))
         return rc;
     return setup_get(q);
-}
-
-static int parse_line_no(req_t *q, int64_t *out)
-{
-    return relm_parse_positive(req_param(q, "line_no"), "line no.", out, &q->err);
 }
 
 static int lines_list(req_t *q)
@@ -75,12 +67,8 @@ static int line_update(req_t *q)
     relm_mask_t given = 0;
     int64_t line_no;
     int rc = req_may(q, RELM_AREA_NUMSERIES, 1);
-    if (rc || (rc = parse_line_no(q, &line_no)))
-        return rc;
-    if (!q->body)
-        return req_fail(q, HTTP_EBADREQUEST, "send the changed fields as a JSON object");
-    relm_record_init(e, &l);
-    if ((rc = relm_record_from_json(e, &l, &given, q->body, &q->err)) ||
+    if (rc || (rc = req_param_no(q, "line_no", "line no.", &line_no)) ||
+        (rc = req_body_record(q, e, &l, &given, NULL)) ||
         (rc = relm_numseries_line_update(q->r, req_param(q, "code"), line_no, &l, given, &q->err)))
         return rc;
     return lines_list(q);
@@ -90,7 +78,7 @@ static int line_delete(req_t *q)
 {
     int64_t line_no;
     int rc = req_may(q, RELM_AREA_NUMSERIES, 1);
-    if (rc || (rc = parse_line_no(q, &line_no)) ||
+    if (rc || (rc = req_param_no(q, "line_no", "line no.", &line_no)) ||
         (rc = relm_numseries_line_delete(q->r, req_param(q, "code"), line_no, &q->err)))
         return rc;
     q->status = MHD_HTTP_NO_CONTENT;

@@ -245,19 +245,55 @@ int req_may(req_t *q, relm_area_t area, int write)
 
 const char *req_body_str(req_t *q, const char *key)
 {
-    static _Thread_local char buf[64];
     json_t *v = q->body ? json_object_get(q->body, key) : NULL;
     if (!v || json_is_null(v))
         return NULL;
     if (json_is_string(v))
         return json_string_value(v);
     if (json_is_integer(v)) {
+        char buf[32];
         snprintf(buf, sizeof(buf), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-        return buf;
+        json_t *text = json_string(buf);
+        if (!q->body_texts)
+            q->body_texts = json_array();
+        if (!text || !q->body_texts || json_array_append_new(q->body_texts, text))
+            return NULL;
+        return json_string_value(text); /* kept alive by q->body_texts */
     }
     if (json_is_boolean(v))
         return json_is_true(v) ? "true" : "false";
     return NULL;
+}
+
+int req_body_record(req_t *q, const relm_entity_t *e, void *rec, relm_mask_t *given,
+                    const char *const *skip)
+{
+    relm_record_init(e, rec);
+    *given = 0;
+    if (!q->body)
+        return req_fail(q, HTTP_EBADREQUEST, "send the %s's fields as a JSON object", e->name);
+    if (!skip)
+        return relm_record_from_json(e, rec, given, q->body, &q->err);
+    json_t *fields = json_copy(q->body);
+    if (!fields)
+        return req_fail(q, RELM_ENOMEM, "out of memory");
+    for (int i = 0; skip[i]; i++)
+        json_object_del(fields, skip[i]);
+    int rc = relm_record_from_json(e, rec, given, fields, &q->err);
+    json_decref(fields);
+    return rc;
+}
+
+int req_body_no(req_t *q, const char *key, int64_t *out)
+{
+    const char *v = req_body_str(q, key);
+    *out = 0;
+    return v ? relm_parse_positive(v, key, out, &q->err) : 0;
+}
+
+int req_param_no(req_t *q, const char *name, const char *what, int64_t *out)
+{
+    return relm_parse_positive(req_param(q, name), what, out, &q->err);
 }
 
 int req_body_bool(req_t *q, const char *key, int *out)
@@ -827,6 +863,7 @@ enum MHD_Result http_access(void *cls, struct MHD_Connection *conn, const char *
     if (q->r)
         relm_set_user(q->r, "");
     json_decref(q->body);
+    json_decref(q->body_texts);
     json_decref(q->out);
     free(q->text);
     sodium_memzero(q->session_token, sizeof(q->session_token));

@@ -52,6 +52,12 @@ struct req {
     char pname[HTTP_MAX_PARAMS][32];
     char pvalue[HTTP_MAX_PARAMS][256];
     json_t *body; /* parsed body (an object) or NULL when none was sent */
+    /*
+     * Texts req_body_str made of the body's numbers (an array, owned by the request and
+     * released with it, NULL until the first): each call gets its own text, so two calls
+     * in one argument list never share a buffer.
+     */
+    json_t *body_texts;
     relm_t *r;
     relm_user_t user;
     int via_session;
@@ -88,8 +94,23 @@ const char *req_query(const req_t *q, const char *name);
 int req_fail(req_t *q, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* The role check of the library, for the signed-in user. */
 int req_may(req_t *q, relm_area_t area, int write);
-/* Body member key as text (strings, numbers, booleans), or NULL. */
+/*
+ * Body member key as text (strings, numbers, booleans), or NULL when absent, null or of
+ * another kind. The text belongs to the request (the body, or q->body_texts for a number)
+ * and stays valid until the request is answered; the caller never frees it.
+ */
 const char *req_body_str(req_t *q, const char *key);
+/*
+ * The body's members as fields of e into rec (initialised first) and *given, leaving out
+ * the members named in skip (NULL-terminated, or NULL): the shells' one way from a JSON
+ * object to a record. No body is bad_request; field errors come from the library.
+ */
+int req_body_record(req_t *q, const relm_entity_t *e, void *rec, relm_mask_t *given,
+                    const char *const *skip);
+/* Body member key as a positive whole number into *out (0 when absent or null). */
+int req_body_no(req_t *q, const char *key, int64_t *out);
+/* Path parameter name as a positive whole number named `what` in messages (usage: 400). */
+int req_param_no(req_t *q, const char *name, const char *what, int64_t *out);
 /* Body member key as a boolean (0 when absent); a non-boolean is bad_request. */
 int req_body_bool(req_t *q, const char *key, int *out);
 /* Parse "limit" from the query into *limit (default, capped). */
