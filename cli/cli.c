@@ -376,18 +376,30 @@ void cli_help_fields(FILE *out, const relm_entity_t *e)
     }
 }
 
+int cli_help_wanted(int argc, char **argv)
+{
+    if (argc < 1 || strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "help") == 0)
+        return 1;
+    for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+        if (strcmp(argv[i], "--help") == 0)
+            return 1;
+    return 0;
+}
+
 int cli_dispatch(cli_t *c, const char *noun, const cli_verb_t *verbs, size_t n, void (*help)(void),
                  int argc, char **argv)
 {
-    if (argc < 1 || strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "help") == 0) {
+    if (!help && argc < 1) {
+        char names[256] = "";
+        for (size_t i = 0, len = 0; i < n && len < sizeof(names); i++)
+            len += (size_t)snprintf(names + len, sizeof(names) - len, "%s%s", i ? "|" : "",
+                                    verbs[i].name);
+        return cli_usage("usage: relm %s %s ...", noun, names);
+    }
+    if (help && cli_help_wanted(argc, argv)) {
         help();
         return argc < 1 ? CLI_USAGE : CLI_OK;
     }
-    for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
-        if (strcmp(argv[i], "--help") == 0) {
-            help();
-            return CLI_OK;
-        }
     for (size_t i = 0; i < n; i++)
         if (strcmp(argv[0], verbs[i].name) == 0)
             return verbs[i].fn ? verbs[i].fn(c, argc - 1, argv + 1)

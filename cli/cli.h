@@ -107,20 +107,6 @@ void cli_list_end(cli_list_t *l);
 void cli_help_fields(FILE *out, const relm_entity_t *e);
 
 /*
- * The verbs every simple noun has: add, list, show, update, delete. list_cols are the
- * columns of the terminal table; show adds the entity's statistics (e->stats) when it has any.
- */
-typedef struct cli_entity_spec {
-    const relm_entity_t *e;
-    const char *key_name; /* "code" or "no" */
-    const char *const *list_cols;
-    const char *help; /* extra help text (other verbs), or NULL */
-    const char *noun; /* the CLI noun when it differs from the entity name, or NULL */
-} cli_entity_spec_t;
-
-int cli_entity(cli_t *c, const cli_entity_spec_t *spec, int argc, char **argv);
-
-/*
  * One verb of a noun: fn gets the arguments after the verb; fn_verb (for verbs sharing
  * one body) gets the verb too. Exactly one of them is set.
  */
@@ -131,12 +117,39 @@ typedef struct cli_verb {
 } cli_verb_t;
 
 /*
+ * 1 when argv (a noun's words, argv[0] the verb) asks for the noun's help: no verb, the
+ * verb "help" or "--help", or "--help" anywhere after the verb up to "--".
+ */
+int cli_help_wanted(int argc, char **argv);
+
+/*
  * Run noun's verb argv[0] from verbs[n]. No verb, "help" or "--help" (also anywhere after
  * the verb, up to "--") prints help (exit status usage without a verb, else ok); an unknown
- * verb is a usage error that names noun.
+ * verb is a usage error that names noun. For the sub-verbs of a verb ("campaign entry
+ * show") help is NULL, since the noun's help covers them: a missing sub-verb is a usage
+ * error listing them.
  */
 int cli_dispatch(cli_t *c, const char *noun, const cli_verb_t *verbs, size_t n, void (*help)(void),
                  int argc, char **argv);
+
+/*
+ * A noun over one entity: the generic verbs add, list, show, update and delete, each a
+ * shell over the entity's operation (offered when the entity has it; show adds the
+ * entity's statistics, e->stats, when it has any), plus the noun's own verbs, which come
+ * first and so may replace a generic one (contact delete --with-persons). Dispatch and
+ * help as cli_dispatch. A noun declares only what is special to it.
+ */
+typedef struct cli_entity_spec {
+    const relm_entity_t *e;
+    const char *key_name;         /* "CODE" or "NO" in usage texts */
+    const char *const *list_cols; /* columns of the terminal table (NULL: every field) */
+    const char *help;             /* help lines of the noun's own verbs, or NULL */
+    const char *noun;             /* the CLI noun when it differs from the entity name, or NULL */
+    const cli_verb_t *verbs;      /* the noun's own verbs (nverbs of them), or NULL */
+    size_t nverbs;
+} cli_entity_spec_t;
+
+int cli_entity(cli_t *c, const cli_entity_spec_t *spec, int argc, char **argv);
 
 /* Noun entry points: argv[0] is the verb. */
 int cmd_init(cli_t *c, int argc, char **argv);

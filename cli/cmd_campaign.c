@@ -52,25 +52,20 @@ static int cmd_entries(cli_t *c, int argc, char **argv)
 }
 
 /* entry show|cancel|delete ENTRY */
-static int cmd_entry(cli_t *c, int argc, char **argv)
+static int entry_verb(cli_t *c, const char *verb, int argc, char **argv)
 {
-    static const char usage[] = "usage: relm campaign entry show|cancel|delete ENTRY";
     cli_args_t a;
+    int64_t no = 0;
+    relm_error_t err = {0};
     int rc = cli_parse(argc, argv, NULL, NULL, NULL, NULL, &a);
     if (rc)
         return rc;
-    if (a.npos != 2)
-        return cli_usage(usage);
-    const char *verb = a.pos[0];
-    if (strcmp(verb, "show") != 0 && strcmp(verb, "cancel") != 0 && strcmp(verb, "delete") != 0)
-        return cli_usage("campaign entry: unknown verb \"%s\" (%s)", verb, usage);
-    char *end;
-    long long no = strtoll(a.pos[1], &end, 10);
-    if (!*a.pos[1] || *end || no <= 0)
-        return cli_usage("entry no. \"%s\" is not a positive whole number", a.pos[1]);
+    if (a.npos != 1)
+        return cli_usage("usage: relm campaign entry %s ENTRY", verb);
+    if (relm_parse_positive(a.pos[0], "entry no.", &no, &err))
+        return cli_fail(&err);
     if ((rc = cli_open(c)))
         return rc;
-    relm_error_t err = {0};
     if (strcmp(verb, "delete") == 0) {
         int64_t n = 0;
         if (relm_campaign_entry_delete(c->r, no, &n, &err))
@@ -79,7 +74,7 @@ static int cmd_entry(cli_t *c, int argc, char **argv)
             cli_print_json(json_pack("{s:I, s:I}", "deleted", (json_int_t)no,
                                      "interactions_deleted", (json_int_t)n));
         else
-            printf("deleted campaign entry %lld and %lld interaction log entries\n", no,
+            printf("deleted campaign entry %lld and %lld interaction log entries\n", (long long)no,
                    (long long)n);
         return CLI_OK;
     }
@@ -92,20 +87,19 @@ static int cmd_entry(cli_t *c, int argc, char **argv)
     return CLI_OK;
 }
 
+static int cmd_entry(cli_t *c, int argc, char **argv)
+{
+    static const cli_verb_t verbs[] = {
+        {"show", NULL, entry_verb}, {"cancel", NULL, entry_verb}, {"delete", NULL, entry_verb}};
+    return cli_dispatch(c, "campaign entry", verbs, sizeof(verbs) / sizeof(verbs[0]), NULL, argc,
+                        argv);
+}
+
 int cmd_campaign(cli_t *c, int argc, char **argv)
 {
-    static const cli_entity_spec_t spec = {&relm_campaign_entity, "NO", cols, extra_help, NULL};
-    if (argc >= 1 && strcmp(argv[0], "entries") == 0) {
-        for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
-            if (strcmp(argv[i], "--help") == 0)
-                return cli_entity(c, &spec, argc - i, argv + i);
-        return cmd_entries(c, argc - 1, argv + 1);
-    }
-    if (argc >= 1 && strcmp(argv[0], "entry") == 0) {
-        for (int i = 1; i < argc; i++)
-            if (strcmp(argv[i], "--help") == 0)
-                return cli_entity(c, &spec, argc - i, argv + i);
-        return cmd_entry(c, argc - 1, argv + 1);
-    }
+    static const cli_verb_t verbs[] = {{"entries", cmd_entries, NULL}, {"entry", cmd_entry, NULL}};
+    static const cli_entity_spec_t spec = {
+        &relm_campaign_entity,           "NO", cols, extra_help, NULL, verbs,
+        sizeof(verbs) / sizeof(verbs[0])};
     return cli_entity(c, &spec, argc, argv);
 }

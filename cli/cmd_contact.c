@@ -324,19 +324,12 @@ static int do_erase(cli_t *c, int argc, char **argv)
 
 int cmd_contact(cli_t *c, int argc, char **argv)
 {
-    static const cli_entity_spec_t spec = {&relm_contact_entity, "NO", cols, help_text, NULL};
-    for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
-        if (strcmp(argv[i], "--help") == 0)
-            return cli_entity(c, &spec, 1, (char *[]){"help", NULL});
-    if (argc >= 1 && strcmp(argv[0], "import") == 0)
-        return do_import(c, argc - 1, argv + 1);
-    if (argc >= 1 && strcmp(argv[0], "export") == 0)
-        return do_export(c, argc - 1, argv + 1);
-    if (argc >= 1 && strcmp(argv[0], "delete") == 0)
-        return do_delete(c, argc - 1, argv + 1);
-    if (argc >= 1 && strcmp(argv[0], "export-data") == 0)
-        return do_export_data(c, argc - 1, argv + 1);
-    if (argc >= 1 && strcmp(argv[0], "erase") == 0)
-        return do_erase(c, argc - 1, argv + 1);
+    static const cli_verb_t verbs[] = {
+        {"import", do_import, NULL}, {"export", do_export, NULL},
+        {"delete", do_delete, NULL}, {"export-data", do_export_data, NULL},
+        {"erase", do_erase, NULL},
+    };
+    static const cli_entity_spec_t spec = {
+        &relm_contact_entity, "NO", cols, help_text, NULL, verbs, sizeof(verbs) / sizeof(verbs[0])};
     return cli_entity(c, &spec, argc, argv);
 }

@@ -1,6 +1,7 @@
 /*
- * The generic verbs of a simple noun: add, list, show, update, delete. Each is a shell
- * over the entity's library operations; rules live in the library.
+ * The generic verbs of a noun over one entity: add, list, show, update, delete. Each is a
+ * shell over the entity's library operation; rules live in the library. A noun adds its
+ * own verbs through its cli_entity_spec_t and writes nothing else of this again.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -31,19 +32,31 @@ static void help(const cli_entity_spec_t *s)
     cli_help_fields(stdout, s->e);
 }
 
-static int do_add(cli_t *c, const cli_entity_spec_t *s, int argc, char **argv)
+/* add [--FIELD VALUE]... and update KEY --FIELD VALUE...: parse the flags, call, show. */
+static int do_write(cli_t *c, const cli_entity_spec_t *s, int update, int argc, char **argv)
 {
     void *rec = malloc(s->e->size);
     relm_mask_t given = 0;
     cli_args_t a;
     relm_error_t err = {0};
+    if (!rec) {
+        relm_error_set(&err, RELM_ENOMEM, "out of memory");
+        return cli_fail(&err);
+    }
     relm_record_init(s->e, rec);
     int rc = cli_parse(argc, argv, NULL, s->e, rec, &given, &a);
-    if (rc == 0 && a.npos)
+    if (rc == 0 && !update && a.npos)
         rc =
             cli_usage("%s add takes only --FIELD VALUE options (got \"%s\")", s->e->name, a.pos[0]);
+    else if (rc == 0 && update && a.npos != 1)
+        rc = cli_usage("usage: relm %s update %s --FIELD VALUE...", s->e->name, s->key_name);
+    else if (rc == 0 && update && !given)
+        rc = cli_usage("%s update: give at least one --FIELD VALUE", s->e->name);
     if (rc == 0 && (rc = cli_open(c)) == 0) {
-        if (s->e->add(c->r, rec, given, &err)) {
+        int lrc = update ? s->e->update(c->r, a.pos[0], rec, given, &err) ||
+                               s->e->get(c->r, a.pos[0], rec, &err)
+                         : s->e->add(c->r, rec, given, &err);
+        if (lrc) {
             rc = cli_fail(&err);
         } else {
             cli_warnings(&err);
@@ -52,6 +65,16 @@ static int do_add(cli_t *c, const cli_entity_spec_t *s, int argc, char **argv)
     }
     free(rec);
     return rc;
+}
+
+static int do_add(cli_t *c, const cli_entity_spec_t *s, int argc, char **argv)
+{
+    return do_write(c, s, 0, argc, argv);
+}
+
+static int do_update(cli_t *c, const cli_entity_spec_t *s, int argc, char **argv)
+{
+    return do_write(c, s, 1, argc, argv);
 }
 
 static int do_list(cli_t *c, const cli_entity_spec_t *s, int argc, char **argv)
@@ -108,31 +131,6 @@ static int do_show(cli_t *c, const cli_entity_spec_t *s, int argc, char **argv)
     return rc;
 }
 
-static int do_update(cli_t *c, const cli_entity_spec_t *s, int argc, char **argv)
-{
-    void *rec = malloc(s->e->size);
-    relm_mask_t given = 0;
-    cli_args_t a;
-    relm_error_t err = {0};
-    relm_record_init(s->e, rec);
-    int rc = cli_parse(argc, argv, NULL, s->e, rec, &given, &a);
-    if (rc == 0 && a.npos != 1)
-        rc = cli_usage("usage: relm %s update %s --FIELD VALUE...", s->e->name, s->key_name);
-    else if (rc == 0 && !given)
-        rc = cli_usage("%s update: give at least one --FIELD VALUE", s->e->name);
-    if (rc == 0 && (rc = cli_open(c)) == 0) {
-        if (s->e->update(c->r, a.pos[0], rec, given, &err) ||
-            s->e->get(c->r, a.pos[0], rec, &err)) {
-            rc = cli_fail(&err);
-        } else {
-            cli_warnings(&err);
-            cli_show(c, s->e, rec, NULL, NULL);
-        }
-    }
-    free(rec);
-    return rc;
-}
-
 static int do_delete(cli_t *c, const cli_entity_spec_t *s, int argc, char **argv)
 {
     cli_args_t a;
@@ -155,28 +153,41 @@ static int do_delete(cli_t *c, const cli_entity_spec_t *s, int argc, char **argv
     return CLI_OK;
 }
 
+/* The generic verbs, each offered when the entity has the operation it runs on. */
+static const struct generic_verb {
+    const char *name;
+    int (*fn)(cli_t *c, const cli_entity_spec_t *s, int argc, char **argv);
+} generic[] = {
+    {"add", do_add},       {"list", do_list},     {"show", do_show},
+    {"update", do_update}, {"delete", do_delete},
+};
+
+static int offered(const relm_entity_t *e, const char *verb)
+{
+    if (strcmp(verb, "add") == 0)
+        return e->add != NULL;
+    if (strcmp(verb, "show") == 0)
+        return e->get != NULL;
+    if (strcmp(verb, "update") == 0)
+        return e->update != NULL && e->get != NULL;
+    if (strcmp(verb, "delete") == 0)
+        return e->remove != NULL;
+    return 1;
+}
+
 int cli_entity(cli_t *c, const cli_entity_spec_t *spec, int argc, char **argv)
 {
-    if (argc < 1 || strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "help") == 0) {
+    if (cli_help_wanted(argc, argv)) {
         help(spec);
         return argc < 1 ? CLI_USAGE : CLI_OK;
     }
     const char *verb = argv[0];
-    for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
-        if (strcmp(argv[i], "--help") == 0) {
-            help(spec);
-            return CLI_OK;
-        }
-    }
-    if (strcmp(verb, "add") == 0 && spec->e->add)
-        return do_add(c, spec, argc - 1, argv + 1);
-    if (strcmp(verb, "list") == 0)
-        return do_list(c, spec, argc - 1, argv + 1);
-    if (strcmp(verb, "show") == 0 && spec->e->get)
-        return do_show(c, spec, argc - 1, argv + 1);
-    if (strcmp(verb, "update") == 0 && spec->e->update)
-        return do_update(c, spec, argc - 1, argv + 1);
-    if (strcmp(verb, "delete") == 0 && spec->e->remove)
-        return do_delete(c, spec, argc - 1, argv + 1);
+    for (size_t i = 0; i < spec->nverbs; i++)
+        if (strcmp(verb, spec->verbs[i].name) == 0)
+            return spec->verbs[i].fn ? spec->verbs[i].fn(c, argc - 1, argv + 1)
+                                     : spec->verbs[i].fn_verb(c, verb, argc - 1, argv + 1);
+    for (size_t i = 0; i < sizeof(generic) / sizeof(generic[0]); i++)
+        if (strcmp(verb, generic[i].name) == 0 && offered(spec->e, verb))
+            return generic[i].fn(c, spec, argc - 1, argv + 1);
     return cli_usage("%s: unknown verb \"%s\" (see relm %s --help)", noun(spec), verb, noun(spec));
 }

@@ -7,23 +7,22 @@
 
 #include "cli.h"
 
-static void help(FILE *out)
+static void help(void)
 {
-    fprintf(out,
-            "usage: relm mail import PATH...\n"
-            "       relm mail fetch imaps://USER@HOST[:PORT]/MAILBOX\n\n"
-            "Log e-mail as interactions (docs/mail.md). A message from a contact's e-mail\n"
-            "becomes an inbound entry (template: setup inbound_email_template_code); one from\n"
-            "a salesperson's e-mail an outbound entry per contact in To and Cc (template:\n"
-            "setup outbound_email_template_code). Addresses match case-insensitively; other\n"
-            "messages are listed as unmatched. A Message-ID already logged is a duplicate.\n\n"
-            "  import PATH...  Maildir folders (cur/ and new/), mbox files, .eml files\n"
-            "  fetch URL       the IMAP mailbox's messages not fetched before (imap:// tries\n"
-            "                  STARTTLS); the password comes from RELM_IMAP_PASSWORD or the\n"
-            "                  file named by RELM_IMAP_PASSWORD_FILE, never the command line\n\n"
-            "Each message is written in its own transaction. Exit status 0 when every message\n"
-            "was read (unmatched and duplicate messages included), 1 when setup is missing or\n"
-            "a path, the server or the database failed (messages before it stay logged).\n");
+    printf("usage: relm mail import PATH...\n"
+           "       relm mail fetch imaps://USER@HOST[:PORT]/MAILBOX\n\n"
+           "Log e-mail as interactions (docs/mail.md). A message from a contact's e-mail\n"
+           "becomes an inbound entry (template: setup inbound_email_template_code); one from\n"
+           "a salesperson's e-mail an outbound entry per contact in To and Cc (template:\n"
+           "setup outbound_email_template_code). Addresses match case-insensitively; other\n"
+           "messages are listed as unmatched. A Message-ID already logged is a duplicate.\n\n"
+           "  import PATH...  Maildir folders (cur/ and new/), mbox files, .eml files\n"
+           "  fetch URL       the IMAP mailbox's messages not fetched before (imap:// tries\n"
+           "                  STARTTLS); the password comes from RELM_IMAP_PASSWORD or the\n"
+           "                  file named by RELM_IMAP_PASSWORD_FILE, never the command line\n\n"
+           "Each message is written in its own transaction. Exit status 0 when every message\n"
+           "was read (unmatched and duplicate messages included), 1 when setup is missing or\n"
+           "a path, the server or the database failed (messages before it stay logged).\n");
 }
 
 typedef struct report {
@@ -71,17 +70,12 @@ static void summary(report_t *rp, const relm_mail_batch_t *b)
            (long long)b->unmatched, (long long)b->warnings);
 }
 
-int cmd_mail(cli_t *c, int argc, char **argv)
+/* import PATH... | fetch URL */
+static int mail_verb(cli_t *c, const char *verb, int argc, char **argv)
 {
-    if (argc < 1 || strcmp(argv[0], "--help") == 0) {
-        help(argc < 1 ? stderr : stdout);
-        return argc < 1 ? CLI_USAGE : CLI_OK;
-    }
     cli_args_t a;
-    int rc, fetch = strcmp(argv[0], "fetch") == 0;
-    if (!fetch && strcmp(argv[0], "import") != 0)
-        return cli_usage("mail: unknown verb \"%s\" (import, fetch)", argv[0]);
-    if ((rc = cli_parse(argc - 1, argv + 1, NULL, NULL, NULL, NULL, &a)))
+    int rc, fetch = strcmp(verb, "fetch") == 0;
+    if ((rc = cli_parse(argc, argv, NULL, NULL, NULL, NULL, &a)))
         return rc;
     if (fetch && a.npos != 1)
         return cli_usage("usage: relm mail fetch imaps://USER@HOST[:PORT]/MAILBOX");
@@ -109,4 +103,10 @@ int cmd_mail(cli_t *c, int argc, char **argv)
         summary(&rp, &b);
     json_decref(rp.summary);
     return lrc ? cli_fail(&err) : CLI_OK;
+}
+
+int cmd_mail(cli_t *c, int argc, char **argv)
+{
+    static const cli_verb_t verbs[] = {{"import", NULL, mail_verb}, {"fetch", NULL, mail_verb}};
+    return cli_dispatch(c, "mail", verbs, sizeof(verbs) / sizeof(verbs[0]), help, argc, argv);
 }

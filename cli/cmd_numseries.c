@@ -25,7 +25,8 @@ static int parse_line_no(const char *s, int64_t *out)
     return relm_parse_positive(s, "line no.", out, &err) ? cli_fail(&err) : CLI_OK;
 }
 
-static int cmd_line(cli_t *c, int argc, char **argv)
+/* line add|list|update|delete CODE ... */
+static int line_verb(cli_t *c, const char *verb, int argc, char **argv)
 {
     const relm_entity_t *e = &relm_no_series_line_entity;
     relm_no_series_line_t l;
@@ -33,11 +34,8 @@ static int cmd_line(cli_t *c, int argc, char **argv)
     relm_error_t err = {0};
     cli_args_t a;
     int rc;
-    if (argc < 1)
-        return cli_usage("usage: relm numseries line add|list|update|delete CODE ...");
-    const char *verb = argv[0];
     relm_record_init(e, &l);
-    if ((rc = cli_parse(argc - 1, argv + 1, NULL, e, &l, &given, &a)))
+    if ((rc = cli_parse(argc, argv, NULL, e, &l, &given, &a)))
         return rc;
     if (a.npos < 1)
         return cli_usage("numseries line %s: which series?", verb);
@@ -79,16 +77,23 @@ static int cmd_line(cli_t *c, int argc, char **argv)
             printf("updated number series %s line %lld\n", a.pos[0], (long long)line_no);
         return CLI_OK;
     }
-    if (strcmp(verb, "delete") == 0) {
-        if (relm_numseries_line_delete(c->r, a.pos[0], line_no, &err))
-            return cli_fail(&err);
-        if (c->json)
-            cli_print_json(json_pack("{s:i}", "deleted", 1));
-        else
-            printf("deleted number series %s line %lld\n", a.pos[0], (long long)line_no);
-        return CLI_OK;
-    }
-    return cli_usage("numseries line: unknown verb \"%s\" (add, list, update, delete)", verb);
+    if (relm_numseries_line_delete(c->r, a.pos[0], line_no, &err))
+        return cli_fail(&err);
+    if (c->json)
+        cli_print_json(json_pack("{s:i}", "deleted", 1));
+    else
+        printf("deleted number series %s line %lld\n", a.pos[0], (long long)line_no);
+    return CLI_OK;
+}
+
+static int cmd_line(cli_t *c, int argc, char **argv)
+{
+    static const cli_verb_t verbs[] = {{"add", NULL, line_verb},
+                                       {"list", NULL, line_verb},
+                                       {"update", NULL, line_verb},
+                                       {"delete", NULL, line_verb}};
+    return cli_dispatch(c, "numseries line", verbs, sizeof(verbs) / sizeof(verbs[0]), NULL, argc,
+                        argv);
 }
 
 static int cmd_next(cli_t *c, int argc, char **argv)
@@ -118,11 +123,9 @@ static int cmd_next(cli_t *c, int argc, char **argv)
 
 int cmd_numseries(cli_t *c, int argc, char **argv)
 {
-    static const cli_entity_spec_t spec = {&relm_no_series_entity, "CODE", cols, extra_help,
-                                           "numseries"};
-    if (argc >= 1 && strcmp(argv[0], "line") == 0)
-        return cmd_line(c, argc - 1, argv + 1);
-    if (argc >= 1 && strcmp(argv[0], "next") == 0)
-        return cmd_next(c, argc - 1, argv + 1);
+    static const cli_verb_t verbs[] = {{"line", cmd_line, NULL}, {"next", cmd_next, NULL}};
+    static const cli_entity_spec_t spec = {
+        &relm_no_series_entity,          "CODE", cols, extra_help, "numseries", verbs,
+        sizeof(verbs) / sizeof(verbs[0])};
     return cli_entity(c, &spec, argc, argv);
 }

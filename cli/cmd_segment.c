@@ -273,17 +273,15 @@ static int parse_line_no(const char *s, int64_t *out)
     return relm_parse_positive(s, "line no.", out, &err) ? cli_fail(&err) : CLI_OK;
 }
 
-static int do_line(cli_t *c, int argc, char **argv)
+/* line set|remove NO LINE [--FIELD VALUE]... */
+static int line_verb(cli_t *c, const char *verb, int argc, char **argv)
 {
-    if (argc < 1)
-        return cli_usage("usage: relm segment line set|remove NO LINE ...");
-    const char *verb = argv[0];
     relm_segment_line_t l;
     relm_mask_t given = 0;
     cli_args_t a;
     relm_error_t err = {0};
     relm_record_init(&relm_segment_line_entity, &l);
-    int rc = cli_parse(argc - 1, argv + 1, NULL, &relm_segment_line_entity, &l, &given, &a);
+    int rc = cli_parse(argc, argv, NULL, &relm_segment_line_entity, &l, &given, &a);
     if (rc)
         return rc;
     int64_t line_no = 0;
@@ -300,30 +298,33 @@ static int do_line(cli_t *c, int argc, char **argv)
         cli_show(c, &relm_segment_line_entity, &l, NULL, NULL);
         return CLI_OK;
     }
-    if (strcmp(verb, "remove") == 0) {
-        if (given)
-            return cli_usage("segment line remove takes no --FIELD options");
-        if (relm_segment_line_delete(c->r, a.pos[0], line_no, &err))
-            return cli_fail(&err);
-        if (c->json)
-            cli_print_json(json_pack("{s:i}", "removed", 1));
-        else
-            printf("removed line %lld of segment %s\n", (long long)line_no, a.pos[0]);
-        return CLI_OK;
-    }
-    return cli_usage("segment line: unknown verb \"%s\" (set, remove)", verb);
+    if (given)
+        return cli_usage("segment line remove takes no --FIELD options");
+    if (relm_segment_line_delete(c->r, a.pos[0], line_no, &err))
+        return cli_fail(&err);
+    if (c->json)
+        cli_print_json(json_pack("{s:i}", "removed", 1));
+    else
+        printf("removed line %lld of segment %s\n", (long long)line_no, a.pos[0]);
+    return CLI_OK;
 }
 
-static int do_criteria(cli_t *c, int argc, char **argv)
+static int do_line(cli_t *c, int argc, char **argv)
 {
-    if (argc < 1)
-        return cli_usage("usage: relm segment criteria save NO CODE | reuse CODE NO");
-    const char *verb = argv[0], *description = NULL;
+    static const cli_verb_t verbs[] = {{"set", NULL, line_verb}, {"remove", NULL, line_verb}};
+    return cli_dispatch(c, "segment line", verbs, sizeof(verbs) / sizeof(verbs[0]), NULL, argc,
+                        argv);
+}
+
+/* criteria save NO CODE [--description D] | reuse CODE NO */
+static int criteria_verb(cli_t *c, const char *verb, int argc, char **argv)
+{
+    const char *description = NULL;
     cli_opt_t opts[] = {{"--description", 1, &description, NULL, NULL, NULL},
                         {NULL, 0, NULL, NULL, NULL, NULL}};
     cli_args_t a;
     relm_error_t err = {0};
-    int rc = cli_parse(argc - 1, argv + 1, opts, NULL, NULL, NULL, &a);
+    int rc = cli_parse(argc, argv, opts, NULL, NULL, NULL, &a);
     if (rc)
         return rc;
     if (a.npos != 2)
@@ -339,12 +340,17 @@ static int do_criteria(cli_t *c, int argc, char **argv)
             printf("saved the criteria of segment %s as %s\n", a.pos[0], a.pos[1]);
         return CLI_OK;
     }
-    if (strcmp(verb, "reuse") == 0) {
-        if (relm_criteria_reuse(c->r, a.pos[0], a.pos[1], &err))
-            return cli_fail(&err);
-        return show_segment(c, a.pos[1]);
-    }
-    return cli_usage("segment criteria: unknown verb \"%s\" (save, reuse)", verb);
+    if (relm_criteria_reuse(c->r, a.pos[0], a.pos[1], &err))
+        return cli_fail(&err);
+    return show_segment(c, a.pos[1]);
+}
+
+static int do_criteria(cli_t *c, int argc, char **argv)
+{
+    static const cli_verb_t verbs[] = {{"save", NULL, criteria_verb},
+                                       {"reuse", NULL, criteria_verb}};
+    return cli_dispatch(c, "segment criteria", verbs, sizeof(verbs) / sizeof(verbs[0]), NULL, argc,
+                        argv);
 }
 
 static void log_progress(void *ctx, int done, int total, const char *phase)
@@ -447,15 +453,15 @@ static int failed_row(void *ctx, const void *row)
 }
 
 /* print, delivery and retry-errors: thin shells over lib/letter.c and lib/deliver.c. */
-static int logged_delivery(cli_t *c, int argc, char **argv)
+static int logged_delivery(cli_t *c, const char *verb, int argc, char **argv)
 {
-    const char *verb = argv[0], *output = NULL;
+    const char *output = NULL;
     cli_opt_t opts[] = {{"--output", CLI_TEXT, &output, NULL, NULL, NULL},
                         {NULL, 0, NULL, NULL, NULL, NULL}};
     cli_args_t a;
     relm_error_t err = {0};
     int print = strcmp(verb, "print") == 0;
-    int rc = cli_parse(argc - 1, argv + 1, print ? opts : NULL, NULL, NULL, NULL, &a);
+    int rc = cli_parse(argc, argv, print ? opts : NULL, NULL, NULL, NULL, &a);
     if (rc)
         return rc;
     int64_t entry = 0;
@@ -510,65 +516,71 @@ static int logged_delivery(cli_t *c, int argc, char **argv)
     return CLI_OK;
 }
 
-int cmd_logged_segment(cli_t *c, int argc, char **argv)
+static int logged_list(cli_t *c, int argc, char **argv)
 {
-    if (argc < 1 || strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "help") == 0) {
-        logged_help();
-        return argc < 1 ? CLI_USAGE : CLI_OK;
-    }
-    const char *verb = argv[0];
-    if (strcmp(verb, "print") == 0 || strcmp(verb, "delivery") == 0 ||
-        strcmp(verb, "retry-errors") == 0)
-        return logged_delivery(c, argc, argv);
+    cli_args_t a;
+    relm_error_t err = {0};
+    int rc = cli_parse(argc, argv, NULL, NULL, NULL, NULL, &a);
+    if (rc)
+        return rc;
+    if (a.npos)
+        return cli_usage("logged-segment list takes no arguments");
+    if ((rc = cli_open(c)))
+        return rc;
+    cli_list_t l;
+    cli_list_begin(&l, c, &relm_logged_segment_entity, logged_cols);
+    rc = relm_logged_segment_list(c->r, 0, 0, cli_list_row, &l, &err);
+    cli_list_end(&l);
+    return rc ? cli_fail(&err) : CLI_OK;
+}
+
+/* The one ENTRY argument of a logged-segment verb. */
+static int one_entry(const cli_args_t *a, const char *verb, int64_t *entry)
+{
+    if (a->npos != 1)
+        return cli_usage("usage: relm logged-segment %s ENTRY", verb);
+    return parse_entry(a->pos[0], entry);
+}
+
+/* reuse ENTRY [--evaluation E] [--attempt-failed true|false] [--campaign-response] */
+static int logged_reuse(cli_t *c, int argc, char **argv)
+{
     cli_args_t a;
     relm_error_t err = {0};
     relm_reuse_filter_t f;
     relm_reuse_filter_init(&f);
-    int reuse = strcmp(verb, "reuse") == 0, response = 0;
+    int response = 0;
+    int64_t entry = 0;
     cli_opt_t opts[] = {{"--campaign-response", 0, NULL, &response, NULL, NULL},
                         {NULL, 0, NULL, NULL, NULL, NULL}};
-    /* reuse: --evaluation, --attempt-failed (relm_reuse_filter_entity), --campaign-response. */
-    int rc = cli_parse(argc - 1, argv + 1, reuse ? opts : NULL,
-                       reuse ? &relm_reuse_filter_entity : NULL, &f, NULL, &a);
+    /* --evaluation and --attempt-failed are fields of relm_reuse_filter_entity. */
+    int rc = cli_parse(argc, argv, opts, &relm_reuse_filter_entity, &f, NULL, &a);
     if (rc == 0 && response &&
         relm_record_set(&relm_reuse_filter_entity, &f, NULL, "campaign_response", "true", &err))
         rc = cli_fail(&err);
-    if (rc)
+    if (rc || (rc = one_entry(&a, "reuse", &entry)) || (rc = cli_open(c)))
         return rc;
-    if (strcmp(verb, "list") == 0) {
-        if (a.npos)
-            return cli_usage("logged-segment list takes no arguments");
-        if ((rc = cli_open(c)))
-            return rc;
-        cli_list_t l;
-        cli_list_begin(&l, c, &relm_logged_segment_entity, logged_cols);
-        rc = relm_logged_segment_list(c->r, 0, 0, cli_list_row, &l, &err);
-        cli_list_end(&l);
-        return rc ? cli_fail(&err) : CLI_OK;
-    }
-    if (strcmp(verb, "show") != 0 && strcmp(verb, "cancel") != 0 && strcmp(verb, "delete") != 0 &&
-        !reuse)
-        return cli_usage("logged-segment: unknown verb \"%s\" (see relm logged-segment --help)",
-                         verb);
+    char no[RELM_CODE20_SZ];
+    int64_t n = 0;
+    if (relm_logged_segment_reuse(c->r, entry, &f, no, &n, &err))
+        return cli_fail(&err);
+    cli_warnings(&err);
+    if (c->json)
+        cli_print_json(json_pack("{s:s, s:I}", "segment_no", no, "lines", (json_int_t)n));
+    else
+        printf("%s\n", no);
+    return CLI_OK;
+}
+
+/* show|cancel|delete ENTRY */
+static int logged_entry(cli_t *c, const char *verb, int argc, char **argv)
+{
+    cli_args_t a;
+    relm_error_t err = {0};
     int64_t entry = 0;
-    if (a.npos != 1)
-        return cli_usage("usage: relm logged-segment %s ENTRY", verb);
-    if ((rc = parse_entry(a.pos[0], &entry)))
+    int rc = cli_parse(argc, argv, NULL, NULL, NULL, NULL, &a);
+    if (rc || (rc = one_entry(&a, verb, &entry)) || (rc = cli_open(c)))
         return rc;
-    if ((rc = cli_open(c)))
-        return rc;
-    if (reuse) {
-        char no[RELM_CODE20_SZ];
-        int64_t n = 0;
-        if (relm_logged_segment_reuse(c->r, entry, &f, no, &n, &err))
-            return cli_fail(&err);
-        cli_warnings(&err);
-        if (c->json)
-            cli_print_json(json_pack("{s:s, s:I}", "segment_no", no, "lines", (json_int_t)n));
-        else
-            printf("%s\n", no);
-        return CLI_OK;
-    }
     if (strcmp(verb, "delete") == 0) {
         int64_t kept = 0;
         if (relm_logged_segment_delete(c->r, entry, &kept, &err))
@@ -588,4 +600,16 @@ int cmd_logged_segment(cli_t *c, int argc, char **argv)
         return cli_fail(&err);
     cli_show(c, &relm_logged_segment_entity, &ls, NULL, NULL);
     return CLI_OK;
+}
+
+int cmd_logged_segment(cli_t *c, int argc, char **argv)
+{
+    static const cli_verb_t verbs[] = {
+        {"list", logged_list, NULL},         {"show", NULL, logged_entry},
+        {"cancel", NULL, logged_entry},      {"delete", NULL, logged_entry},
+        {"reuse", logged_reuse, NULL},       {"print", NULL, logged_delivery},
+        {"delivery", NULL, logged_delivery}, {"retry-errors", NULL, logged_delivery},
+    };
+    return cli_dispatch(c, "logged-segment", verbs, sizeof(verbs) / sizeof(verbs[0]), logged_help,
+                        argc, argv);
 }

@@ -193,7 +193,7 @@ static int new_password(int from_stdin, char *buf, size_t n)
 static const char *const user_cols[] = {"name",     "role",       "full_name", "salesperson_code",
                                         "disabled", "created_at", NULL};
 
-static int user_help(void)
+static void user_help(void)
 {
     printf("usage: relm user add NAME [--role admin|user] [--full-name TEXT]\n"
            "                 [--salesperson-code SP] [--password-stdin]\n"
@@ -206,90 +206,131 @@ static int user_help(void)
            "and users) and user (contacts, campaigns, interactions, segments).\n"
            "The password is read from the terminal without echo, or as one line from\n"
            "standard input when it is not a terminal.\n");
+}
+
+/*
+ * The NAME of a user verb into *name, with opts and, when given is not NULL, the fields
+ * of a user (add, update) into *u.
+ */
+static int user_args(const char *verb, int argc, char **argv, const cli_opt_t *opts, relm_user_t *u,
+                     relm_mask_t *given, const char **name)
+{
+    cli_args_t a;
+    relm_record_init(&relm_user_entity, u);
+    int rc = cli_parse(argc, argv, opts, given ? &relm_user_entity : NULL, u, given, &a);
+    if (rc)
+        return rc;
+    if (a.npos != 1)
+        return cli_usage("usage: relm user %s NAME (see relm user --help)", verb);
+    *name = a.pos[0];
+    return CLI_OK;
+}
+
+static int user_add(cli_t *c, int argc, char **argv)
+{
+    int from_stdin = 0;
+    cli_opt_t opts[] = {{"--password-stdin", 0, NULL, &from_stdin, NULL, NULL},
+                        {NULL, 0, NULL, NULL, NULL, NULL}};
+    relm_user_t u;
+    relm_mask_t given = 0;
+    relm_error_t err = {0};
+    const char *name = NULL;
+    char pw[1100];
+    int rc = user_args("add", argc, argv, opts, &u, &given, &name);
+    if (rc)
+        return rc;
+    snprintf(u.name, sizeof(u.name), "%s", name);
+    if ((rc = cli_open(c)) || (rc = new_password(from_stdin, pw, sizeof(pw))))
+        return rc;
+    rc = relm_user_add(c->r, &u, pw, &err);
+    memset(pw, 0, sizeof(pw));
+    if (rc)
+        return cli_fail(&err);
+    cli_show(c, &relm_user_entity, &u, NULL, NULL);
+    return CLI_OK;
+}
+
+static int user_list(cli_t *c, int argc, char **argv)
+{
+    cli_args_t a;
+    relm_error_t err = {0};
+    int rc = cli_parse(argc, argv, NULL, NULL, NULL, NULL, &a);
+    if (rc)
+        return rc;
+    if (a.npos)
+        return cli_usage("user list takes no arguments");
+    if ((rc = cli_open(c)))
+        return rc;
+    cli_list_t l;
+    cli_list_begin(&l, c, &relm_user_entity, user_cols);
+    rc = relm_list(c->r, &relm_user_entity, NULL, 0, 0, cli_list_row, &l, &err);
+    cli_list_end(&l);
+    return rc ? cli_fail(&err) : CLI_OK;
+}
+
+static int user_passwd(cli_t *c, int argc, char **argv)
+{
+    int from_stdin = 0;
+    cli_opt_t opts[] = {{"--password-stdin", 0, NULL, &from_stdin, NULL, NULL},
+                        {NULL, 0, NULL, NULL, NULL, NULL}};
+    relm_user_t u;
+    relm_error_t err = {0};
+    const char *name = NULL;
+    char pw[1100];
+    int rc = user_args("passwd", argc, argv, opts, &u, NULL, &name);
+    if (rc || (rc = cli_open(c)))
+        return rc;
+    if (relm_user_get(c->r, name, &u, &err))
+        return cli_fail(&err);
+    if ((rc = new_password(from_stdin, pw, sizeof(pw))))
+        return rc;
+    rc = relm_user_set_password(c->r, name, pw, &err);
+    memset(pw, 0, sizeof(pw));
+    if (rc)
+        return cli_fail(&err);
+    if (c->json)
+        cli_print_json(json_pack("{s:s, s:b}", "name", u.name, "password_changed", 1));
+    else
+        printf("password of %s changed\n", u.name);
+    return CLI_OK;
+}
+
+/* show NAME, update NAME --FIELD VALUE..., disable NAME [--enable]: then the user. */
+static int user_change(cli_t *c, const char *verb, int argc, char **argv)
+{
+    int enable = 0, update = strcmp(verb, "update") == 0, disable = strcmp(verb, "disable") == 0;
+    cli_opt_t opts[] = {{"--enable", 0, NULL, &enable, NULL, NULL},
+                        {NULL, 0, NULL, NULL, NULL, NULL}};
+    relm_user_t u;
+    relm_mask_t given = 0;
+    relm_error_t err = {0};
+    const char *name = NULL;
+    int rc = user_args(verb, argc, argv, disable ? opts : NULL, &u, update ? &given : NULL, &name);
+    if (rc)
+        return rc;
+    if (update && !given)
+        return cli_usage("user update: give at least one --FIELD VALUE");
+    if ((rc = cli_open(c)))
+        return rc;
+    if ((update && relm_user_update(c->r, name, &u, given, &err)) ||
+        (disable && relm_user_disable(c->r, name, !enable, &err)) ||
+        relm_user_get(c->r, name, &u, &err))
+        return cli_fail(&err);
+    cli_show(c, &relm_user_entity, &u, NULL, NULL);
     return CLI_OK;
 }
 
 int cmd_user(cli_t *c, int argc, char **argv)
 {
-    const relm_entity_t *e = &relm_user_entity;
-    if (argc < 1 || strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "help") == 0) {
-        user_help();
-        return argc < 1 ? CLI_USAGE : CLI_OK;
-    }
-    const char *verb = argv[0];
-    int from_stdin = 0, enable = 0;
-    cli_opt_t opts[] = {{"--password-stdin", 0, NULL, &from_stdin, NULL, NULL},
-                        {"--enable", 0, NULL, &enable, NULL, NULL},
-                        {NULL, 0, NULL, NULL, NULL, NULL}};
-    relm_user_t u;
-    relm_mask_t given = 0;
-    cli_args_t a;
-    relm_error_t err = {0};
-    relm_record_init(e, &u);
-    int rc = cli_parse(argc - 1, argv + 1, opts, e, &u, &given, &a);
-    if (rc)
-        return rc;
-    if (strcmp(verb, "list") == 0) {
-        if (a.npos)
-            return cli_usage("user list takes no arguments");
-        if ((rc = cli_open(c)))
-            return rc;
-        cli_list_t l;
-        cli_list_begin(&l, c, e, user_cols);
-        rc = relm_list(c->r, e, NULL, 0, 0, cli_list_row, &l, &err);
-        cli_list_end(&l);
-        return rc ? cli_fail(&err) : CLI_OK;
-    }
-    if (a.npos != 1)
-        return cli_usage("usage: relm user %s NAME (see relm user --help)", verb);
-    const char *name = a.pos[0];
-    char pw[1100];
-    if (strcmp(verb, "add") == 0) {
-        snprintf(u.name, sizeof(u.name), "%s", name);
-        if ((rc = cli_open(c)) || (rc = new_password(from_stdin, pw, sizeof(pw))))
-            return rc;
-        rc = relm_user_add(c->r, &u, pw, &err);
-        memset(pw, 0, sizeof(pw));
-        if (rc)
-            return cli_fail(&err);
-        cli_show(c, e, &u, NULL, NULL);
-        return CLI_OK;
-    }
-    if ((rc = cli_open(c)))
-        return rc;
-    if (strcmp(verb, "show") == 0) {
-        if (relm_user_get(c->r, name, &u, &err))
-            return cli_fail(&err);
-    } else if (strcmp(verb, "update") == 0) {
-        if (!given)
-            return cli_usage("user update: give at least one --FIELD VALUE");
-        if (relm_user_update(c->r, name, &u, given, &err) || relm_user_get(c->r, name, &u, &err))
-            return cli_fail(&err);
-    } else if (strcmp(verb, "passwd") == 0) {
-        if (relm_user_get(c->r, name, &u, &err))
-            return cli_fail(&err);
-        if ((rc = new_password(from_stdin, pw, sizeof(pw))))
-            return rc;
-        rc = relm_user_set_password(c->r, name, pw, &err);
-        memset(pw, 0, sizeof(pw));
-        if (rc)
-            return cli_fail(&err);
-        if (c->json)
-            cli_print_json(json_pack("{s:s, s:b}", "name", u.name, "password_changed", 1));
-        else
-            printf("password of %s changed\n", u.name);
-        return CLI_OK;
-    } else if (strcmp(verb, "disable") == 0) {
-        if (relm_user_disable(c->r, name, !enable, &err) || relm_user_get(c->r, name, &u, &err))
-            return cli_fail(&err);
-    } else {
-        return cli_usage("user: unknown verb \"%s\" (see relm user --help)", verb);
-    }
-    cli_show(c, e, &u, NULL, NULL);
-    return CLI_OK;
+    static const cli_verb_t verbs[] = {
+        {"add", user_add, NULL},       {"list", user_list, NULL},
+        {"show", NULL, user_change},   {"update", NULL, user_change},
+        {"passwd", user_passwd, NULL}, {"disable", NULL, user_change},
+    };
+    return cli_dispatch(c, "user", verbs, sizeof(verbs) / sizeof(verbs[0]), user_help, argc, argv);
 }
 
-static int token_help(void)
+static void token_help(void)
 {
     printf("usage: relm token create --user NAME [--description TEXT] [--expires-in DAYS]\n"
            "       relm token list\n"
@@ -298,77 +339,93 @@ static int token_help(void)
            "`Authorization: Bearer TOKEN`. A token expires after 90 days unless\n"
            "--expires-in DAYS says otherwise (0: never). Changing a user's password\n"
            "revokes all of their tokens.\n");
-    return CLI_OK;
 }
 
-int cmd_token(cli_t *c, int argc, char **argv)
+static int token_create(cli_t *c, int argc, char **argv)
 {
-    if (argc < 1 || strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "help") == 0) {
-        token_help();
-        return argc < 1 ? CLI_USAGE : CLI_OK;
-    }
-    const char *verb = argv[0], *user = NULL, *description = "", *expires_in = NULL;
+    const char *user = NULL, *description = "", *expires_in = NULL;
     cli_opt_t opts[] = {{"--user", 1, &user, NULL, NULL, NULL},
                         {"--expires-in", 1, &expires_in, NULL, NULL, NULL},
                         {"--description", 1, &description, NULL, NULL, NULL},
                         {NULL, 0, NULL, NULL, NULL, NULL}};
     cli_args_t a;
     relm_error_t err = {0};
-    int rc = cli_parse(argc - 1, argv + 1, opts, NULL, NULL, NULL, &a);
+    int rc = cli_parse(argc, argv, opts, NULL, NULL, NULL, &a);
     if (rc)
         return rc;
-    if (strcmp(verb, "create") == 0) {
-        if (!user || a.npos)
-            return cli_usage("usage: relm token create --user NAME [--description TEXT]");
-        char token[RELM_TOKEN_SZ], *end = NULL;
-        int64_t id;
-        long days = RELM_TOKEN_DAYS;
-        if (expires_in) {
-            days = strtol(expires_in, &end, 10);
-            if (!*expires_in || *end || days < 0 || days > RELM_TOKEN_MAX_DAYS)
-                return cli_usage("--expires-in needs a number of days from 0 to %d",
-                                 RELM_TOKEN_MAX_DAYS);
-        }
-        if ((rc = cli_open(c)))
-            return rc;
-        if (relm_token_create_expiring(c->r, user, description, (int)days, token, &id, &err))
-            return cli_fail(&err);
-        if (c->json)
-            cli_print_json(json_pack("{s:I, s:s}", "id", (json_int_t)id, "token", token));
-        else
-            printf("%s\n", token);
-        if (isatty(STDOUT_FILENO))
-            fprintf(stderr, "relm: token %lld for %s: shown only now, keep it safe\n",
-                    (long long)id, user);
-        memset(token, 0, sizeof(token));
-        return CLI_OK;
+    if (!user || a.npos)
+        return cli_usage("usage: relm token create --user NAME [--description TEXT]");
+    char token[RELM_TOKEN_SZ], *end = NULL;
+    int64_t id;
+    long days = RELM_TOKEN_DAYS;
+    if (expires_in) {
+        days = strtol(expires_in, &end, 10);
+        if (!*expires_in || *end || days < 0 || days > RELM_TOKEN_MAX_DAYS)
+            return cli_usage("--expires-in needs a number of days from 0 to %d",
+                             RELM_TOKEN_MAX_DAYS);
     }
-    if (strcmp(verb, "list") == 0) {
-        if ((rc = cli_open(c)))
-            return rc;
-        cli_list_t l;
-        cli_list_begin(&l, c, &relm_api_token_entity, NULL);
-        rc = relm_list(c->r, &relm_api_token_entity, NULL, 0, 0, cli_list_row, &l, &err);
-        cli_list_end(&l);
-        return rc ? cli_fail(&err) : CLI_OK;
-    }
-    if (strcmp(verb, "revoke") == 0) {
-        int64_t id = 0;
-        if (a.npos != 1)
-            return cli_usage("usage: relm token revoke ID");
-        if (relm_parse_positive(a.pos[0], "token id", &id, &err))
-            return cli_fail(&err);
-        if ((rc = cli_open(c)))
-            return rc;
-        if (relm_token_revoke(c->r, id, &err))
-            return cli_fail(&err);
-        if (c->json)
-            cli_print_json(json_pack("{s:I}", "revoked", (json_int_t)id));
-        else
-            printf("revoked token %lld\n", (long long)id);
-        return CLI_OK;
-    }
-    return cli_usage("token: unknown verb \"%s\" (see relm token --help)", verb);
+    if ((rc = cli_open(c)))
+        return rc;
+    if (relm_token_create_expiring(c->r, user, description, (int)days, token, &id, &err))
+        return cli_fail(&err);
+    if (c->json)
+        cli_print_json(json_pack("{s:I, s:s}", "id", (json_int_t)id, "token", token));
+    else
+        printf("%s\n", token);
+    if (isatty(STDOUT_FILENO))
+        fprintf(stderr, "relm: token %lld for %s: shown only now, keep it safe\n", (long long)id,
+                user);
+    memset(token, 0, sizeof(token));
+    return CLI_OK;
+}
+
+static int token_list(cli_t *c, int argc, char **argv)
+{
+    cli_args_t a;
+    relm_error_t err = {0};
+    int rc = cli_parse(argc, argv, NULL, NULL, NULL, NULL, &a);
+    if (rc)
+        return rc;
+    if (a.npos)
+        return cli_usage("token list takes no arguments");
+    if ((rc = cli_open(c)))
+        return rc;
+    cli_list_t l;
+    cli_list_begin(&l, c, &relm_api_token_entity, NULL);
+    rc = relm_list(c->r, &relm_api_token_entity, NULL, 0, 0, cli_list_row, &l, &err);
+    cli_list_end(&l);
+    return rc ? cli_fail(&err) : CLI_OK;
+}
+
+static int token_revoke(cli_t *c, int argc, char **argv)
+{
+    cli_args_t a;
+    relm_error_t err = {0};
+    int64_t id = 0;
+    int rc = cli_parse(argc, argv, NULL, NULL, NULL, NULL, &a);
+    if (rc)
+        return rc;
+    if (a.npos != 1)
+        return cli_usage("usage: relm token revoke ID");
+    if (relm_parse_positive(a.pos[0], "token id", &id, &err))
+        return cli_fail(&err);
+    if ((rc = cli_open(c)))
+        return rc;
+    if (relm_token_revoke(c->r, id, &err))
+        return cli_fail(&err);
+    if (c->json)
+        cli_print_json(json_pack("{s:I}", "revoked", (json_int_t)id));
+    else
+        printf("revoked token %lld\n", (long long)id);
+    return CLI_OK;
+}
+
+int cmd_token(cli_t *c, int argc, char **argv)
+{
+    static const cli_verb_t verbs[] = {
+        {"create", token_create, NULL}, {"list", token_list, NULL}, {"revoke", token_revoke, NULL}};
+    return cli_dispatch(c, "token", verbs, sizeof(verbs) / sizeof(verbs[0]), token_help, argc,
+                        argv);
 }
 
 int cmd_backup(cli_t *c, int argc, char **argv)

@@ -35,7 +35,8 @@ static const char template_help[] =
 
 int cmd_group(cli_t *c, int argc, char **argv)
 {
-    static const cli_entity_spec_t spec = {&relm_group_entity, "CODE", group_cols, NULL, "group"};
+    static const cli_entity_spec_t spec = {
+        &relm_group_entity, "CODE", group_cols, NULL, "group", NULL, 0};
     return cli_entity(c, &spec, argc, argv);
 }
 
@@ -141,16 +142,12 @@ static int language_set(cli_t *c, int argc, char **argv)
     return CLI_OK;
 }
 
-static int cmd_language(cli_t *c, int argc, char **argv)
+/* language list TEMPLATE | delete TEMPLATE LANG */
+static int language_verb(cli_t *c, const char *verb, int argc, char **argv)
 {
-    if (argc < 1)
-        return cli_usage("usage: relm template language set|list|delete TEMPLATE ...");
-    const char *verb = argv[0];
-    if (strcmp(verb, "set") == 0)
-        return language_set(c, argc - 1, argv + 1);
     cli_args_t a;
     relm_error_t err = {0};
-    int rc = cli_parse(argc - 1, argv + 1, NULL, NULL, NULL, NULL, &a);
+    int rc = cli_parse(argc, argv, NULL, NULL, NULL, NULL, &a);
     if (rc)
         return rc;
     if (strcmp(verb, "list") == 0) {
@@ -164,20 +161,26 @@ static int cmd_language(cli_t *c, int argc, char **argv)
         cli_list_end(&l);
         return rc ? cli_fail(&err) : CLI_OK;
     }
-    if (strcmp(verb, "delete") == 0) {
-        if (a.npos != 2)
-            return cli_usage("usage: relm template language delete TEMPLATE LANG");
-        if ((rc = cli_open(c)))
-            return rc;
-        if (relm_template_language_delete(c->r, a.pos[0], a.pos[1], &err))
-            return cli_fail(&err);
-        if (c->json)
-            cli_print_json(json_pack("{s:i}", "deleted", 1));
-        else
-            printf("deleted language %s of interaction template %s\n", a.pos[1], a.pos[0]);
-        return CLI_OK;
-    }
-    return cli_usage("template language: unknown verb \"%s\" (set, list, delete)", verb);
+    if (a.npos != 2)
+        return cli_usage("usage: relm template language delete TEMPLATE LANG");
+    if ((rc = cli_open(c)))
+        return rc;
+    if (relm_template_language_delete(c->r, a.pos[0], a.pos[1], &err))
+        return cli_fail(&err);
+    if (c->json)
+        cli_print_json(json_pack("{s:i}", "deleted", 1));
+    else
+        printf("deleted language %s of interaction template %s\n", a.pos[1], a.pos[0]);
+    return CLI_OK;
+}
+
+static int cmd_language(cli_t *c, int argc, char **argv)
+{
+    static const cli_verb_t verbs[] = {{"set", language_set, NULL},
+                                       {"list", NULL, language_verb},
+                                       {"delete", NULL, language_verb}};
+    return cli_dispatch(c, "template language", verbs, sizeof(verbs) / sizeof(verbs[0]), NULL, argc,
+                        argv);
 }
 
 /* Print an attachment body: as is, or as {"template_code", "language_code", "attachment"}. */
@@ -194,23 +197,19 @@ static void print_attachment(cli_t *c, const char *code, const char *language, c
         putchar('\n');
 }
 
-static int cmd_attachment(cli_t *c, int argc, char **argv)
+/* attachment set|show TEMPLATE [--language L] ... */
+static int attachment_verb(cli_t *c, const char *verb, int argc, char **argv)
 {
-    if (argc < 1)
-        return cli_usage("usage: relm template attachment set|show TEMPLATE ...");
-    const char *verb = argv[0];
     const char *language = NULL, *file = NULL, *text = NULL;
     cli_opt_t opts[] = {{"--language", 1, &language, NULL, NULL, NULL},
                         {"--file", 1, &file, NULL, NULL, NULL},
                         {"--text", 1, &text, NULL, NULL, NULL},
                         {NULL, 0, NULL, NULL, NULL, NULL}};
     cli_args_t a;
-    int rc = cli_parse(argc - 1, argv + 1, opts, NULL, NULL, NULL, &a);
+    int rc = cli_parse(argc, argv, opts, NULL, NULL, NULL, &a);
     if (rc)
         return rc;
     int is_set = strcmp(verb, "set") == 0;
-    if (!is_set && strcmp(verb, "show") != 0)
-        return cli_usage("template attachment: unknown verb \"%s\" (set, show)", verb);
     if (a.npos != 1)
         return cli_usage("usage: relm template attachment %s TEMPLATE [--language L]%s", verb,
                          is_set ? " (--file PATH | --text TEXT)" : "");
@@ -256,19 +255,20 @@ static int cmd_attachment(cli_t *c, int argc, char **argv)
     return CLI_OK;
 }
 
+static int cmd_attachment(cli_t *c, int argc, char **argv)
+{
+    static const cli_verb_t verbs[] = {{"set", NULL, attachment_verb},
+                                       {"show", NULL, attachment_verb}};
+    return cli_dispatch(c, "template attachment", verbs, sizeof(verbs) / sizeof(verbs[0]), NULL,
+                        argc, argv);
+}
+
 int cmd_template(cli_t *c, int argc, char **argv)
 {
-    static const cli_entity_spec_t spec = {&relm_template_entity, "CODE", template_cols,
-                                           template_help, "template"};
-    for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
-        if (strcmp(argv[i], "--help") == 0) {
-            char help[] = "--help";
-            char *hv[] = {help, NULL};
-            return cli_entity(c, &spec, 1, hv);
-        }
-    if (argc >= 1 && strcmp(argv[0], "language") == 0)
-        return cmd_language(c, argc - 1, argv + 1);
-    if (argc >= 1 && strcmp(argv[0], "attachment") == 0)
-        return cmd_attachment(c, argc - 1, argv + 1);
+    static const cli_verb_t verbs[] = {{"language", cmd_language, NULL},
+                                       {"attachment", cmd_attachment, NULL}};
+    static const cli_entity_spec_t spec = {
+        &relm_template_entity,           "CODE", template_cols, template_help, "template", verbs,
+        sizeof(verbs) / sizeof(verbs[0])};
     return cli_entity(c, &spec, argc, argv);
 }
