@@ -6,10 +6,10 @@ PKGS = gcc meson ninja-build pkg-config python3 git bc libsqlite3-dev sqlite3 li
        libcmocka-dev libmicrohttpd-dev libsodium-dev clang-format chromium \
        libgmime-3.0-dev libcurl4-openssl-dev libcairo2-dev libpango1.0-dev libutf8proc-dev \
        python3-aiosmtpd poppler-utils dovecot-imapd fonts-dejavu-core clang libclang-rt-14-dev \
-       openssl curl \
+       openssl curl zsh \
        node=nodejs npm=npm
 
-.PHONY: all deps build run check install fuzz format clean
+.PHONY: all deps build run check install uninstall fuzz format clean
 
 all: build
 
@@ -35,13 +35,17 @@ check: deps
 	@scripts/check.sh
 
 # Install librelm (shared, soname librelm.so.0, and static), its headers, relm.pc, the relm
-# tool, its man pages and bash completion under PREFIX (default /usr/local), staged under
+# tool, its man pages and bash and zsh completion under PREFIX (default /usr/local), staged under
 # DESTDIR when given (packaging: make install PREFIX=/usr DESTDIR=debian/tmp).
 PREFIX ?= /usr/local
 install: build
 	@[ "$$(meson introspect --buildoptions $(BUILD) | python3 -c 'import json,sys; print([o["value"] for o in json.load(sys.stdin) if o["name"] == "prefix"][0])')" = "$(PREFIX)" ] || \
 	  meson configure $(BUILD) -Dprefix=$(PREFIX)
 	@meson install -C $(BUILD) $(if $(DESTDIR),--destdir $(DESTDIR))
+
+# Remove every file the last install wrote (meson's install log lists them all).
+uninstall:
+	@ninja -C $(BUILD) uninstall
 
 # Every libFuzzer target for FUZZ_SECONDS each (default 600); `make check` runs them briefly.
 FUZZ_SECONDS ?= 600

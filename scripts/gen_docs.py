@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
-"""Write relm's man pages and bash completion from the built tool's own --help texts.
+"""Write relm's man pages and bash and zsh completion from the built tool's --help texts.
 
-    gen_docs.py RELM MANDIR COMPLETIONDIR
+    gen_docs.py RELM OUTDIR NOUN...
 
-`relm --help` lists the nouns (the noun table in cli/main.c) and `relm NOUN --help` each
-noun's verbs and flags (the tables the CLI parses with), so the pages and the completion
-say what the tool does without a second copy to keep in step. Relative directories are
-taken under $MESON_INSTALL_DESTDIR_PREFIX when meson install runs this script.
+writes OUTDIR/relm.1, OUTDIR/relm-NOUN.1 for each NOUN, OUTDIR/relm (bash completion) and
+OUTDIR/_relm (zsh completion). The build runs it (a custom_target, so meson installs and
+uninstalls what it writes). `relm --help` lists the nouns (the noun table in cli/main.c)
+and `relm NOUN --help` each noun's verbs and flags (the tables the CLI parses with), so the
+pages and the completion say what the tool does without a second copy to keep in step.
+The NOUNs are the build's list of pages to write; a list that differs from the tool's
+nouns fails the build, so a new noun cannot go without its page.
 """
 import os
 import re
@@ -149,25 +152,76 @@ def completion(globals_, nouns, verbs, flags):
     return '\n'.join(out)
 
 
-def install_path(path):
-    """Where meson install puts path: under DESTDIR, relative ones under the prefix."""
-    if 'MESON_INSTALL_DESTDIR_PREFIX' not in os.environ:
-        return path
-    if os.path.isabs(path):
-        destdir = os.environ.get('DESTDIR', '')
-        return os.path.join(destdir, path.lstrip('/')) if destdir else path
-    return os.path.join(os.environ['MESON_INSTALL_DESTDIR_PREFIX'], path)
+def zsh_completion(globals_, nouns, verbs, flags):
+    q = lambda words: ' '.join(words)
+    esc = lambda text: text.replace("'", "'\\''").replace(':', '\\:')
+    out = ['#compdef relm',
+           '# zsh completion for relm (generated from relm --help by scripts/gen_docs.py)',
+           '_relm() {',
+           '    local noun="" verb="" sub="" i w cur=${words[CURRENT]}',
+           '    local -a nouns cands',
+           '    nouns=(']
+    out += [f"        '{n}:{esc(summary)}'" for n, summary in nouns]
+    out += ['    )',
+            '    for ((i = 2; i < CURRENT; i++)); do',
+            '        w=${words[i]}',
+            '        case $w in',
+            '        --db) ((i++)) ;;',
+            '        -*) ;;',
+            '        *) if [[ -z $noun ]]; then noun=$w; elif [[ -z $verb ]]; then verb=$w;'
+            ' elif [[ -z $sub ]]; then sub=$w; fi ;;',
+            '        esac',
+            '    done',
+            '    if [[ ${words[CURRENT-1]} == --db ]]; then',
+            '        _files',
+            '        return',
+            '    fi',
+            '    if [[ -z $noun ]]; then',
+            '        if [[ $cur == -* ]]; then',
+            f'            compadd -- {q(globals_)}',
+            '        else',
+            "            _describe 'noun' nouns",
+            '        fi',
+            '        return',
+            '    fi',
+            '    if [[ $cur == -* ]]; then',
+            '        case $noun in']
+    for n, _ in nouns:
+        out.append(f'        {n}) cands=({q(sorted(set(flags[n]) | {"--json", "--db"}))}) ;;')
+    out += ['        esac',
+            '    elif [[ -z $verb ]]; then',
+            '        case $noun in']
+    for n, _ in nouns:
+        if verbs[n]:
+            out.append(f'        {n}) cands=({q(verbs[n])}) ;;')
+    out += ['        esac',
+            '    elif [[ -z $sub ]]; then',
+            '        case "$noun $verb" in']
+    for n, _ in nouns:
+        for v, subs in verbs[n].items():
+            if subs:
+                out.append(f'        "{n} {v}") cands=({q(subs)}) ;;')
+    out += ['        esac',
+            '    fi',
+            '    if ((${#cands})); then',
+            '        compadd -- $cands',
+            '    else',
+            '        _files',
+            '    fi',
+            '}',
+            '_relm "$@"', '']
+    return '\n'.join(out)
 
 
 def main():
-    relm, mandir, compdir = sys.argv[1:4]
-    mandir, compdir = install_path(mandir), install_path(compdir)
-    os.makedirs(mandir, exist_ok=True)
-    os.makedirs(compdir, exist_ok=True)
+    relm, outdir, expected = sys.argv[1], sys.argv[2], sys.argv[3:]
     version = subprocess.run([relm, '--version'], check=True, capture_output=True,
                              text=True).stdout.split()[1]
     main_help = help_text(relm)
     nouns = nouns_of(main_help)
+    if [n for n, _ in nouns] != expected:
+        sys.exit('gen_docs.py: relm --help lists the nouns %s, but the build expects %s; '
+                 'update relm_nouns in meson.build' % ([n for n, _ in nouns], expected))
     verbs, flags = {}, {}
     summary = main_help.splitlines()[2].rstrip('.')
     pages = {'relm': man_page('relm', summary[:1].lower() + summary[1:], version, main_help,
@@ -178,11 +232,13 @@ def main():
         flags[noun] = flags_of(text)
         pages['relm-' + noun] = man_page('relm-' + noun, summary, version, text, '.BR relm (1)')
     for name, page in pages.items():
-        with open(os.path.join(mandir, name + '.1'), 'w') as f:
+        with open(os.path.join(outdir, name + '.1'), 'w') as f:
             f.write(page)
     globals_ = flags_of(main_help.split('options:', 1)[1].split('\n\n', 1)[0])
-    with open(os.path.join(compdir, 'relm'), 'w') as f:
+    with open(os.path.join(outdir, 'relm'), 'w') as f:
         f.write(completion(globals_, nouns, verbs, flags))
+    with open(os.path.join(outdir, '_relm'), 'w') as f:
+        f.write(zsh_completion(globals_, nouns, verbs, flags))
 
 
 if __name__ == '__main__':

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # What a packager installs: meson install into a staging directory, then a program
 # outside the source tree built with the staged relm.pc, headers and shared library; the
-# soname; the staged relm tool, its man pages and its bash completion.
+# soname; the staged relm tool, its man pages and its bash and zsh completion; and that
+# uninstalling (ninja uninstall) removes every file the install wrote (man pages and completion too).
 : "${BUILDDIR:?BUILDDIR must name the meson build directory}"
 : "${SRCDIR:?SRCDIR must name the source directory}"
 RELM=relm # set to the staged tool below; lib.sh wants it named
@@ -105,5 +106,44 @@ assert_eq "relm segment cr<TAB> completes the verb" "create criteria" "$(complet
 assert_eq "relm segment line <TAB> offers its sub-verbs" "set remove" "$(complete_words relm segment line "")"
 assert_eq "relm contact add --first<TAB> completes a field flag" "--first-name" "$(complete_words relm contact add --first)"
 assert_eq "relm --ve<TAB> completes a global option" "--version" "$(complete_words relm --ve)"
+
+# Zsh completion: the function zsh autoloads, run with stand-ins for zsh's completion
+# builtins that print what would be offered (filtered by the word typed, as compadd does).
+zcomp=$datadir/zsh/site-functions/_relm
+zsh_words() { # zsh_words WORDS...: what <TAB> after WORDS offers
+    zsh -f -c 'cur=${@[-1]}
+        compadd() { [[ $1 == -- ]] && shift; local w; for w; do [[ $w == ${cur}* ]] && print -r -- $w; done; }
+        _describe() { local w; for w in "${(@P)2}"; do w=${w%%:*}; [[ $w == ${cur}* ]] && print -r -- $w; done; }
+        _files() { print -r -- "(files)"; }
+        f=$1; shift; words=("$@"); CURRENT=$#
+        source "$f"' _ "$zcomp" "$@" | tr '\n' ' ' | sed 's/ $//'
+}
+if [ -f "$zcomp" ] && command -v zsh >/dev/null; then
+    assert_eq "zsh: the file is an autoloadable completion for relm" "#compdef relm" "$(head -1 "$zcomp")"
+    assert_eq "zsh: relm seg<TAB> completes the noun" "segment" "$(zsh_words relm seg)"
+    assert_eq "zsh: relm segment cr<TAB> completes the verb" "create criteria" "$(zsh_words relm segment cr)"
+    assert_eq "zsh: relm segment line <TAB> offers its sub-verbs" "set remove" "$(zsh_words relm segment line "")"
+    assert_eq "zsh: relm contact add --first<TAB> completes a field flag" "--first-name" "$(zsh_words relm contact add --first)"
+    assert_eq "zsh: relm --ve<TAB> completes a global option" "--version" "$(zsh_words relm --ve)"
+    assert_eq "zsh: relm --db <TAB> completes a file" "(files)" "$(zsh_words relm --db "")"
+else
+    not_ok "zsh completion is installed and zsh runs it" "missing $zcomp or zsh"
+fi
+
+# meson knows every file it installed (the install log `ninja uninstall` reads): the man
+# pages and both completions included, so uninstalling leaves nothing behind.
+log=$BUILDDIR/meson-logs/install-log.txt
+for f in "$mandir/man1/relm.1" "$mandir/man1/relm-segment.1" "$comp" "$zcomp"; do
+    grep -qxF "$f" "$log" && ok "the install log lists ${f#"$STAGE"}" || not_ok "the install log lists ${f#"$STAGE"}"
+done
+# Every path in the log lies in the staging directory, so uninstalling touches nothing else.
+outside=$(grep -v '^#' "$log" | awk -v s="$STAGE" '$0 != s && index($0, s "/") != 1' || true)
+assert_eq "the install log names only staged paths" "" "$outside"
+if [ -z "$outside" ] && ninja -C "$BUILDDIR" uninstall >"$T/uninstall.log" 2>&1; then
+    ok "ninja uninstall runs"
+    assert_eq "ninja uninstall leaves no file behind" "" "$(find "$STAGE" -type f -o -type l)"
+else
+    not_ok "ninja uninstall runs" "$(cat "$T/uninstall.log" 2>/dev/null)"
+fi
 
 finish
