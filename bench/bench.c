@@ -98,11 +98,12 @@ static int prep(const char *path)
 }
 
 /* Phase timings of a log, to stderr: where the time goes. */
-static void log_phase(void *ctx, int done, int total, const char *phase)
+static void log_phase(void *ctx, int64_t done, int64_t total, const char *phase)
 {
     double *t0 = ctx;
     (void)total;
-    fprintf(stderr, "relm-bench: log phase %d (%s) starts at %.3f s\n", done, phase, now() - *t0);
+    fprintf(stderr, "relm-bench: log phase %lld (%s) starts at %.3f s\n", (long long)done, phase,
+            now() - *t0);
 }
 
 static int do_log(const char *path)

@@ -41,8 +41,9 @@ typedef struct progress {
 } progress_t;
 
 /* A one-line bar on stderr, redrawn when the percentage (or, without a total, 1 MiB) moves. */
-static void show_progress(void *ctx, int64_t done, int64_t total)
+static void show_progress(void *ctx, int64_t done, int64_t total, const char *phase)
 {
+    (void)phase;
     progress_t *p = ctx;
     if (total > 0) {
         int pct = (int)(done * 100 / total);

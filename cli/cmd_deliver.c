@@ -30,8 +30,9 @@ typedef struct bar {
     int last_pct;
 } bar_t;
 
-static void show_progress(void *ctx, int64_t done, int64_t total)
+static void show_progress(void *ctx, int64_t done, int64_t total, const char *phase)
 {
+    (void)phase;
     bar_t *b = ctx;
     int pct = total > 0 ? (int)(done * 100 / total) : 100;
     if (pct > 100)

@@ -353,10 +353,11 @@ static int do_criteria(cli_t *c, int argc, char **argv)
                         argv);
 }
 
-static void log_progress(void *ctx, int done, int total, const char *phase)
+static void log_progress(void *ctx, int64_t done, int64_t total, const char *phase)
 {
     (void)ctx;
-    fprintf(stderr, "\rlogging: %d/%d %-30s", done, total, phase);
+    fprintf(stderr, "\rlogging: %lld/%lld %-30s", (long long)done, (long long)total,
+            phase ? phase : "");
     if (done == total)
         fputc('\n', stderr);
     fflush(stderr);

@@ -949,12 +949,12 @@ static int import_rows(relm_t *r, import_t *im, int64_t total, relm_progress_fn 
         (*imported)++;
         int64_t bytes = relm_csv_bytes(im->rd);
         if (progress && bytes - last_report >= PROGRESS_STEP) {
-            progress(pctx, bytes, total);
+            progress(pctx, bytes, total, NULL);
             last_report = bytes;
         }
     }
     if (rc == 0 && progress)
-        progress(pctx, relm_csv_bytes(im->rd), total);
+        progress(pctx, relm_csv_bytes(im->rd), total, NULL);
     return rc;
 }
 

@@ -588,7 +588,7 @@ int relm_deliver_run(relm_t *r, const relm_deliver_opts_t *o, relm_deliver_resul
                 res->failed++;
             done++;
             if (o->progress)
-                o->progress(o->pctx, done, total > done ? total : done);
+                o->progress(o->pctx, done, total > done ? total : done, NULL);
         }
     }
     free(jobs);

@@ -290,57 +290,61 @@ static int pick_salesperson(relm_t *r, relm_interaction_t *rec, relm_mask_t give
     return 0;
 }
 
-/*
- * The Create Interaction defaults and checks. With postpone set, the delivery checks
- * (an e-mail address or fax no. for the correspondence type) are skipped: a postponed
- * entry holds what the dialog holds and is checked in full when it is resumed.
- */
-static int prepare_entry(relm_t *r, relm_interaction_t *rec, relm_mask_t given, int postpone,
-                         relm_error_t *err)
+/* The entry's contact: given, existing and not privacy-blocked, into *c. */
+static int prepare_contact(relm_t *r, const relm_interaction_t *rec, relm_mask_t given,
+                           relm_contact_t *c, relm_error_t *err)
 {
     relm_error_t scratch = {0};
-    relm_contact_t c;
-    relm_interaction_template_t t;
-    int rc;
-
     if (!given_text(rec->contact_no, given, F_CONTACT_NO))
         return relm_error_set(err, RELM_EVALIDATION, "interaction: contact_no is required");
-    rc = relm_contact_get(r, rec->contact_no, &c, &scratch);
+    int rc = relm_contact_get(r, rec->contact_no, c, &scratch);
     if (rc == RELM_ENOTFOUND)
         return relm_error_set(err, rc, "interaction: contact %s (contact_no) does not exist",
                               rec->contact_no);
     if (rc)
         return relm_error_set(err, rc, "%s", scratch.message);
-    if (c.privacy_blocked)
+    if (c->privacy_blocked)
         return relm_error_set(err, RELM_EPRIVACY,
                               "contact %s is privacy_blocked and cannot get new interactions",
-                              c.no);
+                              c->no);
+    return 0;
+}
 
+/* The entry's interaction template: given and existing, into *t. */
+static int prepare_template(relm_t *r, const relm_interaction_t *rec, relm_mask_t given,
+                            const relm_contact_t *c, relm_interaction_template_t *t,
+                            relm_error_t *err)
+{
+    relm_error_t scratch = {0};
     if (!given_text(rec->interaction_template_code, given, F_INTERACTION_TEMPLATE_CODE))
         return relm_error_set(err, RELM_EMISSINGTPL,
                               "interaction for contact %s: interaction_template_code is required",
-                              c.no);
-    rc = relm_template_get(r, rec->interaction_template_code, &t, &scratch);
+                              c->no);
+    int rc = relm_template_get(r, rec->interaction_template_code, t, &scratch);
     if (rc == RELM_ENOTFOUND)
         return relm_error_set(err, RELM_EMISSINGTPL,
                               "interaction for contact %s: interaction_template_code %s does not "
                               "exist",
-                              c.no, rec->interaction_template_code);
+                              c->no, rec->interaction_template_code);
     if (rc)
         return relm_error_set(err, rc, "%s", scratch.message);
+    return 0;
+}
 
-    if ((rc = pick_salesperson(r, rec, given, &c, err)))
-        return rc;
-
-    if (!given_text(rec->date, given, F_DATE))
-        relm_copy(rec->date, sizeof(rec->date), relm_workdate(r));
-    if (!given_text(rec->time, given, F_TIME))
-        relm_now_time(rec->time);
-
-    /* Language: the contact's (or the one given) when the template has a variant for it. */
+/*
+ * What the template gives the fields not given: the language variant for the contact's
+ * language (or the one given) and its description, the template's defaults
+ * (template_takes), and the correspondence type (the contact's, unless the template says
+ * to ignore it). A description is required, from the caller or the template.
+ */
+static int take_template(relm_t *r, relm_interaction_t *rec, relm_mask_t given,
+                         const relm_contact_t *c, const relm_interaction_template_t *t,
+                         relm_error_t *err)
+{
     char lang[RELM_CODE10_SZ], desc[RELM_TEXT100_SZ];
-    const char *want = (given & G(F_LANGUAGE_CODE)) ? rec->language_code : c.language_code;
-    if ((rc = relm_template_pick_language(r, &t, want, lang, desc, err)))
+    const char *want = (given & G(F_LANGUAGE_CODE)) ? rec->language_code : c->language_code;
+    int rc = relm_template_pick_language(r, t, want, lang, desc, err);
+    if (rc)
         return rc;
     if (!(given & G(F_LANGUAGE_CODE)))
         relm_copy(rec->language_code, sizeof(rec->language_code), lang);
@@ -350,53 +354,77 @@ static int prepare_entry(relm_t *r, relm_interaction_t *rec, relm_mask_t given, 
         return relm_error_set(err, RELM_EVALIDATION,
                               "interaction for contact %s: description is required (template %s "
                               "has none)",
-                              c.no, t.code);
+                              c->no, t->code);
     relm_record_take(&relm_interaction_entity, rec, given & ~G(F_INTERACTION_GROUP_CODE),
-                     &relm_template_entity, &t, template_takes,
+                     &relm_template_entity, t, template_takes,
                      (int)(sizeof(template_takes) / sizeof(template_takes[0])));
-
     if (!(given & G(F_CORRESPONDENCE_TYPE))) {
-        const char *ct = t.correspondence_type;
-        if (!t.ignore_contact_corresp_type && c.correspondence_type[0])
-            ct = c.correspondence_type;
+        const char *ct = t->correspondence_type;
+        if (!t->ignore_contact_corresp_type && c->correspondence_type[0])
+            ct = c->correspondence_type;
         relm_copy(rec->correspondence_type, sizeof(rec->correspondence_type), ct);
     }
+    return 0;
+}
+
+/*
+ * contact_via: the contact's address for the correspondence type (e-mail, fax no., postal
+ * address, else phone). An e-mail or fax entry needs the address, except when postponed.
+ */
+static int set_contact_via(relm_interaction_t *rec, const relm_contact_t *c, int postpone,
+                           relm_error_t *err)
+{
     if (strcmp(rec->correspondence_type, "email") == 0) {
-        if (!c.email[0] && !postpone)
+        if (!c->email[0] && !postpone)
             return relm_error_set(err, RELM_EMISSINGEMAIL,
                                   "contact %s has no email, which correspondence_type email needs",
-                                  c.no);
-        relm_copy(rec->contact_via, sizeof(rec->contact_via), c.email);
+                                  c->no);
+        relm_copy(rec->contact_via, sizeof(rec->contact_via), c->email);
     } else if (strcmp(rec->correspondence_type, "fax") == 0) {
-        if (!c.fax_no[0] && !postpone)
+        if (!c->fax_no[0] && !postpone)
             return relm_error_set(err, RELM_EMISSINGFAX,
                                   "contact %s has no fax_no, which correspondence_type fax needs",
-                                  c.no);
-        relm_copy(rec->contact_via, sizeof(rec->contact_via), c.fax_no);
+                                  c->no);
+        relm_copy(rec->contact_via, sizeof(rec->contact_via), c->fax_no);
     } else if (strcmp(rec->correspondence_type, "hard_copy") == 0) {
-        postal_address(&c, rec->contact_via, sizeof(rec->contact_via));
+        postal_address(c, rec->contact_via, sizeof(rec->contact_via));
     } else {
         relm_copy(rec->contact_via, sizeof(rec->contact_via),
-                  c.phone_no[0] ? c.phone_no : c.mobile_phone_no);
+                  c->phone_no[0] ? c->phone_no : c->mobile_phone_no);
     }
+    return 0;
+}
 
-    if (rec->campaign_no[0]) {
-        relm_campaign_t cmp;
-        rc = relm_campaign_get(r, rec->campaign_no, &cmp, &scratch);
-        if (rc == RELM_ENOTFOUND)
-            return relm_error_set(err, rc,
-                                  "interaction for contact %s: campaign %s (campaign_no) does not "
-                                  "exist",
-                                  c.no, rec->campaign_no);
-        if (rc)
-            return relm_error_set(err, rc, "%s", scratch.message);
-    }
+/* The campaign, when the entry has one, exists. */
+static int check_campaign(relm_t *r, const relm_interaction_t *rec, const relm_contact_t *c,
+                          relm_error_t *err)
+{
+    relm_error_t scratch = {0};
+    relm_campaign_t cmp;
+    if (!rec->campaign_no[0])
+        return 0;
+    int rc = relm_campaign_get(r, rec->campaign_no, &cmp, &scratch);
+    if (rc == RELM_ENOTFOUND)
+        return relm_error_set(err, rc,
+                              "interaction for contact %s: campaign %s (campaign_no) does not "
+                              "exist",
+                              c->no, rec->campaign_no);
+    if (rc)
+        return relm_error_set(err, rc, "%s", scratch.message);
+    return 0;
+}
 
-    /* A company's company_no is its own no. */
-    const char *company = c.company_no[0] ? c.company_no : "";
-    if (!company[0] && strcmp(c.type, "company") == 0)
-        company = c.no;
-    relm_copy(rec->contact_no, sizeof(rec->contact_no), c.no);
+/*
+ * What the library alone decides: the contact's canonical no. and company (a company's
+ * company_no is its own no.), the user, and no segment, campaign entry, body, delivery or
+ * status yet.
+ */
+static void stamp_entry(relm_t *r, relm_interaction_t *rec, const relm_contact_t *c)
+{
+    const char *company = c->company_no[0] ? c->company_no : "";
+    if (!company[0] && strcmp(c->type, "company") == 0)
+        company = c->no;
+    relm_copy(rec->contact_no, sizeof(rec->contact_no), c->no);
     relm_copy(rec->contact_company_no, sizeof(rec->contact_company_no), company);
     relm_copy(rec->user_id, sizeof(rec->user_id), relm_user(r));
     rec->segment_no[0] = '\0';
@@ -406,6 +434,31 @@ static int prepare_entry(relm_t *r, relm_interaction_t *rec, relm_mask_t given, 
     rec->delivery_status[0] = '\0';
     rec->canceled = 0;
     rec->postponed = 0;
+}
+
+/*
+ * The Create Interaction defaults and checks, step by step. With postpone set, the
+ * delivery checks (an e-mail address or fax no. for the correspondence type) are skipped:
+ * a postponed entry holds what the dialog holds and is checked in full when it is resumed.
+ */
+static int prepare_entry(relm_t *r, relm_interaction_t *rec, relm_mask_t given, int postpone,
+                         relm_error_t *err)
+{
+    relm_contact_t c;
+    relm_interaction_template_t t;
+    int rc;
+    if ((rc = prepare_contact(r, rec, given, &c, err)) ||
+        (rc = prepare_template(r, rec, given, &c, &t, err)) ||
+        (rc = pick_salesperson(r, rec, given, &c, err)))
+        return rc;
+    if (!given_text(rec->date, given, F_DATE))
+        relm_copy(rec->date, sizeof(rec->date), relm_workdate(r));
+    if (!given_text(rec->time, given, F_TIME))
+        relm_now_time(rec->time);
+    if ((rc = take_template(r, rec, given, &c, &t, err)) ||
+        (rc = set_contact_via(rec, &c, postpone, err)) || (rc = check_campaign(r, rec, &c, err)))
+        return rc;
+    stamp_entry(r, rec, &c);
     return 0;
 }
 

@@ -58,7 +58,7 @@ const relm_entity_t relm_logged_segment_entity = {
 
 enum { PHASES = 5 };
 
-static void phase(relm_log_progress_fn fn, void *ctx, int done, const char *what)
+static void phase(relm_progress_fn fn, void *ctx, int done, const char *what)
 {
     if (fn)
         fn(ctx, done, PHASES, what);
@@ -329,7 +329,7 @@ static const char sql_drop_steps[] = "DELETE FROM segment_criteria_step WHERE se
 static const char sql_drop_header[] = "DELETE FROM segment_header WHERE no = ?";
 
 static int write_log(relm_t *r, const relm_segment_t *h, const checks_t *k, unsigned flags,
-                     relm_log_result_t *res, relm_log_progress_fn progress, void *pctx,
+                     relm_log_result_t *res, relm_progress_fn progress, void *pctx,
                      relm_error_t *err)
 {
     char stamp[RELM_STAMP_SZ], now[RELM_TIME_SZ];
@@ -398,7 +398,7 @@ static int write_log(relm_t *r, const relm_segment_t *h, const checks_t *k, unsi
 }
 
 static int log_in_tx(relm_t *r, const char *no, unsigned flags, relm_log_result_t *res,
-                     relm_log_progress_fn progress, void *pctx, relm_error_t *err)
+                     relm_progress_fn progress, void *pctx, relm_error_t *err)
 {
     int rc = claim(r, no, err);
     if (rc)
@@ -435,7 +435,7 @@ static int log_in_tx(relm_t *r, const char *no, unsigned flags, relm_log_result_
 }
 
 int relm_segment_log(relm_t *r, const char *no, unsigned flags, relm_log_result_t *out,
-                     relm_log_progress_fn progress, void *pctx, relm_error_t *err)
+                     relm_progress_fn progress, void *pctx, relm_error_t *err)
 {
     relm_segment_t key;
     relm_record_init(&relm_segment_entity, &key);

@@ -272,14 +272,14 @@ static void progress_release(struct progress *p)
     pthread_mutex_unlock(&progress_lock);
 }
 
-static void on_progress(void *ctx, int done, int total, const char *phase)
+static void on_progress(void *ctx, int64_t done, int64_t total, const char *phase)
 {
     struct progress *p = ctx;
     if (!p)
         return;
     pthread_mutex_lock(&progress_lock);
-    p->done = done;
-    p->total = total;
+    p->done = (int)done;
+    p->total = (int)total;
     snprintf(p->phase, sizeof(p->phase), "%s", phase ? phase : "");
     pthread_mutex_unlock(&progress_lock);
 }

@@ -79,13 +79,11 @@ int relm_contact_delete(struct relm *r, const char *no, relm_error_t *err);
 int relm_contact_search(struct relm *r, const char *text, const relm_filter_t *filters,
                         int nfilters, long limit, relm_row_fn fn, void *ctx, relm_error_t *err);
 
-/* Progress of a long operation: done units so far, total (or -1 when unknown). */
-typedef void (*relm_progress_fn)(void *ctx, int64_t done, int64_t total);
-
 /*
  * Import contacts from CSV (header row of canonical field names) in one transaction:
  * a bad row is reported with its line number and nothing is imported. *imported receives
- * the row count. progress may be NULL; it is called with bytes read / total bytes.
+ * the row count. progress may be NULL; it is called with bytes read / total bytes (phase
+ * NULL).
  */
 int relm_contact_import_csv(struct relm *r, FILE *in, int64_t total_bytes,
                             relm_progress_fn progress, void *pctx, int64_t *imported,

@@ -86,8 +86,9 @@ typedef struct relm_deliver_opts {
     long backoff_ms;        /* wait before the 2nd try, doubled for each next (default 1000) */
     long connect_timeout_s; /* default 10 */
     long timeout_s;         /* whole message, default 60 */
-    /* called after each entry: done so far, total waiting at the start (may be NULL) */
-    void (*progress)(void *ctx, int64_t done, int64_t total);
+    /* called after each entry: done so far, total waiting at the start, phase NULL (may be
+     * NULL) */
+    relm_progress_fn progress;
     void *pctx;
     /* asked before each entry; nonzero ends the run there (may be NULL) */
     int (*stop)(void *ctx);

@@ -168,4 +168,12 @@ int relm_filter_parse(const relm_entity_t *e, const char *text, relm_filter_t *o
 /* Row callback for list operations: return non-zero to stop early. */
 typedef int (*relm_row_fn)(void *ctx, const void *rec);
 
+/*
+ * Progress of a long operation (an import, a segment log, a delivery run): done units of
+ * total so far (total -1 when unknown), and the step it is in (phase: a short text, or
+ * NULL for an operation that has no steps). Called on the caller's thread; it must not
+ * call back into the same relm_t.
+ */
+typedef void (*relm_progress_fn)(void *ctx, int64_t done, int64_t total, const char *phase);
+
 #endif

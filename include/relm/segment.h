@@ -342,9 +342,6 @@ typedef struct relm_log_result {
     char follow_up_no[RELM_CODE20_SZ]; /* "" without RELM_LOG_FOLLOW_UP */
 } relm_log_result_t;
 
-/* Progress of a log: phase done of total. */
-typedef void (*relm_log_progress_fn)(void *ctx, int done, int total, const char *phase);
-
 /*
  * Log segment no (flags RELM_LOG_*). Every check runs before anything is written: the
  * segment exists (not_found) and is not being logged by another process (conflict), has a
@@ -360,10 +357,10 @@ typedef void (*relm_log_progress_fn)(void *ctx, int done, int total, const char 
  * one campaign entry per campaign, one interaction log entry per line (with deliver, those
  * with a correspondence type get delivery_status in_progress), the follow-up segment, and
  * the segment is removed.
- * out and progress may be NULL.
+ * out and progress may be NULL; progress counts the steps (total 5) and names each.
  */
 int relm_segment_log(struct relm *r, const char *no, unsigned flags, relm_log_result_t *out,
-                     relm_log_progress_fn progress, void *pctx, relm_error_t *err);
+                     relm_progress_fn progress, void *pctx, relm_error_t *err);
 
 /* ---- logged segments ---- */
 

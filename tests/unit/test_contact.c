@@ -896,8 +896,9 @@ typedef struct progress {
     int64_t last_done, last_total;
 } progress_t;
 
-static void on_progress(void *ctx, int64_t done, int64_t total)
+static void on_progress(void *ctx, int64_t done, int64_t total, const char *phase)
 {
+    (void)phase;
     progress_t *p = ctx;
     p->calls++;
     assert_true(done >= p->last_done);
