@@ -142,6 +142,35 @@ int cli_parse(int argc, char **argv, const cli_opt_t *opts, const relm_entity_t 
     return CLI_OK;
 }
 
+int cli_parse_no(const char *s, const char *what, int64_t *out)
+{
+    relm_error_t err = {0};
+    return relm_parse_positive(s, what, out, &err) ? cli_fail(&err) : CLI_OK;
+}
+
+int cli_parse_none(int argc, char **argv, const char *what)
+{
+    cli_args_t a;
+    int rc = cli_parse(argc, argv, NULL, NULL, NULL, NULL, &a);
+    if (rc == 0 && a.npos)
+        rc = cli_usage("%s takes no arguments", what);
+    return rc;
+}
+
+int cli_list_records(cli_t *c, const relm_entity_t *e, const char *const *cols,
+                     const relm_filter_t *filters, int nfilters, long limit)
+{
+    relm_error_t err = {0};
+    int rc = cli_open(c);
+    if (rc)
+        return rc;
+    cli_list_t l;
+    cli_list_begin(&l, c, e, cols);
+    rc = relm_list(c->r, e, filters, nfilters, limit, cli_list_row, &l, &err);
+    cli_list_end(&l);
+    return rc ? cli_fail(&err) : CLI_OK;
+}
+
 void cli_print_json(json_t *j)
 {
     char *s = j ? json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY) : NULL;

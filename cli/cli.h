@@ -69,6 +69,19 @@ typedef struct cli_args {
 int cli_parse(int argc, char **argv, const cli_opt_t *opts, const relm_entity_t *e, void *rec,
               relm_mask_t *given, cli_args_t *a);
 
+/* Parse s as a positive whole number named what ("entry no.") into *out: an exit status. */
+int cli_parse_no(const char *s, const char *what, int64_t *out);
+
+/* Parse the words of a command that takes no arguments (what names it: "user list"). */
+int cli_parse_none(int argc, char **argv, const char *what);
+
+/*
+ * Open the database and print the records of e that pass filters (nfilters of them), at
+ * most limit (0: all), as a list with the terminal columns cols. Returns an exit status.
+ */
+int cli_list_records(cli_t *c, const relm_entity_t *e, const char *const *cols,
+                     const relm_filter_t *filters, int nfilters, long limit);
+
 /*
  * Print j (an object or array, indented) and a newline on stdout, and release it. Every
  * JSON document the CLI prints besides streamed lists goes through here, so text from

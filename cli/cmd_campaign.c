@@ -44,11 +44,7 @@ static int cmd_entries(cli_t *c, int argc, char **argv)
     f.field = relm_field_index(e, "campaign_no");
     strcpy(f.op, "=");
     snprintf(f.value, sizeof(f.value), "%s", cmp.no);
-    cli_list_t l;
-    cli_list_begin(&l, c, e, NULL);
-    rc = relm_list(c->r, e, &f, 1, (long)lim, cli_list_row, &l, &err);
-    cli_list_end(&l);
-    return rc ? cli_fail(&err) : CLI_OK;
+    return cli_list_records(c, e, NULL, &f, 1, (long)lim);
 }
 
 /* entry show|cancel|delete ENTRY */
@@ -62,9 +58,7 @@ static int entry_verb(cli_t *c, const char *verb, int argc, char **argv)
         return rc;
     if (a.npos != 1)
         return cli_usage("usage: relm campaign entry %s ENTRY", verb);
-    if (relm_parse_positive(a.pos[0], "entry no.", &no, &err))
-        return cli_fail(&err);
-    if ((rc = cli_open(c)))
+    if ((rc = cli_parse_no(a.pos[0], "entry no.", &no)) || (rc = cli_open(c)))
         return rc;
     if (strcmp(verb, "delete") == 0) {
         int64_t n = 0;

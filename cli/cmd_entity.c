@@ -96,13 +96,7 @@ static int do_list(cli_t *c, const cli_entity_spec_t *s, int argc, char **argv)
     for (int i = 0; i < nwhere; i++)
         if (relm_filter_parse(s->e, where[i], &filters[i], &err))
             return cli_fail(&err);
-    if ((rc = cli_open(c)))
-        return rc;
-    cli_list_t l;
-    cli_list_begin(&l, c, s->e, s->list_cols);
-    rc = relm_list(c->r, s->e, filters, nwhere, (long)lim, cli_list_row, &l, &err);
-    cli_list_end(&l);
-    return rc ? cli_fail(&err) : CLI_OK;
+    return cli_list_records(c, s->e, s->list_cols, filters, nwhere, (long)lim);
 }
 
 static int do_show(cli_t *c, const cli_entity_spec_t *s, int argc, char **argv)

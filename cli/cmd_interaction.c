@@ -67,12 +67,6 @@ static void help(void)
     cli_help_fields(stdout, E);
 }
 
-static int parse_no(const char *s, const char *what, int64_t *out)
-{
-    relm_error_t err = {0};
-    return relm_parse_positive(s, what, out, &err) ? cli_fail(&err) : CLI_OK;
-}
-
 /* Short flags that name canonical fields. */
 typedef struct aliases {
     const char *value[6];
@@ -328,7 +322,7 @@ static int do_create(cli_t *c, int argc, char **argv)
     if (rc == 0)
         rc = apply_aliases(&al, rec, &given);
     if (rc == 0 && from)
-        rc = parse_no(from, "--from-entry", &from_no);
+        rc = cli_parse_no(from, "--from-entry", &from_no);
     if (rc == 0 && given & RELM_BIT(relm_field_index(E, "entry_no")))
         rc = cli_usage("interaction create: entry numbers are given by relm (see resume)");
     relm_mask_t starters = RELM_BIT(relm_field_index(E, "contact_no")) |
@@ -391,7 +385,7 @@ static int do_resume(cli_t *c, int argc, char **argv)
     if (rc == 0 && a.npos != 1)
         rc = cli_usage("usage: relm interaction resume N [--FIELD VALUE]... [--comment TEXT]");
     if (rc == 0)
-        rc = parse_no(a.pos[0], "entry no.", &entry_no);
+        rc = cli_parse_no(a.pos[0], "entry no.", &entry_no);
     if (rc == 0 && given & RELM_BIT(relm_field_index(E, "entry_no")))
         rc = cli_usage("interaction resume: the entry keeps its number");
     if (rc == 0)
@@ -467,7 +461,7 @@ static int do_list(cli_t *c, int argc, char **argv)
     q.from = from;
     q.to = to;
     q.flags = (postponed ? RELM_IQ_POSTPONED : 0) | (canceled ? RELM_IQ_CANCELED : 0);
-    if (logged && (rc = parse_no(logged, "--logged-segment", &q.logged_segment_entry_no)))
+    if (logged && (rc = cli_parse_no(logged, "--logged-segment", &q.logged_segment_entry_no)))
         return rc;
     q.limit = (long)limit;
     relm_error_t err = {0};
@@ -501,7 +495,7 @@ static int entry_args(int argc, char **argv, const cli_opt_t *opts, int64_t *nos
     if (a.npos < min || a.npos > max)
         return cli_usage("usage: relm interaction %s", usage);
     for (int i = 0; i < a.npos; i++)
-        if ((rc = parse_no(a.pos[i], "entry no.", &nos[i])))
+        if ((rc = cli_parse_no(a.pos[i], "entry no.", &nos[i])))
             return rc;
     *n = a.npos;
     return 0;
@@ -613,7 +607,7 @@ static int do_evaluate(cli_t *c, int argc, char **argv)
         rc = cli_usage("usage: relm interaction evaluate N [--evaluation E] "
                        "[--attempt-failed [true|false]]");
     if (rc == 0)
-        rc = parse_no(a.pos[0], "entry no.", &no);
+        rc = cli_parse_no(a.pos[0], "entry no.", &no);
     if (rc == 0)
         rc = cli_open(c);
     relm_error_t err = {0};
@@ -686,8 +680,8 @@ static int do_comment(cli_t *c, int argc, char **argv)
         (!add && !list && !del) || (date && !add))
         return cli_usage("usage: relm interaction comment add N TEXT [--date DATE] | list N | "
                          "delete N LINE");
-    if ((rc = parse_no(a.pos[1], "entry no.", &no)) ||
-        (del && (rc = parse_no(a.pos[2], "line no.", &line))) || (rc = cli_open(c)))
+    if ((rc = cli_parse_no(a.pos[1], "entry no.", &no)) ||
+        (del && (rc = cli_parse_no(a.pos[2], "line no.", &line))) || (rc = cli_open(c)))
         return rc;
     relm_error_t err = {0};
     if (add) {

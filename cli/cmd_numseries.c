@@ -19,12 +19,6 @@ static const char extra_help[] =
     "\nLine fields: --starting-date --starting-no --ending-no --warning-no --increment-by\n"
     "             --last-no-used --last-date-used --open\n";
 
-static int parse_line_no(const char *s, int64_t *out)
-{
-    relm_error_t err = {0};
-    return relm_parse_positive(s, "line no.", out, &err) ? cli_fail(&err) : CLI_OK;
-}
-
 /* line add|list|update|delete CODE ... */
 static int line_verb(cli_t *c, const char *verb, int argc, char **argv)
 {
@@ -62,7 +56,7 @@ static int line_verb(cli_t *c, const char *verb, int argc, char **argv)
     int64_t line_no = 0;
     if (a.npos != 2)
         return cli_usage("usage: relm numseries line %s CODE LINE", verb);
-    if ((rc = parse_line_no(a.pos[1], &line_no)))
+    if ((rc = cli_parse_no(a.pos[1], "line no.", &line_no)))
         return rc;
     if ((rc = cli_open(c)))
         return rc;

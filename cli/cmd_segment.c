@@ -267,12 +267,6 @@ static int do_criteria_step(cli_t *c, const char *verb, int argc, char **argv)
     return CLI_OK;
 }
 
-static int parse_line_no(const char *s, int64_t *out)
-{
-    relm_error_t err = {0};
-    return relm_parse_positive(s, "line no.", out, &err) ? cli_fail(&err) : CLI_OK;
-}
-
 /* line set|remove NO LINE [--FIELD VALUE]... */
 static int line_verb(cli_t *c, const char *verb, int argc, char **argv)
 {
@@ -287,7 +281,7 @@ static int line_verb(cli_t *c, const char *verb, int argc, char **argv)
     int64_t line_no = 0;
     if (a.npos != 2)
         return cli_usage("usage: relm segment line %s NO LINE", verb);
-    if ((rc = parse_line_no(a.pos[1], &line_no)) || (rc = cli_open(c)))
+    if ((rc = cli_parse_no(a.pos[1], "line no.", &line_no)) || (rc = cli_open(c)))
         return rc;
     if (strcmp(verb, "set") == 0) {
         if (!given)
@@ -437,12 +431,6 @@ static void logged_help(void)
            "  retry-errors ENTRY       put its failed e-mail entries back into the outbox\n");
 }
 
-static int parse_entry(const char *s, int64_t *out)
-{
-    relm_error_t err = {0};
-    return relm_parse_positive(s, "entry no.", out, &err) ? cli_fail(&err) : CLI_OK;
-}
-
 static int failed_row(void *ctx, const void *row)
 {
     const relm_interaction_t *e = row;
@@ -469,7 +457,7 @@ static int logged_delivery(cli_t *c, const char *verb, int argc, char **argv)
     if (a.npos != 1 || (print && !output))
         return cli_usage("usage: relm logged-segment %s ENTRY%s", verb,
                          print ? " --output PATH" : "");
-    if ((rc = parse_entry(a.pos[0], &entry)) || (rc = cli_open(c)))
+    if ((rc = cli_parse_no(a.pos[0], "entry no.", &entry)) || (rc = cli_open(c)))
         return rc;
     if (print) {
         int64_t n = 0;
@@ -519,14 +507,9 @@ static int logged_delivery(cli_t *c, const char *verb, int argc, char **argv)
 
 static int logged_list(cli_t *c, int argc, char **argv)
 {
-    cli_args_t a;
     relm_error_t err = {0};
-    int rc = cli_parse(argc, argv, NULL, NULL, NULL, NULL, &a);
-    if (rc)
-        return rc;
-    if (a.npos)
-        return cli_usage("logged-segment list takes no arguments");
-    if ((rc = cli_open(c)))
+    int rc = cli_parse_none(argc, argv, "logged-segment list");
+    if (rc || (rc = cli_open(c)))
         return rc;
     cli_list_t l;
     cli_list_begin(&l, c, &relm_logged_segment_entity, logged_cols);
@@ -540,7 +523,7 @@ static int one_entry(const cli_args_t *a, const char *verb, int64_t *entry)
 {
     if (a->npos != 1)
         return cli_usage("usage: relm logged-segment %s ENTRY", verb);
-    return parse_entry(a->pos[0], entry);
+    return cli_parse_no(a->pos[0], "entry no.", entry);
 }
 
 /* reuse ENTRY [--evaluation E] [--attempt-failed true|false] [--campaign-response] */

@@ -252,20 +252,8 @@ static int user_add(cli_t *c, int argc, char **argv)
 
 static int user_list(cli_t *c, int argc, char **argv)
 {
-    cli_args_t a;
-    relm_error_t err = {0};
-    int rc = cli_parse(argc, argv, NULL, NULL, NULL, NULL, &a);
-    if (rc)
-        return rc;
-    if (a.npos)
-        return cli_usage("user list takes no arguments");
-    if ((rc = cli_open(c)))
-        return rc;
-    cli_list_t l;
-    cli_list_begin(&l, c, &relm_user_entity, user_cols);
-    rc = relm_list(c->r, &relm_user_entity, NULL, 0, 0, cli_list_row, &l, &err);
-    cli_list_end(&l);
-    return rc ? cli_fail(&err) : CLI_OK;
+    int rc = cli_parse_none(argc, argv, "user list");
+    return rc ? rc : cli_list_records(c, &relm_user_entity, user_cols, NULL, 0, 0);
 }
 
 static int user_passwd(cli_t *c, int argc, char **argv)
@@ -381,20 +369,8 @@ static int token_create(cli_t *c, int argc, char **argv)
 
 static int token_list(cli_t *c, int argc, char **argv)
 {
-    cli_args_t a;
-    relm_error_t err = {0};
-    int rc = cli_parse(argc, argv, NULL, NULL, NULL, NULL, &a);
-    if (rc)
-        return rc;
-    if (a.npos)
-        return cli_usage("token list takes no arguments");
-    if ((rc = cli_open(c)))
-        return rc;
-    cli_list_t l;
-    cli_list_begin(&l, c, &relm_api_token_entity, NULL);
-    rc = relm_list(c->r, &relm_api_token_entity, NULL, 0, 0, cli_list_row, &l, &err);
-    cli_list_end(&l);
-    return rc ? cli_fail(&err) : CLI_OK;
+    int rc = cli_parse_none(argc, argv, "token list");
+    return rc ? rc : cli_list_records(c, &relm_api_token_entity, NULL, NULL, 0, 0);
 }
 
 static int token_revoke(cli_t *c, int argc, char **argv)
@@ -407,9 +383,7 @@ static int token_revoke(cli_t *c, int argc, char **argv)
         return rc;
     if (a.npos != 1)
         return cli_usage("usage: relm token revoke ID");
-    if (relm_parse_positive(a.pos[0], "token id", &id, &err))
-        return cli_fail(&err);
-    if ((rc = cli_open(c)))
+    if ((rc = cli_parse_no(a.pos[0], "token id", &id)) || (rc = cli_open(c)))
         return rc;
     if (relm_token_revoke(c->r, id, &err))
         return cli_fail(&err);

@@ -23,10 +23,8 @@ static int setup_verb(cli_t *c, const char *verb, int argc, char **argv)
     int rc;
     relm_record_init(e, &s);
     if (strcmp(verb, "show") == 0) {
-        if ((rc = cli_parse(argc, argv, NULL, NULL, NULL, NULL, &a)))
+        if ((rc = cli_parse_none(argc, argv, "setup show")))
             return rc;
-        if (a.npos)
-            return cli_usage("setup show takes no arguments");
     } else {
         if ((rc = cli_parse(argc, argv, NULL, e, &s, &given, &a)))
             return rc;

@@ -144,6 +144,12 @@ try:
     eq("PUT /api/templates/{code}/attachment", 200, r.status)
     r = admin.get("/api/templates/VISIT1/attachment")
     eq("GET /api/templates/{code}/attachment", "Dear {{contact.name}}", r.body.get("body"))
+    # Two numbers read from one body are two texts (each owned by the request), not one.
+    r = admin.put("/api/templates/VISIT1/languages/nor", {"description": 11, "attachment": 22})
+    eq("numbers given as a variant's description and attachment each keep their own value",
+       ("11", "22"),
+       ([v["description"] for v in r.body["items"] if v["language_code"] == "NOR"][0],
+        admin.get("/api/templates/VISIT1/attachment?language=NOR").body.get("body")))
     r = admin.delete("/api/templates/VISIT1/languages/NOR")
     eq("DELETE /api/templates/{code}/languages/{language}", 204, r.status)
     r = admin.delete("/api/groups/VISIT")
