@@ -102,4 +102,25 @@ assert_eq "only the old row is older" "CT000001" "$(json '" ".join(x["no"] for x
 expect_ok "and the other way round" --json contact list --where "created_at>=$created"
 assert_eq "the new rows are not older than a new stamp" "False" "$(json 'any(x["no"] == "CT000001" for x in d)')"
 
+# --- every noun dispatches its verbs the same way ---------------------------------------
+for noun in setup numseries contact salesperson group template campaign interaction segment \
+    logged-segment mail user token; do
+    expect_exit 2 "$noun: an unknown verb is a usage error" "$noun" frobnicate
+    assert_eq "$noun: the message names the noun and its help" \
+        "relm: $noun: unknown verb \"frobnicate\" (see relm $noun --help)" "$ERR"
+done
+for words in "setup show" "numseries line list" "contact import" "campaign entry show" \
+    "template language set" "logged-segment reuse" "user list" "user passwd" "token create" \
+    "mail fetch" "segment line set"; do
+    # shellcheck disable=SC2086
+    expect_ok "relm $words --help prints the noun's help" $words --help
+    assert_contains "relm $words --help: the help is the noun's" "usage: relm ${words%% *}" "$OUT"
+done
+expect_exit 2 "a missing sub-verb is a usage error" campaign entry
+assert_eq "naming the sub-verbs" "relm: usage: relm campaign entry show|cancel|delete ..." "$ERR"
+expect_exit 2 "an unknown sub-verb is a usage error" template attachment frob ABC
+assert_contains "naming the verb it belongs to" 'template attachment: unknown verb "frob"' "$ERR"
+expect_exit 2 "options belong to their verb: user list takes no --enable" user list --enable
+expect_exit 2 "and token list no arguments" token list ann
+
 finish
