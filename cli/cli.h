@@ -164,6 +164,24 @@ typedef struct cli_entity_spec {
 
 int cli_entity(cli_t *c, const cli_entity_spec_t *spec, int argc, char **argv);
 
+/*
+ * Entries keyed by an entry no. that are shown, canceled (or the cancel undone) and
+ * deleted alike (campaign entries, logged segments): show|cancel|delete ENTRY prints the
+ * entry, or after a delete the library's count, as `counted` in JSON and through
+ * deleted_text (a printf format taking the entry no. and the count, as long long).
+ */
+typedef struct cli_entry_kind {
+    const char *noun; /* "campaign entry", in usage texts */
+    const relm_entity_t *e;
+    int (*get)(relm_t *r, int64_t entry_no, void *out, relm_error_t *err);
+    int (*cancel)(relm_t *r, int64_t entry_no, relm_error_t *err);
+    int (*remove)(relm_t *r, int64_t entry_no, int64_t *n, relm_error_t *err);
+    const char *counted;
+    const char *deleted_text;
+} cli_entry_kind_t;
+
+int cli_entry_verb(cli_t *c, const cli_entry_kind_t *k, const char *verb, int argc, char **argv);
+
 /* Noun entry points: argv[0] is the verb. */
 int cmd_init(cli_t *c, int argc, char **argv);
 int cmd_setup(cli_t *c, int argc, char **argv);

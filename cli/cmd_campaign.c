@@ -47,38 +47,23 @@ static int cmd_entries(cli_t *c, int argc, char **argv)
     return cli_list_records(c, e, NULL, &f, 1, (long)lim);
 }
 
-/* entry show|cancel|delete ENTRY */
+static int entry_get(relm_t *r, int64_t entry_no, void *out, relm_error_t *err)
+{
+    return relm_campaign_entry_get(r, entry_no, out, err);
+}
+
+/* entry show|cancel|delete ENTRY: a cancel or delete takes the entry's interactions along. */
 static int entry_verb(cli_t *c, const char *verb, int argc, char **argv)
 {
-    cli_args_t a;
-    int64_t no = 0;
-    relm_error_t err = {0};
-    int rc = cli_parse(argc, argv, NULL, NULL, NULL, NULL, &a);
-    if (rc)
-        return rc;
-    if (a.npos != 1)
-        return cli_usage("usage: relm campaign entry %s ENTRY", verb);
-    if ((rc = cli_parse_no(a.pos[0], "entry no.", &no)) || (rc = cli_open(c)))
-        return rc;
-    if (strcmp(verb, "delete") == 0) {
-        int64_t n = 0;
-        if (relm_campaign_entry_delete(c->r, no, &n, &err))
-            return cli_fail(&err);
-        if (c->json)
-            cli_print_json(json_pack("{s:I, s:I}", "deleted", (json_int_t)no,
-                                     "interactions_deleted", (json_int_t)n));
-        else
-            printf("deleted campaign entry %lld and %lld interaction log entries\n", (long long)no,
-                   (long long)n);
-        return CLI_OK;
-    }
-    if (strcmp(verb, "cancel") == 0 && relm_campaign_entry_cancel(c->r, no, &err))
-        return cli_fail(&err);
-    relm_campaign_entry_t ce;
-    if (relm_campaign_entry_get(c->r, no, &ce, &err))
-        return cli_fail(&err);
-    cli_show(c, &relm_campaign_entry_entity, &ce, NULL, NULL);
-    return CLI_OK;
+    static const cli_entry_kind_t kind = {
+        "campaign entry",
+        &relm_campaign_entry_entity,
+        entry_get,
+        relm_campaign_entry_cancel,
+        relm_campaign_entry_delete,
+        "interactions_deleted",
+        "deleted campaign entry %lld and %lld interaction log entries\n"};
+    return cli_entry_verb(c, &kind, verb, argc, argv);
 }
 
 static int cmd_entry(cli_t *c, int argc, char **argv)

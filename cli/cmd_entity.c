@@ -147,6 +147,44 @@ static int do_delete(cli_t *c, const cli_entity_spec_t *s, int argc, char **argv
     return CLI_OK;
 }
 
+int cli_entry_verb(cli_t *c, const cli_entry_kind_t *k, const char *verb, int argc, char **argv)
+{
+    cli_args_t a;
+    relm_error_t err = {0};
+    int64_t no = 0;
+    int rc = cli_parse(argc, argv, NULL, NULL, NULL, NULL, &a);
+    if (rc)
+        return rc;
+    if (a.npos != 1)
+        return cli_usage("usage: relm %s %s ENTRY", k->noun, verb);
+    if ((rc = cli_parse_no(a.pos[0], "entry no.", &no)) || (rc = cli_open(c)))
+        return rc;
+    if (strcmp(verb, "delete") == 0) {
+        int64_t n = 0;
+        if (k->remove(c->r, no, &n, &err))
+            return cli_fail(&err);
+        if (c->json)
+            cli_print_json(
+                json_pack("{s:I, s:I}", "deleted", (json_int_t)no, k->counted, (json_int_t)n));
+        else
+            printf(k->deleted_text, (long long)no, (long long)n);
+        return CLI_OK;
+    }
+    if (strcmp(verb, "cancel") == 0 && k->cancel(c->r, no, &err))
+        return cli_fail(&err);
+    void *rec = malloc(k->e->size);
+    if (!rec) {
+        relm_error_set(&err, RELM_ENOMEM, "out of memory");
+        return cli_fail(&err);
+    }
+    if (k->get(c->r, no, rec, &err))
+        rc = cli_fail(&err);
+    else
+        cli_show(c, k->e, rec, NULL, NULL);
+    free(rec);
+    return rc;
+}
+
 /* The generic verbs, each offered when the entity has the operation it runs on. */
 static const struct generic_verb {
     const char *name;

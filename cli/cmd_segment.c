@@ -556,34 +556,23 @@ static int logged_reuse(cli_t *c, int argc, char **argv)
     return CLI_OK;
 }
 
-/* show|cancel|delete ENTRY */
+static int logged_get(relm_t *r, int64_t entry_no, void *out, relm_error_t *err)
+{
+    return relm_logged_segment_get(r, entry_no, out, err);
+}
+
+/* show|cancel|delete ENTRY: a delete keeps the entries, detached (prints how many). */
 static int logged_entry(cli_t *c, const char *verb, int argc, char **argv)
 {
-    cli_args_t a;
-    relm_error_t err = {0};
-    int64_t entry = 0;
-    int rc = cli_parse(argc, argv, NULL, NULL, NULL, NULL, &a);
-    if (rc || (rc = one_entry(&a, verb, &entry)) || (rc = cli_open(c)))
-        return rc;
-    if (strcmp(verb, "delete") == 0) {
-        int64_t kept = 0;
-        if (relm_logged_segment_delete(c->r, entry, &kept, &err))
-            return cli_fail(&err);
-        if (c->json)
-            cli_print_json(json_pack("{s:I, s:I}", "deleted", (json_int_t)entry, "entries_kept",
-                                     (json_int_t)kept));
-        else
-            printf("deleted logged segment %lld: %lld interaction log entries kept\n",
-                   (long long)entry, (long long)kept);
-        return CLI_OK;
-    }
-    if (strcmp(verb, "cancel") == 0 && relm_logged_segment_cancel(c->r, entry, &err))
-        return cli_fail(&err);
-    relm_logged_segment_t ls;
-    if (relm_logged_segment_get(c->r, entry, &ls, &err))
-        return cli_fail(&err);
-    cli_show(c, &relm_logged_segment_entity, &ls, NULL, NULL);
-    return CLI_OK;
+    static const cli_entry_kind_t kind = {
+        "logged-segment",
+        &relm_logged_segment_entity,
+        logged_get,
+        relm_logged_segment_cancel,
+        relm_logged_segment_delete,
+        "entries_kept",
+        "deleted logged segment %lld: %lld interaction log entries kept\n"};
+    return cli_entry_verb(c, &kind, verb, argc, argv);
 }
 
 int cmd_logged_segment(cli_t *c, int argc, char **argv)

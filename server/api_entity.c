@@ -19,6 +19,13 @@
  *
  * Segments: PATCH also takes "apply_to_all_lines" (true: the changed fields go to every
  * line too); their list has no ?where.
+ *
+ * Entries (campaign entries, logged segments) are records keyed by an entry no. that are
+ * shown, canceled and deleted alike, through a second table:
+ *
+ *   GET    /api/RES/{entry_no}          the entry
+ *   POST   /api/RES/{entry_no}/cancel   cancel it (or undo the cancel) -> the entry
+ *   DELETE /api/RES/{entry_no}          delete a canceled one -> {"deleted": ENTRY, COUNT: N}
  */
 #include <stdlib.h>
 #include <string.h>
@@ -306,6 +313,85 @@ static int do_delete(req_t *q)
     return rc;
 }
 
+/* ---- entries ---- */
+
+typedef struct entry_kind {
+    const char *path;
+    const relm_entity_t *e;
+    relm_area_t area;
+    int (*get)(relm_t *r, int64_t entry_no, void *out, relm_error_t *err);
+    int (*cancel)(relm_t *r, int64_t entry_no, relm_error_t *err);
+    /* delete; *n: what the reply reports under `counted` */
+    int (*remove)(relm_t *r, int64_t entry_no, int64_t *n, relm_error_t *err);
+    const char *counted;
+} entry_kind_t;
+
+static int campaign_entry_get(relm_t *r, int64_t entry_no, void *out, relm_error_t *err)
+{
+    return relm_campaign_entry_get(r, entry_no, out, err);
+}
+
+static int logged_segment_get(relm_t *r, int64_t entry_no, void *out, relm_error_t *err)
+{
+    return relm_logged_segment_get(r, entry_no, out, err);
+}
+
+static const entry_kind_t entry_kinds[] = {
+    {"campaign-entries", &relm_campaign_entry_entity, RELM_AREA_CAMPAIGNS, campaign_entry_get,
+     relm_campaign_entry_cancel, relm_campaign_entry_delete, "interactions_deleted"},
+    {"logged-segments", &relm_logged_segment_entity, RELM_AREA_SEGMENTS, logged_segment_get,
+     relm_logged_segment_cancel, relm_logged_segment_delete, "entries_kept"},
+};
+
+/* The kind of the route, the signed-in user's right to it, and the path's entry no. */
+static int entry_begin(req_t *q, int write, const entry_kind_t **k, int64_t *no)
+{
+    *k = q->route->data;
+    int rc = req_may(q, (*k)->area, write);
+    return rc ? rc : req_param_no(q, "entry_no", "entry no.", no);
+}
+
+static int reply_entry(req_t *q, const entry_kind_t *k, int64_t no)
+{
+    void *rec = malloc(k->e->size);
+    if (!rec)
+        return req_fail(q, RELM_ENOMEM, "out of memory");
+    int rc = k->get(q->r, no, rec, &q->err);
+    if (rc == 0)
+        q->out = relm_record_json(k->e, rec);
+    free(rec);
+    return rc;
+}
+
+static int entry_get(req_t *q)
+{
+    const entry_kind_t *k;
+    int64_t no;
+    int rc = entry_begin(q, 0, &k, &no);
+    return rc ? rc : reply_entry(q, k, no);
+}
+
+static int entry_cancel(req_t *q)
+{
+    const entry_kind_t *k;
+    int64_t no;
+    int rc = entry_begin(q, 1, &k, &no);
+    if (rc || (rc = k->cancel(q->r, no, &q->err)))
+        return rc;
+    return reply_entry(q, k, no);
+}
+
+static int entry_delete(req_t *q)
+{
+    const entry_kind_t *k;
+    int64_t no, n = 0;
+    int rc = entry_begin(q, 1, &k, &no);
+    if (rc || (rc = k->remove(q->r, no, &n, &q->err)))
+        return rc;
+    q->out = json_pack("{s:I,s:I}", "deleted", (json_int_t)no, k->counted, (json_int_t)n);
+    return 0;
+}
+
 void api_entity_routes(void)
 {
     char coll[96], one[128], stats[160];
@@ -325,5 +411,14 @@ void api_entity_routes(void)
             router_add("DELETE", one, do_delete, r);
         if (r->e->stats)
             router_add("GET", stats, do_stats, r);
+    }
+    for (size_t i = 0; i < sizeof(entry_kinds) / sizeof(entry_kinds[0]); i++) {
+        const entry_kind_t *k = &entry_kinds[i];
+        char entry[96], cancel[128];
+        snprintf(entry, sizeof(entry), "/api/%s/{entry_no}", k->path);
+        snprintf(cancel, sizeof(cancel), "%s/cancel", entry);
+        router_add("GET", entry, entry_get, k);
+        router_add("POST", cancel, entry_cancel, k);
+        router_add("DELETE", entry, entry_delete, k);
     }
 }

@@ -2,7 +2,8 @@
  * Segments over HTTP (the header's add, list, show, change and delete are generic, in
  * api_entity.c): lines (personalisation), criteria steps (add /
  * reduce / refine with filters, undo / redo, saved criteria), logging with a
- * progress report, and logged segments (cancel, reuse).
+ * progress report, and logged segments (list, reuse; show, cancel and delete are generic,
+ * in api_entity.c).
  *
  * Lists are paged by the library by key (limit + after in SQL): segments by
  * no., lines by line_no, logged segments by entry_no (newest first);
@@ -352,46 +353,6 @@ static int logged_list(req_t *q)
                     relm_logged_segment_list(q->r, after, p.limit + 1, page_row, &p, &q->err));
 }
 
-static int reply_logged(req_t *q, int64_t entry_no)
-{
-    relm_logged_segment_t l;
-    int rc = relm_logged_segment_get(q->r, entry_no, &l, &q->err);
-    if (rc == 0)
-        q->out = relm_record_json(&relm_logged_segment_entity, &l);
-    return rc;
-}
-
-static int logged_get(req_t *q)
-{
-    int64_t no;
-    int rc = req_may(q, RELM_AREA_SEGMENTS, 0);
-    if (rc || (rc = req_param_no(q, "entry_no", "entry no.", &no)))
-        return rc;
-    return reply_logged(q, no);
-}
-
-static int logged_cancel(req_t *q)
-{
-    int64_t no;
-    int rc = req_may(q, RELM_AREA_SEGMENTS, 1);
-    if (rc || (rc = req_param_no(q, "entry_no", "entry no.", &no)) ||
-        (rc = relm_logged_segment_cancel(q->r, no, &q->err)))
-        return rc;
-    return reply_logged(q, no);
-}
-
-/* DELETE: a canceled logged segment; its entries stay, detached. {"entries_kept": N} */
-static int logged_delete(req_t *q)
-{
-    int64_t no, kept = 0;
-    int rc = req_may(q, RELM_AREA_SEGMENTS, 1);
-    if (rc || (rc = req_param_no(q, "entry_no", "entry no.", &no)) ||
-        (rc = relm_logged_segment_delete(q->r, no, &kept, &q->err)))
-        return rc;
-    q->out = json_pack("{s:I,s:I}", "deleted", (json_int_t)no, "entries_kept", (json_int_t)kept);
-    return 0;
-}
-
 /* {"evaluation": "positive", "attempt_failed": false, "campaign_response":
  * true} */
 static int logged_reuse(req_t *q)
@@ -434,8 +395,5 @@ void api_segment_routes(void)
     router_add("POST", "/api/segments/{no}/log", seg_log, NULL);
     router_add("GET", "/api/segments/{no}/log-progress", seg_log_progress, NULL);
     router_add("GET", "/api/logged-segments", logged_list, NULL);
-    router_add("GET", "/api/logged-segments/{entry_no}", logged_get, NULL);
-    router_add("POST", "/api/logged-segments/{entry_no}/cancel", logged_cancel, NULL);
-    router_add("DELETE", "/api/logged-segments/{entry_no}", logged_delete, NULL);
     router_add("POST", "/api/logged-segments/{entry_no}/reuse", logged_reuse, NULL);
 }
