@@ -93,60 +93,65 @@ static int from_entry(req_t *q, relm_interaction_t *rec, relm_mask_t *given)
     return relm_interaction_init_from_entry(q->r, no, rec, given, &q->err);
 }
 
-static int prepare(req_t *q)
-{
-    static const char *const skip[] = {"entry_no", "from_entry_no", "comments", NULL};
+/* What the Create Interaction dialog sends. */
+typedef struct dialog {
     relm_interaction_t rec;
     relm_mask_t given;
-    int rc = req_may(q, RELM_AREA_INTERACTIONS, 0);
-    if (rc || (rc = req_body_record(q, E, &rec, &given, skip)))
+    const char *texts[MAX_COMMENTS]; /* comment lines, borrowed from the body */
+    int n;
+} dialog_t;
+
+/*
+ * The dialog's body into d: the fields (not entry_no, from_entry_no or comments), with
+ * write the comment lines, with postpone the entry_no of a postponed entry to update, and
+ * the contact and salesperson of from_entry_no unless an entry_no was given.
+ */
+static int read_dialog(req_t *q, int write, int postpone, dialog_t *d)
+{
+    static const char *const skip[] = {"entry_no", "from_entry_no", "comments", NULL};
+    int rc = req_may(q, RELM_AREA_INTERACTIONS, write);
+    d->n = 0;
+    if (rc || (rc = req_body_record(q, E, &d->rec, &d->given, skip)) ||
+        (write && (rc = body_comments(q, d->texts, &d->n))) ||
+        (postpone && (rc = req_body_no(q, "entry_no", &d->rec.entry_no))))
         return rc;
-    if ((rc = from_entry(q, &rec, &given)))
+    return d->rec.entry_no ? 0 : from_entry(q, &d->rec, &d->given);
+}
+
+static int prepare(req_t *q)
+{
+    dialog_t d;
+    int rc = read_dialog(q, 0, 0, &d);
+    if (rc || (rc = relm_interaction_prepare(q->r, &d.rec, d.given, &q->err)))
         return rc;
-    if ((rc = relm_interaction_prepare(q->r, &rec, given, &q->err)))
-        return rc;
-    return reply_entry(q, &rec);
+    return reply_entry(q, &d.rec);
 }
 
 static int create(req_t *q)
 {
-    static const char *const skip[] = {"entry_no", "from_entry_no", "comments", NULL};
-    relm_interaction_t rec;
-    relm_mask_t given;
-    const char *texts[MAX_COMMENTS];
-    int n = 0;
-    int rc = req_may(q, RELM_AREA_INTERACTIONS, 1);
-    if (rc || (rc = req_body_record(q, E, &rec, &given, skip)) ||
-        (rc = body_comments(q, texts, &n)))
-        return rc;
-    if ((rc = from_entry(q, &rec, &given)))
-        return rc;
-    if ((rc = relm_interaction_create_commented(q->r, &rec, given, texts, n, &q->err)) ||
-        (rc = reply_entry(q, &rec)))
+    dialog_t d;
+    int rc = read_dialog(q, 1, 0, &d);
+    if (rc ||
+        (rc = relm_interaction_create_commented(q->r, &d.rec, d.given, d.texts, d.n, &q->err)) ||
+        (rc = reply_entry(q, &d.rec)))
         return rc;
     q->status = MHD_HTTP_CREATED;
-    snprintf(q->location, sizeof(q->location), "/api/interactions/%lld", (long long)rec.entry_no);
+    snprintf(q->location, sizeof(q->location), "/api/interactions/%lld", (long long)d.rec.entry_no);
     return 0;
 }
 
+/* A new postponed entry (201), or, with entry_no, a change to a postponed one (200). */
 static int postpone(req_t *q)
 {
-    static const char *const skip[] = {"entry_no", "from_entry_no", "comments", NULL};
-    relm_interaction_t rec;
-    relm_mask_t given;
-    const char *texts[MAX_COMMENTS];
-    int n = 0;
-    int rc = req_may(q, RELM_AREA_INTERACTIONS, 1);
-    if (rc || (rc = req_body_record(q, E, &rec, &given, skip)) ||
-        (rc = body_comments(q, texts, &n)))
+    dialog_t d;
+    int rc = read_dialog(q, 1, 1, &d);
+    if (rc)
         return rc;
-    if ((rc = req_body_no(q, "entry_no", &rec.entry_no)) ||
-        (!rec.entry_no && (rc = from_entry(q, &rec, &given))))
+    int update = d.rec.entry_no > 0; /* before the postpone numbers a new entry */
+    if ((rc = relm_interaction_postpone_commented(q->r, &d.rec, d.given, d.texts, d.n, &q->err)) ||
+        (rc = reply_entry(q, &d.rec)))
         return rc;
-    if ((rc = relm_interaction_postpone_commented(q->r, &rec, given, texts, n, &q->err)) ||
-        (rc = reply_entry(q, &rec)))
-        return rc;
-    q->status = req_body_str(q, "entry_no") ? MHD_HTTP_OK : MHD_HTTP_CREATED;
+    q->status = update ? MHD_HTTP_OK : MHD_HTTP_CREATED;
     return 0;
 }
 
