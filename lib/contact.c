@@ -343,9 +343,9 @@ static int add_row(relm_t *r, relm_contact_t *c, relm_mask_t given, const relm_s
             return relm_error_set(err, RELM_ESETUP,
                                   "new contact: no is blank and marketing setup contact_nos is "
                                   "not set (give a no or set contact_nos)");
-        if ((rc = cache->nos ? relm_numseries_block_next(r, cache->nos, setup->contact_nos, c->no,
-                                                         err)
-                             : relm_numseries_next(r, setup->contact_nos, NULL, c->no, err)))
+        if ((rc = cache->nos
+                      ? relm_numseries_block_next(r, cache->nos, setup->contact_nos, c->no, err)
+                      : relm_numseries_next(r, setup->contact_nos, NULL, c->no, err)))
             return rc;
     } else {
         if (setup->contact_nos[0] && !cache->manual_checked) {

@@ -469,8 +469,8 @@ static int take_once(relm_t *r, const relm_no_series_t *ns, const char *date, ch
 /* Numbers a block reserves at most: one UPDATE per this many rows of an import. */
 enum { BLOCK_NUMBERS = 1024 };
 
-int relm_numseries_block_next(relm_t *r, relm_numseries_block_t *b, const char *code,
-                              char *out, relm_error_t *err)
+int relm_numseries_block_next(relm_t *r, relm_numseries_block_t *b, const char *code, char *out,
+                              relm_error_t *err)
 {
     int rc, last = 0;
     if (b->left == 0 || strcmp(b->line.series_code, code) != 0) {

@@ -858,7 +858,8 @@ static void import_numbers_stay_gap_free_across_blocks(void **state)
                                      "INTEGER)"),
                      2500);
     /* Typed numbers between series numbers take none from the series. */
-    assert_relm_ok(import_text(r, "no,type,name\n,company,X\nT1,company,Y\n,company,Z\n", &n, &err));
+    assert_relm_ok(
+        import_text(r, "no,type,name\n,company,X\nT1,company,Y\n,company,Z\n", &n, &err));
     assert_int_equal(test_sql_int(r, "SELECT count(*) FROM contact WHERE (no, name) IN (VALUES "
                                      "('CT002501', 'X'), ('T1', 'Y'), ('CT002502', 'Z'))"),
                      3);
@@ -911,9 +912,9 @@ static void a_failed_import_takes_no_number(void **state)
     test_seed_series(r);
     int64_t n = 0;
     relm_error_t err = {0};
-    assert_int_equal(import_text(r, "type,name,company_no\ncompany,A,\nperson,Ann,CT404\n", &n,
-                                 &err),
-                     RELM_ENOTFOUND);
+    assert_int_equal(
+        import_text(r, "type,name,company_no\ncompany,A,\nperson,Ann,CT404\n", &n, &err),
+        RELM_ENOTFOUND);
     assert_int_equal(contacts(r), 0);
     assert_int_equal(test_sql_int(r, "SELECT count(*) FROM no_series_line WHERE series_code = "
                                      "'CONT' AND last_no_used = '' AND last_date_used = ''"),
