@@ -6,8 +6,11 @@
  * query over the lines, then writes with set-based statements only: the logged segment,
  * one campaign entry per distinct campaign, one interaction log entry per line (a single
  * INSERT ... SELECT numbered from a block of the entry counter), the follow-up segment,
- * and removes the segment. Memory stays bounded whatever the number of lines, and a
- * failure anywhere rolls everything back, counters included.
+ * and removes the segment. With a follow-up, the lines' numbers and contacts are staged
+ * in a temporary table first and the follow-up's lines written after the removal, into
+ * the pages it freed: copying before removing grew the database by the segment's size
+ * and wrote every page of it twice. Memory stays bounded whatever the number of lines,
+ * and a failure anywhere rolls everything back, counters included.
  */
 #include <stdio.h>
 #include <stdlib.h>
