@@ -151,6 +151,7 @@ typedef struct add_cache {
     char salesperson[RELM_CODE20_SZ]; /* last salesperson found to exist */
     int have_company;                 /* company holds a row read or inserted */
     relm_contact_t company;           /* the last company seen */
+    relm_numseries_block_t *nos;      /* contact numbers taken in blocks, or NULL: one by one */
 } add_cache_t;
 
 static int is_person(const relm_contact_t *c)
@@ -342,7 +343,9 @@ static int add_row(relm_t *r, relm_contact_t *c, relm_mask_t given, const relm_s
             return relm_error_set(err, RELM_ESETUP,
                                   "new contact: no is blank and marketing setup contact_nos is "
                                   "not set (give a no or set contact_nos)");
-        if ((rc = relm_numseries_next(r, setup->contact_nos, NULL, c->no, err)))
+        if ((rc = cache->nos
+                      ? relm_numseries_block_next(r, cache->nos, setup->contact_nos, c->no, err)
+                      : relm_numseries_next(r, setup->contact_nos, NULL, c->no, err)))
             return rc;
     } else {
         if (setup->contact_nos[0] && !cache->manual_checked) {
@@ -399,6 +402,7 @@ static int op_add(relm_t *r, void *rec, relm_mask_t given, relm_error_t *err)
 struct relm_contact_batch {
     relm_setup_t setup;
     add_cache_t cache;
+    relm_numseries_block_t nos;
 };
 
 relm_contact_batch_t *relm_contact_batch_new(relm_t *r, relm_error_t *err)
@@ -996,10 +1000,15 @@ int relm_contact_import_csv_with(relm_t *r, FILE *in, int64_t total_bytes,
     if (rc == 0) {
         im->batch = relm_contact_batch_new(r, err);
         rc = im->batch ? 0 : err ? err->code : RELM_ENOMEM;
+        /* One transaction for the whole file: its numbers are taken in blocks. A dry run
+         * rolls each row back on its own, so it takes them one by one. */
+        if (im->batch && !o->dry_run)
+            im->batch->cache.nos = &im->batch->nos;
         if (rc == 0 && (rc = read_header(im, err)) == 1)
             rc = import_rows(r, im, total_bytes, progress, pctx, &count, &bad, err);
         /* A dry run writes nothing, whatever it found. */
-        if (rc == 0 && !o->dry_run)
+        if (rc == 0 && !o->dry_run &&
+            (rc = relm_numseries_block_release(r, &im->batch->nos, err)) == 0)
             rc = relm_store_commit(r->store, err);
         else
             relm_store_rollback(r->store);

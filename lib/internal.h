@@ -130,6 +130,42 @@ int relm_insert_ranked(relm_t *r, const char *head, const char *tail, const char
                        relm_error_t *err);
 
 /* Take n numbers from a counter (entry numbers); *first receives the first one. */
+/*
+ * A temporary table of (line_no, contact_no) that a log fills from the logged segment's
+ * lines before it removes them, so that the follow-up's lines, written after the removal,
+ * reuse the pages the removal freed instead of growing the database by as many.
+ */
+#define RELM_STAGED_LINES "relm_staged_line"
+
+/* relm_segment_copy_lines() from the staged lines instead of a segment's. */
+int relm_segment_copy_staged(relm_t *r, const char *to, int64_t *count, relm_error_t *err);
+
+/*
+ * Numbers of one series taken in blocks inside one write transaction (an import): the
+ * numbers, warnings and errors are those taking them one by one would give, but the
+ * series line is written once per block instead of once per number. Zero-initialise;
+ * call relm_numseries_block_release() before the transaction commits, which gives the
+ * numbers not handed out back (a gap-free series stays gap-free). A rollback of the
+ * transaction gives everything back by itself. Not for savepoints rolled back per row:
+ * the block would still count numbers the rollback returned.
+ */
+typedef struct relm_numseries_block {
+    relm_no_series_line_t line;    /* the line as it was before this block */
+    char date[RELM_DATE_SZ];       /* the date the block was taken for */
+    char next[RELM_CODE20_SZ];     /* the number handed out next */
+    char handed[RELM_CODE20_SZ];   /* the last number handed out from this block, or "" */
+    char reserved[RELM_CODE20_SZ]; /* the block's last number: the line's last_no_used */
+    int64_t left;                  /* numbers of the block not handed out yet */
+} relm_numseries_block_t;
+
+/* The next number of series `code` for the work date into out (RELM_CODE20_SZ bytes),
+ * from block b; errors as relm_numseries_next(). */
+int relm_numseries_block_next(relm_t *r, relm_numseries_block_t *b, const char *code, char *out,
+                              relm_error_t *err);
+
+/* Give the numbers of block b not handed out back to their series line. */
+int relm_numseries_block_release(relm_t *r, relm_numseries_block_t *b, relm_error_t *err);
+
 int relm_counter_take(relm_t *r, const char *name, int64_t n, int64_t *first, relm_error_t *err);
 
 /*

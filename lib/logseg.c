@@ -6,8 +6,11 @@
  * query over the lines, then writes with set-based statements only: the logged segment,
  * one campaign entry per distinct campaign, one interaction log entry per line (a single
  * INSERT ... SELECT numbered from a block of the entry counter), the follow-up segment,
- * and removes the segment. Memory stays bounded whatever the number of lines, and a
- * failure anywhere rolls everything back, counters included.
+ * and removes the segment. With a follow-up, the lines' numbers and contacts are staged
+ * in a temporary table first and the follow-up's lines written after the removal, into
+ * the pages it freed: copying before removing grew the database by the segment's size
+ * and wrote every page of it twice. Memory stays bounded whatever the number of lines,
+ * and a failure anywhere rolls everything back, counters included.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -324,6 +327,12 @@ static void bind_entries(void *ctx, relm_stmt_t *s)
     relm_stmt_bind_text(s, 8, a->segment_no);
 }
 
+static const char sql_stage_create[] =
+    "CREATE TEMP TABLE " RELM_STAGED_LINES " (line_no BIGINT NOT NULL, contact_no TEXT NOT NULL)";
+static const char sql_stage_lines[] =
+    "INSERT INTO " RELM_STAGED_LINES " (line_no, contact_no) SELECT line_no, contact_no "
+    "FROM segment_line WHERE segment_no = ? ORDER BY line_no";
+static const char sql_stage_drop[] = "DROP TABLE " RELM_STAGED_LINES;
 static const char sql_drop_lines[] = "DELETE FROM segment_line WHERE segment_no = ?";
 static const char sql_drop_steps[] = "DELETE FROM segment_criteria_step WHERE segment_no = ?";
 static const char sql_drop_header[] = "DELETE FROM segment_header WHERE no = ?";
@@ -385,7 +394,8 @@ static int write_log(relm_t *r, const relm_segment_t *h, const checks_t *k, unsi
         relm_copy(fu.campaign_no, sizeof(fu.campaign_no), h->campaign_no);
         relm_segment_t *fup = &fu;
         if ((rc = relm_segment_add(r, fup, given, err)) ||
-            (rc = relm_segment_copy_lines(r, fu.no, h->no, NULL, err)))
+            (rc = relm_store_exec(r->store, sql_stage_create, err)) ||
+            (rc = run_text_int(r, sql_stage_lines, h->no, 0, err)))
             return rc;
         relm_copy(res->follow_up_no, sizeof(res->follow_up_no), fu.no);
     }
@@ -393,6 +403,10 @@ static int write_log(relm_t *r, const relm_segment_t *h, const checks_t *k, unsi
     if ((rc = run_text_int(r, sql_drop_lines, h->no, 0, err)) ||
         (rc = run_text_int(r, sql_drop_steps, h->no, 0, err)) ||
         (rc = run_text_int(r, sql_drop_header, h->no, 0, err)))
+        return rc;
+    /* The follow-up's lines go where the removed ones were. */
+    if (res->follow_up_no[0] && ((rc = relm_segment_copy_staged(r, res->follow_up_no, NULL, err)) ||
+                                 (rc = relm_store_exec(r->store, sql_stage_drop, err))))
         return rc;
     return 0;
 }

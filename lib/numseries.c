@@ -357,11 +357,14 @@ static const char sql_take[] =
     "UPDATE no_series_line SET last_no_used = ?, last_date_used = ?, open = ? "
     "WHERE series_code = ? AND line_no = ? AND last_no_used = ? AND open = 1";
 
-/* One attempt: 0 and *out filled, 1 when another taker won the race, or an error. */
-static int take_once(relm_t *r, const relm_no_series_t *ns, const char *date, char *out,
-                     relm_error_t *err)
+static const char sql_give_back[] =
+    "UPDATE no_series_line SET last_no_used = ?, last_date_used = ?, open = ? "
+    "WHERE series_code = ? AND line_no = ? AND last_no_used = ?";
+
+/* The line of series ns that hands out numbers on date into *l: 0, or an error. */
+static int pick_line(relm_t *r, const relm_no_series_t *ns, const char *date,
+                     relm_no_series_line_t *l, relm_error_t *err)
 {
-    relm_no_series_line_t l;
     relm_stmt_t *s;
     int rc = relm_stmt_prepare(r->store, sql_pick_line, &s, err);
     if (rc)
@@ -370,8 +373,8 @@ static int take_once(relm_t *r, const relm_no_series_t *ns, const char *date, ch
     relm_stmt_bind_text(s, 2, date);
     rc = relm_stmt_step(s, err);
     if (rc == RELM_STEP_ROW) {
-        relm_record_init(&relm_no_series_line_entity, &l);
-        relm_table_read_row(&relm_no_series_line_entity, s, &l);
+        relm_record_init(&relm_no_series_line_entity, l);
+        relm_table_read_row(&relm_no_series_line_entity, s, l);
     }
     relm_stmt_release(s);
     if (rc < 0)
@@ -380,49 +383,154 @@ static int take_once(relm_t *r, const relm_no_series_t *ns, const char *date, ch
         return relm_error_set(err, RELM_ENOTFOUND,
                               "number series %s has no line starting on or before %s", ns->code,
                               date);
-    if (!l.open)
+    if (!l->open)
         return relm_error_set(err, RELM_ENONUMBERS, "no more numbers in series %s", ns->code);
-    if (ns->date_order && l.last_date_used[0] && strcmp(date, l.last_date_used) < 0)
+    if (ns->date_order && l->last_date_used[0] && strcmp(date, l->last_date_used) < 0)
         return relm_error_set(err, RELM_EDATEORDER,
                               "number series %s is in date order: %s is before the last date "
                               "used, %s",
-                              ns->code, date, l.last_date_used);
-    char next[RELM_CODE20_SZ];
-    if (!l.last_no_used[0])
-        relm_copy(next, sizeof(next), l.starting_no);
-    else if ((rc = relm_numseries_increment(l.last_no_used, l.increment_by, next, sizeof(next),
-                                            err)))
+                              ns->code, date, l->last_date_used);
+    return 0;
+}
+
+/*
+ * The number line l hands out after cur ("" = none handed out yet) into next; *last says
+ * whether it is the line's ending_no. 0, or an error naming the series when there is none.
+ */
+static int number_after(const relm_no_series_line_t *l, const char *cur, char *next, int *last,
+                        relm_error_t *err)
+{
+    int rc;
+    if (!cur[0])
+        relm_copy(next, RELM_CODE20_SZ, l->starting_no);
+    else if ((rc = relm_numseries_increment(cur, l->increment_by, next, RELM_CODE20_SZ, err)))
         return rc;
     if (relm_utf8_len(next) > 20)
         return relm_error_set(err, RELM_ENONUMBERS,
                               "no more numbers in series %s: %s is longer than 20 characters",
-                              ns->code, next);
-    int still_open = 1;
-    if (l.ending_no[0]) {
-        int c = relm_numseries_compare(next, l.ending_no);
+                              l->series_code, next);
+    *last = 0;
+    if (l->ending_no[0]) {
+        int c = relm_numseries_compare(next, l->ending_no);
         if (c > 0)
-            return relm_error_set(err, RELM_ENONUMBERS, "no more numbers in series %s", ns->code);
-        if (c == 0)
-            still_open = 0;
+            return relm_error_set(err, RELM_ENONUMBERS, "no more numbers in series %s",
+                                  l->series_code);
+        *last = c == 0;
     }
-    rc = relm_stmt_prepare(r->store, sql_take, &s, err);
+    return 0;
+}
+
+/*
+ * Set line l's last number used to `to` (open unless it is the ending_no) where it is still
+ * `from`: 0, 1 when another taker moved it first, or an error. A give-back may reopen the
+ * line its block closed; a take needs it open.
+ */
+static int move_last(relm_t *r, const relm_no_series_line_t *l, const char *from, const char *to,
+                     const char *date, int still_open, int give_back, relm_error_t *err)
+{
+    relm_stmt_t *s;
+    int rc = relm_stmt_prepare(r->store, give_back ? sql_give_back : sql_take, &s, err);
     if (rc)
         return rc;
-    relm_stmt_bind_text(s, 1, next);
+    relm_stmt_bind_text(s, 1, to);
     relm_stmt_bind_text(s, 2, date);
     relm_stmt_bind_int(s, 3, still_open);
-    relm_stmt_bind_text(s, 4, l.series_code);
-    relm_stmt_bind_int(s, 5, l.line_no);
-    relm_stmt_bind_text(s, 6, l.last_no_used);
+    relm_stmt_bind_text(s, 4, l->series_code);
+    relm_stmt_bind_int(s, 5, l->line_no);
+    relm_stmt_bind_text(s, 6, from);
     if ((rc = relm_stmt_run(s, err)))
         return rc;
-    if (relm_store_changes(r->store) != 1)
-        return 1;
-    if (l.warning_no[0] && relm_numseries_compare(next, l.warning_no) >= 0)
-        relm_error_warn(err, "number %s of series %s is at or past the warning number %s", next,
-                        ns->code, l.warning_no);
+    return relm_store_changes(r->store) == 1 ? 0 : 1;
+}
+
+static void warn_past(const relm_no_series_line_t *l, const char *no, relm_error_t *err)
+{
+    if (l->warning_no[0] && relm_numseries_compare(no, l->warning_no) >= 0)
+        relm_error_warn(err, "number %s of series %s is at or past the warning number %s", no,
+                        l->series_code, l->warning_no);
+}
+
+/* One attempt: 0 and *out filled, 1 when another taker won the race, or an error. */
+static int take_once(relm_t *r, const relm_no_series_t *ns, const char *date, char *out,
+                     relm_error_t *err)
+{
+    relm_no_series_line_t l;
+    char next[RELM_CODE20_SZ];
+    int last = 0;
+    int rc = pick_line(r, ns, date, &l, err);
+    if (rc || (rc = number_after(&l, l.last_no_used, next, &last, err)) ||
+        (rc = move_last(r, &l, l.last_no_used, next, date, !last, 0, err)))
+        return rc;
+    warn_past(&l, next, err);
     relm_copy(out, RELM_CODE20_SZ, next);
     return 0;
+}
+
+/* Numbers a block reserves at most: one UPDATE per this many rows of an import. */
+enum { BLOCK_NUMBERS = 1024 };
+
+int relm_numseries_block_next(relm_t *r, relm_numseries_block_t *b, const char *code, char *out,
+                              relm_error_t *err)
+{
+    int rc, last = 0;
+    if (b->left == 0 || strcmp(b->line.series_code, code) != 0) {
+        /* A new block starts where the line stands: the previous one is used up. */
+        if ((rc = relm_numseries_block_release(r, b, err)))
+            return rc;
+        relm_no_series_t ns;
+        const char *date = r->workdate;
+        if ((rc = relm_numseries_get(r, code, &ns, err)) ||
+            (rc = pick_line(r, &ns, date, &b->line, err)))
+            return rc;
+        /* The first number fails as one taken alone would; the block ends before the
+         * first number that would fail, which then fails when its row asks for it. */
+        if ((rc = number_after(&b->line, b->line.last_no_used, b->next, &last, err)))
+            return rc;
+        char end[RELM_CODE20_SZ], cur[RELM_CODE20_SZ];
+        relm_copy(end, sizeof(end), b->next);
+        int64_t n = 1;
+        while (!last && n < BLOCK_NUMBERS) {
+            relm_error_t scratch = {0};
+            if (number_after(&b->line, end, cur, &last, &scratch))
+                break;
+            relm_copy(end, sizeof(end), cur);
+            n++;
+        }
+        if ((rc = move_last(r, &b->line, b->line.last_no_used, end, date, !last, 0, err)))
+            return rc == 1 ? relm_error_set(err, RELM_ECONFLICT,
+                                            "number series %s is busy: try again", code)
+                           : rc;
+        relm_copy(b->reserved, sizeof(b->reserved), end);
+        relm_copy(b->date, sizeof(b->date), date);
+        b->handed[0] = '\0';
+        b->left = n;
+    }
+    relm_copy(out, RELM_CODE20_SZ, b->next);
+    relm_copy(b->handed, sizeof(b->handed), b->next);
+    warn_past(&b->line, out, err);
+    if (--b->left > 0 && (rc = number_after(&b->line, b->handed, b->next, &last, err)))
+        return rc;
+    return 0;
+}
+
+int relm_numseries_block_release(relm_t *r, relm_numseries_block_t *b, relm_error_t *err)
+{
+    if (b->left == 0)
+        return 0;
+    /* The line goes back to the last number handed out, as if each had been taken alone;
+     * with none handed out, to where it stood before the block. */
+    const relm_no_series_line_t *l = &b->line;
+    int rc;
+    if (b->handed[0])
+        rc = move_last(r, l, b->reserved, b->handed, b->date, 1, 1, err);
+    else
+        rc = move_last(r, l, b->reserved, l->last_no_used, l->last_date_used, 1, 1, err);
+    if (rc == 1)
+        rc = relm_error_set(err, RELM_ECONFLICT, "number series %s is busy: try again",
+                            l->series_code);
+    if (rc == 0)
+        b->left = 0;
+    return rc;
 }
 
 int relm_numseries_next(relm_t *r, const char *code, const char *date, char *out, relm_error_t *err)

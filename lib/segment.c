@@ -411,8 +411,12 @@ static const char sql_copy_lines[] =
     "INSERT INTO segment_line (segment_no, line_no, contact_no, " LINE_VALUE_COLUMNS
     ", added_by_step) SELECT ?, o.line_no, c.no, ";
 
-int relm_segment_copy_lines(relm_t *r, const char *to, const char *from, int64_t *count,
-                            relm_error_t *err)
+/*
+ * Copy lines into the empty segment `to` from `source` (a FROM clause naming the lines o
+ * and contact c) under `where` (a condition on them, its ? bound to param when not NULL).
+ */
+static int copy_lines(relm_t *r, const char *to, const char *source, const char *where,
+                      const char *param, int64_t *count, relm_error_t *err)
 {
     relm_segment_t seg;
     line_defaults_t d;
@@ -426,14 +430,29 @@ int relm_segment_copy_lines(relm_t *r, const char *to, const char *from, int64_t
         sqlb_sql(b, sql_copy_lines);
         sqlb_text(b, seg.no);
         sb_line_values(b, &d, &seg, 0);
-        sqlb_sql(b, ", 0 FROM segment_line o JOIN contact c ON c.no = o.contact_no");
+        sqlb_sql(b, ", 0");
+        sqlb_sql(b, source);
         sb_line_variant(b, &d, &seg);
-        sqlb_sql(b, " WHERE o.segment_no = ? AND c.privacy_blocked = 0");
-        sqlb_text(b, from);
+        sqlb_sql(b, where);
+        if (param)
+            sqlb_text(b, param);
         rc = sqlb_run(r, b, count, err);
     }
     free(b);
     return rc;
+}
+
+int relm_segment_copy_lines(relm_t *r, const char *to, const char *from, int64_t *count,
+                            relm_error_t *err)
+{
+    return copy_lines(r, to, " FROM segment_line o JOIN contact c ON c.no = o.contact_no",
+                      " WHERE o.segment_no = ? AND c.privacy_blocked = 0", from, count, err);
+}
+
+int relm_segment_copy_staged(relm_t *r, const char *to, int64_t *count, relm_error_t *err)
+{
+    return copy_lines(r, to, " FROM " RELM_STAGED_LINES " o JOIN contact c ON c.no = o.contact_no",
+                      " WHERE c.privacy_blocked = 0", NULL, count, err);
 }
 
 /* The segment's last line number; -1 when it has no line (numbers are positive). */

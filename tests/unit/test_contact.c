@@ -805,6 +805,126 @@ static void import_adds_companies_and_persons(void **state)
     test_db_free(r);
 }
 
+/* n rows "company,Name i" with no number: the series numbers them. */
+static char *unnumbered_csv(int n)
+{
+    size_t cap = 32 + (size_t)n * 24;
+    char *csv = malloc(cap), *p = csv;
+    assert_non_null(csv);
+    p += sprintf(p, "type,name\n");
+    for (int i = 1; i <= n; i++)
+        p += sprintf(p, "company,Name %d\n", i);
+    return csv;
+}
+
+static void import_numbers_rows_as_one_by_one_and_gives_the_rest_back(void **state)
+{
+    (void)state;
+    relm_t *r = test_db_new();
+    test_seed_series(r);
+    int64_t n = 0;
+    relm_error_t err = {0};
+    assert_relm_ok(import_text(r, "type,name\ncompany,A\ncompany,B\ncompany,C\n", &n, &err));
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM contact WHERE "
+                                     "(no, name) IN (VALUES ('CT000001', 'A'), ('CT000002', 'B'), "
+                                     "('CT000003', 'C'))"),
+                     3);
+    /* The line stands where three numbers taken alone leave it, open, so the next contact
+     * follows without a gap. */
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM no_series_line WHERE series_code = "
+                                     "'CONT' AND last_no_used = 'CT000003' AND last_date_used = "
+                                     "'2026-03-15' AND open = 1"),
+                     1);
+    relm_contact_t *c = C("name", "Next");
+    add_ok(r, c);
+    assert_string_equal(c->no, "CT000004");
+    test_db_free(r);
+}
+
+static void import_numbers_stay_gap_free_across_blocks(void **state)
+{
+    (void)state;
+    relm_t *r = test_db_new();
+    test_seed_series(r);
+    allow_manual_nos(r);
+    int64_t n = 0;
+    relm_error_t err = {0};
+    char *csv = unnumbered_csv(2500);
+    assert_relm_ok(import_text(r, csv, &n, &err));
+    free(csv);
+    assert_int_equal(n, 2500);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM contact WHERE no BETWEEN 'CT000001' "
+                                     "AND 'CT002500' AND name = 'Name ' || CAST(substr(no, 3) AS "
+                                     "INTEGER)"),
+                     2500);
+    /* Typed numbers between series numbers take none from the series. */
+    assert_relm_ok(
+        import_text(r, "no,type,name\n,company,X\nT1,company,Y\n,company,Z\n", &n, &err));
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM contact WHERE (no, name) IN (VALUES "
+                                     "('CT002501', 'X'), ('T1', 'Y'), ('CT002502', 'Z'))"),
+                     3);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM no_series_line WHERE series_code = "
+                                     "'CONT' AND last_no_used = 'CT002502'"),
+                     1);
+    test_db_free(r);
+}
+
+static void import_past_the_ending_no_fails_as_one_by_one(void **state)
+{
+    (void)state;
+    relm_t *r = test_db_new();
+    test_seed_series(r);
+    exec(r, "UPDATE no_series_line SET ending_no = 'CT000005', warning_no = 'CT000004' "
+            "WHERE series_code = 'CONT'");
+    int64_t n = 0;
+    relm_error_t err = {0};
+    char *csv = unnumbered_csv(6);
+    assert_int_equal(import_text(r, csv, &n, &err), RELM_ENONUMBERS);
+    free(csv);
+    assert_true(contains(err.message, "line 7: "));
+    assert_int_equal(contacts(r), 0);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM no_series_line WHERE series_code = "
+                                     "'CONT' AND last_no_used = '' AND open = 1"),
+                     1);
+    /* Four numbers leave the line open before its ending number, five close it; the
+     * numbers at and past the warning number say so. */
+    relm_error_clear(&err);
+    csv = unnumbered_csv(4);
+    assert_relm_ok(import_text(r, csv, &n, &err));
+    free(csv);
+    assert_true(contains(err.warning, "number CT000004 of series CONT is at or past the warning"));
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM no_series_line WHERE series_code = "
+                                     "'CONT' AND last_no_used = 'CT000004' AND open = 1"),
+                     1);
+    assert_relm_ok(import_text(r, "type,name\ncompany,Last\n", &n, &err));
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM no_series_line WHERE series_code = "
+                                     "'CONT' AND last_no_used = 'CT000005' AND open = 0"),
+                     1);
+    assert_int_equal(import_text(r, "type,name\ncompany,None\n", &n, &err), RELM_ENONUMBERS);
+    assert_int_equal(contacts(r), 5);
+    test_db_free(r);
+}
+
+static void a_failed_import_takes_no_number(void **state)
+{
+    (void)state;
+    relm_t *r = test_db_new();
+    test_seed_series(r);
+    int64_t n = 0;
+    relm_error_t err = {0};
+    assert_int_equal(
+        import_text(r, "type,name,company_no\ncompany,A,\nperson,Ann,CT404\n", &n, &err),
+        RELM_ENOTFOUND);
+    assert_int_equal(contacts(r), 0);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM no_series_line WHERE series_code = "
+                                     "'CONT' AND last_no_used = '' AND last_date_used = ''"),
+                     1);
+    relm_contact_t *c = C("name", "First");
+    add_ok(r, c);
+    assert_string_equal(c->no, "CT000001");
+    test_db_free(r);
+}
+
 static void import_inherits_fields_missing_from_the_file(void **state)
 {
     (void)state;
@@ -1236,6 +1356,10 @@ int main(void)
         cmocka_unit_test(statistics_of_what_remains_stay_true_after_deletes),
         cmocka_unit_test(deleting_a_contact_on_a_segment_not_yet_logged_is_refused),
         cmocka_unit_test(import_adds_companies_and_persons),
+        cmocka_unit_test(import_numbers_rows_as_one_by_one_and_gives_the_rest_back),
+        cmocka_unit_test(import_numbers_stay_gap_free_across_blocks),
+        cmocka_unit_test(import_past_the_ending_no_fails_as_one_by_one),
+        cmocka_unit_test(a_failed_import_takes_no_number),
         cmocka_unit_test(import_inherits_fields_missing_from_the_file),
         cmocka_unit_test(a_failed_import_leaves_zero_contacts),
         cmocka_unit_test(import_refuses_bad_headers_and_records),

@@ -294,6 +294,40 @@ static void follow_up_holds_the_same_contacts_under_the_next_number(void **state
     test_db_free(r);
 }
 
+/* The follow-up's lines are staged while the logged ones are removed: the follow-up keeps
+ * their line numbers, and the staging leaves nothing behind for the next log. */
+static void follow_ups_keep_line_numbers_log_after_log(void **state)
+{
+    (void)state;
+    relm_t *r = fixture();
+    relm_error_t err = {0};
+    char no[RELM_CODE20_SZ];
+    mailing(r, no);
+    exec_sql(r, "UPDATE segment_line SET line_no = line_no * 3 + 7");
+    char *before = strdup(qs(r, "SELECT group_concat(line_no || ':' || contact_no, ',') FROM "
+                                "(SELECT * FROM segment_line ORDER BY line_no)"));
+    relm_log_result_t res;
+    assert_int_equal(relm_segment_log(r, no, RELM_LOG_FOLLOW_UP, &res, NULL, NULL, &err), 0);
+    assert_string_equal(qs(r,
+                           "SELECT group_concat(segment_no || ':' || line_no || ':' || "
+                           "contact_no, ',') FROM (SELECT * FROM segment_line ORDER BY line_no)"),
+                        "SEG00002:30007:P1,SEG00002:60007:P2,SEG00002:90007:P3");
+    assert_string_equal(before, "30007:P1,60007:P2,90007:P3");
+    free(before);
+    /* The follow-up is logged in turn, on the same connection, with its own follow-up. */
+    exec_sql(r, "UPDATE segment_header SET interaction_template_code = 'NEWS', "
+                "salesperson_code = 'JO'");
+    exec_sql(r, "UPDATE segment_line SET interaction_template_code = 'NEWS', "
+                "salesperson_code = 'JO'");
+    assert_int_equal(relm_segment_log(r, "SEG00002", RELM_LOG_FOLLOW_UP, &res, NULL, NULL, &err),
+                     0);
+    assert_string_equal(res.follow_up_no, "SEG00003");
+    assert_int_equal(q(r, "SELECT count(*) FROM segment_line WHERE segment_no = 'SEG00003'"), 3);
+    assert_int_equal(q(r, "SELECT count(*) FROM segment_line"), 3);
+    assert_int_equal(q(r, "SELECT count(*) FROM sqlite_temp_master"), 0);
+    test_db_free(r);
+}
+
 static void progress_cb(void *ctx, int64_t done, int64_t total, const char *phase)
 {
     assert_non_null(phase);
@@ -559,6 +593,7 @@ int main(void)
         cmocka_unit_test(missing_addresses_log_blank_without_deliver_and_deliver_marks_email),
         cmocka_unit_test(deliver_needs_an_attachment_body_for_every_line_that_goes_out),
         cmocka_unit_test(follow_up_holds_the_same_contacts_under_the_next_number),
+        cmocka_unit_test(follow_ups_keep_line_numbers_log_after_log),
         cmocka_unit_test(a_failure_in_the_middle_leaves_the_database_as_it_was),
         cmocka_unit_test(two_processes_logging_at_once_write_the_entries_once),
         cmocka_unit_test(cancel_toggles_the_logged_segment_its_entries_and_statistics),
