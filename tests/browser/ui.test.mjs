@@ -852,6 +852,52 @@ try {
       .some((r) => !r.textContent.includes('CT000007')));
   });
 
+  // The entry numbers shown in the log's table, in their order.
+  const logRows = () => page.evaluate(() => [...document.querySelectorAll('.paged tbody tr')]
+    .map((r) => Number((r.querySelector('a[href^="#/interactions/"]') || {}).textContent)).filter(Boolean));
+  const apiRows = async (q) => (await api(`/api/interactions?status=all&limit=25&${q}`)).items.map((e) => e.entry_no);
+  const rowsAre = async (want) => {
+    await page.waitForFunction((w) => {
+      const got = [...document.querySelectorAll('.paged tbody tr')]
+        .map((r) => Number((r.querySelector('a[href^="#/interactions/"]') || {}).textContent)).filter(Boolean);
+      return got.join() === w.join();
+    }, want, { timeout: 5000 }).catch(async () => {
+      throw new Error(`rows ${(await logRows()).join()} instead of ${want.join()}`);
+    });
+  };
+
+  await step('the interaction log sorts by clicking a column header, with the keyboard too, and pages in that order', async () => {
+    await page.goto(base + '/#/interactions');
+    await page.locator('.paged tbody tr').first().waitFor();
+    const costHeader = page.locator('th', { has: page.locator('button.sort[data-sort=cost]') });
+    if ((await costHeader.getAttribute('aria-sort')) !== 'none') throw new Error('cost sorted before a click');
+    await costHeader.getByRole('button').click();
+    await rowsAre(await apiRows('sort=cost:desc'));
+    if ((await costHeader.getAttribute('aria-sort')) !== 'descending') throw new Error('aria-sort is not descending');
+    // The button keeps the focus: Enter reverses the order.
+    await page.keyboard.press('Enter');
+    await rowsAre(await apiRows('sort=cost'));
+    if ((await costHeader.getAttribute('aria-sort')) !== 'ascending') throw new Error('aria-sort is not ascending');
+    await snap('log-sorted-by-cost');
+    // By the contact's name, and the next page follows the same order.
+    await page.locator('button.sort[data-sort=contact_name]').click();
+    const first = await api('/api/interactions?status=all&limit=25&sort=contact_name');
+    await rowsAre(first.items.map((e) => e.entry_no));
+    if (first.next_cursor) {
+      await page.getByRole('button', { name: 'Next page' }).click();
+      const second = await api(`/api/interactions?status=all&limit=25&sort=contact_name&after=${encodeURIComponent(first.next_cursor)}`);
+      await rowsAre(second.items.map((e) => e.entry_no));
+    }
+    // A filter keeps the order; the search box finds by the contact's name.
+    const f = page.locator('#log-filter');
+    await f.getByLabel(/^Search/).fill('nordmann');
+    await f.getByRole('button', { name: 'Show' }).click();
+    await rowsAre(await apiRows('sort=contact_name&q=nordmann'));
+    const th = page.locator('th', { has: page.locator('button.sort[data-sort=contact_name]') });
+    if ((await th.getAttribute('aria-sort')) !== 'ascending') throw new Error('the filter lost the sort');
+    await f.getByRole('button', { name: 'Clear filters' }).click();
+  });
+
   await step('a template page edits the template, a language variant and its body', async () => {
     await page.goto(base + '/#/templates');
     await page.getByRole('link', { name: 'Meeting invitation' }).click();
