@@ -7,6 +7,7 @@ import { segmentPage, segmentsPage, loggedSegmentsPage, loggedSegmentPage } from
 import { homePage } from './home.js';
 import { entryPage } from './entry.js';
 import { templatePage } from './template.js';
+import { usersPage } from './users.js';
 
 const app = document.getElementById('app');
 let me = null;
@@ -22,7 +23,7 @@ const routes = {
   campaigns: (a) => (a[0] ? pages.campaignCard(a[0]) : pages.campaignsPage()),
   templates: (a) => (a[0] ? templatePage(me, a[0]) : pages.templatesPage(me)),
   setup: () => pages.setupPage(me),
-  users: () => pages.usersPage(),
+  users: () => usersPage(me),
 };
 
 const nav = [['home', 'home'], ['contacts', 'contacts'], ['salespersons', 'salespersons'],

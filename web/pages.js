@@ -518,21 +518,3 @@ export async function campaignCard(no) {
       ['status_code', t('status'), (v) => tv('status', v)]]),
     stats, entries);
 }
-
-/* Users (administrators only): who may sign in, with which role and salesperson. Accounts
-   and API tokens are managed with `relm user` on the server. */
-export async function usersPage() {
-  const r = await get('/api/users');
-  const rows = r.items.map((u) => h('tr', {},
-    h('td', { 'data-label': t('user') }, u.name),
-    h('td', { 'data-label': t('fullName') }, u.full_name || '—'),
-    h('td', { 'data-label': t('role') }, tv('role', u.role)),
-    h('td', { 'data-label': t('salesperson') }, nameCell('salesperson', u.salesperson_code)),
-    h('td', { 'data-label': t('status') }, u.disabled ? t('disabled') : t('active')),
-    h('td', { 'data-label': t('createdAt') }, fmtDate(u.created_at))));
-  return h('section', {}, h('h1', {}, t('users')), h('p', { class: 'hint' }, t('usersHelp')),
-    h('div', { class: 'table-wrap' }, h('table', { class: 'cards' },
-      h('thead', {}, h('tr', {}, [t('user'), t('fullName'), t('role'), t('salesperson'), t('status'),
-        t('createdAt')].map((x) => h('th', { scope: 'col' }, x)))),
-      h('tbody', {}, rows))));
-}

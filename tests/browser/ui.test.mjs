@@ -931,6 +931,85 @@ try {
     await page.locator('tr', { hasText: 'Ann Admin' }).filter({ hasText: 'Administrator' }).waitFor();
   });
 
+  await step('an administrator adds a user, changes the role, sets a password, disables and enables it', async () => {
+    await page.goto(base + '/#/users');
+    await page.locator('#add-user').click();
+    let dlg = page.locator('dialog[open]');
+    await dlg.getByLabel('User name').fill('bea');
+    await dlg.getByLabel('Full name').fill('Bea Sales');
+    await dlg.getByLabel('Password').fill('short');
+    await dlg.getByRole('combobox', { name: 'Salesperson' }).pressSequentially('jim', { delay: 30 });
+    await dlg.getByRole('option', { name: /Jim Olive/ }).click();
+    await dlg.getByRole('button', { name: 'Add user' }).click();
+    // The refused password is said next to its field; nothing is written.
+    await dlg.locator('.field', { has: page.locator('[name=password]') }).locator('.field-error').waitFor();
+    if ((await api('/api/users')).items.some((u) => u.name === 'bea')) throw new Error('bea added with a short password');
+    await dlg.getByLabel('Password').fill('a good long password');
+    await dlg.getByRole('button', { name: 'Add user' }).click();
+    await status().filter({ hasText: 'User bea added.' }).waitFor();
+    let u = await api('/api/users/bea');
+    if (u.salesperson_code !== 'JO' || u.full_name !== 'Bea Sales' || u.role !== 'user') throw new Error(JSON.stringify(u));
+    const row = page.locator('tr[data-user=bea]');
+    await row.filter({ hasText: 'Jim Olive' }).waitFor();
+    await row.getByRole('button', { name: 'Edit bea' }).click();
+    dlg = page.locator('dialog[open]');
+    await dlg.getByLabel('Role').selectOption('admin');
+    await dlg.getByRole('button', { name: 'Save user' }).click();
+    await status().filter({ hasText: 'User bea saved.' }).waitFor();
+    if ((await api('/api/users/bea')).role !== 'admin') throw new Error('role not changed');
+    await page.locator('tr[data-user=bea]').getByRole('button', { name: 'New password bea' }).click();
+    dlg = page.locator('dialog[open]');
+    await dlg.getByLabel('New password').fill('yet another password');
+    await dlg.getByRole('button', { name: 'Set password' }).click();
+    await status().filter({ hasText: 'The password of bea is changed.' }).waitFor();
+    // Disabling asks first; No leaves the account as it is.
+    await page.locator('tr[data-user=bea]').getByRole('button', { name: 'Disable bea' }).click();
+    dlg = page.locator('dialog[open]');
+    await dlg.getByRole('heading', { name: 'Disable user bea?' }).waitFor();
+    await dlg.getByRole('button', { name: 'Cancel' }).click();
+    if ((await api('/api/users/bea')).disabled) throw new Error('disabled without a yes');
+    await page.locator('tr[data-user=bea]').getByRole('button', { name: 'Disable bea' }).click();
+    await page.locator('dialog[open]').getByRole('button', { name: 'Disable' }).click();
+    await status().filter({ hasText: 'User bea disabled.' }).waitFor();
+    if (!(await api('/api/users/bea')).disabled) throw new Error('not disabled');
+    await page.locator('tr[data-user=bea]').getByRole('button', { name: 'Enable bea' }).click();
+    await status().filter({ hasText: 'User bea enabled.' }).waitFor();
+    if ((await api('/api/users/bea')).disabled) throw new Error('not enabled');
+    // The own account cannot be disabled from here.
+    if (await page.locator('tr[data-user=ann] button.disable-user').count()) throw new Error('ann may disable herself');
+    await snap('users');
+  });
+
+  await step('an administrator creates an API token, sees its secret once, and revokes it', async () => {
+    await page.goto(base + '/#/users');
+    await page.locator('#new-token').click();
+    let dlg = page.locator('dialog[open]');
+    await dlg.getByLabel('User name').selectOption('bea');
+    await dlg.getByLabel('Description').fill('Weekly report');
+    await dlg.getByLabel('Expires after (days)').fill('30');
+    await dlg.getByRole('button', { name: 'Create token' }).click();
+    dlg = page.locator('dialog[open]', { hasText: 'shown only this once' });
+    const secret = await dlg.getByLabel('Token').inputValue();
+    if (!/^[0-9a-f]{64}$/.test(secret)) throw new Error(`secret ${secret}`);
+    await snap('token-secret');
+    await dlg.getByRole('button', { name: 'I have copied it' }).click();
+    await status().filter({ hasText: /API token \d+ created for bea/ }).waitFor();
+    const me = await page.evaluate(async (tok) => (await fetch('/api/me', { credentials: 'omit',
+      headers: { Authorization: `Bearer ${tok}` } })).json(), secret);
+    if (me.name !== 'bea') throw new Error(JSON.stringify(me));
+    const tok = (await api('/api/tokens')).items.find((k) => k.description === 'Weekly report');
+    if ((await page.content()).includes(secret)) throw new Error('the secret stays on the page');
+    const row = page.locator(`tr[data-token="${tok.id}"]`);
+    await row.getByRole('button', { name: `Revoke ${tok.id}` }).click();
+    dlg = page.locator('dialog[open]');
+    await dlg.getByRole('button', { name: 'Revoke' }).click();
+    await status().filter({ hasText: `API token ${tok.id} revoked.` }).waitFor();
+    await page.locator(`tr[data-token="${tok.id}"]`, { hasText: 'Revoked' }).waitFor();
+    const st = await page.evaluate(async (t) => (await fetch('/api/me', { credentials: 'omit',
+      headers: { Authorization: `Bearer ${t}` } })).status, secret);
+    if (st !== 401) throw new Error(`revoked token answers ${st}`);
+  });
+
   await step('the admin pages show templates and setup', async () => {
     await page.goto(base + '/#/templates');
     await page.getByRole('heading', { name: 'Interaction templates' }).waitFor();
