@@ -1,6 +1,8 @@
 /*
  * Mail captured as interactions over HTTP: POST /api/mail/messages logs one raw message
- * (relm_mail_import_message) and answers with the summary relm mail import --json prints.
+ * (relm_mail_import_message) and answers with the summary relm mail import --json prints;
+ * GET /api/interactions/{entry_no}/message reads the message kept with an entry
+ * (relm_mail_entry_message): sender, recipients, subject, text and attachments.
  */
 #include <string.h>
 
@@ -50,7 +52,17 @@ static int message_import(req_t *q)
     return 0;
 }
 
+static int entry_message(req_t *q)
+{
+    int64_t no;
+    int rc = req_may(q, RELM_AREA_INTERACTIONS, 0);
+    if (rc || (rc = relm_parse_positive(req_param(q, "entry_no"), "entry no.", &no, &q->err)))
+        return rc;
+    return relm_mail_entry_message(q->r, no, &q->out, &q->err);
+}
+
 void api_mail_routes(void)
 {
     router_add("POST", "/api/mail/messages", message_import, NULL);
+    router_add("GET", "/api/interactions/{entry_no}/message", entry_message, NULL);
 }
