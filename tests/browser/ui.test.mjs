@@ -56,6 +56,8 @@ cli(['init', '--demo']);
 // Enough contacts for more than one page of the contact list.
 cli(['contact', 'import', '-'], ['type,name,city',
   ...Array.from({ length: 30 }, (_, i) => `company,Paging Test ${i},Tromsø`)].join('\n') + '\n');
+// Captured mail is logged with these two templates.
+cli(['setup', 'set', '--inbound-email-template-code', 'INCOMING', '--outbound-email-template-code', 'OUTGOING']);
 cli(['user', 'add', 'ann', '--role', 'admin', '--full-name', 'Ann Admin', '--password-stdin'],
   `${PASSWORD}\n`);
 rmSync(ARTIFACTS, { recursive: true, force: true });
@@ -1010,6 +1012,47 @@ try {
     if (st !== 401) throw new Error(`revoked token answers ${st}`);
   });
 
+  await step('an administrator imports mail: the report lists logged and unmatched messages; the entry shows the message', async () => {
+    const kari = ['From: Kari Nordmann <kari@nordlys.example>', 'To: Jim Olive <jim@cronus.example>',
+      'Subject: =?UTF-8?Q?Tilbud_p=C3=A5_m=C3=B8bler?=', 'Date: Tue, 10 Mar 2026 14:30:00 +0100',
+      'Message-ID: <tilbud-ui-1@nordlys.example>', 'MIME-Version: 1.0',
+      'Content-Type: multipart/mixed; boundary="b"', '', '--b', 'Content-Type: text/plain; charset=UTF-8', '',
+      'Hei Jim, kan dere sende et tilbud på 18 stoler?', '', '--b',
+      'Content-Type: application/pdf; name="forespørsel.pdf"',
+      'Content-Disposition: attachment; filename="=?UTF-8?Q?foresp=C3=B8rsel.pdf?="',
+      'Content-Transfer-Encoding: base64', '', 'JVBERi0xLjQKJSVFT0YK', '--b--', ''].join('\r\n');
+    const stranger = ['From: stranger@nowhere.example', 'To: jim@cronus.example', 'Subject: Hello',
+      'Date: Tue, 10 Mar 2026 15:00:00 +0100', 'Message-ID: <hello-ui@nowhere.example>', '', 'Hi.', ''].join('\r\n');
+    await page.getByRole('link', { name: 'Mail', exact: true }).click();
+    await page.getByRole('heading', { name: 'Import mail' }).waitFor();
+    await page.getByLabel('Message files (.eml)').setInputFiles([
+      { name: 'kari.eml', mimeType: 'message/rfc822', buffer: Buffer.from(kari) },
+      { name: 'stranger.eml', mimeType: 'message/rfc822', buffer: Buffer.from(stranger) }]);
+    await page.getByRole('button', { name: 'Import mail' }).click();
+    const report = page.locator('#mail-report');
+    await report.filter({ hasText: '2 messages' }).waitFor();
+    await page.locator('#mail-logged tr', { hasText: 'Kari Nordmann' }).filter({ hasText: 'Tilbud på møbler' }).waitFor();
+    await page.locator('#mail-unmatched tr', { hasText: 'stranger@nowhere.example' })
+      .filter({ hasText: 'No contact or salesperson has the sender’s e-mail stranger@nowhere.example.' }).waitFor();
+    await snap('mail-import-report');
+    const entry = Number(await page.locator('#mail-logged a[href^="#/interactions/"]').first().textContent());
+    const e = await api(`/api/interactions/${entry}`);
+    if (e.contact_no !== 'CT000007' || e.subject !== 'Tilbud på møbler') throw new Error(JSON.stringify(e));
+    await page.locator('#mail-logged a[href^="#/interactions/"]').first().click();
+    const msg = page.locator('#kept-message');
+    await msg.getByRole('heading', { name: 'E-mail message' }).waitFor();
+    await msg.locator('dd', { hasText: 'kari@nordlys.example' }).waitFor();
+    await msg.locator('.mail-text', { hasText: 'kan dere sende et tilbud på 18 stoler?' }).waitFor();
+    await msg.locator('ul.attachments li', { hasText: 'forespørsel.pdf' }).filter({ hasText: 'application/pdf' }).waitFor();
+    await snap('entry-kept-message');
+    // Importing the same file again reports it as already logged.
+    await page.goto(base + '/#/mail');
+    await page.getByLabel('Message files (.eml)').setInputFiles([
+      { name: 'kari.eml', mimeType: 'message/rfc822', buffer: Buffer.from(kari) }]);
+    await page.getByRole('button', { name: 'Import mail' }).click();
+    await page.locator('#mail-duplicates tr', { hasText: 'kari.eml' }).filter({ hasText: String(entry) }).waitFor();
+  });
+
   await step('the admin pages show templates and setup', async () => {
     await page.goto(base + '/#/templates');
     await page.getByRole('heading', { name: 'Interaction templates' }).waitFor();
@@ -1085,7 +1128,7 @@ try {
     const pagesToCheck = [`#/interactions/${(await api('/api/interactions')).items[0].entry_no}`,
       '#/home', '#/contacts', '#/contacts/CT000007', '#/salespersons/AH', '#/interactions',
       '#/postponed', '#/segments', `#/segments/${open}`, `#/logged-segments/${(await api('/api/logged-segments')).items[0].entry_no}`, '#/logged-segments', '#/campaigns/CMP1001',
-      '#/templates', '#/templates/MEETINV', '#/setup', '#/users'];
+      '#/templates', '#/templates/MEETINV', '#/setup', '#/users', '#/mail'];
     const bad = [];
     for (const p of pagesToCheck) {
       await page.goto(base + '/' + p);
@@ -1114,7 +1157,7 @@ try {
     const open = (await api('/api/segments')).items[0].no;
     for (const p of ['#/home', '#/contacts', '#/contacts/CT000001', '#/interactions', '#/postponed', '#/segments',
       `#/segments/${open}`, '#/logged-segments', '#/campaigns/CMP1001', '#/templates', '#/setup',
-      '#/salespersons/JO', '#/users', '#/templates/MEETINV', '#/home']) {
+      '#/salespersons/JO', '#/users', '#/mail', '#/templates/MEETINV', '#/home']) {
       await page.goto(base + '/' + p);
       await page.locator('main h1').waitFor();
       await page.waitForFunction(() => !document.querySelector('[aria-busy=true]'));
