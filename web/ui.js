@@ -111,6 +111,8 @@ export function pagedTable({ url, params = {}, cols, limit = 25, caption, empty,
     return m ? { field: m[1], desc: m[2] === 'desc' } : null;
   };
   function header(c) {
+    // A column of buttons has no visible title; screen readers hear "Actions".
+    if (!c.label) return h('th', { scope: 'col' }, h('span', { class: 'sr-only' }, t('actions')));
     if (!c.sort) return h('th', { scope: 'col' }, c.label);
     const cur = sortOf();
     const on = cur && cur.field === c.sort;

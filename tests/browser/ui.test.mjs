@@ -4,7 +4,8 @@
 //
 //   RELM=build/relm ARTIFACTS=build/browser-artifacts node tests/browser/ui.test.mjs
 import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -869,6 +870,7 @@ try {
   };
 
   await step('the interaction log sorts by clicking a column header, with the keyboard too, and pages in that order', async () => {
+    await page.goto(base + '/#/home');
     await page.goto(base + '/#/interactions');
     await page.locator('.paged tbody tr').first().waitFor();
     const costHeader = page.locator('th', { has: page.locator('button.sort[data-sort=cost]') });
@@ -1183,6 +1185,58 @@ try {
     await page.waitForFunction(() => !document.querySelector('dialog[open]'));
     await page.setViewportSize({ width: 1280, height: 900 });
     if (wide.length || small.length) throw new Error([...wide, ...small].join('\n'));
+  });
+
+  // axe-core (npm) checks every main page, in both languages, at desktop and phone width.
+  // It is evaluated through the DevTools protocol, which the page's CSP does not govern.
+  await step('axe-core finds no serious or critical accessibility violation on any page, language or width', async () => {
+    const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+    const open = (await api('/api/segments')).items[0].no;
+    const logged = (await api('/api/logged-segments')).items[0].entry_no;
+    const mailEntry = (await api('/api/interactions?q=nordlys.example&limit=1')).items[0];
+    const entry = mailEntry ? mailEntry.entry_no : (await api('/api/interactions')).items[0].entry_no;
+    const pagesToCheck = ['#/home', '#/contacts', '#/contacts/CT000001', '#/interactions', `#/interactions/${entry}`,
+      '#/postponed', '#/segments', `#/segments/${open}`, '#/logged-segments', `#/logged-segments/${logged}`,
+      '#/templates', '#/templates/MEETINV', '#/setup', '#/users', '#/mail', '#/campaigns/CMP1001', '#/salespersons/JO'];
+    const bad = [];
+    const minor = new Set();
+    const run = async (where) => {
+      if (!(await page.evaluate(() => !!window.axe))) await page.evaluate(axeSource);
+      const r = await page.evaluate(async () => {
+        const res = await window.axe.run(document);
+        const text = (v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`;
+        return { passes: res.passes.length,
+                 bad: res.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map(text),
+                 other: res.violations.filter((v) => v.impact !== 'serious' && v.impact !== 'critical').map(text) };
+      });
+      if (!r.passes) bad.push(`${where}: axe checked nothing`);
+      for (const f of r.bad) bad.push(`${where}: ${f}`);
+      // Lesser findings are listed, not failed.
+      for (const f of r.other) minor.add(f.replace(/ — .*/, ''));
+    };
+    for (const [lang, width] of [['en', 1280], ['nb', 1280], ['en', 375], ['nb', 375]]) {
+      await page.setViewportSize({ width, height: width > 400 ? 900 : 812 });
+      await page.goto(base + '/#/home');
+      await page.locator('#lang').selectOption(lang);
+      for (const p of pagesToCheck) {
+        await page.goto(base + '/' + p);
+        await page.locator('main h1').waitFor();
+        await page.waitForFunction(() => !document.querySelector('[aria-busy=true]'));
+        await page.waitForTimeout(150);
+        await run(`${lang} ${width}px ${p}`);
+      }
+      // A dialog too: Create Interaction.
+      await page.goto(base + '/#/contacts/CT000007');
+      await page.locator('#create-interaction').click();
+      await page.locator('dialog[open]').waitFor();
+      await run(`${lang} ${width}px create dialog`);
+      await page.keyboard.press('Escape');
+      await page.waitForFunction(() => !document.querySelector('dialog[open]'));
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.locator('#lang').selectOption('en');
+    for (const m of minor) console.log(`# axe (moderate or minor): ${m}`);
+    if (bad.length) throw new Error([...new Set(bad)].join('\n'));
   });
 
   await step('sign out ends the session', async () => {
