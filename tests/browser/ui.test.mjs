@@ -1152,6 +1152,188 @@ try {
     if (bad.length) throw new Error(bad.join('\n'));
   });
 
+  // Every main flow once more in Norwegian on a 375 px phone, as a user does it (names typed
+  // into pickers): after each action the page must not scroll sideways and must show none of
+  // the English texts of the i18n table.
+  let N = null;
+  const flowIssues = [];
+  const guard = async (where) => {
+    await page.waitForFunction(() => !document.querySelector('[aria-busy=true]')).catch(() => {});
+    await page.waitForTimeout(100);
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    if (width > 375) flowIssues.push(`${where}: the page is ${width}px wide`);
+    const left = await englishLeft();
+    if (left.length) flowIssues.push(`${where}: English left: ${left.join(' | ')}`);
+  };
+  const flowDone = () => {
+    const issues = flowIssues.splice(0);
+    if (issues.length) throw new Error(issues.join('\n'));
+  };
+  // Choose a record in a picker of scope by typing part of its name, then its option.
+  const pickByName = async (scope, label, text, code) => {
+    const input = scope.getByRole('combobox', { name: label, exact: true });
+    await input.fill('');
+    await input.pressSequentially(text, { delay: 30 });
+    await scope.locator(`[role=option][data-code="${code}"]`).click();
+    const v = await input.inputValue();
+    if (v !== code) throw new Error(`${label}: picked ${v}`);
+  };
+  const nbStatus = async (re) => {
+    await status().filter({ hasText: re }).waitFor();
+    return (await status().textContent()).trim();
+  };
+
+  await step('Norwegian at 375 px: the UI switches language on a phone', async () => {
+    await page.setViewportSize({ width: 375, height: 812 });
+    await page.goto(base + '/#/home');
+    await page.locator('main h1').waitFor();
+    await page.locator('#lang').selectOption('nb');
+    await page.getByRole('link', { name: 'Hjem' }).waitFor();
+    N = await page.evaluate(async () => (await import('/i18n.js')).dicts.nb);
+    await guard('home');
+    flowDone();
+  });
+
+  let nbContact = '';
+  await step('Norwegian at 375 px: a contact is created with its company picked by name, and edited', async () => {
+    await page.goto(base + '/#/contacts');
+    await page.locator('#new-contact').click();
+    const dlg = page.locator('dialog[open]');
+    await dlg.getByLabel(N.type, { exact: true }).selectOption('person');
+    await pickByName(dlg, N.company, 'nordlys', 'CT000002');
+    await dlg.getByLabel(N.firstName).fill('Per');
+    await dlg.getByLabel(N.surname).fill('Olsen');
+    await dlg.getByLabel(N.email, { exact: true }).fill('per@nordlys.example');
+    await guard('new contact dialog');
+    await snap('nb-phone-new-contact', false);
+    await dlg.getByRole('button', { name: N.createContact }).click();
+    await page.waitForFunction(() => /^#\/contacts\/CT\d+$/.test(location.hash));
+    nbContact = await page.evaluate(() => location.hash.split('/').pop());
+    await page.getByRole('heading', { name: /Per Olsen/ }).waitFor();
+    await guard('new contact card');
+    await page.locator('#edit-contact').click();
+    const edit = page.locator('dialog[open]');
+    await edit.getByLabel(N.city, { exact: true }).fill('Bergen');
+    await guard('edit contact dialog');
+    await edit.getByRole('button', { name: N.saveContact }).click();
+    await page.locator('dl.facts', { hasText: 'Bergen' }).waitFor();
+    const c = await api(`/api/contacts/${nbContact}`);
+    if (c.company_no !== 'CT000002' || c.city !== 'Bergen' || c.name !== 'Per Olsen') throw new Error(JSON.stringify(c));
+    await guard('edited contact card');
+    flowDone();
+  });
+
+  await step('Norwegian at 375 px: create an interaction from the contact card', async () => {
+    await page.goto(base + `/#/contacts/${nbContact}`);
+    await page.locator('#create-interaction').click();
+    const dlg = page.locator('dialog[open]');
+    await pickByName(dlg, N.template, 'outgoing', 'OUTGOING');
+    await page.waitForFunction(() =>
+      document.querySelector('dialog[open] [name=description]').value === 'Outgoing call');
+    await dlg.getByLabel(N.subject, { exact: true }).fill('Tilbud på stoler');
+    await guard('create interaction dialog');
+    await snap('nb-phone-create-interaction', false);
+    await dlg.getByRole('button', { name: N.ok, exact: true }).click();
+    const text = await nbStatus(/opprettet/);
+    const e = await api(`/api/interactions/${text.match(/\d+/)[0]}`);
+    if (e.contact_no !== nbContact || e.subject !== 'Tilbud på stoler') throw new Error(JSON.stringify(e));
+    await guard('contact card after create');
+    flowDone();
+  });
+
+  await step('Norwegian at 375 px: finish an interaction later, then resume it', async () => {
+    await page.goto(base + `/#/contacts/${nbContact}`);
+    await page.locator('#create-interaction').click();
+    const dlg = page.locator('dialog[open]');
+    await pickByName(dlg, N.template, 'outgoing', 'OUTGOING');
+    await page.waitForFunction(() =>
+      document.querySelector('dialog[open] [name=description]').value === 'Outgoing call');
+    await dlg.getByLabel(N.subject, { exact: true }).fill('Ring tilbake');
+    await dlg.getByRole('button', { name: N.cancel, exact: true }).click();
+    const ask = page.locator('dialog[open]', { hasText: N.finishLater });
+    await ask.waitFor();
+    await guard('finish later question');
+    await ask.getByRole('button', { name: N.finishLaterYes }).click();
+    const text = await nbStatus(/utsatt/);
+    const no = Number(text.match(/\d+/)[0]);
+    if (!(await api(`/api/interactions/${no}`)).postponed) throw new Error('not postponed');
+    await page.goto(base + '/#/postponed');
+    await page.locator(`button.resume[data-entry="${no}"]`).waitFor();
+    await guard('postponed list');
+    await page.locator(`button.resume[data-entry="${no}"]`).click();
+    const resume = page.locator('dialog[open]');
+    await resume.getByLabel(N.subject, { exact: true }).waitFor();
+    if ((await resume.getByLabel(N.subject, { exact: true }).inputValue()) !== 'Ring tilbake') throw new Error('subject lost');
+    await guard('resume dialog');
+    await resume.getByRole('button', { name: N.ok, exact: true }).click();
+    await nbStatus(/opprettet/);
+    const e = await api(`/api/interactions/${no}`);
+    if (e.postponed || e.subject !== 'Ring tilbake') throw new Error(JSON.stringify(e));
+    flowDone();
+  });
+
+  let nbLogged = 0;
+  await step('Norwegian at 375 px: build a segment by criteria and log it', async () => {
+    await page.goto(base + '/#/segments');
+    await page.getByLabel(N.description, { exact: true }).fill('Vårutsendelse');
+    await page.getByRole('button', { name: N.newSegment }).click();
+    await page.getByRole('heading', { name: /Segment SEG/ }).waitFor();
+    const segNo = (await page.getByRole('heading', { name: /Segment SEG/ }).textContent()).split(' ').pop();
+    const header = page.locator('#segment-header');
+    await pickByName(header, N.template, 'abstract', 'ABSTRACT');
+    await header.getByRole('button', { name: N.save, exact: true }).click();
+    await nbStatus(`Segment ${segNo} lagret.`);
+    const crit = page.locator('#criteria');
+    await crit.locator('.f-field').first().selectOption('country_code');
+    await crit.locator('.f-value').first().fill('GB');
+    await crit.getByRole('button', { name: N.run, exact: true }).click();
+    await nbStatus(/lagt til/);
+    const lines = (await api(`/api/segments/${segNo}`)).no_of_lines;
+    if (lines < 1) throw new Error('no lines');
+    await guard('segment page');
+    await snap('nb-phone-segment', false);
+    await page.getByRole('button', { name: N.log, exact: true }).click();
+    const dlg = page.locator('dialog[open]');
+    await dlg.getByRole('button', { name: N.ok, exact: true }).waitFor();
+    await guard('log dialog');
+    await dlg.getByRole('button', { name: N.ok, exact: true }).click();
+    await page.waitForFunction(() => /^#\/logged-segments\/\d+$/.test(location.hash));
+    nbLogged = Number(await page.evaluate(() => location.hash.split('/').pop()));
+    await page.getByRole('heading', { name: `Loggført segment ${nbLogged}` }).waitFor();
+    const ls = await api(`/api/logged-segments/${nbLogged}`);
+    if (ls.no_of_interactions !== lines) throw new Error(JSON.stringify(ls));
+    await guard('logged segment page');
+    flowDone();
+  });
+
+  await step('Norwegian at 375 px: cancel the logged segment after a confirmation with its count', async () => {
+    await page.goto(base + '/#/logged-segments');
+    const before = await api(`/api/logged-segments/${nbLogged}`);
+    await page.locator(`button.cancel-logged[data-entry="${nbLogged}"]`).click();
+    const dlg = page.locator('dialog[open]');
+    await dlg.getByRole('heading', { name: `Annullere loggført segment ${nbLogged}?` }).waitFor();
+    await guard('cancel logged segment question');
+    await dlg.getByRole('button', { name: N.cancel, exact: true }).click();
+    await nbStatus(`Loggført segment ${nbLogged} annullert med ${before.no_of_interactions} samhandlingsposter.`);
+    if (!(await api(`/api/logged-segments/${nbLogged}`)).canceled) throw new Error('not canceled');
+    await guard('logged segments after cancel');
+    flowDone();
+  });
+
+  await step('Norwegian at 375 px: edit a template', async () => {
+    await page.goto(base + '/#/templates/MEETINV');
+    const form = page.locator('#template-form');
+    await form.getByLabel(N.unitCost).fill('4.75');
+    await guard('template page');
+    await form.getByRole('button', { name: N.saveTemplate }).click();
+    await nbStatus('Mal MEETINV lagret.');
+    if ((await api('/api/templates/MEETINV')).unit_cost !== '4.75') throw new Error('unit cost not saved');
+    await snap('nb-phone-template', false);
+    await page.locator('#lang').selectOption('en');
+    await page.setViewportSize({ width: 1280, height: 900 });
+    flowDone();
+  });
+
   await step('phone width (375 px): no page scrolls sideways, touch targets are 44 px', async () => {
     await page.setViewportSize({ width: 375, height: 812 });
     const wide = [];
