@@ -2,7 +2,7 @@
 // was logged, what was logged before and what matched no contact; and the message kept with
 // an entry (sender, recipients, subject, text, attachments) on the entry's page.
 import { get, post } from './api.js';
-import { t, tn, fmtDate, fmtInt, locale } from './i18n.js';
+import { t, tn, fmtDate, locale } from './i18n.js';
 import { h, say, sayError, link } from './ui.js';
 import { nameCell } from './names.js';
 
@@ -98,7 +98,7 @@ export async function mailPage() {
         for (const k of ['messages', 'logged', 'duplicates', 'unmatched', 'warnings']) sum[k] += r[k];
         for (const k of ['entries', 'duplicate_messages', 'unmatched_messages', 'warning_messages']) sum[k].push(...r[k]);
       }
-      say(tn('mailImported', sum.messages, fmtInt(sum.logged)));
+      say(`${tn('mailMessages', sum.messages)} · ${tn('mailLogged', sum.logged)}`);
     } catch (e) {
       sayError(e);
     } finally {
