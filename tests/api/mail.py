@@ -50,6 +50,14 @@ try:
        (r.status, r.body.get("duplicates"), r.body.get("logged")))
     eq("naming the entry holding it", e["entry_no"], r.body["duplicate_messages"][0]["entry_no"])
 
+    r = ann.get("/api/mail/mailbox")
+    eq("without --fetch-mail relm serve names no mailbox", (200, None), (r.status, r.body.get("url")))
+    eq("a user may not fetch the mailbox", 403, ann.post("/api/mail/fetch").status)
+    r = admin.post("/api/mail/fetch")
+    eq("an administrator is told there is no mailbox to fetch", (422, "validation"),
+       (r.status, err_code(r)))
+    eq("naming --fetch-mail", True, "--fetch-mail" in r.body["error"]["message"])
+
     r = ann.get("/api/interactions/%d/message" % e["entry_no"])
     eq("the kept message reads as sender, subject and text", (200, "Tilbud på kontormøbler", True, True),
        (r.status, r.body.get("subject"), "bjorn@kunde.no" in r.body.get("from", "").lower(),
