@@ -106,9 +106,30 @@ export async function mailPage() {
     }
     if (sum.messages) out.replaceChildren(report(sum));
   });
+  // The mailbox relm serve fetches by itself (--fetch-mail), fetched now on request.
+  const box = await get('/api/mail/mailbox');
+  let fetchPart;
+  if (box.url) {
+    const now = h('button', { type: 'button', id: 'fetch-mail', onclick: async () => {
+      now.disabled = true;
+      say(t('working'));
+      try {
+        const r = await post('/api/mail/fetch');
+        say(`${tn('mailMessages', r.messages)} · ${tn('mailLogged', r.logged)}`);
+        out.replaceChildren(report(r));
+      } catch (e) {
+        sayError(e);
+      } finally {
+        now.disabled = false;
+      }
+    } }, t('fetchMailNow'));
+    fetchPart = [h('p', {}, t('mailboxIs'), ' ', h('code', { lang: 'en' }, box.url)), h('div', { class: 'buttons' }, now)];
+  } else {
+    fetchPart = [h('p', { class: 'hint', id: 'no-mailbox' }, t('noMailbox'))];
+  }
   return h('section', {}, h('h1', {}, t('importMail')),
     h('p', { class: 'hint' }, t('importMailHelp'), ' ', link('#/setup', t('setup'))),
-    form, out);
+    form, h('h2', {}, t('fetchMail')), ...fetchPart, out);
 }
 
 // The kept message of entry e as a section, or null when it keeps none.
