@@ -1274,6 +1274,22 @@ try {
     flowDone();
   });
 
+  await step('Norwegian at 375 px: the log sorts with the list above its cards and searches', async () => {
+    await page.goto(base + '/#/home');
+    await page.goto(base + '/#/interactions');
+    await page.locator('.paged tbody tr').first().waitFor();
+    if (await page.locator('button.sort[data-sort=cost]').isVisible()) throw new Error('header buttons shown on a phone');
+    await page.getByLabel(N.sortBy).selectOption('cost:desc');
+    await rowsAre(await apiRows('sort=cost:desc'));
+    await page.getByLabel(N.searchLog).fill('olsen');
+    await page.locator('#log-filter').getByRole('button', { name: N.applyFilter, exact: true }).click();
+    await rowsAre(await apiRows('sort=cost:desc&q=olsen'));
+    if (!(await logRows()).length) throw new Error('the search found nothing');
+    await guard('sorted and searched log');
+    await snap('nb-phone-log-sorted', false);
+    flowDone();
+  });
+
   let nbLogged = 0;
   await step('Norwegian at 375 px: build a segment by criteria and log it', async () => {
     await page.goto(base + '/#/segments');
