@@ -18,7 +18,8 @@ export async function entryPage(no) {
   const state = e.postponed ? t('postponedState') : e.canceled ? t('canceled') : t('active');
   const comments = h('ul', { class: 'comments' }, (e.comments || []).length
     ? e.comments.map((c) => h('li', {}, `${fmtDate(c.date)} ${c.comment}`)) : h('li', {}, t('none')));
-  const sent = e.message_id || e.delivered_at || e.delivery_error || e.delivery_attempts
+  // Delivery by relm only: a captured mail has a Message-ID but was never sent by relm.
+  const sent = e.delivered_at || e.delivery_error || e.delivery_attempts || e.delivery_status
     ? h('section', {}, h('h2', {}, t('delivery')), facts([
       [t('deliveredAt'), e.delivered_at ? fmtDate(e.delivered_at) : '—'],
       [t('contactVia'), e.contact_via],

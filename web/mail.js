@@ -142,7 +142,8 @@ export async function messageSection(e) {
     return null;
   }
   const facts = [[t('sender'), m.from], [t('recipients'), m.to], [t('copyTo'), m.cc],
-    [t('subject'), m.subject], [t('sentAt'), m.date ? fmtDate(m.date) : '']]
+    [t('subject'), m.subject], [t('sentAt'), m.date ? fmtDate(m.date) : ''],
+    [t('messageId'), m.message_id ? h('code', { lang: 'en' }, m.message_id) : '']]
     .filter(([, v]) => v);
   return h('section', { id: 'kept-message', 'aria-labelledby': 'kept-message-h' },
     h('h2', { id: 'kept-message-h' }, t('keptMessage')),
