@@ -1321,6 +1321,8 @@ int relm_interaction_list(relm_t *r, const relm_interaction_query_t *q, relm_row
     }
     if (q->flags & RELM_IQ_CANCELED)
         sqlb_sql(b, " AND canceled = 1");
+    if (q->flags & RELM_IQ_OUTBOX)
+        sqlb_sql(b, " AND canceled = 0 AND delivery_status <> ''");
     if (q->search && *q->search) {
         /* Every ? is the same "contains" pattern. */
         sqlb_sqlf(b,

@@ -268,6 +268,8 @@ int relm_interaction_cursor_parse(const char *text, relm_interaction_cursor_t *o
 enum {
     RELM_IQ_POSTPONED = 1, /* postponed entries only (otherwise they are left out) */
     RELM_IQ_CANCELED = 2,  /* canceled entries only (otherwise both are listed) */
+    RELM_IQ_OUTBOX = 4,    /* the e-mail outbox: not canceled, waiting, being sent or failed
+                              (delivery_status in_progress, sending or error) */
 };
 
 /* A query; every blank / zero member is "any". */

@@ -248,6 +248,14 @@ try:
     eq("?q searches the contact's name, ignoring case",
        s.sql("SELECT count(*) FROM interaction_log_entry WHERE contact_no = 'CT000003' "
              "AND postponed = 0")[0][0], len(r.body["items"]))
+    (waiting,), = s.sql("SELECT max(entry_no) FROM interaction_log_entry "
+                        "WHERE canceled = 0 AND postponed = 0")
+    s.sql("UPDATE interaction_log_entry SET delivery_status = 'in_progress' WHERE entry_no = ?",
+          waiting)
+    r = ann.get("/api/interactions?status=outbox")
+    eq("?status=outbox lists the e-mails waiting, being sent or failed", [waiting],
+       [e["entry_no"] for e in r.body["items"]])
+    s.sql("UPDATE interaction_log_entry SET delivery_status = '' WHERE entry_no = ?", waiting)
     r = ann.get("/api/interactions?status=whatever")
     eq("an unknown status is 400", 400, r.status)
     r = ann.get("/api/interactions?salesperson_code=BD")

@@ -243,6 +243,12 @@ expect_ok "search the log" interaction list --search nordmann --json
 assert_eq "--search finds the contact's name, ignoring case" \
     "$(sql "SELECT count(*) FROM interaction_log_entry e JOIN contact c ON c.no = e.contact_no WHERE e.postponed = 0 AND (lower(c.name) LIKE '%nordmann%' OR lower(e.description) LIKE '%nordmann%' OR lower(e.subject) LIKE '%nordmann%')")" \
     "$(json 'len(d)')"
+sql "UPDATE interaction_log_entry SET delivery_status = 'error' WHERE entry_no = 1" >/dev/null
+expect_ok "the outbox" interaction list --outbox --json
+assert_eq "--outbox lists the e-mails waiting or failed, not canceled" \
+    "$(sql "SELECT group_concat(entry_no) FROM interaction_log_entry WHERE delivery_status <> '' AND canceled = 0 AND postponed = 0")" \
+    "$(json '",".join(str(e["entry_no"]) for e in d)')"
+sql "UPDATE interaction_log_entry SET delivery_status = '' WHERE entry_no = 1" >/dev/null
 expect_exit 1 "an unknown sort field is refused" interaction list --sort "cost; DROP TABLE contact"
 assert_contains "the error names the sort" "sort" "$ERR"
 run interaction list --sort cost:desc --limit 1

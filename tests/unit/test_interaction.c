@@ -1298,6 +1298,17 @@ static void cursor_paging_returns_every_entry_once_newest_first(void **state)
     page_all(r, &q, &s);
     assert_int_equal(s.n, 1);
     assert_int_equal(s.nos[0], p);
+    /* The outbox: waiting, being sent or failed, not canceled. */
+    q.flags = RELM_IQ_OUTBOX;
+    page_all(r, &q, &s);
+    assert_int_equal(s.n, 0);
+    test_sql_exec(r, "UPDATE interaction_log_entry SET delivery_status = 'in_progress' "
+                     "WHERE entry_no IN (5, 3)");
+    test_sql_exec(r, "UPDATE interaction_log_entry SET delivery_status = 'error' "
+                     "WHERE entry_no = 7");
+    page_all(r, &q, &s);
+    assert_int_equal(s.n, 2); /* 3 is canceled */
+    assert_true((s.nos[0] == 5 && s.nos[1] == 7) || (s.nos[0] == 7 && s.nos[1] == 5));
     q.flags = 0;
 
     q.interaction_template_code = "INCOMING";
