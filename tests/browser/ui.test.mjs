@@ -655,6 +655,15 @@ try {
     await box.locator('.delivery-counts').filter({ hasText: 'failed 0' }).waitFor();
   });
 
+  await step('the home page shows the e-mail outbox', async () => {
+    const waiting = (await api('/api/interactions?status=outbox')).items;
+    if (!waiting.length) throw new Error('nothing in the outbox');
+    await page.goto(base + '/#/home');
+    const box = page.locator('table', { has: page.locator('caption', { hasText: 'Outbox' }) });
+    await box.locator('tbody tr', { hasText: 'Waiting' }).filter({ hasText: String(waiting[0].entry_no) }).waitFor();
+    await snap('home-outbox');
+  });
+
   await step('cancel the logged segment', async () => {
     await page.goto(base + '/#/logged-segments');
     const before = await api(`/api/logged-segments/${logged}`);
