@@ -648,7 +648,7 @@ try {
     await box.locator('.delivery-failures li', { hasText: '550 mailbox unavailable' }).waitFor();
     await snap('logged-delivery');
     await box.getByRole('button', { name: 'Retry failed' }).click();
-    await status().filter({ hasText: '1 entries back in the outbox' }).waitFor();
+    await status().filter({ hasText: '1 entry back in the outbox' }).waitFor();
     const d = await api(`/api/logged-segments/${logged}/delivery`);
     if (d.failed !== 0 || d.waiting !== 1) throw new Error(JSON.stringify(d));
     if (sql(`SELECT delivery_status FROM interaction_log_entry WHERE entry_no = ${first}`) !== 'in_progress') throw new Error('not requeued');
