@@ -42,8 +42,11 @@ static void help(void)
            "          fields are asked for one by one)\n"
            "  list [--contact NO] [--salesperson CODE] [--template CODE] [--segment NO]\n"
            "       [--logged-segment N] [--from DATE] [--to DATE] [--postponed] [--canceled]\n"
-           "       [--limit N] [--after CURSOR]          newest first; when more follow, the\n"
-           "                                             next cursor goes to stderr\n"
+           "       [--outbox]                            e-mails waiting, being sent or failed\n"
+           "       [--search TEXT] [--sort FIELD[:desc]] [--limit N] [--after CURSOR]\n"
+           "                                             newest first, or by FIELD (date, cost,\n"
+           "                                             contact_name, ...); when more follow,\n"
+           "                                             the next cursor goes to stderr\n"
            "  show N                                       show one entry with its comments\n"
            "                                               and the body kept with it\n"
            "  print N --output PATH                        render its merged letter to a PDF\n"
@@ -426,9 +429,9 @@ static int do_resume(cli_t *c, int argc, char **argv)
 static int do_list(cli_t *c, int argc, char **argv)
 {
     const char *contact = NULL, *sp = NULL, *tpl = NULL, *seg = NULL, *logged = NULL, *from = NULL,
-               *to = NULL, *after = NULL;
+               *to = NULL, *after = NULL, *sort = NULL, *search = NULL;
     int64_t limit = 0;
-    int postponed = 0, canceled = 0;
+    int postponed = 0, canceled = 0, outbox = 0;
     cli_opt_t opts[] = {{"--contact", 1, &contact, NULL, NULL, NULL},
                         {"--contact-no", 1, &contact, NULL, NULL, NULL},
                         {"--salesperson", 1, &sp, NULL, NULL, NULL},
@@ -443,8 +446,11 @@ static int do_list(cli_t *c, int argc, char **argv)
                         {"--to", 1, &to, NULL, NULL, NULL},
                         {"--postponed", 0, NULL, &postponed, NULL, NULL},
                         {"--canceled", 0, NULL, &canceled, NULL, NULL},
+                        {"--outbox", 0, NULL, &outbox, NULL, NULL},
                         {"--limit", CLI_NUMBER, &limit, NULL, NULL, NULL},
                         {"--after", 1, &after, NULL, NULL, NULL},
+                        {"--sort", 1, &sort, NULL, NULL, NULL},
+                        {"--search", 1, &search, NULL, NULL, NULL},
                         {NULL, 0, NULL, NULL, NULL, NULL}};
     cli_args_t a;
     int rc = cli_parse(argc, argv, opts, NULL, NULL, NULL, &a);
@@ -460,7 +466,10 @@ static int do_list(cli_t *c, int argc, char **argv)
     q.segment_no = seg;
     q.from = from;
     q.to = to;
-    q.flags = (postponed ? RELM_IQ_POSTPONED : 0) | (canceled ? RELM_IQ_CANCELED : 0);
+    q.sort = sort;
+    q.search = search;
+    q.flags = (postponed ? RELM_IQ_POSTPONED : 0) | (canceled ? RELM_IQ_CANCELED : 0) |
+              (outbox ? RELM_IQ_OUTBOX : 0);
     if (logged && (rc = cli_parse_no(logged, "--logged-segment", &q.logged_segment_entry_no)))
         return rc;
     q.limit = (long)limit;
@@ -477,7 +486,7 @@ static int do_list(cli_t *c, int argc, char **argv)
     rc = relm_interaction_list(c->r, &q, cli_list_row, &l, &next, &err);
     cli_list_end(&l);
     /* The rows are a plain list like every other; where the next page starts goes aside. */
-    char cursor[128];
+    char cursor[RELM_INTERACTION_CURSOR_SZ];
     relm_interaction_cursor_format(&next, cursor, sizeof(cursor));
     if (rc == 0 && cursor[0])
         fprintf(stderr, "next cursor: %s\n", cursor);

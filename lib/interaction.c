@@ -1148,10 +1148,54 @@ int relm_interaction_delete_canceled(relm_t *r, const relm_interaction_filter_t 
 
 void relm_interaction_cursor_format(const relm_interaction_cursor_t *c, char *buf, size_t n)
 {
-    if (c->entry_no <= 0)
+    if (c->entry_no <= 0) {
         relm_copy(buf, n, "");
-    else
+        return;
+    }
+    if (!c->sort[0]) {
         snprintf(buf, n, "%s_%s_%" PRId64, c->date, c->time, c->entry_no);
+        return;
+    }
+    /* The key in hex: any text fits between the separators and in a URL as it is. */
+    size_t len = (size_t)snprintf(buf, n, "%s~", c->sort);
+    for (const unsigned char *k = (const unsigned char *)c->key; *k && len + 3 < n; k++)
+        len += (size_t)snprintf(buf + len, n - len, "%02x", *k);
+    if (len < n)
+        snprintf(buf + len, n - len, "~%" PRId64, c->entry_no);
+}
+
+static int hex_value(char ch)
+{
+    return ch >= '0' && ch <= '9'   ? ch - '0'
+           : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10
+           : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10
+                                    : -1;
+}
+
+/* "SORT~HEXKEY~ENTRYNO" into out. */
+static int sorted_cursor_parse(const char *text, const char *t1, relm_interaction_cursor_t *out,
+                               relm_error_t *err)
+{
+    const char *t2 = strchr(t1 + 1, '~');
+    size_t sl = (size_t)(t1 - text), kl = t2 ? (size_t)(t2 - t1 - 1) : 0;
+    int64_t no = 0;
+    if (!t2 || sl == 0 || sl >= sizeof(out->sort) || kl % 2 || kl / 2 >= sizeof(out->key) ||
+        relm_parse_positive(t2 + 1, "cursor", &no, NULL))
+        return relm_error_set(err, RELM_EVALIDATION,
+                              "cursor \"%.60s\" is not SORT~KEY~ENTRYNO (as printed by a "
+                              "previous page)",
+                              text);
+    memcpy(out->sort, text, sl);
+    out->sort[sl] = '\0';
+    for (size_t i = 0; i < kl / 2; i++) {
+        int hi = hex_value(t1[1 + 2 * i]), lo = hex_value(t1[2 + 2 * i]);
+        if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
+            return relm_error_set(err, RELM_EVALIDATION, "cursor \"%.60s\" has a bad key", text);
+        out->key[i] = (char)(hi * 16 + lo);
+    }
+    out->key[kl / 2] = '\0';
+    out->entry_no = no;
+    return 0;
 }
 
 int relm_interaction_cursor_parse(const char *text, relm_interaction_cursor_t *out,
@@ -1160,6 +1204,9 @@ int relm_interaction_cursor_parse(const char *text, relm_interaction_cursor_t *o
     memset(out, 0, sizeof(*out));
     if (!text || !*text)
         return 0;
+    const char *t1 = strchr(text, '~');
+    if (t1)
+        return sorted_cursor_parse(text, t1, out, err);
     const char *u1 = strchr(text, '_');
     const char *u2 = u1 ? strchr(u1 + 1, '_') : NULL;
     char date[RELM_DATE_SZ], tm[RELM_TIME_SZ];
@@ -1181,6 +1228,63 @@ int relm_interaction_cursor_parse(const char *text, relm_interaction_cursor_t *o
     relm_copy(out->date, sizeof(out->date), date);
     relm_copy(out->time, sizeof(out->time), tm);
     out->entry_no = no;
+    return 0;
+}
+
+/*
+ * A listing's sort: the SQL expression of its key (a column name from the field table, or
+ * a fixed expression; never text of the caller's), whether the key is a number, and the
+ * direction. canon receives the canonical form ("cost:desc") the cursor carries.
+ */
+typedef struct list_sort {
+    char expr[160];
+    int is_int;
+    int desc;
+    char canon[48];
+} list_sort_t;
+
+static int sort_parse(const char *text, list_sort_t *out, relm_error_t *err)
+{
+    memset(out, 0, sizeof(*out));
+    char name[40]; /* with ":desc" it fits the cursor's sort */
+    const char *colon = strchr(text, ':');
+    size_t nl = colon ? (size_t)(colon - text) : strlen(text);
+    if (nl == 0 || nl >= sizeof(name))
+        return relm_error_set(err, RELM_EVALIDATION,
+                              "interaction log entry sort \"%.60s\" names no field", text);
+    memcpy(name, text, nl);
+    name[nl] = '\0';
+    if (colon && strcmp(colon + 1, "desc") == 0)
+        out->desc = 1;
+    else if (colon && strcmp(colon + 1, "asc") != 0)
+        return relm_error_set(err, RELM_EVALIDATION,
+                              "interaction log entry sort \"%.60s\": the direction must be asc "
+                              "or desc",
+                              text);
+    if (strcmp(name, RELM_INTERACTION_SORT_CONTACT_NAME) == 0) {
+        relm_copy(out->expr, sizeof(out->expr),
+                  "COALESCE((SELECT c.name FROM contact c WHERE c.no = "
+                  "interaction_log_entry.contact_no), '')");
+    } else {
+        int i = relm_field_index(&relm_interaction_entity, name);
+        const relm_field_t *f = i >= 0 ? &relm_interaction_entity.fields[i] : NULL;
+        /* Long texts (contact_via, delivery_error, message_id) are no sort keys: a key must
+         * fit the cursor. */
+        if (!f || (f->flags & RELM_FF_VIRTUAL) ||
+            (!relm_field_is_int(f) && f->size > RELM_TEXT100_SZ))
+            return relm_error_set(err, RELM_EVALIDATION,
+                                  "interaction log entry sort \"%.60s\": %s is no field to sort "
+                                  "by",
+                                  text, name);
+        /* The date sorts with its time, as the default order does. */
+        if (i == F_DATE)
+            relm_copy(out->expr, sizeof(out->expr), "date || ' ' || time");
+        else
+            relm_copy(out->expr, sizeof(out->expr), f->name);
+        out->is_int = relm_field_is_int(f);
+        relm_copy(name, sizeof(name), f->name); /* kebab-case given: snake_case kept */
+    }
+    snprintf(out->canon, sizeof(out->canon), "%s:%s", name, out->desc ? "desc" : "asc");
     return 0;
 }
 
@@ -1211,6 +1315,16 @@ int relm_interaction_list(relm_t *r, const relm_interaction_query_t *q, relm_row
     if (rc == 0 && q->to && *q->to &&
         (rc = relm_record_set_index(&relm_interaction_entity, k, NULL, F_DATE, q->to, err)) == 0)
         relm_copy(to, sizeof(to), k->date);
+    list_sort_t sort;
+    int sorted = q->sort && *q->sort;
+    if (rc == 0 && sorted)
+        rc = sort_parse(q->sort, &sort, err);
+    if (rc == 0 && q->after.entry_no > 0 && strcmp(q->after.sort, sorted ? sort.canon : "") != 0)
+        rc = relm_error_set(err, RELM_EVALIDATION,
+                            "the cursor belongs to the sort \"%s\", not \"%s\": start again "
+                            "without a cursor",
+                            q->after.sort[0] ? q->after.sort : "date:desc",
+                            sorted ? sort.canon : "date:desc");
     if (rc) {
         free(k);
         return rc;
@@ -1232,6 +1346,9 @@ int relm_interaction_list(relm_t *r, const relm_interaction_query_t *q, relm_row
     }
     sqlb_sql(b, "SELECT ");
     sqlb_columns(b, &relm_interaction_entity);
+    /* The sort key goes last, after the entity's columns, for the cursor. */
+    if (sorted)
+        sqlb_sqlf(b, ", %s", sort.expr);
     sqlb_sql(b, " FROM interaction_log_entry WHERE postponed = ?");
     sqlb_int(b, (q->flags & RELM_IQ_POSTPONED) ? 1 : 0);
     const struct {
@@ -1257,14 +1374,43 @@ int relm_interaction_list(relm_t *r, const relm_interaction_query_t *q, relm_row
     }
     if (q->flags & RELM_IQ_CANCELED)
         sqlb_sql(b, " AND canceled = 1");
-    if (q->after.entry_no > 0) {
-        /* Keyset: rows strictly after the cursor in (date, time, entry_no) descending order. */
-        sqlb_sql(b, " AND (date, time, entry_no) < (?, ?, ?)");
-        sqlb_text(b, q->after.date);
-        sqlb_text(b, q->after.time);
-        sqlb_int(b, q->after.entry_no);
+    if (q->flags & RELM_IQ_OUTBOX)
+        sqlb_sql(b, " AND canceled = 0 AND delivery_status <> ''");
+    if (q->search && *q->search) {
+        /* Every ? is the same "contains" pattern. */
+        sqlb_sqlf(b,
+                  " AND (%s(description) LIKE %s(?) ESCAPE '\\' OR %s(subject) LIKE %s(?) "
+                  "ESCAPE '\\' OR %s(contact_no) LIKE %s(?) ESCAPE '\\' OR %s(contact_via) "
+                  "LIKE %s(?) ESCAPE '\\' OR EXISTS (SELECT 1 FROM contact c WHERE c.no = "
+                  "interaction_log_entry.contact_no AND %s(c.name) LIKE %s(?) ESCAPE '\\'))",
+                  b->fold, b->fold, b->fold, b->fold, b->fold, b->fold, b->fold, b->fold, b->fold,
+                  b->fold);
+        for (int i = 0; i < 5; i++)
+            sqlb_like(b, q->search);
     }
-    sqlb_sql(b, " ORDER BY date DESC, time DESC, entry_no DESC");
+    if (sorted) {
+        if (q->after.entry_no > 0) {
+            /* Keyset: rows strictly after the cursor's (key, entry_no) in the sort's order. */
+            sqlb_sqlf(b, " AND (%s, entry_no) %s (?, ?)", sort.expr, sort.desc ? "<" : ">");
+            if (sort.is_int)
+                sqlb_int(b, strtoll(q->after.key, NULL, 10));
+            else
+                sqlb_text(b, q->after.key);
+            sqlb_int(b, q->after.entry_no);
+        }
+        sqlb_sqlf(b, " ORDER BY %s %s, entry_no %s", sort.expr, sort.desc ? "DESC" : "ASC",
+                  sort.desc ? "DESC" : "ASC");
+    } else {
+        if (q->after.entry_no > 0) {
+            /* Keyset: rows strictly after the cursor in (date, time, entry_no) descending
+             * order. */
+            sqlb_sql(b, " AND (date, time, entry_no) < (?, ?, ?)");
+            sqlb_text(b, q->after.date);
+            sqlb_text(b, q->after.time);
+            sqlb_int(b, q->after.entry_no);
+        }
+        sqlb_sql(b, " ORDER BY date DESC, time DESC, entry_no DESC");
+    }
     /* One row more than asked tells whether another page follows. */
     if (q->limit > 0)
         sqlb_limit(b, (int64_t)q->limit + 1);
@@ -1291,6 +1437,14 @@ int relm_interaction_list(relm_t *r, const relm_interaction_query_t *q, relm_row
         relm_copy(last.date, sizeof(last.date), row->date);
         relm_copy(last.time, sizeof(last.time), row->time);
         last.entry_no = row->entry_no;
+        if (sorted) {
+            int col = relm_stmt_columns(s) - 1;
+            relm_copy(last.sort, sizeof(last.sort), sort.canon);
+            if (sort.is_int)
+                snprintf(last.key, sizeof(last.key), "%" PRId64, relm_stmt_int(s, col));
+            else
+                relm_copy(last.key, sizeof(last.key), relm_stmt_text(s, col));
+        }
         if (fn(ctx, row)) {
             more = 1;
             break;

@@ -1250,3 +1250,173 @@ out:
     imap_close(&im);
     return rc;
 }
+
+/* ------------------------------------------------------------------------------------ */
+/* Reading a kept message                                                                 */
+
+typedef struct view_ctx {
+    json_t *attachments;
+    GString *text; /* the first text/plain body that is no attachment */
+    GString *html; /* else the first text/html body, for want of a plain one */
+} view_ctx_t;
+
+/* Text of an HTML body without its tags, for reading (entities &amp; &lt; &gt; &nbsp;). */
+static void html_to_text(GString *out, const char *html)
+{
+    int in_tag = 0;
+    for (const char *p = html; *p; p++) {
+        if (*p == '<') {
+            in_tag = 1;
+            if (g_ascii_strncasecmp(p, "<br", 3) == 0 || g_ascii_strncasecmp(p, "<p", 2) == 0 ||
+                g_ascii_strncasecmp(p, "</p", 3) == 0 || g_ascii_strncasecmp(p, "<div", 4) == 0)
+                g_string_append_c(out, '\n');
+        } else if (*p == '>') {
+            in_tag = 0;
+        } else if (!in_tag) {
+            static const struct {
+                const char *entity, *text;
+            } ents[] = {
+                {"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&nbsp;", " "}, {"&quot;", "\""}};
+            size_t i = 0;
+            for (; i < sizeof(ents) / sizeof(ents[0]); i++)
+                if (strncmp(p, ents[i].entity, strlen(ents[i].entity)) == 0)
+                    break;
+            if (i < sizeof(ents) / sizeof(ents[0])) {
+                g_string_append(out, ents[i].text);
+                p += strlen(ents[i].entity) - 1;
+            } else {
+                g_string_append_c(out, *p);
+            }
+        }
+    }
+}
+
+static void view_part(GMimeObject *parent, GMimeObject *part, gpointer data)
+{
+    (void)parent;
+    view_ctx_t *v = data;
+    if (!GMIME_IS_PART(part))
+        return;
+    GMimePart *p = GMIME_PART(part);
+    GMimeContentType *ct = g_mime_object_get_content_type(part);
+    const char *file_name = g_mime_part_get_filename(p);
+    int attachment = g_mime_part_is_attachment(p) || (file_name && *file_name);
+    if (!attachment && GMIME_IS_TEXT_PART(part) && g_mime_content_type_is_type(ct, "text", "*")) {
+        int plain = g_mime_content_type_is_type(ct, "text", "plain");
+        GString **slot = plain ? &v->text : &v->html;
+        if (!*slot && (plain || g_mime_content_type_is_type(ct, "text", "html"))) {
+            char *text = g_mime_text_part_get_text(GMIME_TEXT_PART(part));
+            *slot = g_string_new("");
+            if (plain)
+                g_string_append(*slot, text ? text : "");
+            else
+                html_to_text(*slot, text ? text : "");
+            g_free(text);
+        }
+        return;
+    }
+    /* The decoded size: the content written to a stream that only counts. */
+    gint64 size = 0;
+    GMimeDataWrapper *w = g_mime_part_get_content(p);
+    if (w) {
+        GMimeStream *null = g_mime_stream_null_new();
+        size = g_mime_data_wrapper_write_to_stream(w, null);
+        g_object_unref(null);
+    }
+    char *type = g_mime_content_type_get_mime_type(ct);
+    char name[RELM_TEXT250_SZ];
+    clean_text(name, sizeof(name), file_name ? file_name : "", 250);
+    json_array_append_new(v->attachments,
+                          json_pack("{s:s,s:s,s:I}", "file_name", name, "content_type",
+                                    type ? type : "application/octet-stream", "size",
+                                    (json_int_t)(size > 0 ? size : 0)));
+    g_free(type);
+}
+
+static json_t *addresses_json(InternetAddressList *l)
+{
+    char *s = l ? internet_address_list_to_string(l, NULL, FALSE) : NULL;
+    char clean[RELM_TEXT250_SZ];
+    clean_text(clean, sizeof(clean), s ? s : "", 250);
+    g_free(s);
+    return json_string(clean);
+}
+
+static const char sql_kept_message[] =
+    "SELECT a.encoding, a.body FROM interaction_log_entry e JOIN attachment a "
+    "ON a.attachment_no = e.attachment_no WHERE e.entry_no = ? AND a.kind = 'message'";
+
+int relm_mail_entry_message(relm_t *r, int64_t entry_no, json_t **out, relm_error_t *err)
+{
+    *out = NULL;
+    pthread_once(&gmime_once, gmime_start);
+    relm_stmt_t *s;
+    int rc = relm_stmt_prepare(r->store, sql_kept_message, &s, err);
+    if (rc)
+        return rc;
+    relm_stmt_bind_int(s, 1, entry_no);
+    rc = relm_stmt_step(s, err);
+    if (rc != RELM_STEP_ROW) {
+        relm_stmt_release(s);
+        return rc < 0 ? rc
+                      : relm_error_set(err, RELM_ENOTFOUND,
+                                       "interaction log entry %" PRId64 " keeps no mail message",
+                                       entry_no);
+    }
+    int base64 = strcmp(relm_stmt_text(s, 0), "base64") == 0;
+    gsize len = 0;
+    guchar *raw = base64 ? g_base64_decode(relm_stmt_text(s, 1), &len)
+                         : (guchar *)g_strdup(relm_stmt_text(s, 1));
+    if (!base64)
+        len = strlen((const char *)raw);
+    relm_stmt_release(s);
+
+    GMimeStream *st = g_mime_stream_mem_new_with_byte_array(g_byte_array_new());
+    g_mime_stream_write(st, (const char *)raw, len);
+    g_mime_stream_seek(st, 0, GMIME_STREAM_SEEK_SET);
+    g_free(raw);
+    GMimeParser *p = g_mime_parser_new_with_stream(st);
+    g_mime_parser_set_format(p, GMIME_FORMAT_MESSAGE);
+    GMimeParserOptions *opts = g_mime_parser_options_new();
+    const char *fallback[] = {"UTF-8", "windows-1252", NULL};
+    g_mime_parser_options_set_fallback_charsets(opts, fallback);
+    GMimeMessage *m = g_mime_parser_construct_message(p, opts);
+    g_object_unref(p);
+    g_object_unref(st);
+    g_mime_parser_options_free(opts);
+    if (!m)
+        return relm_error_set(
+            err, RELM_EVALIDATION,
+            "interaction log entry %" PRId64 ": the kept message cannot be read as mail", entry_no);
+    view_ctx_t v = {json_array(), NULL, NULL};
+    g_mime_message_foreach(m, view_part, &v);
+    char subject[RELM_TEXT250_SZ], date[64] = "";
+    clean_text(subject, sizeof(subject), g_mime_message_get_subject(m), 250);
+    GDateTime *dt = g_mime_message_get_date(m);
+    if (dt) {
+        GDateTime *utc = g_date_time_to_utc(dt);
+        char *d = utc ? g_date_time_format(utc, "%Y-%m-%dT%H:%M:%SZ") : NULL;
+        relm_copy(date, sizeof(date), d ? d : "");
+        g_free(d);
+        if (utc)
+            g_date_time_unref(utc);
+    }
+    const char *mid = g_mime_message_get_message_id(m);
+    GString *body = v.text ? v.text : v.html;
+    /* The text as valid UTF-8 whatever the part claimed, so that JSON can carry it. */
+    char *text = body ? g_utf8_make_valid(body->str, (gssize)body->len) : g_strdup("");
+    *out = json_pack(
+        "{s:o,s:o,s:o,s:s,s:s,s:s,s:s,s:o}", "from", addresses_json(g_mime_message_get_from(m)),
+        "to", addresses_json(g_mime_message_get_addresses(m, GMIME_ADDRESS_TYPE_TO)), "cc",
+        addresses_json(g_mime_message_get_addresses(m, GMIME_ADDRESS_TYPE_CC)), "subject", subject,
+        "date", date, "message_id", mid ? mid : "", "text", text, "attachments", v.attachments);
+    g_free(text);
+    if (v.text)
+        g_string_free(v.text, TRUE);
+    if (v.html)
+        g_string_free(v.html, TRUE);
+    g_object_unref(m);
+    return *out
+               ? 0
+               : relm_error_set(err, RELM_ENOMEM, "out of memory reading entry %" PRId64, entry_no);
+}

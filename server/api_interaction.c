@@ -5,7 +5,8 @@
  *
  *   GET    /api/interactions             ?contact_no ?salesperson_code ?interaction_template_code
  *                                        ?segment_no ?logged_segment_entry_no ?from ?to
- *                                        ?status=postponed|canceled ?limit ?after=CURSOR
+ *                                        ?status=postponed|canceled|outbox ?limit ?after=CURSOR
+ *                                        ?sort=FIELD[:asc|:desc] ?q=TEXT (search)
  *   POST   /api/interactions             create (body: fields, optional from_entry_no and
  *                                        comments: an array of comment texts)
  *   POST   /api/interactions/prepare     the dialog's defaults, nothing written
@@ -331,6 +332,8 @@ static int list(req_t *q)
     iq.segment_no = req_query(q, "segment_no");
     iq.from = req_query(q, "from");
     iq.to = req_query(q, "to");
+    iq.sort = req_query(q, "sort");
+    iq.search = req_query(q, "q");
     iq.limit = limit;
     const char *ls = req_query(q, "logged_segment_entry_no");
     if (ls && (rc = relm_parse_positive(ls, "logged_segment_entry_no", &iq.logged_segment_entry_no,
@@ -341,8 +344,10 @@ static int list(req_t *q)
         iq.flags = RELM_IQ_POSTPONED;
     else if (status && strcmp(status, "canceled") == 0)
         iq.flags = RELM_IQ_CANCELED;
+    else if (status && strcmp(status, "outbox") == 0)
+        iq.flags = RELM_IQ_OUTBOX;
     else if (status && *status && strcmp(status, "all") != 0)
-        return req_fail(q, HTTP_EBADREQUEST, "status must be postponed, canceled or all");
+        return req_fail(q, HTTP_EBADREQUEST, "status must be postponed, canceled, outbox or all");
     const char *after = req_query(q, "after");
     if (after && *after && (rc = relm_interaction_cursor_parse(after, &iq.after, &q->err)))
         return rc == RELM_EVALIDATION ? req_fail(q, HTTP_EBADREQUEST, "%s", q->err.message) : rc;
@@ -352,7 +357,7 @@ static int list(req_t *q)
         json_decref(c.items);
         return rc;
     }
-    char cur[128];
+    char cur[RELM_INTERACTION_CURSOR_SZ];
     relm_interaction_cursor_format(&next, cur, sizeof(cur));
     q->out = json_pack("{s:o,s:o}", "items", c.items, "next_cursor",
                        next.entry_no ? json_string(cur) : json_null());

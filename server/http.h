@@ -251,6 +251,13 @@ int serve_run(const serve_opts_t *o, relm_error_t *err);
  */
 int mail_worker_start(const serve_opts_t *o, relm_error_t *err);
 void mail_worker_stop(void);
+/* The mailbox the thread fetches (the URL, which holds no password), or NULL without one. */
+const char *mail_worker_url(void);
+/*
+ * Fetch the thread's mailbox now on r (a request's connection), one fetch at a time with the
+ * thread; outcomes go to b. validation when relm serve runs without --fetch-mail.
+ */
+int mail_worker_fetch_now(relm_t *r, relm_mail_batch_t *b, relm_error_t *err);
 /* One request, called by the MHD access handler (http.c). */
 enum MHD_Result http_access(void *cls, struct MHD_Connection *conn, const char *url,
                             const char *method, const char *version, const char *upload_data,

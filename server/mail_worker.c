@@ -34,6 +34,9 @@ static int stop_asked(void *ctx)
     return stop;
 }
 
+/* One fetch of the mailbox at a time: the thread's and an administrator's "fetch now". */
+static pthread_mutex_t fetching = PTHREAD_MUTEX_INITIALIZER;
+
 static void fetch_once(void)
 {
     relm_error_t err = {0};
@@ -43,8 +46,11 @@ static void fetch_once(void)
     int rc = relm_open(w.db, 0, &r, &err);
     if (rc == 0 && w.today[0])
         rc = relm_set_workdate(r, w.today, &err);
-    if (rc == 0)
+    if (rc == 0) {
+        pthread_mutex_lock(&fetching);
         rc = relm_mail_fetch(r, w.url, w.password, &b, &err);
+        pthread_mutex_unlock(&fetching);
+    }
     if (rc)
         fprintf(stderr, "relm: mail fetch %s: %s\n", w.url, err.message);
     else if (b.messages)
@@ -115,4 +121,21 @@ void mail_worker_stop(void)
     pthread_join(w.thread, NULL);
     w.running = 0;
     memset(w.password, 0, sizeof(w.password));
+}
+
+const char *mail_worker_url(void)
+{
+    return w.running ? w.url : NULL;
+}
+
+int mail_worker_fetch_now(relm_t *r, relm_mail_batch_t *b, relm_error_t *err)
+{
+    if (!w.running)
+        return relm_error_set(err, RELM_EVALIDATION,
+                              "relm serve fetches no mailbox: start it with --fetch-mail URL "
+                              "--fetch-every SECONDS");
+    pthread_mutex_lock(&fetching);
+    int rc = relm_mail_fetch(r, w.url, w.password, b, err);
+    pthread_mutex_unlock(&fetching);
+    return rc;
 }

@@ -7,6 +7,8 @@ import { segmentPage, segmentsPage, loggedSegmentsPage, loggedSegmentPage } from
 import { homePage } from './home.js';
 import { entryPage } from './entry.js';
 import { templatePage } from './template.js';
+import { usersPage } from './users.js';
+import { mailPage } from './mail.js';
 
 const app = document.getElementById('app');
 let me = null;
@@ -22,13 +24,14 @@ const routes = {
   campaigns: (a) => (a[0] ? pages.campaignCard(a[0]) : pages.campaignsPage()),
   templates: (a) => (a[0] ? templatePage(me, a[0]) : pages.templatesPage(me)),
   setup: () => pages.setupPage(me),
-  users: () => pages.usersPage(),
+  users: () => usersPage(me),
+  mail: () => mailPage(),
 };
 
 const nav = [['home', 'home'], ['contacts', 'contacts'], ['salespersons', 'salespersons'],
   ['interactions', 'interactions'], ['postponed', 'postponed'], ['segments', 'segments'],
   ['logged-segments', 'loggedSegments'], ['campaigns', 'campaigns'], ['templates', 'templates'],
-  ['setup', 'setup'], ['users', 'users', 'admin']];
+  ['setup', 'setup'], ['mail', 'mail', 'admin'], ['users', 'users', 'admin']];
 
 function languagePicker() {
   const sel = h('select', { id: 'lang', 'aria-label': t('language') },

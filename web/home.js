@@ -1,7 +1,7 @@
 // The home page: what a salesperson starts the day with. Their postponed interactions
-// (all of them when the account has no salesperson), the newest interactions, and the
-// segments being built.
-import { t, fmtDate } from './i18n.js';
+// (all of them when the account has no salesperson), the newest interactions, the e-mail
+// outbox, and the segments being built.
+import { t, tv, fmtDate } from './i18n.js';
 import { h, pagedTable, link, enc } from './ui.js';
 import { nameCell } from './names.js';
 import { interactionDialog } from './interaction.js';
@@ -29,7 +29,17 @@ export async function homePage(me) {
     { label: t('template'), cell: (s) => nameCell('template', s.interaction_template_code) },
     { label: t('noOfLines'), cell: (s) => String(s.no_of_lines) },
   ] });
+  // The outbox: e-mails waiting to go out, being sent, or failed (with the server's answer).
+  const outbox = pagedTable({ url: '/api/interactions', limit: 5, params: { status: 'outbox' },
+    caption: t('outbox'), empty: t('outboxEmpty'), cols: [
+      { label: t('entry'), cell: (e) => link(`#/interactions/${e.entry_no}`, String(e.entry_no)) },
+      { label: t('contact'), cell: (e) => nameCell('contact', e.contact_no) },
+      { label: t('subject'), cell: (e) => e.subject || e.description || '—' },
+      { label: t('status'), cell: (e) => (e.delivery_status === 'error'
+        ? h('span', {}, t('deliveryFailed'), ' ', h('small', { lang: 'en', class: 'server-says' }, e.delivery_error))
+        : tv('delivery', e.delivery_status)) },
+    ] });
   return h('section', { class: 'home' }, h('h1', {}, t('welcome', me.full_name || me.name)),
     h('div', { class: 'toolbar' }, link('#/contacts', t('findContact')), link('#/segments', t('newSegment'))),
-    postponed, recent, segments);
+    postponed, recent, outbox, segments);
 }

@@ -29,15 +29,18 @@ const date = (v) => fmtDate(v);
 function historyTable(params, { canEvaluate, onChange } = {}) {
   let table = null;
   const cols = [
-    { label: t('entry'), cell: (e) => link(`#/interactions/${e.entry_no}`, String(e.entry_no)) },
-    { label: t('date'), cell: (e) => fmtDate(e.date) },
-    { label: t('contact'), cell: (e) => nameCell('contact', e.contact_no) },
-    { label: t('template'), cell: (e) => nameCell('template', e.interaction_template_code) },
-    { label: t('description'), cell: (e) => e.description },
-    { label: t('subject'), cell: (e) => e.subject || '—' },
-    { label: t('salesperson'), cell: (e) => nameCell('salesperson', e.salesperson_code) },
-    { label: t('cost'), cell: (e) => fmtNum(e.cost) },
-    { label: t('evaluation'), cell: (e) => tv('eval', e.evaluation) || '—' },
+    { label: t('entry'), sort: 'entry_no', firstDesc: true,
+      cell: (e) => link(`#/interactions/${e.entry_no}`, String(e.entry_no)) },
+    { label: t('date'), sort: 'date', firstDesc: true, cell: (e) => fmtDate(e.date) },
+    { label: t('contact'), sort: 'contact_name', cell: (e) => nameCell('contact', e.contact_no) },
+    { label: t('template'), sort: 'interaction_template_code',
+      cell: (e) => nameCell('template', e.interaction_template_code) },
+    { label: t('description'), sort: 'description', cell: (e) => e.description },
+    { label: t('subject'), sort: 'subject', cell: (e) => e.subject || '—' },
+    { label: t('salesperson'), sort: 'salesperson_code', cell: (e) => nameCell('salesperson', e.salesperson_code) },
+    { label: t('cost'), sort: 'cost', firstDesc: true, cell: (e) => fmtNum(e.cost) },
+    { label: t('duration'), sort: 'duration', firstDesc: true, cell: (e) => fmtNum(e.duration) },
+    { label: t('evaluation'), sort: 'evaluation', cell: (e) => tv('eval', e.evaluation) || '—' },
     { label: t('canceled'), cell: (e) => (e.canceled ? t('canceled') : '') },
     { label: t('comments'), cell: (e) => h('button', { type: 'button', class: 'comments',
       'data-entry': e.entry_no, 'aria-label': `${t('comments')} ${e.entry_no}`,
@@ -223,6 +226,7 @@ export async function interactionLogPage() {
   // first page with them.
   const lk = await loadLookups();
   const filter = h('form', { class: 'grid', id: 'log-filter', role: 'search', 'aria-label': t('filterLog') },
+    field({ name: 'q', label: t('searchLog'), type: 'search' }),
     picker({ name: 'contact_no', label: t('contact'), kind: 'contact', id: 'log-filter-contact' }),
     field({ name: 'salesperson_code', label: t('salesperson'), type: 'select',
             options: [['', t('all')], ...lk.salespersons.map((x) => [x.code, `${x.name} (${x.code})`])] }),
@@ -239,13 +243,14 @@ export async function interactionLogPage() {
     ev.preventDefault();
     const v = formValues(filter);
     // An empty status means the active entries; the API takes the parameter's absence.
-    const params = { ...v, status: v.status || undefined };
+    // The order chosen in the table's headers stays.
+    const params = { ...v, status: v.status || undefined, sort: table.params().sort };
     table.restart(params);
   });
   filter.addEventListener('reset', () => {
     setTimeout(() => {
       filter.elements.contact_no.setPicked('');
-      table.restart({ status: 'all' });
+      table.restart({ status: 'all', sort: table.params().sort });
     });
   });
   const cancel = h('button', { type: 'button', id: 'cancel-entries', onclick: async () => {
@@ -512,22 +517,4 @@ export async function campaignCard(no) {
       ['salesperson_code', t('salesperson'), (v) => nameCell('salesperson', v)],
       ['status_code', t('status'), (v) => tv('status', v)]]),
     stats, entries);
-}
-
-/* Users (administrators only): who may sign in, with which role and salesperson. Accounts
-   and API tokens are managed with `relm user` on the server. */
-export async function usersPage() {
-  const r = await get('/api/users');
-  const rows = r.items.map((u) => h('tr', {},
-    h('td', { 'data-label': t('user') }, u.name),
-    h('td', { 'data-label': t('fullName') }, u.full_name || '—'),
-    h('td', { 'data-label': t('role') }, tv('role', u.role)),
-    h('td', { 'data-label': t('salesperson') }, nameCell('salesperson', u.salesperson_code)),
-    h('td', { 'data-label': t('status') }, u.disabled ? t('disabled') : t('active')),
-    h('td', { 'data-label': t('createdAt') }, fmtDate(u.created_at))));
-  return h('section', {}, h('h1', {}, t('users')), h('p', { class: 'hint' }, t('usersHelp')),
-    h('div', { class: 'table-wrap' }, h('table', { class: 'cards' },
-      h('thead', {}, h('tr', {}, [t('user'), t('fullName'), t('role'), t('salesperson'), t('status'),
-        t('createdAt')].map((x) => h('th', { scope: 'col' }, x)))),
-      h('tbody', {}, rows))));
 }

@@ -87,6 +87,7 @@ export function picker(spec) {
   let active = -1;
   let timer = null;
   let asked = 0;
+  let shownFor = null; // the text (lower case) the shown options answer
 
   const showName = async () => {
     const v = input.value.trim();
@@ -149,7 +150,17 @@ export function picker(spec) {
     const found = await SOURCES[spec.kind](q);
     if (mine !== asked || document.activeElement !== input) return;
     items = found;
+    shownFor = q.toLowerCase();
     render();
+  };
+  // The option Enter or Tab takes: the highlighted one when the list answers what is typed
+  // now; else (typing went on while an earlier answer was shown) the first option that
+  // contains the text typed, or none (-1).
+  const current = () => {
+    const q = input.value.trim().toLowerCase();
+    if (q === shownFor) return active;
+    return items.findIndex((it) => [it.code, it.name, it.detail]
+      .some((x) => String(x || '').toLowerCase().includes(q)));
   };
 
   input.addEventListener('input', () => {
@@ -168,11 +179,11 @@ export function picker(spec) {
       if (open && items.length) mark((active - 1 + items.length) % items.length);
     } else if (ev.key === 'Enter' && open && active >= 0) {
       ev.preventDefault();
-      choose(active);
+      choose(current());
     } else if (ev.key === 'Tab' && open && active >= 0) {
       // Leaving the field takes the highlighted record, so a typed name never stays as
       // the value ("Kari Nordmann" becomes CT000007).
-      choose(active);
+      choose(current());
     } else if (ev.key === 'Escape' && open) {
       // Close the list only; the dialog around it stays open.
       ev.preventDefault();

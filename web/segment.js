@@ -373,7 +373,7 @@ function deliveryCell(l, reload) {
     box.append(h('button', { type: 'button', class: 'retry-failed', onclick: async () => {
       try {
         const r = await post(`/api/logged-segments/${l.entry_no}/retry-errors`, {});
-        say(t('retried', r.requeued));
+        say(tn('retried', r.requeued));
         reload();
       } catch (e) {
         sayError(e);

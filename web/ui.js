@@ -93,18 +93,71 @@ export function formValues(form) {
   return out;
 }
 
-// A table that pages through the server with cursors. cols: [{label, cell(rec) -> node|text}].
-export function pagedTable({ url, params = {}, cols, limit = 25, caption, empty }) {
+/*
+ * A table that pages through the server with cursors. cols: [{label, cell(rec) -> node|text,
+ * sort (optional): the field the server sorts by}]. A column with sort has a button in its
+ * header: the first press sorts ascending (descending when the column's firstDesc is set),
+ * the next reverses; the header's aria-sort says the order. The sort goes to the server as
+ * ?sort=FIELD[:desc] and the table starts again at its first page.
+ */
+export function pagedTable({ url, params = {}, cols, limit = 25, caption, empty, onSort }) {
   const wrap = h('div', { class: 'paged' });
   const stack = [null];
   let pos = 0;
   let lastItems = [];
+  let focusSort = null; // the sort button to focus again after the table is redrawn
+  const sortOf = () => {
+    const m = /^([a-z_]+)(?::(asc|desc))?$/.exec(params.sort || '');
+    return m ? { field: m[1], desc: m[2] === 'desc' } : null;
+  };
+  function header(c) {
+    // A column of buttons has no visible title; screen readers hear "Actions".
+    if (!c.label) return h('th', { scope: 'col' }, h('span', { class: 'sr-only' }, t('actions')));
+    if (!c.sort) return h('th', { scope: 'col' }, c.label);
+    const cur = sortOf();
+    const on = cur && cur.field === c.sort;
+    const state = on ? (cur.desc ? 'descending' : 'ascending') : null;
+    const btn = h('button', { type: 'button', class: 'sort', 'data-sort': c.sort,
+      onclick: () => {
+        const desc = on ? !cur.desc : !!c.firstDesc;
+        params = { ...params, sort: `${c.sort}${desc ? ':desc' : ''}` };
+        focusSort = c.sort;
+        if (onSort) onSort(params.sort);
+        stack.length = 1;
+        pos = 0;
+        load();
+      } }, c.label, h('span', { class: 'sort-mark', 'aria-hidden': 'true' },
+      on ? (cur.desc ? ' ▼' : ' ▲') : ' ↕'));
+    return h('th', { scope: 'col', 'aria-sort': state || 'none' }, btn);
+  }
+  // On a phone the rows are cards without their header row: a list chooses the order there.
+  const sortable = cols.filter((c) => c.sort);
+  let sortBar = null;
+  if (sortable.length) {
+    const id = `sort-${++fieldSeq}`;
+    const sel = h('select', { id, class: 'sort-select' }, h('option', { value: '' }, t('sortDefault')),
+      sortable.flatMap((c) => [h('option', { value: c.sort }, `${c.label} ${t('sortAsc')}`),
+        h('option', { value: `${c.sort}:desc` }, `${c.label} ${t('sortDesc')}`)]));
+    sel.value = params.sort || '';
+    sel.addEventListener('change', () => {
+      params = { ...params, sort: sel.value || undefined };
+      if (onSort) onSort(params.sort);
+      stack.length = 1;
+      pos = 0;
+      load();
+    });
+    sortBar = h('div', { class: 'field sort-bar' }, h('label', { for: id }, t('sortBy')), sel);
+    wrap.sortSelect = sel;
+  }
+  const inner = h('div', {});
+  wrap.replaceChildren(...[sortBar, inner].filter(Boolean));
   async function load() {
     wrap.setAttribute('aria-busy', 'true');
+    if (wrap.sortSelect) wrap.sortSelect.value = params.sort || '';
     try {
       const page = await get(url + qs({ ...params, limit, after: stack[pos] }));
       lastItems = page.items;
-      const thead = h('thead', {}, h('tr', {}, cols.map((c) => h('th', { scope: 'col' }, c.label))));
+      const thead = h('thead', {}, h('tr', {}, cols.map(header)));
       // data-label names the column when a narrow screen shows each row as a card.
       const rows = page.items.map((rec) =>
         h('tr', {}, cols.map((c) => h('td', { 'data-label': c.label || null }, c.cell(rec)))));
@@ -121,8 +174,14 @@ export function pagedTable({ url, params = {}, cols, limit = 25, caption, empty 
       // The pager only when there is another page to go to.
       const box = h('div', { class: 'table-wrap' },
         h('table', { class: 'cards' }, caption ? h('caption', {}, caption) : null, thead, tbody));
-      if (pos > 0 || page.next_cursor) wrap.replaceChildren(box, h('div', { class: 'pager' }, prev, next));
-      else wrap.replaceChildren(box);
+      const pager = pos > 0 || page.next_cursor ? h('div', { class: 'pager' }, prev, next) : null;
+      // The sort list stays in place (with its focus); only the table and pager change.
+      inner.replaceChildren(...[box, pager].filter(Boolean));
+      if (focusSort) {
+        const b = wrap.querySelector(`button.sort[data-sort="${focusSort}"]`);
+        focusSort = null;
+        if (b) b.focus();
+      }
     } catch (e) {
       sayError(e);
     } finally {
@@ -131,6 +190,7 @@ export function pagedTable({ url, params = {}, cols, limit = 25, caption, empty 
   }
   wrap.reload = () => load();
   wrap.items = () => lastItems;
+  wrap.params = () => params;
   wrap.restart = (newParams) => {
     if (newParams) params = newParams;
     stack.length = 1;

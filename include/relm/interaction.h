@@ -241,14 +241,26 @@ int relm_interaction_get(struct relm *r, int64_t entry_no, relm_interaction_t *o
 /*
  * Listing position: the (date, time, entry_no) of the last row returned. Entries come
  * newest first, so the next page holds the entries ordered after this one. entry_no 0 = start.
+ * A listing sorted by another field (relm_interaction_query_t.sort) carries that sort and
+ * the last row's sort key instead of date and time, so that the next page starts after the
+ * same (key, entry_no) pair in the same order.
  */
 typedef struct relm_interaction_cursor {
     char date[RELM_DATE_SZ];
     char time[RELM_TIME_SZ];
     int64_t entry_no;
+    char sort[48];             /* the canonical sort ("cost:desc"); "" = the default order */
+    char key[RELM_TEXT100_SZ]; /* the last row's sort key in text form (with sort) */
 } relm_interaction_cursor_t;
 
-/* Text form "DATE_TIME_ENTRYNO" (e.g. "2026-03-15_10:30:00_42"); "" for the start. */
+/* Room for a cursor's text form, NUL included. */
+#define RELM_INTERACTION_CURSOR_SZ (48 + 2 * RELM_TEXT100_SZ + 32)
+
+/*
+ * Text form "DATE_TIME_ENTRYNO" (e.g. "2026-03-15_10:30:00_42") in the default order, or
+ * "SORT~HEXKEY~ENTRYNO" (e.g. "cost:desc~3132353030~42") with a sort; "" for the start.
+ * Parsing refuses (validation) text that is neither.
+ */
 void relm_interaction_cursor_format(const relm_interaction_cursor_t *c, char *buf, size_t n);
 int relm_interaction_cursor_parse(const char *text, relm_interaction_cursor_t *out,
                                   relm_error_t *err);
@@ -256,6 +268,8 @@ int relm_interaction_cursor_parse(const char *text, relm_interaction_cursor_t *o
 enum {
     RELM_IQ_POSTPONED = 1, /* postponed entries only (otherwise they are left out) */
     RELM_IQ_CANCELED = 2,  /* canceled entries only (otherwise both are listed) */
+    RELM_IQ_OUTBOX = 4,    /* the e-mail outbox: not canceled, waiting, being sent or failed
+                              (delivery_status in_progress, sending or error) */
 };
 
 /* A query; every blank / zero member is "any". */
@@ -270,12 +284,27 @@ typedef struct relm_interaction_query {
     unsigned flags; /* RELM_IQ_* */
     long limit;     /* <= 0: no limit */
     relm_interaction_cursor_t after;
+    /*
+     * "FIELD", "FIELD:asc" or "FIELD:desc": a column of relm_interaction_entity (entry_no,
+     * date (with time), description, subject, cost, duration, salesperson_code, ...) or
+     * contact_name (the contact's current name); ties go by entry_no in the same direction.
+     * NULL or "": newest first.
+     */
+    const char *sort;
+    /* Entries whose description, subject, contact no., contact name or contact_via contain
+     * this text, ignoring case; NULL or "": any. */
+    const char *search;
 } relm_interaction_query_t;
 
+/* Names relm_interaction_query_t.sort takes besides the entity's columns. */
+#define RELM_INTERACTION_SORT_CONTACT_NAME "contact_name"
+
 /*
- * Stream the entries matching q to fn, newest first (date, time, entry_no descending),
- * starting after q->after. next (may be NULL) receives the cursor of the last row passed
- * to fn when more rows follow, or entry_no 0 when the listing is complete.
+ * Stream the entries matching q to fn, newest first (date, time, entry_no descending) or in
+ * the order of q->sort, starting after q->after. next (may be NULL) receives the cursor of
+ * the last row passed to fn when more rows follow, or entry_no 0 when the listing is
+ * complete. Errors: validation naming the sort when it is no sortable field or direction,
+ * or when q->after belongs to another sort.
  */
 int relm_interaction_list(struct relm *r, const relm_interaction_query_t *q, relm_row_fn fn,
                           void *ctx, relm_interaction_cursor_t *next, relm_error_t *err);

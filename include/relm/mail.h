@@ -126,6 +126,18 @@ void relm_mail_json_event(void *ctx, const relm_mail_event_t *ev);
 void relm_mail_json_counts(struct json_t *summary, const relm_mail_batch_t *b);
 
 /*
+ * The mail message kept with entry entry_no (captured mail), read for display: *out receives
+ * a new object (the caller json_decrefs it) {"from", "to", "cc" (address lists as text),
+ * "subject", "date" (UTC, RFC 3339, "" without a Date), "message_id", "text" (the first
+ * text/plain body, else the first text/html body without its tags; valid UTF-8),
+ * "attachments": [{"file_name", "content_type", "size" (decoded bytes)}]}. Errors: not_found
+ * when the entry does not exist or keeps no message, validation when the kept text cannot be
+ * read as mail.
+ */
+int relm_mail_entry_message(struct relm *r, int64_t entry_no, struct json_t **out,
+                            relm_error_t *err);
+
+/*
  * The IMAP password from the environment: RELM_IMAP_PASSWORD, else the first line of the file
  * named by RELM_IMAP_PASSWORD_FILE. Copied into buf (n bytes). Errors: io (the file cannot be
  * read), validation (neither is set).

@@ -114,6 +114,72 @@ try:
     eq("a disabled user cannot log in", 401, r.status)
     s.cli("user", "disable", "ann", "--enable")
 
+    # Administrators manage users and API tokens over the API.
+    admin = s.client("admin")
+    ann = s.client("ann")
+    r = ann.post("/api/users", {"name": "bea", "password": PASSWORD})
+    eq("a user adding a user is 403", 403, r.status)
+    r = admin.post("/api/users", {"name": "Bea", "password": PASSWORD, "role": "user",
+                                  "full_name": "Bea Sales", "salesperson_code": "JO"})
+    eq("an admin adds a user: 201", 201, r.status)
+    eq("stored lower-cased with role, name and salesperson",
+       [("bea", "user", "Bea Sales", "JO", 0)],
+       s.sql("SELECT name, role, full_name, salesperson_code, disabled FROM app_user "
+             "WHERE name = 'bea'"))
+    check("the reply holds no password", "password" not in r.body and
+          "password_hash" not in r.body, r.body)
+    r = admin.post("/api/users", {"name": "cid", "password": "short"})
+    eq("a short password is 422", 422, r.status)
+    r = admin.post("/api/users", {"name": "cid", "password": PASSWORD, "salesperson_code": "NOPE"})
+    eq("an unknown salesperson is refused", 404, r.status)
+    eq("and no user was written", 0, s.sql("SELECT count(*) FROM app_user WHERE name = 'cid'")[0][0])
+    r = admin.post("/api/users", {"name": "bea", "password": PASSWORD})
+    eq("a taken name is 409", 409, r.status)
+    bea = s.client("bea")
+    r = admin.patch("/api/users/bea", {"role": "admin", "salesperson_code": "AH"})
+    eq("an admin changes role and salesperson", ("admin", "AH"),
+       (r.body.get("role"), r.body.get("salesperson_code")))
+    r = admin.patch("/api/users/bea", {"role": "boss"})
+    eq("an unknown role is 422", 422, r.status)
+    r = admin.patch("/api/users/bea", {"password": "x" * 12})
+    eq("PATCH does not take a password", 400, r.status)
+    r = admin.patch("/api/users/bea", {"disabled": True})
+    eq("an admin disables a user", True, r.body.get("disabled"))
+    eq("the disabled user's session ends", 401, bea.get("/api/me").status)
+    admin.patch("/api/users/bea", {"disabled": False})
+    bea = s.client("bea")
+    r = admin.post("/api/users/bea/password", {"password": "another good one"})
+    eq("an admin resets a password", 200, r.status)
+    eq("the user's sessions end with it", 401, bea.get("/api/me").status)
+    eq("the new password signs in", 200, s.client().login("bea", "another good one").status)
+    r = admin.post("/api/users/nobody/password", {"password": "another good one"})
+    eq("the password of an unknown user is 404", 404, r.status)
+
+    r = admin.post("/api/tokens", {"user_name": "bea", "description": "Reports",
+                                   "expires_in_days": 30})
+    eq("an admin creates a token: 201", 201, r.status)
+    secret, tok = r.body.get("token", ""), r.body.get("id")
+    check("the secret is in the reply once", len(secret) == 64, r.body)
+    robot = s.client()
+    robot.bearer = secret
+    eq("the new token signs in as its user", "bea", robot.get("/api/me").body.get("name"))
+    r = admin.get("/api/tokens")
+    mine = [t for t in r.body["items"] if t["id"] == tok]
+    eq("the token list shows it without its secret", [("bea", "Reports", False)],
+       [(t["user_name"], t["description"], t["revoked"]) for t in mine])
+    check("no secret or hash in the list", secret not in str(r.body) and
+          "token_hash" not in str(r.body), r.body)
+    r = admin.post("/api/tokens", {"user_name": "bea", "expires_in_days": 99999})
+    eq("a lifetime past the limit is 422", 422, r.status)
+    r = admin.post("/api/tokens", {"user_name": "nobody"})
+    eq("a token for an unknown user is refused", 404, r.status)
+    eq("a user may not list tokens", 403, ann.get("/api/tokens").status)
+    eq("a user may not revoke tokens", 403, ann.delete("/api/tokens/%d" % tok).status)
+    r = admin.delete("/api/tokens/%d" % tok)
+    eq("an admin revokes a token: 204", 204, r.status)
+    eq("the revoked token is 401", 401, robot.get("/api/me").status)
+    eq("revoking an unknown token is 404", 404, admin.delete("/api/tokens/999999").status)
+
     # Throttling: after 3 failures per user and address, back off with 429 + Retry-After.
     t = s.client()
     statuses = [t.login("admin", "wrong password").status for _ in range(3)]

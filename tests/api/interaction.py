@@ -2,6 +2,7 @@
 """Interactions over HTTP: the Create Interaction dialog (prepare, create, postpone,
 resume), the log (list with cursors, cancel, evaluate, delete), and refused input."""
 import sqlite3
+import urllib.parse
 
 from lib import Server, check, eq, err_code, finish
 
@@ -217,6 +218,44 @@ try:
     eq("in 3 pages", 3, pages)
     r = ann.get("/api/interactions?after=garbage")
     eq("a malformed cursor is 400", 400, r.status)
+    # ?sort=FIELD[:desc]: pages of 3 by cost, highest first; the cursor carries the key.
+    want = [n for (n,) in s.sql("SELECT entry_no FROM interaction_log_entry WHERE postponed = 0 "
+                                "ORDER BY cost DESC, entry_no DESC")]
+    seen, cursor, pages = [], None, 0
+    while pages < 50:
+        r = ann.get("/api/interactions?sort=cost:desc&limit=3" +
+                    ("&after=" + urllib.parse.quote(cursor) if cursor else ""))
+        if r.status != 200:
+            break
+        seen += [e["entry_no"] for e in r.body["items"]]
+        cursor = r.body.get("next_cursor")
+        pages += 1
+        if not cursor:
+            break
+    eq("sorted by cost, highest first, every entry once over the pages", want, seen)
+    r = ann.get("/api/interactions?sort=contact_name&limit=500")
+    want = [n for (n,) in s.sql("SELECT e.entry_no FROM interaction_log_entry e LEFT JOIN contact c "
+                                "ON c.no = e.contact_no WHERE e.postponed = 0 "
+                                "ORDER BY COALESCE(c.name, ''), e.entry_no")]
+    eq("sorted by the contact's name", want, [e["entry_no"] for e in r.body["items"]])
+    r = ann.get("/api/interactions?sort=" + urllib.parse.quote("cost; DROP TABLE contact"))
+    eq("an unknown sort field is 422", 422, r.status)
+    check("the error names the sort", "sort" in r.body["error"]["message"], r.body)
+    r = ann.get("/api/interactions?sort=cost:sideways")
+    eq("a bad direction is 422", 422, r.status)
+    (name,), = s.sql("SELECT name FROM contact WHERE no = 'CT000003'")
+    r = ann.get("/api/interactions?limit=500&q=" + urllib.parse.quote(name.upper()))
+    eq("?q searches the contact's name, ignoring case",
+       s.sql("SELECT count(*) FROM interaction_log_entry WHERE contact_no = 'CT000003' "
+             "AND postponed = 0")[0][0], len(r.body["items"]))
+    (waiting,), = s.sql("SELECT max(entry_no) FROM interaction_log_entry "
+                        "WHERE canceled = 0 AND postponed = 0")
+    s.sql("UPDATE interaction_log_entry SET delivery_status = 'in_progress' WHERE entry_no = ?",
+          waiting)
+    r = ann.get("/api/interactions?status=outbox")
+    eq("?status=outbox lists the e-mails waiting, being sent or failed", [waiting],
+       [e["entry_no"] for e in r.body["items"]])
+    s.sql("UPDATE interaction_log_entry SET delivery_status = '' WHERE entry_no = ?", waiting)
     r = ann.get("/api/interactions?status=whatever")
     eq("an unknown status is 400", 400, r.status)
     r = ann.get("/api/interactions?salesperson_code=BD")

@@ -50,6 +50,27 @@ try:
        (r.status, r.body.get("duplicates"), r.body.get("logged")))
     eq("naming the entry holding it", e["entry_no"], r.body["duplicate_messages"][0]["entry_no"])
 
+    r = ann.get("/api/mail/mailbox")
+    eq("without --fetch-mail relm serve names no mailbox", (200, None), (r.status, r.body.get("url")))
+    eq("a user may not fetch the mailbox", 403, ann.post("/api/mail/fetch").status)
+    r = admin.post("/api/mail/fetch")
+    eq("an administrator is told there is no mailbox to fetch", (422, "validation"),
+       (r.status, err_code(r)))
+    eq("naming --fetch-mail", True, "--fetch-mail" in r.body["error"]["message"])
+
+    r = ann.get("/api/interactions/%d/message" % e["entry_no"])
+    eq("the kept message reads as sender, subject and text", (200, "Tilbud på kontormøbler", True, True),
+       (r.status, r.body.get("subject"), "bjorn@kunde.no" in r.body.get("from", "").lower(),
+        "kontormøbler til Ålesund" in r.body.get("text", "")))
+    eq("with its attachments listed", [], r.body.get("attachments"))
+    plain = ann.post("/api/interactions", {"contact_no": "CT000001",
+                                           "interaction_template_code": "OUTGOING"}).body["entry_no"]
+    n0 += 1  # that entry is no mail
+    r = ann.get("/api/interactions/%d/message" % plain)
+    eq("an entry without a kept message is 404", (404, "not_found"), (r.status, err_code(r)))
+    eq("an unknown entry is 404", 404, ann.get("/api/interactions/999999/message").status)
+    eq("a bad entry no. is refused", 400, ann.get("/api/interactions/x/message").status)
+
     r = ann.post("/api/mail/messages", {"message": open(os.path.join(corpus, "unmatched.eml"),
                                                          encoding="utf-8").read()})
     eq("an unknown sender is unmatched with a reason", (200, 1),

@@ -4,7 +4,8 @@
 //
 //   RELM=build/relm ARTIFACTS=build/browser-artifacts node tests/browser/ui.test.mjs
 import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -56,6 +57,8 @@ cli(['init', '--demo']);
 // Enough contacts for more than one page of the contact list.
 cli(['contact', 'import', '-'], ['type,name,city',
   ...Array.from({ length: 30 }, (_, i) => `company,Paging Test ${i},Tromsø`)].join('\n') + '\n');
+// Captured mail is logged with these two templates.
+cli(['setup', 'set', '--inbound-email-template-code', 'INCOMING', '--outbound-email-template-code', 'OUTGOING']);
 cli(['user', 'add', 'ann', '--role', 'admin', '--full-name', 'Ann Admin', '--password-stdin'],
   `${PASSWORD}\n`);
 rmSync(ARTIFACTS, { recursive: true, force: true });
@@ -645,11 +648,20 @@ try {
     await box.locator('.delivery-failures li', { hasText: '550 mailbox unavailable' }).waitFor();
     await snap('logged-delivery');
     await box.getByRole('button', { name: 'Retry failed' }).click();
-    await status().filter({ hasText: '1 entries back in the outbox' }).waitFor();
+    await status().filter({ hasText: '1 entry back in the outbox' }).waitFor();
     const d = await api(`/api/logged-segments/${logged}/delivery`);
     if (d.failed !== 0 || d.waiting !== 1) throw new Error(JSON.stringify(d));
     if (sql(`SELECT delivery_status FROM interaction_log_entry WHERE entry_no = ${first}`) !== 'in_progress') throw new Error('not requeued');
     await box.locator('.delivery-counts').filter({ hasText: 'failed 0' }).waitFor();
+  });
+
+  await step('the home page shows the e-mail outbox', async () => {
+    const waiting = (await api('/api/interactions?status=outbox')).items;
+    if (!waiting.length) throw new Error('nothing in the outbox');
+    await page.goto(base + '/#/home');
+    const box = page.locator('table', { has: page.locator('caption', { hasText: 'Outbox' }) });
+    await box.locator('tbody tr', { hasText: 'Waiting' }).filter({ hasText: String(waiting[0].entry_no) }).waitFor();
+    await snap('home-outbox');
   });
 
   await step('cancel the logged segment', async () => {
@@ -852,6 +864,53 @@ try {
       .some((r) => !r.textContent.includes('CT000007')));
   });
 
+  // The entry numbers shown in the log's table, in their order.
+  const logRows = () => page.evaluate(() => [...document.querySelectorAll('.paged tbody tr')]
+    .map((r) => Number((r.querySelector('a[href^="#/interactions/"]') || {}).textContent)).filter(Boolean));
+  const apiRows = async (q) => (await api(`/api/interactions?status=all&limit=25&${q}`)).items.map((e) => e.entry_no);
+  const rowsAre = async (want) => {
+    await page.waitForFunction((w) => {
+      const got = [...document.querySelectorAll('.paged tbody tr')]
+        .map((r) => Number((r.querySelector('a[href^="#/interactions/"]') || {}).textContent)).filter(Boolean);
+      return got.join() === w.join();
+    }, want, { timeout: 5000 }).catch(async () => {
+      throw new Error(`rows ${(await logRows()).join()} instead of ${want.join()}`);
+    });
+  };
+
+  await step('the interaction log sorts by clicking a column header, with the keyboard too, and pages in that order', async () => {
+    await page.goto(base + '/#/home');
+    await page.goto(base + '/#/interactions');
+    await page.locator('.paged tbody tr').first().waitFor();
+    const costHeader = page.locator('th', { has: page.locator('button.sort[data-sort=cost]') });
+    if ((await costHeader.getAttribute('aria-sort')) !== 'none') throw new Error('cost sorted before a click');
+    await costHeader.getByRole('button').click();
+    await rowsAre(await apiRows('sort=cost:desc'));
+    if ((await costHeader.getAttribute('aria-sort')) !== 'descending') throw new Error('aria-sort is not descending');
+    // The button keeps the focus: Enter reverses the order.
+    await page.keyboard.press('Enter');
+    await rowsAre(await apiRows('sort=cost'));
+    if ((await costHeader.getAttribute('aria-sort')) !== 'ascending') throw new Error('aria-sort is not ascending');
+    await snap('log-sorted-by-cost');
+    // By the contact's name, and the next page follows the same order.
+    await page.locator('button.sort[data-sort=contact_name]').click();
+    const first = await api('/api/interactions?status=all&limit=25&sort=contact_name');
+    await rowsAre(first.items.map((e) => e.entry_no));
+    if (first.next_cursor) {
+      await page.getByRole('button', { name: 'Next page' }).click();
+      const second = await api(`/api/interactions?status=all&limit=25&sort=contact_name&after=${encodeURIComponent(first.next_cursor)}`);
+      await rowsAre(second.items.map((e) => e.entry_no));
+    }
+    // A filter keeps the order; the search box finds by the contact's name.
+    const f = page.locator('#log-filter');
+    await f.getByLabel(/^Search/).fill('nordmann');
+    await f.getByRole('button', { name: 'Show' }).click();
+    await rowsAre(await apiRows('sort=contact_name&q=nordmann'));
+    const th = page.locator('th', { has: page.locator('button.sort[data-sort=contact_name]') });
+    if ((await th.getAttribute('aria-sort')) !== 'ascending') throw new Error('the filter lost the sort');
+    await f.getByRole('button', { name: 'Clear filters' }).click();
+  });
+
   await step('a template page edits the template, a language variant and its body', async () => {
     await page.goto(base + '/#/templates');
     await page.getByRole('link', { name: 'Meeting invitation' }).click();
@@ -883,6 +942,128 @@ try {
     await page.getByRole('link', { name: 'Users' }).click();
     await page.getByRole('heading', { name: 'Users' }).waitFor();
     await page.locator('tr', { hasText: 'Ann Admin' }).filter({ hasText: 'Administrator' }).waitFor();
+  });
+
+  await step('an administrator adds a user, changes the role, sets a password, disables and enables it', async () => {
+    await page.goto(base + '/#/users');
+    await page.locator('#add-user').click();
+    let dlg = page.locator('dialog[open]');
+    await dlg.getByLabel('User name').fill('bea');
+    await dlg.getByLabel('Full name').fill('Bea Sales');
+    await dlg.getByLabel('Password').fill('short');
+    await dlg.getByRole('combobox', { name: 'Salesperson' }).pressSequentially('jim', { delay: 30 });
+    await dlg.getByRole('option', { name: /Jim Olive/ }).click();
+    await dlg.getByRole('button', { name: 'Add user' }).click();
+    // The refused password is said next to its field; nothing is written.
+    await dlg.locator('.field', { has: page.locator('[name=password]') }).locator('.field-error').waitFor();
+    if ((await api('/api/users')).items.some((u) => u.name === 'bea')) throw new Error('bea added with a short password');
+    await dlg.getByLabel('Password').fill('a good long password');
+    await dlg.getByRole('button', { name: 'Add user' }).click();
+    await status().filter({ hasText: 'User bea added.' }).waitFor();
+    let u = await api('/api/users/bea');
+    if (u.salesperson_code !== 'JO' || u.full_name !== 'Bea Sales' || u.role !== 'user') throw new Error(JSON.stringify(u));
+    const row = page.locator('tr[data-user=bea]');
+    await row.filter({ hasText: 'Jim Olive' }).waitFor();
+    await row.getByRole('button', { name: 'Edit bea' }).click();
+    dlg = page.locator('dialog[open]');
+    await dlg.getByLabel('Role').selectOption('admin');
+    await dlg.getByRole('button', { name: 'Save user' }).click();
+    await status().filter({ hasText: 'User bea saved.' }).waitFor();
+    if ((await api('/api/users/bea')).role !== 'admin') throw new Error('role not changed');
+    await page.locator('tr[data-user=bea]').getByRole('button', { name: 'New password bea' }).click();
+    dlg = page.locator('dialog[open]');
+    await dlg.getByLabel('New password').fill('yet another password');
+    await dlg.getByRole('button', { name: 'Set password' }).click();
+    await status().filter({ hasText: 'The password of bea is changed.' }).waitFor();
+    // Disabling asks first; No leaves the account as it is.
+    await page.locator('tr[data-user=bea]').getByRole('button', { name: 'Disable bea' }).click();
+    dlg = page.locator('dialog[open]');
+    await dlg.getByRole('heading', { name: 'Disable user bea?' }).waitFor();
+    await dlg.getByRole('button', { name: 'Cancel' }).click();
+    if ((await api('/api/users/bea')).disabled) throw new Error('disabled without a yes');
+    await page.locator('tr[data-user=bea]').getByRole('button', { name: 'Disable bea' }).click();
+    await page.locator('dialog[open]').getByRole('button', { name: 'Disable' }).click();
+    await status().filter({ hasText: 'User bea disabled.' }).waitFor();
+    if (!(await api('/api/users/bea')).disabled) throw new Error('not disabled');
+    await page.locator('tr[data-user=bea]').getByRole('button', { name: 'Enable bea' }).click();
+    await status().filter({ hasText: 'User bea enabled.' }).waitFor();
+    if ((await api('/api/users/bea')).disabled) throw new Error('not enabled');
+    // The own account cannot be disabled from here.
+    if (await page.locator('tr[data-user=ann] button.disable-user').count()) throw new Error('ann may disable herself');
+    await snap('users');
+  });
+
+  await step('an administrator creates an API token, sees its secret once, and revokes it', async () => {
+    await page.goto(base + '/#/users');
+    await page.locator('#new-token').click();
+    let dlg = page.locator('dialog[open]');
+    await dlg.getByLabel('User name').selectOption('bea');
+    await dlg.getByLabel('Description').fill('Weekly report');
+    await dlg.getByLabel('Expires after (days)').fill('30');
+    await dlg.getByRole('button', { name: 'Create token' }).click();
+    dlg = page.locator('dialog[open]', { hasText: 'shown only this once' });
+    const secret = await dlg.getByLabel('Token').inputValue();
+    if (!/^[0-9a-f]{64}$/.test(secret)) throw new Error(`secret ${secret}`);
+    await snap('token-secret');
+    await dlg.getByRole('button', { name: 'I have copied it' }).click();
+    await status().filter({ hasText: /API token \d+ created for bea/ }).waitFor();
+    const me = await page.evaluate(async (tok) => (await fetch('/api/me', { credentials: 'omit',
+      headers: { Authorization: `Bearer ${tok}` } })).json(), secret);
+    if (me.name !== 'bea') throw new Error(JSON.stringify(me));
+    const tok = (await api('/api/tokens')).items.find((k) => k.description === 'Weekly report');
+    if ((await page.content()).includes(secret)) throw new Error('the secret stays on the page');
+    const row = page.locator(`tr[data-token="${tok.id}"]`);
+    await row.getByRole('button', { name: `Revoke ${tok.id}` }).click();
+    dlg = page.locator('dialog[open]');
+    await dlg.getByRole('button', { name: 'Revoke' }).click();
+    await status().filter({ hasText: `API token ${tok.id} revoked.` }).waitFor();
+    await page.locator(`tr[data-token="${tok.id}"]`, { hasText: 'Revoked' }).waitFor();
+    const st = await page.evaluate(async (t) => (await fetch('/api/me', { credentials: 'omit',
+      headers: { Authorization: `Bearer ${t}` } })).status, secret);
+    if (st !== 401) throw new Error(`revoked token answers ${st}`);
+  });
+
+  await step('an administrator imports mail: the report lists logged and unmatched messages; the entry shows the message', async () => {
+    const kari = ['From: Kari Nordmann <kari@nordlys.example>', 'To: Jim Olive <jim@cronus.example>',
+      'Subject: =?UTF-8?Q?Tilbud_p=C3=A5_m=C3=B8bler?=', 'Date: Tue, 10 Mar 2026 14:30:00 +0100',
+      'Message-ID: <tilbud-ui-1@nordlys.example>', 'MIME-Version: 1.0',
+      'Content-Type: multipart/mixed; boundary="b"', '', '--b', 'Content-Type: text/plain; charset=UTF-8', '',
+      'Hei Jim, kan dere sende et tilbud på 18 stoler?', '', '--b',
+      'Content-Type: application/pdf; name="forespørsel.pdf"',
+      'Content-Disposition: attachment; filename="=?UTF-8?Q?foresp=C3=B8rsel.pdf?="',
+      'Content-Transfer-Encoding: base64', '', 'JVBERi0xLjQKJSVFT0YK', '--b--', ''].join('\r\n');
+    const stranger = ['From: stranger@nowhere.example', 'To: jim@cronus.example', 'Subject: Hello',
+      'Date: Tue, 10 Mar 2026 15:00:00 +0100', 'Message-ID: <hello-ui@nowhere.example>', '', 'Hi.', ''].join('\r\n');
+    await page.getByRole('link', { name: 'Mail', exact: true }).click();
+    await page.getByRole('heading', { name: 'Import mail' }).waitFor();
+    // This server fetches no mailbox: the page says how it would.
+    await page.locator('#no-mailbox', { hasText: '--fetch-mail' }).waitFor();
+    await page.getByLabel('Message files (.eml)').setInputFiles([
+      { name: 'kari.eml', mimeType: 'message/rfc822', buffer: Buffer.from(kari) },
+      { name: 'stranger.eml', mimeType: 'message/rfc822', buffer: Buffer.from(stranger) }]);
+    await page.getByRole('button', { name: 'Import mail' }).click();
+    const report = page.locator('#mail-report');
+    await report.filter({ hasText: '2 messages' }).waitFor();
+    await page.locator('#mail-logged tr', { hasText: 'Kari Nordmann' }).filter({ hasText: 'Tilbud på møbler' }).waitFor();
+    await page.locator('#mail-unmatched tr', { hasText: 'stranger@nowhere.example' })
+      .filter({ hasText: 'No contact or salesperson has the sender’s e-mail stranger@nowhere.example.' }).waitFor();
+    await snap('mail-import-report');
+    const entry = Number(await page.locator('#mail-logged a[href^="#/interactions/"]').first().textContent());
+    const e = await api(`/api/interactions/${entry}`);
+    if (e.contact_no !== 'CT000007' || e.subject !== 'Tilbud på møbler') throw new Error(JSON.stringify(e));
+    await page.locator('#mail-logged a[href^="#/interactions/"]').first().click();
+    const msg = page.locator('#kept-message');
+    await msg.getByRole('heading', { name: 'E-mail message' }).waitFor();
+    await msg.locator('dd', { hasText: 'kari@nordlys.example' }).waitFor();
+    await msg.locator('.mail-text', { hasText: 'kan dere sende et tilbud på 18 stoler?' }).waitFor();
+    await msg.locator('ul.attachments li', { hasText: 'forespørsel.pdf' }).filter({ hasText: 'application/pdf' }).waitFor();
+    await snap('entry-kept-message');
+    // Importing the same file again reports it as already logged.
+    await page.goto(base + '/#/mail');
+    await page.getByLabel('Message files (.eml)').setInputFiles([
+      { name: 'kari.eml', mimeType: 'message/rfc822', buffer: Buffer.from(kari) }]);
+    await page.getByRole('button', { name: 'Import mail' }).click();
+    await page.locator('#mail-duplicates tr', { hasText: 'kari.eml' }).filter({ hasText: String(entry) }).waitFor();
   });
 
   await step('the admin pages show templates and setup', async () => {
@@ -960,7 +1141,7 @@ try {
     const pagesToCheck = [`#/interactions/${(await api('/api/interactions')).items[0].entry_no}`,
       '#/home', '#/contacts', '#/contacts/CT000007', '#/salespersons/AH', '#/interactions',
       '#/postponed', '#/segments', `#/segments/${open}`, `#/logged-segments/${(await api('/api/logged-segments')).items[0].entry_no}`, '#/logged-segments', '#/campaigns/CMP1001',
-      '#/templates', '#/templates/MEETINV', '#/setup', '#/users'];
+      '#/templates', '#/templates/MEETINV', '#/setup', '#/users', '#/mail'];
     const bad = [];
     for (const p of pagesToCheck) {
       await page.goto(base + '/' + p);
@@ -982,6 +1163,204 @@ try {
     if (bad.length) throw new Error(bad.join('\n'));
   });
 
+  // Every main flow once more in Norwegian on a 375 px phone, as a user does it (names typed
+  // into pickers): after each action the page must not scroll sideways and must show none of
+  // the English texts of the i18n table.
+  let N = null;
+  const flowIssues = [];
+  const guard = async (where) => {
+    await page.waitForFunction(() => !document.querySelector('[aria-busy=true]')).catch(() => {});
+    await page.waitForTimeout(100);
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    if (width > 375) flowIssues.push(`${where}: the page is ${width}px wide`);
+    const left = await englishLeft();
+    if (left.length) flowIssues.push(`${where}: English left: ${left.join(' | ')}`);
+  };
+  const flowDone = () => {
+    const issues = flowIssues.splice(0);
+    if (issues.length) throw new Error(issues.join('\n'));
+  };
+  // Choose a record in a picker of scope by typing part of its name, then its option.
+  const pickByName = async (scope, label, text, code) => {
+    const input = scope.getByRole('combobox', { name: label, exact: true });
+    await input.fill('');
+    await input.pressSequentially(text, { delay: 30 });
+    await scope.locator(`[role=option][data-code="${code}"]`).click();
+    const v = await input.inputValue();
+    if (v !== code) throw new Error(`${label}: picked ${v}`);
+  };
+  const nbStatus = async (re) => {
+    await status().filter({ hasText: re }).waitFor();
+    return (await status().textContent()).trim();
+  };
+
+  await step('Norwegian at 375 px: the UI switches language on a phone', async () => {
+    await page.setViewportSize({ width: 375, height: 812 });
+    await page.goto(base + '/#/home');
+    await page.locator('main h1').waitFor();
+    await page.locator('#lang').selectOption('nb');
+    await page.getByRole('link', { name: 'Hjem' }).waitFor();
+    N = await page.evaluate(async () => (await import('/i18n.js')).dicts.nb);
+    await guard('home');
+    flowDone();
+  });
+
+  let nbContact = '';
+  await step('Norwegian at 375 px: a contact is created with its company picked by name, and edited', async () => {
+    await page.goto(base + '/#/contacts');
+    await page.locator('#new-contact').click();
+    const dlg = page.locator('dialog[open]');
+    await dlg.getByLabel(N.type, { exact: true }).selectOption('person');
+    await pickByName(dlg, N.company, 'nordlys', 'CT000002');
+    await dlg.getByLabel(N.firstName).fill('Per');
+    await dlg.getByLabel(N.surname).fill('Olsen');
+    await dlg.getByLabel(N.email, { exact: true }).fill('per@nordlys.example');
+    await guard('new contact dialog');
+    await snap('nb-phone-new-contact', false);
+    await dlg.getByRole('button', { name: N.createContact }).click();
+    await page.waitForFunction(() => /^#\/contacts\/CT\d+$/.test(location.hash));
+    nbContact = await page.evaluate(() => location.hash.split('/').pop());
+    await page.getByRole('heading', { name: /Per Olsen/ }).waitFor();
+    await guard('new contact card');
+    await page.locator('#edit-contact').click();
+    const edit = page.locator('dialog[open]');
+    await edit.getByLabel(N.city, { exact: true }).fill('Bergen');
+    await guard('edit contact dialog');
+    await edit.getByRole('button', { name: N.saveContact }).click();
+    await page.locator('dl.facts', { hasText: 'Bergen' }).waitFor();
+    const c = await api(`/api/contacts/${nbContact}`);
+    if (c.company_no !== 'CT000002' || c.city !== 'Bergen' || c.name !== 'Per Olsen') throw new Error(JSON.stringify(c));
+    await guard('edited contact card');
+    flowDone();
+  });
+
+  await step('Norwegian at 375 px: create an interaction from the contact card', async () => {
+    await page.goto(base + `/#/contacts/${nbContact}`);
+    await page.locator('#create-interaction').click();
+    const dlg = page.locator('dialog[open]');
+    await pickByName(dlg, N.template, 'outgoing', 'OUTGOING');
+    await page.waitForFunction(() =>
+      document.querySelector('dialog[open] [name=description]').value === 'Outgoing call');
+    await dlg.getByLabel(N.subject, { exact: true }).fill('Tilbud på stoler');
+    await guard('create interaction dialog');
+    await snap('nb-phone-create-interaction', false);
+    await dlg.getByRole('button', { name: N.ok, exact: true }).click();
+    const text = await nbStatus(/opprettet/);
+    const e = await api(`/api/interactions/${text.match(/\d+/)[0]}`);
+    if (e.contact_no !== nbContact || e.subject !== 'Tilbud på stoler') throw new Error(JSON.stringify(e));
+    await guard('contact card after create');
+    flowDone();
+  });
+
+  await step('Norwegian at 375 px: finish an interaction later, then resume it', async () => {
+    await page.goto(base + `/#/contacts/${nbContact}`);
+    await page.locator('#create-interaction').click();
+    const dlg = page.locator('dialog[open]');
+    await pickByName(dlg, N.template, 'outgoing', 'OUTGOING');
+    await page.waitForFunction(() =>
+      document.querySelector('dialog[open] [name=description]').value === 'Outgoing call');
+    await dlg.getByLabel(N.subject, { exact: true }).fill('Ring tilbake');
+    await dlg.getByRole('button', { name: N.cancel, exact: true }).click();
+    const ask = page.locator('dialog[open]', { hasText: N.finishLater });
+    await ask.waitFor();
+    await guard('finish later question');
+    await ask.getByRole('button', { name: N.finishLaterYes }).click();
+    const text = await nbStatus(/utsatt/);
+    const no = Number(text.match(/\d+/)[0]);
+    if (!(await api(`/api/interactions/${no}`)).postponed) throw new Error('not postponed');
+    await page.goto(base + '/#/postponed');
+    await page.locator(`button.resume[data-entry="${no}"]`).waitFor();
+    await guard('postponed list');
+    await page.locator(`button.resume[data-entry="${no}"]`).click();
+    const resume = page.locator('dialog[open]');
+    await resume.getByLabel(N.subject, { exact: true }).waitFor();
+    if ((await resume.getByLabel(N.subject, { exact: true }).inputValue()) !== 'Ring tilbake') throw new Error('subject lost');
+    await guard('resume dialog');
+    await resume.getByRole('button', { name: N.ok, exact: true }).click();
+    await nbStatus(/opprettet/);
+    const e = await api(`/api/interactions/${no}`);
+    if (e.postponed || e.subject !== 'Ring tilbake') throw new Error(JSON.stringify(e));
+    flowDone();
+  });
+
+  await step('Norwegian at 375 px: the log sorts with the list above its cards and searches', async () => {
+    await page.goto(base + '/#/home');
+    await page.goto(base + '/#/interactions');
+    await page.locator('.paged tbody tr').first().waitFor();
+    if (await page.locator('button.sort[data-sort=cost]').isVisible()) throw new Error('header buttons shown on a phone');
+    await page.getByLabel(N.sortBy).selectOption('cost:desc');
+    await rowsAre(await apiRows('sort=cost:desc'));
+    await page.getByLabel(N.searchLog).fill('olsen');
+    await page.locator('#log-filter').getByRole('button', { name: N.applyFilter, exact: true }).click();
+    await rowsAre(await apiRows('sort=cost:desc&q=olsen'));
+    if (!(await logRows()).length) throw new Error('the search found nothing');
+    await guard('sorted and searched log');
+    await snap('nb-phone-log-sorted', false);
+    flowDone();
+  });
+
+  let nbLogged = 0;
+  await step('Norwegian at 375 px: build a segment by criteria and log it', async () => {
+    await page.goto(base + '/#/segments');
+    await page.getByLabel(N.description, { exact: true }).fill('Vårutsendelse');
+    await page.getByRole('button', { name: N.newSegment }).click();
+    await page.getByRole('heading', { name: /Segment SEG/ }).waitFor();
+    const segNo = (await page.getByRole('heading', { name: /Segment SEG/ }).textContent()).split(' ').pop();
+    const header = page.locator('#segment-header');
+    await pickByName(header, N.template, 'abstract', 'ABSTRACT');
+    await header.getByRole('button', { name: N.save, exact: true }).click();
+    await nbStatus(`Segment ${segNo} lagret.`);
+    const crit = page.locator('#criteria');
+    await crit.locator('.f-field').first().selectOption('country_code');
+    await crit.locator('.f-value').first().fill('GB');
+    await crit.getByRole('button', { name: N.run, exact: true }).click();
+    await nbStatus(/lagt til/);
+    const lines = (await api(`/api/segments/${segNo}`)).no_of_lines;
+    if (lines < 1) throw new Error('no lines');
+    await guard('segment page');
+    await snap('nb-phone-segment', false);
+    await page.getByRole('button', { name: N.log, exact: true }).click();
+    const dlg = page.locator('dialog[open]');
+    await dlg.getByRole('button', { name: N.ok, exact: true }).waitFor();
+    await guard('log dialog');
+    await dlg.getByRole('button', { name: N.ok, exact: true }).click();
+    await page.waitForFunction(() => /^#\/logged-segments\/\d+$/.test(location.hash));
+    nbLogged = Number(await page.evaluate(() => location.hash.split('/').pop()));
+    await page.getByRole('heading', { name: `Loggført segment ${nbLogged}` }).waitFor();
+    const ls = await api(`/api/logged-segments/${nbLogged}`);
+    if (ls.no_of_interactions !== lines) throw new Error(JSON.stringify(ls));
+    await guard('logged segment page');
+    flowDone();
+  });
+
+  await step('Norwegian at 375 px: cancel the logged segment after a confirmation with its count', async () => {
+    await page.goto(base + '/#/logged-segments');
+    const before = await api(`/api/logged-segments/${nbLogged}`);
+    await page.locator(`button.cancel-logged[data-entry="${nbLogged}"]`).click();
+    const dlg = page.locator('dialog[open]');
+    await dlg.getByRole('heading', { name: `Annullere loggført segment ${nbLogged}?` }).waitFor();
+    await guard('cancel logged segment question');
+    await dlg.getByRole('button', { name: N.cancel, exact: true }).click();
+    await nbStatus(`Loggført segment ${nbLogged} annullert med ${before.no_of_interactions} samhandlingsposter.`);
+    if (!(await api(`/api/logged-segments/${nbLogged}`)).canceled) throw new Error('not canceled');
+    await guard('logged segments after cancel');
+    flowDone();
+  });
+
+  await step('Norwegian at 375 px: edit a template', async () => {
+    await page.goto(base + '/#/templates/MEETINV');
+    const form = page.locator('#template-form');
+    await form.getByLabel(N.unitCost).fill('4.75');
+    await guard('template page');
+    await form.getByRole('button', { name: N.saveTemplate }).click();
+    await nbStatus('Mal MEETINV lagret.');
+    if ((await api('/api/templates/MEETINV')).unit_cost !== '4.75') throw new Error('unit cost not saved');
+    await snap('nb-phone-template', false);
+    await page.locator('#lang').selectOption('en');
+    await page.setViewportSize({ width: 1280, height: 900 });
+    flowDone();
+  });
+
   await step('phone width (375 px): no page scrolls sideways, touch targets are 44 px', async () => {
     await page.setViewportSize({ width: 375, height: 812 });
     const wide = [];
@@ -989,7 +1368,7 @@ try {
     const open = (await api('/api/segments')).items[0].no;
     for (const p of ['#/home', '#/contacts', '#/contacts/CT000001', '#/interactions', '#/postponed', '#/segments',
       `#/segments/${open}`, '#/logged-segments', '#/campaigns/CMP1001', '#/templates', '#/setup',
-      '#/salespersons/JO', '#/users', '#/templates/MEETINV', '#/home']) {
+      '#/salespersons/JO', '#/users', '#/mail', '#/templates/MEETINV', '#/home']) {
       await page.goto(base + '/' + p);
       await page.locator('main h1').waitFor();
       await page.waitForFunction(() => !document.querySelector('[aria-busy=true]'));
@@ -1015,6 +1394,57 @@ try {
     await page.waitForFunction(() => !document.querySelector('dialog[open]'));
     await page.setViewportSize({ width: 1280, height: 900 });
     if (wide.length || small.length) throw new Error([...wide, ...small].join('\n'));
+  });
+
+  // axe-core (npm) checks every main page, in both languages, at desktop and phone width.
+  // It is evaluated through the DevTools protocol, which the page's CSP does not govern.
+  await step('axe-core finds no serious or critical accessibility violation on any page, language or width', async () => {
+    const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+    const open = (await api('/api/segments')).items[0].no;
+    const logged = (await api('/api/logged-segments')).items[0].entry_no;
+    const mailEntry = (await api('/api/interactions?q=nordlys.example&limit=1')).items[0];
+    const entry = mailEntry ? mailEntry.entry_no : (await api('/api/interactions')).items[0].entry_no;
+    const pagesToCheck = ['#/home', '#/contacts', '#/contacts/CT000001', '#/interactions', `#/interactions/${entry}`,
+      '#/postponed', '#/segments', `#/segments/${open}`, '#/logged-segments', `#/logged-segments/${logged}`,
+      '#/templates', '#/templates/MEETINV', '#/setup', '#/users', '#/mail', '#/campaigns/CMP1001', '#/salespersons/JO'];
+    const bad = [];
+    const minor = new Set();
+    const run = async (where) => {
+      if (!(await page.evaluate(() => !!window.axe))) await page.evaluate(axeSource);
+      const r = await page.evaluate(async () => {
+        const res = await window.axe.run(document, { resultTypes: ['violations'] });
+        const text = (v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`;
+        return { passes: res.passes.length,
+                 bad: res.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map(text),
+                 other: res.violations.filter((v) => v.impact !== 'serious' && v.impact !== 'critical').map(text) };
+      });
+      if (!r.passes) bad.push(`${where}: axe checked nothing`);
+      for (const f of r.bad) bad.push(`${where}: ${f}`);
+      // Lesser findings are listed, not failed.
+      for (const f of r.other) minor.add(f.replace(/ — .*/, ''));
+    };
+    for (const [lang, width] of [['en', 1280], ['nb', 1280], ['en', 375], ['nb', 375]]) {
+      await page.setViewportSize({ width, height: width > 400 ? 900 : 812 });
+      await page.goto(base + '/#/home');
+      await page.locator('#lang').selectOption(lang);
+      for (const p of pagesToCheck) {
+        await page.goto(base + '/' + p);
+        await page.locator('main h1').waitFor();
+        await page.waitForFunction(() => !document.querySelector('[aria-busy=true]'));
+        await run(`${lang} ${width}px ${p}`);
+      }
+      // A dialog too: Create Interaction.
+      await page.goto(base + '/#/contacts/CT000007');
+      await page.locator('#create-interaction').click();
+      await page.locator('dialog[open]').waitFor();
+      await run(`${lang} ${width}px create dialog`);
+      await page.keyboard.press('Escape');
+      await page.waitForFunction(() => !document.querySelector('dialog[open]'));
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.locator('#lang').selectOption('en');
+    for (const m of minor) console.log(`# axe (moderate or minor): ${m}`);
+    if (bad.length) throw new Error([...new Set(bad)].join('\n'));
   });
 
   await step('sign out ends the session', async () => {

@@ -222,6 +222,38 @@ assert_eq "company CT000002 and its persons" "$(count "WHERE contact_company_no 
 expect_ok "filter by salesperson and template" interaction list --salesperson BD --template MEETINV --json
 assert_eq "that entry only" "$b" "$(json '",".join(str(e["entry_no"]) for e in d)')"
 expect_exit 2 "a bad cursor is a usage error" interaction list --after yesterday
+# --sort FIELD[:desc]: pages of 3 by cost, highest first, follow the sort key in the cursor
+want=$(sql "SELECT group_concat(entry_no) FROM (SELECT entry_no FROM interaction_log_entry WHERE postponed = 0 ORDER BY cost DESC, entry_no DESC)")
+got="" cursor="" pages=0
+while :; do
+    if [ -n "$cursor" ]; then run interaction list --sort cost:desc --limit 3 --after "$cursor"; else run interaction list --sort cost:desc --limit 3; fi
+    [ "$RC" -eq 0 ] || { not_ok "sorted list page" "$ERR"; break; }
+    pages=$((pages + 1))
+    rows=$(printf '%s\n' "$OUT" | tail -n +2 | cut -f1 | paste -sd, -)
+    [ -n "$rows" ] && got="${got:+$got,}$rows"
+    cursor=$(printf '%s\n' "$ERR" | sed -n 's/^next cursor: //p')
+    [ -n "$cursor" ] || break
+    [ "$pages" -lt 20 ] || break
+done
+assert_eq "--sort cost:desc pages return every entry once, costliest first" "$want" "$got"
+expect_ok "sort by the contact's name" interaction list --sort contact_name --json
+want=$(sql "SELECT group_concat(entry_no) FROM (SELECT e.entry_no FROM interaction_log_entry e LEFT JOIN contact c ON c.no = e.contact_no WHERE e.postponed = 0 ORDER BY COALESCE(c.name, ''), e.entry_no)")
+assert_eq "--sort contact_name: by name, then entry no." "$want" "$(json '",".join(str(e["entry_no"]) for e in d)')"
+expect_ok "search the log" interaction list --search nordmann --json
+assert_eq "--search finds the contact's name, ignoring case" \
+    "$(sql "SELECT count(*) FROM interaction_log_entry e JOIN contact c ON c.no = e.contact_no WHERE e.postponed = 0 AND (lower(c.name) LIKE '%nordmann%' OR lower(e.description) LIKE '%nordmann%' OR lower(e.subject) LIKE '%nordmann%')")" \
+    "$(json 'len(d)')"
+sql "UPDATE interaction_log_entry SET delivery_status = 'error' WHERE entry_no = 1" >/dev/null
+expect_ok "the outbox" interaction list --outbox --json
+assert_eq "--outbox lists the e-mails waiting or failed, not canceled" \
+    "$(sql "SELECT group_concat(entry_no) FROM interaction_log_entry WHERE delivery_status <> '' AND canceled = 0 AND postponed = 0")" \
+    "$(json '",".join(str(e["entry_no"]) for e in d)')"
+sql "UPDATE interaction_log_entry SET delivery_status = '' WHERE entry_no = 1" >/dev/null
+expect_exit 1 "an unknown sort field is refused" interaction list --sort "cost; DROP TABLE contact"
+assert_contains "the error names the sort" "sort" "$ERR"
+run interaction list --sort cost:desc --limit 1
+c2=$(printf '%s\n' "$ERR" | sed -n 's/^next cursor: //p')
+expect_exit 1 "a cursor of another sort is refused" interaction list --sort duration --after "$c2"
 expect_ok "show" interaction show 1 --json
 assert_eq "show returns the entry" "1|CT000005" "$(json 'str(d["entry_no"])+"|"+d["contact_no"]')"
 expect_exit 1 "show an unknown entry" interaction show 999

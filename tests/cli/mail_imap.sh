@@ -177,6 +177,40 @@ assert_eq "relm serve with the fetch thread stops on SIGTERM" "0" "$?"
 SERVEPID=""
 assert_eq "the position is past the message" "4" "$(position)"
 
+# An administrator fetches the mailbox now over HTTP (POST /api/mail/fetch) -----------------------
+printf 'From: bjorn@kunde.no\nTo: ole@firma.no\nSubject: Hent nå\nMessage-ID: <now-1@kunde.no>\nDate: Fri, 13 Mar 2026 10:00:00 +0100\n\nx\n' >"$T/now.eml"
+printf 'From: stranger@nowhere.example\nTo: ole@firma.no\nSubject: Ukjent\nMessage-ID: <now-2@nowhere.example>\nDate: Fri, 13 Mar 2026 10:01:00 +0100\n\nx\n' >"$T/now2.eml"
+printf 'correct horse battery\n' | "$RELM" user add boss --role admin --password-stdin >/dev/null
+printf 'correct horse battery\n' | "$RELM" user add clerk --role user --password-stdin >/dev/null
+boss=$("$RELM" token create --user boss 2>/dev/null)
+clerk=$("$RELM" token create --user clerk 2>/dev/null)
+# The thread fetches at start-up and then only after an hour: what arrives later waits.
+"$RELM" serve --listen 127.0.0.1:0 --fetch-mail "$URL" --fetch-every 3600 >"$T/serve2.out" 2>"$T/serve2.err" &
+SERVEPID=$!
+base=""
+for _ in $(seq 50); do
+    base=$(grep -o 'http://127.0.0.1:[0-9]*' "$T/serve2.out" 2>/dev/null | head -1)
+    [ -n "$base" ] && break
+    sleep 0.1
+done
+sleep 1
+deliver "$T/now.eml" 5.test
+deliver "$T/now2.eml" 6.test
+OUT=$(curl -s -H "Authorization: Bearer $boss" "$base/api/mail/mailbox")
+assert_eq "GET /api/mail/mailbox names the mailbox relm serve fetches" "$URL" "$(json 'd["url"]')"
+code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer $clerk" "$base/api/mail/fetch")
+assert_eq "a user may not fetch the mailbox: 403" "403" "$code"
+OUT=$(curl -s -X POST -H "Authorization: Bearer $boss" "$base/api/mail/fetch")
+assert_eq "an administrator fetches now: the summary of the new messages" "2|1|1|<now-2@nowhere.example>" \
+    "$(json '"|".join(str(x) for x in (d["messages"], d["logged"], d["unmatched"], d["unmatched_messages"][0]["message_id"]))')"
+assert_eq "the message is logged" "CT1|Hent nå" \
+    "$(sql "SELECT contact_no||'|'||subject FROM interaction_log_entry WHERE message_id = '<now-1@kunde.no>'")"
+OUT=$(curl -s -X POST -H "Authorization: Bearer $boss" "$base/api/mail/fetch")
+assert_eq "a second fetch finds nothing new" "0" "$(json 'd["messages"]')"
+kill "$SERVEPID"
+wait "$SERVEPID"
+SERVEPID=""
+
 # What the server said, for a failure's diagnosis.
 [ "$fail" -eq 0 ] || sed 's/^/#   dovecot: /' "$DV/dovecot.log" | tail -n 40
 finish

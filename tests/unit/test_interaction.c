@@ -1298,6 +1298,17 @@ static void cursor_paging_returns_every_entry_once_newest_first(void **state)
     page_all(r, &q, &s);
     assert_int_equal(s.n, 1);
     assert_int_equal(s.nos[0], p);
+    /* The outbox: waiting, being sent or failed, not canceled. */
+    q.flags = RELM_IQ_OUTBOX;
+    page_all(r, &q, &s);
+    assert_int_equal(s.n, 0);
+    test_sql_exec(r, "UPDATE interaction_log_entry SET delivery_status = 'in_progress' "
+                     "WHERE entry_no IN (5, 3)");
+    test_sql_exec(r, "UPDATE interaction_log_entry SET delivery_status = 'error' "
+                     "WHERE entry_no = 7");
+    page_all(r, &q, &s);
+    assert_int_equal(s.n, 2); /* 3 is canceled */
+    assert_true((s.nos[0] == 5 && s.nos[1] == 7) || (s.nos[0] == 7 && s.nos[1] == 5));
     q.flags = 0;
 
     q.interaction_template_code = "INCOMING";
@@ -1316,6 +1327,168 @@ static void cursor_paging_returns_every_entry_once_newest_first(void **state)
                      RELM_EVALIDATION);
     assert_int_equal(relm_interaction_cursor_parse("__4", &cur, &e2), 0);
     assert_int_equal(cur.entry_no, 4);
+    test_db_free(r);
+}
+
+/* Rows of a sorted listing, kept whole for the order checks. */
+typedef struct rows {
+    ie_t e[64];
+    int n;
+} rows_t;
+
+static int keep_row(void *ctx, const void *row)
+{
+    rows_t *s = ctx;
+    if (s->n < 64)
+        s->e[s->n++] = *(const ie_t *)row;
+    return 0;
+}
+
+/* Every page of q (limit per page) through the cursor's text form into s. */
+static void sorted_pages(relm_t *r, relm_interaction_query_t *q, long limit, rows_t *s)
+{
+    relm_error_t err = {0};
+    memset(s, 0, sizeof(*s));
+    memset(&q->after, 0, sizeof(q->after));
+    q->limit = limit;
+    for (int pages = 0; pages < 100; pages++) {
+        relm_interaction_cursor_t next;
+        if (relm_interaction_list(r, q, keep_row, s, &next, &err))
+            fail_msg("list sorted by %s: %s", q->sort, err.message);
+        if (next.entry_no == 0)
+            return;
+        char text[RELM_INTERACTION_CURSOR_SZ];
+        relm_interaction_cursor_format(&next, text, sizeof(text));
+        assert_int_equal(relm_interaction_cursor_parse(text, &q->after, &err), 0);
+    }
+    fail_msg("paging sorted by %s did not end", q->sort);
+}
+
+static void each_entry_once(const rows_t *s, int total)
+{
+    assert_int_equal(s->n, total);
+    for (int i = 0; i < s->n; i++)
+        for (int j = i + 1; j < s->n; j++)
+            assert_true(s->e[i].entry_no != s->e[j].entry_no);
+}
+
+static void sort_orders_the_log_by_a_field_and_pages_through_the_sort_key(void **state)
+{
+    (void)state;
+    relm_t *r = demo_db();
+    relm_error_t err = {0};
+    static const char *const contacts[] = {"CT000007", "CT000001", "CT000005", "CT000003"};
+    static const char *const costs[] = {"5", "12.50", "0", "12.50", "3"};
+    int total = 17;
+    for (int i = 0; i < total; i++)
+        log_ok(r, KV("contact_no", contacts[i % 4], "interaction_template_code", "OUTGOING", "cost",
+                     costs[i % 5], "date", i % 2 ? "2026-03-01" : "2026-02-01", "time",
+                     i % 3 ? "10:00:00" : "09:00:00"));
+    relm_interaction_query_t q;
+    rows_t s;
+    memset(&q, 0, sizeof(q));
+
+    /* Cost, highest first; equal costs by entry no. descending; pages of 4. */
+    q.sort = "cost:desc";
+    sorted_pages(r, &q, 4, &s);
+    each_entry_once(&s, total);
+    for (int i = 1; i < s.n; i++)
+        assert_true(s.e[i - 1].cost > s.e[i].cost ||
+                    (s.e[i - 1].cost == s.e[i].cost && s.e[i - 1].entry_no > s.e[i].entry_no));
+    assert_int_equal(s.e[0].cost, 1250);
+
+    /* Ascending is the default direction. */
+    q.sort = "cost";
+    sorted_pages(r, &q, 3, &s);
+    each_entry_once(&s, total);
+    for (int i = 1; i < s.n; i++)
+        assert_true(s.e[i - 1].cost < s.e[i].cost ||
+                    (s.e[i - 1].cost == s.e[i].cost && s.e[i - 1].entry_no < s.e[i].entry_no));
+
+    /* The contact's name: Adatum, Cronus, Kari Nordmann, Mark McArthur. */
+    q.sort = "contact_name";
+    sorted_pages(r, &q, 5, &s);
+    each_entry_once(&s, total);
+    static const char *const by_name[] = {"CT000003", "CT000001", "CT000007", "CT000005"};
+    int group = 0;
+    for (int i = 0; i < s.n; i++) {
+        while (group < 4 && strcmp(s.e[i].contact_no, by_name[group]) != 0)
+            group++;
+        assert_true(group < 4);
+    }
+
+    /* The date sorts with its time, oldest first. */
+    q.sort = "date:asc";
+    sorted_pages(r, &q, 4, &s);
+    each_entry_once(&s, total);
+    for (int i = 1; i < s.n; i++) {
+        int c = strcmp(s.e[i - 1].date, s.e[i].date);
+        if (c == 0)
+            c = strcmp(s.e[i - 1].time, s.e[i].time);
+        assert_true(c < 0 || (c == 0 && s.e[i - 1].entry_no < s.e[i].entry_no));
+    }
+
+    /* Kebab-case names the same field; filters still apply. */
+    q.sort = "salesperson-code:desc";
+    q.contact_no = "CT000007";
+    sorted_pages(r, &q, 2, &s);
+    each_entry_once(&s, (total + 3) / 4);
+    q.contact_no = NULL;
+
+    /* Search: description, subject, contact no., contact name; any case. */
+    q.sort = NULL;
+    q.search = "nordMANN";
+    sorted_pages(r, &q, 0, &s);
+    assert_int_equal(s.n, (total + 3) / 4);
+    for (int i = 0; i < s.n; i++)
+        assert_string_equal(s.e[i].contact_no, "CT000007");
+    q.search = "100%";
+    sorted_pages(r, &q, 0, &s);
+    assert_int_equal(s.n, 0);
+    q.search = NULL;
+
+    /* Refused: unknown fields, long texts, SQL in the name, a bad direction. */
+    static const char *const bad[] = {"price",   "contact_via", "cost; DROP TABLE contact",
+                                      "cost:up", ":desc",       "comments"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        relm_error_t e2 = {0};
+        q.sort = bad[i];
+        memset(&q.after, 0, sizeof(q.after));
+        assert_int_equal(relm_interaction_list(r, &q, keep_row, &s, NULL, &e2), RELM_EVALIDATION);
+        assert_non_null(strstr(e2.message, "sort"));
+    }
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM contact"), 10);
+
+    /* A cursor of one sort is refused by another (and by the default order). */
+    relm_interaction_cursor_t next;
+    q.sort = "cost:desc";
+    q.limit = 4;
+    memset(&q.after, 0, sizeof(q.after));
+    memset(&s, 0, sizeof(s));
+    assert_int_equal(relm_interaction_list(r, &q, keep_row, &s, &next, &err), 0);
+    assert_string_equal(next.sort, "cost:desc");
+    q.after = next;
+    q.sort = "cost:asc";
+    relm_error_t e3 = {0};
+    assert_int_equal(relm_interaction_list(r, &q, keep_row, &s, NULL, &e3), RELM_EVALIDATION);
+    q.sort = NULL;
+    relm_error_t e4 = {0};
+    assert_int_equal(relm_interaction_list(r, &q, keep_row, &s, NULL, &e4), RELM_EVALIDATION);
+
+    /* The text form keeps any key; a key with no hex pairs is refused. */
+    relm_interaction_cursor_t cur, back;
+    memset(&cur, 0, sizeof(cur));
+    snprintf(cur.sort, sizeof(cur.sort), "contact_name:asc");
+    snprintf(cur.key, sizeof(cur.key), "Nordlys Kontormøbler ~_ AS");
+    cur.entry_no = 9;
+    char text[RELM_INTERACTION_CURSOR_SZ];
+    relm_interaction_cursor_format(&cur, text, sizeof(text));
+    assert_int_equal(relm_interaction_cursor_parse(text, &back, &err), 0);
+    assert_string_equal(back.key, cur.key);
+    assert_string_equal(back.sort, cur.sort);
+    assert_int_equal(back.entry_no, 9);
+    relm_error_t e5 = {0};
+    assert_int_equal(relm_interaction_cursor_parse("cost:asc~4g~3", &back, &e5), RELM_EVALIDATION);
     test_db_free(r);
 }
 
@@ -1367,6 +1540,7 @@ int main(void)
         cmocka_unit_test(comment_lines_are_added_listed_and_deleted_with_the_entry),
         cmocka_unit_test(statistics_count_finished_entries_and_attempts_we_initiated),
         cmocka_unit_test(cursor_paging_returns_every_entry_once_newest_first),
+        cmocka_unit_test(sort_orders_the_log_by_a_field_and_pages_through_the_sort_key),
         cmocka_unit_test(field_table_matches_the_schema),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -263,6 +263,72 @@ utf8_multipart_message_is_kept_as_text_and_salesperson_is_the_one_it_was_sent_to
     test_db_free(r);
 }
 
+static void the_kept_message_reads_as_sender_subject_text_and_attachments(void **state)
+{
+    (void)state;
+    relm_t *r = mail_db(1);
+    relm_error_t err = {0};
+    seen_t s = {0};
+    relm_mail_batch_t b = {on_event, &s, 0, 0, 0, 0, 0, NULL};
+    assert_int_equal(import_file(r, "utf8_attachment.eml", &b, &err), 0);
+    assert_int_equal(import_file(r, "html_only.eml", &b, &err), 0);
+    assert_int_equal(import_file(r, "latin1_inbound.eml", &b, &err), 0);
+    assert_int_equal(b.logged, 3);
+
+    json_t *m = NULL;
+    assert_int_equal(relm_mail_entry_message(r, s.entry_no[0], &m, &err), 0);
+    assert_non_null(strstr(json_string_value(json_object_get(m, "from")), "aase@eksempel.no"));
+    assert_non_null(strstr(json_string_value(json_object_get(m, "from")), "Åse Ærø"));
+    assert_non_null(strstr(json_string_value(json_object_get(m, "to")), "kari@firma.no"));
+    assert_string_equal(json_string_value(json_object_get(m, "subject")),
+                        "Møte om årsavtalen – ønsker ny dato");
+    assert_string_equal(json_string_value(json_object_get(m, "date")), "2026-03-11T09:05:00Z");
+    assert_string_equal(json_string_value(json_object_get(m, "message_id")),
+                        "aarsavtale-2@eksempel.no");
+    assert_non_null(strstr(json_string_value(json_object_get(m, "text")),
+                           "kan vi flytte møtet om årsavtalen?"));
+    json_t *a = json_object_get(m, "attachments");
+    assert_int_equal(json_array_size(a), 1);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(a, 0), "file_name")),
+                        "forslag.pdf");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(a, 0), "content_type")),
+                        "application/pdf");
+    /* The decoded size of the base64 text in the message. */
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(a, 0), "size")), 54);
+    json_decref(m);
+
+    /* An HTML-only body reads as its text, without tags. */
+    assert_int_equal(relm_mail_entry_message(r, s.entry_no[1], &m, &err), 0);
+    const char *text = json_string_value(json_object_get(m, "text"));
+    assert_non_null(strstr(text, "Sehr geehrte Frau Nordmann,"));
+    assert_non_null(strstr(text, "wir bestellen 3 Stühle."));
+    assert_null(strstr(text, "<p>"));
+    assert_int_equal(json_array_size(json_object_get(m, "attachments")), 0);
+    json_decref(m);
+
+    /* A Latin-1 message, kept as base64, reads as UTF-8. */
+    assert_int_equal(relm_mail_entry_message(r, s.entry_no[2], &m, &err), 0);
+    assert_non_null(
+        strstr(json_string_value(json_object_get(m, "text")), "18 kontormøbler til Ålesund"));
+    assert_string_equal(json_string_value(json_object_get(m, "subject")), "Tilbud på kontormøbler");
+    json_decref(m);
+
+    /* An entry without a kept message, and no entry at all: not_found. */
+    relm_interaction_t e;
+    relm_mask_t given = 0;
+    relm_record_init(&relm_interaction_entity, &e);
+    relm_record_set(&relm_interaction_entity, &e, &given, "contact_no", "CT1", &err);
+    relm_record_set(&relm_interaction_entity, &e, &given, "interaction_template_code", "EIN", &err);
+    assert_int_equal(relm_interaction_create(r, &e, given, &err), 0);
+    relm_error_t e2 = {0};
+    assert_int_equal(relm_mail_entry_message(r, e.entry_no, &m, &e2), RELM_ENOTFOUND);
+    assert_null(m);
+    assert_non_null(strstr(e2.message, "keeps no mail message"));
+    relm_error_t e3 = {0};
+    assert_int_equal(relm_mail_entry_message(r, 999999, &m, &e3), RELM_ENOTFOUND);
+    test_db_free(r);
+}
+
 static void html_only_message_with_raw_utf8_headers_is_logged(void **state)
 {
     (void)state;
@@ -672,6 +738,7 @@ int main(void)
         cmocka_unit_test(
             utf8_multipart_message_is_kept_as_text_and_salesperson_is_the_one_it_was_sent_to),
         cmocka_unit_test(html_only_message_with_raw_utf8_headers_is_logged),
+        cmocka_unit_test(the_kept_message_reads_as_sender_subject_text_and_attachments),
         cmocka_unit_test(
             message_without_date_gets_the_work_date_and_a_warning_and_long_subject_is_cut),
         cmocka_unit_test(salesperson_message_logs_an_outbound_entry_per_contact_recipient),
