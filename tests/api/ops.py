@@ -108,7 +108,7 @@ try:
                              env=s.env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                              text=True)
     try:
-        port = re.search(r":(\d+)/", other.stdout.readline()).group(1)
+        port = re.search(r"http://127\.0\.0\.1:(\d+)/", other.stdout.readline()).group(1)
         second = "http://127.0.0.1:%s" % port
         st = []
         for i in range(3):
