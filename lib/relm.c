@@ -6,6 +6,7 @@
  * opening a newer one is refused, because this library cannot know what it would break.
  */
 #include <errno.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <unistd.h>
 #include <stdlib.h>
@@ -295,6 +296,35 @@ int relm_ping(relm_t *r, relm_error_t *err)
 {
     int64_t n = 0;
     return relm_count(r, "SELECT count(*) FROM relm_meta", NULL, &n, err);
+}
+
+static int64_t file_size(const char *path, const char *suffix)
+{
+    char p[4096];
+    struct stat st;
+    snprintf(p, sizeof(p), "%s%s", path, suffix);
+    return stat(p, &st) == 0 ? (int64_t)st.st_size : 0;
+}
+
+int relm_database_size(relm_t *r, int64_t *bytes, relm_error_t *err)
+{
+    *bytes = 0;
+    if (is_postgres(r))
+        return relm_count(r, "SELECT pg_database_size(current_database())", NULL, bytes, err);
+    /* SQLite names the file it opened; the pages in the log are not in the file yet. */
+    relm_stmt_t *s;
+    int rc = relm_stmt_prepare(
+        r->store, "SELECT file FROM pragma_database_list WHERE name = 'main'", &s, err);
+    if (rc)
+        return rc;
+    rc = relm_stmt_step(s, err);
+    if (rc == RELM_STEP_ROW) {
+        const char *file = relm_stmt_text(s, 0);
+        if (file && *file)
+            *bytes = file_size(file, "") + file_size(file, "-wal");
+    }
+    relm_stmt_release(s);
+    return rc < 0 ? rc : 0;
 }
 
 int relm_tx_end(relm_t *r, int rc, relm_error_t *err)
