@@ -6,8 +6,8 @@
 # (FUZZ_CHECK_SECONDS each, default 10; scripts/fuzz.sh). Ends with one line
 # "N passed, N failed, N skipped" counting test programs over all runs.
 # One throw-away PostgreSQL server (scripts/pg.sh, in $BUILD/pg-check) serves every test
-# that runs on PostgreSQL; it is stopped on exit, also after a failure. Only that run sees
-# RELM_TEST_PG: a test that finds it set runs on PostgreSQL.
+# that runs on PostgreSQL; it is stopped afterwards, whatever the outcome. Only that run
+# sees RELM_TEST_PG: a test that finds it set runs on PostgreSQL.
 set -u
 unset RELM_TEST_PG
 cd "$(dirname "$0")/.."
@@ -42,18 +42,18 @@ fi
 
 setup "$BUILD"
 ninja -C "$BUILD" >/dev/null || { ninja -C "$BUILD"; echo "0 passed, 1 failed"; exit 1; }
-meson test -C "$BUILD" --no-suite unit-pg --print-errorlogs --num-processes 2 |
-    tee "$BUILD/check.log"
+meson test -C "$BUILD" --print-errorlogs --num-processes 2 --no-suite unit-pg | tee "$BUILD/check.log"
 count "$BUILD/check.log"
 
-PGDIR=$BUILD/pg-check
+# The unit, CLI and API tests on PostgreSQL, on one server for the whole run (RELM_TEST_PG).
+PGDIR=$PWD/$BUILD/pg-check
 trap 'scripts/pg.sh stop "$PGDIR"' EXIT
 if pg_url=$(scripts/pg.sh start "$PGDIR"); then
     RELM_TEST_PG=$pg_url meson test -C "$BUILD" --suite unit-pg --suite cli-pg --suite api-pg \
         --print-errorlogs --num-processes 2 | tee "$BUILD/check-pg.log"
     count "$BUILD/check-pg.log"
 else
-    echo "not ok - the PostgreSQL server for the unit-pg, cli-pg and api-pg suites did not start"
+    echo "the PostgreSQL test server did not start: the unit-pg, cli-pg and api-pg suites fail"
     failed=$((failed + 1))
 fi
 scripts/pg.sh stop "$PGDIR"
