@@ -506,8 +506,8 @@ int relm_logged_segment_list(relm_t *r, int64_t after, long limit, relm_row_fn f
     if (!b)
         return relm_error_set(err, RELM_ENOMEM, "out of memory");
     sqlb_sql(b, LS_SELECT);
-    /* No cursor means no condition: a stand-in bound such as INT64_MAX does not fit the
-       32-bit INTEGER column of PostgreSQL. */
+    /* No cursor means no condition, not a stand-in bound (INT64_MAX) that every engine's
+       type for the column would have to hold. */
     if (after > 0) {
         sqlb_sql(b, " WHERE entry_no < ?");
         sqlb_int(b, after);
