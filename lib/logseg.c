@@ -519,8 +519,14 @@ int relm_logged_segment_list(relm_t *r, int64_t after, long limit, relm_row_fn f
     sqlb_t *b = sqlb_new(relm_store_fold(r->store));
     if (!b)
         return relm_error_set(err, RELM_ENOMEM, "out of memory");
-    sqlb_sql(b, LS_SELECT " WHERE entry_no < ? ORDER BY entry_no DESC");
-    sqlb_int(b, after > 0 ? after : INT64_MAX);
+    sqlb_sql(b, LS_SELECT);
+    /* No cursor means no condition, not a stand-in bound (INT64_MAX) that every engine's
+       type for the column would have to hold. */
+    if (after > 0) {
+        sqlb_sql(b, " WHERE entry_no < ?");
+        sqlb_int(b, after);
+    }
+    sqlb_sql(b, " ORDER BY entry_no DESC");
     sqlb_limit(b, limit);
     relm_stmt_t *s;
     int rc = sqlb_prepare(r, b, &s, err);

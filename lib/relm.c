@@ -6,6 +6,7 @@
  * opening a newer one is refused, because this library cannot know what it would break.
  */
 #include <errno.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <unistd.h>
 #include <stdlib.h>
@@ -36,12 +37,39 @@ static int read_version(relm_t *r, int *version, relm_error_t *err)
     return rc < 0 ? rc : 0;
 }
 
+static int is_postgres(const relm_t *r)
+{
+    return strcmp(relm_store_engine(r->store), "postgresql") == 0;
+}
+
+/*
+ * A database relm never initialised must be empty: tables of another program there mean
+ * the URL names the wrong database, and relm must not mix its tables into it.
+ */
+static int check_foreign_tables(relm_t *r, const char *url, relm_error_t *err)
+{
+    int64_t n = 0;
+    int rc = relm_count(r,
+                        "SELECT count(*) FROM information_schema.tables "
+                        "WHERE table_schema = current_schema()",
+                        NULL, &n, err);
+    if (rc == 0 && n > 0)
+        rc = relm_error_set(err, RELM_ESCHEMA,
+                            "database %s holds %lld tables but no relm schema: it is not a relm "
+                            "database; give relm init an empty database",
+                            url, (long long)n);
+    return rc;
+}
+
 static int migrate(relm_t *r, int from, relm_error_t *err)
 {
+    int pg = is_postgres(r);
     int rc = relm_store_begin(r->store, err);
     if (rc)
         return rc;
-    if (from == 0)
+    if (pg)
+        rc = relm_store_exec(r->store, relm_pg_functions, err);
+    if (rc == 0 && from == 0)
         rc = relm_store_exec(r->store,
                              "CREATE TABLE IF NOT EXISTS relm_meta (key TEXT PRIMARY KEY, "
                              "value TEXT NOT NULL);"
@@ -51,7 +79,9 @@ static int migrate(relm_t *r, int from, relm_error_t *err)
     for (int i = 0; rc == 0 && i < relm_migration_count; i++) {
         if (relm_migrations[i].version <= from)
             continue;
-        rc = relm_store_exec(r->store, relm_migrations[i].sql, err);
+        const char *sql =
+            pg && relm_migrations[i].pg_sql ? relm_migrations[i].pg_sql : relm_migrations[i].sql;
+        rc = relm_store_exec(r->store, sql, err);
         if (rc) {
             char msg[sizeof(err->message)];
             snprintf(msg, sizeof(msg), "%s", err ? err->message : "");
@@ -146,7 +176,19 @@ int relm_open(const char *url, int flags, relm_t **out, relm_error_t *err)
                             "relm init to upgrade it (it is backed up first)",
                             url, r->schema_version, relm_schema_latest());
     else if (rc == 0 && r->schema_version < relm_schema_latest()) {
-        if (r->schema_version > 0)
+        /*
+         * A PostgreSQL database is not copied first: relm cannot write a server's backup
+         * (pg_dump does), and the upgrade is one transaction there, DDL included, so a
+         * failed one leaves the old schema as it was.
+         */
+        if (r->schema_version == 0 && is_postgres(r))
+            rc = check_foreign_tables(r, url, err);
+        else if (r->schema_version > 0 && is_postgres(r))
+            relm_error_warn(err,
+                            "database %s was upgraded from schema %d in place; relm makes no "
+                            "copy of a PostgreSQL database: keep pg_dump backups",
+                            url, r->schema_version);
+        else if (r->schema_version > 0)
             rc = backup_before_migration(r, url, r->schema_version, err);
         if (rc == 0)
             rc = migrate(r, r->schema_version, err);
@@ -254,6 +296,35 @@ int relm_ping(relm_t *r, relm_error_t *err)
 {
     int64_t n = 0;
     return relm_count(r, "SELECT count(*) FROM relm_meta", NULL, &n, err);
+}
+
+static int64_t file_size(const char *path, const char *suffix)
+{
+    char p[4096];
+    struct stat st;
+    snprintf(p, sizeof(p), "%s%s", path, suffix);
+    return stat(p, &st) == 0 ? (int64_t)st.st_size : 0;
+}
+
+int relm_database_size(relm_t *r, int64_t *bytes, relm_error_t *err)
+{
+    *bytes = 0;
+    if (is_postgres(r))
+        return relm_count(r, "SELECT pg_database_size(current_database())", NULL, bytes, err);
+    /* SQLite names the file it opened; the pages in the log are not in the file yet. */
+    relm_stmt_t *s;
+    int rc = relm_stmt_prepare(
+        r->store, "SELECT file FROM pragma_database_list WHERE name = 'main'", &s, err);
+    if (rc)
+        return rc;
+    rc = relm_stmt_step(s, err);
+    if (rc == RELM_STEP_ROW) {
+        const char *file = relm_stmt_text(s, 0);
+        if (file && *file)
+            *bytes = file_size(file, "") + file_size(file, "-wal");
+    }
+    relm_stmt_release(s);
+    return rc < 0 ? rc : 0;
 }
 
 int relm_tx_end(relm_t *r, int rc, relm_error_t *err)

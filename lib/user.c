@@ -378,6 +378,29 @@ typedef struct throttle_row {
     int64_t failures, blocked_until;
 } throttle_row_t;
 
+/*
+ * Lock one row for this transaction, creating it (no failures) when missing, so that
+ * concurrent attempts for the same subject wait for each other between read and write.
+ * SQLite's write transaction holds the whole database already; PostgreSQL's read committed
+ * transactions would otherwise all read the same count and each write it plus one.
+ */
+static int throttle_lock(relm_t *r, const throttle_row_t *t, int64_t now, relm_error_t *err)
+{
+    relm_stmt_t *s;
+    int rc = relm_stmt_prepare(
+        r->store,
+        "INSERT INTO login_throttle (scope, subject, failures, last_failure, blocked_until) "
+        "VALUES (?, ?, 0, ?, 0) ON CONFLICT (scope, subject) DO UPDATE SET failures = "
+        "login_throttle.failures",
+        &s, err);
+    if (rc)
+        return rc;
+    relm_stmt_bind_text(s, 1, t->scope);
+    relm_stmt_bind_text(s, 2, t->subject);
+    relm_stmt_bind_int(s, 3, now);
+    return relm_stmt_run(s, err);
+}
+
 /* Read one row; a row quiet for the window (and not blocked) counts as no failures. */
 static int throttle_read(relm_t *r, throttle_row_t *t, int64_t now, relm_error_t *err)
 {
@@ -480,6 +503,8 @@ static int throttle_take(relm_t *r, const char *name, const char *address, int64
     int rc = relm_begin(r, err);
     if (rc)
         return rc;
+    for (int i = 0; rc == 0 && i < n; i++)
+        rc = throttle_lock(r, &rows[i], now, err);
     for (int i = 0; rc == 0 && i < n; i++) {
         rc = throttle_read(r, &rows[i], now, err);
         if (rc == 0 && rows[i].blocked_until - now > *wait) {
@@ -495,7 +520,8 @@ static int throttle_take(relm_t *r, const char *name, const char *address, int64
     }
     if (rc == 0 && *wait == 0)
         rc = prune_throttle(r, now, err);
-    if (rc) {
+    /* A refused attempt counts nothing, and leaves no row that throttle_lock() made. */
+    if (rc || *wait > 0) {
         relm_rollback(r);
         return rc;
     }

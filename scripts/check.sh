@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
 # The whole test suite: a normal build with every test (unit, CLI, HTTP API, browser,
-# benchmark smoke run, formatting), then the unit, CLI and API tests again under
+# benchmark smoke run, formatting), then the unit, CLI and API tests again against
+# PostgreSQL (suites unit-pg, cli-pg, api-pg), then the unit, CLI and API tests again under
 # AddressSanitizer and UndefinedBehaviorSanitizer, then every fuzz target for a short while
 # (FUZZ_CHECK_SECONDS each, default 10; scripts/fuzz.sh). Ends with one line
-# "N passed, N failed, N skipped" counting test programs over both runs.
+# "N passed, N failed, N skipped" counting test programs over all runs.
+# One throw-away PostgreSQL server (scripts/pg.sh, in $BUILD/pg-check) serves every test
+# that runs on PostgreSQL; it is stopped afterwards, whatever the outcome. Only that run
+# sees RELM_TEST_PG: a test that finds it set runs on PostgreSQL.
 set -u
+unset RELM_TEST_PG
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
 ASAN=${ASAN:-build-asan}
@@ -37,8 +42,21 @@ fi
 
 setup "$BUILD"
 ninja -C "$BUILD" >/dev/null || { ninja -C "$BUILD"; echo "0 passed, 1 failed"; exit 1; }
-meson test -C "$BUILD" --print-errorlogs --num-processes 2 | tee "$BUILD/check.log"
+meson test -C "$BUILD" --print-errorlogs --num-processes 2 --no-suite unit-pg | tee "$BUILD/check.log"
 count "$BUILD/check.log"
+
+# The unit, CLI and API tests on PostgreSQL, on one server for the whole run (RELM_TEST_PG).
+PGDIR=$PWD/$BUILD/pg-check
+trap 'scripts/pg.sh stop "$PGDIR"' EXIT
+if pg_url=$(scripts/pg.sh start "$PGDIR"); then
+    RELM_TEST_PG=$pg_url meson test -C "$BUILD" --suite unit-pg --suite cli-pg --suite api-pg \
+        --print-errorlogs --num-processes 2 | tee "$BUILD/check-pg.log"
+    count "$BUILD/check-pg.log"
+else
+    echo "the PostgreSQL test server did not start: the unit-pg, cli-pg and api-pg suites fail"
+    failed=$((failed + 1))
+fi
+scripts/pg.sh stop "$PGDIR"
 
 setup "$ASAN" -Db_sanitize=address,undefined -Db_lundef=false \
     -Dc_args=-fno-sanitize-recover=all -Dbuildtype=debug

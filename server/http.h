@@ -173,12 +173,13 @@ void api_campaign_routes(void);
 void api_ops_routes(void);
 
 /* Request log and metrics (ops.c). log may be NULL (no request log). */
-void ops_init(FILE *log, const char *db);
+void ops_init(FILE *log);
 /* Count one answered request and log it; route NULL: a page (page 1) or no route. */
 void ops_record(const char *method, const route_t *route, int page, unsigned status, double seconds,
                 const char *user, const char *address);
-/* The metrics page in Prometheus text format (malloc'd), or NULL when out of memory. */
-char *ops_metrics_text(void);
+/* The metrics page in Prometheus text format (malloc'd), or NULL when out of memory; the
+   database size is read through db. */
+char *ops_metrics_text(relm_t *db);
 void api_mail_routes(void);
 void api_privacy_routes(void);
 void api_deliver_routes(void);

@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
 #include "http.h"
@@ -34,12 +33,10 @@ static atomic_ulong duration_count;
 static atomic_ullong duration_us;
 
 static FILE *log_out;
-static const char *db_path;
 
-void ops_init(FILE *log, const char *db)
+void ops_init(FILE *log)
 {
     log_out = log;
-    db_path = db;
 }
 
 static size_t status_slot(unsigned status)
@@ -86,14 +83,6 @@ void ops_record(const char *method, const route_t *route, int page, unsigned sta
     json_decref(j);
 }
 
-static int64_t file_size(const char *path, const char *suffix)
-{
-    char p[4096];
-    struct stat st;
-    snprintf(p, sizeof(p), "%s%s", path, suffix);
-    return stat(p, &st) == 0 ? (int64_t)st.st_size : 0;
-}
-
 /* A growing text buffer for the metrics page. */
 typedef struct buf {
     char *s;
@@ -128,7 +117,7 @@ static void add(buf_t *b, const char *fmt, ...)
     }
 }
 
-char *ops_metrics_text(void)
+char *ops_metrics_text(relm_t *db)
 {
     buf_t b = {0};
     add(&b, "# HELP relm_http_requests_total Requests answered, by route and status.\n"
@@ -164,11 +153,16 @@ char *ops_metrics_text(void)
     add(&b, "relm_http_request_duration_seconds_sum %.6f\n",
         (double)atomic_load(&duration_us) / 1e6);
     add(&b, "relm_http_request_duration_seconds_count %lu\n", total);
+    int64_t size = 0;
+    relm_error_t err = {0};
+    if (relm_database_size(db, &size, &err) != 0)
+        size = 0; /* the page still reports the requests; /healthz tells of the database */
     add(&b,
-        "# HELP relm_database_size_bytes Size of the database file and its write-ahead log.\n"
+        "# HELP relm_database_size_bytes Space the database takes (SQLite: file and write-ahead "
+        "log).\n"
         "# TYPE relm_database_size_bytes gauge\n"
         "relm_database_size_bytes %lld\n",
-        (long long)(db_path ? file_size(db_path, "") + file_size(db_path, "-wal") : 0));
+        (long long)size);
     if (b.failed) {
         free(b.s);
         return NULL;
@@ -187,7 +181,7 @@ static int healthz(req_t *q)
 
 static int metrics(req_t *q)
 {
-    q->text = ops_metrics_text();
+    q->text = ops_metrics_text(q->r);
     q->text_type = "text/plain; version=0.0.4";
     return q->text ? 0 : req_fail(q, RELM_ENOMEM, "out of memory building the metrics");
 }

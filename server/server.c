@@ -131,7 +131,7 @@ int serve_run(const serve_opts_t *o, relm_error_t *err)
     http_set_db(o->db, o->today, o->cache_kib);
     const char *fault = getenv("RELM_FAULT");
     http_set_options(o->trust_proxy, fault && strcmp(fault, "reply") == 0, cert != NULL);
-    ops_init(log, o->db);
+    ops_init(log);
     unsigned max_conn = o->max_connections ? o->max_connections : SERVE_MAX_CONNECTIONS;
     unsigned per_addr = o->max_per_address ? o->max_per_address : SERVE_MAX_PER_ADDRESS;
     unsigned idle = o->idle_timeout ? o->idle_timeout : SERVE_IDLE_TIMEOUT;

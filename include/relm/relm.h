@@ -80,6 +80,12 @@ int relm_backup(relm_t *r, const char *path, int force, relm_error_t *err);
 int relm_ping(relm_t *r, relm_error_t *err);
 
 /*
+ * The space the database takes, in bytes, into *bytes: for SQLite its file and write-ahead
+ * log, for PostgreSQL what the server reports for the database. 0, or the engine's error.
+ */
+int relm_database_size(relm_t *r, int64_t *bytes, relm_error_t *err);
+
+/*
  * Generic listing of an entity's rows, streamed to fn one at a time (never loaded into
  * memory as a whole). filters may be NULL; limit <= 0 means no limit. Rows come in key
  * order. The record passed to fn is borrowed for the duration of the call.

@@ -8,10 +8,9 @@ compares no_of_lines, the lines' contacts and the recorded steps. The library no
 every input, so no shell may differ."""
 import json
 import os
-import sqlite3
 import subprocess
 
-from lib import RELM, TODAY, Server, check, eq, finish
+from lib import RELM, TODAY, Server, check, eq, finish, new_db, sql_at
 
 HISTORY = [
     # entry_no, contact_no, company, date, template, salesperson, evaluation, canceled
@@ -56,22 +55,14 @@ VERB = {"add": ("add", "add-contacts"), "reduce": ("reduce", "reduce"),
 
 
 def seed(db):
-    con = sqlite3.connect(db, timeout=10)
-    try:
-        con.executemany("INSERT INTO interaction_log_entry (entry_no, contact_no, "
-                        "contact_company_no, date, interaction_template_code, salesperson_code, "
-                        "evaluation, canceled) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", HISTORY)
-        con.commit()
-    finally:
-        con.close()
+    for row in HISTORY:
+        sql_at(db, "INSERT INTO interaction_log_entry (entry_no, contact_no, contact_company_no, "
+               "date, interaction_template_code, salesperson_code, evaluation, canceled) "
+               "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", *row)
 
 
 def query(db, sql, *params):
-    con = sqlite3.connect(db, timeout=10)
-    try:
-        return con.execute(sql, params).fetchall()
-    finally:
-        con.close()
+    return sql_at(db, sql, *params)
 
 
 def cli_args(criteria):
@@ -89,7 +80,7 @@ def cli_args(criteria):
 
 s = Server()
 try:
-    cli_db = os.path.join(s.dir, "cli.db")
+    cli_db = new_db(s.dir, "cli")
     env = dict(os.environ, RELM_DB=cli_db, RELM_TODAY=TODAY)
     env.pop("RELM_USER", None)
 

@@ -1,7 +1,6 @@
 #!/usr/bin/env python3
 """Interactions over HTTP: the Create Interaction dialog (prepare, create, postpone,
 resume), the log (list with cursors, cancel, evaluate, delete), and refused input."""
-import sqlite3
 import urllib.parse
 
 from lib import Server, check, eq, err_code, finish
@@ -271,13 +270,10 @@ try:
     eq("the account's salesperson, not the contact's JO", (201, "AH"),
        (r.status, r.body.get("salesperson_code")))
     s.cli("user", "update", "ann", "--salesperson-code", "")
-    con = sqlite3.connect(s.db)
-    con.execute("UPDATE contact SET salesperson_code = '' WHERE no = 'CT000004'")
-    con.execute("UPDATE contact SET correspondence_type = '' WHERE no = 'CT000003'")
-    con.execute("INSERT INTO interaction_template (code, interaction_group_code, description) "
-                "VALUES ('NODESC', 'PHONE', '')")
-    con.commit()
-    con.close()
+    s.sql("UPDATE contact SET salesperson_code = '' WHERE no = 'CT000004'")
+    s.sql("UPDATE contact SET correspondence_type = '' WHERE no = 'CT000003'")
+    s.sql("INSERT INTO interaction_template (code, interaction_group_code, description) "
+          "VALUES ('NODESC', 'PHONE', '')")
     r = ann.post("/api/interactions", {"contact_no": "CT000004",
                                        "interaction_template_code": "OUTGOING"})
     eq("no salesperson anywhere: 422 missing_salesperson", (422, "missing_salesperson"),
@@ -302,10 +298,7 @@ try:
     r = ann.post("/api/interactions/cancel", {"entry_nos": [k1]})
     eq("canceling the entry leaves the campaign entry alone", (200, [(0,)]),
        (r.status, s.sql("SELECT canceled FROM campaign_entry")))
-    con = sqlite3.connect(s.db)
-    con.execute("UPDATE campaign_entry SET canceled = 1")
-    con.commit()
-    con.close()
+    s.sql("UPDATE campaign_entry SET canceled = 1")
     r = ann.post("/api/interactions/cancel", {"entry_nos": [k1]})
     check("undo-cancel while the campaign entry is canceled: 422 naming both",
           r.status == 422 and "campaign entry 1" in r.body["error"]["message"]

@@ -4,7 +4,6 @@ the bound, JSON-only login, encoded NUL bytes in addresses, out-of-range numbers
 and cancel lists that name an entry twice."""
 import http.client
 import json
-import sqlite3
 
 from lib import PASSWORD, Server, check, eq, err_code, finish
 
@@ -54,10 +53,7 @@ try:
         r = ann.post("/api/interactions", {"contact_no": "CT000005",
                                            "interaction_template_code": "OUTGOING"})
         eq("an entry is logged", 201, r.status)
-    con = sqlite3.connect(s.db, timeout=10)
-    with con:
-        con.execute("UPDATE interaction_log_entry SET cost = 9223372036854774999")
-    con.close()
+    s.sql("UPDATE interaction_log_entry SET cost = 9223372036854774999")
     r = ann.get("/api/contacts/CT000005")
     eq("the contact still reads", 200, r.status)
     eq("its cost sum is held at the largest value", "92233720368547758.07",

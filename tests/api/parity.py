@@ -7,10 +7,9 @@ without the stamps of when they were written), a refusal must be a refusal in bo
 the same sentence, and at the end every table of the two databases must be equal."""
 import json
 import os
-import sqlite3
 import subprocess
 
-from lib import RELM, TODAY, Server, check, eq, finish
+from lib import RELM, TODAY, Server, check, copy_db, eq, finish, sql_at, table_columns, table_names
 
 # Written when the record was written: differ between the two runs by nature.
 VOLATILE = {"created_at", "modified_at", "last_used_at", "time"}
@@ -35,11 +34,7 @@ def clean(x):
 
 s = Server()
 try:
-    cli_db = os.path.join(s.dir, "cli.db")
-    src, dst = sqlite3.connect(s.db), sqlite3.connect(cli_db)
-    src.backup(dst)
-    src.close()
-    dst.close()
+    cli_db = copy_db(s.db, s.dir, "cli")
     clients = {"ann": s.client("ann"), "admin": s.client("admin")}
 
     def cli(args, user="ann"):
@@ -391,21 +386,12 @@ try:
 
     # ---- the two databases hold the same records ---------------------------------------
     def table_rows(db, table):
-        con = sqlite3.connect(db, timeout=10)
-        try:
-            cols = [c[1] for c in con.execute("PRAGMA table_info(%s)" % table)
-                    if c[1] not in VOLATILE]
-            q = "SELECT %s FROM %s ORDER BY %s" % (", ".join(cols), table,
-                                                  ", ".join(str(i + 1) for i in range(len(cols))))
-            return cols, con.execute(q).fetchall()
-        finally:
-            con.close()
+        cols = [c for c in table_columns(db, table) if c not in VOLATILE]
+        q = "SELECT %s FROM %s ORDER BY %s" % (", ".join(cols), table,
+                                              ", ".join(str(i + 1) for i in range(len(cols))))
+        return cols, sql_at(db, q)
 
-    con = sqlite3.connect(s.db, timeout=10)
-    tables = [t for (t,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
-                                        "AND name NOT LIKE 'sqlite_%' ORDER BY name")
-              if t not in SKIP_TABLES]
-    con.close()
+    tables = [t for t in table_names(s.db) if t not in SKIP_TABLES]
     for t in tables:
         a, b = table_rows(s.db, t), table_rows(cli_db, t)
         eq("table %s is the same after both runs" % t, a, b)

@@ -6,7 +6,7 @@ search folds case for all of Unicode."""
 import json
 import os
 
-from lib import Server, check, eq, err_code, finish
+from lib import Server, check, db_is_pg, eq, err_code, finish
 
 s = Server()
 try:
@@ -63,14 +63,15 @@ try:
        admin.get("/api/salespersons/AH").body["statistics"])
     eq("template statistics unchanged", before["OUTGOING"],
        admin.get("/api/templates/OUTGOING").body["statistics"])
-    s.sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    raw = open(s.db, "rb").read()
-    if os.path.exists(s.db + "-wal"):
-        raw += open(s.db + "-wal", "rb").read()
-    left = [v for v in ("Quintessa", "Zyborowski", "q.zyborowski@private.example", "Zyborville",
-                        "Zybor divorce", "mornings only pls", "Dear Quintessa")
-            if v.encode() in raw]
-    eq("no personal value is left in the database file", [], left)
+    if not db_is_pg():  # the bytes of the SQLite file; PostgreSQL keeps its files on the server
+        s.sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        raw = open(s.db, "rb").read()
+        if os.path.exists(s.db + "-wal"):
+            raw += open(s.db + "-wal", "rb").read()
+        left = [v for v in ("Quintessa", "Zyborowski", "q.zyborowski@private.example",
+                            "Zyborville", "Zybor divorce", "mornings only pls", "Dear Quintessa")
+                if v.encode() in raw]
+        eq("no personal value is left in the database file", [], left)
 
     # Contact search: number, name, e-mail and city at once, case folded for all of Unicode.
     def names(r):

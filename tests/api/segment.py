@@ -3,7 +3,6 @@
 criteria, logging with follow-up, logged segments (cancel, delete, reuse), refused input, and two
 clients logging the same segment at once (exactly one wins, the other gets 409)."""
 import json
-import sqlite3
 import threading
 
 from lib import Server, check, eq, err_code, finish
@@ -13,12 +12,7 @@ s = Server()
 
 def sql_exec(query):
     """Change the test database directly (committed)."""
-    con = sqlite3.connect(s.db, timeout=10)
-    try:
-        con.execute(query)
-        con.commit()
-    finally:
-        con.close()
+    s.sql(query)
 
 
 try:

@@ -14,7 +14,7 @@ assert_eq "reports the count" "imported 3 contacts" "$OUT"
 assert_eq "no progress bar without a terminal" "" "$ERR"
 assert_eq "quotes are undone" 'Acme, "Best" Inc.' "$(sql "SELECT name FROM contact WHERE no='C1'")"
 assert_eq "the person is linked" "Ann Lee|Acme, \"Best\" Inc." "$(sql "SELECT name||'|'||company_name FROM contact WHERE no='P1'")"
-assert_eq "a newline inside quotes is kept" "2" "$(sql "SELECT length(name) - length(replace(name, char(10), '')) + 1 FROM contact WHERE no='C2'")"
+assert_eq "a newline inside quotes is kept" "2" "$(sql "SELECT name FROM contact WHERE no='C2'" | wc -l | tr -d ' ')"
 
 printf 'no,name\nD1,Delta\n' >"$T/json.csv"
 expect_ok "import --json" contact import "$T/json.csv" --json
@@ -63,7 +63,7 @@ assert_eq "companies before persons" "C1 C2 D1 CT0001 P1" "$(printf '%s\n' "$OUT
 expect_ok "export to a file" contact export "$T/all.csv"
 assert_eq "quiet" "" "$OUT"
 
-rm -f "$RELM_DB"
+RELM_DB=$(new_db empty) || exit 1
 "$RELM" init >/dev/null
 "$RELM" salesperson add --code JO >/dev/null
 expect_ok "the export imports into an empty database" contact import "$T/all.csv"
@@ -91,7 +91,7 @@ assert_contains "naming the field" "contact name: the value is not valid UTF-8" 
 assert_eq "the database is unchanged" "$BEFORE" "$(sql "SELECT count(*) FROM contact")"
 
 if command -v script >/dev/null; then
-    rm -f "$RELM_DB"
+    RELM_DB=$(new_db big) || exit 1
     "$RELM" init >/dev/null
     awk 'BEGIN { print "no,name,city"; for (i = 0; i < 20000; i++) printf "N%06d,Name %d,City\n", i, i }' >"$T/big.csv"
     script -qec "$RELM contact import $T/big.csv" /dev/null >"$T/tty" 2>&1 </dev/null

@@ -60,8 +60,8 @@ assert_contains "naming the field" "interaction_template_code" "$ERR"
 expect_ok "postpone skips the e-mail check and keeps every default" \
     interaction create --contact CT000006 --template NEWS --subject Spring --date 2026-03-01 --time 08:00:00 --postpone --json
 p=$(json 'd["entry_no"]')
-assert_eq "stored as postponed: a full row, no campaign entry" "1|Newsletter|0.10|email|CMP1001|0|CT000001|JO|EMAIL|Spring" \
-    "$(sql "SELECT postponed||'|'||description||'|'||printf('%.2f', cost / 100.0)||'|'||correspondence_type||'|'||campaign_no||'|'||campaign_entry_no||'|'||contact_company_no||'|'||salesperson_code||'|'||interaction_group_code||'|'||subject FROM interaction_log_entry WHERE entry_no = $p")"
+assert_eq "stored as postponed: a full row, no campaign entry" "1|Newsletter|10|email|CMP1001|0|CT000001|JO|EMAIL|Spring" \
+    "$(sql "SELECT postponed||'|'||description||'|'||cost||'|'||correspondence_type||'|'||campaign_no||'|'||campaign_entry_no||'|'||contact_company_no||'|'||salesperson_code||'|'||interaction_group_code||'|'||subject FROM interaction_log_entry WHERE entry_no = $p")"
 assert_eq "no campaign entry written" "1" "$(sql "SELECT count(*) FROM campaign_entry")"
 assert_eq "postponed entries do not count" "0|1" \
     "$(run contact show CT000006 --json; json 'str(d["no_of_interactions"])+"|"+str(d["no_of_postponed_interactions"])')"
@@ -76,7 +76,7 @@ expect_ok "resume with another correspondence type" interaction resume "$p" --co
 assert_eq "same entry, finished, keeping what was stored, dated today" "$p|false|Newsletter|Spring|2026-03-15|hard_copy" \
     "$(json 'str(d["entry_no"])+"|"+str(d["postponed"]).lower()+"|"+d["description"]+"|"+d["subject"]+"|"+d["date"]+"|"+d["correspondence_type"]')"
 assert_eq "joined the campaign's shared campaign entry" "1|1" \
-    "$(sql "SELECT count(*)||'|'||min(description = 'Interactions') FROM campaign_entry")"
+    "$(sql "SELECT count(*)||'|'||min(CASE WHEN description = 'Interactions' THEN 1 ELSE 0 END) FROM campaign_entry")"
 assert_eq "no postponed entry left" "0" "$(count "WHERE postponed = 1")"
 assert_eq "statistics count it now" "1|0" \
     "$(run contact show CT000006 --json; json 'str(d["no_of_interactions"])+"|"+str(d["no_of_postponed_interactions"])')"
@@ -195,7 +195,7 @@ b=$(json 'd["entry_no"]')
 for d in 2026-01-05 2026-02-10 2026-02-10 2026-03-02 2026-03-02 2026-03-02 2026-01-20; do
     "$RELM" interaction create --contact CT000008 --template OUTGOING --date "$d" --time 10:00:00 >/dev/null
 done
-want=$(sql "SELECT group_concat(entry_no) FROM (SELECT entry_no FROM interaction_log_entry WHERE postponed = 0 ORDER BY date DESC, time DESC, entry_no DESC)")
+want=$(sql "SELECT entry_no FROM interaction_log_entry WHERE postponed = 0 ORDER BY date DESC, time DESC, entry_no DESC" | joined ,)
 got="" cursor="" pages=0
 while :; do
     if [ -n "$cursor" ]; then run interaction list --limit 3 --after "$cursor"; else run interaction list --limit 3; fi
@@ -352,7 +352,7 @@ if python3 -c 'import pty' 2>/dev/null; then
     assert_eq "resume in the dialog" "0" "$RC"
     assert_contains "shows the stored template" "Interaction template code [NEWS]" "$OUT"
     assert_eq "finishes the same entry" "hard_copy|0|1" \
-        "$(sql "SELECT correspondence_type||'|'||postponed||'|'||(campaign_entry_no > 0) FROM interaction_log_entry WHERE entry_no = $r")"
+        "$(sql "SELECT correspondence_type||'|'||postponed||'|'||CASE WHEN campaign_entry_no > 0 THEN 1 ELSE 0 END FROM interaction_log_entry WHERE entry_no = $r")"
 else
     ok "# skip: no python pty"
 fi

@@ -50,6 +50,6 @@ expect_exit 1 "a cancel list naming an entry twice is refused" interaction cance
 assert_contains "naming the entry" "interaction log entry 1 is listed more than once" "$ERR"
 assert_eq "the entry is not canceled" "0" "$(sql "SELECT canceled FROM interaction_log_entry WHERE entry_no = 1")"
 expect_ok "a list of distinct entries" interaction cancel 1 2
-assert_eq "both toggled" "1|1" "$(sql "SELECT group_concat(canceled, '|') FROM interaction_log_entry")"
+assert_eq "both toggled" "1|1" "$(sql "SELECT canceled FROM interaction_log_entry ORDER BY entry_no" | joined '|')"
 
 finish

@@ -53,13 +53,13 @@ assert_eq "HTML-only message with raw UTF-8 headers" "CT3|Grüße aus München �
 assert_eq "no Date: the work date" "2026-03-15|100" \
     "$(sql "SELECT date||'|'||length(subject) FROM interaction_log_entry WHERE message_id = '<uten-dato-4@kunde.no>'")"
 assert_eq "the salesperson's message: an outbound entry per contact recipient" "CT2,CT3|outbound|us|KARI|EOUT" \
-    "$(sql "SELECT group_concat(contact_no)||'|'||min(information_flow)||'|'||min(initiated_by)||'|'||min(salesperson_code)||'|'||min(interaction_template_code) FROM (SELECT * FROM interaction_log_entry WHERE subject = 'Referat fra møtet' ORDER BY contact_no)")"
+    "$(sql "SELECT contact_no FROM interaction_log_entry WHERE subject = 'Referat fra møtet' ORDER BY contact_no" | joined ,)|$(sql "SELECT min(information_flow)||'|'||min(initiated_by)||'|'||min(salesperson_code)||'|'||min(interaction_template_code) FROM interaction_log_entry WHERE subject = 'Referat fra møtet'")"
 assert_eq "the reply joins the delivered entry's campaign as a response" "CMP1|77|1" \
     "$(sql "SELECT campaign_no||'|'||campaign_entry_no||'|'||campaign_response FROM interaction_log_entry WHERE message_id = '<svar-6@eksempel.no>'")"
 assert_eq "the reply names the entry it answers" "900" \
     "$(json '[e["reply_to_entry_no"] for e in d["entries"] if e["message_id"] == "<svar-6@eksempel.no>"][0]')"
 assert_eq "each entry keeps its message" "7|7|1" \
-    "$(sql "SELECT count(*)||'|'||sum(a.kind = 'message' AND a.content_type = 'message/rfc822')||'|'||sum(a.encoding = 'base64') FROM interaction_log_entry e JOIN attachment a ON a.attachment_no = e.attachment_no AND a.entry_no = e.entry_no")"
+    "$(sql "SELECT count(*)||'|'||sum(CASE WHEN a.kind = 'message' AND a.content_type = 'message/rfc822' THEN 1 ELSE 0 END)||'|'||sum(CASE WHEN a.encoding = 'base64' THEN 1 ELSE 0 END) FROM interaction_log_entry e JOIN attachment a ON a.attachment_no = e.attachment_no AND a.entry_no = e.entry_no")"
 assert_eq "the kept UTF-8 message is the file" "$(cat "$M/html_only.eml")" \
     "$(sql "SELECT body FROM attachment a JOIN interaction_log_entry e ON e.attachment_no = a.attachment_no WHERE e.message_id = '<bestellung-3@example.de>'")"
 
@@ -79,13 +79,13 @@ expect_ok "import a Maildir folder" mail import "$T/Maildir" --json
 assert_eq "cur and new read; the copy already logged is a duplicate" "3|2|1" \
     "$(json '"|".join(str(d[k]) for k in ("messages", "logged", "duplicates"))')"
 assert_eq "decoded subjects from the Maildir" "Blåbær|Ny" \
-    "$(sql "SELECT group_concat(subject, '|') FROM (SELECT subject FROM interaction_log_entry WHERE message_id LIKE '<md-%' ORDER BY message_id)")"
+    "$(sql "SELECT subject FROM interaction_log_entry WHERE message_id LIKE '<md-%' ORDER BY message_id" | joined '|')"
 
 printf 'From bjorn@kunde.no Tue Mar 10 10:00:00 2026\nFrom: bjorn@kunde.no\nSubject: Post 1\nMessage-ID: <mb-1@kunde.no>\nDate: Tue, 10 Mar 2026 10:00:00 +0100\n\n>From here\n\nFrom f.muller@example.de Wed Mar 11 10:00:00 2026\nFrom: f.muller@example.de\nSubject: Post 2\nMessage-ID: <mb-2@example.de>\nDate: Wed, 11 Mar 2026 10:00:00 +0100\n\nz\n' >"$T/box.mbox"
 expect_ok "import an mbox file" mail import "$T/box.mbox"
 assert_contains "two messages from the mbox" "2 messages: 2 entries logged" "$OUT"
 assert_eq "the mbox messages are logged with their subjects" "CT1 Post 1|CT3 Post 2" \
-    "$(sql "SELECT group_concat(contact_no||' '||subject, '|') FROM (SELECT * FROM interaction_log_entry WHERE message_id LIKE '<mb-%' ORDER BY message_id)")"
+    "$(sql "SELECT contact_no||' '||subject FROM interaction_log_entry WHERE message_id LIKE '<mb-%' ORDER BY message_id" | joined '|')"
 
 # refusals ---------------------------------------------------------------------------------
 n=$(count "")

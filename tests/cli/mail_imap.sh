@@ -22,7 +22,7 @@ stop_dovecot() {
         kill -9 "$DVPID" 2>/dev/null || true
     fi
 }
-trap 'stop_dovecot; rm -rf "$T"' EXIT
+trap 'stop_dovecot; cleanup' EXIT
 
 # Dovecot refuses to run its login and mail processes as root: as root they run as its own
 # users, and the mailbox belongs to the mail user.

@@ -3,6 +3,7 @@
 # variants, attachments) and campaigns. Output, canonical --json keys, exit codes, and the
 # database after refused operations.
 . "$(dirname "$0")/lib.sh"
+NL=$'\n'
 "$RELM" init >/dev/null
 
 # --- salespersons ---
@@ -82,10 +83,10 @@ expect_ok "language set" template language set abstract nor --description Sammen
 assert_eq "set prints the variant" "ABSTRACT|NOR|Sammendrag" \
     "$(json 'd["template_code"]+"|"+d["language_code"]+"|"+d["description"]')"
 assert_eq "the variant is stored with its attachment" "Sammendrag|Hei {{contact.first_name}}" \
-    "$(sql "SELECT description||'|'||rtrim(attachment, char(10)) FROM interaction_template_language")"
+    "$(sql "SELECT description||'|'||rtrim(attachment, '$NL') FROM interaction_template_language")"
 expect_ok "language set without --description keeps it" template language set ABSTRACT NOR
 assert_eq "description and attachment kept" "Sammendrag|Hei {{contact.first_name}}" \
-    "$(sql "SELECT description||'|'||rtrim(attachment, char(10)) FROM interaction_template_language")"
+    "$(sql "SELECT description||'|'||rtrim(attachment, '$NL') FROM interaction_template_language")"
 expect_ok "a second variant" template language set ABSTRACT deu --description Zusammenfassung
 expect_ok "language list --json" template language list abstract --json
 assert_eq "variants in language order" "DEU,NOR" "$(json '",".join(v["language_code"] for v in d)')"
@@ -106,7 +107,7 @@ assert_eq "json keys" "attachment,language_code,template_code" "$(json '",".join
 printf 'Liebe {{contact.name}}\n' >"$T/deu.txt"
 expect_ok "attachment set --file" template attachment set ABSTRACT --language DEU --file "$T/deu.txt"
 assert_eq "stored" "Liebe {{contact.name}}" \
-    "$(sql "SELECT rtrim(attachment, char(10)) FROM interaction_template_language WHERE language_code = 'DEU'")"
+    "$(sql "SELECT rtrim(attachment, '$NL') FROM interaction_template_language WHERE language_code = 'DEU'")"
 expect_exit 2 "--file and --text together are a usage error" template attachment set ABSTRACT \
     --file "$T/deu.txt" --text x
 expect_exit 2 "neither --file nor --text is a usage error" template attachment set ABSTRACT
@@ -115,7 +116,7 @@ expect_exit 1 "an attachment for a missing variant is refused" template attachme
 assert_contains "naming the variant" "has no language variant FRA" "$ERR"
 expect_exit 1 "a missing template's attachment fails" template attachment show NOPE
 expect_ok "language delete" template language delete ABSTRACT deu
-assert_eq "one variant left" "NOR" "$(sql "SELECT group_concat(language_code) FROM interaction_template_language")"
+assert_eq "one variant left" "NOR" "$(sql "SELECT language_code FROM interaction_template_language ORDER BY language_code" | joined ,)"
 expect_exit 1 "deleting it again fails" template language delete ABSTRACT DEU
 
 # --- a template in use ---
@@ -179,7 +180,7 @@ assert_contains "the error says why" "campaign entry 1 is not canceled" "$ERR"
 assert_eq "its interactions stay" "2" "$(sql "SELECT count(*) FROM interaction_log_entry WHERE campaign_entry_no = 1")"
 expect_ok "cancel a campaign entry" campaign entry cancel 1 --json
 assert_eq "it is canceled" "True" "$(json 'd["canceled"]')"
-assert_eq "with its interaction log entries, and only those" "1,2" "$(sql "SELECT group_concat(entry_no) FROM interaction_log_entry WHERE canceled = 1")"
+assert_eq "with its interaction log entries, and only those" "1,2" "$(sql "SELECT entry_no FROM interaction_log_entry WHERE canceled = 1 ORDER BY entry_no" | joined ,)"
 expect_ok "the campaign's statistics drop them" campaign show CMP1001 --json
 assert_eq "one interaction left" "1|4.00" "$(json 'str(d["no_of_interactions"])+"|"+d["cost"]')"
 expect_ok "undo the cancel" campaign entry cancel 1

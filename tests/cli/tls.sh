@@ -14,7 +14,7 @@ openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=other" \
 
 PID=""
 stop() { [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null; PID=""; }
-trap 'stop; rm -rf "$T"' EXIT
+trap 'stop; cleanup' EXIT
 
 "$RELM" serve --listen 127.0.0.1:0 --log-file off --tls-cert "$T/cert.pem" \
     --tls-key "$T/key.pem" >"$T/serve.out" 2>"$T/serve.err" &
