@@ -1,0 +1,375 @@
+/*
+ * Copying a whole database (relm_db_copy): every row of every table arrives with its
+ * values and types, counters go on where they were, the check compares counts and
+ * checksums, and a target with data or another schema version is refused untouched.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "internal.h"
+#include "segment_fixture.h"
+
+int relm_dbcopy_table_count(void);
+const char *relm_dbcopy_table_name(int i);
+
+static void tmp_path(char *buf, size_t n, const char *name)
+{
+    char p[300];
+    snprintf(buf, n, "/tmp/relm-dbcopy-%d-%s.db", (int)getpid(), name);
+    unlink(buf);
+    snprintf(p, sizeof(p), "%s-wal", buf);
+    unlink(p);
+    snprintf(p, sizeof(p), "%s-shm", buf);
+    unlink(p);
+}
+
+/* A source with every kind of record: the segment fixture, a logged segment, users, ... */
+static relm_t *populated(void)
+{
+    relm_t *r = fixture();
+    relm_error_t err = {0};
+    char no[RELM_CODE20_SZ];
+    new_segment(r, "Spring mailing", "LTR", no);
+    add_line(r, no, "C1");
+    add_line(r, no, "P2");
+    relm_log_result_t res;
+    if (relm_segment_log(r, no, 0, &res, NULL, NULL, &err))
+        fail_msg("log: %s", err.message);
+    new_segment(r, "Not yet logged", "NEWS", no);
+    add_line(r, no, "P1");
+    relm_user_t u;
+    relm_record_init(&relm_user_entity, &u);
+    snprintf(u.name, sizeof(u.name), "kari");
+    if (relm_user_add(r, &u, "a long enough password", &err))
+        fail_msg("user: %s", err.message);
+    exec_sql(r, "UPDATE interaction_template SET attachment = 'Kjære {name}, æøå ÆØÅ – ✓' "
+                "WHERE code = 'LTR';"
+                "INSERT INTO attachment (attachment_no, entry_no, kind, content_type, body) "
+                "VALUES (9223372036854775807, 1, 'sent', 'text/plain', 'Grüße aus Tromsø 🙂');"
+                "INSERT INTO interaction_comment (entry_no, line_no, date, comment) "
+                "VALUES (1, 10000, '2026-03-15', '0123 stays text');"
+                "UPDATE interaction_log_entry SET cost = -9223372036854775807 - 1, "
+                "duration = 9223372036854775807 WHERE entry_no = 2;"
+                "UPDATE relm_counter SET value = 9223372036854775000 WHERE name = 'attachment';"
+                "INSERT INTO login_throttle (scope, subject, failures, last_failure, "
+                "blocked_until) VALUES ('name', 'kari', 3, 1780000000, 0);");
+    return r;
+}
+
+/* Whether table has the same rows (values and storage classes) in main and tgt. */
+static int64_t differing_rows(relm_t *r, const char *table)
+{
+    char sql[512];
+    snprintf(sql, sizeof(sql),
+             "SELECT (SELECT count(*) FROM (SELECT * FROM main.%s EXCEPT SELECT * FROM tgt.%s)) "
+             "+ (SELECT count(*) FROM (SELECT * FROM tgt.%s EXCEPT SELECT * FROM main.%s)) "
+             "+ abs((SELECT count(*) FROM main.%s) - (SELECT count(*) FROM tgt.%s))",
+             table, table, table, table, table, table);
+    return test_sql_int(r, sql);
+}
+
+static void attach(relm_t *r, const char *path)
+{
+    char sql[512];
+    snprintf(sql, sizeof(sql), "ATTACH DATABASE '%s' AS tgt", path);
+    exec_sql(r, sql);
+}
+
+static void a_copy_has_every_row_of_every_table_with_its_values_and_types(void **state)
+{
+    (void)state;
+    relm_t *r = populated();
+    char to[128];
+    tmp_path(to, sizeof(to), "every");
+    relm_dbcopy_result_t res;
+    relm_error_t err = {0};
+    if (relm_db_copy(test_db_path(r), to, NULL, NULL, &res, &err))
+        fail_msg("copy: %s", err.message);
+    assert_int_equal(res.mismatches, 0);
+    assert_int_equal(res.ntables, relm_dbcopy_table_count());
+    attach(r, to);
+    int64_t rows = 0;
+    for (int i = 0; i < res.ntables; i++) {
+        const char *t = res.tables[i].name;
+        if (differing_rows(r, t) != 0)
+            fail_msg("table %s differs", t);
+        assert_true(res.tables[i].match);
+        assert_int_equal(res.tables[i].rows, res.tables[i].target_rows);
+        assert_string_equal(res.tables[i].checksum, res.tables[i].target_checksum);
+        rows += res.tables[i].rows;
+    }
+    assert_int_equal(res.rows, rows);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM tgt.logged_segment"), 1);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM tgt.interaction_log_entry"), 2);
+    assert_int_equal(
+        test_sql_int(r,
+                     "SELECT count(*) FROM tgt.attachment WHERE body = 'Grüße aus Tromsø 🙂' "
+                     "AND attachment_no = 9223372036854775807"),
+        1);
+    assert_int_equal(test_sql_int(r,
+                                  "SELECT count(*) FROM tgt.interaction_comment "
+                                  "WHERE typeof(comment) = 'text' AND comment = '0123 stays text'"),
+                     1);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM tgt.interaction_log_entry "
+                                     "WHERE cost = -9223372036854775807 - 1 "
+                                     "AND typeof(cost) = 'integer'"),
+                     1);
+    test_db_free(r);
+    tmp_path(to, sizeof(to), "every");
+}
+
+static void numbers_go_on_in_the_copy_where_they_stood_in_the_source(void **state)
+{
+    (void)state;
+    relm_t *r = populated();
+    char to[128];
+    tmp_path(to, sizeof(to), "numbers");
+    relm_error_t err = {0};
+    assert_int_equal(relm_db_copy(test_db_path(r), to, NULL, NULL, NULL, &err), 0);
+    relm_t *c = NULL;
+    assert_int_equal(relm_open(to, RELM_OPEN_NO_MIGRATE, &c, &err), 0);
+    char a[RELM_CODE20_SZ], b[RELM_CODE20_SZ];
+    assert_relm_ok(relm_numseries_next(r, "SEG", "2026-03-15", a, &err));
+    assert_relm_ok(relm_numseries_next(c, "SEG", "2026-03-15", b, &err));
+    assert_string_equal(a, b);
+    int64_t x = 0, y = 0;
+    relm_begin(r, &err);
+    assert_relm_ok(relm_counter_take(r, "interaction_log_entry", 1, &x, &err));
+    relm_rollback(r);
+    relm_begin(c, &err);
+    assert_relm_ok(relm_counter_take(c, "interaction_log_entry", 1, &y, &err));
+    relm_rollback(c);
+    assert_int_equal(x, 3);
+    assert_int_equal(y, 3);
+    relm_close(c);
+    test_db_free(r);
+    tmp_path(to, sizeof(to), "numbers");
+}
+
+static void a_freshly_initialised_target_takes_the_copy(void **state)
+{
+    (void)state;
+    relm_t *r = populated();
+    relm_t *t = test_db_new();
+    relm_error_t err = {0};
+    relm_dbcopy_result_t res;
+    assert_int_equal(relm_db_copy(test_db_path(r), test_db_path(t), NULL, NULL, &res, &err), 0);
+    assert_int_equal(res.mismatches, 0);
+    assert_int_equal(test_sql_int(t, "SELECT count(*) FROM contact"),
+                     test_sql_int(r, "SELECT count(*) FROM contact"));
+    assert_int_equal(test_sql_int(t, "SELECT count(*) FROM marketing_setup"), 1);
+    assert_int_equal(test_sql_int(t, "SELECT count(*) FROM marketing_setup "
+                                     "WHERE default_salesperson_code = 'JO'"),
+                     1);
+    test_db_free(t);
+    test_db_free(r);
+}
+
+static void a_target_holding_data_is_refused_and_left_as_it_was(void **state)
+{
+    (void)state;
+    relm_t *r = populated();
+    relm_t *t = test_db_new();
+    exec_sql(t, "INSERT INTO salesperson (code, name) VALUES ('ZZ', 'Zed')");
+    relm_error_t err = {0};
+    assert_int_equal(relm_db_copy(test_db_path(r), test_db_path(t), NULL, NULL, NULL, &err),
+                     RELM_EEXISTS);
+    assert_non_null(strstr(err.message, "salesperson"));
+    assert_non_null(strstr(err.message, "already holds data"));
+    assert_int_equal(test_sql_int(t, "SELECT count(*) FROM salesperson"), 1);
+    assert_int_equal(test_sql_int(t, "SELECT count(*) FROM contact"), 0);
+
+    relm_t *u = test_db_new();
+    exec_sql(u, "UPDATE relm_counter SET value = 5 WHERE name = 'logged_segment'");
+    relm_error_t err2 = {0};
+    assert_int_equal(relm_db_copy(test_db_path(r), test_db_path(u), NULL, NULL, NULL, &err2),
+                     RELM_EEXISTS);
+    assert_non_null(strstr(err2.message, "counters"));
+    assert_int_equal(
+        test_sql_int(u, "SELECT value FROM relm_counter WHERE name = 'logged_segment'"), 5);
+    test_db_free(u);
+    test_db_free(t);
+    test_db_free(r);
+}
+
+static void an_older_schema_on_either_side_is_refused_naming_relm_init(void **state)
+{
+    (void)state;
+    relm_t *r = populated();
+    relm_t *t = test_db_new();
+    char older[32];
+    snprintf(older, sizeof(older), "%d", relm_schema_latest() - 1);
+    char sql[128];
+    snprintf(sql, sizeof(sql), "UPDATE relm_meta SET value = '%s' WHERE key = 'schema_version'",
+             older);
+    exec_sql(t, sql);
+    relm_error_t err = {0};
+    assert_int_equal(relm_db_copy(test_db_path(r), test_db_path(t), NULL, NULL, NULL, &err),
+                     RELM_ESCHEMA);
+    assert_non_null(strstr(err.message, "target"));
+    assert_non_null(strstr(err.message, "relm init"));
+    assert_int_equal(test_sql_int(t, "SELECT count(*) FROM contact"), 0);
+
+    relm_error_t err2 = {0};
+    relm_t *empty = test_db_new();
+    assert_int_equal(relm_db_copy(test_db_path(t), test_db_path(empty), NULL, NULL, NULL, &err2),
+                     RELM_ESCHEMA);
+    assert_non_null(strstr(err2.message, "source"));
+    assert_non_null(strstr(err2.message, "relm init"));
+    test_db_free(empty);
+    test_db_free(t);
+    test_db_free(r);
+}
+
+static void a_copy_onto_its_own_source_is_refused(void **state)
+{
+    (void)state;
+    relm_t *r = populated();
+    char url[300];
+    snprintf(url, sizeof(url), "sqlite:%s", test_db_path(r));
+    relm_error_t err = {0};
+    assert_int_equal(relm_db_copy(test_db_path(r), url, NULL, NULL, NULL, &err), RELM_EUSAGE);
+    assert_non_null(strstr(err.message, "same database"));
+    test_db_free(r);
+}
+
+/* A target that changes rows as they arrive: the check must see it. */
+static void a_target_that_differs_from_the_source_fails_the_check(void **state)
+{
+    (void)state;
+    relm_t *r = populated();
+    relm_t *t = test_db_new();
+    exec_sql(t, "CREATE TRIGGER garble AFTER INSERT ON contact BEGIN "
+                "UPDATE contact SET name = name || '?' WHERE no = NEW.no; END");
+    relm_dbcopy_result_t res;
+    relm_error_t err = {0};
+    assert_int_equal(relm_db_copy(test_db_path(r), test_db_path(t), NULL, NULL, &res, &err),
+                     RELM_ESTORAGE);
+    assert_non_null(strstr(err.message, "contact"));
+    assert_int_equal(res.mismatches, 1);
+    assert_int_equal(res.ntables, relm_dbcopy_table_count());
+    for (int i = 0; i < res.ntables; i++)
+        assert_int_equal(res.tables[i].match, strcmp(res.tables[i].name, "contact") != 0);
+    test_db_free(t);
+    test_db_free(r);
+}
+
+static void the_checksum_tells_null_from_blank(void **state)
+{
+    (void)state;
+    relm_t *a = test_db_new(), *b = test_db_new();
+    /* SQLite lets a text key be NULL; the copy and its check must keep it NULL. */
+    exec_sql(a, "INSERT INTO saved_criteria (code, description) VALUES (NULL, 'x')");
+    exec_sql(b, "INSERT INTO saved_criteria (code, description) VALUES ('', 'x')");
+    char to_a[128], to_b[128];
+    tmp_path(to_a, sizeof(to_a), "null-a");
+    tmp_path(to_b, sizeof(to_b), "null-b");
+    relm_dbcopy_result_t ra, rb;
+    relm_error_t err = {0};
+    assert_int_equal(relm_db_copy(test_db_path(a), to_a, NULL, NULL, &ra, &err), 0);
+    assert_int_equal(relm_db_copy(test_db_path(b), to_b, NULL, NULL, &rb, &err), 0);
+    int found = 0;
+    for (int i = 0; i < ra.ntables; i++)
+        if (strcmp(ra.tables[i].name, "saved_criteria") == 0) {
+            found = 1;
+            assert_int_equal(ra.tables[i].rows, 1);
+            assert_string_not_equal(ra.tables[i].checksum, rb.tables[i].checksum);
+        }
+    assert_true(found);
+    attach(a, to_a);
+    assert_int_equal(test_sql_int(a, "SELECT count(*) FROM tgt.saved_criteria WHERE code IS NULL"),
+                     1);
+    test_db_free(a);
+    test_db_free(b);
+    tmp_path(to_a, sizeof(to_a), "null-a");
+    tmp_path(to_b, sizeof(to_b), "null-b");
+}
+
+typedef struct progress {
+    int64_t last, total, calls, backwards;
+} progress_t;
+
+static void record_progress(void *ctx, const char *table, int64_t done, int64_t total)
+{
+    progress_t *p = ctx;
+    assert_non_null(table);
+    if (done < p->last)
+        p->backwards++;
+    p->last = done;
+    p->total = total;
+    p->calls++;
+}
+
+static void progress_counts_every_row_up_to_the_total(void **state)
+{
+    (void)state;
+    relm_t *r = populated();
+    char to[128];
+    tmp_path(to, sizeof(to), "progress");
+    progress_t p = {0, 0, 0, 0};
+    relm_dbcopy_result_t res;
+    relm_error_t err = {0};
+    assert_int_equal(relm_db_copy(test_db_path(r), to, record_progress, &p, &res, &err), 0);
+    assert_true(p.calls >= res.ntables);
+    assert_int_equal(p.backwards, 0);
+    assert_int_equal(p.last, res.rows);
+    assert_int_equal(p.total, res.rows);
+    test_db_free(r);
+    tmp_path(to, sizeof(to), "progress");
+}
+
+/* The copy's list is the schema's: a table a migration adds must be added to the copy. */
+static void the_copy_knows_every_table_in_an_order_that_satisfies_references(void **state)
+{
+    (void)state;
+    relm_t *r = test_db_new();
+    int n = relm_dbcopy_table_count();
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM sqlite_master WHERE type = 'table' "
+                                     "AND name NOT LIKE 'sqlite_%'"),
+                     n);
+    for (int i = 0; i < n; i++) {
+        char sql[256];
+        const char *t = relm_dbcopy_table_name(i);
+        snprintf(sql, sizeof(sql),
+                 "SELECT count(*) FROM sqlite_master WHERE type = 'table' "
+                 "AND name = '%s'",
+                 t);
+        if (test_sql_int(r, sql) != 1)
+            fail_msg("table %s is not in the schema", t);
+        /* Every table it refers to comes earlier in the list. */
+        relm_stmt_t *s;
+        relm_error_t err = {0};
+        snprintf(sql, sizeof(sql), "SELECT \"table\" FROM pragma_foreign_key_list('%s')", t);
+        assert_int_equal(relm_stmt_prepare(r->store, sql, &s, &err), 0);
+        while (relm_stmt_step(s, &err) == RELM_STEP_ROW) {
+            const char *ref = relm_stmt_text(s, 0);
+            int at = -1;
+            for (int k = 0; k < n; k++)
+                if (strcmp(relm_dbcopy_table_name(k), ref) == 0)
+                    at = k;
+            if (at < 0 || at >= i)
+                fail_msg("table %s refers to %s, which is copied after it", t, ref);
+        }
+        relm_stmt_release(s);
+    }
+    test_db_free(r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(a_copy_has_every_row_of_every_table_with_its_values_and_types),
+        cmocka_unit_test(numbers_go_on_in_the_copy_where_they_stood_in_the_source),
+        cmocka_unit_test(a_freshly_initialised_target_takes_the_copy),
+        cmocka_unit_test(a_target_holding_data_is_refused_and_left_as_it_was),
+        cmocka_unit_test(an_older_schema_on_either_side_is_refused_naming_relm_init),
+        cmocka_unit_test(a_copy_onto_its_own_source_is_refused),
+        cmocka_unit_test(a_target_that_differs_from_the_source_fails_the_check),
+        cmocka_unit_test(the_checksum_tells_null_from_blank),
+        cmocka_unit_test(progress_counts_every_row_up_to_the_total),
+        cmocka_unit_test(the_copy_knows_every_table_in_an_order_that_satisfies_references),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
