@@ -36,12 +36,55 @@ static int read_version(relm_t *r, int *version, relm_error_t *err)
     return rc < 0 ? rc : 0;
 }
 
+/*
+ * PostgreSQL only, run before every upgrade (CREATE OR REPLACE): the store's case fold
+ * relm_fold(text) (store.h), SQLite's being a function of the connection. lower() of the
+ * NFC form; with ICU's root locale when the server has ICU, so that it folds all of
+ * Unicode whatever locale the database was created with.
+ */
+static const char pg_functions[] =
+    "DO $$ BEGIN "
+    "IF EXISTS (SELECT 1 FROM pg_collation WHERE collname = 'und-x-icu') THEN "
+    "EXECUTE 'CREATE OR REPLACE FUNCTION relm_fold(t text) RETURNS text LANGUAGE sql "
+    "IMMUTABLE STRICT PARALLEL SAFE AS ''SELECT lower(normalize(t, NFC) COLLATE \"und-x-icu\")''';"
+    "ELSE "
+    "EXECUTE 'CREATE OR REPLACE FUNCTION relm_fold(t text) RETURNS text LANGUAGE sql "
+    "IMMUTABLE STRICT PARALLEL SAFE AS ''SELECT lower(normalize(t, NFC))''';"
+    "END IF; END $$;";
+
+static int is_postgres(const relm_t *r)
+{
+    return strcmp(relm_store_engine(r->store), "postgresql") == 0;
+}
+
+/*
+ * A database relm never initialised must be empty: tables of another program there mean
+ * the URL names the wrong database, and relm must not mix its tables into it.
+ */
+static int check_foreign_tables(relm_t *r, const char *url, relm_error_t *err)
+{
+    int64_t n = 0;
+    int rc = relm_count(r,
+                        "SELECT count(*) FROM information_schema.tables "
+                        "WHERE table_schema = current_schema()",
+                        NULL, &n, err);
+    if (rc == 0 && n > 0)
+        rc = relm_error_set(err, RELM_ESCHEMA,
+                            "database %s holds %lld tables but no relm schema: it is not a relm "
+                            "database; give relm init an empty database",
+                            url, (long long)n);
+    return rc;
+}
+
 static int migrate(relm_t *r, int from, relm_error_t *err)
 {
+    int pg = is_postgres(r);
     int rc = relm_store_begin(r->store, err);
     if (rc)
         return rc;
-    if (from == 0)
+    if (pg)
+        rc = relm_store_exec(r->store, pg_functions, err);
+    if (rc == 0 && from == 0)
         rc = relm_store_exec(r->store,
                              "CREATE TABLE IF NOT EXISTS relm_meta (key TEXT PRIMARY KEY, "
                              "value TEXT NOT NULL);"
@@ -51,7 +94,9 @@ static int migrate(relm_t *r, int from, relm_error_t *err)
     for (int i = 0; rc == 0 && i < relm_migration_count; i++) {
         if (relm_migrations[i].version <= from)
             continue;
-        rc = relm_store_exec(r->store, relm_migrations[i].sql, err);
+        const char *sql = pg && relm_migrations[i].pg_sql ? relm_migrations[i].pg_sql
+                                                          : relm_migrations[i].sql;
+        rc = relm_store_exec(r->store, sql, err);
         if (rc) {
             char msg[sizeof(err->message)];
             snprintf(msg, sizeof(msg), "%s", err ? err->message : "");
@@ -146,7 +191,19 @@ int relm_open(const char *url, int flags, relm_t **out, relm_error_t *err)
                             "relm init to upgrade it (it is backed up first)",
                             url, r->schema_version, relm_schema_latest());
     else if (rc == 0 && r->schema_version < relm_schema_latest()) {
-        if (r->schema_version > 0)
+        /*
+         * A PostgreSQL database is not copied first: relm cannot write a server's backup
+         * (pg_dump does), and the upgrade is one transaction there, DDL included, so a
+         * failed one leaves the old schema as it was.
+         */
+        if (r->schema_version == 0 && is_postgres(r))
+            rc = check_foreign_tables(r, url, err);
+        else if (r->schema_version > 0 && is_postgres(r))
+            relm_error_warn(err,
+                            "database %s was upgraded from schema %d in place; relm makes no "
+                            "copy of a PostgreSQL database: keep pg_dump backups",
+                            url, r->schema_version);
+        else if (r->schema_version > 0)
             rc = backup_before_migration(r, url, r->schema_version, err);
         if (rc == 0)
             rc = migrate(r, r->schema_version, err);

@@ -1,19 +1,37 @@
 #!/usr/bin/env python3
-"""Compile numbered SQL migrations into a C array: embed_sql.py OUT.c FILE.sql..."""
+"""Compile numbered SQL migrations into a C array: embed_sql.py OUT.c FILE.sql...
+
+NNN_name.sql is migration NNN for every engine. NNN_name.pg.sql, when given, replaces it on
+PostgreSQL (only where the dialects differ); it needs the NNN_name.sql beside it."""
 import os
 import sys
 
-out, files = sys.argv[1], sorted(sys.argv[2:], key=os.path.basename)
+
+def literal(sql):
+    return '"' + sql.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n\"\n\"") + '"'
+
+
+out = sys.argv[1]
+common, pg = {}, {}
+for path in sys.argv[2:]:
+    name = os.path.basename(path)
+    with open(path) as src:
+        sql = src.read()
+    if name.endswith(".pg.sql"):
+        pg[name[: -len(".pg.sql")] + ".sql"] = sql
+    else:
+        common[name] = sql
+missing = sorted(set(pg) - set(common))
+if missing:
+    sys.exit("embed_sql.py: PostgreSQL variant without a common migration: " + ", ".join(missing))
+names = sorted(common)
 with open(out, "w") as f:
     f.write("/* Generated at build time from the numbered SQL migrations. */\n")
     f.write('#include "schema.h"\n\n')
     f.write("const relm_migration_t relm_migrations[] = {\n")
-    for path in files:
-        name = os.path.basename(path)
+    for name in names:
         version = int(name.split("_", 1)[0])
-        with open(path) as src:
-            sql = src.read()
-        lit = sql.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n\"\n\"")
-        f.write('    {%d, "%s",\n"%s"},\n' % (version, name, lit))
+        pg_sql = literal(pg[name]) if name in pg else "0"
+        f.write('    {%d, "%s",\n%s,\n%s},\n' % (version, name, literal(common[name]), pg_sql))
     f.write("};\n")
-    f.write("const int relm_migration_count = %d;\n" % len(files))
+    f.write("const int relm_migration_count = %d;\n" % len(names))

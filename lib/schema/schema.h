@@ -6,6 +6,8 @@ typedef struct relm_migration {
     int version;
     const char *name;
     const char *sql;
+    /* The PostgreSQL text where the dialects differ (NNN_name.pg.sql); NULL: sql serves both. */
+    const char *pg_sql;
 } relm_migration_t;
 
 extern const relm_migration_t relm_migrations[];

@@ -55,9 +55,12 @@ int relm_store_open(const char *url, int create, relm_store_t **out, relm_error_
         target = url + 7;
         if (strncmp(target, "//", 2) == 0)
             target += 2;
+    } else if (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0) {
+        /* libpq reads the URL itself (host, port, user, database, ?sslmode=...). */
+        be = &relm_postgres_backend;
     } else if (strncmp(url, "postgres:", 9) == 0 || strncmp(url, "postgresql:", 11) == 0) {
         return relm_error_set(err, RELM_EUSAGE,
-                              "database %s: the PostgreSQL backend is not built into this relm",
+                              "database URL \"%s\": write postgresql://USER@HOST:PORT/DBNAME",
                               url);
     }
     if (!*target)

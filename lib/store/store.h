@@ -3,7 +3,8 @@
  *
  * Domain files speak SQL that SQLite and PostgreSQL both accept, with `?` for every
  * parameter (a backend rewrites placeholders to its own form), and never see an engine
- * type. A store is opened by URL ("sqlite:PATH" or a plain path).
+ * type. A store is opened by URL: "sqlite:PATH" or a plain path for SQLite,
+ * "postgresql://USER@HOST:PORT/DBNAME" (or postgres://) for a PostgreSQL server.
  *
  * Statements are cached per store by their SQL text: relm_stmt_prepare() returns a
  * statement owned by the store, ready to bind; relm_stmt_release() hands it back (reset,
@@ -30,7 +31,7 @@ enum { RELM_STEP_ROW = 1, RELM_STEP_DONE = 0 };
 int relm_store_open(const char *url, int create, relm_store_t **out, relm_error_t *err);
 void relm_store_close(relm_store_t *st);
 
-/* Name of the backend ("sqlite"). */
+/* Name of the backend ("sqlite" or "postgresql"). */
 const char *relm_store_engine(const relm_store_t *st);
 
 /* Run SQL text without parameters (schema scripts; several statements allowed). */
@@ -147,5 +148,6 @@ typedef struct relm_store_backend {
 } relm_store_backend_t;
 
 extern const relm_store_backend_t relm_sqlite_backend;
+extern const relm_store_backend_t relm_postgres_backend;
 
 #endif
