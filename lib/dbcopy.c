@@ -385,6 +385,77 @@ static int same_database(const char *a, const char *b)
            sa.st_ino == sb.st_ino;
 }
 
+/*
+ * A statement over a whole table, streamed. SQLite hands rows over one at a time; a
+ * PostgreSQL statement hands over its whole result at once (store/postgres.c), so there
+ * the rows come through a cursor, FETCH_ROWS at a time, inside the caller's transaction.
+ */
+#define FETCH_ROWS 500
+
+typedef struct reader {
+    relm_store_t *st;
+    int cursor;
+    int in_batch; /* rows the last FETCH gave so far */
+    relm_stmt_t *s;
+} reader_t;
+
+static int reads_whole_results(relm_store_t *st)
+{
+    return strcmp(relm_store_engine(st), "sqlite") != 0;
+}
+
+static int reader_open(reader_t *rd, relm_store_t *st, const char *select, relm_error_t *err)
+{
+    memset(rd, 0, sizeof(*rd));
+    rd->st = st;
+    rd->cursor = reads_whole_results(st);
+    if (!rd->cursor)
+        return relm_stmt_prepare(st, select, &rd->s, err);
+    size_t n = strlen(select) + 64;
+    char *sql = malloc(n);
+    if (!sql)
+        return relm_error_set(err, RELM_ENOMEM, "out of memory reading a table");
+    snprintf(sql, n, "DECLARE relm_copy NO SCROLL CURSOR FOR %s", select);
+    int rc = relm_store_exec(st, sql, err);
+    free(sql);
+    return rc;
+}
+
+static const char fetch_sql[] = "FETCH FORWARD 500 FROM relm_copy";
+_Static_assert(FETCH_ROWS == 500, "fetch_sql fetches FETCH_ROWS rows");
+
+/* RELM_STEP_ROW with the row in rd->s, RELM_STEP_DONE, or a negative code. */
+static int reader_step(reader_t *rd, relm_error_t *err)
+{
+    if (!rd->cursor)
+        return relm_stmt_step(rd->s, err);
+    for (;;) {
+        if (!rd->s) {
+            int rc = relm_stmt_prepare(rd->st, fetch_sql, &rd->s, err);
+            if (rc)
+                return rc;
+            rd->in_batch = 0;
+        }
+        int rc = relm_stmt_step(rd->s, err);
+        if (rc != RELM_STEP_DONE) {
+            rd->in_batch += rc == RELM_STEP_ROW;
+            return rc;
+        }
+        relm_stmt_release(rd->s);
+        rd->s = NULL;
+        if (rd->in_batch < FETCH_ROWS)
+            return RELM_STEP_DONE;
+    }
+}
+
+static void reader_close(reader_t *rd)
+{
+    relm_stmt_release(rd->s);
+    rd->s = NULL;
+    if (rd->cursor)
+        relm_store_exec(rd->st, "CLOSE relm_copy", NULL);
+}
+
 typedef struct copy_ctx {
     relm_store_t *src, *dst;
     relm_dbcopy_progress_fn progress;
@@ -404,13 +475,16 @@ static int copy_table(copy_ctx_t *c, const struct table_def *t, batch_t *b, sum_
         snprintf(sql, sizeof(sql), "DELETE FROM %s", t->name);
         rc = relm_store_exec(c->dst, sql, err);
     }
-    relm_stmt_t *s = NULL;
+    reader_t rd = {0};
+    int opened = 0;
     if (rc == 0) {
         snprintf(sql, sizeof(sql), "SELECT * FROM %s", t->name);
-        rc = relm_stmt_prepare(c->src, sql, &s, err);
+        rc = reader_open(&rd, c->src, sql, err);
+        opened = rc == 0;
     }
     int64_t last = c->done;
-    while (rc == 0 && (rc = relm_stmt_step(s, err)) == RELM_STEP_ROW) {
+    while (rc == 0 && (rc = reader_step(&rd, err)) == RELM_STEP_ROW) {
+        relm_stmt_t *s = rd.s;
         rc = 0;
         if (!b->sql && (rc = batch_init(b, t->name, s, err)))
             break;
@@ -426,7 +500,8 @@ static int copy_table(copy_ctx_t *c, const struct table_def *t, batch_t *b, sum_
             last = c->done;
         }
     }
-    relm_stmt_release(s);
+    if (opened)
+        reader_close(&rd);
     if (rc == RELM_STEP_DONE)
         rc = batch_flush(b, c->dst, t->name, err);
     if (rc == 0 && c->progress)
@@ -449,18 +524,24 @@ static int sum_table(relm_store_t *st, const char *table, const char *cols, sum_
     if (!sql)
         return relm_error_set(err, RELM_ENOMEM, "out of memory checking table %s", table);
     snprintf(sql, n, "SELECT %s FROM %s", cols, table);
-    relm_stmt_t *s;
-    int rc = relm_stmt_prepare(st, sql, &s, err);
+    reader_t rd;
+    /* A cursor lives in a transaction. */
+    int rc = reads_whole_results(st) ? relm_store_begin(st, err) : 0;
+    int tx = rc == 0 && reads_whole_results(st);
+    if (rc == 0)
+        rc = reader_open(&rd, st, sql, err);
     free(sql);
-    if (rc)
-        return rc;
-    int ncols = relm_stmt_columns(s);
-    while ((rc = relm_stmt_step(s, err)) == RELM_STEP_ROW) {
-        if (ncols <= 0)
-            ncols = relm_stmt_columns(s);
-        sum_row(sum, s, ncols);
+    if (rc == 0) {
+        int ncols = 0;
+        while ((rc = reader_step(&rd, err)) == RELM_STEP_ROW) {
+            if (ncols <= 0)
+                ncols = relm_stmt_columns(rd.s);
+            sum_row(sum, rd.s, ncols);
+        }
+        reader_close(&rd);
     }
-    relm_stmt_release(s);
+    if (tx)
+        relm_store_rollback(st);
     return rc < 0 ? rc : 0;
 }
 
