@@ -480,6 +480,18 @@ static int throttle_take(relm_t *r, const char *name, const char *address, int64
     int rc = relm_begin(r, err);
     if (rc)
         return rc;
+    /*
+     * Lock both rows before reading them (a missing one is made with no failures): on an
+     * engine whose transactions do not exclude each other (PostgreSQL), two attempts
+     * through two servers would otherwise both read N failures and both write N + 1.
+     * Address first, then name: every attempt locks in the same order.
+     */
+    for (int i = 0; rc == 0 && i < n; i++)
+        rc = run2(r,
+                  "INSERT INTO login_throttle (scope, subject, failures, last_failure, "
+                  "blocked_until) VALUES (?, ?, 0, 0, 0) ON CONFLICT (scope, subject) DO UPDATE "
+                  "SET failures = login_throttle.failures",
+                  rows[i].scope, rows[i].subject, err);
     for (int i = 0; rc == 0 && i < n; i++) {
         rc = throttle_read(r, &rows[i], now, err);
         if (rc == 0 && rows[i].blocked_until - now > *wait) {
