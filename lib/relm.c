@@ -36,22 +36,6 @@ static int read_version(relm_t *r, int *version, relm_error_t *err)
     return rc < 0 ? rc : 0;
 }
 
-/*
- * PostgreSQL only, run before every upgrade (CREATE OR REPLACE): the store's case fold
- * relm_fold(text) (store.h), SQLite's being a function of the connection. lower() of the
- * NFC form; with ICU's root locale when the server has ICU, so that it folds all of
- * Unicode whatever locale the database was created with.
- */
-static const char pg_functions[] =
-    "DO $$ BEGIN "
-    "IF EXISTS (SELECT 1 FROM pg_collation WHERE collname = 'und-x-icu') THEN "
-    "EXECUTE 'CREATE OR REPLACE FUNCTION relm_fold(t text) RETURNS text LANGUAGE sql "
-    "IMMUTABLE STRICT PARALLEL SAFE AS ''SELECT lower(normalize(t, NFC) COLLATE \"und-x-icu\")''';"
-    "ELSE "
-    "EXECUTE 'CREATE OR REPLACE FUNCTION relm_fold(t text) RETURNS text LANGUAGE sql "
-    "IMMUTABLE STRICT PARALLEL SAFE AS ''SELECT lower(normalize(t, NFC))''';"
-    "END IF; END $$;";
-
 static int is_postgres(const relm_t *r)
 {
     return strcmp(relm_store_engine(r->store), "postgresql") == 0;
@@ -83,7 +67,7 @@ static int migrate(relm_t *r, int from, relm_error_t *err)
     if (rc)
         return rc;
     if (pg)
-        rc = relm_store_exec(r->store, pg_functions, err);
+        rc = relm_store_exec(r->store, relm_pg_functions, err);
     if (rc == 0 && from == 0)
         rc = relm_store_exec(r->store,
                              "CREATE TABLE IF NOT EXISTS relm_meta (key TEXT PRIMARY KEY, "

@@ -2,7 +2,9 @@
 """Compile numbered SQL migrations into a C array: embed_sql.py OUT.c FILE.sql...
 
 NNN_name.sql is migration NNN for every engine. NNN_name.pg.sql, when given, replaces it on
-PostgreSQL (only where the dialects differ); it needs the NNN_name.sql beside it."""
+PostgreSQL (only where the dialects differ); it needs the NNN_name.sql beside it.
+pg_functions.sql (functions SQLite has as functions of the connection) becomes
+relm_pg_functions."""
 import os
 import sys
 
@@ -13,11 +15,14 @@ def literal(sql):
 
 out = sys.argv[1]
 common, pg = {}, {}
+functions = ""
 for path in sys.argv[2:]:
     name = os.path.basename(path)
-    with open(path) as src:
+    with open(path, encoding="utf-8") as src:
         sql = src.read()
-    if name.endswith(".pg.sql"):
+    if name == "pg_functions.sql":
+        functions = sql
+    elif name.endswith(".pg.sql"):
         pg[name[: -len(".pg.sql")] + ".sql"] = sql
     else:
         common[name] = sql
@@ -25,7 +30,7 @@ missing = sorted(set(pg) - set(common))
 if missing:
     sys.exit("embed_sql.py: PostgreSQL variant without a common migration: " + ", ".join(missing))
 names = sorted(common)
-with open(out, "w") as f:
+with open(out, "w", encoding="utf-8") as f:
     f.write("/* Generated at build time from the numbered SQL migrations. */\n")
     f.write('#include "schema.h"\n\n')
     f.write("const relm_migration_t relm_migrations[] = {\n")
@@ -35,3 +40,4 @@ with open(out, "w") as f:
         f.write('    {%d, "%s",\n%s,\n%s},\n' % (version, name, literal(common[name]), pg_sql))
     f.write("};\n")
     f.write("const int relm_migration_count = %d;\n" % len(names))
+    f.write("const char relm_pg_functions[] =\n%s;\n" % literal(functions))

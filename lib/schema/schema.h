@@ -12,5 +12,7 @@ typedef struct relm_migration {
 
 extern const relm_migration_t relm_migrations[];
 extern const int relm_migration_count;
+/* PostgreSQL only: the functions SQLite has per connection (relm_fold), run before upgrades. */
+extern const char relm_pg_functions[];
 
 #endif

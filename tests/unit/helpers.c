@@ -14,27 +14,85 @@
 static struct {
     relm_t *r;
     char path[256];
+    char pg_name[64]; /* the database created on the PostgreSQL server, or "" */
 } open_dbs[MAX_OPEN];
+
+/* The PostgreSQL server URL (without database name) from RELM_TEST_PG, or NULL. */
+static const char *pg_server(void)
+{
+    static char url[256];
+    const char *v = getenv("RELM_TEST_PG");
+    if (!v || !*v)
+        return NULL;
+    snprintf(url, sizeof(url), "%s", v);
+    size_t n = strlen(url);
+    while (n > 0 && url[n - 1] == '/')
+        url[--n] = '\0';
+    return url;
+}
+
+int test_on_pg(void)
+{
+    return pg_server() != NULL;
+}
+
+/* Run one statement on the server's maintenance database (CREATE / DROP DATABASE). */
+static void pg_admin(const char *sql)
+{
+    char url[300];
+    relm_store_t *st = NULL;
+    relm_error_t err = {0};
+    snprintf(url, sizeof(url), "%s/postgres", pg_server());
+    if (relm_store_open(url, 0, &st, &err))
+        fail_msg("PostgreSQL server %s (RELM_TEST_PG): %s", url, err.message);
+    int rc = relm_store_exec(st, sql, &err);
+    relm_store_close(st);
+    if (rc)
+        fail_msg("%s: %s", sql, err.message);
+}
 
 relm_t *test_db_new(void)
 {
-    char path[256];
-    const char *tmp = getenv("TMPDIR");
-    snprintf(path, sizeof(path), "%s/relm-test-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    close(fd);
-    unlink(path);
+    char path[256], pg_name[64] = "";
+    if (test_on_pg()) {
+        /* A database of its own per test: the name is unique per process and call. */
+        static int serial;
+        char sql[128];
+        snprintf(pg_name, sizeof(pg_name), "relm_test_%d_%d", (int)getpid(), ++serial);
+        snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS %s WITH (FORCE)", pg_name);
+        pg_admin(sql);
+        snprintf(sql, sizeof(sql), "CREATE DATABASE %s", pg_name);
+        pg_admin(sql);
+        snprintf(path, sizeof(path), "%s/%s", pg_server(), pg_name);
+    } else {
+        const char *tmp = getenv("TMPDIR");
+        snprintf(path, sizeof(path), "%s/relm-test-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+        int fd = mkstemp(path);
+        assert_true(fd >= 0);
+        close(fd);
+        unlink(path);
+    }
     relm_t *r = NULL;
     relm_error_t err = {0};
     int rc = relm_open(path, RELM_OPEN_CREATE, &r, &err);
     if (rc)
         fail_msg("open %s: %s", path, err.message);
+    /* SQLite's group_concat(x, sep), which the tests use to read rows back in one string. */
+    if (pg_name[0] &&
+        relm_store_exec(r->store,
+                        "CREATE FUNCTION group_concat_step(acc text, v text, sep text) "
+                        "RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT CASE WHEN v IS NULL "
+                        "THEN acc WHEN acc IS NULL THEN v ELSE acc || sep || v END $$; "
+                        "CREATE AGGREGATE group_concat(text, text) "
+                        "(SFUNC = group_concat_step, STYPE = text)",
+                        &err))
+        fail_msg("group_concat on %s: %s", path, err.message);
     assert_int_equal(relm_set_workdate(r, "2026-03-15", &err), 0);
     for (int i = 0; i < MAX_OPEN; i++) {
         if (!open_dbs[i].r) {
             open_dbs[i].r = r;
             snprintf(open_dbs[i].path, sizeof(open_dbs[i].path), "%s", path);
+            snprintf(open_dbs[i].pg_name, sizeof(open_dbs[i].pg_name), "%s", pg_name);
             break;
         }
     }
@@ -55,6 +113,14 @@ void test_db_free(relm_t *r)
         if (open_dbs[i].r == r) {
             char p[300];
             relm_close(r);
+            open_dbs[i].r = NULL;
+            if (open_dbs[i].pg_name[0]) {
+                /* FORCE: a test may leave a second connection of its own open. */
+                snprintf(p, sizeof(p), "DROP DATABASE IF EXISTS %s WITH (FORCE)",
+                         open_dbs[i].pg_name);
+                pg_admin(p);
+                return;
+            }
             unlink(open_dbs[i].path);
             snprintf(p, sizeof(p), "%s-wal", open_dbs[i].path);
             unlink(p);

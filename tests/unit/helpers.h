@@ -13,12 +13,18 @@
 
 #include "relm/relm.h"
 
-/* A new initialised database in a temporary file, work date 2026-03-15. */
+/*
+ * A new initialised database in a temporary file, work date 2026-03-15. When
+ * RELM_TEST_PG holds a PostgreSQL server URL without database name
+ * (postgresql://USER@HOST:PORT), a new database on that server instead.
+ */
 relm_t *test_db_new(void);
-/* Close it and remove its files. */
+/* Close it and remove its files (or drop the PostgreSQL database). */
 void test_db_free(relm_t *r);
-/* Path of the database file behind r (valid until test_db_free). */
+/* Path (or URL) of the database behind r (valid until test_db_free). */
 const char *test_db_path(relm_t *r);
+/* Whether the tests run on PostgreSQL (RELM_TEST_PG is set). */
+int test_on_pg(void);
 
 /* Number series CT/SEG/CMP with one line each, and marketing setup pointing at them. */
 void test_seed_series(relm_t *r);

@@ -148,7 +148,7 @@ const char *segment_lines_text(relm_t *r, const char *no, const char *expr, cons
     char sql[512];
     snprintf(sql, sizeof(sql),
              "SELECT coalesce(group_concat(%s, '%s'), '') FROM (SELECT * FROM segment_line "
-             "WHERE segment_no = '%s' ORDER BY %s)",
+             "WHERE segment_no = '%s' ORDER BY %s) AS q",
              expr, sep, no, order);
     return qs(r, sql);
 }

@@ -54,7 +54,7 @@ static void add_skips_excluded_and_privacy_blocked_contacts(void **state)
     /* Line numbers continue 10000 apart; each line names the step that added it. */
     assert_string_equal(qs(r, "SELECT group_concat(line_no || ':' || contact_no || ':' || "
                               "added_by_step, ' ') FROM (SELECT * FROM segment_line ORDER BY "
-                              "line_no)"),
+                              "line_no) AS q"),
                         "10000:C2:1 20000:P3:1 30000:P4:1 40000:X1:2");
     test_db_free(r);
 }
@@ -241,7 +241,7 @@ static const char dump_lines_sql[] =
     "|| subject || language_code || correspondence_type || information_flow || initiated_by || "
     "cost || duration || evaluation || attempt_failed || campaign_no || campaign_target || "
     "campaign_response || contact_via || opportunity_no || personalised || added_by_step AS x "
-    "FROM segment_line ORDER BY segment_no, line_no)";
+    "FROM segment_line ORDER BY segment_no, line_no) AS q";
 
 static void undo_after_reduce_restores_personalised_lines_exactly(void **state)
 {
@@ -449,7 +449,7 @@ static void interaction_members_are_normalised_like_fields(void **state)
 static const char *steps(relm_t *r)
 {
     return qs(r, "SELECT group_concat(x, ' ') FROM (SELECT step_no || action || undone || ':' || "
-                 "filters || options AS x FROM segment_criteria_step ORDER BY step_no)");
+                 "filters || options AS x FROM segment_criteria_step ORDER BY step_no) AS q");
 }
 
 static void adding_and_removing_a_line_by_hand_are_criteria_steps(void **state)

@@ -94,7 +94,7 @@ static void log_writes_one_entry_per_line_and_removes_the_segment(void **state)
               "contact_via || ':' || cost || ':' || salesperson_code || ':' || segment_no || ':' "
               "|| logged_segment_entry_no || ':' || campaign_no || ':' || campaign_entry_no || "
               "':' || user_id || ':' || date || ':' || delivery_status AS x FROM "
-              "interaction_log_entry ORDER BY entry_no)"),
+              "interaction_log_entry ORDER BY entry_no) AS q"),
         "42:P1:C1:LTR:LETTER:Letter:email:mark@cardoxy.example:250:JO:SEG00001:1::0:ANNA:2026-03-"
         "15: "
         "43:P2:C1:LTR:LETTER:Letter:hard_copy:Fenwick Close "
@@ -220,7 +220,7 @@ static void missing_addresses_log_blank_without_deliver_and_deliver_marks_email(
     assert_string_equal(qs(r, "SELECT group_concat(contact_no || ':' || correspondence_type || "
                               "':' || delivery_status, ' ') FROM (SELECT * FROM "
                               "interaction_log_entry WHERE segment_no = 'SEG00002' "
-                              "ORDER BY entry_no)"),
+                              "ORDER BY entry_no) AS q"),
                         "P1:email:in_progress P2:hard_copy:in_progress C1::");
     test_db_free(r);
 }
@@ -289,7 +289,7 @@ static void follow_up_holds_the_same_contacts_under_the_next_number(void **state
                         "Follow-up on segment SEG00001:CMP1001:2026-03-15:");
     assert_string_equal(qs(r, "SELECT group_concat(contact_no || ':' || personalised || ':' || "
                               "interaction_template_code, ',') FROM (SELECT * FROM segment_line "
-                              "ORDER BY line_no)"),
+                              "ORDER BY line_no) AS q"),
                         "P1:0:,P2:0:,P3:0:");
     test_db_free(r);
 }

@@ -145,7 +145,7 @@ static void a_new_line_takes_the_header_values_and_the_contact_rules(void **stat
         qs(r, "SELECT group_concat(contact_no || ':' || salesperson_code || ':' || "
               "correspondence_type || ':' || language_code || ':' || description || ':' || cost "
               "|| ':' || campaign_no, ' ') FROM (SELECT * FROM segment_line WHERE segment_no = "
-              "'SEG00001' ORDER BY line_no)"),
+              "'SEG00001' ORDER BY line_no) AS q"),
         "P1:AH:email:ENU:Newsletter:10:CMP1001 P2:AH:email:ENU:Newsletter:10:CMP1001 "
         "P3:AH:email:NOR:Nyhetsbrev:10:CMP1001");
     test_db_free(r);
