@@ -337,9 +337,23 @@ static int count_rows(relm_store_t *st, const char *table, int64_t *n, relm_erro
     return rc < 0 ? rc : 0;
 }
 
-/* A target that holds records (or whose counters moved) is not overwritten. */
-static int check_target_empty(relm_store_t *dst, const char *url, relm_error_t *err)
+/* url for a message: a password in it ("postgresql://user:secret@host") is left out. */
+static const char *shown(const char *url, char *buf, size_t n)
 {
+    const char *scheme = strstr(url, "://");
+    const char *at = scheme ? strchr(scheme + 3, '@') : NULL;
+    const char *colon = scheme ? strchr(scheme + 3, ':') : NULL;
+    if (!at || !colon || colon > at)
+        return url;
+    snprintf(buf, n, "%.*s%s", (int)(colon - url), url, at);
+    return buf;
+}
+
+/* A target that holds records (or whose counters moved) is not overwritten. */
+static int check_target_empty(relm_store_t *dst, const char *target, relm_error_t *err)
+{
+    char buf[1024];
+    const char *url = shown(target, buf, sizeof(buf));
     char sql[128];
     int yes = 0, rc;
     for (int i = 0; i < NTABLES; i++) {
@@ -567,9 +581,10 @@ int relm_db_copy(const char *from_url, const char *to_url, relm_dbcopy_progress_
     memset(res, 0, sizeof(*res));
     if (!from_url || !*from_url || !to_url || !*to_url)
         return relm_error_set(err, RELM_EUSAGE, "copy needs a source and a target database");
+    char shown_buf[1024];
     if (same_database(from_url, to_url))
         return relm_error_set(err, RELM_EUSAGE, "source and target are the same database (%s)",
-                              to_url);
+                              shown(to_url, shown_buf, sizeof(shown_buf)));
     if (sodium_init() < 0)
         return relm_error_set(err, RELM_ESTORAGE, "the checksum library cannot be started");
     relm_t *from = NULL, *to = NULL;

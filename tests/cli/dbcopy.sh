@@ -4,6 +4,10 @@
 # data, an older schema and the source itself are refused and left alone.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/dbcopy_data.sh"
+# sq QUERY: a query on the SQLite source
+sq() { sqlite3 -batch -noheader "$RELM_DB" "$1"; }
+# The copy between two SQLite files, whatever database the other CLI tests run on.
+export RELM_DB="$T/test.db"
 fill_every_kind "$RELM_DB"
 
 expect_ok "copy into a new file" db copy "$RELM_DB" "$T/copy.db"
@@ -26,17 +30,17 @@ assert_eq "they are the same number" "$OUT" "$copy_next"
 RELM_DB="$T/copy.db" expect_ok "the copy logs an interaction" interaction create --contact CT000001 \
     --interaction-template-code OUTGOING --json
 assert_eq "numbered after the source's last entry" \
-    "$(( $(sql "SELECT value FROM relm_counter WHERE name = 'interaction_log_entry'") + 1 ))" "$(json 'd["entry_no"]')"
+    "$(( $(sq "SELECT value FROM relm_counter WHERE name = 'interaction_log_entry'") + 1 ))" "$(json 'd["entry_no"]')"
 
 expect_ok "--json gives the summary as an object" --json db copy "$RELM_DB" "$T/copy2.db"
 assert_eq "every table with matching counts and checksums" "28|0|1" \
     "$(json 'str(len(d["tables"]))+"|"+str(d["mismatches"])+"|"+str(int(all(t["match"] and t["rows"] == t["target_rows"] and t["checksum"] == t["target_checksum"] for t in d["tables"])))')"
-assert_eq "and the total" "$(sql "SELECT count(*) FROM contact")" \
+assert_eq "and the total" "$(sq "SELECT count(*) FROM contact")" \
     "$(json '[t["rows"] for t in d["tables"] if t["table"] == "contact"][0]')"
 
 "$RELM" --db "$T/fresh.db" init >/dev/null
 expect_ok "a freshly initialised target takes a copy" db copy "$RELM_DB" "sqlite:$T/fresh.db"
-assert_eq "with the source's setup" "$(sql "SELECT contact_nos FROM marketing_setup")" \
+assert_eq "with the source's setup" "$(sq "SELECT contact_nos FROM marketing_setup")" \
     "$(sqlite3 -batch -noheader "$T/fresh.db" "SELECT contact_nos FROM marketing_setup")"
 
 # refusals ---------------------------------------------------------------------------------

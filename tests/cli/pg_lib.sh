@@ -23,7 +23,8 @@ pg_cleanup() {
         psql_ -d "$PG_SERVER/postgres" -c "DROP DATABASE IF EXISTS $name WITH (FORCE)" ||
             echo "# could not drop database $name"
     done
-    rm -rf "$T"
+    # lib.sh's own clean-up, when it has one, else its temporary directory.
+    if declare -F cleanup >/dev/null; then cleanup; else rm -rf "$T"; fi
 }
 trap pg_cleanup EXIT
 

@@ -306,6 +306,11 @@ static void a_copy_onto_its_own_source_is_refused(void **state)
     relm_error_t err = {0};
     assert_int_equal(relm_db_copy(test_db_path(r), url, NULL, NULL, NULL, &err), RELM_EUSAGE);
     assert_non_null(strstr(err.message, "same database"));
+    relm_error_t err2 = {0};
+    const char *pw = "postgresql://kari:secret@127.0.0.1:1/relm";
+    assert_int_equal(relm_db_copy(pw, pw, NULL, NULL, NULL, &err2), RELM_EUSAGE);
+    assert_null(strstr(err2.message, "secret"));
+    assert_non_null(strstr(err2.message, "postgresql://kari@127.0.0.1:1/relm"));
     test_db_free(r);
 }
 

@@ -5,6 +5,9 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/pg_lib.sh"
 . "$(dirname "$0")/dbcopy_data.sh"
+# sq QUERY: a query on the SQLite source
+sq() { sqlite3 -batch -noheader "$RELM_DB" "$1"; }
+export RELM_DB="$T/test.db"
 fill_every_kind "$RELM_DB"
 sqlite3 "$RELM_DB" .dump >"$T/source.sql"
 
@@ -39,7 +42,7 @@ assert_eq "the same number" "$OUT" "$pg_next"
 RELM_DB="$PG" expect_ok "PostgreSQL logs an interaction" interaction create --contact CT000001 \
     --interaction-template-code OUTGOING --json
 assert_eq "numbered after the source's last entry" \
-    "$(( $(sql "SELECT value FROM relm_counter WHERE name = 'interaction_log_entry'") + 1 ))" \
+    "$(( $(sq "SELECT value FROM relm_counter WHERE name = 'interaction_log_entry'") + 1 ))" \
     "$(json 'd["entry_no"]')"
 RELM_DB="$PG" expect_ok "the copied users are on PostgreSQL" user list --json
 assert_eq "both users are there" "ann,bjorn" "$(json '",".join(sorted(u["name"] for u in d))')"
@@ -55,7 +58,7 @@ pg_new_db fresh
 RELM_DB="$PG_URL" expect_ok "relm init on an empty PostgreSQL database" init
 expect_ok "a freshly initialised PostgreSQL database takes a copy" db copy "$RELM_DB" "$PG_URL"
 assert_eq "with the source's counters" \
-    "$(sql "SELECT group_concat(name || '=' || value, ',') FROM (SELECT * FROM relm_counter ORDER BY name)")" \
+    "$(sq "SELECT group_concat(name || '=' || value, ',') FROM (SELECT * FROM relm_counter ORDER BY name)")" \
     "$(psql_ -d "$PG_URL" -c "SELECT string_agg(name || '=' || value, ',' ORDER BY name) FROM relm_counter")"
 
 pg_new_db older
