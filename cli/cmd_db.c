@@ -21,7 +21,9 @@ static void help(void)
            "Each table is copied in one transaction, tables in an order that satisfies\n"
            "references; counters and number series positions arrive as they were. Then\n"
            "each table is read back and its row count and checksum compared with the\n"
-           "source's; the summary lists them, and any difference fails the copy.\n\n"
+           "source's; the summary lists them, and any difference fails the copy. A copy\n"
+           "that fails part way keeps the tables it finished: empty the target (a new\n"
+           "file, or drop and create the database) before copying again.\n\n"
            "exit status: 0 when every table matches, 1 when the copy was refused, failed\n"
            "or differs, 2 usage error\n");
 }

@@ -627,8 +627,8 @@ int relm_db_copy(const char *from_url, const char *to_url, relm_dbcopy_progress_
         sum_hex(&dst, rt->target_checksum);
         rt->match = src.rows == dst.rows && strcmp(rt->checksum, rt->target_checksum) == 0;
         res->rows += src.rows;
-        if (!rt->match && res->mismatches++ == 0)
-            rc = 0; /* every table is checked; the first mismatch is reported below */
+        /* Every table is checked; the first that differs is named below. */
+        res->mismatches += !rt->match;
     }
     if (reading)
         relm_store_exec(from->store, rc ? "ROLLBACK" : "COMMIT", NULL);

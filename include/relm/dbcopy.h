@@ -50,6 +50,8 @@ typedef void (*relm_dbcopy_progress_fn)(void *ctx, const char *table, int64_t do
  * apart from blank, so both engines give the same figure) compared with the source's:
  * *res (may be NULL) holds both per table. A mismatch is an error (storage, naming the
  * first table that differs); the copied tables stay in the target for inspection.
+ * A copy that fails part way keeps the tables it committed: empty the target (a new file,
+ * or drop and create the PostgreSQL database) before copying again.
  * progress may be NULL. Errors: usage (a URL is blank or both name the same database),
  * the engines' own (not_found, io, busy, ...) when a database cannot be opened or written.
  */

@@ -341,6 +341,28 @@ static void a_target_that_differs_from_the_source_fails_the_check(void **state)
     test_db_free(r);
 }
 
+/* Each table is one transaction: a table that fails is rolled back, earlier ones stay. */
+static void a_table_that_cannot_be_written_stops_the_copy_after_the_tables_before_it(void **state)
+{
+    (void)state;
+    relm_t *r = populated();
+    char path[128];
+    relm_t *t = sqlite_new("refusing", path, sizeof(path));
+    exec_sql(t, "CREATE TRIGGER refuse BEFORE INSERT ON contact "
+                "WHEN NEW.no = 'P2' BEGIN SELECT RAISE(ABORT, 'contact P2 refused'); END");
+    relm_dbcopy_result_t res;
+    relm_error_t err = {0};
+    assert_int_not_equal(relm_db_copy(test_db_path(r), path, NULL, NULL, &res, &err), 0);
+    assert_non_null(strstr(err.message, "copying table contact"));
+    assert_int_equal(test_sql_int(t, "SELECT count(*) FROM salesperson"),
+                     test_sql_int(r, "SELECT count(*) FROM salesperson"));
+    assert_int_equal(test_sql_int(t, "SELECT count(*) FROM contact"), 0);
+    assert_int_equal(test_sql_int(t, "SELECT count(*) FROM interaction_log_entry"), 0);
+    relm_close(t);
+    tmp_path(path, sizeof(path), "refusing");
+    test_db_free(r);
+}
+
 static void the_checksum_tells_null_from_blank(void **state)
 {
     (void)state;
@@ -458,6 +480,7 @@ int main(void)
         cmocka_unit_test(an_older_schema_on_either_side_is_refused_naming_relm_init),
         cmocka_unit_test(a_copy_onto_its_own_source_is_refused),
         cmocka_unit_test(a_target_that_differs_from_the_source_fails_the_check),
+        cmocka_unit_test(a_table_that_cannot_be_written_stops_the_copy_after_the_tables_before_it),
         cmocka_unit_test(the_checksum_tells_null_from_blank),
         cmocka_unit_test(progress_counts_every_row_up_to_the_total),
         cmocka_unit_test(the_copy_knows_every_table_in_an_order_that_satisfies_references),
