@@ -78,8 +78,8 @@ static int migrate(relm_t *r, int from, relm_error_t *err)
     for (int i = 0; rc == 0 && i < relm_migration_count; i++) {
         if (relm_migrations[i].version <= from)
             continue;
-        const char *sql = pg && relm_migrations[i].pg_sql ? relm_migrations[i].pg_sql
-                                                          : relm_migrations[i].sql;
+        const char *sql =
+            pg && relm_migrations[i].pg_sql ? relm_migrations[i].pg_sql : relm_migrations[i].sql;
         rc = relm_store_exec(r->store, sql, err);
         if (rc) {
             char msg[sizeof(err->message)];

@@ -4,8 +4,13 @@
 NNN_name.sql is migration NNN for every engine. NNN_name.pg.sql, when given, replaces it on
 PostgreSQL (only where the dialects differ); it needs the NNN_name.sql beside it.
 pg_functions.sql (functions SQLite has as functions of the connection) becomes
-relm_pg_functions."""
+relm_pg_functions.
+
+SQLite's INTEGER holds 64 bits, PostgreSQL's 32: the PostgreSQL text of every migration
+has BIGINT for INTEGER, so that numbers (entry numbers, Unix times, bound 64-bit values
+compared with a column) fit on both engines."""
 import os
+import re
 import sys
 
 
@@ -36,7 +41,7 @@ with open(out, "w", encoding="utf-8") as f:
     f.write("const relm_migration_t relm_migrations[] = {\n")
     for name in names:
         version = int(name.split("_", 1)[0])
-        pg_sql = literal(pg[name]) if name in pg else "0"
+        pg_sql = literal(re.sub(r"\bINTEGER\b", "BIGINT", pg.get(name, common[name])))
         f.write('    {%d, "%s",\n%s,\n%s},\n' % (version, name, literal(common[name]), pg_sql))
     f.write("};\n")
     f.write("const int relm_migration_count = %d;\n" % len(names))

@@ -6,7 +6,7 @@ typedef struct relm_migration {
     int version;
     const char *name;
     const char *sql;
-    /* The PostgreSQL text where the dialects differ (NNN_name.pg.sql); NULL: sql serves both. */
+    /* The PostgreSQL text: NNN_name.pg.sql where the dialects differ, INTEGER as BIGINT. */
     const char *pg_sql;
 } relm_migration_t;
 

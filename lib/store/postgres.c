@@ -8,7 +8,7 @@
  * connection under a generated name, parameter types left for the server to infer from
  * their use, as SQLite does; where the server cannot infer one (SELECT ? in an INSERT's
  * column list, ? IS NULL) the statement is run with the types of its bindings instead
- * (integers as bigint, text unspecified). Results arrive whole (libpq cannot run a second
+ * (integers as bigint, text and NULL as text). Results arrive whole (libpq cannot run a second
  * statement while one streams, and domain code iterates one statement inside another);
  * values are read as text, integers parsed from it, booleans shown as 1 and 0 as SQLite
  * shows them.
@@ -39,6 +39,7 @@
 
 #define BOOL_OID 16
 #define INT8_OID 20
+#define TEXT_OID 25
 
 typedef struct pg_db {
     PGconn *conn;
@@ -458,7 +459,7 @@ static void bind_value(pg_stmt_t *s, int i, char *v, Oid type)
 
 static void pg_bind_text(void *p, int i, const char *v)
 {
-    bind_value(p, i, strdup(v), 0);
+    bind_value(p, i, strdup(v), TEXT_OID);
 }
 
 static void pg_bind_int(void *p, int i, int64_t v)
@@ -470,7 +471,7 @@ static void pg_bind_int(void *p, int i, int64_t v)
 
 static void pg_bind_null(void *p, int i)
 {
-    bind_value(p, i, NULL, 0);
+    bind_value(p, i, NULL, TEXT_OID);
 }
 
 /* INSERT, UPDATE, DELETE and MERGE count changed rows; other statements keep the last count. */

@@ -60,8 +60,7 @@ int relm_store_open(const char *url, int create, relm_store_t **out, relm_error_
         be = &relm_postgres_backend;
     } else if (strncmp(url, "postgres:", 9) == 0 || strncmp(url, "postgresql:", 11) == 0) {
         return relm_error_set(err, RELM_EUSAGE,
-                              "database URL \"%s\": write postgresql://USER@HOST:PORT/DBNAME",
-                              url);
+                              "database URL \"%s\": write postgresql://USER@HOST:PORT/DBNAME", url);
     }
     if (!*target)
         return relm_error_set(err, RELM_EUSAGE, "database URL \"%s\" names no file", url);

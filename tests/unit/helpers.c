@@ -174,3 +174,86 @@ void test_seed_series(relm_t *r)
     if (relm_setup_update(r, &s, given, &err))
         fail_msg("setup: %s", err.message);
 }
+
+static void exec_or_fail(relm_t *r, const char *sql)
+{
+    relm_error_t err = {0};
+    if (relm_store_exec(r->store, sql, &err))
+        fail_msg("%s: %s", sql, err.message);
+}
+
+void test_fail_inserts(relm_t *r, const char *name, const char *table, const char *when,
+                       const char *message)
+{
+    char sql[1024];
+    /* Names and texts come from the test itself, never from data. */
+    if (test_on_pg())
+        snprintf(sql, sizeof(sql),
+                 "CREATE FUNCTION %s_fn() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                 "IF %s THEN RAISE EXCEPTION '%s'; END IF; RETURN NEW; END $$; "
+                 "CREATE TRIGGER %s BEFORE INSERT ON %s FOR EACH ROW EXECUTE FUNCTION %s_fn()",
+                 name, when ? when : "true", message, name, table, name);
+    else
+        snprintf(sql, sizeof(sql),
+                 "CREATE TRIGGER %s BEFORE INSERT ON %s %s%s BEGIN SELECT RAISE(ABORT, '%s'); END",
+                 name, table, when ? "WHEN " : "", when ? when : "", message);
+    exec_or_fail(r, sql);
+}
+
+void test_drop_failure(relm_t *r, const char *name, const char *table)
+{
+    char sql[256];
+    if (test_on_pg())
+        snprintf(sql, sizeof(sql), "DROP TRIGGER %s ON %s; DROP FUNCTION %s_fn()", name, table,
+                 name);
+    else
+        snprintf(sql, sizeof(sql), "DROP TRIGGER %s", name);
+    exec_or_fail(r, sql);
+}
+
+int64_t test_table_exists(relm_t *r, const char *table)
+{
+    char sql[256];
+    if (test_on_pg())
+        snprintf(sql, sizeof(sql),
+                 "SELECT count(*) FROM information_schema.tables WHERE table_schema = "
+                 "current_schema() AND table_name = '%s'",
+                 table);
+    else
+        snprintf(sql, sizeof(sql),
+                 "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '%s'", table);
+    return test_sql_int(r, sql);
+}
+
+int64_t test_column_count(relm_t *r, const char *table)
+{
+    char sql[256];
+    if (test_on_pg())
+        snprintf(sql, sizeof(sql),
+                 "SELECT count(*) FROM information_schema.columns WHERE table_schema = "
+                 "current_schema() AND table_name = '%s'",
+                 table);
+    else
+        snprintf(sql, sizeof(sql), "SELECT count(*) FROM pragma_table_info('%s')", table);
+    return test_sql_int(r, sql);
+}
+
+const char *test_sql_unix_now(void)
+{
+    return test_on_pg() ? "CAST(extract(epoch FROM now()) AS BIGINT)"
+                        : "CAST(strftime('%s', 'now') AS INTEGER)";
+}
+
+void test_delete_unchecked(relm_t *r, const char *sql)
+{
+    char buf[512];
+    /* The foreign keys are not checked while it runs (a database a bug left inconsistent). */
+    if (test_on_pg())
+        snprintf(buf, sizeof(buf),
+                 "SET session_replication_role = replica; %s; "
+                 "SET session_replication_role = DEFAULT",
+                 sql);
+    else
+        snprintf(buf, sizeof(buf), "PRAGMA foreign_keys = OFF; %s; PRAGMA foreign_keys = ON", sql);
+    exec_or_fail(r, buf);
+}

@@ -43,4 +43,20 @@ void test_seed_series(relm_t *r);
 /* Run a SQL query returning one integer (for asserting database state). */
 int64_t test_sql_int(relm_t *r, const char *sql);
 
+/*
+ * Engine-neutral test tools (SQLite or PostgreSQL, whichever the tests run on).
+ * test_fail_inserts: make inserts into table fail with message (when: a condition on NEW,
+ * or NULL for every row), as a full disk or a bug would; test_drop_failure undoes it.
+ */
+void test_fail_inserts(relm_t *r, const char *name, const char *table, const char *when,
+                       const char *message);
+void test_drop_failure(relm_t *r, const char *name, const char *table);
+/* 1 when the table exists, else 0; the number of columns of a table. */
+int64_t test_table_exists(relm_t *r, const char *table);
+int64_t test_column_count(relm_t *r, const char *table);
+/* SQL for the current Unix time in seconds. */
+const char *test_sql_unix_now(void);
+/* Run sql (DELETE ...) with foreign keys unchecked. */
+void test_delete_unchecked(relm_t *r, const char *sql);
+
 #endif

@@ -1324,8 +1324,7 @@ static void field_table_matches_the_schema(void **state)
     (void)state;
     relm_t *r = demo_db();
     assert_int_equal(relm_interaction_entity.nfields,
-                     test_sql_int(r, "SELECT count(*) FROM pragma_table_info("
-                                     "'interaction_log_entry')"));
+                     test_column_count(r, "interaction_log_entry"));
     relm_interaction_t rec;
     relm_error_t err = {0};
     relm_record_init(&relm_interaction_entity, &rec);

@@ -9,48 +9,51 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <sqlite3.h>
-
 #include "internal.h"
 #include "segment_fixture.h"
 
 /* Every row of every table, as text, through a second connection (committed state only). */
 static char *dump_all(relm_t *r)
 {
-    sqlite3 *db;
-    if (sqlite3_open_v2(test_db_path(r), &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
-        fail_msg("open %s", test_db_path(r));
+    relm_t *other = NULL;
+    relm_error_t err = {0};
+    if (relm_open(test_db_path(r), 0, &other, &err))
+        fail_msg("open %s: %s", test_db_path(r), err.message);
     size_t cap = 1 << 16, len = 0;
     char *out = malloc(cap);
     out[0] = '\0';
-    sqlite3_stmt *tables;
-    sqlite3_prepare_v2(db, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name", -1,
-                       &tables, NULL);
-    while (sqlite3_step(tables) == SQLITE_ROW) {
+    relm_stmt_t *tables;
+    const char *list = test_on_pg() ? "SELECT table_name FROM information_schema.tables WHERE "
+                                      "table_schema = current_schema() ORDER BY 1"
+                                    : "SELECT name FROM sqlite_master WHERE type = 'table' "
+                                      "ORDER BY name";
+    if (relm_stmt_prepare(other->store, list, &tables, &err))
+        fail_msg("%s: %s", list, err.message);
+    while (relm_stmt_step(tables, &err) == RELM_STEP_ROW) {
         char sql[256];
-        snprintf(sql, sizeof(sql), "SELECT * FROM \"%s\" ORDER BY 1, 2",
-                 (const char *)sqlite3_column_text(tables, 0));
-        sqlite3_stmt *rows;
-        if (sqlite3_prepare_v2(db, sql, -1, &rows, NULL) != SQLITE_OK) {
-            snprintf(sql, sizeof(sql), "SELECT * FROM \"%s\" ORDER BY 1",
-                     (const char *)sqlite3_column_text(tables, 0));
-            sqlite3_prepare_v2(db, sql, -1, &rows, NULL);
+        const char *t = relm_stmt_text(tables, 0);
+        snprintf(sql, sizeof(sql), "SELECT * FROM \"%s\" ORDER BY 1, 2", t);
+        relm_stmt_t *rows;
+        if (relm_stmt_prepare(other->store, sql, &rows, &err)) {
+            snprintf(sql, sizeof(sql), "SELECT * FROM \"%s\" ORDER BY 1", t);
+            if (relm_stmt_prepare(other->store, sql, &rows, &err))
+                fail_msg("%s: %s", sql, err.message);
         }
-        while (sqlite3_step(rows) == SQLITE_ROW) {
-            for (int i = 0; i < sqlite3_column_count(rows); i++) {
-                const char *v = (const char *)sqlite3_column_text(rows, i);
-                size_t vl = v ? strlen(v) : 4;
+        while (relm_stmt_step(rows, &err) == RELM_STEP_ROW) {
+            for (int i = 0; i < relm_stmt_columns(rows); i++) {
+                const char *v = relm_stmt_is_null(rows, i) ? "NULL" : relm_stmt_text(rows, i);
+                size_t vl = strlen(v);
                 while (len + vl + 4 > cap)
                     out = realloc(out, cap *= 2);
-                len += (size_t)snprintf(out + len, cap - len, "%s|", v ? v : "NULL");
+                len += (size_t)snprintf(out + len, cap - len, "%s|", v);
             }
             out[len++] = '\n';
             out[len] = '\0';
         }
-        sqlite3_finalize(rows);
+        relm_stmt_release(rows);
     }
-    sqlite3_finalize(tables);
-    sqlite3_close(db);
+    relm_stmt_release(tables);
+    relm_close(other);
     return out;
 }
 
@@ -308,8 +311,8 @@ static void a_failure_in_the_middle_leaves_the_database_as_it_was(void **state)
     relm_error_t err = {0};
     char no[RELM_CODE20_SZ];
     mailing(r, no);
-    exec_sql(r, "CREATE TRIGGER boom BEFORE INSERT ON interaction_log_entry "
-                "WHEN NEW.contact_no = 'P2' BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
+    test_fail_inserts(r, "boom", "interaction_log_entry", "NEW.contact_no = 'P2'",
+                      "injected failure");
     char *before = dump_all(r);
     relm_log_result_t res;
     int done = -1;
@@ -322,7 +325,7 @@ static void a_failure_in_the_middle_leaves_the_database_as_it_was(void **state)
     free(before);
     free(after);
     /* The same connection goes on working, and the log succeeds once the cause is gone. */
-    exec_sql(r, "DROP TRIGGER boom");
+    test_drop_failure(r, "boom", "interaction_log_entry");
     assert_int_equal(relm_segment_log(r, no, RELM_LOG_FOLLOW_UP, &res, progress_cb, &done, &err),
                      0);
     assert_int_equal(done, 5);

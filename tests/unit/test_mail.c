@@ -516,8 +516,8 @@ static void mbox_messages_are_split_and_from_lines_unescaped(void **state)
     assert_true(g_str_has_suffix(s.source[0], "inbox.mbox#1"));
     assert_true(g_str_has_suffix(s.source[1], "inbox.mbox#2"));
     assert_int_equal(test_sql_int(r, "SELECT count(*) FROM attachment WHERE body LIKE "
-                                     "'%' || char(10) || 'From the start' || char(10) || "
-                                     "'line' || char(10) AND body NOT LIKE '%From bjorn%'"),
+                                     "'%\nFrom the start\nline\n' "
+                                     "AND body NOT LIKE '%From bjorn%'"),
                      1);
     unlink(path);
     rmdir(dir);
@@ -609,8 +609,7 @@ static void failure_while_writing_a_message_leaves_none_of_it(void **state)
     relm_t *r = mail_db(1);
     relm_error_t err = {0};
     /* The attachment write fails after the entry was written. */
-    sql_exec(r, "CREATE TRIGGER no_attachments BEFORE INSERT ON attachment BEGIN "
-                "SELECT RAISE(ABORT, 'disk full'); END");
+    test_fail_inserts(r, "no_attachments", "attachment", NULL, "disk full");
     relm_mail_batch_t b = {0};
     int rc = import_file(r, "outbound.eml", &b, &err);
     assert_true(rc < 0);

@@ -301,6 +301,12 @@ static const char *personal_value_in_files(const char *path)
 static void no_personal_value_remains_in_the_database_file_after_erasure(void **state)
 {
     (void)state;
+    if (test_on_pg()) {
+        /* The server's files are not the client's to read; old row versions stay there until
+         * VACUUM (docs/operations.md). */
+        print_message("skipped on PostgreSQL: the check reads SQLite's database file\n");
+        return;
+    }
     fixture_t f;
     person_fixture(&f);
     char path[256];

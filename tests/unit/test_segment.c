@@ -110,7 +110,7 @@ static void a_new_line_takes_the_header_values_and_the_contact_rules(void **stat
         qs(r, "SELECT group_concat(line_no || ':' || contact_no || ':' || contact_company_no "
               "|| ':' || salesperson_code || ':' || correspondence_type || ':' || language_code "
               "|| ':' || date || ':' || cost || ':' || description, ' ') FROM "
-              "(SELECT * FROM segment_line ORDER BY line_no)"),
+              "(SELECT * FROM segment_line ORDER BY line_no) AS q"),
         "10000:P1:C1:JO:email:ENU:2026-03-15:250:Letter "
         "20000:P2:C1:AH:hard_copy:ENU:2026-03-15:250:Letter "
         "30000:P3:C2:JO:email:ENU:2026-03-15:250:Letter");
@@ -123,7 +123,7 @@ static void a_new_line_takes_the_header_values_and_the_contact_rules(void **stat
     assert_string_equal(
         qs(r, "SELECT group_concat(contact_no || ':' || correspondence_type || ':' || "
               "language_code || ':' || description || ':' || campaign_no, ' ') FROM "
-              "(SELECT * FROM segment_line WHERE segment_no = 'SEG00002' ORDER BY line_no)"),
+              "(SELECT * FROM segment_line WHERE segment_no = 'SEG00002' ORDER BY line_no) AS q"),
         "P2:email:ENU:Newsletter:CMP1001 P3:email:NOR:Nyhetsbrev:CMP1001");
 
     /* The header's salesperson wins over the contact's. */

@@ -4,6 +4,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "helpers.h"
 #include "internal.h"
@@ -62,6 +63,13 @@ static void the_sequence_counts_rows_in_output_order_unless_a_sort_intervened(vo
                 "INSERT INTO src VALUES ('b', 1), ('c', 3), ('a', 2);"
                 "CREATE TABLE dst (n INTEGER, k TEXT)");
     const char *seq = relm_store_sequence(r->store);
+    if (test_on_pg()) {
+        /* PostgreSQL has no row counter: callers number with ROW_NUMBER() (table.c). */
+        assert_null(seq);
+        assert_int_equal(relm_store_plan_sorts(r->store, "SELECT k FROM src ORDER BY k"), 1);
+        test_db_free(r);
+        return;
+    }
     assert_non_null(seq);
     /* Read through the key's index in order: counted as produced, no sort. */
     assert_int_equal(relm_store_plan_sorts(r->store, "SELECT k FROM src ORDER BY k"), 0);
@@ -150,8 +158,15 @@ static void urls_name_the_engine(void **state)
     (void)state;
     relm_t *r = NULL;
     relm_error_t err = {0};
-    assert_int_equal(relm_open("postgres://localhost/relm", 0, &r, &err), RELM_EUSAGE);
+    assert_int_equal(relm_open("postgres:relm", 0, &r, &err), RELM_EUSAGE);
     assert_null(r);
+    assert_non_null(strstr(err.message, "postgresql://USER@HOST:PORT/DBNAME"));
+    /* A server that cannot be reached is an I/O failure naming the database. */
+    assert_int_equal(
+        relm_open("postgresql://relm@127.0.0.1:1/nowhere?connect_timeout=5", 0, &r, &err),
+        RELM_EIO);
+    assert_null(r);
+    assert_non_null(strstr(err.message, "PostgreSQL database nowhere cannot be opened"));
     assert_int_equal(relm_open("sqlite:", 0, &r, &err), RELM_EUSAGE);
     assert_int_equal(relm_open("/nonexistent-dir/x.db", 0, &r, &err), RELM_ENOTFOUND);
     assert_non_null(strstr(err.message, "relm init"));
@@ -165,7 +180,16 @@ static void a_locked_database_is_busy_in_words_a_user_understands(void **state)
     assert_int_equal(relm_open(test_db_path(r), 0, &other, &err), 0);
     assert_int_equal(relm_begin(r, &err), 0);
     relm_store_set_busy_wait(other->store, 0);
-    assert_int_equal(relm_begin(other, &err), RELM_EBUSY);
+    if (test_on_pg()) {
+        /* PostgreSQL locks rows, not the database: both take the same counter. */
+        int64_t first = 0;
+        assert_int_equal(relm_counter_take(r, "attachment", 1, &first, &err), 0);
+        assert_int_equal(relm_begin(other, &err), 0);
+        assert_int_equal(relm_counter_take(other, "attachment", 1, &first, &err), RELM_EBUSY);
+        relm_rollback(other);
+    } else {
+        assert_int_equal(relm_begin(other, &err), RELM_EBUSY);
+    }
     assert_string_equal(relm_error_name(err.code), "busy");
     assert_string_equal(err.message, "the database is busy with another job; try again");
     relm_rollback(r);
@@ -181,6 +205,14 @@ static void a_backup_is_a_database_with_the_same_rows(void **state)
     char path[4200];
     exec_sql(r, "CREATE TABLE t (v INTEGER)");
     exec_sql(r, "INSERT INTO t VALUES (1), (2), (3)");
+    if (test_on_pg()) {
+        /* A server's database is backed up with pg_dump: relm says so. */
+        assert_int_equal(relm_backup(r, "/tmp/relm-pg-backup-never-written", 0, &err), RELM_EUSAGE);
+        assert_non_null(strstr(err.message, "pg_dump"));
+        assert_int_equal(access("/tmp/relm-pg-backup-never-written", F_OK), -1);
+        test_db_free(r);
+        return;
+    }
     snprintf(path, sizeof(path), "%s.backup", test_db_path(r));
     remove(path);
     assert_int_equal(relm_backup(r, path, 0, &err), 0);
@@ -221,9 +253,133 @@ static void the_cache_size_is_set_through_the_backend(void **state)
     relm_t *r = test_db_new();
     relm_error_t err = {0};
     assert_int_equal(relm_set_cache_size(r, 1, &err), 0);
+    if (test_on_pg()) {
+        /* PostgreSQL's cache is the server's (shared_buffers): accepted, nothing to set. */
+        assert_int_equal(relm_set_cache_size(r, 2048, &err), 0);
+        test_db_free(r);
+        return;
+    }
     assert_int_equal(test_sql_int(r, "PRAGMA cache_size"), -64);
     assert_int_equal(relm_set_cache_size(r, 2048, &err), 0);
     assert_int_equal(test_sql_int(r, "PRAGMA cache_size"), -2048);
+    test_db_free(r);
+}
+
+/* A `?` inside a quoted literal or name is text, not a parameter (PostgreSQL rewrites to $n). */
+static void a_question_mark_in_a_literal_is_not_a_parameter(void **state)
+{
+    (void)state;
+    relm_t *r = test_db_new();
+    relm_error_t err = {0};
+    relm_stmt_t *s;
+    assert_int_equal(
+        relm_stmt_prepare(r->store, "SELECT '?''?' || ? AS \"a?\", ? + 1 -- a ? here\n", &s, &err),
+        0);
+    relm_stmt_bind_text(s, 1, "x");
+    relm_stmt_bind_int(s, 2, 41);
+    assert_int_equal(relm_stmt_step(s, &err), RELM_STEP_ROW);
+    assert_string_equal(relm_stmt_text(s, 0), "?'?x");
+    assert_int_equal(relm_stmt_int(s, 1), 42);
+    assert_string_equal(relm_stmt_column_name(s, 0), "a?");
+    relm_stmt_release(s);
+    test_db_free(r);
+}
+
+/* Comparisons read back as 1 and 0 on both engines, and 64-bit values fit every number. */
+static void truth_values_are_one_and_zero_and_numbers_are_64_bit(void **state)
+{
+    (void)state;
+    relm_t *r = test_db_new();
+    relm_error_t err = {0};
+    relm_stmt_t *s;
+    assert_int_equal(relm_stmt_prepare(r->store, "SELECT 1 = 1, 1 = 2, ? IS NULL", &s, &err), 0);
+    relm_stmt_bind_null(s, 1);
+    assert_int_equal(relm_stmt_step(s, &err), RELM_STEP_ROW);
+    assert_string_equal(relm_stmt_text(s, 0), "1");
+    assert_int_equal(relm_stmt_int(s, 0), 1);
+    assert_string_equal(relm_stmt_text(s, 1), "0");
+    assert_int_equal(relm_stmt_int(s, 2), 1);
+    relm_stmt_release(s);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM interaction_log_entry WHERE entry_no "
+                                     "< 9223372036854775807"),
+                     0);
+    assert_int_equal(relm_stmt_prepare(r->store,
+                                       "SELECT count(*) FROM logged_segment WHERE entry_no < ?", &s,
+                                       &err),
+                     0);
+    relm_stmt_bind_int(s, 1, INT64_MAX);
+    assert_int_equal(relm_stmt_step(s, &err), RELM_STEP_ROW);
+    assert_int_equal(relm_stmt_int(s, 0), 0);
+    relm_stmt_release(s);
+    test_db_free(r);
+}
+
+/*
+ * PostgreSQL: when the server drops the connection, the statement in flight fails with a
+ * sentence saying so (io), and the next one reconnects and runs, its statement prepared
+ * again on the new connection.
+ */
+static void a_lost_connection_fails_one_statement_and_the_next_reconnects(void **state)
+{
+    (void)state;
+    if (!test_on_pg()) {
+        print_message("SQLite has no connection to lose\n");
+        return;
+    }
+    relm_t *r = test_db_new(), *killer = NULL;
+    relm_error_t err = {0};
+    const char *sql = "SELECT count(*) FROM contact WHERE no <> ?";
+    relm_stmt_t *s;
+    assert_int_equal(relm_stmt_prepare(r->store, sql, &s, &err), 0);
+    relm_stmt_bind_text(s, 1, "X");
+    assert_int_equal(relm_stmt_step(s, &err), RELM_STEP_ROW);
+    relm_stmt_release(s);
+    int64_t pid = test_sql_int(r, "SELECT pg_backend_pid()");
+    assert_int_equal(relm_open(test_db_path(r), 0, &killer, &err), 0);
+    char kill[96];
+    snprintf(kill, sizeof(kill), "SELECT pg_terminate_backend(%lld)", (long long)pid);
+    assert_int_equal(test_sql_int(killer, kill), 1);
+    relm_close(killer);
+    usleep(200 * 1000);
+    int64_t n = 0;
+    assert_int_equal(relm_count(r, "SELECT count(*) FROM contact", NULL, &n, &err), RELM_EIO);
+    assert_non_null(strstr(err.message, "connection to the database server was lost"));
+    assert_int_equal(relm_stmt_prepare(r->store, sql, &s, &err), 0);
+    relm_stmt_bind_text(s, 1, "X");
+    assert_int_equal(relm_stmt_step(s, &err), RELM_STEP_ROW);
+    assert_int_equal(relm_stmt_int(s, 0), 0);
+    relm_stmt_release(s);
+    assert_true(test_sql_int(r, "SELECT pg_backend_pid()") != pid);
+    test_db_free(r);
+}
+
+/* PostgreSQL: a connection lost inside a transaction fails until the caller rolls back. */
+static void a_connection_lost_in_a_transaction_is_not_silently_replaced(void **state)
+{
+    (void)state;
+    if (!test_on_pg()) {
+        print_message("SQLite has no connection to lose\n");
+        return;
+    }
+    relm_t *r = test_db_new(), *killer = NULL;
+    relm_error_t err = {0};
+    int64_t first = 0;
+    assert_int_equal(relm_begin(r, &err), 0);
+    assert_int_equal(relm_counter_take(r, "attachment", 1, &first, &err), 0);
+    int64_t pid = test_sql_int(r, "SELECT pg_backend_pid()");
+    assert_int_equal(relm_open(test_db_path(r), 0, &killer, &err), 0);
+    char kill[96];
+    snprintf(kill, sizeof(kill), "SELECT pg_terminate_backend(%lld)", (long long)pid);
+    assert_int_equal(test_sql_int(killer, kill), 1);
+    usleep(200 * 1000);
+    assert_int_equal(relm_counter_take(r, "attachment", 1, &first, &err), RELM_EIO);
+    /* Not on a new connection outside the transaction: the caller has to roll back first. */
+    assert_int_equal(relm_counter_take(r, "attachment", 1, &first, &err), RELM_EIO);
+    assert_non_null(strstr(err.message, "during a transaction"));
+    relm_rollback(r);
+    assert_int_equal(relm_counter_take(r, "attachment", 1, &first, &err), 0);
+    assert_int_equal(first, 1); /* the lost transaction's number was given back */
+    relm_close(killer);
     test_db_free(r);
 }
 
@@ -237,6 +393,10 @@ int main(void)
         cmocka_unit_test(urls_name_the_engine),
         cmocka_unit_test(open_keeps_the_callers_warnings),
         cmocka_unit_test(the_cache_size_is_set_through_the_backend),
+        cmocka_unit_test(a_question_mark_in_a_literal_is_not_a_parameter),
+        cmocka_unit_test(truth_values_are_one_and_zero_and_numbers_are_64_bit),
+        cmocka_unit_test(a_lost_connection_fails_one_statement_and_the_next_reconnects),
+        cmocka_unit_test(a_connection_lost_in_a_transaction_is_not_silently_replaced),
         cmocka_unit_test(the_sequence_counts_rows_in_output_order_unless_a_sort_intervened),
         cmocka_unit_test(a_locked_database_is_busy_in_words_a_user_understands),
         cmocka_unit_test(a_backup_is_a_database_with_the_same_rows),

@@ -350,7 +350,7 @@ static void attachments_are_kept_per_template_and_per_variant(void **state)
     assert_string_equal(body, "Hei {{contact.name}}");
     free(body);
     assert_int_equal(test_sql_int(r, "SELECT count(*) FROM interaction_template WHERE attachment "
-                                     "= 'Dear {{contact.name}},' || char(10)"),
+                                     "= 'Dear {{contact.name}},\n'"),
                      1);
 
     assert_int_equal(relm_template_attachment_get(r, "NEWS", "DEU", &body, &err), RELM_ENOTFOUND);
