@@ -70,7 +70,8 @@ static char *rows_text(relm_t *r, const char *table, const char *cols)
         total += len + 1;
     }
     relm_stmt_release(s);
-    qsort(lines, nlines, sizeof(*lines), cmp_lines);
+    if (nlines > 1)
+        qsort(lines, nlines, sizeof(*lines), cmp_lines);
     char *out = malloc(total);
     out[0] = '\0';
     for (size_t i = 0; i < nlines; i++) {
