@@ -22,7 +22,8 @@ int cmd_init(cli_t *c, int argc, char **argv)
         printf("usage: relm init [--demo]\n\n"
                "Create the database named by --db / $RELM_DB (default ./relm.db), or upgrade\n"
                "an older one in place: it is first copied to PATH.bak-vN (N: its old schema\n"
-               "version), and the upgrade runs in one transaction. Other commands refuse an\n"
+               "version), and the upgrade runs in one transaction. A PostgreSQL database is\n"
+               "not copied: take a pg_dump first. Other commands refuse an\n"
                "older database and ask for relm init. --demo fills an empty database with a\n"
                "small data set.\n");
         return CLI_OK;

@@ -46,7 +46,8 @@ static void usage(FILE *out)
     for (size_t i = 0; i < NNOUNS; i++)
         fprintf(out, "  %-12s %s\n", nouns[i].name, nouns[i].summary);
     fprintf(out, "\noptions:\n"
-                 "  --db URL     database: sqlite:PATH or a path (default $RELM_DB, else "
+                 "  --db URL     database: sqlite:PATH or a path, or\n"
+                 "               postgresql://USER@HOST:PORT/DBNAME (default $RELM_DB, else "
                  "./relm.db)\n"
                  "  --json       print JSON (show/add: an object, list: an array)\n"
                  "  --version    print the version\n"

@@ -6,9 +6,11 @@ PostgreSQL (only where the dialects differ); it needs the NNN_name.sql beside it
 pg_functions.sql (functions SQLite has as functions of the connection) becomes
 relm_pg_functions.
 
-SQLite's INTEGER holds 64 bits, PostgreSQL's 32: the PostgreSQL text of every migration
-has BIGINT for INTEGER, so that numbers (entry numbers, Unix times, bound 64-bit values
-compared with a column) fit on both engines."""
+The PostgreSQL text of every migration is adjusted for two differences of the engines:
+SQLite's INTEGER holds 64 bits, PostgreSQL's 32, so INTEGER becomes BIGINT (entry numbers,
+Unix times and bound 64-bit values compared with a column fit on both); SQLite compares
+and sorts text by its bytes, PostgreSQL by the database's locale, so TEXT columns are
+COLLATE "C" (the same order, the same ranges, whatever locale the database was made with)."""
 import os
 import re
 import sys
@@ -41,7 +43,9 @@ with open(out, "w", encoding="utf-8") as f:
     f.write("const relm_migration_t relm_migrations[] = {\n")
     for name in names:
         version = int(name.split("_", 1)[0])
-        pg_sql = literal(re.sub(r"\bINTEGER\b", "BIGINT", pg.get(name, common[name])))
+        pg_text = re.sub(r"\bINTEGER\b", "BIGINT", pg.get(name, common[name]))
+        pg_text = re.sub(r"\bTEXT\b", 'TEXT COLLATE "C"', pg_text)
+        pg_sql = literal(pg_text)
         f.write('    {%d, "%s",\n%s,\n%s},\n' % (version, name, literal(common[name]), pg_sql))
     f.write("};\n")
     f.write("const int relm_migration_count = %d;\n" % len(names))

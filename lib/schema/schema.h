@@ -6,7 +6,7 @@ typedef struct relm_migration {
     int version;
     const char *name;
     const char *sql;
-    /* The PostgreSQL text: NNN_name.pg.sql where the dialects differ, INTEGER as BIGINT. */
+    /* The PostgreSQL text: NNN_name.pg.sql where the dialects differ; BIGINT, TEXT COLLATE "C". */
     const char *pg_sql;
 } relm_migration_t;
 

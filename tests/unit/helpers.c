@@ -51,6 +51,22 @@ static void pg_admin(const char *sql)
         fail_msg("%s: %s", sql, err.message);
 }
 
+const char *test_pg_empty_db(void)
+{
+    static char url[300];
+    static int serial;
+    char sql[128];
+    if (!test_on_pg())
+        return NULL;
+    snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS relm_empty_%d_%d WITH (FORCE)",
+             (int)getpid(), ++serial);
+    pg_admin(sql);
+    snprintf(sql, sizeof(sql), "CREATE DATABASE relm_empty_%d_%d", (int)getpid(), serial);
+    pg_admin(sql);
+    snprintf(url, sizeof(url), "%s/relm_empty_%d_%d", pg_server(), (int)getpid(), serial);
+    return url;
+}
+
 relm_t *test_db_new(void)
 {
     char path[256], pg_name[64] = "";

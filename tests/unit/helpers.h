@@ -25,6 +25,8 @@ void test_db_free(relm_t *r);
 const char *test_db_path(relm_t *r);
 /* Whether the tests run on PostgreSQL (RELM_TEST_PG is set). */
 int test_on_pg(void);
+/* PostgreSQL: the URL of a new empty database (dropped with the server), else NULL. */
+const char *test_pg_empty_db(void);
 
 /* Number series CT/SEG/CMP with one line each, and marketing setup pointing at them. */
 void test_seed_series(relm_t *r);

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "helpers.h"
+#include "internal.h"
 
 static void add_series(relm_t *r, const char *code, int manual, int date_order)
 {
@@ -290,6 +291,85 @@ static void two_processes_never_receive_the_same_number(void **state)
     test_db_free(r);
 }
 
+/*
+ * Concurrent writers that take a series number and an entry number in one transaction, and
+ * roll every fourth transaction back: the committed numbers are unique and without gaps
+ * (a rolled-back number is handed out again), on SQLite (one writer at a time) and on
+ * PostgreSQL (row locks) alike.
+ */
+static void numbers_taken_in_rolled_back_transactions_are_handed_out_again(void **state)
+{
+    (void)state;
+    enum { WRITERS = 3, ROUNDS = 40 };
+    relm_t *r = test_db_new();
+    add_series(r, "T", 0, 0);
+    add_line(r, "T", "T00001", "", "", 1, "");
+    const char *path = test_db_path(r);
+    int fds[WRITERS][2];
+    for (int t = 0; t < WRITERS; t++) {
+        assert_int_equal(pipe(fds[t]), 0);
+        pid_t pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) {
+            relm_t *mine;
+            relm_error_t err = {0};
+            close(fds[t][0]);
+            if (relm_open(path, 0, &mine, &err))
+                _exit(2);
+            for (int i = 0; i < ROUNDS; i++) {
+                char no[RELM_CODE20_SZ];
+                int64_t entry = 0;
+                if (relm_begin(mine, &err) || relm_numseries_next(mine, "T", NULL, no, &err) ||
+                    relm_counter_take(mine, "interaction_log_entry", 1, &entry, &err))
+                    _exit(3);
+                if (i % 4 == 3) {
+                    relm_rollback(mine);
+                    continue;
+                }
+                if (relm_commit(mine, &err))
+                    _exit(4);
+                dprintf(fds[t][1], "%s %lld\n", no, (long long)entry);
+            }
+            relm_close(mine);
+            _exit(0);
+        }
+        close(fds[t][1]);
+    }
+    int committed = WRITERS * (ROUNDS - ROUNDS / 4), n = 0;
+    static char nos[WRITERS * ROUNDS][RELM_CODE20_SZ];
+    static int entries[WRITERS * ROUNDS + 1];
+    for (int t = 0; t < WRITERS; t++) {
+        FILE *f = fdopen(fds[t][0], "r");
+        char no[64];
+        long long entry;
+        while (n < WRITERS * ROUNDS && fscanf(f, "%63s %lld", no, &entry) == 2) {
+            snprintf(nos[n], RELM_CODE20_SZ, "%s", no);
+            if (entry < 1 || entry > committed || entries[entry]++)
+                fail_msg("entry number %lld handed out twice or out of 1..%d", entry, committed);
+            n++;
+        }
+        fclose(f);
+    }
+    for (int t = 0; t < WRITERS; t++) {
+        int status;
+        wait(&status);
+        assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    }
+    assert_int_equal(n, committed);
+    for (int i = 0; i < n; i++) {
+        int v = atoi(nos[i] + 1);
+        if (v < 1 || v > committed)
+            fail_msg("series number %s is past T%05d: a number was lost", nos[i], committed);
+        for (int j = i + 1; j < n; j++)
+            if (strcmp(nos[i], nos[j]) == 0)
+                fail_msg("number %s handed out twice", nos[i]);
+    }
+    assert_int_equal(test_sql_int(r, "SELECT value FROM relm_counter WHERE name = "
+                                     "'interaction_log_entry'"),
+                     committed);
+    test_db_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -305,6 +385,7 @@ int main(void)
         cmocka_unit_test(lines_are_validated),
         cmocka_unit_test(a_series_named_by_setup_cannot_be_deleted),
         cmocka_unit_test(two_processes_never_receive_the_same_number),
+        cmocka_unit_test(numbers_taken_in_rolled_back_transactions_are_handed_out_again),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -384,6 +384,49 @@ static void a_connection_lost_in_a_transaction_is_not_silently_replaced(void **s
     test_db_free(r);
 }
 
+/*
+ * PostgreSQL: relm init creates the schema in an empty database, but refuses one that
+ * holds another program's tables; opening without init names relm init.
+ */
+static void init_refuses_a_database_of_another_program(void **state)
+{
+    (void)state;
+    if (!test_on_pg()) {
+        print_message("PostgreSQL only (a SQLite file of another program is not a relm file)\n");
+        return;
+    }
+    relm_t *r = NULL;
+    relm_error_t err = {0};
+    char url[300];
+    snprintf(url, sizeof(url), "%s", test_pg_empty_db());
+    assert_int_equal(relm_open(url, 0, &r, &err), RELM_ESCHEMA);
+    assert_non_null(strstr(err.message, "run relm init"));
+    relm_store_t *st = NULL;
+    assert_int_equal(relm_store_open(url, 0, &st, &err), 0);
+    assert_int_equal(relm_store_exec(st, "CREATE TABLE invoices (id INTEGER)", &err), 0);
+    relm_store_close(st);
+    assert_int_equal(relm_open(url, RELM_OPEN_CREATE, &r, &err), RELM_ESCHEMA);
+    assert_null(r);
+    assert_non_null(strstr(err.message, "not a relm database"));
+    /* Nothing of relm's was left in it. */
+    assert_int_equal(relm_store_open(url, 0, &st, &err), 0);
+    relm_stmt_t *s;
+    assert_int_equal(relm_stmt_prepare(st,
+                                       "SELECT count(*) FROM information_schema.tables WHERE "
+                                       "table_schema = current_schema()",
+                                       &s, &err),
+                     0);
+    assert_int_equal(relm_stmt_step(s, &err), RELM_STEP_ROW);
+    assert_int_equal(relm_stmt_int(s, 0), 1);
+    relm_stmt_release(s);
+    assert_int_equal(relm_store_exec(st, "DROP TABLE invoices", &err), 0);
+    relm_store_close(st);
+    assert_int_equal(relm_open(url, RELM_OPEN_CREATE, &r, &err), 0);
+    assert_int_equal(relm_schema_version(r), relm_schema_latest());
+    assert_string_equal(relm_store_engine(r->store), "postgresql");
+    relm_close(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -395,6 +438,7 @@ int main(void)
         cmocka_unit_test(open_keeps_the_callers_warnings),
         cmocka_unit_test(the_cache_size_is_set_through_the_backend),
         cmocka_unit_test(a_question_mark_in_a_literal_is_not_a_parameter),
+        cmocka_unit_test(init_refuses_a_database_of_another_program),
         cmocka_unit_test(truth_values_are_one_and_zero_and_numbers_are_64_bit),
         cmocka_unit_test(a_connection_dropped_while_idle_is_made_again_for_the_next_statement),
         cmocka_unit_test(a_connection_lost_in_a_transaction_is_not_silently_replaced),
