@@ -3,8 +3,9 @@
 # benchmark smoke run, formatting), then the unit, CLI and API tests again under
 # AddressSanitizer and UndefinedBehaviorSanitizer, then every fuzz target for a short while
 # (FUZZ_CHECK_SECONDS each, default 10; scripts/fuzz.sh). The unit tests run a second time
-# on PostgreSQL (suite unit-pg): a throw-away server (scripts/pg.sh) is started for them and
-# stopped afterwards, whatever the outcome. Ends with one line "N passed, N failed,
+# on PostgreSQL (suite unit-pg), with the tests that exist only for PostgreSQL (suites
+# cli-pg, api-pg): a throw-away server (scripts/pg.sh) is started for them and stopped
+# afterwards, whatever the outcome. Ends with one line "N passed, N failed,
 # N skipped" counting test programs over all runs.
 set -u
 cd "$(dirname "$0")/.."
@@ -42,15 +43,15 @@ ninja -C "$BUILD" >/dev/null || { ninja -C "$BUILD"; echo "0 passed, 1 failed"; 
 meson test -C "$BUILD" --print-errorlogs --num-processes 2 --no-suite unit-pg | tee "$BUILD/check.log"
 count "$BUILD/check.log"
 
-# The unit tests on PostgreSQL, on one server for the whole run (RELM_TEST_PG).
+# The tests on PostgreSQL, on one server for the whole run (RELM_TEST_PG).
 PGDIR=$PWD/$BUILD/pg-check
 trap 'scripts/pg.sh stop "$PGDIR"' EXIT
 if RELM_TEST_PG=$(scripts/pg.sh start "$PGDIR"); then
-    RELM_TEST_PG=$RELM_TEST_PG meson test -C "$BUILD" --suite unit-pg --print-errorlogs \
-        --num-processes 2 | tee "$BUILD/check-pg.log"
+    RELM_TEST_PG=$RELM_TEST_PG meson test -C "$BUILD" --suite unit-pg --suite cli-pg \
+        --suite api-pg --print-errorlogs --num-processes 2 | tee "$BUILD/check-pg.log"
     count "$BUILD/check-pg.log"
 else
-    echo "the PostgreSQL test server did not start: the unit-pg suite fails"
+    echo "the PostgreSQL test server did not start: the unit-pg, cli-pg and api-pg suites fail"
     failed=$((failed + 1))
 fi
 scripts/pg.sh stop "$PGDIR"
