@@ -378,6 +378,31 @@ void cli_list_end(cli_list_t *l)
     fflush(stdout);
 }
 
+void cli_bar_show(cli_bar_t *b, int64_t done, int64_t total, const char *what)
+{
+    int pct = total > 0 ? (int)(done * 100 / total) : 100;
+    if (pct > 100)
+        pct = 100;
+    if (b->shown && pct == b->last_pct && done != total && what == b->last_what)
+        return;
+    int w = pct * 30 / 100;
+    fprintf(stderr, "\r%s [%.*s%*s] %3d%% %lld/%lld", b->verb, w, "##############################",
+            30 - w, "", pct, (long long)done, (long long)total);
+    if (what)
+        fprintf(stderr, " %-30.30s", what);
+    b->shown = 1;
+    b->last_pct = pct;
+    b->last_what = what;
+    fflush(stderr);
+}
+
+void cli_bar_end(cli_bar_t *b)
+{
+    if (b->shown)
+        fputc('\n', stderr);
+    b->shown = 0;
+}
+
 void cli_help_fields(FILE *out, const relm_entity_t *e)
 {
     fprintf(out, "Fields of %s (flags --FIELD VALUE):\n", e->name);

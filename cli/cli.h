@@ -116,6 +116,20 @@ void cli_list_begin(cli_list_t *l, cli_t *c, const relm_entity_t *e, const char 
 int cli_list_row(void *ctx, const void *rec);
 void cli_list_end(cli_list_t *l);
 
+/*
+ * A one-line progress bar on standard error ("delivering [#####     ]  42% 84/200"), redrawn
+ * when the percentage moves (or what names another part of the work); cli_bar_end ends
+ * its line. Shown only when standard error is a terminal: the caller decides.
+ */
+typedef struct cli_bar {
+    const char *verb; /* "delivering" */
+    int shown;
+    int last_pct;
+    const char *last_what;
+} cli_bar_t;
+void cli_bar_show(cli_bar_t *b, int64_t done, int64_t total, const char *what);
+void cli_bar_end(cli_bar_t *b);
+
 /* Print the flags of an entity (for --help). */
 void cli_help_fields(FILE *out, const relm_entity_t *e);
 
@@ -200,5 +214,6 @@ int cmd_user(cli_t *c, int argc, char **argv);
 int cmd_token(cli_t *c, int argc, char **argv);
 int cmd_backup(cli_t *c, int argc, char **argv);
 int cmd_mail(cli_t *c, int argc, char **argv);
+int cmd_db(cli_t *c, int argc, char **argv);
 
 #endif

@@ -25,26 +25,10 @@ static void help(void)
            "exit status: 0 when no entry failed, 1 when one did (the summary says how many)\n");
 }
 
-typedef struct bar {
-    int shown;
-    int last_pct;
-} bar_t;
-
 static void show_progress(void *ctx, int64_t done, int64_t total, const char *phase)
 {
     (void)phase;
-    bar_t *b = ctx;
-    int pct = total > 0 ? (int)(done * 100 / total) : 100;
-    if (pct > 100)
-        pct = 100;
-    if (b->shown && pct == b->last_pct && done != total)
-        return;
-    int w = pct * 30 / 100;
-    fprintf(stderr, "\rdelivering [%.*s%*s] %3d%% %lld/%lld", w, "##############################",
-            30 - w, "", pct, (long long)done, (long long)total);
-    b->shown = 1;
-    b->last_pct = pct;
-    fflush(stderr);
+    cli_bar_show(ctx, done, total, NULL);
 }
 
 int cmd_deliver(cli_t *c, int argc, char **argv)
@@ -70,7 +54,7 @@ int cmd_deliver(cli_t *c, int argc, char **argv)
         return cli_usage("deliver takes no arguments (see relm deliver --help)");
     if ((rc = cli_open(c)))
         return rc;
-    bar_t b = {0};
+    cli_bar_t b = {"delivering", 0, 0, NULL};
     relm_deliver_opts_t o = {0};
     o.logged_segment_entry_no = ls;
     o.retry_errors = retry;
@@ -84,8 +68,7 @@ int cmd_deliver(cli_t *c, int argc, char **argv)
     relm_deliver_result_t res;
     relm_error_t err = {0};
     rc = relm_deliver_run(c->r, &o, &res, &err);
-    if (b.shown)
-        fputc('\n', stderr);
+    cli_bar_end(&b);
     if (rc)
         return cli_fail(&err);
     cli_warnings(&err);

@@ -33,6 +33,7 @@ static const struct noun {
     {"user", cmd_user, "user accounts for relm serve"},
     {"token", cmd_token, "API tokens for scripts"},
     {"backup", cmd_backup, "copy the database while it is in use"},
+    {"db", cmd_db, "copy a whole database to another engine (SQLite, PostgreSQL)"},
 };
 
 #define NNOUNS (sizeof(nouns) / sizeof(nouns[0]))

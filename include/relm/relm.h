@@ -108,5 +108,6 @@ int relm_list(relm_t *r, const relm_entity_t *e, const relm_filter_t *filters, i
 #include "relm/demo.h"
 #include "relm/mail.h"
 #include "relm/deliver.h"
+#include "relm/dbcopy.h"
 
 #endif

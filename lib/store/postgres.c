@@ -30,6 +30,7 @@
  * database's own locale. The database must be UTF-8: others are refused at open.
  */
 #include <libpq-fe.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,13 +71,14 @@ static const char *sqlstate(const PGresult *res)
     return s ? s : "";
 }
 
-/* The server's one-line message, without libpq's "ERROR:  " prefix and trailing newline. */
+/* The server's message, its first line only, without libpq's "ERROR:  " prefix. */
 static void server_message(pg_db_t *db, const PGresult *res, char *out, size_t n)
 {
     const char *m = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
     if (!m || !*m)
         m = PQerrorMessage(db->conn);
     snprintf(out, n, "%s", m && *m ? m : "no message from the server");
+    out[strcspn(out, "\n")] = '\0'; /* libpq adds hints on further lines */
     size_t l = strlen(out);
     while (l > 0 && (out[l - 1] == '\n' || out[l - 1] == ' '))
         out[--l] = '\0';
@@ -156,6 +158,19 @@ static int session_setup(pg_db_t *db, relm_error_t *err)
     return rc;
 }
 
+/*
+ * Read whatever waits on an idle connection. A server that ended the session sent its
+ * last message (taken as a notice) and closed the socket: the message and the end of the
+ * stream can take two reads, after which libpq marks the connection bad.
+ */
+static void drain_idle(pg_db_t *db)
+{
+    struct pollfd p = {PQsocket(db->conn), POLLIN, 0};
+    for (int i = 0; i < 4 && p.fd >= 0 && poll(&p, 1, 0) == 1; i++)
+        if (!PQconsumeInput(db->conn) || connection_lost(db))
+            return;
+}
+
 /* Reconnect when the connection was lost; statements are prepared again lazily. */
 static int ensure_connection(pg_db_t *db, relm_error_t *err)
 {
@@ -164,6 +179,14 @@ static int ensure_connection(pg_db_t *db, relm_error_t *err)
         return relm_error_set(err, RELM_EIO,
                               "the connection to the database server was lost during a "
                               "transaction; nothing of it was saved");
+    /*
+     * Between transactions, read what the server sent while the connection sat idle: a
+     * server that restarted (or ended the session) has closed it, and libpq only learns so
+     * on reading. Found now, the connection is made again before the statement instead of
+     * the statement failing on it.
+     */
+    if (!connection_lost(db) && PQtransactionStatus(db->conn) == PQTRANS_IDLE)
+        drain_idle(db);
     if (!connection_lost(db))
         return 0;
     PQreset(db->conn);

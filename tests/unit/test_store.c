@@ -346,11 +346,12 @@ static void truth_values_are_one_and_zero_and_numbers_are_64_bit(void **state)
 }
 
 /*
- * PostgreSQL: when the server drops the connection, the statement in flight fails with a
- * sentence saying so (io), and the next one reconnects and runs, its statement prepared
- * again on the new connection.
+ * PostgreSQL: a connection the server dropped while it was idle (a restart, an ended
+ * session) is found before the next statement, which reconnects and runs, its statement
+ * prepared again on the new connection. (A statement in flight when the connection goes
+ * fails with io: tests/api/reconnect_pg.py.)
  */
-static void a_lost_connection_fails_one_statement_and_the_next_reconnects(void **state)
+static void a_connection_dropped_while_idle_is_made_again_for_the_next_statement(void **state)
 {
     (void)state;
     if (!test_on_pg()) {
@@ -372,9 +373,9 @@ static void a_lost_connection_fails_one_statement_and_the_next_reconnects(void *
     assert_int_equal(test_sql_int(killer, kill), 1);
     relm_close(killer);
     usleep(200 * 1000);
-    int64_t n = 0;
-    assert_int_equal(relm_count(r, "SELECT count(*) FROM contact", NULL, &n, &err), RELM_EIO);
-    assert_non_null(strstr(err.message, "connection to the database server was lost"));
+    int64_t n = -1;
+    assert_int_equal(relm_count(r, "SELECT count(*) FROM contact", NULL, &n, &err), 0);
+    assert_int_equal(n, 0);
     assert_int_equal(relm_stmt_prepare(r->store, sql, &s, &err), 0);
     relm_stmt_bind_text(s, 1, "X");
     assert_int_equal(relm_stmt_step(s, &err), RELM_STEP_ROW);
@@ -470,7 +471,7 @@ int main(void)
         cmocka_unit_test(a_question_mark_in_a_literal_is_not_a_parameter),
         cmocka_unit_test(init_refuses_a_database_of_another_program),
         cmocka_unit_test(truth_values_are_one_and_zero_and_numbers_are_64_bit),
-        cmocka_unit_test(a_lost_connection_fails_one_statement_and_the_next_reconnects),
+        cmocka_unit_test(a_connection_dropped_while_idle_is_made_again_for_the_next_statement),
         cmocka_unit_test(a_connection_lost_in_a_transaction_is_not_silently_replaced),
         cmocka_unit_test(the_sequence_counts_rows_in_output_order_unless_a_sort_intervened),
         cmocka_unit_test(a_locked_database_is_busy_in_words_a_user_understands),
