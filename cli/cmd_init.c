@@ -38,6 +38,7 @@ int cmd_init(cli_t *c, int argc, char **argv)
         return cli_fail(&err);
     if (demo && relm_demo_fill(c->r, &err))
         return cli_fail(&err);
+    cli_warnings(&err); /* a PostgreSQL upgrade says that no copy was made */
     const char *backup = relm_migration_backup(c->r);
     if (c->json)
         cli_print_json(json_pack("{s:s, s:i, s:b, s:s}", "database", c->db, "schema_version",

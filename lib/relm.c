@@ -192,8 +192,9 @@ int relm_open(const char *target, int flags, relm_t **out, relm_error_t *err)
              (flags & RELM_OPEN_NO_MIGRATE))
         rc = relm_error_set(err, RELM_ESCHEMA,
                             "database %s has schema version %d, older than this relm (%d): run "
-                            "relm init to upgrade it (it is backed up first)",
-                            url, r->schema_version, relm_schema_latest());
+                            "relm init to upgrade it (%s)",
+                            url, r->schema_version, relm_schema_latest(),
+                            is_postgres(r) ? "take a pg_dump first" : "it is backed up first");
     else if (rc == 0 && r->schema_version < relm_schema_latest()) {
         /*
          * A PostgreSQL database is not copied first: relm cannot write a server's backup

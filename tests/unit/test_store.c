@@ -458,6 +458,40 @@ static void init_refuses_a_database_of_another_program(void **state)
     relm_close(r);
 }
 
+/*
+ * PostgreSQL: an older schema is refused by every open but relm init's, asking for a
+ * pg_dump; the upgrade runs in place without a copy and warns so.
+ */
+static void a_postgres_upgrade_asks_for_pg_dump_and_makes_no_copy(void **state)
+{
+    (void)state;
+    if (!test_on_pg()) {
+        print_message("PostgreSQL only (SQLite's upgrade copy: test_schema)\n");
+        return;
+    }
+    relm_t *r = test_db_new(), *again = NULL;
+    relm_error_t err = {0};
+    char url[300];
+    snprintf(url, sizeof(url), "%s", test_db_path(r));
+    /* Back to schema 21: without migration 022's table and counter. */
+    assert_int_equal(relm_store_exec(r->store,
+                                     "DROP TABLE privacy_erasure; DELETE FROM relm_counter WHERE "
+                                     "name = 'privacy_erasure'; UPDATE relm_meta SET value = '21' "
+                                     "WHERE key = 'schema_version'",
+                                     &err),
+                     0);
+    assert_int_equal(relm_open(url, RELM_OPEN_NO_MIGRATE, &again, &err), RELM_ESCHEMA);
+    assert_non_null(strstr(err.message, "take a pg_dump first"));
+    relm_error_t up = {0};
+    assert_int_equal(relm_open(url, RELM_OPEN_CREATE, &again, &up), 0);
+    assert_int_equal(relm_schema_version(again), relm_schema_latest());
+    assert_string_equal(relm_migration_backup(again), "");
+    assert_non_null(strstr(up.warning, "pg_dump"));
+    assert_int_equal(test_sql_int(again, "SELECT count(*) FROM privacy_erasure"), 0);
+    relm_close(again);
+    test_db_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -470,6 +504,7 @@ int main(void)
         cmocka_unit_test(the_cache_size_is_set_through_the_backend),
         cmocka_unit_test(a_question_mark_in_a_literal_is_not_a_parameter),
         cmocka_unit_test(init_refuses_a_database_of_another_program),
+        cmocka_unit_test(a_postgres_upgrade_asks_for_pg_dump_and_makes_no_copy),
         cmocka_unit_test(truth_values_are_one_and_zero_and_numbers_are_64_bit),
         cmocka_unit_test(a_connection_dropped_while_idle_is_made_again_for_the_next_statement),
         cmocka_unit_test(a_connection_lost_in_a_transaction_is_not_silently_replaced),
