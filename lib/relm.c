@@ -148,13 +148,32 @@ const char *relm_migration_backup(const relm_t *r)
     return r->migration_backup;
 }
 
-int relm_open(const char *url, int flags, relm_t **out, relm_error_t *err)
+/*
+ * The URL as messages show it: a password in a PostgreSQL URL (scheme://user:password@host)
+ * becomes "***", so that it does not end up in logs and terminals.
+ */
+static void shown_url(const char *url, char *out, size_t n)
 {
+    snprintf(out, n, "%s", url);
+    const char *scheme = strstr(url, "://");
+    if (strncmp(url, "postgres", 8) != 0 || !scheme)
+        return;
+    const char *auth = scheme + 3, *at = strchr(auth, '@'), *colon = strchr(auth, ':');
+    const char *slash = strchr(auth, '/');
+    if (!at || !colon || colon > at || (slash && slash < at))
+        return;
+    snprintf(out, n, "%.*s***%s", (int)(colon + 1 - url), url, at);
+}
+
+int relm_open(const char *target, int flags, relm_t **out, relm_error_t *err)
+{
+    char url[1024];
+    shown_url(target, url, sizeof(url));
     *out = NULL;
     relm_t *r = calloc(1, sizeof(*r));
     if (!r)
         return relm_error_set(err, RELM_ENOMEM, "out of memory opening %s", url);
-    int rc = relm_store_open(url, flags & RELM_OPEN_CREATE, &r->store, err);
+    int rc = relm_store_open(target, flags & RELM_OPEN_CREATE, &r->store, err);
     if (rc) {
         free(r);
         return rc;
@@ -189,7 +208,7 @@ int relm_open(const char *url, int flags, relm_t **out, relm_error_t *err)
                             "copy of a PostgreSQL database: keep pg_dump backups",
                             url, r->schema_version);
         else if (r->schema_version > 0)
-            rc = backup_before_migration(r, url, r->schema_version, err);
+            rc = backup_before_migration(r, target, r->schema_version, err);
         if (rc == 0)
             rc = migrate(r, r->schema_version, err);
         if (rc == 0)

@@ -38,38 +38,51 @@ start() {
         useradd --system --no-create-home --shell /usr/sbin/nologin "$ROLE" ||
             die "cannot create the system user $ROLE to run the server as"
     fi
-    rm -rf "$dir"
+    stop "$dir"
     mkdir -p "$dir" || die "cannot create $dir"
     dir=$(cd "$dir" && pwd)
-    [ "$(id -u)" -eq 0 ] && chown "$ROLE" "$dir"
-    log=$dir/server.log
+    local home=$dir
+    if [ "$(id -u)" -eq 0 ]; then
+        chown "$ROLE" "$dir"
+        # A checkout under a private home (/root) is out of the server user's reach: the
+        # cluster then lives in /tmp, and DIR says where.
+        if ! runuser -u "$ROLE" -- test -w "$dir"; then
+            home=$(mktemp -d /tmp/relm-pg.XXXXXX) || die "cannot create a directory in /tmp"
+            chown "$ROLE" "$home"
+            echo "$home" >"$dir/home"
+        fi
+    fi
+    log=$home/server.log
     # C collation: text sorts by code point, as SQLite sorts it.
-    as_owner "$PGBIN/initdb" -D "$dir/data" -U "$ROLE" --auth=trust --encoding=UTF8 \
+    as_owner "$PGBIN/initdb" -D "$home/data" -U "$ROLE" --auth=trust --encoding=UTF8 \
         --lc-collate=C --lc-ctype=C.UTF-8 >"$dir/initdb.log" 2>&1 ||
-        { cat "$dir/initdb.log" >&2; die "initdb in $dir/data failed"; }
+        { cat "$dir/initdb.log" >&2; die "initdb in $home/data failed"; }
     for attempt in 1 2 3; do
         port=$(free_port) || die "no free port found"
-        if as_owner "$PGBIN/pg_ctl" -D "$dir/data" -l "$log" -w -t 60 start \
-            -o "-p $port -h 127.0.0.1 -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+        if as_owner "$PGBIN/pg_ctl" -D "$home/data" -l "$log" -w -t 60 start \
+            -o "-p $port -h 127.0.0.1 -k $home -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
             >/dev/null 2>&1; then
             echo "$port" >"$dir/port"
             echo "postgresql://$ROLE@127.0.0.1:$port"
             return 0
         fi
         # Another program may have taken the port in between: try another.
-        as_owner "$PGBIN/pg_ctl" -D "$dir/data" -m immediate stop >/dev/null 2>&1
+        as_owner "$PGBIN/pg_ctl" -D "$home/data" -m immediate stop >/dev/null 2>&1
     done
     cat "$log" >&2 2>/dev/null
     die "the PostgreSQL server in $dir did not start"
 }
 
 stop() {
-    local dir=$1
+    local dir=$1 home
     [ -d "$dir" ] || return 0
-    if [ -f "$dir/data/postmaster.pid" ]; then
-        as_owner "$PGBIN/pg_ctl" -D "$dir/data" -m fast -w -t 30 stop >/dev/null 2>&1 ||
-            as_owner "$PGBIN/pg_ctl" -D "$dir/data" -m immediate stop >/dev/null 2>&1
+    home=$dir
+    [ -f "$dir/home" ] && home=$(cat "$dir/home")
+    if [ -f "$home/data/postmaster.pid" ]; then
+        as_owner "$PGBIN/pg_ctl" -D "$home/data" -m fast -w -t 30 stop >/dev/null 2>&1 ||
+            as_owner "$PGBIN/pg_ctl" -D "$home/data" -m immediate stop >/dev/null 2>&1
     fi
+    [ "$home" != "$dir" ] && rm -rf "$home"
     rm -rf "$dir"
 }
 

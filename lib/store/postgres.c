@@ -70,13 +70,14 @@ static const char *sqlstate(const PGresult *res)
     return s ? s : "";
 }
 
-/* The server's one-line message, without libpq's "ERROR:  " prefix and trailing newline. */
+/* The server's message, its first line only, without libpq's "ERROR:  " prefix. */
 static void server_message(pg_db_t *db, const PGresult *res, char *out, size_t n)
 {
     const char *m = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
     if (!m || !*m)
         m = PQerrorMessage(db->conn);
     snprintf(out, n, "%s", m && *m ? m : "no message from the server");
+    out[strcspn(out, "\n")] = '\0'; /* libpq adds hints on further lines */
     size_t l = strlen(out);
     while (l > 0 && (out[l - 1] == '\n' || out[l - 1] == ' '))
         out[--l] = '\0';
