@@ -223,7 +223,7 @@ expect_ok "filter by salesperson and template" interaction list --salesperson BD
 assert_eq "that entry only" "$b" "$(json '",".join(str(e["entry_no"]) for e in d)')"
 expect_exit 2 "a bad cursor is a usage error" interaction list --after yesterday
 # --sort FIELD[:desc]: pages of 3 by cost, highest first, follow the sort key in the cursor
-want=$(sql "SELECT group_concat(entry_no) FROM (SELECT entry_no FROM interaction_log_entry WHERE postponed = 0 ORDER BY cost DESC, entry_no DESC)")
+want=$(sql "SELECT entry_no FROM interaction_log_entry WHERE postponed = 0 ORDER BY cost DESC, entry_no DESC" | joined ,)
 got="" cursor="" pages=0
 while :; do
     if [ -n "$cursor" ]; then run interaction list --sort cost:desc --limit 3 --after "$cursor"; else run interaction list --sort cost:desc --limit 3; fi
@@ -237,7 +237,7 @@ while :; do
 done
 assert_eq "--sort cost:desc pages return every entry once, costliest first" "$want" "$got"
 expect_ok "sort by the contact's name" interaction list --sort contact_name --json
-want=$(sql "SELECT group_concat(entry_no) FROM (SELECT e.entry_no FROM interaction_log_entry e LEFT JOIN contact c ON c.no = e.contact_no WHERE e.postponed = 0 ORDER BY COALESCE(c.name, ''), e.entry_no)")
+want=$(sql "SELECT e.entry_no FROM interaction_log_entry e LEFT JOIN contact c ON c.no = e.contact_no WHERE e.postponed = 0 ORDER BY COALESCE(c.name, ''), e.entry_no" | joined ,)
 assert_eq "--sort contact_name: by name, then entry no." "$want" "$(json '",".join(str(e["entry_no"]) for e in d)')"
 expect_ok "search the log" interaction list --search nordmann --json
 assert_eq "--search finds the contact's name, ignoring case" \
@@ -246,7 +246,7 @@ assert_eq "--search finds the contact's name, ignoring case" \
 sql "UPDATE interaction_log_entry SET delivery_status = 'error' WHERE entry_no = 1" >/dev/null
 expect_ok "the outbox" interaction list --outbox --json
 assert_eq "--outbox lists the e-mails waiting or failed, not canceled" \
-    "$(sql "SELECT group_concat(entry_no) FROM interaction_log_entry WHERE delivery_status <> '' AND canceled = 0 AND postponed = 0")" \
+    "$(sql "SELECT entry_no FROM interaction_log_entry WHERE delivery_status <> '' AND canceled = 0 AND postponed = 0 ORDER BY entry_no DESC" | joined ,)" \
     "$(json '",".join(str(e["entry_no"]) for e in d)')"
 sql "UPDATE interaction_log_entry SET delivery_status = '' WHERE entry_no = 1" >/dev/null
 expect_exit 1 "an unknown sort field is refused" interaction list --sort "cost; DROP TABLE contact"
