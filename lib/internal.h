@@ -169,6 +169,14 @@ const char *relm_country_code(const char *v);
  */
 char *relm_html_to_text(const char *html);
 
+/*
+ * The unmerged body entry e is merged from (lib/merge.c): its template's attachment, or the
+ * variant of the entry's language when there is one. *body is malloc'd, the caller's.
+ * Errors: missing_template (no template on the entry), not_found.
+ */
+int relm_entry_template_body(relm_t *r, const relm_interaction_t *e, char **body,
+                             relm_error_t *err);
+
 /* Copy src into a text buffer of size n, truncating at a character boundary. */
 void relm_copy(char *dst, size_t n, const char *src);
 

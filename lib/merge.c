@@ -328,27 +328,35 @@ char *relm_html_to_text(const char *html)
 
 /* ---- the merged body of an entry ---- */
 
-int relm_entry_merge_new(relm_t *r, const relm_interaction_t *e, char **out, int *html,
-                         relm_error_t *err)
+int relm_entry_template_body(relm_t *r, const relm_interaction_t *e, char **body, relm_error_t *err)
 {
-    *out = NULL;
+    *body = NULL;
     if (!e->interaction_template_code[0])
         return relm_error_set(err, RELM_EMISSINGTPL,
                               "interaction log entry %lld has no interaction template to merge",
                               (long long)e->entry_no);
-    char *body = NULL;
     int rc = 0;
     if (e->language_code[0]) {
         /* Without a variant for the entry's language the template's own body is used. */
         relm_error_t variant = {0};
-        rc = relm_template_attachment_get(r, e->interaction_template_code, e->language_code, &body,
+        rc = relm_template_attachment_get(r, e->interaction_template_code, e->language_code, body,
                                           &variant);
         if (rc && rc != RELM_ENOTFOUND)
             return relm_error_set(err, rc, "%s", variant.message);
         rc = 0;
     }
-    if (!body &&
-        (rc = relm_template_attachment_get(r, e->interaction_template_code, NULL, &body, err)))
+    if (!*body)
+        rc = relm_template_attachment_get(r, e->interaction_template_code, NULL, body, err);
+    return rc;
+}
+
+int relm_entry_merge_new(relm_t *r, const relm_interaction_t *e, char **out, int *html,
+                         relm_error_t *err)
+{
+    *out = NULL;
+    char *body = NULL;
+    int rc = relm_entry_template_body(r, e, &body, err);
+    if (rc)
         return rc;
 
     relm_contact_t *c = calloc(1, sizeof(*c));
