@@ -355,22 +355,30 @@ static int hard_failure(int rc)
 }
 
 /*
- * Codes of rows of table (contact or salesperson) whose email is addr, ignoring the case of
- * ASCII letters: *n receives how many (at most 8 are kept in codes, comma-separated into
- * list), first the first code and *blocked whether the first one is privacy-blocked.
+ * Codes of rows of table (contact or salesperson) whose email is addr, ignoring case (the
+ * full Unicode fold, relm_fold_new(), as contact search and criteria): *n receives how many (at
+ * most 8 are kept in codes, comma-separated into list), first the first code and *blocked whether
+ * the first one is privacy-blocked.
  */
 static int lookup(relm_t *r, int contact, const char *addr, int *n, char *first, size_t nfirst,
                   int *blocked, char *list, size_t nlist, relm_error_t *err)
 {
+    /* Contacts by their stored folded e-mail (indexed); salespersons are few. */
     static const char sql_ct[] = "SELECT no, privacy_blocked FROM contact WHERE email <> '' AND "
-                                 "lower(email) = lower(?) ORDER BY no";
-    static const char sql_sp[] = "SELECT code, 0 FROM salesperson WHERE email <> '' AND "
-                                 "lower(email) = lower(?) ORDER BY code";
+                                 "email_folded = ? ORDER BY no";
+    static const char sql_sp[] = "SELECT code, email FROM salesperson WHERE email <> '' "
+                                 "ORDER BY code";
+    char *folded = relm_fold_new(addr);
+    if (!folded)
+        return relm_error_set(err, RELM_ENOMEM, "out of memory matching %s", addr);
     relm_stmt_t *s;
     int rc = relm_stmt_prepare(r->store, contact ? sql_ct : sql_sp, &s, err);
-    if (rc)
+    if (rc) {
+        free(folded);
         return rc;
-    relm_stmt_bind_text(s, 1, addr);
+    }
+    if (contact)
+        relm_stmt_bind_text(s, 1, folded);
     *n = 0;
     first[0] = '\0';
     list[0] = '\0';
@@ -378,15 +386,23 @@ static int lookup(relm_t *r, int contact, const char *addr, int *n, char *first,
     size_t len = 0;
     while ((rc = relm_stmt_step(s, err)) == RELM_STEP_ROW) {
         const char *code = relm_stmt_text(s, 0);
+        if (!contact) {
+            char *e = relm_fold_new(relm_stmt_text(s, 1));
+            int same = e && strcmp(e, folded) == 0;
+            free(e);
+            if (!same)
+                continue;
+        }
         if (*n == 0) {
             relm_copy(first, nfirst, code);
-            *blocked = (int)relm_stmt_int(s, 1);
+            *blocked = contact ? (int)relm_stmt_int(s, 1) : 0;
         }
         if (*n < 8 && len < nlist)
             len += (size_t)snprintf(list + len, nlist - len, "%s%s", *n ? ", " : "", code);
         (*n)++;
     }
     relm_stmt_release(s);
+    free(folded);
     return rc < 0 ? rc : 0;
 }
 
@@ -567,7 +583,7 @@ static int save_position(relm_t *r, const fetch_pos_t *pos, relm_error_t *err)
 
 static int same_address(const char *a, const char *b)
 {
-    return g_ascii_strcasecmp(a, b) == 0;
+    return relm_fold_equal(a, b);
 }
 
 /* The warnings of a message that is logged: said once, before its first entry. */
