@@ -411,12 +411,16 @@ static int entry_by_message_id(relm_t *r, const char *mid, int delivered, int64_
                                char *campaign_no, size_t ncampaign, int64_t *campaign_entry_no,
                                relm_error_t *err)
 {
+    /*
+     * "message_id <> ''" lets the engine use the unique index, which holds only non-blank
+     * Message-IDs: without it every message of an import scanned all entries.
+     */
     static const char sql_any[] = "SELECT entry_no, campaign_no, campaign_entry_no FROM "
-                                  "interaction_log_entry WHERE message_id IN (?, ?) "
-                                  "ORDER BY entry_no";
+                                  "interaction_log_entry WHERE message_id IN (?, ?) AND "
+                                  "message_id <> '' ORDER BY entry_no";
     static const char sql_delivered[] = "SELECT entry_no, campaign_no, campaign_entry_no FROM "
                                         "interaction_log_entry WHERE message_id IN (?, ?) AND "
-                                        "delivered_at <> '' ORDER BY entry_no";
+                                        "message_id <> '' AND delivered_at <> '' ORDER BY entry_no";
     char bare[RELM_TEXT250_SZ];
     size_t l = strlen(mid);
     if (l >= 2 && mid[0] == '<' && mid[l - 1] == '>') {
