@@ -595,13 +595,70 @@ static int do_cli(int runs, char **cmd)
     return 0;
 }
 
+/*
+ * Contact search (relm_contact_search: no, name, e-mail and city, folded for all of
+ * Unicode) for each of a few texts, ROUNDS times, against its floor: the same rows found by
+ * a plain LIKE over the same columns (SQLite's LIKE folds ASCII only). Prints one JSON
+ * line with the median seconds of each.
+ */
+static const char *const search_texts[] = {"olsen", "OSLO", "mcarthur", "ltd", "zz-none"};
+#define NSEARCH ((int)(sizeof(search_texts) / sizeof(search_texts[0])))
+static const char search_floor_sql[] =
+    "SELECT no, name, email, city FROM contact WHERE no LIKE ? OR name LIKE ? OR email LIKE ? "
+    "OR city LIKE ? ORDER BY no";
+
+static int do_search(const char *path, long rounds)
+{
+    relm_t *r = open_db(path);
+    relm_error_t err = {0};
+    double *tr = calloc((size_t)rounds, sizeof(double)),
+           *tf = calloc((size_t)rounds, sizeof(double));
+    int found_relm = 0, found_floor = 0;
+    for (long k = 0; k < rounds; k++) {
+        double t0 = now();
+        for (int i = 0; i < NSEARCH; i++)
+            if (relm_contact_search(r, search_texts[i], NULL, 0, 0, count_row, &found_relm, &err))
+                die("search", &err);
+        double t1 = now();
+        for (int i = 0; i < NSEARCH; i++) {
+            char like[64];
+            snprintf(like, sizeof(like), "%%%s%%", search_texts[i]);
+            relm_stmt_t *s;
+            if (relm_stmt_prepare(r->store, search_floor_sql, &s, &err))
+                die("prepare", &err);
+            for (int b = 1; b <= 4; b++)
+                relm_stmt_bind_text(s, b, like);
+            int rc;
+            while ((rc = relm_stmt_step(s, &err)) == RELM_STEP_ROW)
+                found_floor++;
+            relm_stmt_release(s);
+            if (rc < 0)
+                die("search floor", &err);
+        }
+        double t2 = now();
+        tr[k] = t1 - t0;
+        tf[k] = t2 - t1;
+    }
+    qsort(tr, (size_t)rounds, sizeof(double), cmp_double);
+    qsort(tf, (size_t)rounds, sizeof(double), cmp_double);
+    printf("{\"search_seconds\": %.6f, \"floor_seconds\": %.6f, \"rows\": %d, "
+           "\"floor_rows\": %d, \"rss_kib\": %ld}\n",
+           tr[rounds / 2], tf[rounds / 2], found_relm / (int)rounds, found_floor / (int)rounds,
+           rss_kib());
+    free(tr);
+    free(tf);
+    relm_close(r);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 3 && strcmp(argv[1], "cli") == 0)
         return do_cli(atoi(argv[2]), argv + 3);
     if (argc < 3) {
-        fprintf(stderr, "usage: relm-bench prep|log|floor|criteria|addfloor|history|pages DB "
-                        "[QUERIES|ROUNDS]\n");
+        fprintf(stderr,
+                "usage: relm-bench prep|log|floor|criteria|addfloor|history|pages|search DB "
+                "[QUERIES|ROUNDS]\n");
         return 2;
     }
     const char *op = argv[1], *db = argv[2];
@@ -619,6 +676,8 @@ int main(int argc, char **argv)
         return do_addfloor(db);
     if (strcmp(op, "history") == 0)
         return do_history(db, argc > 3 ? atol(argv[3]) : 10000);
+    if (strcmp(op, "search") == 0)
+        return do_search(db, argc > 3 ? atol(argv[3]) : 5);
     if (strcmp(op, "pages") == 0)
         return do_pages(db, argc > 3 ? atol(argv[3]) : 201);
     fprintf(stderr, "relm-bench: unknown operation %s\n", op);

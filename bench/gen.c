@@ -66,8 +66,9 @@ static void contacts(relm_t *r, long n)
     static const char sql[] =
         "INSERT INTO contact (no, type, name, company_no, company_name, first_name, surname, "
         "job_title, address, post_code, city, country_code, phone_no, email, salesperson_code, "
-        "language_code, correspondence_type, exclude_from_segment, created_at, modified_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        "language_code, correspondence_type, exclude_from_segment, created_at, modified_at, "
+        "search_folded, email_folded) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     relm_error_t err = {0};
     long companies = n / 10 > 0 ? n / 10 : 1;
     char company_name[128] = "";
@@ -119,6 +120,18 @@ static void contacts(relm_t *r, long n)
         relm_stmt_bind_int(s, 18, i % 97 == 0);
         relm_stmt_bind_text(s, 19, "2026-01-01T00:00:00");
         relm_stmt_bind_text(s, 20, "2026-01-01T00:00:00");
+        /* The folded copies relm writes with every contact (migration 027). */
+        char *fno = relm_fold_new(no), *fname = relm_fold_new(name), *femail = relm_fold_new(email),
+             *fcity = relm_fold_new(city[0]), search[512];
+        if (!fno || !fname || !femail || !fcity)
+            die("fold", &err);
+        snprintf(search, sizeof(search), "%s\x1f%s\x1f%s\x1f%s", fno, fname, femail, fcity);
+        relm_stmt_bind_text(s, 21, search);
+        relm_stmt_bind_text(s, 22, femail);
+        free(fno);
+        free(fname);
+        free(femail);
+        free(fcity);
         if (relm_stmt_run(s, &err))
             die("insert contact", &err);
     }

@@ -25,6 +25,7 @@
 
 #include "csv.h"
 #include "internal.h"
+#include "sqlb.h"
 
 typedef relm_contact_t ct_t;
 
@@ -104,8 +105,10 @@ static const char sql_insert[] =
     "INSERT INTO contact (no, type, name, company_no, company_name, first_name, middle_name, "
     "surname, job_title, address, address_2, post_code, city, county, country_code, phone_no, "
     "mobile_phone_no, email, fax_no, salesperson_code, territory_code, language_code, "
-    "correspondence_type, exclude_from_segment, privacy_blocked, created_at, modified_at) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "correspondence_type, exclude_from_segment, privacy_blocked, created_at, modified_at, "
+    "search_folded, email_folded) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+    "?)";
 
 /* The address block a person inherits from its company as a whole. */
 static const int address_fields[] = {F_ADDRESS, F_ADDRESS_2, F_POST_CODE,
@@ -297,15 +300,132 @@ static int check_name(const relm_contact_t *c, relm_error_t *err)
                           label(c, who, sizeof(who)));
 }
 
+/*
+ * The folded copies of what search and e-mail matching compare (migration 027): *search
+ * the folded number, name, e-mail and city separated by U+001F, *email the folded e-mail.
+ * Both malloc'd, the caller's. Errors: out_of_memory.
+ */
+#define SEARCH_SEP "\x1f"
+
+static int folded(const char *no, const char *name, const char *email, const char *city,
+                  char **search, char **femail, relm_error_t *err)
+{
+    const char *parts[] = {no, name, email, city};
+    char *f[4] = {NULL, NULL, NULL, NULL};
+    size_t len = 0;
+    int ok = 1;
+    for (int i = 0; i < 4; i++) {
+        ok = ok && (f[i] = relm_fold_new(parts[i])) != NULL;
+        len += f[i] ? strlen(f[i]) + 1 : 0;
+    }
+    *search = ok ? malloc(len + 1) : NULL;
+    *femail = NULL;
+    if (*search) {
+        char *p = *search;
+        for (int i = 0; i < 4; i++)
+            p += sprintf(p, "%s%s", i ? SEARCH_SEP : "", f[i]);
+        *femail = f[2];
+        f[2] = NULL;
+    }
+    for (int i = 0; i < 4; i++)
+        free(f[i]);
+    if (*search)
+        return 0;
+    free(*search);
+    *search = NULL;
+    return relm_error_set(err, RELM_ENOMEM, "out of memory folding contact %s", no);
+}
+
 static int insert(relm_t *r, const relm_contact_t *c, relm_error_t *err)
 {
     relm_stmt_t *s;
-    int rc = relm_stmt_prepare(r->store, sql_insert, &s, err);
+    char *search, *email;
+    int rc = folded(c->no, c->name, c->email, c->city, &search, &email, err);
     if (rc)
         return rc;
-    for (int i = 0; i < NFIELDS; i++)
-        relm_table_bind(&relm_contact_entity, c, i, s, i + 1);
-    return relm_stmt_run(s, err);
+    if ((rc = relm_stmt_prepare(r->store, sql_insert, &s, err)) == 0) {
+        for (int i = 0; i < NFIELDS; i++)
+            relm_table_bind(&relm_contact_entity, c, i, s, i + 1);
+        relm_stmt_bind_text(s, NFIELDS + 1, search);
+        relm_stmt_bind_text(s, NFIELDS + 2, email);
+        rc = relm_stmt_run(s, err);
+    }
+    free(search);
+    free(email);
+    return rc;
+}
+
+static const char sql_refold_read[] =
+    "SELECT no, name, email, city FROM contact WHERE no > ? ORDER BY no LIMIT 1000";
+static const char sql_refold_one[] = "SELECT no, name, email, city FROM contact WHERE no = ?";
+static const char sql_refold_write[] =
+    "UPDATE contact SET search_folded = ?, email_folded = ? WHERE no = ?";
+
+static int write_folded(relm_t *r, const char *no, const char *name, const char *email,
+                        const char *city, relm_error_t *err)
+{
+    char *search, *femail;
+    relm_stmt_t *s;
+    int rc = folded(no, name, email, city, &search, &femail, err);
+    if (rc)
+        return rc;
+    if ((rc = relm_stmt_prepare(r->store, sql_refold_write, &s, err)) == 0) {
+        relm_stmt_bind_text(s, 1, search);
+        relm_stmt_bind_text(s, 2, femail);
+        relm_stmt_bind_text(s, 3, no);
+        rc = relm_stmt_run(s, err);
+    }
+    free(search);
+    free(femail);
+    return rc;
+}
+
+/* Rows read before they are written: the statement is done with before the UPDATEs run. */
+typedef struct fold_row {
+    char no[RELM_CODE20_SZ], name[RELM_TEXT250_SZ], email[RELM_TEXT250_SZ], city[RELM_TEXT250_SZ];
+} fold_row_t;
+
+static int refold(relm_t *r, const char *only, relm_error_t *err)
+{
+    fold_row_t *rows = malloc(1000 * sizeof(*rows));
+    if (!rows)
+        return relm_error_set(err, RELM_ENOMEM, "out of memory folding contacts");
+    char last[RELM_CODE20_SZ] = "";
+    int rc = 0, n;
+    do {
+        relm_stmt_t *s;
+        n = 0;
+        if ((rc = relm_stmt_prepare(r->store, only ? sql_refold_one : sql_refold_read, &s, err)))
+            break;
+        relm_stmt_bind_text(s, 1, only ? only : last);
+        while (n < 1000 && (rc = relm_stmt_step(s, err)) == RELM_STEP_ROW) {
+            relm_copy(rows[n].no, sizeof(rows[n].no), relm_stmt_text(s, 0));
+            relm_copy(rows[n].name, sizeof(rows[n].name), relm_stmt_text(s, 1));
+            relm_copy(rows[n].email, sizeof(rows[n].email), relm_stmt_text(s, 2));
+            relm_copy(rows[n].city, sizeof(rows[n].city), relm_stmt_text(s, 3));
+            n++;
+        }
+        relm_stmt_release(s);
+        if (rc < 0)
+            break;
+        rc = 0;
+        for (int i = 0; rc == 0 && i < n; i++)
+            rc = write_folded(r, rows[i].no, rows[i].name, rows[i].email, rows[i].city, err);
+        if (n)
+            relm_copy(last, sizeof(last), rows[n - 1].no);
+    } while (rc == 0 && n == 1000 && !only);
+    free(rows);
+    return rc;
+}
+
+int relm_contact_refold(relm_t *r, const char *no, relm_error_t *err)
+{
+    return refold(r, no, err);
+}
+
+int relm_contact_refold_all(relm_t *r, relm_error_t *err)
+{
+    return refold(r, NULL, err);
 }
 
 /*
@@ -512,7 +632,8 @@ static int update_in_tx(relm_t *r, const char *no, const relm_contact_t *changes
     relm_now_stamp(cur->modified_at);
     relm_mask_t cols = ((relm_mask_t)1 << NFIELDS) - 1;
     cols &= ~(RELM_BIT(F_NO) | RELM_BIT(F_CREATED_AT));
-    if ((rc = relm_table_update(r, &relm_contact_entity, cur, cols, err)))
+    if ((rc = relm_table_update(r, &relm_contact_entity, cur, cols, err)) ||
+        (rc = write_folded(r, cur->no, cur->name, cur->email, cur->city, err)))
         goto done;
     if (!is_person(cur) && strcmp(cur->name, old->name) != 0) {
         relm_stmt_t *s;
@@ -671,8 +792,48 @@ int relm_contact_search(relm_t *r, const char *text, const relm_filter_t *filter
     static const int any[] = {F_NO, F_NAME, F_EMAIL, F_CITY};
     if (text && !relm_valid_utf8(text))
         return relm_error_set(err, RELM_EVALIDATION, "contact search: the text is not valid UTF-8");
-    return relm_list_search(r, &relm_contact_entity, filters, nfilters, any,
-                            (int)(sizeof(any) / sizeof(any[0])), text, limit, fn, ctx, err);
+    /* Text holding the separator could match across fields of search_folded. */
+    if (!text || !*text || strchr(text, SEARCH_SEP[0]))
+        return relm_list_search(r, &relm_contact_entity, filters, nfilters, any,
+                                (int)(sizeof(any) / sizeof(any[0])), text, limit, fn, ctx, err);
+    /* The fields searched are folded once, when the contact is written (search_folded). */
+    char *pattern = relm_fold_new(text);
+    sqlb_t *b = pattern ? sqlb_new(relm_store_fold(r->store)) : NULL;
+    if (!b) {
+        free(pattern);
+        return relm_error_set(err, RELM_ENOMEM, "out of memory searching contacts");
+    }
+    sqlb_sql(b, "SELECT ");
+    sqlb_columns(b, &relm_contact_entity);
+    sqlb_sql(b, " FROM contact WHERE 1 = 1");
+    for (int i = 0; i < nfilters; i++)
+        sqlb_filter(b, &relm_contact_entity, &filters[i], NULL);
+    sqlb_sql(b, " AND search_folded LIKE ? ESCAPE '\\'");
+    sqlb_like(b, pattern);
+    free(pattern);
+    sqlb_sql(b, " ORDER BY no");
+    sqlb_limit(b, limit);
+    relm_stmt_t *s;
+    int rc = sqlb_prepare(r, b, &s, err);
+    free(b);
+    if (rc)
+        return rc;
+    relm_contact_t *rec = malloc(sizeof(*rec));
+    if (!rec) {
+        relm_stmt_release(s);
+        return relm_error_set(err, RELM_ENOMEM, "out of memory searching contacts");
+    }
+    while ((rc = relm_stmt_step(s, err)) == RELM_STEP_ROW) {
+        relm_record_init(&relm_contact_entity, rec);
+        relm_table_read_row(&relm_contact_entity, s, rec);
+        if (fn(ctx, rec)) {
+            rc = 0;
+            break;
+        }
+    }
+    free(rec);
+    relm_stmt_release(s);
+    return rc < 0 ? rc : 0;
 }
 
 /* ---- CSV ---- */

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <time.h>
 
 #include <curl/curl.h>
@@ -114,27 +115,30 @@ static GMimeObject *text_part(const char *subtype, const char *text)
     return GMIME_OBJECT(p);
 }
 
-int relm_deliver_message_new(relm_t *r, const relm_interaction_t *e, const char *body, int html,
-                             char **out, char from[256], char to[256], relm_error_t *err)
+/*
+ * The sender of an entry's message: its salesperson's e-mail and name (sp may be NULL: no
+ * salesperson, or one without e-mail), else marketing setup's sender_email.
+ */
+static const char *sender_of(const relm_salesperson_t *sp, const relm_setup_t *st,
+                             const char **name)
 {
-    pthread_once(&gmime_once, gmime_start);
-    *out = NULL;
-    relm_setup_t st;
-    relm_salesperson_t sp;
-    relm_contact_t c;
-    relm_error_t ignore = {0};
-    int rc = relm_setup_get(r, &st, err);
-    if (rc)
-        return rc;
-    const char *from_name = "";
-    from[0] = '\0';
-    if (e->salesperson_code[0] && relm_salesperson_get(r, e->salesperson_code, &sp, &ignore) == 0 &&
-        sp.email[0]) {
-        relm_copy(from, 256, sp.email);
-        from_name = sp.name;
-    } else {
-        relm_copy(from, 256, st.sender_email);
+    if (sp && sp->email[0]) {
+        *name = sp->name;
+        return sp->email;
     }
+    *name = "";
+    return st->sender_email;
+}
+
+/* The message of entry e from the records it names, already read (sp, c may be NULL). */
+static int build_message(const relm_interaction_t *e, const char *body, int html,
+                         const relm_setup_t *st, const relm_salesperson_t *sp,
+                         const relm_contact_t *c, char **out, char from[256], char to[256],
+                         relm_error_t *err)
+{
+    *out = NULL;
+    const char *from_name;
+    relm_copy(from, 256, sender_of(sp, st, &from_name));
     if (!from[0])
         return relm_error_set(err, RELM_ESETUP,
                               "interaction log entry %lld: salesperson %s has no email and "
@@ -145,9 +149,7 @@ int relm_deliver_message_new(relm_t *r, const relm_interaction_t *e, const char 
         return relm_error_set(err, RELM_EMISSINGEMAIL,
                               "interaction log entry %lld has no contact_via to send to",
                               (long long)e->entry_no);
-    const char *to_name = "";
-    if (e->contact_no[0] && relm_contact_get(r, e->contact_no, &c, &ignore) == 0)
-        to_name = c.name;
+    const char *to_name = c ? c->name : "";
 
     GMimeMessage *m = g_mime_message_new(TRUE);
     g_mime_message_add_mailbox(m, GMIME_ADDRESS_TYPE_FROM, from_name, from);
@@ -187,20 +189,38 @@ int relm_deliver_message_new(relm_t *r, const relm_interaction_t *e, const char 
     return *out ? 0 : relm_error_set(err, RELM_ENOMEM, "out of memory building a message");
 }
 
+int relm_deliver_message_new(relm_t *r, const relm_interaction_t *e, const char *body, int html,
+                             char **out, char from[256], char to[256], relm_error_t *err)
+{
+    pthread_once(&gmime_once, gmime_start);
+    *out = NULL;
+    from[0] = to[0] = '\0';
+    relm_setup_t st;
+    relm_salesperson_t sp;
+    relm_contact_t c;
+    relm_error_t ignore = {0};
+    int rc = relm_setup_get(r, &st, err);
+    if (rc)
+        return rc;
+    int have_sp =
+        e->salesperson_code[0] && relm_salesperson_get(r, e->salesperson_code, &sp, &ignore) == 0;
+    int have_c = e->contact_no[0] && relm_contact_get(r, e->contact_no, &c, &ignore) == 0;
+    return build_message(e, body, html, &st, have_sp ? &sp : NULL, have_c ? &c : NULL, out, from,
+                         to, err);
+}
+
 /* A Message-ID (without angle brackets) in the domain of the sender's address. */
 static void new_message_id(const char *from, int64_t entry_no, char out[RELM_TEXT250_SZ])
 {
     const char *at = strrchr(from, '@');
     const char *domain = at && at[1] ? at + 1 : "relm.invalid";
     unsigned char rnd[12];
-    FILE *f = fopen("/dev/urandom", "rb");
-    if (!f || fread(rnd, 1, sizeof(rnd), f) != sizeof(rnd)) {
+    /* getrandom() rather than opening /dev/urandom for every message of a run. */
+    if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd)) {
         uint64_t t = (uint64_t)time(NULL) ^ ((uint64_t)clock() << 20);
         for (size_t i = 0; i < sizeof(rnd); i++)
             rnd[i] = (unsigned char)(t >> ((i % 8) * 8)) ^ (unsigned char)(i * 37);
     }
-    if (f)
-        fclose(f);
     char hex[sizeof(rnd) * 2 + 1];
     for (size_t i = 0; i < sizeof(rnd); i++)
         snprintf(hex + i * 2, 3, "%02x", rnd[i]);
@@ -405,55 +425,149 @@ static int record_outcomes(relm_t *r, job_t *jobs, int n, relm_error_t *err)
 }
 
 /*
+ * What the entries of one batch share, read once per batch (inside its transaction, so the
+ * batch sees one state of them): marketing setup, the salespersons and the template bodies
+ * by template and language. Per message only the entry and its contact are read.
+ */
+#define CACHE_SLOTS 16
+
+typedef struct batch_cache {
+    int have_setup;
+    relm_setup_t setup;
+    int nsp;
+    struct {
+        char code[RELM_CODE20_SZ];
+        int found;
+        relm_salesperson_t sp;
+    } sp[CACHE_SLOTS];
+    int nbody;
+    struct {
+        char code[RELM_CODE10_SZ], language[RELM_CODE10_SZ];
+        char *body;
+    } body[CACHE_SLOTS];
+} batch_cache_t;
+
+static void cache_clear(batch_cache_t *c)
+{
+    for (int i = 0; i < c->nbody; i++)
+        free(c->body[i].body);
+    c->nbody = c->nsp = c->have_setup = 0;
+}
+
+static int cached_setup(relm_t *r, batch_cache_t *c, const relm_setup_t **out, relm_error_t *err)
+{
+    if (!c->have_setup) {
+        int rc = relm_setup_get(r, &c->setup, err);
+        if (rc)
+            return rc;
+        c->have_setup = 1;
+    }
+    *out = &c->setup;
+    return 0;
+}
+
+/* The salesperson code names, NULL when there is none (or it no longer exists). */
+static const relm_salesperson_t *cached_salesperson(relm_t *r, batch_cache_t *c, const char *code)
+{
+    if (!code[0])
+        return NULL;
+    for (int i = 0; i < c->nsp; i++)
+        if (strcmp(c->sp[i].code, code) == 0)
+            return c->sp[i].found ? &c->sp[i].sp : NULL;
+    relm_error_t ignore = {0};
+    int slot = c->nsp < CACHE_SLOTS ? c->nsp++ : CACHE_SLOTS - 1;
+    relm_copy(c->sp[slot].code, sizeof(c->sp[slot].code), code);
+    c->sp[slot].found = relm_salesperson_get(r, code, &c->sp[slot].sp, &ignore) == 0;
+    return c->sp[slot].found ? &c->sp[slot].sp : NULL;
+}
+
+/* The unmerged body of e (the cache's: not to be freed). */
+static int cached_body(relm_t *r, batch_cache_t *c, const relm_interaction_t *e, const char **out,
+                       relm_error_t *err)
+{
+    for (int i = 0; i < c->nbody; i++)
+        if (strcmp(c->body[i].code, e->interaction_template_code) == 0 &&
+            strcmp(c->body[i].language, e->language_code) == 0) {
+            *out = c->body[i].body;
+            return 0;
+        }
+    char *body;
+    int rc = relm_entry_template_body(r, e, &body, err);
+    if (rc)
+        return rc;
+    if (c->nbody == CACHE_SLOTS)
+        free(c->body[--c->nbody].body);
+    int slot = c->nbody++;
+    relm_copy(c->body[slot].code, sizeof(c->body[slot].code), e->interaction_template_code);
+    relm_copy(c->body[slot].language, sizeof(c->body[slot].language), e->language_code);
+    c->body[slot].body = body;
+    *out = body;
+    return 0;
+}
+
+/*
  * Claim entry entry_no (0 when another run claimed it first: *claimed stays 0), merge and
  * keep its body and Message-ID, and build its message into j. Problems of the entry itself
  * (no body, no address) go into j->why; errors of the database are returned.
  */
-static int prepare_job(relm_t *r, int64_t entry_no, job_t *j, int *claimed, relm_error_t *err)
+static int prepare_job(relm_t *r, batch_cache_t *cache, int64_t entry_no, job_t *j, int *claimed,
+                       relm_error_t *err)
 {
     relm_interaction_t *e = malloc(sizeof(*e));
-    char *body = NULL;
-    int html = 0;
+    relm_contact_t *c = malloc(sizeof(*c));
+    char *merged = NULL;
     relm_error_t perr = {0};
     memset(j, 0, sizeof(*j));
     j->entry_no = entry_no;
     j->outcome = SEND_PERMANENT;
     *claimed = 0;
-    if (!e)
-        return relm_error_set(err, RELM_ENOMEM, "out of memory delivering entry %lld",
-                              (long long)entry_no);
-    int rc = exec_update(r, sql_claim, "i", NULL, entry_no, 0, 0, err);
-    if (rc || relm_store_changes(r->store) == 0)
+    int rc = 0;
+    if (!e || !c) {
+        rc = relm_error_set(err, RELM_ENOMEM, "out of memory delivering entry %lld",
+                            (long long)entry_no);
+        goto out;
+    }
+    if ((rc = exec_update(r, sql_claim, "i", NULL, entry_no, 0, 0, err)) ||
+        relm_store_changes(r->store) == 0)
         goto out;
     *claimed = 1;
-    if ((rc = relm_interaction_get(r, entry_no, e, err)))
+    const relm_setup_t *st;
+    if ((rc = relm_interaction_get(r, entry_no, e, err)) || (rc = cached_setup(r, cache, &st, err)))
         goto out;
-    if (relm_entry_merge_new(r, e, &body, &html, &perr) == 0 &&
-        relm_entry_attachment_store(r, entry_no,
-                                    html ? "text/html; charset=utf-8" : "text/plain; charset=utf-8",
-                                    body, NULL, &perr) == 0) {
+    /* A contact or salesperson deleted since leaves its fields empty. */
+    relm_error_t ignore = {0};
+    const relm_contact_t *contact =
+        e->contact_no[0] && relm_contact_get(r, e->contact_no, c, &ignore) == 0 ? c : NULL;
+    const relm_salesperson_t *sp = cached_salesperson(r, cache, e->salesperson_code);
+    const char *body;
+    int html = 0;
+    if (cached_body(r, cache, e, &body, &perr) == 0) {
+        relm_merge_src_t src = {contact, sp, e, st};
+        html = relm_merge_is_html(body);
+        if (!(merged = relm_merge_new(body, &src, html))) {
+            rc =
+                relm_error_set(err, RELM_ENOMEM, "out of memory merging interaction log entry %lld",
+                               (long long)entry_no);
+            goto out;
+        }
+    }
+    if (merged && relm_entry_attachment_store(
+                      r, entry_no, html ? "text/html; charset=utf-8" : "text/plain; charset=utf-8",
+                      merged, NULL, &perr) == 0) {
         if (!e->message_id[0]) {
-            char sender[256];
-            relm_setup_t st;
-            relm_salesperson_t sp;
-            relm_error_t ignore = {0};
-            relm_copy(sender, sizeof(sender), "");
-            if (e->salesperson_code[0] &&
-                relm_salesperson_get(r, e->salesperson_code, &sp, &ignore) == 0 && sp.email[0])
-                relm_copy(sender, sizeof(sender), sp.email);
-            else if (relm_setup_get(r, &st, &ignore) == 0)
-                relm_copy(sender, sizeof(sender), st.sender_email);
-            new_message_id(sender, entry_no, e->message_id);
+            const char *name;
+            new_message_id(sender_of(sp, st, &name), entry_no, e->message_id);
             if ((rc = exec_update(r, sql_message_id, "ti", e->message_id, entry_no, 0, 0, err)))
                 goto out;
         }
-        relm_deliver_message_new(r, e, body, html, &j->msg, j->from, j->to, &perr);
+        build_message(e, merged, html, st, sp, contact, &j->msg, j->from, j->to, &perr);
     }
     if (perr.code)
         relm_copy(j->why, sizeof(j->why), perr.message);
 out:
     free(e);
-    free(body);
+    free(c);
+    free(merged);
     return rc;
 }
 
@@ -530,8 +644,9 @@ int relm_deliver_run(relm_t *r, const relm_deliver_opts_t *o, relm_deliver_resul
     if (rc == 0 && o->limit > 0 && total > o->limit)
         total = o->limit;
     job_t *jobs = calloc(BATCH, sizeof(*jobs));
+    batch_cache_t *cache = calloc(1, sizeof(*cache));
     int njobs = 0;
-    if (!jobs && rc == 0)
+    if ((!jobs || !cache) && rc == 0)
         rc = relm_error_set(err, RELM_ENOMEM, "out of memory delivering e-mail");
     for (int more = 1; rc == 0 && more;) {
         /* One transaction: the previous batch's outcomes, then the next batch's claims. */
@@ -558,10 +673,12 @@ int relm_deliver_run(relm_t *r, const relm_deliver_opts_t *o, relm_deliver_resul
         for (int i = 0; rc == 0 && i < n; i++) {
             int claimed = 0;
             last = nos[i];
-            rc = prepare_job(r, nos[i], &jobs[njobs], &claimed, err);
+            rc = prepare_job(r, cache, nos[i], &jobs[njobs], &claimed, err);
             if (claimed)
                 njobs++;
         }
+        if (cache)
+            cache_clear(cache);
         if (rc) {
             relm_store_rollback(r->store);
             for (int i = 0; i < njobs; i++)
@@ -592,6 +709,7 @@ int relm_deliver_run(relm_t *r, const relm_deliver_opts_t *o, relm_deliver_resul
         }
     }
     free(jobs);
+    free(cache);
     if (sm.h)
         curl_easy_cleanup(sm.h);
     free(password);

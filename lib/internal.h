@@ -205,6 +205,31 @@ const char *relm_country_code(const char *v);
  */
 char *relm_html_to_text(const char *html);
 
+/*
+ * The unmerged body entry e is merged from (lib/merge.c): its template's attachment, or the
+ * variant of the entry's language when there is one. *body is malloc'd, the caller's.
+ * Errors: missing_template (no template on the entry), not_found.
+ */
+int relm_entry_template_body(relm_t *r, const relm_interaction_t *e, char **body,
+                             relm_error_t *err);
+
+/*
+ * The case fold of s (lib/fold.c): full Unicode case folding with canonical composition,
+ * the same as the store's relm_fold() SQL function. Malloc'd, the caller's; NULL when out
+ * of memory. Text that is not valid UTF-8 is returned unchanged.
+ */
+char *relm_fold_new(const char *s);
+/* Whether a and b are equal once folded (out of memory: only when they are the same). */
+int relm_fold_equal(const char *a, const char *b);
+
+/*
+ * Write the folded copies (search_folded, email_folded; migration 027) of contact no, or
+ * of every contact (after the migration that adds them), from what the rows hold now
+ * (lib/contact.c). For writes that change name, e-mail or city outside contact.c.
+ */
+int relm_contact_refold(relm_t *r, const char *no, relm_error_t *err);
+int relm_contact_refold_all(relm_t *r, relm_error_t *err);
+
 /* Copy src into a text buffer of size n, truncating at a character boundary. */
 void relm_copy(char *dst, size_t n, const char *src);
 

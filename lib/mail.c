@@ -355,22 +355,30 @@ static int hard_failure(int rc)
 }
 
 /*
- * Codes of rows of table (contact or salesperson) whose email is addr, ignoring the case of
- * ASCII letters: *n receives how many (at most 8 are kept in codes, comma-separated into
- * list), first the first code and *blocked whether the first one is privacy-blocked.
+ * Codes of rows of table (contact or salesperson) whose email is addr, ignoring case (the
+ * full Unicode fold, relm_fold_new(), as contact search and criteria): *n receives how many (at
+ * most 8 are kept in codes, comma-separated into list), first the first code and *blocked whether
+ * the first one is privacy-blocked.
  */
 static int lookup(relm_t *r, int contact, const char *addr, int *n, char *first, size_t nfirst,
                   int *blocked, char *list, size_t nlist, relm_error_t *err)
 {
+    /* Contacts by their stored folded e-mail (indexed); salespersons are few. */
     static const char sql_ct[] = "SELECT no, privacy_blocked FROM contact WHERE email <> '' AND "
-                                 "lower(email) = lower(?) ORDER BY no";
-    static const char sql_sp[] = "SELECT code, 0 FROM salesperson WHERE email <> '' AND "
-                                 "lower(email) = lower(?) ORDER BY code";
+                                 "email_folded = ? ORDER BY no";
+    static const char sql_sp[] = "SELECT code, email FROM salesperson WHERE email <> '' "
+                                 "ORDER BY code";
+    char *folded = relm_fold_new(addr);
+    if (!folded)
+        return relm_error_set(err, RELM_ENOMEM, "out of memory matching %s", addr);
     relm_stmt_t *s;
     int rc = relm_stmt_prepare(r->store, contact ? sql_ct : sql_sp, &s, err);
-    if (rc)
+    if (rc) {
+        free(folded);
         return rc;
-    relm_stmt_bind_text(s, 1, addr);
+    }
+    if (contact)
+        relm_stmt_bind_text(s, 1, folded);
     *n = 0;
     first[0] = '\0';
     list[0] = '\0';
@@ -378,15 +386,23 @@ static int lookup(relm_t *r, int contact, const char *addr, int *n, char *first,
     size_t len = 0;
     while ((rc = relm_stmt_step(s, err)) == RELM_STEP_ROW) {
         const char *code = relm_stmt_text(s, 0);
+        if (!contact) {
+            char *e = relm_fold_new(relm_stmt_text(s, 1));
+            int same = e && strcmp(e, folded) == 0;
+            free(e);
+            if (!same)
+                continue;
+        }
         if (*n == 0) {
             relm_copy(first, nfirst, code);
-            *blocked = (int)relm_stmt_int(s, 1);
+            *blocked = contact ? (int)relm_stmt_int(s, 1) : 0;
         }
         if (*n < 8 && len < nlist)
             len += (size_t)snprintf(list + len, nlist - len, "%s%s", *n ? ", " : "", code);
         (*n)++;
     }
     relm_stmt_release(s);
+    free(folded);
     return rc < 0 ? rc : 0;
 }
 
@@ -395,12 +411,16 @@ static int entry_by_message_id(relm_t *r, const char *mid, int delivered, int64_
                                char *campaign_no, size_t ncampaign, int64_t *campaign_entry_no,
                                relm_error_t *err)
 {
+    /*
+     * "message_id <> ''" lets the engine use the unique index, which holds only non-blank
+     * Message-IDs: without it every message of an import scanned all entries.
+     */
     static const char sql_any[] = "SELECT entry_no, campaign_no, campaign_entry_no FROM "
-                                  "interaction_log_entry WHERE message_id IN (?, ?) "
-                                  "ORDER BY entry_no";
+                                  "interaction_log_entry WHERE message_id IN (?, ?) AND "
+                                  "message_id <> '' ORDER BY entry_no";
     static const char sql_delivered[] = "SELECT entry_no, campaign_no, campaign_entry_no FROM "
                                         "interaction_log_entry WHERE message_id IN (?, ?) AND "
-                                        "delivered_at <> '' ORDER BY entry_no";
+                                        "message_id <> '' AND delivered_at <> '' ORDER BY entry_no";
     char bare[RELM_TEXT250_SZ];
     size_t l = strlen(mid);
     if (l >= 2 && mid[0] == '<' && mid[l - 1] == '>') {
@@ -567,7 +587,7 @@ static int save_position(relm_t *r, const fetch_pos_t *pos, relm_error_t *err)
 
 static int same_address(const char *a, const char *b)
 {
-    return g_ascii_strcasecmp(a, b) == 0;
+    return relm_fold_equal(a, b);
 }
 
 /* The warnings of a message that is logged: said once, before its first entry. */
@@ -1019,10 +1039,11 @@ typedef struct imap {
     CURL *h;
     char errbuf[CURL_ERROR_SIZE];
     GByteArray *body;
-    char *server;  /* scheme://host[:port]/ */
-    char *path;    /* the mailbox as in the URL (encoded) */
-    char *mailbox; /* decoded */
-    char *key;     /* scheme://user@host[:port]/path: the position key */
+    GByteArray *lines; /* every line of the last response, literals included */
+    char *server;      /* scheme://host[:port]/ */
+    char *path;        /* the mailbox as in the URL (encoded) */
+    char *mailbox;     /* decoded */
+    char *key;         /* scheme://user@host[:port]/path: the position key */
 } imap_t;
 
 static size_t imap_write(char *p, size_t sz, size_t n, void *ctx)
@@ -1031,9 +1052,17 @@ static size_t imap_write(char *p, size_t sz, size_t n, void *ctx)
     return sz * n;
 }
 
+/* libcurl hands every line of a response to the header callback, a literal's lines too. */
+static size_t imap_header(char *p, size_t sz, size_t n, void *ctx)
+{
+    g_byte_array_append(((imap_t *)ctx)->lines, (const guint8 *)p, (guint)(sz * n));
+    return sz * n;
+}
+
 static int imap_run(imap_t *im, const char *url, const char *custom, relm_error_t *err)
 {
     g_byte_array_set_size(im->body, 0);
+    g_byte_array_set_size(im->lines, 0);
     im->errbuf[0] = '\0';
     curl_easy_setopt(im->h, CURLOPT_URL, url);
     curl_easy_setopt(im->h, CURLOPT_CUSTOMREQUEST, custom);
@@ -1044,12 +1073,52 @@ static int imap_run(imap_t *im, const char *url, const char *custom, relm_error_
     return 0;
 }
 
+/*
+ * The message of a "UID FETCH n BODY.PEEK[]" response in im->lines: the literal after
+ * "BODY[] {size}". *msg points into im->lines. Errors: io when there is none, or when it
+ * is shorter than announced.
+ */
+static int imap_literal(imap_t *im, int64_t uid, const char **msg, size_t *len, relm_error_t *err)
+{
+    const char *p = (const char *)im->lines->data, *end = p + im->lines->len;
+    static const char tag[] = "BODY[] {";
+    for (const char *line = p; line < end;) {
+        const char *nl = memchr(line, '\n', (size_t)(end - line));
+        if (!nl)
+            break;
+        const char *hit = (size_t)(nl - line) > sizeof(tag) && line[0] == '*'
+                              ? g_strstr_len(line, nl - line, tag)
+                              : NULL;
+        if (hit) {
+            char *after;
+            unsigned long long n = strtoull(hit + sizeof(tag) - 1, &after, 10);
+            /* The literal is followed by the rest of the FETCH response (")" or an item). */
+            if (after[0] == '}' && (size_t)(end - (nl + 1)) > n &&
+                (nl[1 + n] == ')' || nl[1 + n] == ' ')) {
+                *msg = nl + 1;
+                *len = (size_t)n;
+                return 0;
+            }
+            return relm_error_set(err, RELM_EIO,
+                                  "IMAP mailbox %s: message UID %" PRId64
+                                  " arrived incomplete (%llu bytes announced)",
+                                  im->key, uid, n);
+        }
+        line = nl + 1;
+    }
+    return relm_error_set(err, RELM_EIO,
+                          "IMAP mailbox %s: the server sent no message for UID %" PRId64, im->key,
+                          uid);
+}
+
 static void imap_close(imap_t *im)
 {
     if (im->h)
         curl_easy_cleanup(im->h);
     if (im->body)
         g_byte_array_free(im->body, TRUE);
+    if (im->lines)
+        g_byte_array_free(im->lines, TRUE);
     g_free(im->server);
     g_free(im->path);
     g_free(im->mailbox);
@@ -1108,6 +1177,7 @@ static int imap_open(imap_t *im, const char *url, const char *password, relm_err
                               port ? port : "", im->path);
     g_free(euser);
     im->body = g_byte_array_new();
+    im->lines = g_byte_array_new();
     im->h = curl_easy_init();
     if (!im->h) {
         rc = relm_error_set(err, RELM_ENOMEM, "IMAP: cannot start a connection");
@@ -1123,6 +1193,10 @@ static int imap_open(imap_t *im, const char *url, const char *password, relm_err
     curl_easy_setopt(im->h, CURLOPT_ERRORBUFFER, im->errbuf);
     curl_easy_setopt(im->h, CURLOPT_WRITEFUNCTION, imap_write);
     curl_easy_setopt(im->h, CURLOPT_WRITEDATA, im);
+    curl_easy_setopt(im->h, CURLOPT_HEADERFUNCTION, imap_header);
+    curl_easy_setopt(im->h, CURLOPT_HEADERDATA, im);
+    /* A literal's lines pass through libcurl's response buffer: room for long lines. */
+    curl_easy_setopt(im->h, CURLOPT_BUFFERSIZE, 512L * 1024);
 out:
     curl_free(scheme);
     curl_free(user);
@@ -1182,11 +1256,15 @@ int relm_mail_fetch(relm_t *r, const char *url, const char *password, relm_mail_
     if (validity != stored_validity)
         last = 0; /* the UIDs of before name other messages now */
 
-    char *box_url = g_strdup_printf("%s%s", im.server, im.path);
+    /*
+     * Every command goes to the server's URL, not the mailbox's: with a mailbox in the URL
+     * libcurl would SELECT it (read-write) and fetch with BODY[], which marks the message
+     * \Seen. In the mailbox EXAMINE opened (read-only), BODY.PEEK[] leaves the flags as
+     * they were, so mail relm logs stays unread for its reader.
+     */
     cmd = g_strdup_printf("UID SEARCH UID %" PRId64 ":*", last + 1);
-    rc = imap_run(&im, box_url, cmd, err);
+    rc = imap_run(&im, im.server, cmd, err);
     g_free(cmd);
-    g_free(box_url);
     if (rc)
         goto out;
     g_byte_array_append(im.body, (const guint8 *)"", 1);
@@ -1231,18 +1309,18 @@ int relm_mail_fetch(relm_t *r, const char *url, const char *password, relm_mail_
             goto out;
     }
     for (size_t i = 0; i < nuids && rc == 0 && !stopped(b); i++) {
-        char *msg_url = g_strdup_printf("%s%s;UIDVALIDITY=%" PRId64 ";UID=%" PRId64, im.server,
-                                        im.path, validity, uids[i]);
-        rc = imap_run(&im, msg_url, NULL, err);
-        g_free(msg_url);
-        if (rc)
+        cmd = g_strdup_printf("UID FETCH %" PRId64 " BODY.PEEK[]", uids[i]);
+        rc = imap_run(&im, im.server, cmd, err);
+        g_free(cmd);
+        const char *msg = NULL;
+        size_t msg_len = 0;
+        if (rc || (rc = imap_literal(&im, uids[i], &msg, &msg_len, err)))
             break;
         char *source = g_strdup_printf("%s;UID=%" PRId64, im.key, uids[i]);
         char file_name[64];
         snprintf(file_name, sizeof(file_name), "%" PRId64 ".eml", uids[i]);
         fetch_pos_t pos = {im.key, validity, uids[i]};
-        rc = import_one(r, &ms, (const char *)im.body->data, im.body->len, source, file_name, &pos,
-                        b, err);
+        rc = import_one(r, &ms, msg, msg_len, source, file_name, &pos, b, err);
         g_free(source);
     }
 out:

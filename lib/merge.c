@@ -328,27 +328,35 @@ char *relm_html_to_text(const char *html)
 
 /* ---- the merged body of an entry ---- */
 
-int relm_entry_merge_new(relm_t *r, const relm_interaction_t *e, char **out, int *html,
-                         relm_error_t *err)
+int relm_entry_template_body(relm_t *r, const relm_interaction_t *e, char **body, relm_error_t *err)
 {
-    *out = NULL;
+    *body = NULL;
     if (!e->interaction_template_code[0])
         return relm_error_set(err, RELM_EMISSINGTPL,
                               "interaction log entry %lld has no interaction template to merge",
                               (long long)e->entry_no);
-    char *body = NULL;
     int rc = 0;
     if (e->language_code[0]) {
         /* Without a variant for the entry's language the template's own body is used. */
         relm_error_t variant = {0};
-        rc = relm_template_attachment_get(r, e->interaction_template_code, e->language_code, &body,
+        rc = relm_template_attachment_get(r, e->interaction_template_code, e->language_code, body,
                                           &variant);
         if (rc && rc != RELM_ENOTFOUND)
             return relm_error_set(err, rc, "%s", variant.message);
         rc = 0;
     }
-    if (!body &&
-        (rc = relm_template_attachment_get(r, e->interaction_template_code, NULL, &body, err)))
+    if (!*body)
+        rc = relm_template_attachment_get(r, e->interaction_template_code, NULL, body, err);
+    return rc;
+}
+
+int relm_entry_merge_new(relm_t *r, const relm_interaction_t *e, char **out, int *html,
+                         relm_error_t *err)
+{
+    *out = NULL;
+    char *body = NULL;
+    int rc = relm_entry_template_body(r, e, &body, err);
+    if (rc)
         return rc;
 
     relm_contact_t *c = calloc(1, sizeof(*c));
@@ -381,6 +389,90 @@ out:
     free(c);
     free(sp);
     free(st);
+    return rc;
+}
+
+/* ---- preview ---- */
+
+int relm_template_merge_preview(relm_t *r, const char *template_code, const char *language,
+                                const char *body, const char *contact_no, char **out, int *html,
+                                relm_error_t *err)
+{
+    *out = NULL;
+    if (!contact_no || !contact_no[0])
+        return relm_error_set(err, RELM_EVALIDATION,
+                              "merge preview of interaction template %s: contact_no is required",
+                              template_code ? template_code : "");
+    relm_interaction_template_t *t = calloc(1, sizeof(*t));
+    relm_contact_t *c = calloc(1, sizeof(*c));
+    relm_salesperson_t *sp = calloc(1, sizeof(*sp));
+    relm_setup_t *st = calloc(1, sizeof(*st));
+    relm_interaction_t *e = calloc(1, sizeof(*e));
+    char *saved = NULL;
+    int rc = 0;
+    if (!t || !c || !sp || !st || !e) {
+        rc = relm_error_set(err, RELM_ENOMEM, "out of memory previewing interaction template %s",
+                            template_code);
+        goto out;
+    }
+    if ((rc = relm_template_get(r, template_code, t, err)) ||
+        (rc = relm_contact_get(r, contact_no, c, err)) || (rc = relm_setup_get(r, st, err)))
+        goto out;
+    if (body) {
+        /* Text being edited: refused as saving it would refuse it. */
+        char what[RELM_CODE10_SZ + 32];
+        snprintf(what, sizeof(what), "interaction template %s", t->code);
+        if (!relm_valid_utf8(body)) {
+            rc = relm_error_set(err, RELM_EVALIDATION, "%s: the body is not valid UTF-8", what);
+            goto out;
+        }
+        if ((rc = relm_merge_check(body, what, err)))
+            goto out;
+    } else {
+        rc = relm_template_attachment_get(r, t->code, language && language[0] ? language : NULL,
+                                          &saved, err);
+        if (rc)
+            goto out;
+        body = saved;
+    }
+    /* The entry Create Interaction would make for the contact from the template. */
+    relm_record_init(&relm_interaction_entity, e);
+    relm_copy(e->interaction_template_code, sizeof(e->interaction_template_code), t->code);
+    relm_copy(e->interaction_group_code, sizeof(e->interaction_group_code),
+              t->interaction_group_code);
+    relm_copy(e->description, sizeof(e->description), t->description);
+    relm_copy(e->information_flow, sizeof(e->information_flow), t->information_flow);
+    relm_copy(e->initiated_by, sizeof(e->initiated_by), t->initiated_by);
+    relm_copy(e->campaign_no, sizeof(e->campaign_no), t->campaign_no);
+    relm_copy(e->contact_no, sizeof(e->contact_no), c->no);
+    relm_copy(e->contact_company_no, sizeof(e->contact_company_no), c->company_no);
+    relm_copy(e->salesperson_code, sizeof(e->salesperson_code), c->salesperson_code);
+    relm_copy(e->date, sizeof(e->date), relm_workdate(r));
+    relm_copy(e->language_code, sizeof(e->language_code),
+              language && language[0] ? language : c->language_code);
+    relm_copy(e->correspondence_type, sizeof(e->correspondence_type),
+              t->ignore_contact_corresp_type || !c->correspondence_type[0]
+                  ? t->correspondence_type
+                  : c->correspondence_type);
+    if (strcmp(e->correspondence_type, "email") == 0)
+        relm_copy(e->contact_via, sizeof(e->contact_via), c->email);
+    relm_error_t ignore = {0};
+    relm_merge_src_t src = {c, NULL, e, st};
+    if (c->salesperson_code[0] && relm_salesperson_get(r, c->salesperson_code, sp, &ignore) == 0)
+        src.salesperson = sp;
+    int h = relm_merge_is_html(body);
+    if (!(*out = relm_merge_new(body, &src, h)))
+        rc = relm_error_set(err, RELM_ENOMEM, "out of memory previewing interaction template %s",
+                            t->code);
+    else if (html)
+        *html = h;
+out:
+    free(saved);
+    free(t);
+    free(c);
+    free(sp);
+    free(st);
+    free(e);
     return rc;
 }
 

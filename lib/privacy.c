@@ -384,6 +384,8 @@ static int erase_locked(relm_t *r, const char *no, relm_erasure_t *e, relm_error
         const char *v[] = {RELM_ERASED_NAME, e->erased_at, ct->no};
         rc = run(r, sql_blank_contact, v, 3, NULL, err);
     }
+    if (rc == 0)
+        rc = relm_contact_refold(r, ct->no, err);
     if (rc == 0 && company) {
         const char *v[] = {RELM_ERASED_NAME, ct->no};
         rc = run(r, sql_blank_company_name, v, 2, NULL, err);

@@ -90,6 +90,9 @@ static int migrate(relm_t *r, int from, relm_error_t *err)
             rc = RELM_ESCHEMA;
         }
     }
+    /* Migration 027 adds the folded copies of contacts; only C can fold them. */
+    if (rc == 0 && from > 0 && from < 27)
+        rc = relm_contact_refold_all(r, err);
     if (rc == 0) {
         relm_stmt_t *s;
         rc = relm_stmt_prepare(

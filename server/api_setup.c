@@ -164,6 +164,32 @@ static int attachment_set(req_t *q)
     return 0;
 }
 
+/*
+ * POST /api/templates/{code}/preview {"contact_no", "language"?, "body"?}: the body (or the
+ * saved body of the language variant) merged for the contact. Writes nothing.
+ */
+static int merge_preview(req_t *q)
+{
+    int rc = req_may(q, RELM_AREA_TEMPLATES, 0);
+    if (rc || (rc = req_may(q, RELM_AREA_CONTACTS, 0)))
+        return rc;
+    if (!q->body)
+        return req_fail(q, HTTP_EBADREQUEST,
+                        "send {\"contact_no\": NO, \"language\": CODE, \"body\": TEXT}");
+    const char *contact = req_body_str(q, "contact_no");
+    const char *lang = req_body_str(q, "language");
+    const char *body = req_body_str(q, "body");
+    char *merged = NULL;
+    int html = 0;
+    if ((rc = relm_template_merge_preview(q->r, req_param(q, "code"), lang, body, contact, &merged,
+                                          &html, &q->err)))
+        return rc;
+    q->out = json_pack("{s:s,s:s,s:s,s:b}", "contact_no", contact ? contact : "", "language",
+                       lang ? lang : "", "body", merged, "html", html);
+    free(merged);
+    return 0;
+}
+
 void api_setup_routes(void)
 {
     router_add("GET", "/api/setup", setup_get, NULL);
@@ -178,4 +204,5 @@ void api_setup_routes(void)
     router_add("DELETE", "/api/templates/{code}/languages/{language}", language_delete, NULL);
     router_add("GET", "/api/templates/{code}/attachment", attachment_get, NULL);
     router_add("PUT", "/api/templates/{code}/attachment", attachment_set, NULL);
+    router_add("POST", "/api/templates/{code}/preview", merge_preview, NULL);
 }

@@ -1,6 +1,6 @@
 // A template's own page: its fields (editable by administrators), its language variants
 // and the attachment body each language sends (with merge fields such as {{name}}).
-import { get, patch, put, del } from './api.js';
+import { get, post, patch, put, del } from './api.js';
 import { t, tv } from './i18n.js';
 import { h, field, formValues, say, sayError, sayErrorNodes, ask, link, enc } from './ui.js';
 import { picker } from './picker.js';
@@ -67,6 +67,7 @@ export async function templatePage(me, code) {
       bodyText.value = '';
       if (e.status !== 404) sayError(e);
     }
+    showPreview(); // defined below; the preview follows the body shown
   };
   bodyLang.addEventListener('change', loadBody);
   async function loadVariants() {
@@ -123,11 +124,57 @@ export async function templatePage(me, code) {
       showError(bodyForm, e, sayErrorNodes);
     }
   });
+  // Live merge preview: the body as it stands in the editor (saved or not), merged for a
+  // contact the user picks, as an entry of this template for that contact would be.
+  const previewPick = picker({ name: 'preview_contact_no', label: t('previewContact'), kind: 'contact',
+                               id: 'preview-contact' });
+  const previewContact = previewPick.querySelector('input');
+  const previewText = h('pre', { id: 'preview-text', class: 'preview', 'aria-live': 'polite' },
+    t('previewPick'));
+  const previewHtml = h('iframe', { id: 'preview-html', class: 'preview', sandbox: '', hidden: true,
+                                    title: t('mergePreview') });
+  const previewError = h('p', { id: 'preview-error', class: 'field-error', role: 'alert', hidden: true });
+  let previewSeq = 0;
+  let previewTimer = null;
+  const showPreview = async () => {
+    const no = previewContact.value.trim();
+    const mine = ++previewSeq;
+    if (!no) {
+      previewText.hidden = false;
+      previewHtml.hidden = true;
+      previewError.hidden = true;
+      previewText.textContent = t('previewPick');
+      return;
+    }
+    const req = { contact_no: no, body: bodyText.value };
+    if (bodyLang.value) req.language = bodyLang.value;
+    try {
+      const r = await post(`/api/templates/${enc(x.code)}/preview`, req);
+      if (mine !== previewSeq) return;
+      previewError.hidden = true;
+      previewText.hidden = r.html;
+      previewHtml.hidden = !r.html;
+      if (r.html) previewHtml.srcdoc = r.body;
+      else previewText.textContent = r.body;
+    } catch (e) {
+      if (mine !== previewSeq) return;
+      previewError.textContent = e.message;
+      previewError.hidden = false;
+    }
+  };
+  const previewSoon = () => {
+    clearTimeout(previewTimer);
+    previewTimer = setTimeout(showPreview, 250);
+  };
+  previewContact.addEventListener('change', showPreview);
+  bodyText.addEventListener('input', previewSoon);
+  const previewBox = h('div', { id: 'merge-preview' }, previewPick, previewError, previewText, previewHtml);
+
   await loadVariants();
   loadBody();
   return h('section', { class: 'card' },
     h('h1', {}, x.description, ' ', h('span', { class: 'code' }, x.code)),
     h('div', { class: 'toolbar' }, link('#/templates', t('templates'))),
     form, h('h2', {}, t('languageVariants')), variants, admin ? addVariant : null,
-    h('h2', {}, t('attachmentBody')), bodyForm);
+    h('h2', {}, t('attachmentBody')), bodyForm, h('h2', {}, t('mergePreview')), previewBox);
 }

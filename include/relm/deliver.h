@@ -62,6 +62,21 @@ int relm_entry_merge_new(struct relm *r, const struct relm_interaction *e, char 
                          relm_error_t *err);
 
 /*
+ * Preview of a template body merged for contact contact_no, as an entry of template
+ * template_code for that contact on the work date would merge it: the contact, its
+ * salesperson, the entry with the template's defaults (description, flow, campaign,
+ * correspondence type; language: language, else the contact's) and marketing setup. body is
+ * the text to merge (such as a body being edited and not saved yet); NULL: the saved body of
+ * the template's language variant language (NULL or "": the template's own). *out
+ * (malloc'd, the caller's) receives the merged text and *html (may be NULL) whether it is
+ * HTML (merged values escaped). Nothing is written. Errors: validation (no contact_no; body
+ * not UTF-8 or naming an unknown merge field, named), not_found (template, contact, variant).
+ */
+int relm_template_merge_preview(struct relm *r, const char *template_code, const char *language,
+                                const char *body, const char *contact_no, char **out, int *html,
+                                relm_error_t *err);
+
+/*
  * Keep body with entry entry_no as its attachment of kind `merged` (replacing an earlier
  * merged one) and point the entry's attachment_no at it; *attachment_no (may be NULL)
  * receives its number. One transaction.

@@ -150,6 +150,28 @@ try:
        ("11", "22"),
        ([v["description"] for v in r.body["items"] if v["language_code"] == "NOR"][0],
         admin.get("/api/templates/VISIT1/attachment?language=NOR").body.get("body")))
+    # Merge preview for a chosen contact: the saved body of a variant, or text being edited.
+    r = admin.put("/api/templates/VISIT1/attachment",
+                  {"language": "NOR", "body": "Hei {{contact.first_name}}, hilsen {{salesperson.name}}"})
+    eq("the NOR variant gets a body", 200, r.status)
+    entries = count("interaction_log_entry")
+    r = ann.post("/api/templates/VISIT1/preview", {"contact_no": "CT000007", "language": "NOR"})
+    eq("POST /api/templates/{code}/preview merges the variant's body for the contact",
+       ("Hei Kari, hilsen Annette Hill", False), (r.body.get("body"), r.body.get("html")))
+    r = ann.post("/api/templates/VISIT1/preview", {"contact_no": "CT000007"})
+    eq("without language: the template's own body", "Dear Kari Nordmann", r.body.get("body"))
+    r = ann.post("/api/templates/VISIT1/preview",
+                 {"contact_no": "CT000002", "body": "<p>{{contact.name}} {{entry.description}}</p>"})
+    eq("an unsaved HTML body, values escaped, entry fields from the template",
+       ("<p>Nordlys Kontormøbler AS Site visit</p>", True), (r.body.get("body"), r.body.get("html")))
+    r = ann.post("/api/templates/VISIT1/preview", {"contact_no": "CT000007", "body": "{{contact.nme}}"})
+    eq("an unknown merge field is refused", (422, "validation"), (r.status, err_code(r)))
+    check("naming it", "contact.nme" in r.body["error"]["message"], r.body)
+    r = ann.post("/api/templates/VISIT1/preview", {"contact_no": "CT999999"})
+    eq("an unknown contact is 404", 404, r.status)
+    r = ann.post("/api/templates/VISIT1/preview", {})
+    eq("a preview without contact_no is refused", 422, r.status)
+    eq("a preview writes nothing", entries, count("interaction_log_entry"))
     r = admin.delete("/api/templates/VISIT1/languages/NOR")
     eq("DELETE /api/templates/{code}/languages/{language}", 204, r.status)
     r = admin.delete("/api/groups/VISIT")

@@ -938,6 +938,25 @@ try {
     await snap('template-page');
   });
 
+  await step('the template page previews the body merged for a picked contact as it is edited', async () => {
+    const text = page.locator('#preview-text');
+    await text.filter({ hasText: 'Pick a contact' }).waitFor();
+    await pick(page.locator('#merge-preview'), 'Preview for contact', 'CT000007');
+    await text.filter({ hasText: 'Hei Kari, velkommen til møtet.' }).waitFor();
+    // Unsaved HTML: rendered in a sandboxed frame, the merged value escaped.
+    await page.locator('#body-text').fill('<p>{{contact.name}} &amp; {{salesperson.name}}</p>');
+    await page.frameLocator('#preview-html').locator('p', { hasText: 'Kari Nordmann & Annette Hill' }).waitFor();
+    if (!(await text.isHidden())) throw new Error('the text preview stays beside the HTML one');
+    await page.locator('#body-text').fill('Hei {{contact.nme}}');
+    await page.locator('#preview-error').filter({ hasText: 'contact.nme' }).waitFor();
+    await page.locator('#body-text').fill('Hei {{contact.first_name}} igjen');
+    await text.filter({ hasText: 'Hei Kari igjen' }).waitFor();
+    if (await page.locator('#preview-error').isVisible()) throw new Error('the error stays after a good body');
+    const b = await api('/api/templates/MEETINV/attachment?language=NOR');
+    if (b.body !== 'Hei {{contact.first_name}}, velkommen til møtet.') throw new Error('the preview saved: ' + b.body);
+    await snap('template-preview');
+  });
+
   await step('an administrator sees the users with their roles and salespersons', async () => {
     await page.getByRole('link', { name: 'Users' }).click();
     await page.getByRole('heading', { name: 'Users' }).waitFor();

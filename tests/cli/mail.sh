@@ -103,4 +103,10 @@ expect_exit 1 "fetch without a password in the environment is refused" mail fetc
 assert_contains "naming the variables" "RELM_IMAP_PASSWORD" "$ERR"
 assert_eq "refusals change nothing" "$n" "$(count "")"
 
+# Addresses match ignoring case for all of Unicode (a non-ASCII local part, an IDN domain).
+"$RELM" contact add --no CT9 --type person --name "Øyvind Ås" --email "øyvind.ås@blåbær.no" >/dev/null
+printf 'From: ØYVIND.ÅS@BLÅBÆR.NO\nTo: ole@firma.no\nSubject: Unicode\nMessage-ID: <uni-1@blåbær.no>\nDate: Fri, 13 Mar 2026 09:00:00 +0100\n\nhei\n' >"$T/uni.eml"
+expect_ok "a sender written in other case than the contact's non-ASCII e-mail" mail import --json "$T/uni.eml"
+assert_eq "is matched to the contact" "1|0|CT9" "$(json 'str(d["logged"])+"|"+str(d["unmatched"])+"|"+d["entries"][0]["contact_no"]')"
+
 finish

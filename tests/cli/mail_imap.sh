@@ -127,6 +127,23 @@ assert_eq "the message is kept with the entry" "1" \
     "$(sql "SELECT count(*) FROM attachment a JOIN interaction_log_entry e ON e.attachment_no = a.attachment_no WHERE a.kind = 'message'")"
 assert_contains "the unmatched message names its IMAP UID" ";UID=2" "$(json 'd["unmatched_messages"][0]["source"]')"
 assert_eq "the position is the last UID read" "2" "$(position)"
+# The server's flags, asked over IMAP read-only (EXAMINE, FETCH FLAGS changes nothing).
+flags() {
+    python3 - "$PORT" <<'PY'
+import imaplib, sys
+m = imaplib.IMAP4("127.0.0.1", int(sys.argv[1]))
+m.login("kari", "hemmelig-passord")
+m.select("INBOX", readonly=True)
+_, data = m.uid("FETCH", "1:*", "(FLAGS)")
+print(" ".join(d.decode() for d in data if d))
+m.logout()
+PY
+}
+f=$(flags)
+case "$f" in
+*"UID 1"*"UID 2"*) case "$f" in *Seen*) not_ok "fetched messages stay unread on the server" "$f" ;; *) ok "fetched messages stay unread on the server" ;; esac ;;
+*) not_ok "fetched messages stay unread on the server" "the flags of both messages: $f" ;;
+esac
 uidvalidity=$(sql "SELECT uidvalidity FROM mail_fetch_position WHERE mailbox = '$URL'")
 [ "${uidvalidity:-0}" -gt 0 ] && ok "the mailbox's UIDVALIDITY is stored" || not_ok "the mailbox's UIDVALIDITY is stored" "$uidvalidity"
 
@@ -177,6 +194,24 @@ assert_eq "relm serve with the fetch thread stops on SIGTERM" "0" "$?"
 SERVEPID=""
 assert_eq "the position is past the message" "4" "$(position)"
 
+# A message with a line far longer than libcurl's usual buffer arrives whole.
+python3 - "$T/long.eml" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write("From: bjorn@kunde.no\r\nTo: ole@firma.no\r\nSubject: Lang linje\r\n"
+            "Message-ID: <long-1@kunde.no>\r\nDate: Fri, 13 Mar 2026 10:00:00 +0100\r\n\r\n"
+            + "x" * 200000 + "\r\nslutt\r\n")
+PY
+deliver "$T/long.eml" 5.test
+expect_ok "a fetch of a message with a 200,000-character line" mail fetch "$URL"
+assert_eq "the kept message is the message as delivered" "$(wc -c <"$T/long.eml")" \
+    "$(sql "SELECT length(a.body) FROM attachment a JOIN interaction_log_entry e ON e.attachment_no = a.attachment_no WHERE e.message_id = '<long-1@kunde.no>'")"
+f=$(flags)
+case "$f" in
+*"UID 5"*) case "$f" in *Seen*) not_ok "messages fetched by relm serve and relm mail fetch stay unread" "$f" ;; *) ok "messages fetched by relm serve and relm mail fetch stay unread" ;; esac ;;
+*) not_ok "messages fetched by relm serve and relm mail fetch stay unread" "$f" ;;
+esac
+
 # An administrator fetches the mailbox now over HTTP (POST /api/mail/fetch) -----------------------
 printf 'From: bjorn@kunde.no\nTo: ole@firma.no\nSubject: Hent nå\nMessage-ID: <now-1@kunde.no>\nDate: Fri, 13 Mar 2026 10:00:00 +0100\n\nx\n' >"$T/now.eml"
 printf 'From: stranger@nowhere.example\nTo: ole@firma.no\nSubject: Ukjent\nMessage-ID: <now-2@nowhere.example>\nDate: Fri, 13 Mar 2026 10:01:00 +0100\n\nx\n' >"$T/now2.eml"
@@ -194,8 +229,8 @@ for _ in $(seq 50); do
     sleep 0.1
 done
 sleep 1
-deliver "$T/now.eml" 5.test
-deliver "$T/now2.eml" 6.test
+deliver "$T/now.eml" 6.test
+deliver "$T/now2.eml" 7.test
 OUT=$(curl -s -H "Authorization: Bearer $boss" "$base/api/mail/mailbox")
 assert_eq "GET /api/mail/mailbox names the mailbox relm serve fetches" "$URL" "$(json 'd["url"]')"
 code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer $clerk" "$base/api/mail/fetch")

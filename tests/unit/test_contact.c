@@ -1176,6 +1176,41 @@ static void search_finds_text_in_number_name_email_or_city(void **state)
     test_db_free(r);
 }
 
+/* The folded copies searched (search_folded) follow every write of name, e-mail or city. */
+static void search_follows_updates_and_erasure_of_the_searched_fields(void **state)
+{
+    (void)state;
+    relm_t *r = test_db_new();
+    relm_error_t err = {0};
+    add_ok(r, C("no", "K1", "name", "Nordlys Kontormøbler AS", "city", "Tromsø", "email",
+                "Post@Nordlys.example"));
+    add_ok(r, C("no", "K2", "type", "person", "name", "Åse Ærø", "city", "Ålesund", "email",
+                "åse@blåbær.no"));
+    assert_string_equal(found(r, NULL, "ÅSE@BLÅBÆR"), "K2");
+    relm_contact_t ch;
+    relm_record_init(&relm_contact_entity, &ch);
+    relm_copy(ch.name, sizeof(ch.name), "Straße Møbler AS");
+    relm_copy(ch.city, sizeof(ch.city), "Bodø");
+    assert_relm_ok(relm_contact_update(r, "K1", &ch,
+                                       RELM_BIT(relm_field_index(&relm_contact_entity, "name")) |
+                                           RELM_BIT(relm_field_index(&relm_contact_entity, "city")),
+                                       &err));
+    assert_string_equal(found(r, NULL, "kontormøbler"), "");
+    assert_string_equal(found(r, NULL, "STRASSE"), "K1");
+    assert_string_equal(found(r, NULL, "BODØ"), "K1");
+    assert_string_equal(found(r, NULL, "tromsø"), "");
+    /* Erased: nothing personal is found any more; its number still is. */
+    relm_erasure_t e;
+    assert_relm_ok(relm_contact_erase(r, "K2", &e, &err));
+    assert_string_equal(found(r, NULL, "blåbær"), "");
+    assert_string_equal(found(r, NULL, "ålesund"), "");
+    assert_string_equal(found(r, NULL, "k2"), "K2");
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM contact WHERE no = 'K1' AND "
+                                     "email_folded = 'post@nordlys.example'"),
+                     1);
+    test_db_free(r);
+}
+
 static int import_with(relm_t *r, const char *text, const relm_contact_csv_opts_t *o, int64_t *n,
                        int64_t *refused, relm_error_t *err)
 {
@@ -1323,6 +1358,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(contains_and_email_equality_fold_case_for_all_of_unicode),
         cmocka_unit_test(search_finds_text_in_number_name_email_or_city),
+        cmocka_unit_test(search_follows_updates_and_erasure_of_the_searched_fields),
         cmocka_unit_test(crm_headers_delimiter_and_encoding_are_read),
         cmocka_unit_test(a_map_names_the_field_of_a_column),
         cmocka_unit_test(a_dry_run_reports_every_row_and_writes_nothing),

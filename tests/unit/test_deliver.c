@@ -156,6 +156,63 @@ static void an_entry_merges_its_language_variant_and_keeps_the_body(void **state
     test_db_free(r);
 }
 
+static void a_merge_preview_merges_for_the_chosen_contact_and_writes_nothing(void **state)
+{
+    (void)state;
+    relm_t *r = demo_db();
+    relm_error_t err = {0};
+    char *out = NULL;
+    int html = -1;
+    assert_relm_ok(relm_set_workdate(r, "2026-03-15", &err));
+    int64_t entries = test_sql_int(r, "SELECT count(*) FROM interaction_log_entry");
+    int64_t attachments = test_sql_int(r, "SELECT count(*) FROM attachment");
+    /* The saved body of the variant, as an entry for Kari would merge it. */
+    assert_relm_ok(
+        relm_template_merge_preview(r, "news", "NOR", NULL, "CT000007", &out, &html, &err));
+    assert_string_equal(out, "Hei Kari, her er vårens nyheter.");
+    assert_int_equal(html, 0);
+    free(out);
+    assert_relm_ok(
+        relm_template_merge_preview(r, "NEWS", NULL, NULL, "CT000007", &out, NULL, &err));
+    assert_string_equal(out, "Dear Kari Nordmann, here is our spring news.");
+    free(out);
+    /* Text being edited: HTML escapes values; entry fields come from the template's defaults. */
+    assert_relm_ok(relm_template_merge_preview(
+        r, "NEWS", NULL,
+        "<p>{{contact.name}} {{entry.date}} {{entry.interaction_template_code}} "
+        "{{salesperson.name}} {{entry.language_code}}</p>",
+        "CT000007", &out, &html, &err));
+    assert_string_equal(out, "<p>Kari Nordmann 2026-03-15 NEWS Annette Hill NOR</p>");
+    assert_int_equal(html, 1);
+    free(out);
+    assert_relm_ok(relm_template_merge_preview(r, "NEWS", NULL, "<b>{{contact.name}}</b>",
+                                               "CT000006", &out, &html, &err));
+    assert_string_equal(out, "<b>Sarah Lindgren</b>");
+    free(out);
+    /* Refusals name what is wrong. */
+    assert_int_equal(relm_template_merge_preview(r, "NEWS", NULL, "Hi {{contact.nme}}", "CT000007",
+                                                 &out, NULL, &err),
+                     RELM_EVALIDATION);
+    assert_non_null(strstr(err.message, "contact.nme"));
+    assert_null(out);
+    assert_int_equal(
+        relm_template_merge_preview(r, "NEWS", NULL, NULL, "CT999999", &out, NULL, &err),
+        RELM_ENOTFOUND);
+    assert_int_equal(
+        relm_template_merge_preview(r, "NEWS", "DAN", NULL, "CT000007", &out, NULL, &err),
+        RELM_ENOTFOUND);
+    assert_non_null(strstr(err.message, "DAN"));
+    assert_int_equal(relm_template_merge_preview(r, "NEWS", NULL, NULL, "", &out, NULL, &err),
+                     RELM_EVALIDATION);
+    assert_non_null(strstr(err.message, "contact_no"));
+    assert_int_equal(
+        relm_template_merge_preview(r, "NOPE", NULL, NULL, "CT000007", &out, NULL, &err),
+        RELM_ENOTFOUND);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM interaction_log_entry"), entries);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM attachment"), attachments);
+    test_db_free(r);
+}
+
 static void the_message_has_encoded_subject_sender_recipient_and_id(void **state)
 {
     (void)state;
@@ -385,6 +442,7 @@ int main(void)
         cmocka_unit_test(a_body_is_html_when_it_starts_with_a_tag_or_holds_html),
         cmocka_unit_test(saving_a_body_with_an_unknown_field_is_refused_and_changes_nothing),
         cmocka_unit_test(an_entry_merges_its_language_variant_and_keeps_the_body),
+        cmocka_unit_test(a_merge_preview_merges_for_the_chosen_contact_and_writes_nothing),
         cmocka_unit_test(the_message_has_encoded_subject_sender_recipient_and_id),
         cmocka_unit_test(deliver_is_refused_without_smtp_url_or_password),
         cmocka_unit_test(failures_are_retried_then_recorded_and_stale_entries_are_not_resent),

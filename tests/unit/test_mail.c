@@ -560,6 +560,49 @@ static void write_file(const char *path, const char *text)
     assert_true(g_file_set_contents(path, text, -1, NULL));
 }
 
+/* Addresses match case-insensitively for all of Unicode: local part and IDN domain. */
+static void addresses_match_with_unicode_case_folded(void **state)
+{
+    (void)state;
+    relm_t *r = mail_db(1);
+    add(r, &relm_salesperson_entity,
+        KV("code", "SOREN", "name", "Søren", "email", "søren@førma.no"));
+    add(r, &relm_contact_entity,
+        KV("no", "CT7", "type", "person", "name", "Åse Øvrebø", "email", "åse.øvrebø@blåbær.no",
+           "salesperson_code", "OLE"));
+    char dir[] = "/tmp/relm-mail-fold-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char *in = g_strdup_printf("%s/in.eml", dir), *out = g_strdup_printf("%s/out.eml", dir);
+    write_file(in, "From: ÅSE.ØVREBØ@BLÅBÆR.NO\r\nTo: ole@firma.no\r\nSubject: Hei\r\n"
+                   "Message-ID: <fold-in@blåbær.no>\r\nDate: Fri, 13 Mar 2026 09:00:00 +0100\r\n"
+                   "\r\nhei\r\n");
+    /* The same recipient twice, in two cases: one entry. */
+    write_file(out, "From: SØREN@FØRMA.NO\r\nTo: ÅSE.ØVREBØ@BLÅBÆR.NO, åse.øvrebø@blåbær.no\r\n"
+                    "Subject: Svar\r\nMessage-ID: <fold-out@førma.no>\r\n"
+                    "Date: Fri, 13 Mar 2026 10:00:00 +0100\r\n\r\nsvar\r\n");
+    relm_error_t err = {0};
+    seen_t s = {0};
+    relm_mail_batch_t b = {on_event, &s, 0, 0, 0, 0, 0, NULL};
+    assert_int_equal(relm_mail_import_path(r, in, &b, &err), 0);
+    assert_int_equal(relm_mail_import_path(r, out, &b, &err), 0);
+    assert_int_equal(b.logged, 2);
+    assert_int_equal(b.unmatched, 0);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM interaction_log_entry WHERE "
+                                     "contact_no = 'CT7' AND information_flow = 'inbound' AND "
+                                     "message_id = '<fold-in@blåbær.no>'"),
+                     1);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM interaction_log_entry WHERE "
+                                     "contact_no = 'CT7' AND information_flow = 'outbound' AND "
+                                     "salesperson_code = 'SOREN'"),
+                     1);
+    unlink(in);
+    unlink(out);
+    rmdir(dir);
+    g_free(in);
+    g_free(out);
+    test_db_free(r);
+}
+
 static void mbox_messages_are_split_and_from_lines_unescaped(void **state)
 {
     (void)state;
@@ -754,6 +797,7 @@ int main(void)
         cmocka_unit_test(failure_while_writing_a_message_leaves_none_of_it),
         cmocka_unit_test(password_comes_from_the_environment_or_a_file),
         cmocka_unit_test(fetch_refuses_a_password_in_the_url_and_other_schemes),
+        cmocka_unit_test(addresses_match_with_unicode_case_folded),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -145,6 +145,24 @@ static void segment_lines_survive_the_move_to_a_table_keyed_by_line(void **state
     remove_db(path);
 }
 
+/* Version 22 had no folded copies of contacts: the upgrade fills them for every contact. */
+static void contacts_of_an_older_database_are_found_by_search_after_the_upgrade(void **state)
+{
+    (void)state;
+    char path[128];
+    tmp_path(path, sizeof(path), "v22");
+    relm_t *r = open_from_version(path, 22,
+                                  "INSERT INTO contact (no, type, name, email, city) VALUES "
+                                  "('K1', 'company', 'Nordlys Kontormøbler AS', "
+                                  "'Post@Blåbær.NO', 'Tromsø');");
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM contact WHERE email_folded = "
+                                     "'post@blåbær.no' AND search_folded LIKE '%kontormøbler%' "
+                                     "AND search_folded LIKE '%tromsø%'"),
+                     1);
+    relm_close(r);
+    remove_db(path);
+}
+
 /* The schema version recorded in the database file at path (-1: none). */
 static int version_in_file(const char *path)
 {
@@ -264,6 +282,7 @@ int main(void)
         cmocka_unit_test(opening_without_init_is_refused),
         cmocka_unit_test(an_older_database_is_upgraded_in_place),
         cmocka_unit_test(segment_lines_survive_the_move_to_a_table_keyed_by_line),
+        cmocka_unit_test(contacts_of_an_older_database_are_found_by_search_after_the_upgrade),
         cmocka_unit_test(a_newer_database_is_refused),
         cmocka_unit_test(an_upgrade_first_copies_the_database_beside_it),
         cmocka_unit_test(an_earlier_backup_is_never_overwritten),
