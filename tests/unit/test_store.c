@@ -473,10 +473,13 @@ static void a_postgres_upgrade_asks_for_pg_dump_and_makes_no_copy(void **state)
     relm_error_t err = {0};
     char url[300];
     snprintf(url, sizeof(url), "%s", test_db_path(r));
-    /* Back to schema 21: without migration 022's table and counter. */
+    /* Back to schema 21: without migration 022's table and counter, nor 027's columns. */
     assert_int_equal(relm_store_exec(r->store,
                                      "DROP TABLE privacy_erasure; DELETE FROM relm_counter WHERE "
-                                     "name = 'privacy_erasure'; UPDATE relm_meta SET value = '21' "
+                                     "name = 'privacy_erasure'; DROP INDEX contact_email_folded; "
+                                     "ALTER TABLE contact DROP COLUMN search_folded; "
+                                     "ALTER TABLE contact DROP COLUMN email_folded; "
+                                     "UPDATE relm_meta SET value = '21' "
                                      "WHERE key = 'schema_version'",
                                      &err),
                      0);
@@ -488,6 +491,8 @@ static void a_postgres_upgrade_asks_for_pg_dump_and_makes_no_copy(void **state)
     assert_string_equal(relm_migration_backup(again), "");
     assert_non_null(strstr(up.warning, "pg_dump"));
     assert_int_equal(test_sql_int(again, "SELECT count(*) FROM privacy_erasure"), 0);
+    assert_int_equal(test_sql_int(again, "SELECT count(*) FROM contact WHERE email_folded <> ''"),
+                     0);
     relm_close(again);
     test_db_free(r);
 }
