@@ -346,17 +346,11 @@ static int list(req_t *q)
     const char *after = req_query(q, "after");
     if (after && *after && (rc = relm_interaction_cursor_parse(after, &iq.after, &q->err)))
         return rc == RELM_EVALIDATION ? req_fail(q, HTTP_EBADREQUEST, "%s", q->err.message) : rc;
-    api_collect_t c = {json_array(), E};
+    api_collect_t c = {.e = E};
     rc = relm_interaction_list(q->r, &iq, api_collect, &c, &next, &q->err);
-    if (rc) {
-        json_decref(c.items);
-        return rc;
-    }
     char cur[128];
     relm_interaction_cursor_format(&next, cur, sizeof(cur));
-    q->out = json_pack("{s:o,s:o}", "items", c.items, "next_cursor",
-                       next.entry_no ? json_string(cur) : json_null());
-    return 0;
+    return api_reply_page(q, &c, rc == 0 && next.entry_no ? cur : NULL, rc);
 }
 
 void api_interaction_routes(void)
