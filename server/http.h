@@ -10,6 +10,7 @@
 #ifndef RELM_SERVER_HTTP_H
 #define RELM_SERVER_HTTP_H
 
+#include <string.h>
 #include <jansson.h>
 #include <microhttpd.h>
 
@@ -45,7 +46,17 @@ typedef struct jtext {
     size_t len, cap;
     int failed;
 } jtext_t;
-void jt_put(jtext_t *t, const char *s, size_t n);
+void jt_grow(jtext_t *t, const char *s, size_t n);
+static inline void jt_put(jtext_t *t, const char *s, size_t n)
+{
+    if (t->len + n < t->cap) {
+        memcpy(t->s + t->len, s, n);
+        t->len += n;
+        t->s[t->len] = '\0';
+    } else {
+        jt_grow(t, s, n);
+    }
+}
 void jt_puts(jtext_t *t, const char *s);
 /* s as a JSON string (quoted and escaped); s must be valid UTF-8 (jt_valid_utf8). */
 void jt_string(jtext_t *t, const char *s);

@@ -6,13 +6,15 @@
  * left out as jansson leaves it out), so ETags and clients see no difference
  * (tests/unit/test_jtext.c compares the two).
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "http.h"
 
-void jt_put(jtext_t *t, const char *s, size_t n)
+/* The slow path of jt_put (http.h): make room, or fail. */
+void jt_grow(jtext_t *t, const char *s, size_t n)
 {
     if (t->failed)
         return;
@@ -78,15 +80,28 @@ int jt_valid_utf8(const char *s)
     return 1;
 }
 
-void jt_string(jtext_t *t, const char *s)
+/* s as a JSON string when it is valid UTF-8 (0); nothing written and -1 otherwise. */
+static int put_string(jtext_t *t, const char *s)
 {
-    const char *run = s;
+    const unsigned char *p = (const unsigned char *)s, *run = p;
+    size_t start = t->len;
     jt_put(t, "\"", 1);
-    for (const char *p = s; *p; p++) {
-        unsigned char c = (unsigned char)*p;
-        if (c >= 0x20 && c != '"' && c != '\\')
+    for (; *p; p++) {
+        unsigned char c = *p;
+        if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80)
             continue;
-        jt_put(t, run, (size_t)(p - run));
+        if (c >= 0x80) {
+            size_t n = utf8_len(p);
+            if (!n) {
+                t->len = start;
+                if (t->s)
+                    t->s[start] = '\0';
+                return -1;
+            }
+            p += n - 1;
+            continue;
+        }
+        jt_put(t, (const char *)run, (size_t)(p - run));
         run = p + 1;
         char esc[8];
         switch (c) {
@@ -116,37 +131,70 @@ void jt_string(jtext_t *t, const char *s)
             jt_put(t, esc, 6);
         }
     }
-    jt_put(t, run, strlen(run));
+    jt_put(t, (const char *)run, (size_t)(p - run));
     jt_put(t, "\"", 1);
+    return 0;
+}
+
+void jt_string(jtext_t *t, const char *s)
+{
+    put_string(t, s);
+}
+
+/* v in decimal, right-aligned in buf ending at end; the start of the digits. */
+static char *digits(uint64_t v, char *end)
+{
+    do {
+        *--end = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    return end;
+}
+
+/* An integer as jansson writes it, or hundredths as relm_format_hundredths does ("-0.05"). */
+static void put_number(jtext_t *t, int64_t v, int hundredths)
+{
+    char buf[32], *end = buf + sizeof(buf), *p;
+    uint64_t a = v < 0 ? (uint64_t)(-(v + 1)) + 1 : (uint64_t)v;
+    if (hundredths) {
+        *--end = '"';
+        *--end = (char)('0' + a % 10);
+        *--end = (char)('0' + a / 10 % 10);
+        *--end = '.';
+        p = digits(a / 100, end);
+    } else {
+        p = digits(a, end);
+    }
+    if (v < 0)
+        *--p = '-';
+    if (hundredths)
+        *--p = '"';
+    jt_put(t, p, (size_t)(buf + sizeof(buf) - p));
 }
 
 void jt_record(jtext_t *t, const relm_entity_t *e, const void *rec)
 {
-    char buf[RELM_TEXT250_SZ * 4];
     int first = 1;
     jt_put(t, "{", 1);
     for (int i = 0; i < e->nfields; i++) {
         const relm_field_t *f = &e->fields[i];
-        const char *text = NULL;
-        if (f->type != RELM_FT_BOOL && f->type != RELM_FT_INT) {
-            text = relm_record_format(e, rec, i, buf, sizeof(buf));
-            if (!jt_valid_utf8(text))
-                continue;
-        }
+        size_t mark = t->len;
         jt_put(t, first ? "\"" : ",\"", first ? 1 : 2);
-        first = 0;
         jt_puts(t, f->name);
         jt_put(t, "\":", 2);
-        if (text) {
-            jt_string(t, text);
-        } else if (f->type == RELM_FT_BOOL) {
+        if (f->type == RELM_FT_BOOL) {
             jt_puts(t, relm_record_int(e, rec, i) ? "true" : "false");
-        } else {
-            char num[32];
-            int n = snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT,
-                             (json_int_t)relm_record_int(e, rec, i));
-            jt_put(t, num, (size_t)n);
+        } else if (f->type == RELM_FT_INT || f->type == RELM_FT_MONEY ||
+                   f->type == RELM_FT_MINUTES) {
+            put_number(t, relm_record_int(e, rec, i), f->type != RELM_FT_INT);
+        } else if (put_string(t, relm_record_text(e, (void *)rec, i)) != 0) {
+            /* Not valid UTF-8: jansson has no string for it and leaves the member out. */
+            t->len = mark;
+            if (t->s)
+                t->s[mark] = '\0';
+            continue;
         }
+        first = 0;
     }
     jt_put(t, "}", 1);
 }

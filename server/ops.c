@@ -69,21 +69,38 @@ void ops_record(const char *method, const route_t *route, int page, unsigned sta
     gmtime_r(&ts.tv_sec, &tm);
     size_t n = strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
     snprintf(when + n, sizeof(when) - n, ".%03ldZ", ts.tv_nsec / 1000000);
-    json_t *j =
-        json_pack("{s:s,s:s,s:s,s:i,s:f,s:s,s:s}", "time", when, "method", method, "route",
-                  route  ? route->pattern
-                  : page ? "(page)"
-                         : "(none)",
-                  "status", (int)status, "duration_ms", (double)(int64_t)(seconds * 1e5) / 100,
-                  "user", user ? user : "", "address", address ? address : "");
-    char *line = j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-    if (line) {
+    /* Written as text in place (no JSON tree): the same line jansson printed. */
+    const char *rt = route ? route->pattern : page ? "(page)" : "(none)";
+    user = user ? user : "";
+    address = address ? address : "";
+    if (!jt_valid_utf8(method) || !jt_valid_utf8(user) || !jt_valid_utf8(address))
+        return;
+    char num[64];
+    jtext_t t = {0};
+    jt_puts(&t, "{\"time\":");
+    jt_string(&t, when);
+    jt_puts(&t, ",\"method\":");
+    jt_string(&t, method);
+    jt_puts(&t, ",\"route\":");
+    jt_string(&t, rt);
+    snprintf(num, sizeof(num), ",\"status\":%d,\"duration_ms\":", (int)status);
+    jt_puts(&t, num);
+    /* A real as jansson writes it: 17 significant digits, with ".0" when it looks whole. */
+    snprintf(num, sizeof(num), "%.17g", (double)(int64_t)(seconds * 1e5) / 100);
+    if (!strpbrk(num, ".eE"))
+        strcat(num, ".0");
+    jt_puts(&t, num);
+    jt_puts(&t, ",\"user\":");
+    jt_string(&t, user);
+    jt_puts(&t, ",\"address\":");
+    jt_string(&t, address);
+    jt_put(&t, "}\n", 2);
+    if (!t.failed) {
         /* One call per line: stdio locks the stream, so lines of two threads never mix. */
-        fprintf(log_out, "%s\n", line);
+        fwrite(t.s, 1, t.len, log_out);
         fflush(log_out);
     }
-    free(line);
-    json_decref(j);
+    free(t.s);
 }
 
 static int64_t file_size(const char *path, const char *suffix)
