@@ -1,4 +1,4 @@
--- wrk script for bench/http.py: the history of a random person (GET) or a new interaction
+-- wrk script for bench/http_bench.py: the history of a random person (GET) or a new interaction
 -- for one (POST), signed in with a bearer token; prints one JSON line when done.
 --   wrk -s bench/http.lua URL -- get|post TOKEN CONTACTS
 local mode, token, contacts
