@@ -35,31 +35,49 @@ static int comment_json(void *ctx, const void *row)
     return 0;
 }
 
-/* The entry with its comment lines. */
+/* A member "key": text, left out (as jansson leaves it out) when text is not valid UTF-8. */
+static void put_member(jtext_t *t, const char *key, const char *text)
+{
+    if (text && !jt_valid_utf8(text))
+        return;
+    jt_puts(t, key);
+    if (text)
+        jt_string(t, text);
+    else
+        jt_put(t, "null", 4);
+}
+
+/* The entry with its comment lines, written as JSON text. */
 static int reply_entry(req_t *q, const relm_interaction_t *rec)
 {
-    json_t *a = json_array();
+    api_collect_t c = {.e = &relm_interaction_comment_entity};
     int rc = rec->entry_no > 0
-                 ? relm_interaction_comment_list(q->r, rec->entry_no, comment_json, a, &q->err)
+                 ? relm_interaction_comment_list(q->r, rec->entry_no, api_collect, &c, &q->err)
                  : 0;
-    if (rc) {
-        json_decref(a);
-        return rc;
-    }
     char *body = NULL;
-    if (rec->entry_no > 0 &&
-        (rc = relm_entry_attachment_get(q->r, rec->entry_no, &body, &q->err))) {
-        json_decref(a);
+    if (rc == 0 && rec->entry_no > 0)
+        rc = relm_entry_attachment_get(q->r, rec->entry_no, &body, &q->err);
+    if (rc) {
+        free(c.items.s);
         return rc;
     }
-    q->out = relm_record_json(E, rec);
-    json_object_set_new(q->out, "comments", a);
+    jtext_t t = {0};
+    jt_record(&t, E, rec);
+    if (t.len)
+        t.len--; /* reopen the record's object for the members below */
+    jt_puts(&t, ",\"comments\":[");
+    if (c.items.s)
+        jt_put(&t, c.items.s, c.items.len);
+    t.failed |= c.items.failed;
+    free(c.items.s);
+    jt_put(&t, "]", 1);
     /* The body kept with the entry: the merged text that went out (null when none). */
-    json_object_set_new(q->out, "attachment", body ? json_string(body) : json_null());
+    put_member(&t, ",\"attachment\":", body);
     free(body);
     if (q->err.warning[0])
-        json_object_set_new(q->out, "warning", json_string(q->err.warning));
-    return 0;
+        put_member(&t, ",\"warning\":", q->err.warning);
+    jt_put(&t, "}", 1);
+    return jt_reply(q, &t);
 }
 
 #define MAX_COMMENTS 100
