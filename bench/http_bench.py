@@ -71,7 +71,7 @@ def server_cmd(a, which, db, token, port):
         return [os.path.join(a.build, "relm"), "--db", db, "serve", "--listen",
                 "127.0.0.1:%d" % port, "--threads", str(a.threads), "--deliver-every", "0",
                 "--max-per-address", "65536",
-                "--log-file", os.path.join(a.workdir, "serve.log")]
+                "--log-file", a.log_file or os.path.join(a.workdir, "serve.log")]
     return [os.path.join(a.build, "relm-bench-http-floor"), db, str(port), str(a.threads), token]
 
 
@@ -100,6 +100,14 @@ def peak_rss_kib(pid):
     return int(m.group(1)) if m else 0
 
 
+def cpu_seconds(pid):
+    """User + system CPU time of a process so far: per request, a cost that the load of a
+    shared machine changes far less than requests per second."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def free_port():
     import socket
     s = socket.socket()
@@ -115,14 +123,17 @@ def load(a, which, route, base, token):
     port = free_port()
     p = start(server_cmd(a, which, db, token, port))
     try:
+        cpu0 = cpu_seconds(p.pid)
         out = run(["wrk", "-t%d" % a.wrk_threads, "-c%d" % a.connections, "-d%ds" % a.seconds,
-                   "-s", os.path.join(HERE, "http.lua"), "http://127.0.0.1:%d" % port, "--",
-                   route, token, str(a.contacts)]).stdout
+                   "--timeout", "30s", "-s", os.path.join(HERE, "http.lua"),
+                   "http://127.0.0.1:%d" % port, "--", route, token, str(a.contacts)]).stdout
+        cpu = cpu_seconds(p.pid) - cpu0
         rss = peak_rss_kib(p.pid)
     finally:
         stop(p)
     res = json.loads([l for l in out.splitlines() if l.startswith("{")][-1])
     res["rss_kib"] = rss
+    res["cpu_us"] = cpu * 1e6 / max(res["requests"], 1)
     return res
 
 
@@ -188,6 +199,8 @@ def main():
     ap.add_argument("--threads", type=int, default=2, help="server pool threads (both sides)")
     ap.add_argument("--wrk-threads", type=int, default=2)
     ap.add_argument("--routes", default="get,post")
+    ap.add_argument("--log-file", default=None, help="relm serve's request log (default: a file "
+                    "in the work directory; off: none)")
     ap.add_argument("--callgrind", type=int, default=0, metavar="N")
     ap.add_argument("--build", default=os.path.join(HERE, "..", "build"))
     ap.add_argument("--workdir", default="/tmp/relm-bench-http")
@@ -215,19 +228,22 @@ def main():
                 print("round %d %s %s: %s" % (i + 1, route, which, json.dumps(res)),
                       file=sys.stderr, flush=True)
     print("| route | relm req/s | floor req/s | relm / floor | relm p99 ms | floor p99 ms | "
-          "per-round ratios | relm peak RSS MiB | floor peak RSS MiB | errors |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+          "per-round ratios | relm CPU µs/request | floor CPU µs/request | relm peak RSS MiB | "
+          "floor peak RSS MiB | errors |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for route in routes:
         rl, fl = results[("relm", route)], results[("floor", route)]
         rr = statistics.median(x["rps"] for x in rl)
         fr = statistics.median(x["rps"] for x in fl)
         ratios = ", ".join("%.2f" % (x["rps"] / y["rps"]) for x, y in zip(rl, fl))
-        print("| %s | %.0f (%.0f–%.0f) | %.0f (%.0f–%.0f) | **%.2f** | %.1f | %.1f | %s | %.1f | "
-              "%.1f | %d / %d |" % (
+        print("| %s | %.0f (%.0f–%.0f) | %.0f (%.0f–%.0f) | **%.2f** | %.1f | %.1f | %s | %.0f | "
+              "%.0f | %.1f | %.1f | %d / %d |" % (
                   route, rr, min(x["rps"] for x in rl), max(x["rps"] for x in rl), fr,
                   min(x["rps"] for x in fl), max(x["rps"] for x in fl), rr / fr,
                   statistics.median(x["p99_ms"] for x in rl),
                   statistics.median(x["p99_ms"] for x in fl), ratios,
+                  statistics.median(x["cpu_us"] for x in rl),
+                  statistics.median(x["cpu_us"] for x in fl),
                   max(x["rss_kib"] for x in rl) / 1024, max(x["rss_kib"] for x in fl) / 1024,
                   sum(x["errors"] for x in rl), sum(x["errors"] for x in fl)))
 
