@@ -112,7 +112,11 @@ static int sq_open(const char *target, int create, void **out, relm_error_t *err
     static pthread_once_t once = PTHREAD_ONCE_INIT;
     pthread_once(&once, sq_init);
     sqlite3 *db = NULL;
-    int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+    /*
+     * No per-connection mutex: a relm_t is used by one thread at a time (relm.h), so the
+     * lock SQLite would take around every call is never contended, only paid for.
+     */
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
     int rc = sqlite3_open_v2(target, &db, flags, NULL);
     if (rc != SQLITE_OK) {
         int code = (rc == SQLITE_CANTOPEN && !create) ? RELM_ENOTFOUND : RELM_EIO;
