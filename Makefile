@@ -6,7 +6,7 @@ PKGS = gcc meson ninja-build pkg-config python3 git bc libsqlite3-dev sqlite3 li
        libcmocka-dev libmicrohttpd-dev libsodium-dev clang-format chromium \
        libgmime-3.0-dev libcurl4-openssl-dev libcairo2-dev libpango1.0-dev libutf8proc-dev \
        python3-aiosmtpd poppler-utils dovecot-imapd fonts-dejavu-core clang libclang-rt-14-dev \
-       openssl curl zsh postgresql libpq-dev \
+       openssl curl zsh postgresql libpq-dev wrk \
        node=nodejs npm=npm
 
 .PHONY: all deps build run check install uninstall fuzz format clean

@@ -1330,13 +1330,22 @@ int relm_interaction_list(relm_t *r, const relm_interaction_query_t *q, relm_row
         return rc;
     }
 
-    /* A company's entries include its persons'. */
+    /*
+     * A company's entries include its persons'. Only the contact's type is read: this runs
+     * before every history page, where reading the whole contact cost as much as the page.
+     */
     const char *contact_col = "contact_no";
     if (k->contact_no[0]) {
-        relm_contact_t c;
+        relm_stmt_t *ts;
         relm_error_t scratch = {0};
-        if (relm_contact_get(r, k->contact_no, &c, &scratch) == 0 && strcmp(c.type, "company") == 0)
-            contact_col = "contact_company_no";
+        if (relm_stmt_prepare(r->store, "SELECT type FROM contact WHERE no = ?", &ts, &scratch) ==
+            0) {
+            relm_stmt_bind_text(ts, 1, k->contact_no);
+            if (relm_stmt_step(ts, &scratch) == RELM_STEP_ROW &&
+                strcmp(relm_stmt_text(ts, 0), "company") == 0)
+                contact_col = "contact_company_no";
+            relm_stmt_release(ts);
+        }
     }
 
     sqlb_t *b = sqlb_new(relm_store_fold(r->store));

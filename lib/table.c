@@ -26,14 +26,33 @@ int relm_field_is_int(const relm_field_t *f)
            f->type == RELM_FT_MINUTES;
 }
 
+/*
+ * Append s to buf (length *len, size n), always NUL-terminated, cut when full. The SQL of
+ * every get and insert is assembled on each call (then found in the statement cache), so
+ * this runs on every request: memcpy, not snprintf.
+ */
+static void append(char *buf, size_t *len, size_t n, const char *s)
+{
+    size_t l = strlen(s);
+    if (*len >= n)
+        return;
+    if (l > n - 1 - *len)
+        l = n - 1 - *len;
+    memcpy(buf + *len, s, l);
+    *len += l;
+    buf[*len] = '\0';
+}
+
 void relm_table_columns(const relm_entity_t *e, char *buf, size_t n)
 {
     size_t len = 0;
     buf[0] = '\0';
     for (int i = 0; i < e->nfields; i++)
-        if (is_column(&e->fields[i]))
-            len += (size_t)snprintf(buf + len, len < n ? n - len : 0, "%s%s", len ? ", " : "",
-                                    e->fields[i].name);
+        if (is_column(&e->fields[i])) {
+            if (len)
+                append(buf, &len, n, ", ");
+            append(buf, &len, n, e->fields[i].name);
+        }
 }
 
 void relm_table_bind(const relm_entity_t *e, const void *rec, int idx, relm_stmt_t *s, int i)
@@ -80,14 +99,22 @@ static int bind_key(const relm_entity_t *e, const void *rec, relm_stmt_t *s, int
 
 int relm_table_insert(relm_t *r, const relm_entity_t *e, const void *rec, relm_error_t *err)
 {
-    char sql[SQL_MAX], cols[SQL_MAX / 2], marks[SQL_MAX / 4];
-    size_t ml = 0;
+    char sql[SQL_MAX], cols[SQL_MAX / 2];
+    size_t len = 0;
+    int first = 1;
     relm_table_columns(e, cols, sizeof(cols));
-    marks[0] = '\0';
+    sql[0] = '\0';
+    append(sql, &len, sizeof(sql), "INSERT INTO ");
+    append(sql, &len, sizeof(sql), e->table);
+    append(sql, &len, sizeof(sql), " (");
+    append(sql, &len, sizeof(sql), cols);
+    append(sql, &len, sizeof(sql), ") VALUES (");
     for (int i = 0; i < e->nfields; i++)
-        if (is_column(&e->fields[i]))
-            ml += (size_t)snprintf(marks + ml, sizeof(marks) - ml, "%s?", ml ? ", " : "");
-    snprintf(sql, sizeof(sql), "INSERT INTO %s (%s) VALUES (%s)", e->table, cols, marks);
+        if (is_column(&e->fields[i])) {
+            append(sql, &len, sizeof(sql), first ? "?" : ", ?");
+            first = 0;
+        }
+    append(sql, &len, sizeof(sql), ")");
     relm_stmt_t *s;
     int rc = relm_stmt_prepare(r->store, sql, &s, err);
     if (rc)
@@ -126,9 +153,13 @@ int relm_table_update(relm_t *r, const relm_entity_t *e, const void *rec, relm_m
 
 int relm_table_get(relm_t *r, const relm_entity_t *e, const void *key, void *out, relm_error_t *err)
 {
-    char sql[SQL_MAX], cols[SQL_MAX / 2];
-    relm_table_columns(e, cols, sizeof(cols));
-    size_t len = (size_t)snprintf(sql, sizeof(sql), "SELECT %s FROM %s", cols, e->table);
+    char sql[SQL_MAX];
+    size_t len = 7;
+    memcpy(sql, "SELECT ", 8);
+    relm_table_columns(e, sql + len, sizeof(sql) - len);
+    len += strlen(sql + len);
+    append(sql, &len, sizeof(sql), " FROM ");
+    append(sql, &len, sizeof(sql), e->table);
     key_where(e, sql + len, sizeof(sql) - len);
     relm_stmt_t *s;
     int rc = relm_stmt_prepare(r->store, sql, &s, err);

@@ -183,23 +183,6 @@ int api_list_page(req_t *q, const relm_entity_t *e, relm_filter_t *extra, int ne
     return list_page(q, e, extra, nextra, NULL);
 }
 
-int api_collect(void *ctx, const void *rec)
-{
-    api_collect_t *c = ctx;
-    json_array_append_new(c->items, relm_record_json(c->e, rec));
-    return 0;
-}
-
-int api_reply_items(req_t *q, api_collect_t *c, int rc)
-{
-    if (rc) {
-        json_decref(c->items);
-        return rc;
-    }
-    q->out = json_pack("{s:o,s:n}", "items", c->items, "next_cursor");
-    return 0;
-}
-
 static int do_list(req_t *q)
 {
     const resource_t *res = res_of(q);

@@ -36,31 +36,49 @@ static int comment_json(void *ctx, const void *row)
     return 0;
 }
 
-/* The entry with its comment lines. */
+/* A member "key": text, left out (as jansson leaves it out) when text is not valid UTF-8. */
+static void put_member(jtext_t *t, const char *key, const char *text)
+{
+    if (text && !jt_valid_utf8(text))
+        return;
+    jt_puts(t, key);
+    if (text)
+        jt_string(t, text);
+    else
+        jt_put(t, "null", 4);
+}
+
+/* The entry with its comment lines, written as JSON text. */
 static int reply_entry(req_t *q, const relm_interaction_t *rec)
 {
-    json_t *a = json_array();
+    api_collect_t c = {.e = &relm_interaction_comment_entity};
     int rc = rec->entry_no > 0
-                 ? relm_interaction_comment_list(q->r, rec->entry_no, comment_json, a, &q->err)
+                 ? relm_interaction_comment_list(q->r, rec->entry_no, api_collect, &c, &q->err)
                  : 0;
-    if (rc) {
-        json_decref(a);
-        return rc;
-    }
     char *body = NULL;
-    if (rec->entry_no > 0 &&
-        (rc = relm_entry_attachment_get(q->r, rec->entry_no, &body, &q->err))) {
-        json_decref(a);
+    if (rc == 0 && rec->entry_no > 0)
+        rc = relm_entry_attachment_get(q->r, rec->entry_no, &body, &q->err);
+    if (rc) {
+        free(c.items.s);
         return rc;
     }
-    q->out = relm_record_json(E, rec);
-    json_object_set_new(q->out, "comments", a);
+    jtext_t t = {0};
+    jt_record(&t, E, rec);
+    if (t.len)
+        t.len--; /* reopen the record's object for the members below */
+    jt_puts(&t, ",\"comments\":[");
+    if (c.items.s)
+        jt_put(&t, c.items.s, c.items.len);
+    t.failed |= c.items.failed;
+    free(c.items.s);
+    jt_put(&t, "]", 1);
     /* The body kept with the entry: the merged text that went out (null when none). */
-    json_object_set_new(q->out, "attachment", body ? json_string(body) : json_null());
+    put_member(&t, ",\"attachment\":", body);
     free(body);
     if (q->err.warning[0])
-        json_object_set_new(q->out, "warning", json_string(q->err.warning));
-    return 0;
+        put_member(&t, ",\"warning\":", q->err.warning);
+    jt_put(&t, "}", 1);
+    return jt_reply(q, &t);
 }
 
 #define MAX_COMMENTS 100
@@ -351,17 +369,11 @@ static int list(req_t *q)
     const char *after = req_query(q, "after");
     if (after && *after && (rc = relm_interaction_cursor_parse(after, &iq.after, &q->err)))
         return rc == RELM_EVALIDATION ? req_fail(q, HTTP_EBADREQUEST, "%s", q->err.message) : rc;
-    api_collect_t c = {json_array(), E};
+    api_collect_t c = {.e = E};
     rc = relm_interaction_list(q->r, &iq, api_collect, &c, &next, &q->err);
-    if (rc) {
-        json_decref(c.items);
-        return rc;
-    }
     char cur[RELM_INTERACTION_CURSOR_SZ];
     relm_interaction_cursor_format(&next, cur, sizeof(cur));
-    q->out = json_pack("{s:o,s:o}", "items", c.items, "next_cursor",
-                       next.entry_no ? json_string(cur) : json_null());
-    return 0;
+    return api_reply_page(q, &c, rc == 0 && next.entry_no ? cur : NULL, rc);
 }
 
 void api_interaction_routes(void)

@@ -194,7 +194,7 @@ static int steps_list(req_t *q)
     int rc = req_may(q, RELM_AREA_SEGMENTS, 0);
     if (rc)
         return rc;
-    api_collect_t c = {json_array(), &relm_criteria_step_entity};
+    api_collect_t c = {.e = &relm_criteria_step_entity};
     rc = relm_segment_steps(q->r, req_param(q, "no"), api_collect, &c, &q->err);
     return api_reply_items(q, &c, rc);
 }

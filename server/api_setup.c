@@ -36,7 +36,7 @@ static int lines_list(req_t *q)
     int rc = req_may(q, RELM_AREA_NUMSERIES, 0);
     if (rc)
         return rc;
-    api_collect_t c = {json_array(), &relm_no_series_line_entity};
+    api_collect_t c = {.e = &relm_no_series_line_entity};
     rc = relm_numseries_lines(q->r, req_param(q, "code"), api_collect, &c, &q->err);
     return api_reply_items(q, &c, rc);
 }
@@ -102,7 +102,7 @@ static int languages_list(req_t *q)
     int rc = req_may(q, RELM_AREA_TEMPLATES, 0);
     if (rc)
         return rc;
-    api_collect_t c = {json_array(), &relm_template_language_entity};
+    api_collect_t c = {.e = &relm_template_language_entity};
     rc = relm_template_languages(q->r, req_param(q, "code"), api_collect, &c, &q->err);
     return api_reply_items(q, &c, rc);
 }

@@ -111,7 +111,7 @@ static int users_list(req_t *q)
     int rc = req_may(q, RELM_AREA_USERS, 0);
     if (rc)
         return rc;
-    api_collect_t c = {json_array(), &relm_user_entity};
+    api_collect_t c = {.e = &relm_user_entity};
     rc = relm_list(q->r, &relm_user_entity, NULL, 0, 0, api_collect, &c, &q->err);
     return api_reply_items(q, &c, rc);
 }
@@ -197,7 +197,7 @@ static int tokens_list(req_t *q)
     int rc = req_may(q, RELM_AREA_USERS, 0);
     if (rc)
         return rc;
-    api_collect_t c = {json_array(), &relm_api_token_entity};
+    api_collect_t c = {.e = &relm_api_token_entity};
     rc = relm_list(q->r, &relm_api_token_entity, NULL, 0, 0, api_collect, &c, &q->err);
     return api_reply_items(q, &c, rc);
 }

@@ -328,10 +328,7 @@ int page_begin(req_t *q, page_t *p, const relm_entity_t *e, int key)
     memset(p, 0, sizeof(*p));
     p->e = e;
     p->key = key;
-    int rc = req_limit(q, &p->limit);
-    if (rc == 0)
-        p->items = json_array();
-    return rc;
+    return req_limit(q, &p->limit);
 }
 
 int page_row(void *ctx, const void *rec)
@@ -341,22 +338,75 @@ int page_row(void *ctx, const void *rec)
         p->more = 1;
         return 1;
     }
-    json_array_append_new(p->items, relm_record_json(p->e, rec));
+    if (p->n)
+        jt_put(&p->items, ",", 1);
+    jt_record(&p->items, p->e, rec);
     if (p->key >= 0)
         relm_record_format(p->e, rec, p->key, p->last, sizeof(p->last));
     p->n++;
     return 0;
 }
 
-int page_end(req_t *q, page_t *p, int rc)
+int jt_reply(req_t *q, jtext_t *t)
+{
+    if (t->failed || !t->s) {
+        free(t->s);
+        memset(t, 0, sizeof(*t));
+        return req_fail(q, RELM_ENOMEM, "out of memory building the reply");
+    }
+    free(q->text);
+    q->text = t->s;
+    q->text_type = "application/json";
+    memset(t, 0, sizeof(*t));
+    return 0;
+}
+
+/* {"items": [items], "next_cursor": cursor or null} as the reply; items is freed. */
+static int reply_page(req_t *q, jtext_t *items, const char *cursor, int rc)
 {
     if (rc) {
-        json_decref(p->items);
+        free(items->s);
+        memset(items, 0, sizeof(*items));
         return rc;
     }
-    q->out = json_pack("{s:o,s:o}", "items", p->items, "next_cursor",
-                       p->more && p->key >= 0 ? json_string(p->last) : json_null());
+    jtext_t t = {0};
+    jt_put(&t, "{\"items\":[", 10);
+    if (items->s)
+        jt_put(&t, items->s, items->len);
+    t.failed |= items->failed;
+    free(items->s);
+    memset(items, 0, sizeof(*items));
+    jt_puts(&t, "],\"next_cursor\":");
+    if (cursor && jt_valid_utf8(cursor))
+        jt_string(&t, cursor);
+    else
+        jt_put(&t, "null", 4);
+    jt_put(&t, "}", 1);
+    return jt_reply(q, &t);
+}
+
+int page_end(req_t *q, page_t *p, int rc)
+{
+    return reply_page(q, &p->items, p->more && p->key >= 0 ? p->last : NULL, rc);
+}
+
+int api_collect(void *ctx, const void *rec)
+{
+    api_collect_t *c = ctx;
+    if (c->n++)
+        jt_put(&c->items, ",", 1);
+    jt_record(&c->items, c->e, rec);
     return 0;
+}
+
+int api_reply_items(req_t *q, api_collect_t *c, int rc)
+{
+    return reply_page(q, &c->items, NULL, rc);
+}
+
+int api_reply_page(req_t *q, api_collect_t *c, const char *cursor, int rc)
+{
+    return reply_page(q, &c->items, cursor, rc);
 }
 
 /* Deepest nesting of arrays/objects in a JSON text (strings skipped). */
@@ -596,7 +646,13 @@ static int check_if_match(req_t *q, const char *url)
         return req_fail(q, HTTP_EPRECONDITION, "%s has no version to match (If-Match)", url);
     }
     rc = g->route->fn(g);
-    char *text = rc == 0 && g->out ? json_dumps(g->out, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    char *text = NULL;
+    if (rc == 0 && g->text) {
+        text = g->text; /* a reply written as JSON text */
+        g->text = NULL;
+    } else if (rc == 0 && g->out) {
+        text = json_dumps(g->out, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    }
     if (rc) {
         q->err = g->err;
     } else if (!text) {

@@ -10,6 +10,7 @@
 #ifndef RELM_SERVER_HTTP_H
 #define RELM_SERVER_HTTP_H
 
+#include <string.h>
 #include <jansson.h>
 #include <microhttpd.h>
 
@@ -34,6 +35,36 @@ enum {
 #define HTTP_MAX_ROUTES 256
 
 typedef struct req req_t;
+
+/*
+ * A reply's JSON text built in place (jtext.c): the same text json_dumps gives for the same
+ * values with JSON_COMPACT | JSON_PRESERVE_ORDER, without building a tree first. Start
+ * zeroed; after an allocation failure (failed) further writes are ignored.
+ */
+typedef struct jtext {
+    char *s;
+    size_t len, cap;
+    int failed;
+} jtext_t;
+void jt_grow(jtext_t *t, const char *s, size_t n);
+static inline void jt_put(jtext_t *t, const char *s, size_t n)
+{
+    if (t->len + n < t->cap) {
+        memcpy(t->s + t->len, s, n);
+        t->len += n;
+        t->s[t->len] = '\0';
+    } else {
+        jt_grow(t, s, n);
+    }
+}
+void jt_puts(jtext_t *t, const char *s);
+/* s as a JSON string (quoted and escaped); s must be valid UTF-8 (jt_valid_utf8). */
+void jt_string(jtext_t *t, const char *s);
+int jt_valid_utf8(const char *s);
+/* The record as relm_record_json() would print it. */
+void jt_record(jtext_t *t, const relm_entity_t *e, const void *rec);
+/* Make t's text the request's JSON reply (t is emptied); RELM_ENOMEM when it failed. */
+int jt_reply(req_t *q, jtext_t *t);
 typedef int (*handler_fn)(req_t *q);
 
 typedef struct route {
@@ -125,7 +156,7 @@ int req_limit(req_t *q, long *limit);
  */
 typedef struct page {
     const relm_entity_t *e;
-    json_t *items;
+    jtext_t items; /* the items' JSON text, comma-separated */
     long limit, n;
     int key;
     char last[RELM_TEXT250_SZ];
@@ -141,14 +172,20 @@ int page_end(req_t *q, page_t *p, int rc);
  */
 int api_list_page(req_t *q, const relm_entity_t *e, relm_filter_t *extra, int nextra);
 
-/* A relm_row_fn that appends each record as JSON to items (a short, complete list). */
+/*
+ * A relm_row_fn that appends each record as JSON text to items (a short, complete list);
+ * start with {.e = entity}.
+ */
 typedef struct api_collect {
-    json_t *items;
+    jtext_t items;
     const relm_entity_t *e;
+    long n;
 } api_collect_t;
 int api_collect(void *ctx, const void *rec);
-/* Reply {"items": c->items, "next_cursor": null} when rc is 0; frees items otherwise. */
+/* Reply {"items": [c->items], "next_cursor": null} when rc is 0; frees items in any case. */
 int api_reply_items(req_t *q, api_collect_t *c, int rc);
+/* Reply {"items": [c->items], "next_cursor": cursor or null}; frees items in any case. */
+int api_reply_page(req_t *q, api_collect_t *c, const char *cursor, int rc);
 
 /* Route registration (router.c). Patterns use {name} for path parameters. */
 void router_add(const char *method, const char *pattern, handler_fn fn, const void *data);

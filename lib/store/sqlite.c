@@ -12,6 +12,7 @@
  * relm_fold(text) is the store's case fold (relm_store_fold()): utf8proc's full Unicode
  * case folding with canonical composition, so "Ø" and "ø", "ß" and "ss" compare equal.
  */
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,10 +96,27 @@ static void sq_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     sqlite3_result_text(ctx, (const char *)folded, (int)len, free);
 }
 
+/*
+ * Before SQLite's first use: no memory statistics. relm never reads them, and keeping them
+ * takes one process-wide mutex on every allocation, on which the server's pool threads,
+ * each with its own connection, otherwise wait for each other.
+ */
+static void sq_init(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    sqlite3_initialize();
+}
+
 static int sq_open(const char *target, int create, void **out, relm_error_t *err)
 {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, sq_init);
     sqlite3 *db = NULL;
-    int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+    /*
+     * No per-connection mutex: a relm_t is used by one thread at a time (relm.h), so the
+     * lock SQLite would take around every call is never contended, only paid for.
+     */
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
     int rc = sqlite3_open_v2(target, &db, flags, NULL);
     if (rc != SQLITE_OK) {
         int code = (rc == SQLITE_CANTOPEN && !create) ? RELM_ENOTFOUND : RELM_EIO;
