@@ -20,7 +20,7 @@ export async function entryPage(no) {
     ? e.comments.map((c) => h('li', {}, `${fmtDate(c.date)} ${c.comment}`)) : h('li', {}, t('none')));
   // Delivery by relm only: a captured mail has a Message-ID but was never sent by relm.
   const sent = e.delivered_at || e.delivery_error || e.delivery_attempts || e.delivery_status
-    ? h('section', {}, h('h2', {}, t('delivery')), facts([
+    ? h('section', {}, h('h2', {}, t('entryDelivery')), facts([
       [t('deliveredAt'), e.delivered_at ? fmtDate(e.delivered_at) : '—'],
       [t('contactVia'), e.contact_via],
       [t('deliveryError'), e.delivery_error],
