@@ -142,6 +142,24 @@ int cli_parse(int argc, char **argv, const cli_opt_t *opts, const relm_entity_t 
     return CLI_OK;
 }
 
+int cli_begin(cli_t *c, int argc, char **argv, const cli_opt_t *opts, int nargs, cli_args_t *a,
+              const char *usage_fmt, ...)
+{
+    int rc = cli_parse(argc, argv, opts, NULL, NULL, NULL, a);
+    if (rc)
+        return rc;
+    if (nargs == CLI_ONE_OR_MORE ? a->npos < 1 : a->npos != nargs) {
+        va_list ap;
+        fputs("relm: usage: relm ", stderr);
+        va_start(ap, usage_fmt);
+        vfprintf(stderr, usage_fmt, ap);
+        va_end(ap);
+        fputc('\n', stderr);
+        return CLI_USAGE;
+    }
+    return cli_open(c);
+}
+
 int cli_parse_no(const char *s, const char *what, int64_t *out)
 {
     relm_error_t err = {0};
@@ -157,8 +175,9 @@ int cli_parse_none(int argc, char **argv, const char *what)
     return rc;
 }
 
-int cli_list_records(cli_t *c, const relm_entity_t *e, const char *const *cols,
-                     const relm_filter_t *filters, int nfilters, long limit)
+/* The streaming of cli_list_records and cli_list_verb: list NULL is relm_list of e. */
+static int list_through(cli_t *c, const relm_entity_t *e, const char *const *cols,
+                        cli_lister_fn list, const relm_filter_t *filters, int nfilters, long limit)
 {
     relm_error_t err = {0};
     int rc = cli_open(c);
@@ -166,9 +185,39 @@ int cli_list_records(cli_t *c, const relm_entity_t *e, const char *const *cols,
         return rc;
     cli_list_t l;
     cli_list_begin(&l, c, e, cols);
-    rc = relm_list(c->r, e, filters, nfilters, limit, cli_list_row, &l, &err);
+    rc = list ? list(c->r, filters, nfilters, limit, cli_list_row, &l, &err)
+              : relm_list(c->r, e, filters, nfilters, limit, cli_list_row, &l, &err);
     cli_list_end(&l);
     return rc ? cli_fail(&err) : CLI_OK;
+}
+
+int cli_list_records(cli_t *c, const relm_entity_t *e, const char *const *cols,
+                     const relm_filter_t *filters, int nfilters, long limit)
+{
+    return list_through(c, e, cols, NULL, filters, nfilters, limit);
+}
+
+int cli_list_verb(cli_t *c, const char *noun, const relm_entity_t *e, const char *const *cols,
+                  cli_lister_fn list, int argc, char **argv)
+{
+    const char *where[CLI_MANY];
+    int nwhere = 0;
+    int64_t lim = 0;
+    cli_opt_t opts[] = {{"--where", 1, NULL, NULL, where, &nwhere},
+                        {"--limit", CLI_NUMBER, &lim, NULL, NULL, NULL},
+                        {NULL, 0, NULL, NULL, NULL, NULL}};
+    cli_args_t a;
+    int rc = cli_parse(argc, argv, opts, NULL, NULL, NULL, &a);
+    if (rc)
+        return rc;
+    if (a.npos)
+        return cli_usage("%s list: unexpected argument \"%s\"", noun, a.pos[0]);
+    relm_filter_t filters[CLI_MANY];
+    relm_error_t err = {0};
+    for (int i = 0; i < nwhere; i++)
+        if (relm_filter_parse(e, where[i], &filters[i], &err))
+            return cli_fail(&err);
+    return list_through(c, e, cols, list, filters, nwhere, (long)lim);
 }
 
 void cli_print_json(json_t *j)

@@ -69,6 +69,18 @@ typedef struct cli_args {
 int cli_parse(int argc, char **argv, const cli_opt_t *opts, const relm_entity_t *e, void *rec,
               relm_mask_t *given, cli_args_t *a);
 
+/* cli_begin()'s nargs for a command that takes one or more arguments (delete NO...). */
+#define CLI_ONE_OR_MORE -1
+
+/*
+ * The preamble of a command without field flags: parse argv with opts (may be NULL), then
+ * require nargs positional arguments (exactly, or CLI_ONE_OR_MORE) and, when they are
+ * not there, print "relm: usage: relm " and usage_fmt (printf) as a usage error; then
+ * open the database. The arguments are left in *a. Returns an exit status.
+ */
+int cli_begin(cli_t *c, int argc, char **argv, const cli_opt_t *opts, int nargs, cli_args_t *a,
+              const char *usage_fmt, ...) __attribute__((format(printf, 7, 8)));
+
 /* Parse s as a positive whole number named what ("entry no.") into *out: an exit status. */
 int cli_parse_no(const char *s, const char *what, int64_t *out);
 
@@ -81,6 +93,18 @@ int cli_parse_none(int argc, char **argv, const char *what);
  */
 int cli_list_records(cli_t *c, const relm_entity_t *e, const char *const *cols,
                      const relm_filter_t *filters, int nfilters, long limit);
+
+/* A list of an entity's records with fields of its own (relm_segment_list), filtered alike. */
+typedef int (*cli_lister_fn)(relm_t *r, const relm_filter_t *filters, int nfilters, long limit,
+                             relm_row_fn fn, void *ctx, relm_error_t *err);
+
+/*
+ * The list verb of noun: `list [--where FIELD=VALUE]... [--limit N]`, filters on the
+ * fields of e, rows through list (NULL: relm_list of e) printed as cli_list_records does.
+ * Every list of records takes the same options this way. Returns an exit status.
+ */
+int cli_list_verb(cli_t *c, const char *noun, const relm_entity_t *e, const char *const *cols,
+                  cli_lister_fn list, int argc, char **argv);
 
 /*
  * Print j (an object or array, indented) and a newline on stdout, and release it. Every

@@ -28,12 +28,8 @@ static int cmd_entries(cli_t *c, int argc, char **argv)
     cli_opt_t opts[] = {{"--limit", CLI_NUMBER, &lim, NULL, NULL, NULL},
                         {NULL, 0, NULL, NULL, NULL, NULL}};
     cli_args_t a;
-    int rc = cli_parse(argc, argv, opts, NULL, NULL, NULL, &a);
+    int rc = cli_begin(c, argc, argv, opts, 1, &a, "campaign entries NO [--limit N]");
     if (rc)
-        return rc;
-    if (a.npos != 1)
-        return cli_usage("usage: relm campaign entries NO [--limit N]");
-    if ((rc = cli_open(c)))
         return rc;
     relm_error_t err = {0};
     relm_campaign_t cmp;

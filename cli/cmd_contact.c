@@ -244,12 +244,9 @@ static int do_delete(cli_t *c, int argc, char **argv)
     cli_opt_t opts[] = {{"--with-persons", 0, NULL, &with_persons, NULL, NULL},
                         {NULL, 0, NULL, NULL, NULL, NULL}};
     cli_args_t a;
-    int rc = cli_parse(argc, argv, opts, NULL, NULL, NULL, &a);
+    int rc = cli_begin(c, argc, argv, opts, CLI_ONE_OR_MORE, &a,
+                       "contact delete NO... [--with-persons]");
     if (rc)
-        return rc;
-    if (a.npos < 1)
-        return cli_usage("usage: relm contact delete NO... [--with-persons]");
-    if ((rc = cli_open(c)))
         return rc;
     relm_error_t err = {0};
     unsigned flags = with_persons ? RELM_CONTACT_WITH_PERSONS : 0;
@@ -271,12 +268,8 @@ static int do_export_data(cli_t *c, int argc, char **argv)
     cli_opt_t opts[] = {{"--output", CLI_TEXT, &path, NULL, NULL, NULL},
                         {NULL, 0, NULL, NULL, NULL, NULL}};
     cli_args_t a;
-    int rc = cli_parse(argc, argv, opts, NULL, NULL, NULL, &a);
+    int rc = cli_begin(c, argc, argv, opts, 1, &a, "contact export-data NO [--output FILE]");
     if (rc)
-        return rc;
-    if (a.npos != 1)
-        return cli_usage("usage: relm contact export-data NO [--output FILE]");
-    if ((rc = cli_open(c)))
         return rc;
     relm_error_t err = {0};
     json_t *doc = NULL;
@@ -301,12 +294,8 @@ static int do_export_data(cli_t *c, int argc, char **argv)
 static int do_erase(cli_t *c, int argc, char **argv)
 {
     cli_args_t a;
-    int rc = cli_parse(argc, argv, NULL, NULL, NULL, NULL, &a);
+    int rc = cli_begin(c, argc, argv, NULL, 1, &a, "contact erase NO");
     if (rc)
-        return rc;
-    if (a.npos != 1)
-        return cli_usage("usage: relm contact erase NO");
-    if ((rc = cli_open(c)))
         return rc;
     relm_error_t err = {0};
     relm_erasure_t e;

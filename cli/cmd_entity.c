@@ -79,35 +79,14 @@ static int do_update(cli_t *c, const cli_entity_spec_t *s, int argc, char **argv
 
 static int do_list(cli_t *c, const cli_entity_spec_t *s, int argc, char **argv)
 {
-    const char *where[CLI_MANY];
-    int nwhere = 0;
-    int64_t lim = 0;
-    cli_opt_t opts[] = {{"--where", 1, NULL, NULL, where, &nwhere},
-                        {"--limit", CLI_NUMBER, &lim, NULL, NULL, NULL},
-                        {NULL, 0, NULL, NULL, NULL, NULL}};
-    cli_args_t a;
-    int rc = cli_parse(argc, argv, opts, NULL, NULL, NULL, &a);
-    if (rc)
-        return rc;
-    if (a.npos)
-        return cli_usage("%s list: unexpected argument \"%s\"", s->e->name, a.pos[0]);
-    relm_filter_t filters[CLI_MANY];
-    relm_error_t err = {0};
-    for (int i = 0; i < nwhere; i++)
-        if (relm_filter_parse(s->e, where[i], &filters[i], &err))
-            return cli_fail(&err);
-    return cli_list_records(c, s->e, s->list_cols, filters, nwhere, (long)lim);
+    return cli_list_verb(c, s->e->name, s->e, s->list_cols, NULL, argc, argv);
 }
 
 static int do_show(cli_t *c, const cli_entity_spec_t *s, int argc, char **argv)
 {
     cli_args_t a;
-    int rc = cli_parse(argc, argv, NULL, NULL, NULL, NULL, &a);
+    int rc = cli_begin(c, argc, argv, NULL, 1, &a, "%s show %s", s->e->name, s->key_name);
     if (rc)
-        return rc;
-    if (a.npos != 1)
-        return cli_usage("usage: relm %s show %s", s->e->name, s->key_name);
-    if ((rc = cli_open(c)))
         return rc;
     relm_error_t err = {0};
     void *rec = malloc(s->e->size);
@@ -128,12 +107,9 @@ static int do_show(cli_t *c, const cli_entity_spec_t *s, int argc, char **argv)
 static int do_delete(cli_t *c, const cli_entity_spec_t *s, int argc, char **argv)
 {
     cli_args_t a;
-    int rc = cli_parse(argc, argv, NULL, NULL, NULL, NULL, &a);
+    int rc = cli_begin(c, argc, argv, NULL, CLI_ONE_OR_MORE, &a, "%s delete %s...", s->e->name,
+                       s->key_name);
     if (rc)
-        return rc;
-    if (a.npos < 1)
-        return cli_usage("usage: relm %s delete %s...", s->e->name, s->key_name);
-    if ((rc = cli_open(c)))
         return rc;
     relm_error_t err = {0};
     for (int i = 0; i < a.npos; i++) {

@@ -38,7 +38,9 @@ static void help(void)
     printf("usage: relm segment <verb> [options]\n\n"
            "verbs:\n"
            "  create [--no N] [--FIELD VALUE]...  create a segment (prints it)\n"
-           "  list                                list segments\n"
+           "  list [--where FIELD=VALUE]... [--limit N]\n"
+           "                                      list segments (operators = != < <= > >= ~;\n"
+           "                                      fields as below)\n"
            "  show NO                             show a segment with its counts\n"
            "  set NO [--FIELD VALUE]... [--apply-to-all-lines]\n"
            "                                      change the header; lines that are not\n"
@@ -127,25 +129,18 @@ static int do_set(cli_t *c, int argc, char **argv)
     return show_segment(c, a.pos[0]);
 }
 
+static int do_list(cli_t *c, int argc, char **argv)
+{
+    return cli_list_verb(c, "segment", &relm_segment_entity, list_cols, relm_segment_list, argc,
+                         argv);
+}
+
 static int do_simple(cli_t *c, const char *verb, int argc, char **argv)
 {
     cli_args_t a;
     relm_error_t err = {0};
-    int rc = cli_parse(argc, argv, NULL, NULL, NULL, NULL, &a);
+    int rc = cli_begin(c, argc, argv, NULL, 1, &a, "segment %s NO", verb);
     if (rc)
-        return rc;
-    if (strcmp(verb, "list") == 0) {
-        if ((rc = need_no(&a, 0, "list")) || (rc = cli_open(c)))
-            return rc;
-        cli_list_t l;
-        cli_list_begin(&l, c, &relm_segment_entity, list_cols);
-        rc = relm_segment_list(c->r, NULL, 0, cli_list_row, &l, &err);
-        cli_list_end(&l);
-        return rc ? cli_fail(&err) : CLI_OK;
-    }
-    char usage[64];
-    snprintf(usage, sizeof(usage), "%s NO", verb);
-    if ((rc = need_no(&a, 1, usage)) || (rc = cli_open(c)))
         return rc;
     const char *no = a.pos[0];
     if (strcmp(verb, "show") == 0)
@@ -318,12 +313,8 @@ static int criteria_verb(cli_t *c, const char *verb, int argc, char **argv)
                         {NULL, 0, NULL, NULL, NULL, NULL}};
     cli_args_t a;
     relm_error_t err = {0};
-    int rc = cli_parse(argc, argv, opts, NULL, NULL, NULL, &a);
+    int rc = cli_begin(c, argc, argv, opts, 2, &a, "segment criteria save NO CODE | reuse CODE NO");
     if (rc)
-        return rc;
-    if (a.npos != 2)
-        return cli_usage("usage: relm segment criteria save NO CODE | reuse CODE NO");
-    if ((rc = cli_open(c)))
         return rc;
     if (strcmp(verb, "save") == 0) {
         if (relm_criteria_save(c->r, a.pos[0], a.pos[1], description, &err))
@@ -365,8 +356,8 @@ static int do_log(cli_t *c, int argc, char **argv)
                         {NULL, 0, NULL, NULL, NULL, NULL}};
     cli_args_t a;
     relm_error_t err = {0};
-    int rc = cli_parse(argc, argv, opts, NULL, NULL, NULL, &a);
-    if (rc || (rc = need_no(&a, 1, "log NO [--follow-up] [--deliver]")) || (rc = cli_open(c)))
+    int rc = cli_begin(c, argc, argv, opts, 1, &a, "segment log NO [--follow-up] [--deliver]");
+    if (rc)
         return rc;
     relm_log_result_t res;
     unsigned flags = (follow_up ? RELM_LOG_FOLLOW_UP : 0) | (deliver ? RELM_LOG_DELIVER : 0);
@@ -397,13 +388,20 @@ static int do_log(cli_t *c, int argc, char **argv)
 int cmd_segment(cli_t *c, int argc, char **argv)
 {
     static const cli_verb_t verbs[] = {
-        {"create", do_create, NULL},        {"set", do_set, NULL},
-        {"add", NULL, do_criteria_step},    {"reduce", NULL, do_criteria_step},
-        {"refine", NULL, do_criteria_step}, {"line", do_line, NULL},
-        {"criteria", do_criteria, NULL},    {"log", do_log, NULL},
-        {"list", NULL, do_simple},          {"show", NULL, do_simple},
-        {"delete", NULL, do_simple},        {"undo", NULL, do_simple},
-        {"redo", NULL, do_simple},          {"lines", NULL, do_simple},
+        {"create", do_create, NULL},
+        {"set", do_set, NULL},
+        {"add", NULL, do_criteria_step},
+        {"reduce", NULL, do_criteria_step},
+        {"refine", NULL, do_criteria_step},
+        {"line", do_line, NULL},
+        {"criteria", do_criteria, NULL},
+        {"log", do_log, NULL},
+        {"list", do_list, NULL},
+        {"show", NULL, do_simple},
+        {"delete", NULL, do_simple},
+        {"undo", NULL, do_simple},
+        {"redo", NULL, do_simple},
+        {"lines", NULL, do_simple},
         {"steps", NULL, do_simple},
     };
     return cli_dispatch(c, "segment", verbs, sizeof(verbs) / sizeof(verbs[0]), help, argc, argv);

@@ -776,16 +776,18 @@ static const char sql_list[] =
     "send_attachments_as_email_attachment, "
     "(SELECT count(*) FROM segment_line l WHERE l.segment_no = h.no), "
     "(SELECT count(*) FROM segment_criteria_step s WHERE s.segment_no = h.no AND s.undone = 0) "
-    "FROM segment_header h WHERE h.no > ? ORDER BY no";
+    "FROM segment_header h WHERE 1 = 1";
 
-int relm_segment_list(relm_t *r, const char *after, long limit, relm_row_fn fn, void *ctx,
-                      relm_error_t *err)
+int relm_segment_list(relm_t *r, const relm_filter_t *filters, int nfilters, long limit,
+                      relm_row_fn fn, void *ctx, relm_error_t *err)
 {
     sqlb_t *b = sqlb_new(relm_store_fold(r->store));
     if (!b)
         return relm_error_set(err, RELM_ENOMEM, "out of memory");
     sqlb_sql(b, sql_list);
-    sqlb_text(b, after ? after : "");
+    for (int i = 0; i < nfilters; i++)
+        sqlb_filter(b, &relm_segment_entity, &filters[i], "h");
+    sqlb_sql(b, " ORDER BY h.no");
     sqlb_limit(b, limit);
     relm_stmt_t *s;
     int rc = sqlb_prepare(r, b, &s, err);

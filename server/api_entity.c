@@ -3,7 +3,7 @@
  * templates, campaigns, number series, segments), each a relm_entity_t with its add / get /
  * update / remove operations, and five handlers that mirror the CLI's generic verbs. A
  * resource declares only what it does its own way (a delete or update with options, a
- * search, a list the library pages itself):
+ * search, a list with computed fields):
  *
  *   GET    /api/RES               list: ?where=FIELD<op>VALUE (repeatable), ?limit, ?after;
  *                                 contacts also ?q=TEXT (no., name, e-mail or city contains)
@@ -18,7 +18,8 @@
  * the last key (pass it back as ?after), or null on the last page.
  *
  * Segments: PATCH also takes "apply_to_all_lines" (true: the changed fields go to every
- * line too); their list has no ?where.
+ * line too); their list (with the computed no_of_lines and no_of_criteria_actions) takes
+ * ?where like every other.
  *
  * Entries (campaign entries, logged segments) are records keyed by an entry no. that are
  * shown, canceled and deleted alike, through a second table:
@@ -44,9 +45,9 @@ typedef struct resource {
     /* ?q=TEXT: a search over several fields (contacts), or NULL */
     int (*search)(relm_t *r, const char *text, const relm_filter_t *filters, int nfilters,
                   long limit, relm_row_fn fn, void *ctx, relm_error_t *err);
-    /* A list the library pages by key itself (no ?where), or NULL: relm_list. */
-    int (*list)(relm_t *r, const char *after, long limit, relm_row_fn fn, void *ctx,
-                relm_error_t *err);
+    /* A list of the entity's own (computed fields), or NULL: relm_list. Same filters. */
+    int (*list)(relm_t *r, const relm_filter_t *filters, int nfilters, long limit, relm_row_fn fn,
+                void *ctx, relm_error_t *err);
 } resource_t;
 
 /* DELETE /api/contacts/{no}?with_persons=true|false */
@@ -151,9 +152,6 @@ static int list_page(req_t *q, const relm_entity_t *e, relm_filter_t *extra, int
     int rc = page_begin(q, &p, e, k);
     if (rc)
         return rc;
-    if (res && res->list)
-        return page_end(q, &p,
-                        res->list(q->r, req_query(q, "after"), p.limit + 1, page_row, &p, &q->err));
     MHD_get_connection_values(q->conn, MHD_GET_ARGUMENT_KIND, where_arg, &w);
     if (w.rc)
         return page_end(q, &p, w.rc);
@@ -173,6 +171,8 @@ static int list_page(req_t *q, const relm_entity_t *e, relm_filter_t *extra, int
     const char *text = res && res->search ? req_query(q, "q") : NULL;
     if (text)
         rc = res->search(q->r, text, filters, w.n, p.limit + 1, page_row, &p, &q->err);
+    else if (res && res->list)
+        rc = res->list(q->r, filters, w.n, p.limit + 1, page_row, &p, &q->err);
     else
         rc = relm_list(q->r, e, filters, w.n, p.limit + 1, page_row, &p, &q->err);
     return page_end(q, &p, rc);

@@ -185,12 +185,14 @@ int relm_segment_update(struct relm *r, const char *no, const relm_segment_t *ch
 int relm_segment_delete(struct relm *r, const char *no, relm_error_t *err);
 
 /*
- * Stream the segments (with their computed counts) in no. order: those whose no. sorts
- * after `after` (NULL or "": from the first), at most limit of them (<= 0: all). Paging
- * is a keyset in SQL, so a page far down costs what the first does.
+ * Stream the segments (with their computed counts) in no. order, as relm_list() streams
+ * the records of an entity: those that pass every filter (nfilters of them, parsed with
+ * relm_filter_parse() on relm_segment_entity; the counts are computed and cannot be
+ * filtered on), at most limit of them (<= 0: all). A page after a cursor is the filter
+ * "no > CURSOR": a keyset in SQL, so a page far down costs what the first does.
  */
-int relm_segment_list(struct relm *r, const char *after, long limit, relm_row_fn fn, void *ctx,
-                      relm_error_t *err);
+int relm_segment_list(struct relm *r, const relm_filter_t *filters, int nfilters, long limit,
+                      relm_row_fn fn, void *ctx, relm_error_t *err);
 
 /* ---- lines ---- */
 

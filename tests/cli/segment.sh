@@ -64,6 +64,18 @@ assert_eq "counts" "$(sql "SELECT count(*) FROM segment_line WHERE segment_no='S
 expect_ok "lines --json" segment lines SEG00002 --json
 assert_eq "lines of SEG00002" "$(sql "SELECT count(*) FROM segment_line WHERE segment_no='SEG00002'")" "$(json 'len(d)')"
 
+expect_ok "list --where keeps the matching segments" segment list --where description=Copy --json
+assert_eq "SEG00002 alone, with its line count" \
+    "SEG00002|$(sql "SELECT count(*) FROM segment_line WHERE segment_no='SEG00002'")" \
+    "$(json '",".join(x["no"] for x in d)+"|"+str(d[0]["no_of_lines"])')"
+expect_ok "several filters all apply (~ ignores case)" segment list --where "description~SPRING" --where no!=SEG00002 --json
+assert_eq "SEG00001 alone" "SEG00001" "$(json '",".join(x["no"] for x in d)')"
+expect_ok "list --limit" segment list --where "description!=none" --limit 1 --json
+assert_eq "the first segment" "SEG00001" "$(json '",".join(x["no"] for x in d)')"
+expect_exit 1 "a filter on a computed count is refused" segment list --where no_of_lines=0
+assert_contains "naming the field" "no field \"no_of_lines\"" "$ERR"
+expect_exit 2 "list takes no arguments" segment list SEG00001
+
 expect_ok "an empty segment" segment create --description "Empty" --interaction-template-code ABSTRACT
 expect_exit 1 "logging it is refused" segment log SEG00003
 assert_eq "the error" "relm: segment SEG00003 is empty" "$ERR"

@@ -309,14 +309,71 @@ static void segments_page_by_no_after_the_cursor_up_to_the_limit(void **state)
     new_segment(r, "Two", "LTR", b);
     new_segment(r, "Three", "LTR", c);
     int rows = 0;
-    assert_int_equal(relm_segment_list(r, NULL, 2, count_row, &rows, &err), 0);
+    assert_int_equal(relm_segment_list(r, NULL, 0, 2, count_row, &rows, &err), 0);
     assert_int_equal(rows, 2);
+    char text[RELM_CODE20_SZ + 8];
+    relm_filter_t after;
+    snprintf(text, sizeof(text), "no>%s", a);
+    assert_int_equal(relm_filter_parse(&relm_segment_entity, text, &after, &err), 0);
     rows = 0;
-    assert_int_equal(relm_segment_list(r, a, 0, count_row, &rows, &err), 0);
+    assert_int_equal(relm_segment_list(r, &after, 1, 0, count_row, &rows, &err), 0);
     assert_int_equal(rows, 2);
+    snprintf(text, sizeof(text), "no>%s", c);
+    assert_int_equal(relm_filter_parse(&relm_segment_entity, text, &after, &err), 0);
     rows = 0;
-    assert_int_equal(relm_segment_list(r, c, 0, count_row, &rows, &err), 0);
+    assert_int_equal(relm_segment_list(r, &after, 1, 0, count_row, &rows, &err), 0);
     assert_int_equal(rows, 0);
+    test_db_free(r);
+}
+
+/* The nos. and line counts of the segments streamed, in order (at most 8). */
+typedef struct seg_rows {
+    char no[8][RELM_CODE20_SZ];
+    int64_t lines[8];
+    int n;
+} seg_rows_t;
+
+static int collect_segment(void *ctx, const void *rec)
+{
+    seg_rows_t *rows = ctx;
+    const relm_segment_t *s = rec;
+    if (rows->n < 8) {
+        memcpy(rows->no[rows->n], s->no, RELM_CODE20_SZ);
+        rows->lines[rows->n++] = s->no_of_lines;
+    }
+    return 0;
+}
+
+static void segment_list_keeps_only_the_segments_every_filter_matches(void **state)
+{
+    (void)state;
+    char london[RELM_CODE20_SZ], spring[RELM_CODE20_SZ], autumn[RELM_CODE20_SZ];
+    relm_t *r = london_segment(london);
+    relm_error_t err = {0};
+    new_segment(r, "Spring mailing", "LTR", spring);
+    new_segment(r, "Autumn mailing", "LTR", autumn);
+    relm_filter_t f[2];
+    assert_int_equal(relm_filter_parse(&relm_segment_entity, "description~MAILING", &f[0], &err),
+                     0);
+    seg_rows_t rows = {0};
+    assert_int_equal(relm_segment_list(r, f, 1, 0, collect_segment, &rows, &err), 0);
+    assert_int_equal(rows.n, 3);
+    assert_string_equal(rows.no[0], london);
+    assert_int_equal(rows.lines[0], 3); /* the counts still come with a filtered list */
+    assert_int_equal(relm_filter_parse(&relm_segment_entity, "description!=Mailing", &f[1], &err),
+                     0);
+    memset(&rows, 0, sizeof(rows));
+    assert_int_equal(relm_segment_list(r, f, 2, 0, collect_segment, &rows, &err), 0);
+    assert_int_equal(rows.n, 2);
+    assert_string_equal(rows.no[0], spring);
+    assert_string_equal(rows.no[1], autumn);
+    memset(&rows, 0, sizeof(rows));
+    assert_int_equal(relm_segment_list(r, f, 2, 1, collect_segment, &rows, &err), 0);
+    assert_int_equal(rows.n, 1);
+    assert_string_equal(rows.no[0], spring);
+    /* The counts are computed: no filter can name them. */
+    assert_int_equal(relm_filter_parse(&relm_segment_entity, "no_of_lines>0", &f[0], &err),
+                     RELM_EVALIDATION);
     test_db_free(r);
 }
 
@@ -331,7 +388,7 @@ static void show_counts_lines_and_steps_and_delete_takes_them_along(void **state
     assert_int_equal(s.no_of_lines, 3);
     assert_int_equal(s.no_of_criteria_actions, 1);
     int rows = 0;
-    assert_int_equal(relm_segment_list(r, NULL, 0, count_row, &rows, &err), 0);
+    assert_int_equal(relm_segment_list(r, NULL, 0, 0, count_row, &rows, &err), 0);
     assert_int_equal(rows, 1);
     rows = 0;
     assert_int_equal(relm_segment_lines(r, no, 0, 0, count_row, &rows, &err), 0);
@@ -565,6 +622,7 @@ int main(void)
         cmocka_unit_test(show_counts_lines_and_steps_and_delete_takes_them_along),
         cmocka_unit_test(lines_page_by_line_no_after_the_cursor_up_to_the_limit),
         cmocka_unit_test(segments_page_by_no_after_the_cursor_up_to_the_limit),
+        cmocka_unit_test(segment_list_keeps_only_the_segments_every_filter_matches),
         cmocka_unit_test(a_line_takes_the_variant_in_its_contact_language_however_many_there_are),
         cmocka_unit_test(a_new_line_takes_no_salesperson_or_correspondence_type_from_setup),
         cmocka_unit_test(a_new_segment_takes_the_signed_in_users_salesperson_and_the_work_date),
