@@ -66,7 +66,10 @@ static void help(void)
            "                                             count; --dry-run only counts)\n\n"
            "Short flags: --contact (contact_no), --template (interaction_template_code),\n"
            "--salesperson (salesperson_code), --campaign (campaign_no), --opportunity\n"
-           "(opportunity_no), --language (language_code).\n\n");
+           "(opportunity_no), --language (language_code); the filters of list and\n"
+           "delete-canceled take the field names too (--contact-no, --salesperson-code,\n"
+           "--interaction-template-code, --campaign-no, --interaction-group-code for --group,\n"
+           "--segment-no for --segment, --logged-segment-entry-no for --logged-segment).\n\n");
     cli_help_fields(stdout, E);
 }
 

@@ -123,4 +123,20 @@ assert_contains "naming the verb it belongs to" 'template attachment: unknown ve
 expect_exit 2 "options belong to their verb: user list takes no --enable" user list --enable
 expect_exit 2 "and token list no arguments" token list ann
 
+# --- docs/cli.md, the --help texts and the options parsed name the same flags -----------
+# (the man pages and completions are made from --help, so these three are all there is)
+help_flags=$(for noun in "" init setup numseries contact salesperson group template campaign \
+    interaction segment logged-segment mail deliver serve user token backup db; do
+    # shellcheck disable=SC2086
+    "$RELM" $noun --help 2>&1
+done | grep -o -- '--[a-z][a-z0-9-]*' | sort -u)
+doc_flags=$(grep -o -- '--[a-z][a-z0-9-]*' "$SRCDIR/docs/cli.md" | sort -u)
+parsed_flags=$(grep -oh -- '"--[a-z][a-z0-9-]*"' "$SRCDIR"/cli/*.c | tr -d '"' | sort -u)
+assert_eq "every flag docs/cli.md names is in a --help" "" \
+    "$(comm -23 <(printf '%s\n' "$doc_flags") <(printf '%s\n' "$help_flags") | joined ' ')"
+assert_eq "every option the CLI parses is in a --help" "" \
+    "$(comm -23 <(printf '%s\n' "$parsed_flags") <(printf '%s\n' "$help_flags") | joined ' ')"
+assert_eq "the flags are found at all" "yes" \
+    "$([ "$(printf '%s\n' "$parsed_flags" | wc -l)" -gt 50 ] && echo yes)"
+
 finish
