@@ -149,13 +149,12 @@ int cli_begin(cli_t *c, int argc, char **argv, const cli_opt_t *opts, int nargs,
     if (rc)
         return rc;
     if (nargs == CLI_ONE_OR_MORE ? a->npos < 1 : a->npos != nargs) {
+        char usage[256];
         va_list ap;
-        fputs("relm: usage: relm ", stderr);
         va_start(ap, usage_fmt);
-        vfprintf(stderr, usage_fmt, ap);
+        vsnprintf(usage, sizeof(usage), usage_fmt, ap);
         va_end(ap);
-        fputc('\n', stderr);
-        return CLI_USAGE;
+        return cli_usage("usage: relm %s", usage);
     }
     return cli_open(c);
 }
