@@ -372,10 +372,12 @@ static int entry_delete_in_tx(relm_t *r, int64_t entry_no, int64_t *deleted, rel
                               "campaign entry %lld is not canceled and cannot be deleted (cancel "
                               "it first)",
                               (long long)entry_no);
-    if ((rc = run_entry(r, sql_entry_delete_entries, &ce, 1, err)))
+    /* The campaign entry's row first, then its entries: the order a cancel locks them in. */
+    if ((rc = run_entry(r, sql_entry_delete, &ce, 0, err)) ||
+        (rc = run_entry(r, sql_entry_delete_entries, &ce, 1, err)))
         return rc;
     *deleted = relm_store_changes(r->store);
-    return run_entry(r, sql_entry_delete, &ce, 0, err);
+    return 0;
 }
 
 typedef struct entry_delete_run {

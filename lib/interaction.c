@@ -930,6 +930,10 @@ static const char sql_drop_unused_campaign_entry[] =
     "segment_no = '' AND NOT EXISTS (SELECT 1 FROM interaction_log_entry e WHERE "
     "e.campaign_no = campaign_entry.campaign_no AND e.campaign_entry_no = campaign_entry.entry_no)";
 
+/* Lock a campaign entry's row (a write that changes nothing; both engines accept it). */
+static const char sql_lock_campaign_entry[] =
+    "UPDATE campaign_entry SET canceled = canceled WHERE entry_no = ?";
+
 static int delete_in_tx(relm_t *r, int64_t entry_no, relm_error_t *err)
 {
     relm_interaction_t *cur = malloc(sizeof(*cur));
@@ -941,6 +945,13 @@ static int delete_in_tx(relm_t *r, int64_t entry_no, relm_error_t *err)
                             "interaction log entry %" PRId64 " is neither postponed nor canceled "
                             "and cannot be deleted (cancel it first)",
                             entry_no);
+    /*
+     * A campaign entry that may go with it is locked first: a campaign entry cancel or
+     * delete locks its row, then its entries, and taking them the other way round here
+     * could deadlock with one.
+     */
+    if (rc == 0 && cur->campaign_entry_no && cur->logged_segment_entry_no == 0)
+        rc = run_ints(r, sql_lock_campaign_entry, cur->campaign_entry_no, 0, 1, err);
     /* Its comment lines go with it (ON DELETE CASCADE). */
     if (rc == 0)
         rc = relm_table_delete(r, &relm_interaction_entity, cur, err);
@@ -1042,16 +1053,31 @@ static int cancel_run(relm_t *r, void *ctx, relm_error_t *err)
     return rc;
 }
 
+/*
+ * The entries in ascending order: two cancels of overlapping lists then lock their rows in
+ * one order and cannot deadlock. NULL when out of memory.
+ */
+static int64_t *sorted_copy(const int64_t *nos, int n)
+{
+    int64_t *s = malloc(sizeof(*s) * (size_t)(n > 0 ? n : 1));
+    if (s && n > 0) {
+        memcpy(s, nos, sizeof(*s) * (size_t)n);
+        qsort(s, (size_t)n, sizeof(*s), cmp_int64);
+    }
+    return s;
+}
+
 int relm_interaction_cancel(relm_t *r, const int64_t *entry_nos, int n, relm_error_t *err)
 {
     int rc = check_distinct(entry_nos, n, err);
     if (rc)
         return rc;
-    cancel_run_t c = {entry_nos, n, malloc(sizeof(relm_interaction_t))};
-    if (!c.cur)
-        return relm_error_set(err, RELM_ENOMEM, "out of memory");
-    rc = relm_transaction(r, cancel_run, &c, err);
+    int64_t *sorted = sorted_copy(entry_nos, n);
+    cancel_run_t c = {sorted, n, malloc(sizeof(relm_interaction_t))};
+    rc = sorted && c.cur ? relm_transaction(r, cancel_run, &c, err)
+                         : relm_error_set(err, RELM_ENOMEM, "out of memory");
     free(c.cur);
+    free(sorted);
     return rc;
 }
 

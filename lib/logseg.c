@@ -579,10 +579,14 @@ static int run_ids(relm_t *r, const char *sql, int64_t id, int n, relm_error_t *
 static int cancel_run(relm_t *r, void *ctx, relm_error_t *err)
 {
     int64_t entry_no = *(const int64_t *)ctx;
-    /* Entries follow the logged segment's new state, so the three stay in step. */
+    /*
+     * Entries follow the logged segment's new state, so the three stay in step. Campaign
+     * entries are locked before interaction entries, in the order every write takes them
+     * (a campaign entry cancel: its row, then its entries), so the two cannot deadlock.
+     */
     int rc = run_ids(r, sql_toggle_ls, entry_no, 1, err);
-    if (rc == 0 && (rc = run_ids(r, sql_cancel_entries, entry_no, 2, err)) == 0)
-        rc = run_ids(r, sql_cancel_campaign_entries, entry_no, 2, err);
+    if (rc == 0 && (rc = run_ids(r, sql_cancel_campaign_entries, entry_no, 2, err)) == 0)
+        rc = run_ids(r, sql_cancel_entries, entry_no, 2, err);
     return rc;
 }
 
