@@ -518,7 +518,8 @@ static int add_run(relm_t *r, void *ctx, relm_error_t *err)
 static int add_one(relm_t *r, relm_contact_t *c, relm_mask_t given, relm_error_t *err)
 {
     add_run_t a = {c, malloc(sizeof(*c)), given, malloc(sizeof(add_cache_t))};
-    int rc = a.orig && a.cache ? 0 : relm_error_set(err, RELM_ENOMEM, "out of memory adding a contact");
+    int rc =
+        a.orig && a.cache ? 0 : relm_error_set(err, RELM_ENOMEM, "out of memory adding a contact");
     if (rc == 0) {
         memcpy(a.orig, c, sizeof(*c));
         rc = relm_transaction(r, add_run, &a, err);

@@ -119,9 +119,9 @@ struct req {
     char *reply;
     const char *reply_type;
     const char *url; /* the request's path, for a write request's run */
-    int queued;            /* holds its place at the head of the writers' queue */
-    req_t *wq_next;        /* the writer queued after this one */
-    char etag[40];         /* the reply's ETag ("" for none) */
+    int queued;      /* holds its place at the head of the writers' queue */
+    req_t *wq_next;  /* the writer queued after this one */
+    char etag[40];   /* the reply's ETag ("" for none) */
 };
 
 /* Path parameter by name ("" when absent). */

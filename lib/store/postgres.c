@@ -50,7 +50,7 @@ typedef struct pg_db {
     unsigned serial; /* for statement names */
     int busy_ms;
     int64_t changes;
-    int tx_lost; /* the connection died inside a transaction: only ROLLBACK goes on */
+    int tx_lost;  /* the connection died inside a transaction: only ROLLBACK goes on */
     int conflict; /* a statement failed with a deadlock or serialization failure */
 } pg_db_t;
 

@@ -28,7 +28,7 @@ struct relm_store {
     void *db;
     int depth;
     int conflict; /* the outermost transaction was aborted for a deadlock or serialization */
-    int busy_ms; /* the wait set by relm_store_set_busy_wait */
+    int busy_ms;  /* the wait set by relm_store_set_busy_wait */
     int has_sequence;
     int64_t sequence;
     struct relm_stmt *cache[CACHE_BUCKETS];
