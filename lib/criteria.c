@@ -563,6 +563,17 @@ static int save_in_tx(relm_t *r, const relm_segment_t *seg, const saved_t *sv, r
     return relm_stmt_run(s, err);
 }
 
+typedef struct save_run {
+    relm_segment_t *seg;
+    saved_t *sv;
+} save_run_t;
+
+static int save_run(relm_t *r, void *ctx, relm_error_t *err)
+{
+    save_run_t *p = ctx;
+    return save_in_tx(r, p->seg, p->sv, err);
+}
+
 int relm_criteria_save(relm_t *r, const char *no, const char *code, const char *description,
                        relm_error_t *err)
 {
@@ -581,11 +592,8 @@ int relm_criteria_save(relm_t *r, const char *no, const char *code, const char *
         return rc;
     if (!sv.code[0])
         return relm_error_set(err, RELM_EVALIDATION, "saved criteria code is required");
-    if ((rc = relm_store_begin(r->store, err)))
-        return rc;
-    rc = save_in_tx(r, &seg, &sv, err);
-    rc = relm_tx_end(r, rc, err);
-    return rc;
+    save_run_t p = {&seg, &sv};
+    return relm_transaction(r, save_run, &p, err);
 }
 
 static const char sql_saved_step_after[] =
