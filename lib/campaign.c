@@ -174,16 +174,24 @@ static int add_in_tx(relm_t *r, relm_campaign_t *c, relm_error_t *err)
     return relm_table_insert(r, &relm_campaign_entity, c, err);
 }
 
+typedef struct add_run {
+    relm_campaign_t *c, orig;
+} add_run_t;
+
+/* One run of an add: each starts from the caller's record (a number taken is filled in). */
+static int add_run(relm_t *r, void *ctx, relm_error_t *err)
+{
+    add_run_t *a = ctx;
+    *a->c = a->orig;
+    return add_in_tx(r, a->c, err);
+}
+
 int relm_campaign_add(relm_t *r, relm_campaign_t *c, relm_error_t *err)
 {
-    char typed[RELM_CODE20_SZ];
-    memcpy(typed, c->no, sizeof(typed));
-    int rc = relm_store_begin(r->store, err);
-    if (rc)
-        return rc;
-    rc = add_in_tx(r, c, err);
-    if ((rc = relm_tx_end(r, rc, err))) {
-        memcpy(c->no, typed, sizeof(typed)); /* a number given back is not the caller's */
+    add_run_t a = {c, *c};
+    int rc = relm_transaction(r, add_run, &a, err);
+    if (rc) {
+        memcpy(c->no, a.orig.no, sizeof(c->no)); /* a number given back is not the caller's */
     }
     return rc;
 }
@@ -249,13 +257,14 @@ static int delete_in_tx(relm_t *r, const char *no, relm_error_t *err)
     return relm_table_delete(r, &relm_campaign_entity, &cur, err);
 }
 
+static int delete_run(relm_t *r, void *ctx, relm_error_t *err)
+{
+    return delete_in_tx(r, ctx, err);
+}
+
 int relm_campaign_delete(relm_t *r, const char *no, relm_error_t *err)
 {
-    int rc = relm_store_begin(r->store, err);
-    if (rc)
-        return rc;
-    rc = delete_in_tx(r, no, err);
-    return relm_tx_end(r, rc, err);
+    return relm_transaction(r, delete_run, (void *)no, err);
 }
 
 /* ---- campaign entries ---- */
@@ -342,13 +351,14 @@ static int cancel_in_tx(relm_t *r, int64_t entry_no, relm_error_t *err)
     return relm_stmt_run(s, err);
 }
 
+static int cancel_run(relm_t *r, void *ctx, relm_error_t *err)
+{
+    return cancel_in_tx(r, *(const int64_t *)ctx, err);
+}
+
 int relm_campaign_entry_cancel(relm_t *r, int64_t entry_no, relm_error_t *err)
 {
-    int rc = relm_store_begin(r->store, err);
-    if (rc)
-        return rc;
-    rc = cancel_in_tx(r, entry_no, err);
-    return relm_tx_end(r, rc, err);
+    return relm_transaction(r, cancel_run, &entry_no, err);
 }
 
 static int entry_delete_in_tx(relm_t *r, int64_t entry_no, int64_t *deleted, relm_error_t *err)
@@ -362,22 +372,32 @@ static int entry_delete_in_tx(relm_t *r, int64_t entry_no, int64_t *deleted, rel
                               "campaign entry %lld is not canceled and cannot be deleted (cancel "
                               "it first)",
                               (long long)entry_no);
-    if ((rc = run_entry(r, sql_entry_delete_entries, &ce, 1, err)))
+    /* The campaign entry's row first, then its entries: the order a cancel locks them in. */
+    if ((rc = run_entry(r, sql_entry_delete, &ce, 0, err)) ||
+        (rc = run_entry(r, sql_entry_delete_entries, &ce, 1, err)))
         return rc;
     *deleted = relm_store_changes(r->store);
-    return run_entry(r, sql_entry_delete, &ce, 0, err);
+    return 0;
+}
+
+typedef struct entry_delete_run {
+    int64_t entry_no, deleted;
+} entry_delete_run_t;
+
+static int entry_delete_run(relm_t *r, void *ctx, relm_error_t *err)
+{
+    entry_delete_run_t *d = ctx;
+    d->deleted = 0;
+    return entry_delete_in_tx(r, d->entry_no, &d->deleted, err);
 }
 
 int relm_campaign_entry_delete(relm_t *r, int64_t entry_no, int64_t *deleted, relm_error_t *err)
 {
-    int64_t n = 0;
-    int rc = relm_store_begin(r->store, err);
+    entry_delete_run_t d = {entry_no, 0};
+    int rc = relm_transaction(r, entry_delete_run, &d, err);
     if (rc)
         return rc;
-    rc = entry_delete_in_tx(r, entry_no, &n, err);
-    if ((rc = relm_tx_end(r, rc, err)))
-        return rc;
     if (deleted)
-        *deleted = n;
+        *deleted = d.deleted;
     return 0;
 }

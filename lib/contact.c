@@ -497,20 +497,35 @@ static int add_row(relm_t *r, relm_contact_t *c, relm_mask_t given, const relm_s
     return 0;
 }
 
-/* Run add_row in its own transaction level with setup read now. */
+typedef struct add_run {
+    relm_contact_t *c, *orig;
+    relm_mask_t given;
+    add_cache_t *cache;
+} add_run_t;
+
+/* One run of add_row with setup read now; each run starts from the caller's record. */
+static int add_run(relm_t *r, void *ctx, relm_error_t *err)
+{
+    add_run_t *a = ctx;
+    relm_setup_t setup;
+    memcpy(a->c, a->orig, sizeof(*a->c));
+    memset(a->cache, 0, sizeof(*a->cache));
+    int rc = relm_setup_get(r, &setup, err);
+    return rc ? rc : add_row(r, a->c, a->given, &setup, a->cache, err);
+}
+
+/* Run add_row in its own transaction (level), run again when the database aborts it. */
 static int add_one(relm_t *r, relm_contact_t *c, relm_mask_t given, relm_error_t *err)
 {
-    relm_setup_t setup;
-    add_cache_t *cache = calloc(1, sizeof(*cache));
-    if (!cache)
-        return relm_error_set(err, RELM_ENOMEM, "out of memory adding a contact");
-    int rc = relm_store_begin(r->store, err);
+    add_run_t a = {c, malloc(sizeof(*c)), given, malloc(sizeof(add_cache_t))};
+    int rc =
+        a.orig && a.cache ? 0 : relm_error_set(err, RELM_ENOMEM, "out of memory adding a contact");
     if (rc == 0) {
-        if ((rc = relm_setup_get(r, &setup, err)) == 0)
-            rc = add_row(r, c, given, &setup, cache, err);
-        rc = relm_tx_end(r, rc, err);
+        memcpy(a.orig, c, sizeof(*c));
+        rc = relm_transaction(r, add_run, &a, err);
     }
-    free(cache);
+    free(a.orig);
+    free(a.cache);
     return rc;
 }
 
@@ -651,14 +666,23 @@ done:
     return rc;
 }
 
+typedef struct update_run {
+    const char *no;
+    const relm_contact_t *changes;
+    relm_mask_t given;
+} update_run_t;
+
+static int update_run(relm_t *r, void *ctx, relm_error_t *err)
+{
+    const update_run_t *u = ctx;
+    return update_in_tx(r, u->no, u->changes, u->given, err);
+}
+
 int relm_contact_update(relm_t *r, const char *no, const relm_contact_t *changes, relm_mask_t given,
                         relm_error_t *err)
 {
-    int rc = relm_store_begin(r->store, err);
-    if (rc)
-        return rc;
-    rc = update_in_tx(r, no, changes, given, err);
-    return relm_tx_end(r, rc, err);
+    update_run_t u = {no, changes, given};
+    return relm_transaction(r, update_run, &u, err);
 }
 
 /*
@@ -772,13 +796,21 @@ static int delete_in_tx(relm_t *r, const char *no, unsigned flags, relm_error_t 
     return rc;
 }
 
+typedef struct delete_run {
+    const char *no;
+    unsigned flags;
+} delete_run_t;
+
+static int delete_run(relm_t *r, void *ctx, relm_error_t *err)
+{
+    const delete_run_t *d = ctx;
+    return delete_in_tx(r, d->no, d->flags, err);
+}
+
 int relm_contact_delete_with(relm_t *r, const char *no, unsigned flags, relm_error_t *err)
 {
-    int rc = relm_store_begin(r->store, err);
-    if (rc)
-        return rc;
-    rc = delete_in_tx(r, no, flags, err);
-    return relm_tx_end(r, rc, err);
+    delete_run_t d = {no, flags};
+    return relm_transaction(r, delete_run, &d, err);
 }
 
 int relm_contact_delete(relm_t *r, const char *no, relm_error_t *err)

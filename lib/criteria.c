@@ -341,6 +341,21 @@ int relm_segment_step_in_tx(relm_t *r, const char *no, const char *action, const
     return rc;
 }
 
+/* One criteria step on a segment, or the replay of saved criteria (relm_tx_fn runs). */
+typedef struct step_run {
+    const char *no, *action, *code;
+    const relm_criteria_t *c;
+    int64_t *count;
+    int redo;
+    struct found_step *st;
+} step_run_t;
+
+static int step_run(relm_t *r, void *ctx, relm_error_t *err)
+{
+    const step_run_t *p = ctx;
+    return relm_segment_step_in_tx(r, p->no, p->action, p->c, p->count, err);
+}
+
 static int new_step(relm_t *r, const char *no, const char *action, const relm_criteria_t *c,
                     int64_t *count, relm_error_t *err)
 {
@@ -348,11 +363,8 @@ static int new_step(relm_t *r, const char *no, const char *action, const relm_cr
     int rc = relm_segment_get(r, no, &seg, err);
     if (rc)
         return rc;
-    if ((rc = relm_store_begin(r->store, err)))
-        return rc;
-    rc = relm_segment_step_in_tx(r, seg.no, action, c, count, err);
-    rc = relm_tx_end(r, rc, err);
-    return rc;
+    step_run_t p = {.no = seg.no, .action = action, .c = c, .count = count};
+    return relm_transaction(r, step_run, &p, err);
 }
 
 int relm_segment_add_contacts(relm_t *r, const char *no, const relm_criteria_t *c, int64_t *count,
@@ -485,6 +497,12 @@ static int redo_in_tx(relm_t *r, const char *no, found_step_t *st, relm_error_t 
     return rc;
 }
 
+static int undo_redo_run(relm_t *r, void *ctx, relm_error_t *err)
+{
+    const step_run_t *p = ctx;
+    return p->redo ? redo_in_tx(r, p->no, p->st, err) : undo_in_tx(r, p->no, p->st, err);
+}
+
 static int undo_redo(relm_t *r, const char *no, int redo, relm_error_t *err)
 {
     relm_segment_t seg;
@@ -494,10 +512,8 @@ static int undo_redo(relm_t *r, const char *no, int redo, relm_error_t *err)
     found_step_t *st = malloc(sizeof(*st));
     if (!st)
         return relm_error_set(err, RELM_ENOMEM, "out of memory");
-    if ((rc = relm_store_begin(r->store, err)) == 0) {
-        rc = redo ? redo_in_tx(r, seg.no, st, err) : undo_in_tx(r, seg.no, st, err);
-        rc = relm_tx_end(r, rc, err);
-    }
+    step_run_t p = {.no = seg.no, .redo = redo, .st = st};
+    rc = relm_transaction(r, undo_redo_run, &p, err);
     free(st);
     return rc;
 }
@@ -547,6 +563,17 @@ static int save_in_tx(relm_t *r, const relm_segment_t *seg, const saved_t *sv, r
     return relm_stmt_run(s, err);
 }
 
+typedef struct save_run {
+    relm_segment_t *seg;
+    saved_t *sv;
+} save_run_t;
+
+static int save_run(relm_t *r, void *ctx, relm_error_t *err)
+{
+    save_run_t *p = ctx;
+    return save_in_tx(r, p->seg, p->sv, err);
+}
+
 int relm_criteria_save(relm_t *r, const char *no, const char *code, const char *description,
                        relm_error_t *err)
 {
@@ -565,11 +592,8 @@ int relm_criteria_save(relm_t *r, const char *no, const char *code, const char *
         return rc;
     if (!sv.code[0])
         return relm_error_set(err, RELM_EVALIDATION, "saved criteria code is required");
-    if ((rc = relm_store_begin(r->store, err)))
-        return rc;
-    rc = save_in_tx(r, &seg, &sv, err);
-    rc = relm_tx_end(r, rc, err);
-    return rc;
+    save_run_t p = {&seg, &sv};
+    return relm_transaction(r, save_run, &p, err);
 }
 
 static const char sql_saved_step_after[] =
@@ -604,6 +628,12 @@ static int reuse_in_tx(relm_t *r, const char *code, const char *no, found_step_t
     }
 }
 
+static int reuse_run(relm_t *r, void *ctx, relm_error_t *err)
+{
+    const step_run_t *p = ctx;
+    return reuse_in_tx(r, p->code, p->no, p->st, err);
+}
+
 int relm_criteria_reuse(relm_t *r, const char *code, const char *no, relm_error_t *err)
 {
     relm_segment_t seg;
@@ -621,10 +651,8 @@ int relm_criteria_reuse(relm_t *r, const char *code, const char *no, relm_error_
     found_step_t *st = malloc(sizeof(*st));
     if (!st)
         return relm_error_set(err, RELM_ENOMEM, "out of memory");
-    if ((rc = relm_store_begin(r->store, err)) == 0) {
-        rc = reuse_in_tx(r, sv.code, seg.no, st, err);
-        rc = relm_tx_end(r, rc, err);
-    }
+    step_run_t p = {.no = seg.no, .code = sv.code, .st = st};
+    rc = relm_transaction(r, reuse_run, &p, err);
     free(st);
     return rc;
 }

@@ -617,21 +617,32 @@ static int comments_insert(relm_t *r, int64_t entry_no, const char *const *comme
     return rc;
 }
 
+typedef struct comment_run {
+    int64_t entry_no;
+    const char *date, *comment;
+    relm_interaction_t *cur;
+    cm_t line;
+} comment_run_t;
+
+static int comment_run(relm_t *r, void *ctx, relm_error_t *err)
+{
+    comment_run_t *c = ctx;
+    int rc = relm_interaction_get(r, c->entry_no, c->cur, err);
+    return rc ? rc : comment_insert(r, c->entry_no, c->date, c->comment, &c->line, err);
+}
+
 int relm_interaction_comment_add(relm_t *r, int64_t entry_no, const char *date, const char *comment,
                                  relm_interaction_comment_t *out, relm_error_t *err)
 {
-    relm_interaction_t *cur = malloc(sizeof(*cur));
-    if (!cur)
+    comment_run_t c = {.entry_no = entry_no, .date = date, .comment = comment};
+    if (!(c.cur = malloc(sizeof(*c.cur))))
         return relm_error_set(err, RELM_ENOMEM, "out of memory");
-    cm_t line;
-    int rc = relm_begin(r, err);
-    if (rc == 0 && (rc = relm_interaction_get(r, entry_no, cur, err)) == 0)
-        rc = comment_insert(r, entry_no, date, comment, &line, err);
-    free(cur);
-    if ((rc = relm_tx_end(r, rc, err)))
+    int rc = relm_transaction(r, comment_run, &c, err);
+    free(c.cur);
+    if (rc)
         return rc;
     if (out)
-        *out = line;
+        *out = c.line;
     return 0;
 }
 
@@ -680,15 +691,50 @@ int relm_interaction_comment_list(relm_t *r, int64_t entry_no, relm_row_fn fn, v
     return rc < 0 ? rc : 0;
 }
 
+/*
+ * One run of create, postpone or resume (relm_tx_fn): each run starts from the caller's
+ * record as given (orig), since a run fills in defaults and numbers.
+ */
+typedef struct entry_run {
+    int (*write)(relm_t *r, struct entry_run *e, relm_error_t *err);
+    relm_interaction_t *rec, *orig;
+    relm_mask_t given;
+    int64_t entry_no; /* resume: the entry resumed */
+    const char *const *comments;
+    int n;
+} entry_run_t;
+
+static int entry_run(relm_t *r, void *ctx, relm_error_t *err)
+{
+    entry_run_t *e = ctx;
+    memcpy(e->rec, e->orig, sizeof(*e->rec));
+    int rc = e->write(r, e, err);
+    if (rc == 0)
+        rc = comments_insert(r, e->entry_no ? e->entry_no : e->rec->entry_no, e->comments, e->n,
+                             err);
+    return rc;
+}
+
+static int run_entry(relm_t *r, entry_run_t *e, relm_error_t *err)
+{
+    if (!(e->orig = malloc(sizeof(*e->orig))))
+        return relm_error_set(err, RELM_ENOMEM, "out of memory");
+    memcpy(e->orig, e->rec, sizeof(*e->orig));
+    int rc = relm_transaction(r, entry_run, e, err);
+    free(e->orig);
+    return rc;
+}
+
+static int create_write(relm_t *r, entry_run_t *e, relm_error_t *err)
+{
+    return write_entry(r, e->rec, e->given, 0, err);
+}
+
 int relm_interaction_create_commented(relm_t *r, relm_interaction_t *rec, relm_mask_t given,
                                       const char *const *comments, int n, relm_error_t *err)
 {
-    int rc = relm_begin(r, err);
-    if (rc)
-        return rc;
-    if ((rc = write_entry(r, rec, given, 0, err)) == 0)
-        rc = comments_insert(r, rec->entry_no, comments, n, err);
-    return relm_tx_end(r, rc, err);
+    entry_run_t e = {create_write, rec, NULL, given, 0, comments, n};
+    return run_entry(r, &e, err);
 }
 
 int relm_interaction_create(relm_t *r, relm_interaction_t *rec, relm_mask_t given,
@@ -802,15 +848,16 @@ static int postpone_in_tx(relm_t *r, relm_interaction_t *rec, relm_mask_t given,
     return rc;
 }
 
+static int postpone_write(relm_t *r, entry_run_t *e, relm_error_t *err)
+{
+    return postpone_in_tx(r, e->rec, e->given, err);
+}
+
 int relm_interaction_postpone_commented(relm_t *r, relm_interaction_t *rec, relm_mask_t given,
                                         const char *const *comments, int n, relm_error_t *err)
 {
-    int rc = relm_begin(r, err);
-    if (rc)
-        return rc;
-    if ((rc = postpone_in_tx(r, rec, given, err)) == 0)
-        rc = comments_insert(r, rec->entry_no, comments, n, err);
-    return relm_tx_end(r, rc, err);
+    entry_run_t e = {postpone_write, rec, NULL, given, 0, comments, n};
+    return run_entry(r, &e, err);
 }
 
 int relm_interaction_postpone(relm_t *r, relm_interaction_t *rec, relm_mask_t given,
@@ -855,16 +902,17 @@ static int resume_in_tx(relm_t *r, int64_t entry_no, relm_interaction_t *changes
     return rc;
 }
 
+static int resume_write(relm_t *r, entry_run_t *e, relm_error_t *err)
+{
+    return resume_in_tx(r, e->entry_no, e->rec, e->given, err);
+}
+
 int relm_interaction_resume_commented(relm_t *r, int64_t entry_no, relm_interaction_t *changes,
                                       relm_mask_t given, const char *const *comments, int n,
                                       relm_error_t *err)
 {
-    int rc = relm_begin(r, err);
-    if (rc)
-        return rc;
-    if ((rc = resume_in_tx(r, entry_no, changes, given, err)) == 0)
-        rc = comments_insert(r, entry_no, comments, n, err);
-    return relm_tx_end(r, rc, err);
+    entry_run_t e = {resume_write, changes, NULL, given, entry_no, comments, n};
+    return run_entry(r, &e, err);
 }
 
 int relm_interaction_resume(relm_t *r, int64_t entry_no, relm_interaction_t *changes,
@@ -882,6 +930,10 @@ static const char sql_drop_unused_campaign_entry[] =
     "segment_no = '' AND NOT EXISTS (SELECT 1 FROM interaction_log_entry e WHERE "
     "e.campaign_no = campaign_entry.campaign_no AND e.campaign_entry_no = campaign_entry.entry_no)";
 
+/* Lock a campaign entry's row (a write that changes nothing; both engines accept it). */
+static const char sql_lock_campaign_entry[] =
+    "UPDATE campaign_entry SET canceled = canceled WHERE entry_no = ?";
+
 static int delete_in_tx(relm_t *r, int64_t entry_no, relm_error_t *err)
 {
     relm_interaction_t *cur = malloc(sizeof(*cur));
@@ -893,6 +945,13 @@ static int delete_in_tx(relm_t *r, int64_t entry_no, relm_error_t *err)
                             "interaction log entry %" PRId64 " is neither postponed nor canceled "
                             "and cannot be deleted (cancel it first)",
                             entry_no);
+    /*
+     * A campaign entry that may go with it is locked first: a campaign entry cancel or
+     * delete locks its row, then its entries, and taking them the other way round here
+     * could deadlock with one.
+     */
+    if (rc == 0 && cur->campaign_entry_no && cur->logged_segment_entry_no == 0)
+        rc = run_ints(r, sql_lock_campaign_entry, cur->campaign_entry_no, 0, 1, err);
     /* Its comment lines go with it (ON DELETE CASCADE). */
     if (rc == 0)
         rc = relm_table_delete(r, &relm_interaction_entity, cur, err);
@@ -902,12 +961,14 @@ static int delete_in_tx(relm_t *r, int64_t entry_no, relm_error_t *err)
     return rc;
 }
 
+static int delete_run(relm_t *r, void *ctx, relm_error_t *err)
+{
+    return delete_in_tx(r, *(const int64_t *)ctx, err);
+}
+
 int relm_interaction_delete(relm_t *r, int64_t entry_no, relm_error_t *err)
 {
-    int rc = relm_begin(r, err);
-    if (rc)
-        return rc;
-    return relm_tx_end(r, delete_in_tx(r, entry_no, err), err);
+    return relm_transaction(r, delete_run, &entry_no, err);
 }
 
 static int cancel_one(relm_t *r, int64_t entry_no, relm_interaction_t *cur, relm_error_t *err)
@@ -977,19 +1038,47 @@ static int check_distinct(const int64_t *nos, int n, relm_error_t *err)
     return rc;
 }
 
+typedef struct cancel_run {
+    const int64_t *entry_nos;
+    int n;
+    relm_interaction_t *cur;
+} cancel_run_t;
+
+static int cancel_run(relm_t *r, void *ctx, relm_error_t *err)
+{
+    cancel_run_t *c = ctx;
+    int rc = 0;
+    for (int i = 0; rc == 0 && i < c->n; i++)
+        rc = cancel_one(r, c->entry_nos[i], c->cur, err);
+    return rc;
+}
+
+/*
+ * The entries in ascending order: two cancels of overlapping lists then lock their rows in
+ * one order and cannot deadlock. NULL when out of memory.
+ */
+static int64_t *sorted_copy(const int64_t *nos, int n)
+{
+    int64_t *s = malloc(sizeof(*s) * (size_t)(n > 0 ? n : 1));
+    if (s && n > 0) {
+        memcpy(s, nos, sizeof(*s) * (size_t)n);
+        qsort(s, (size_t)n, sizeof(*s), cmp_int64);
+    }
+    return s;
+}
+
 int relm_interaction_cancel(relm_t *r, const int64_t *entry_nos, int n, relm_error_t *err)
 {
     int rc = check_distinct(entry_nos, n, err);
     if (rc)
         return rc;
-    relm_interaction_t *cur = malloc(sizeof(*cur));
-    if (!cur)
-        return relm_error_set(err, RELM_ENOMEM, "out of memory");
-    rc = relm_begin(r, err);
-    for (int i = 0; rc == 0 && i < n; i++)
-        rc = cancel_one(r, entry_nos[i], cur, err);
-    free(cur);
-    return relm_tx_end(r, rc, err);
+    int64_t *sorted = sorted_copy(entry_nos, n);
+    cancel_run_t c = {sorted, n, malloc(sizeof(relm_interaction_t))};
+    rc = sorted && c.cur ? relm_transaction(r, cancel_run, &c, err)
+                         : relm_error_set(err, RELM_ENOMEM, "out of memory");
+    free(c.cur);
+    free(sorted);
+    return rc;
 }
 
 int relm_interaction_evaluate(relm_t *r, int64_t entry_no, const char *evaluation,

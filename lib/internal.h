@@ -115,6 +115,9 @@ extern int relm_login_rows_max;
  */
 int relm_tx_end(relm_t *r, int rc, relm_error_t *err);
 
+/* Transactions relm_transaction() has run again after the database aborted them (tests). */
+extern atomic_ulong relm_tx_retries;
+
 /* Count rows from SQL with one text parameter (p1 may be NULL for none). */
 int relm_count(relm_t *r, const char *sql, const char *p1, int64_t *out, relm_error_t *err);
 

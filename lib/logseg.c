@@ -448,6 +448,23 @@ static int log_in_tx(relm_t *r, const char *no, unsigned flags, relm_log_result_
     return write_log(r, &h, &k, flags, res, progress, pctx, err);
 }
 
+typedef struct log_run {
+    const char *no;
+    unsigned flags;
+    relm_log_result_t res;
+    relm_progress_fn progress;
+    void *pctx;
+} log_run_t;
+
+/* One run of a segment log (relm_tx_fn): counts and progress start again with each run. */
+static int log_run(relm_t *r, void *ctx, relm_error_t *err)
+{
+    log_run_t *l = ctx;
+    memset(&l->res, 0, sizeof(l->res));
+    phase(l->progress, l->pctx, 0, "checks");
+    return log_in_tx(r, l->no, l->flags, &l->res, l->progress, l->pctx, err);
+}
+
 int relm_segment_log(relm_t *r, const char *no, unsigned flags, relm_log_result_t *out,
                      relm_progress_fn progress, void *pctx, relm_error_t *err)
 {
@@ -456,14 +473,10 @@ int relm_segment_log(relm_t *r, const char *no, unsigned flags, relm_log_result_
     int rc = relm_record_set(&relm_segment_entity, &key, NULL, "no", no ? no : "", err);
     if (rc)
         return rc;
-    relm_log_result_t res;
-    memset(&res, 0, sizeof(res));
-    phase(progress, pctx, 0, "checks");
-    if ((rc = relm_store_begin(r->store, err)))
+    log_run_t l = {.no = key.no, .flags = flags, .progress = progress, .pctx = pctx};
+    if ((rc = relm_transaction(r, log_run, &l, err)))
         return rc;
-    rc = log_in_tx(r, key.no, flags, &res, progress, pctx, err);
-    if ((rc = relm_tx_end(r, rc, err)))
-        return rc;
+    relm_log_result_t res = l.res;
     phase(progress, pctx, PHASES, "done");
     if (res.blank_correspondence > 0)
         relm_error_warn(err,
@@ -563,20 +576,27 @@ static int run_ids(relm_t *r, const char *sql, int64_t id, int n, relm_error_t *
     return relm_stmt_run(s, err);
 }
 
+static int cancel_run(relm_t *r, void *ctx, relm_error_t *err)
+{
+    int64_t entry_no = *(const int64_t *)ctx;
+    /*
+     * Entries follow the logged segment's new state, so the three stay in step. Campaign
+     * entries are locked before interaction entries, in the order every write takes them
+     * (a campaign entry cancel: its row, then its entries), so the two cannot deadlock.
+     */
+    int rc = run_ids(r, sql_toggle_ls, entry_no, 1, err);
+    if (rc == 0 && (rc = run_ids(r, sql_cancel_campaign_entries, entry_no, 2, err)) == 0)
+        rc = run_ids(r, sql_cancel_entries, entry_no, 2, err);
+    return rc;
+}
+
 int relm_logged_segment_cancel(relm_t *r, int64_t entry_no, relm_error_t *err)
 {
     relm_logged_segment_t ls;
     int rc = relm_logged_segment_get(r, entry_no, &ls, err);
     if (rc)
         return rc;
-    if ((rc = relm_store_begin(r->store, err)))
-        return rc;
-    /* Entries follow the logged segment's new state, so the three stay in step. */
-    if ((rc = run_ids(r, sql_toggle_ls, entry_no, 1, err)) == 0 &&
-        (rc = run_ids(r, sql_cancel_entries, entry_no, 2, err)) == 0)
-        rc = run_ids(r, sql_cancel_campaign_entries, entry_no, 2, err);
-    rc = relm_tx_end(r, rc, err);
-    return rc;
+    return relm_transaction(r, cancel_run, &entry_no, err);
 }
 
 static const char sql_detach_entries[] =
@@ -587,13 +607,17 @@ static const char sql_detach_campaign_entries[] =
 static const char sql_delete_ls[] =
     "DELETE FROM logged_segment WHERE entry_no = ? AND canceled = 1";
 
-int relm_logged_segment_delete(relm_t *r, int64_t entry_no, int64_t *kept, relm_error_t *err)
+typedef struct ls_delete {
+    int64_t entry_no, kept;
+} ls_delete_t;
+
+static int ls_delete_run(relm_t *r, void *ctx, relm_error_t *err)
 {
+    ls_delete_t *d = ctx;
+    int64_t entry_no = d->entry_no;
     relm_logged_segment_t ls;
-    int rc = relm_store_begin(r->store, err);
-    if (rc)
-        return rc;
-    if ((rc = relm_logged_segment_get(r, entry_no, &ls, err)) == 0 && !ls.canceled)
+    int rc = relm_logged_segment_get(r, entry_no, &ls, err);
+    if (rc == 0 && !ls.canceled)
         rc = relm_error_set(err, RELM_EINUSE,
                             "logged segment %lld is not canceled and cannot be deleted (cancel "
                             "it first)",
@@ -608,11 +632,39 @@ int relm_logged_segment_delete(relm_t *r, int64_t entry_no, int64_t *kept, relm_
         rc = relm_error_set(err, RELM_ECONFLICT,
                             "logged segment %lld changed while it was being deleted: try again",
                             (long long)entry_no);
-    if ((rc = relm_tx_end(r, rc, err)))
+    d->kept = n;
+    return rc;
+}
+
+int relm_logged_segment_delete(relm_t *r, int64_t entry_no, int64_t *kept, relm_error_t *err)
+{
+    ls_delete_t d = {.entry_no = entry_no};
+    int rc = relm_transaction(r, ls_delete_run, &d, err);
+    if (rc)
         return rc;
     if (kept)
-        *kept = n;
+        *kept = d.kept;
     return 0;
+}
+
+typedef struct reuse_run {
+    int64_t entry_no;
+    const relm_reuse_filter_t *f;
+    int64_t *count;
+    char description[sizeof(((relm_segment_t *)0)->description)];
+    relm_segment_t seg;
+} reuse_run_t;
+
+/* A new segment (its number taken afresh on each run) filled from the logged segment. */
+static int reuse_run(relm_t *r, void *ctx, relm_error_t *err)
+{
+    reuse_run_t *u = ctx;
+    relm_record_init(&relm_segment_entity, &u->seg);
+    relm_copy(u->seg.description, sizeof(u->seg.description), u->description);
+    int rc = relm_segment_add(r, &u->seg, 0, err);
+    if (rc == 0)
+        rc = relm_segment_add_from_logged(r, u->seg.no, u->entry_no, u->f, u->count, err);
+    return rc;
 }
 
 int relm_logged_segment_reuse(relm_t *r, int64_t entry_no, const relm_reuse_filter_t *f,
@@ -632,16 +684,10 @@ int relm_logged_segment_reuse(relm_t *r, int64_t entry_no, const relm_reuse_filt
                                   "very_positive, positive, neutral, negative, very_negative",
                                   f->evaluation);
     }
-    relm_segment_t seg;
-    relm_record_init(&relm_segment_entity, &seg);
-    snprintf(seg.description, sizeof(seg.description), "Reuse of segment %s", ls.segment_no);
-    if ((rc = relm_store_begin(r->store, err)))
+    reuse_run_t u = {.entry_no = entry_no, .f = f, .count = count};
+    snprintf(u.description, sizeof(u.description), "Reuse of segment %s", ls.segment_no);
+    if ((rc = relm_transaction(r, reuse_run, &u, err)))
         return rc;
-    rc = relm_segment_add(r, &seg, 0, err);
-    if (rc == 0)
-        rc = relm_segment_add_from_logged(r, seg.no, entry_no, f, count, err);
-    if ((rc = relm_tx_end(r, rc, err)))
-        return rc;
-    relm_copy(new_no, RELM_CODE20_SZ, seg.no);
+    relm_copy(new_no, RELM_CODE20_SZ, u.seg.no);
     return 0;
 }

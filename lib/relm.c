@@ -357,3 +357,55 @@ int relm_tx_end(relm_t *r, int rc, relm_error_t *err)
     relm_store_rollback(r->store);
     return rc;
 }
+
+atomic_ulong relm_tx_retries;
+
+/*
+ * A pause before run attempt+1 of an aborted transaction: random, so that two jobs that
+ * collided do not collide again in step, and growing (up to 10, 20, 40, 80 ms) so that a
+ * busy database gets room.
+ */
+static void backoff(int attempt)
+{
+    static _Thread_local uint64_t seed;
+    if (!seed) {
+        struct timespec now;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        seed = ((uint64_t)now.tv_nsec << 20) ^ (uint64_t)now.tv_sec ^ (uint64_t)(uintptr_t)&seed;
+        seed |= 1;
+    }
+    seed ^= seed << 13;
+    seed ^= seed >> 7;
+    seed ^= seed << 17;
+    long max_us = 10000L << (attempt - 1);
+    long us = 1000 + (long)(seed % (uint64_t)max_us);
+    struct timespec ts = {us / 1000000L, (us % 1000000L) * 1000L};
+    while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+        ;
+}
+
+int relm_transaction(relm_t *r, relm_tx_fn fn, void *ctx, relm_error_t *err)
+{
+    int rc;
+    if (relm_store_depth(r->store) > 0) {
+        /* Nested: the outermost transaction is the one that can be run again. */
+        if ((rc = relm_store_begin(r->store, err)))
+            return rc;
+        return relm_tx_end(r, fn(r, ctx, err), err);
+    }
+    for (int attempt = 1;; attempt++) {
+        if ((rc = relm_store_begin(r->store, err)))
+            return rc;
+        rc = relm_tx_end(r, fn(r, ctx, err), err);
+        if (rc == 0 || !relm_store_conflict(r->store))
+            return rc;
+        if (attempt == RELM_TX_ATTEMPTS)
+            break;
+        atomic_fetch_add(&relm_tx_retries, 1);
+        backoff(attempt);
+    }
+    return relm_error_set(err, RELM_EBUSY,
+                          "the database was changed by other jobs at the same time, %d times "
+                          "over; nothing was saved; try again",
+                          RELM_TX_ATTEMPTS);
+}

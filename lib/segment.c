@@ -653,16 +653,25 @@ static int add_in_tx(relm_t *r, relm_segment_t *s, relm_mask_t given, relm_error
     return relm_table_insert(r, &relm_segment_entity, s, err);
 }
 
+typedef struct add_run {
+    relm_segment_t *s, orig;
+    relm_mask_t given;
+} add_run_t;
+
+/* One run of an add: each starts from the caller's record (a number taken is filled in). */
+static int add_run(relm_t *r, void *ctx, relm_error_t *err)
+{
+    add_run_t *a = ctx;
+    *a->s = a->orig;
+    return add_in_tx(r, a->s, a->given, err);
+}
+
 int relm_segment_add(relm_t *r, relm_segment_t *s, relm_mask_t given, relm_error_t *err)
 {
-    char typed[RELM_CODE20_SZ];
-    memcpy(typed, s->no, sizeof(typed));
-    int rc = relm_store_begin(r->store, err);
-    if (rc)
-        return rc;
-    rc = add_in_tx(r, s, given, err);
-    if ((rc = relm_tx_end(r, rc, err))) {
-        memcpy(s->no, typed, sizeof(typed));
+    add_run_t a = {s, *s, given};
+    int rc = relm_transaction(r, add_run, &a, err);
+    if (rc) {
+        memcpy(s->no, a.orig.no, sizeof(s->no));
         return rc;
     }
     s->no_of_lines = s->no_of_criteria_actions = 0;
@@ -748,15 +757,24 @@ static int update_in_tx(relm_t *r, const char *no, const relm_segment_t *changes
     return rc;
 }
 
+typedef struct update_run {
+    const char *no;
+    const relm_segment_t *changes;
+    relm_mask_t given;
+    int all;
+} update_run_t;
+
+static int update_run(relm_t *r, void *ctx, relm_error_t *err)
+{
+    const update_run_t *u = ctx;
+    return update_in_tx(r, u->no, u->changes, u->given, u->all, err);
+}
+
 int relm_segment_update(relm_t *r, const char *no, const relm_segment_t *changes, relm_mask_t given,
                         int apply_to_all_lines, relm_error_t *err)
 {
-    int rc = relm_store_begin(r->store, err);
-    if (rc)
-        return rc;
-    rc = update_in_tx(r, no, changes, given, apply_to_all_lines, err);
-    rc = relm_tx_end(r, rc, err);
-    return rc;
+    update_run_t u = {no, changes, given, apply_to_all_lines};
+    return relm_transaction(r, update_run, &u, err);
 }
 
 int relm_segment_delete(relm_t *r, const char *no, relm_error_t *err)
@@ -871,6 +889,19 @@ static int line_add_in_tx(relm_t *r, const relm_segment_t *seg, const char *cont
     return rc;
 }
 
+typedef struct line_add_run {
+    relm_segment_t *seg;
+    const char *contact_no;
+    int64_t line_no;
+} line_add_run_t;
+
+static int line_add_run(relm_t *r, void *ctx, relm_error_t *err)
+{
+    line_add_run_t *l = ctx;
+    l->line_no = 0;
+    return line_add_in_tx(r, l->seg, l->contact_no, &l->line_no, err);
+}
+
 int relm_segment_line_add(relm_t *r, const char *no, const char *contact_no,
                           relm_segment_line_t *out, relm_error_t *err)
 {
@@ -882,13 +913,10 @@ int relm_segment_line_add(relm_t *r, const char *no, const char *contact_no,
     relm_record_init(&relm_contact_entity, &key);
     if ((rc = relm_record_set(&relm_contact_entity, &key, NULL, "no", contact_no, err)))
         return rc;
-    if ((rc = relm_store_begin(r->store, err)))
+    line_add_run_t l = {&seg, key.no, 0};
+    if ((rc = relm_transaction(r, line_add_run, &l, err)))
         return rc;
-    int64_t line_no = 0;
-    rc = line_add_in_tx(r, &seg, key.no, &line_no, err);
-    if ((rc = relm_tx_end(r, rc, err)))
-        return rc;
-    return out ? relm_segment_line_get(r, seg.no, line_no, out, err) : 0;
+    return out ? relm_segment_line_get(r, seg.no, l.line_no, out, err) : 0;
 }
 
 int relm_segment_line_get(relm_t *r, const char *no, int64_t line_no, relm_segment_line_t *out,

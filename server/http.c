@@ -673,6 +673,44 @@ static int check_if_match(req_t *q, const char *url)
     return rc;
 }
 
+static int build_reply(req_t *q, char **text, const char **type);
+
+/* Forget what an earlier run of a write request's handler left in its reply. */
+static void reset_reply(req_t *q)
+{
+    json_decref(q->out);
+    q->out = NULL;
+    free(q->text);
+    q->text = NULL;
+    q->text_type = NULL;
+    free(q->raw);
+    q->raw = NULL;
+    q->raw_len = 0;
+    q->raw_type = NULL;
+    q->disposition[0] = q->set_cookie[0] = q->location[0] = '\0';
+    q->retry_after = 0;
+    free(q->reply);
+    q->reply = NULL;
+    q->reply_type = NULL;
+    q->built = 0;
+    q->status = MHD_HTTP_OK;
+    relm_error_clear(&q->err);
+}
+
+/* One run of a write request: If-Match, the handler, its reply (relm_tx_fn; ctx is q). */
+static int write_attempt(relm_t *r, void *ctx, relm_error_t *err)
+{
+    req_t *q = ctx;
+    (void)r, (void)err; /* err is &q->err, which the handler and req_fail fill */
+    reset_reply(q);
+    int rc = check_if_match(q, q->url);
+    if (rc == 0)
+        rc = q->route->fn(q);
+    if (rc == 0 && (rc = build_reply(q, &q->reply, &q->reply_type)) == 0)
+        q->built = 1;
+    return rc;
+}
+
 /* Authenticate, parse the body and run the handler; the reply goes into q. */
 static int dispatch(req_t *q, const char *url, const pending_t *p)
 {
@@ -718,9 +756,9 @@ static int dispatch(req_t *q, const char *url, const pending_t *p)
     }
     q->status = MHD_HTTP_OK;
     /*
-     * A request that may change data runs in one transaction, committed by http_access()
-     * only once its reply is built: a request either succeeds and says so, or changes
-     * nothing. Login keeps its own transactions (its failed attempts must stay counted).
+     * A request that may change data runs in one transaction, committed only once its
+     * reply is built: a request either succeeds and says so, or changes nothing. Login
+     * keeps its own transactions (its failed attempts must stay counted).
      */
     if (is_write(q->method) && !q->route->public_route) {
         struct timespec deadline, now;
@@ -738,11 +776,12 @@ static int dispatch(req_t *q, const char *url, const pending_t *p)
         long long left = (long long)(deadline.tv_sec - now.tv_sec) * 1000 +
                          (deadline.tv_nsec - now.tv_nsec) / 1000000L;
         relm_set_busy_timeout(q->r, left > 0 ? (int)left : 0);
-        if ((rc = relm_begin(q->r, &q->err)))
-            return rc;
-        q->in_tx = 1;
-        if ((rc = check_if_match(q, url)))
-            return rc;
+        /*
+         * The handler and its reply in one transaction, run again from the start when the
+         * database aborts it for a conflict with another job (relm_transaction).
+         */
+        q->url = url;
+        return relm_transaction(q->r, write_attempt, q, &q->err);
     }
     return q->route->fn(q);
 }
@@ -875,16 +914,12 @@ enum MHD_Result http_access(void *cls, struct MHD_Connection *conn, const char *
     int rc = dispatch(q, url, p);
     const char *type = "application/json";
     char *text = NULL;
-    if (rc == 0)
+    if (rc == 0 && q->built) {
+        text = q->reply; /* a write request's, built before it committed */
+        type = q->reply_type;
+        q->reply = NULL;
+    } else if (rc == 0) {
         rc = build_reply(q, &text, &type);
-    if (q->in_tx) {
-        if (rc == 0 && relm_commit(q->r, &q->err)) {
-            rc = q->err.code;
-            free(text);
-            text = NULL;
-        } else if (rc) {
-            relm_rollback(q->r);
-        }
     }
     if (q->queued) {
         wq_leave(q);
@@ -922,6 +957,7 @@ enum MHD_Result http_access(void *cls, struct MHD_Connection *conn, const char *
     json_decref(q->body_texts);
     json_decref(q->out);
     free(q->text);
+    free(q->reply);
     sodium_memzero(q->session_token, sizeof(q->session_token));
     free(q);
     return ret;

@@ -111,10 +111,17 @@ struct req {
     const char *text_type; /* its Content-Type (default text/plain) */
     char allow[64];        /* 405: the methods the path has */
     int https;             /* the client reached us over TLS (a trusted proxy says so) */
-    int in_tx;             /* the handler runs in a transaction http.c commits */
-    int queued;            /* holds its place at the head of the writers' queue */
-    req_t *wq_next;        /* the writer queued after this one */
-    char etag[40];         /* the reply's ETag ("" for none) */
+    /*
+     * A write request's reply, built inside its transaction (http.c commits only once the
+     * reply is built; built: reply and reply_type hold it, reply NULL for none).
+     */
+    int built;
+    char *reply;
+    const char *reply_type;
+    const char *url; /* the request's path, for a write request's run */
+    int queued;      /* holds its place at the head of the writers' queue */
+    req_t *wq_next;  /* the writer queued after this one */
+    char etag[40];   /* the reply's ETag ("" for none) */
 };
 
 /* Path parameter by name ("" when absent). */

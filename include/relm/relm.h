@@ -69,6 +69,31 @@ int relm_begin(relm_t *r, relm_error_t *err);
 int relm_commit(relm_t *r, relm_error_t *err);
 void relm_rollback(relm_t *r);
 
+/* How often relm_transaction() runs a transaction the database aborted before it gives up. */
+#define RELM_TX_ATTEMPTS 5
+
+/* The work of one transaction: 0 to commit, or a RELM_E* code (err filled) to roll back. */
+typedef int (*relm_tx_fn)(relm_t *r, void *ctx, relm_error_t *err);
+
+/*
+ * Run fn(r, ctx, err) in one transaction: begin, fn, commit when fn returned 0, else roll
+ * back and return fn's code. When the database aborts the transaction to let another go on
+ * (on PostgreSQL a deadlock or a serialization failure, in fn or at commit), everything is
+ * rolled back and fn runs again from the start after a short random pause, up to
+ * RELM_TX_ATTEMPTS runs in all; after the last one the call fails with RELM_EBUSY ("the
+ * database was changed by other jobs at the same time ...; nothing was saved; try again").
+ * So fn must be safe to run again: it must set up whatever it fills (output records,
+ * counts) afresh on each run rather than build on an earlier run's, and do nothing
+ * outside the database that cannot be undone.
+ *
+ * Inside a transaction already open (relm_begin, or another relm_transaction), fn runs
+ * once in a savepoint that is rolled back when it fails; an abort for a conflict makes the
+ * outermost transaction fail at commit, so the outermost relm_transaction runs the whole
+ * of it again. On SQLite, whose writers queue at the start of a transaction, nothing is
+ * aborted so and fn runs once.
+ */
+int relm_transaction(relm_t *r, relm_tx_fn fn, void *ctx, relm_error_t *err);
+
 /*
  * Copy the open database, while others go on using it, to a new database file at path.
  * An existing file is refused (already_exists) unless force; the copy is written beside

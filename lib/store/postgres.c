@@ -17,9 +17,11 @@
  * serialised where it matters by row locks: counters are taken with UPDATE ... RETURNING
  * (lib/table.c), number series lines with UPDATE (lib/numseries.c), so two connections
  * never hand out one number and a rolled-back transaction gives its numbers back. Read
- * committed never fails with a serialisation error; a deadlock (two transactions locking
- * the same rows in opposite order) is reported as RELM_EBUSY ("try again") and the whole
- * transaction is rolled back by its caller.
+ * committed never fails with a serialisation error of its own; a deadlock (two
+ * transactions locking the same rows in opposite order) or a serialization failure
+ * (40P01, 40001) fails the statement with RELM_EBUSY and marks the transaction as one that
+ * may succeed when run again (take_conflict, relm_store_conflict): relm_transaction()
+ * rolls it back and runs it again.
  *
  * A statement that waits longer than the busy wait for a lock fails with RELM_EBUSY
  * (lock_timeout). A lost connection fails the statement in flight with RELM_EIO; the next
@@ -48,7 +50,8 @@ typedef struct pg_db {
     unsigned serial; /* for statement names */
     int busy_ms;
     int64_t changes;
-    int tx_lost; /* the connection died inside a transaction: only ROLLBACK goes on */
+    int tx_lost;  /* the connection died inside a transaction: only ROLLBACK goes on */
+    int conflict; /* a statement failed with a deadlock or serialization failure */
 } pg_db_t;
 
 typedef struct pg_stmt {
@@ -108,10 +111,12 @@ static int map_error(pg_db_t *db, const PGresult *res, relm_error_t *err)
         return relm_error_set(err, RELM_EVALIDATION, "a value is not allowed (%s)", msg);
     if (strcmp(st, "55P03") == 0 || strcmp(st, "57014") == 0)
         return relm_error_set(err, RELM_EBUSY, "the database is busy with another job; try again");
-    if (strcmp(st, "40001") == 0 || strcmp(st, "40P01") == 0)
+    if (strcmp(st, "40001") == 0 || strcmp(st, "40P01") == 0) {
+        db->conflict = 1; /* the store marks its transaction: running it again may succeed */
         return relm_error_set(err, RELM_EBUSY,
                               "the database was changed by another job at the same time; "
                               "nothing was saved; try again");
+    }
     if (strcmp(st, "25P02") == 0)
         return relm_error_set(err, RELM_ESTORAGE,
                               "an earlier statement of this transaction failed; it is "
@@ -590,6 +595,14 @@ static void pg_busy_wait(void *p, int ms)
     PQclear(PQexec(db->conn, sql));
 }
 
+static int pg_take_conflict(void *p)
+{
+    pg_db_t *db = p;
+    int c = db->conflict;
+    db->conflict = 0;
+    return c;
+}
+
 static int pg_backup(void *p, const char *path, relm_error_t *err)
 {
     pg_db_t *db = p;
@@ -627,4 +640,5 @@ const relm_store_backend_t relm_postgres_backend = {
     .busy_wait = pg_busy_wait,
     .backup = pg_backup,
     .set_cache_kib = NULL,
+    .take_conflict = pg_take_conflict,
 };

@@ -27,7 +27,8 @@ struct relm_store {
     const relm_store_backend_t *be;
     void *db;
     int depth;
-    int busy_ms; /* the wait set by relm_store_set_busy_wait */
+    int conflict; /* the outermost transaction was aborted for a deadlock or serialization */
+    int busy_ms;  /* the wait set by relm_store_set_busy_wait */
     int has_sequence;
     int64_t sequence;
     struct relm_stmt *cache[CACHE_BUCKETS];
@@ -109,9 +110,17 @@ const char *relm_store_engine(const relm_store_t *st)
     return st->be->name;
 }
 
+/* After a failure: remember that the engine aborted the transaction for a conflict. */
+static int noted(relm_store_t *st, int rc)
+{
+    if (rc < 0 && st->be->take_conflict && st->be->take_conflict(st->db))
+        st->conflict = 1;
+    return rc;
+}
+
 int relm_store_exec(relm_store_t *st, const char *sql, relm_error_t *err)
 {
-    return st->be->exec(st->db, sql, err);
+    return noted(st, st->be->exec(st->db, sql, err));
 }
 
 int relm_store_set_cache_kib(relm_store_t *st, int kib, relm_error_t *err)
@@ -139,6 +148,10 @@ int relm_store_begin(relm_store_t *st, relm_error_t *err)
     char sql[32];
     int rc;
     if (st->depth == 0) {
+        /* A new transaction: what aborted an earlier one no longer counts. */
+        st->conflict = 0;
+        if (st->be->take_conflict)
+            st->be->take_conflict(st->db);
         rc = control(st, st->be->begin_sql, err);
     } else {
         savepoint_sql(sql, sizeof(sql), "SAVEPOINT", st->depth);
@@ -156,6 +169,17 @@ int relm_store_commit(relm_store_t *st, relm_error_t *err)
     if (st->depth <= 0)
         return relm_error_set(err, RELM_EUSAGE, "commit without a transaction");
     if (st->depth == 1) {
+        /*
+         * Part of the transaction was aborted by the engine (a savepoint rolled back over a
+         * deadlock does not bring that part back): commit nothing, so that it is run again
+         * whole.
+         */
+        if (st->conflict) {
+            relm_store_rollback(st);
+            return relm_error_set(err, RELM_EBUSY,
+                                  "the database was changed by another job at the same time; "
+                                  "nothing was saved; try again");
+        }
         rc = control(st, "COMMIT", err);
         if (rc) {
             relm_store_rollback(st);
@@ -194,6 +218,11 @@ void relm_store_rollback(relm_store_t *st)
 int relm_store_depth(const relm_store_t *st)
 {
     return st->depth;
+}
+
+int relm_store_conflict(const relm_store_t *st)
+{
+    return st->conflict;
 }
 
 void relm_store_set_busy_wait(relm_store_t *st, int ms)
@@ -311,7 +340,7 @@ void relm_stmt_bind_null(relm_stmt_t *s, int i)
 
 int relm_stmt_step(relm_stmt_t *s, relm_error_t *err)
 {
-    return s->store->be->step(s->store->db, s->handle, err);
+    return noted(s->store, s->store->be->step(s->store->db, s->handle, err));
 }
 
 const char *relm_stmt_text(relm_stmt_t *s, int i)

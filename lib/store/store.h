@@ -13,6 +13,13 @@
  * Transactions nest: the outermost relm_store_begin() starts a write transaction (taking
  * the write lock at once, so two writers queue rather than deadlock), inner ones are
  * savepoints. relm_store_rollback() undoes only the innermost level.
+ *
+ * An engine that runs transactions side by side (PostgreSQL) can abort one to let another
+ * go on: a deadlock or a serialization failure. Such a failure is remembered for the
+ * outermost transaction (relm_store_conflict) whatever level it happened in: a savepoint
+ * rolled back over it does not make the rest of the transaction whole again, so the
+ * outermost commit refuses (RELM_EBUSY) and the transaction can only be run again from its
+ * start (relm_transaction in lib/relm.c does so).
  */
 #ifndef RELM_STORE_H
 #define RELM_STORE_H
@@ -44,6 +51,12 @@ int relm_store_commit(relm_store_t *st, relm_error_t *err);
 /* Roll back the innermost level; always succeeds from the caller's point of view. */
 void relm_store_rollback(relm_store_t *st);
 int relm_store_depth(const relm_store_t *st);
+/*
+ * Whether the engine aborted the current outermost transaction (or, between transactions,
+ * the last one) for a deadlock or a serialization failure: running it again from its start
+ * may succeed. Cleared when the next outermost transaction begins.
+ */
+int relm_store_conflict(const relm_store_t *st);
 
 /*
  * How long (milliseconds) a statement waits for a lock another connection holds before
@@ -145,6 +158,11 @@ typedef struct relm_store_backend {
     int (*backup)(void *db, const char *path, relm_error_t *err); /* may be NULL */
     /* Size the connection's page cache to kib KiB; may be NULL (no such setting). */
     int (*set_cache_kib)(void *db, int kib, relm_error_t *err);
+    /*
+     * Whether a statement failed with a deadlock or serialization failure since last asked
+     * (asking clears it); may be NULL (an engine that never aborts a transaction so).
+     */
+    int (*take_conflict)(void *db);
 } relm_store_backend_t;
 
 extern const relm_store_backend_t relm_sqlite_backend;
