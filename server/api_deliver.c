@@ -104,7 +104,7 @@ static int letters_pdf(req_t *q)
 
 void api_deliver_routes(void)
 {
-    router_add("POST", "/api/deliver", deliver_now, NULL);
+    router_add_own_tx("POST", "/api/deliver", deliver_now);
     router_add("GET", "/api/logged-segments/{entry_no}/delivery", delivery_counts, NULL);
     router_add("POST", "/api/logged-segments/{entry_no}/retry-errors", retry_errors, NULL);
     router_add("GET", "/api/logged-segments/{entry_no}/letters.pdf", letters_pdf, NULL);

@@ -96,5 +96,5 @@ void api_mail_routes(void)
     router_add("POST", "/api/mail/messages", message_import, NULL);
     router_add("GET", "/api/interactions/{entry_no}/message", entry_message, NULL);
     router_add("GET", "/api/mail/mailbox", mailbox_get, NULL);
-    router_add("POST", "/api/mail/fetch", mailbox_fetch, NULL);
+    router_add_own_tx("POST", "/api/mail/fetch", mailbox_fetch);
 }

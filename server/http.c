@@ -758,9 +758,11 @@ static int dispatch(req_t *q, const char *url, const pending_t *p)
     /*
      * A request that may change data runs in one transaction, committed only once its
      * reply is built: a request either succeeds and says so, or changes nothing. Login
-     * keeps its own transactions (its failed attempts must stay counted).
+     * keeps its own transactions (its failed attempts must stay counted), and so do the
+     * routes that send or fetch mail (router_add_own_tx): a message that has left cannot be
+     * rolled back, so its claim must be committed before it leaves.
      */
-    if (is_write(q->method) && !q->route->public_route) {
+    if (is_write(q->method) && !q->route->public_route && !q->route->own_tx) {
         struct timespec deadline, now;
         clock_gettime(CLOCK_REALTIME, &deadline);
         deadline.tv_sec += g_busy_ms / 1000;

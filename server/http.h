@@ -72,6 +72,7 @@ typedef struct route {
     char pattern[128]; /* "/api/contacts/{no}" */
     handler_fn fn;
     int public_route; /* 1: no credentials needed (login) */
+    int own_tx;       /* 1: the handler commits its own work (it talks to a mail server) */
     const void *data; /* the resource a generic handler serves */
 } route_t;
 
@@ -197,6 +198,12 @@ int api_reply_page(req_t *q, api_collect_t *c, const char *cursor, int rc);
 /* Route registration (router.c). Patterns use {name} for path parameters. */
 void router_add(const char *method, const char *pattern, handler_fn fn, const void *data);
 void router_add_public(const char *method, const char *pattern, handler_fn fn);
+/*
+ * A write route whose handler talks to a mail server: it runs outside the request's
+ * transaction, so what it claims is committed before a message leaves and a conflict
+ * never runs it (and its sending) again; the library call commits its own batches.
+ */
+void router_add_own_tx(const char *method, const char *pattern, handler_fn fn);
 void router_init(void);
 /* Find the route for method + path; params filled in q. HTTP_ENOROUTE / HTTP_EMETHOD. */
 int router_match(req_t *q, const char *method, const char *path);

@@ -16,7 +16,7 @@ static route_t routes[MAX_ROUTES];
 static int nroutes;
 
 static void add(const char *method, const char *pattern, handler_fn fn, const void *data,
-                int public_route)
+                int public_route, int own_tx)
 {
     if (nroutes >= MAX_ROUTES) {
         fprintf(stderr, "relm: too many routes (raise MAX_ROUTES)\n");
@@ -28,16 +28,22 @@ static void add(const char *method, const char *pattern, handler_fn fn, const vo
     r->fn = fn;
     r->data = data;
     r->public_route = public_route;
+    r->own_tx = own_tx;
 }
 
 void router_add(const char *method, const char *pattern, handler_fn fn, const void *data)
 {
-    add(method, pattern, fn, data, 0);
+    add(method, pattern, fn, data, 0, 0);
 }
 
 void router_add_public(const char *method, const char *pattern, handler_fn fn)
 {
-    add(method, pattern, fn, NULL, 1);
+    add(method, pattern, fn, NULL, 1, 0);
+}
+
+void router_add_own_tx(const char *method, const char *pattern, handler_fn fn)
+{
+    add(method, pattern, fn, NULL, 0, 1);
 }
 
 void router_init(void)

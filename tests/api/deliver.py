@@ -50,7 +50,7 @@ s = None
 try:
     s = Server(serve_args=("--deliver-every", "1"))
     mail = os.path.join(s.dir, "mail")
-    smtpd, port = start_smtpd(mail, "--reject", "ola@nordlys.example")
+    smtpd, port = start_smtpd(mail, "--reject", "ola@nordlys.example", "--state-db", s.db)
     admin, ann = s.client("admin"), s.client("ann")
 
     r = admin.post("/api/deliver", {})
@@ -139,6 +139,13 @@ try:
     eq("each with the Message-ID of its own entry",
        sorted(x[0] for x in s.sql("SELECT message_id FROM interaction_log_entry "
                                   "WHERE logged_segment_entry_no = 2")), sorted(ids))
+    states = {}
+    for f in glob.glob(os.path.join(mail, "*.state")):
+        with open(f) as fh:
+            st = fh.read().strip()
+        states[st] = states.get(st, 0) + 1
+    eq("every message left after its claim was committed (the worker, the CLI and POST "
+       "/api/deliver alike)", {"sending": len(messages(mail))}, states)
 
     # Letters.
     s.cli("template", "attachment", "set", "COVERLTR", "--text",

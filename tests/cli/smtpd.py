@@ -1,18 +1,23 @@
 #!/usr/bin/env python3
 """A small SMTP server for the delivery tests (aiosmtpd), on 127.0.0.1 and a free port.
 
-usage: smtpd.py DIR [--reject ADDRESS]... [--temp-reject ADDRESS]...
+usage: smtpd.py DIR [--reject ADDRESS]... [--temp-reject ADDRESS]... [--state-db DB]
 
 Every message received is stored as DIR/NNNN.eml (the bytes as received) with the
 envelope in DIR/NNNN.env (MAIL FROM, then one RCPT TO per line). RCPT TO an address given
 with --reject is answered 550, with --temp-reject 451. The port is printed on stdout as
 soon as the server listens; the server stops on SIGTERM, when its parent exits, or after
---lifetime seconds (default 600).
+--lifetime seconds (default 600). With --state-db (a SQLite file or a PostgreSQL URL), the
+delivery_status of each message's entry as committed when the message arrived goes to
+DIR/NNNN.state.
 """
 import argparse
+import email
 import os
 import signal
 import socket
+import sqlite3
+import subprocess
 import threading
 import time
 
@@ -20,8 +25,9 @@ from aiosmtpd.controller import Controller
 
 
 class Store:
-    def __init__(self, directory, reject, temp_reject):
+    def __init__(self, directory, reject, temp_reject, state_db=None):
         self.dir = directory
+        self.state_db = state_db
         self.reject = {a.lower() for a in reject}
         self.temp_reject = {a.lower() for a in temp_reject}
         self.n = 0
@@ -45,7 +51,27 @@ class Store:
         with open(base + ".eml.tmp", "wb") as f:
             f.write(envelope.original_content or envelope.content)
         os.rename(base + ".eml.tmp", base + ".eml")
+        if self.state_db:
+            with open(base + ".state", "w") as f:
+                f.write(committed_status(self.state_db, envelope.original_content or envelope.content))
         return "250 Message accepted for delivery"
+
+
+def committed_status(db, content):
+    """The delivery_status of the message's entry as another connection sees it while the
+    message arrives: what the sender has committed, not what its transaction holds."""
+    mid = email.message_from_bytes(content)["Message-ID"].strip().strip("<>")
+    q = "SELECT delivery_status FROM interaction_log_entry WHERE message_id = "
+    if "://" not in db:
+        con = sqlite3.connect(db, timeout=10)
+        try:
+            row = con.execute(q + "?", (mid,)).fetchone()
+        finally:
+            con.close()
+        return row[0] if row else "(no entry)"
+    out = subprocess.run(["psql", "-X", "-At", "-v", "ON_ERROR_STOP=1", "-v", "mid=" + mid, db],
+                         input=q + ":'mid';\n", capture_output=True, text=True, check=True)
+    return out.stdout.strip() or "(no entry)"
 
 
 def free_port():
@@ -62,9 +88,10 @@ def main():
     ap.add_argument("--reject", action="append", default=[])
     ap.add_argument("--temp-reject", action="append", default=[])
     ap.add_argument("--lifetime", type=float, default=600)
+    ap.add_argument("--state-db", help="write each message's committed delivery_status to NNNN.state")
     a = ap.parse_args()
     os.makedirs(a.dir, exist_ok=True)
-    ctl = Controller(Store(a.dir, a.reject, a.temp_reject), hostname="127.0.0.1",
+    ctl = Controller(Store(a.dir, a.reject, a.temp_reject, a.state_db), hostname="127.0.0.1",
                      port=free_port())
     ctl.start()
     print(ctl.port, flush=True)
