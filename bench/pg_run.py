@@ -371,8 +371,13 @@ def write_report(a, sizes, results, h, version, settings):
         L.append("")
         L.append("Plan: `" + " / ".join(l.strip() for l in h["plan"].splitlines()) + "`")
         L.append("")
-        L.append("Reproduce: `python3 bench/pg_run.py %s`" % " ".join(
-            shlex.quote(x) for x in sys.argv[1:] if not x.startswith(("--out", "--workdir"))))
+        args, skip = [], False
+        for x in sys.argv[1:]:
+            # Where this run wrote is no part of what it measured.
+            if not skip and not x.startswith(("--out", "--workdir")):
+                args.append(shlex.quote(x))
+            skip = x in ("--out", "--workdir")
+        L.append("Reproduce: `python3 bench/pg_run.py %s`" % " ".join(args))
     L.append("")
     section = "\n".join(L) + "\n"
     title = ("# relm benchmark results\n\nNewest first. Produced by `bench/run.py`; see "
