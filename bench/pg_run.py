@@ -99,6 +99,8 @@ def main():
     ap.add_argument("--pg-setting", action="append", default=[],
                     help="NAME=VALUE for the throw-away server (repeatable), e.g. "
                          "shared_buffers=6GB: docs/operations.md's recommended settings")
+    ap.add_argument("--log-only", action="store_true",
+                    help="measure the log and its floor only, not the add by criteria")
     ap.add_argument("--prewarm", action="store_true",
                     help="load the log table, its contact index and the contacts into the "
                          "server's buffers (pg_prewarm) before the history runs")
@@ -263,7 +265,7 @@ def measure(a, n, pg, gen, bench, floor, relm, w):
          "reduce": [], "refine": [], "undo": [], "criteria_rss": [], "addfloor": [],
          "addfloor_rss": []}
     templates = {}
-    for name, src in (("seg", seg), ("base", base)):
+    for name, src in (("seg", seg), ("base", base))[:1 if a.log_only else 2]:
         tname = "relm_bench_%s_%d" % (name, n)
         url = pg.fresh(tname)
         t0 = time.monotonic()
@@ -277,7 +279,8 @@ def measure(a, n, pg, gen, bench, floor, relm, w):
         print("N = %d: round %d" % (n, i + 1), file=sys.stderr)
         first = 0 if i % 2 == 0 else 1
         for tmpl, count, pair in (("seg", "entries", ("log", "floor")),
-                                  ("base", "added", ("criteria", "addfloor"))):
+                                  ("base", "added", ("criteria", "addfloor")))[
+                                      :1 if a.log_only else 2]:
             for op in (pair[first], pair[1 - first]):
                 url = pg.fresh("relm_bench_work", templates[tmpl])
                 psql(pg.admin, "CHECKPOINT")
@@ -331,6 +334,11 @@ def write_report(a, sizes, results, h, version, settings):
         for n in sizes:
             r = results[n]
             ratio = statistics.median(r["log"]) / statistics.median(r["floor"])
+            if a.log_only:
+                # Figures not measured print as a dash.
+                for k in ("criteria", "addfloor", "reduce", "refine", "undo", "criteria_rss",
+                          "addfloor_rss"):
+                    r[k] = r[k] or [float("nan")]
             add_ratio = statistics.median(r["criteria"]) / statistics.median(r["addfloor"])
             L.append("| %d | %s | %s | %.2f× | %s | %s | %.2f× | %s | %s | %s | %s |" % (
                 n, fmt_s(r["log"]), fmt_s(r["floor"]), ratio, fmt_s(r["criteria"]),
@@ -380,6 +388,8 @@ def write_report(a, sizes, results, h, version, settings):
         L.append("Reproduce: `python3 bench/pg_run.py %s`" % " ".join(args))
     L.append("")
     section = "\n".join(L) + "\n"
+    for nan in ("nan s (nan s–nan s)", "nan×", "nan MiB"):
+        section = section.replace(nan, "—")
     title = ("# relm benchmark results\n\nNewest first. Produced by `bench/run.py`; see "
              "bench/README.md.\n\n")
     previous = ""
