@@ -135,12 +135,6 @@ static int run(const char *url, const char *const *script, const char *op, const
     return 0;
 }
 
-/*
- * The history page relm reads (relm_interaction_list() of a person, limit 20: one row more
- * tells whether another page follows), as one prepared statement with every value fetched.
- * Relm also reads the contact's type first (a company's history includes its persons): that
- * round trip is relm's, not the floor's.
- */
 /* The columns relm reads for an entry (the fields of relm_interaction_entity, in order). */
 #define HISTORY_COLUMNS                                                                            \
     "entry_no, contact_no, contact_company_no, date, time, description, subject, "                 \
@@ -151,6 +145,13 @@ static int run(const char *url, const char *const *script, const char *op, const
     "language_code, contact_via, opportunity_no, task_no, attachment_no, "                         \
     "delivery_status, canceled, postponed, created_at, message_id, delivered_at, "                 \
     "delivery_error, delivery_attempts"
+
+/*
+ * The history page relm reads (relm_interaction_list() of a person, limit 20: one row more
+ * tells whether another page follows), as one prepared statement with every value fetched.
+ * Relm also reads the contact's type first (a company's history includes its persons): that
+ * round trip is relm's, not the floor's.
+ */
 static const char history_sql[] =
     "SELECT " HISTORY_COLUMNS " FROM interaction_log_entry WHERE postponed = $1 AND "
     "contact_no = $2 ORDER BY date DESC, time DESC, entry_no DESC LIMIT $3";
