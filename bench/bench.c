@@ -7,7 +7,7 @@
  *   relm-bench floor DB          the same writes with hand-written SQL (the floor)
  *   relm-bench criteria DB       add all contacts by criteria, reduce, refine, undo
  *   relm-bench addfloor DB       the add's lines written with hand-written SQL (its floor)
- *   relm-bench history DB Q      Q newest-20 history queries of random contacts
+ *   relm-bench history DB Q [SEED]   Q newest-20 history queries of random persons (SEED 42)
  *   relm-bench cli RUNS CMD...   run a command RUNS times (median time, peak RSS)
  *
  * Each prints one line of JSON: {"op": ..., "seconds": ..., "rss_kib": ..., ...}.
@@ -438,7 +438,7 @@ static int cmp_double(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-static int do_history(const char *path, long queries)
+static int do_history(const char *path, long queries, uint64_t seed)
 {
     relm_t *r = open_db(path);
     relm_error_t err = {0};
@@ -446,7 +446,6 @@ static int do_history(const char *path, long queries)
     if (relm_count(r, "SELECT count(*) FROM contact", NULL, &contacts, &err) || contacts == 0)
         die("contacts", &err);
     double *lat = calloc((size_t)queries, sizeof(double));
-    uint64_t seed = 42;
     long rows = 0;
     for (long q = 0; q < queries; q++) {
         seed = seed * 6364136223846793005ull + 1442695040888963407ull;
@@ -675,7 +674,8 @@ int main(int argc, char **argv)
     if (strcmp(op, "addfloor") == 0)
         return do_addfloor(db);
     if (strcmp(op, "history") == 0)
-        return do_history(db, argc > 3 ? atol(argv[3]) : 10000);
+        return do_history(db, argc > 3 ? atol(argv[3]) : 10000,
+                          argc > 4 ? strtoull(argv[4], NULL, 10) : 42);
     if (strcmp(op, "search") == 0)
         return do_search(db, argc > 3 ? atol(argv[3]) : 5);
     if (strcmp(op, "pages") == 0)

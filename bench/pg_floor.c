@@ -5,10 +5,14 @@
  *
  *   relm-bench-pgfloor log URL   log segment BENCH with a follow-up (as relm-bench floor)
  *   relm-bench-pgfloor add URL   the lines of adding every contact to a new segment
+ *   relm-bench-pgfloor history URL Q [SEED]   Q newest-20 history queries of random persons
+ *                                      (those of relm-bench history DB Q SEED, in its order)
  *
  * Each prints one line of JSON: {"op": ..., "seconds": ..., "rss_kib": ..., COUNT: ...}.
  */
+#include <inttypes.h>
 #include <libpq-fe.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,8 +135,90 @@ static int run(const char *url, const char *const *script, const char *op, const
     return 0;
 }
 
+/* The columns relm reads for an entry (the fields of relm_interaction_entity, in order). */
+#define HISTORY_COLUMNS                                                                            \
+    "entry_no, contact_no, contact_company_no, date, time, description, subject, "                 \
+    "information_flow, initiated_by, attempt_failed, evaluation, "                                 \
+    "interaction_group_code, interaction_template_code, cost, duration, "                          \
+    "salesperson_code, user_id, segment_no, logged_segment_entry_no, campaign_no, "                \
+    "campaign_entry_no, campaign_target, campaign_response, correspondence_type, "                 \
+    "language_code, contact_via, opportunity_no, task_no, attachment_no, "                         \
+    "delivery_status, canceled, postponed, created_at, message_id, delivered_at, "                 \
+    "delivery_error, delivery_attempts"
+
+/*
+ * The history page relm reads (relm_interaction_list() of a person, limit 20: one row more
+ * tells whether another page follows), as one prepared statement with every value fetched.
+ * Relm also reads the contact's type first (a company's history includes its persons): that
+ * round trip is relm's, not the floor's.
+ */
+static const char history_sql[] =
+    "SELECT " HISTORY_COLUMNS " FROM interaction_log_entry WHERE postponed = $1 AND "
+    "contact_no = $2 ORDER BY date DESC, time DESC, entry_no DESC LIMIT $3";
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static int history(const char *url, long queries, uint64_t seed)
+{
+    PGconn *c = PQconnectdb(url);
+    if (PQstatus(c) != CONNECTION_OK || queries <= 0) {
+        fprintf(stderr, "relm-bench-pgfloor: %s", PQerrorMessage(c));
+        return 1;
+    }
+    PGresult *res = PQexec(c, "SELECT count(*) FROM contact");
+    int64_t contacts = PQresultStatus(res) == PGRES_TUPLES_OK ? atoll(PQgetvalue(res, 0, 0)) : 0;
+    PQclear(res);
+    res = PQprepare(c, "history", history_sql, 3, NULL);
+    if (PQresultStatus(res) != PGRES_COMMAND_OK || contacts == 0) {
+        fprintf(stderr, "relm-bench-pgfloor: history: %s", PQerrorMessage(c));
+        return 1;
+    }
+    PQclear(res);
+    double *lat = calloc((size_t)queries, sizeof(double));
+    long rows = 0;
+    size_t bytes = 0;
+    for (long q = 0; q < queries; q++) {
+        /* The persons of relm-bench history (bench/bench.c, do_history), in its order. */
+        seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+        int64_t k = (int64_t)((seed >> 33) % (uint64_t)contacts) + 1;
+        if ((k - 1) % 10 == 0)
+            k++;
+        char no[32];
+        snprintf(no, sizeof(no), "CT%07" PRId64, k > contacts ? contacts : k);
+        const char *params[3] = {"0", no, "21"};
+        double t0 = now();
+        res = PQexecPrepared(c, "history", 3, params, NULL, NULL, 0);
+        if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+            fprintf(stderr, "relm-bench-pgfloor: history: %s", PQerrorMessage(c));
+            return 1;
+        }
+        int n = PQntuples(res) > 20 ? 20 : PQntuples(res), nf = PQnfields(res);
+        for (int i = 0; i < n; i++)
+            for (int f = 0; f < nf; f++)
+                bytes += strlen(PQgetvalue(res, i, f));
+        PQclear(res);
+        lat[q] = now() - t0;
+        rows += n;
+    }
+    qsort(lat, (size_t)queries, sizeof(double), cmp_double);
+    printf("{\"op\": \"pghistoryfloor\", \"seconds\": %.9f, \"p99_seconds\": %.9f, "
+           "\"max_seconds\": %.9f, \"rss_kib\": %ld, \"queries\": %ld, \"rows\": %ld, "
+           "\"bytes\": %zu}\n",
+           lat[queries / 2], lat[(long)((double)queries * 0.99)], lat[queries - 1], rss_kib(),
+           queries, rows, bytes);
+    free(lat);
+    PQfinish(c);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if ((argc == 4 || argc == 5) && strcmp(argv[1], "history") == 0)
+        return history(argv[2], atol(argv[3]), argc == 5 ? strtoull(argv[4], NULL, 10) : 42);
     if (argc == 3 && strcmp(argv[1], "log") == 0)
         return run(argv[2], log_sql, "pgfloor",
                    "SELECT count(*) FROM interaction_log_entry WHERE segment_no = 'BENCH'",
@@ -140,6 +226,6 @@ int main(int argc, char **argv)
     if (argc == 3 && strcmp(argv[1], "add") == 0)
         return run(argv[2], add_sql, "pgaddfloor",
                    "SELECT count(*) FROM segment_line WHERE segment_no = 'FLOOR'", "added");
-    fprintf(stderr, "usage: relm-bench-pgfloor log|add URL\n");
+    fprintf(stderr, "usage: relm-bench-pgfloor log|add URL | history URL Q [SEED]\n");
     return 2;
 }

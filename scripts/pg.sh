@@ -7,6 +7,7 @@
 #   scripts/pg.sh url DIR     print the URL of the running server again
 # The server refuses to run as root: as root the cluster belongs to the system user
 # relm-test (created when missing). fsync is off: the data is thrown away anyway.
+# RELM_PG_OPTS adds server options, e.g. "-c shared_buffers=6GB" (bench/pg_run.py).
 # Fails loudly (exit 1, reason on stderr) when PostgreSQL cannot be found or started.
 set -u
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
@@ -60,7 +61,7 @@ start() {
     for attempt in 1 2 3; do
         port=$(free_port) || die "no free port found"
         if as_owner "$PGBIN/pg_ctl" -D "$home/data" -l "$log" -w -t 60 start \
-            -o "-p $port -h 127.0.0.1 -k $home -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+            -o "-p $port -h 127.0.0.1 -k $home -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 ${RELM_PG_OPTS:-}" \
             >/dev/null 2>&1; then
             echo "$port" >"$dir/port"
             echo "postgresql://$ROLE@127.0.0.1:$port"
