@@ -468,7 +468,8 @@ static int do_history(const char *path, long queries)
     int64_t contacts = 0;
     if (relm_count(r, "SELECT count(*) FROM contact", NULL, &contacts, &err) || contacts == 0)
         die("contacts", &err);
-    sqlite3 *fdb = floor_open(path);
+    /* On PostgreSQL (a URL) the floor is relm-bench-pgfloor's: only relm is timed here. */
+    sqlite3 *fdb = strstr(path, "://") ? NULL : floor_open(path);
     char sql[2048];
     size_t len = (size_t)snprintf(sql, sizeof(sql), "SELECT ");
     for (int i = 0, first = 1; i < relm_interaction_entity.nfields; i++) {
@@ -481,8 +482,9 @@ static int do_history(const char *path, long queries)
     snprintf(sql + len, sizeof(sql) - len,
              " FROM interaction_log_entry WHERE postponed = 0 AND contact_no = ? ORDER BY "
              "date DESC, time DESC, entry_no DESC LIMIT 21");
-    sqlite3_stmt *fs;
-    if (sqlite3_prepare_v3(fdb, sql, -1, SQLITE_PREPARE_PERSISTENT, &fs, NULL) != SQLITE_OK) {
+    sqlite3_stmt *fs = NULL;
+    if (fdb &&
+        sqlite3_prepare_v3(fdb, sql, -1, SQLITE_PREPARE_PERSISTENT, &fs, NULL) != SQLITE_OK) {
         fprintf(stderr, "relm-bench: floor: %s\n", sqlite3_errmsg(fdb));
         return 1;
     }
@@ -510,7 +512,7 @@ static int do_history(const char *path, long queries)
                     die("history", &err);
                 lat[q] = now() - t0;
                 rows += n;
-            } else {
+            } else if (fs) {
                 double t0 = now();
                 sqlite3_bind_text(fs, 1, no, -1, SQLITE_STATIC);
                 int n = 0, cols = sqlite3_column_count(fs);
