@@ -1,10 +1,19 @@
--- The interaction log in date order, the order it is listed in (newest first). Without it
--- the first page of 20 of the whole log, of a date range, or sorted by date, read and
--- sorted every entry: seconds at 10,000,000 entries (bench/RESULTS.md). The entry number
--- breaks ties in the same order as the listing's.
+-- The interaction log's listings, indexed in the order they are listed in: newest first,
+-- by date, time and entry number. Without these the first page of 20 of the whole log, of
+-- a date range or of a salesperson, template or segment read and sorted every matching
+-- entry: seconds at 10,000,000 entries (bench/RESULTS.md, bench/list_bench.py).
 CREATE INDEX ile_date ON interaction_log_entry (date, time, entry_no);
--- The canceled and the postponed entries in the same order, for their listings: few of a
--- log's entries are either, and a partial index holds only those, so that writing the
--- others costs nothing more.
+-- A salesperson's and a template's entries in that order too (the indexes they replace
+-- ended at the date, so that a page sorted a whole day of them). A logged segment's entries
+-- keep theirs (ile_logged_segment): it orders them by entry number, which its sort needs.
+DROP INDEX ile_salesperson;
+CREATE INDEX ile_salesperson ON interaction_log_entry (salesperson_code, date, time, entry_no);
+DROP INDEX ile_template;
+CREATE INDEX ile_template ON interaction_log_entry (interaction_template_code, date, time,
+    entry_no);
+-- A segment's entries, and the canceled and the postponed ones: partial indexes hold only
+-- those entries, so that writing any other costs nothing more.
+CREATE INDEX ile_segment ON interaction_log_entry (segment_no, date, time, entry_no)
+    WHERE segment_no <> '';
 CREATE INDEX ile_canceled ON interaction_log_entry (date, time, entry_no) WHERE canceled = 1;
 CREATE INDEX ile_postponed ON interaction_log_entry (date, time, entry_no) WHERE postponed = 1;
