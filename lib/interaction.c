@@ -1372,8 +1372,7 @@ int relm_interaction_list(relm_t *r, const relm_interaction_query_t *q, relm_row
          k->contact_no},
         {" AND salesperson_code = ?", k->salesperson_code},
         {" AND interaction_template_code = ?", k->interaction_template_code},
-        /* "<> ''" (true of any value given here) lets SQLite use the partial index. */
-        {" AND segment_no <> '' AND segment_no = ?", k->segment_no},
+        {" AND segment_no = ?", k->segment_no},
         {" AND date >= ?", from},
         {" AND date <= ?", to},
     };
