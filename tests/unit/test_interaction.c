@@ -1506,15 +1506,16 @@ static void joined_nos(const rows_t *s, char *buf, size_t n)
 static void sql_nos(relm_t *r, const char *where, const char *order, char *buf, size_t n)
 {
     char sql[512];
-    snprintf(sql, sizeof(sql),
-             "SELECT COALESCE(group_concat(entry_no, ','), '') FROM (SELECT entry_no FROM "
-             "interaction_log_entry WHERE %s ORDER BY %s)",
+    snprintf(sql, sizeof(sql), "SELECT entry_no FROM interaction_log_entry WHERE %s ORDER BY %s",
              where, order);
     relm_stmt_t *st;
     relm_error_t err = {0};
     assert_int_equal(relm_stmt_prepare(r->store, sql, &st, &err), 0);
-    assert_int_equal(relm_stmt_step(st, &err), RELM_STEP_ROW);
-    snprintf(buf, n, "%s", relm_stmt_text(st, 0));
+    size_t len = 0;
+    buf[0] = '\0';
+    while (relm_stmt_step(st, &err) == RELM_STEP_ROW && len < n)
+        len += (size_t)snprintf(buf + len, n - len, "%s%lld", len ? "," : "",
+                                (long long)relm_stmt_int(st, 0));
     relm_stmt_release(st);
 }
 
