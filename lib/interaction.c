@@ -1382,7 +1382,11 @@ int relm_interaction_list(relm_t *r, const relm_interaction_query_t *q, relm_row
             sqlb_text(b, text_conds[i].val);
         }
     if (q->logged_segment_entry_no > 0) {
-        sqlb_sql(b, " AND logged_segment_entry_no = ?");
+        /* Through ile_logged_segment, whatever the statistics say: most entries of a log are
+         * in no logged segment, and SQLite then judges the index poor and walks the whole
+         * log in date order instead (minutes at 10,000,000 entries). */
+        sqlb_sql(b, " AND entry_no IN (SELECT entry_no FROM interaction_log_entry WHERE "
+                    "logged_segment_entry_no = ?)");
         sqlb_int(b, q->logged_segment_entry_no);
     }
     if (q->flags & RELM_IQ_CANCELED)

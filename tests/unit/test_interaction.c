@@ -1522,8 +1522,8 @@ static void sql_nos(relm_t *r, const char *where, const char *order, char *buf, 
 /*
  * The date order is served by the columns (date, time, entry_no) rather than by the text
  * "DATE TIME": every page size gives the order the text gave, ties, a blank time and a
- * blank date included, in both directions, and so do the canceled, postponed and outbox
- * listings, which read their own indexes.
+ * blank date included, in both directions, and so do the canceled, postponed, outbox and
+ * logged segment listings, which read their own indexes.
  */
 static void date_order_pages_as_the_date_and_time_text_did(void **state)
 {
@@ -1576,6 +1576,24 @@ static void date_order_pages_as_the_date_and_time_text_did(void **state)
                 fail_msg("sort %s, flags %u, pages of %ld: %s, not %s",
                          cases[c].sort ? cases[c].sort : "(default)", cases[c].flags, limit, got,
                          want);
+        }
+    }
+    /* A logged segment's entries, read through its own index, in the same order. */
+    test_sql_exec(r, "UPDATE interaction_log_entry SET logged_segment_entry_no = 5 "
+                     "WHERE entry_no % 5 IN (1, 2)");
+    {
+        char want[512], got[512];
+        sql_nos(r, "postponed = 0 AND logged_segment_entry_no = 5",
+                "date || ' ' || time DESC, entry_no DESC", want, sizeof(want));
+        assert_true(strlen(want) > 0);
+        for (long limit = 0; limit <= 3; limit++) {
+            relm_interaction_query_t lq;
+            rows_t ls;
+            memset(&lq, 0, sizeof(lq));
+            lq.logged_segment_entry_no = 5;
+            sorted_pages(r, &lq, limit, &ls);
+            joined_nos(&ls, got, sizeof(got));
+            assert_string_equal(got, want);
         }
     }
     /* A page after a cursor on the blank date starts after it. */
