@@ -7,7 +7,7 @@
  *   relm-bench floor DB          the same writes with hand-written SQL (the floor)
  *   relm-bench criteria DB       add all contacts by criteria, reduce, refine, undo
  *   relm-bench addfloor DB       the add's lines written with hand-written SQL (its floor)
- *   relm-bench history DB Q      Q newest-20 history queries of random contacts
+ *   relm-bench history DB Q [SEED]   Q newest-20 history queries of random persons (SEED 42)
  *   relm-bench list DB R [CASE]  the interaction listing's filters, sorts and search at
  *                                scale: first page and next page (median of R), with plans
  *   relm-bench cli RUNS CMD...   run a command RUNS times (median time, peak RSS)
@@ -461,7 +461,7 @@ static sqlite3 *floor_open(const char *path)
  * (every column of the entry, the same WHERE, ORDER BY and LIMIT 21, prepared once, on a
  * second connection with relm's settings), alternating which runs first.
  */
-static int do_history(const char *path, long queries)
+static int do_history(const char *path, long queries, uint64_t seed)
 {
     relm_t *r = open_db(path);
     relm_error_t err = {0};
@@ -490,7 +490,6 @@ static int do_history(const char *path, long queries)
     }
     double *lat = calloc((size_t)queries, sizeof(double));
     double *flat = calloc((size_t)queries, sizeof(double));
-    uint64_t seed = 42;
     long rows = 0, frows = 0;
     for (long q = 0; q < queries; q++) {
         seed = seed * 6364136223846793005ull + 1442695040888963407ull;
@@ -963,7 +962,8 @@ int main(int argc, char **argv)
     if (strcmp(op, "addfloor") == 0)
         return do_addfloor(db);
     if (strcmp(op, "history") == 0)
-        return do_history(db, argc > 3 ? atol(argv[3]) : 10000);
+        return do_history(db, argc > 3 ? atol(argv[3]) : 10000,
+                          argc > 4 ? strtoull(argv[4], NULL, 10) : 42);
     if (strcmp(op, "search") == 0)
         return do_search(db, argc > 3 ? atol(argv[3]) : 5);
     if (strcmp(op, "list") == 0)
