@@ -8,6 +8,8 @@
  *   relm-bench criteria DB       add all contacts by criteria, reduce, refine, undo
  *   relm-bench addfloor DB       the add's lines written with hand-written SQL (its floor)
  *   relm-bench history DB Q [SEED]   Q newest-20 history queries of random persons (SEED 42)
+ *   relm-bench list DB R [CASE]  the interaction listing's filters, sorts and search at
+ *                                scale: first page and next page (median of R), with plans
  *   relm-bench cli RUNS CMD...   run a command RUNS times (median time, peak RSS)
  *
  * Each prints one line of JSON: {"op": ..., "seconds": ..., "rss_kib": ..., ...}.
@@ -438,6 +440,27 @@ static int cmp_double(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* The floor's connection: relm's settings (WAL, synchronous=FULL, 16 MiB page cache). */
+static sqlite3 *floor_open(const char *path)
+{
+    sqlite3 *db;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+        fprintf(stderr, "relm-bench: %s: %s\n", path, sqlite3_errmsg(db));
+        exit(1);
+    }
+    sqlite3_exec(db,
+                 "PRAGMA foreign_keys=ON; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
+                 "PRAGMA cache_size=-16384;",
+                 NULL, NULL, NULL);
+    return db;
+}
+
+/*
+ * The history query against its floor in the same process: for each random person the
+ * library's listing (relm_interaction_list, limit 20) and the same SELECT written by hand
+ * (every column of the entry, the same WHERE, ORDER BY and LIMIT 21, prepared once, on a
+ * second connection with relm's settings), alternating which runs first.
+ */
 static int do_history(const char *path, long queries, uint64_t seed)
 {
     relm_t *r = open_db(path);
@@ -445,8 +468,29 @@ static int do_history(const char *path, long queries, uint64_t seed)
     int64_t contacts = 0;
     if (relm_count(r, "SELECT count(*) FROM contact", NULL, &contacts, &err) || contacts == 0)
         die("contacts", &err);
+    /* On PostgreSQL (a URL) the floor is relm-bench-pgfloor's: only relm is timed here. */
+    sqlite3 *fdb = strstr(path, "://") ? NULL : floor_open(path);
+    char sql[2048];
+    size_t len = (size_t)snprintf(sql, sizeof(sql), "SELECT ");
+    for (int i = 0, first = 1; i < relm_interaction_entity.nfields; i++) {
+        if (relm_interaction_entity.fields[i].flags & RELM_FF_VIRTUAL)
+            continue;
+        len += (size_t)snprintf(sql + len, sizeof(sql) - len, "%s%s", first ? "" : ", ",
+                                relm_interaction_entity.fields[i].name);
+        first = 0;
+    }
+    snprintf(sql + len, sizeof(sql) - len,
+             " FROM interaction_log_entry WHERE postponed = 0 AND contact_no = ? ORDER BY "
+             "date DESC, time DESC, entry_no DESC LIMIT 21");
+    sqlite3_stmt *fs = NULL;
+    if (fdb &&
+        sqlite3_prepare_v3(fdb, sql, -1, SQLITE_PREPARE_PERSISTENT, &fs, NULL) != SQLITE_OK) {
+        fprintf(stderr, "relm-bench: floor: %s\n", sqlite3_errmsg(fdb));
+        return 1;
+    }
     double *lat = calloc((size_t)queries, sizeof(double));
-    long rows = 0;
+    double *flat = calloc((size_t)queries, sizeof(double));
+    long rows = 0, frows = 0;
     for (long q = 0; q < queries; q++) {
         seed = seed * 6364136223846793005ull + 1442695040888963407ull;
         char no[32];
@@ -455,23 +499,267 @@ static int do_history(const char *path, long queries, uint64_t seed)
         if ((k - 1) % 10 == 0)
             k++;
         snprintf(no, sizeof(no), "CT%07" PRId64, k > contacts ? contacts : k);
-        relm_interaction_query_t iq;
-        memset(&iq, 0, sizeof(iq));
-        iq.contact_no = no;
-        iq.limit = 20;
-        int n = 0;
-        double t0 = now();
-        if (relm_interaction_list(r, &iq, count_row, &n, NULL, &err))
-            die("history", &err);
-        lat[q] = now() - t0;
-        rows += n;
+        for (int side = 0; side < 2; side++) {
+            if ((side ^ (int)(q & 1)) == 0) {
+                relm_interaction_query_t iq;
+                memset(&iq, 0, sizeof(iq));
+                iq.contact_no = no;
+                iq.limit = 20;
+                int n = 0;
+                double t0 = now();
+                if (relm_interaction_list(r, &iq, count_row, &n, NULL, &err))
+                    die("history", &err);
+                lat[q] = now() - t0;
+                rows += n;
+            } else if (fs) {
+                double t0 = now();
+                sqlite3_bind_text(fs, 1, no, -1, SQLITE_STATIC);
+                int n = 0, cols = sqlite3_column_count(fs);
+                while (sqlite3_step(fs) == SQLITE_ROW && n < 20) {
+                    /* Read every column, as the library does into its record. */
+                    for (int c = 0; c < cols; c++)
+                        (void)sqlite3_column_text(fs, c);
+                    n++;
+                }
+                sqlite3_reset(fs);
+                flat[q] = now() - t0;
+                frows += n;
+            }
+        }
     }
     qsort(lat, (size_t)queries, sizeof(double), cmp_double);
-    double median = lat[queries / 2], p99 = lat[(long)((double)queries * 0.99)];
+    qsort(flat, (size_t)queries, sizeof(double), cmp_double);
+    long p = (long)((double)queries * 0.99);
     printf("{\"op\": \"history\", \"seconds\": %.9f, \"p99_seconds\": %.9f, \"max_seconds\": %.9f, "
-           "\"rss_kib\": %ld, \"queries\": %ld, \"rows\": %ld}\n",
-           median, p99, lat[queries - 1], rss_kib(), queries, rows);
+           "\"floor_seconds\": %.9f, \"floor_p99_seconds\": %.9f, \"floor_max_seconds\": %.9f, "
+           "\"rss_kib\": %ld, \"queries\": %ld, \"rows\": %ld, \"floor_rows\": %ld}\n",
+           lat[queries / 2], lat[p], lat[queries - 1], flat[queries / 2], flat[p],
+           flat[queries - 1], rss_kib(), queries, rows, frows);
     free(lat);
+    free(flat);
+    sqlite3_finalize(fs);
+    sqlite3_close(fdb);
+    relm_close(r);
+    return 0;
+}
+
+/*
+ * The interaction log listing at scale: for each filter, each sort and the search, the
+ * first page of 20 and the page after it (through the cursor), timed, with SQLite's plan
+ * of the statement the library ran (captured by a trace on relm's own connection).
+ */
+static sqlite3 *traced_db;
+static char *traced_sql;
+
+/* A page that runs longer than this is stopped (reported as "over the cap"). */
+static double list_cap = 30, list_deadline;
+
+static int list_progress(void *ctx)
+{
+    (void)ctx;
+    return list_deadline > 0 && now() > list_deadline;
+}
+
+static int list_trace(unsigned type, void *ctx, void *p, void *x)
+{
+    (void)ctx;
+    (void)x;
+    if (type == SQLITE_TRACE_STMT) {
+        const char *sql = sqlite3_sql(p);
+        if (sql && strstr(sql, "FROM interaction_log_entry WHERE postponed")) {
+            sqlite3_free(traced_sql);
+            traced_sql = sqlite3_expanded_sql(p);
+            traced_db = sqlite3_db_handle(p);
+        }
+    }
+    return 0;
+}
+
+static int list_trace_attach(sqlite3 *db, char **msg, const void *api)
+{
+    (void)msg;
+    (void)api;
+    sqlite3_trace_v2(db, SQLITE_TRACE_STMT, list_trace, NULL);
+    sqlite3_progress_handler(db, 100000, list_progress, NULL);
+    return SQLITE_OK;
+}
+
+/* The plan of the last traced listing, its steps joined by "; ". */
+static void list_plan(char *out, size_t n)
+{
+    out[0] = '\0';
+    if (!traced_sql || !traced_db)
+        return;
+    char *sql = sqlite3_mprintf("EXPLAIN QUERY PLAN %s", traced_sql);
+    sqlite3_stmt *s;
+    size_t len = 0;
+    if (sqlite3_prepare_v2(traced_db, sql, -1, &s, NULL) == SQLITE_OK) {
+        while (sqlite3_step(s) == SQLITE_ROW && len + 1 < n)
+            len += (size_t)snprintf(out + len, n - len, "%s%s", len ? "; " : "",
+                                    (const char *)sqlite3_column_text(s, 3));
+        sqlite3_finalize(s);
+    }
+    sqlite3_free(sql);
+    for (char *c = out; *c; c++)
+        if (*c == '"' || *c == '\\')
+            *c = '\'';
+}
+
+typedef struct list_case {
+    char name[64];
+    relm_interaction_query_t q;
+} list_case_t;
+
+static void list_json_text(const char *t)
+{
+    putchar('"');
+    for (; *t; t++)
+        putchar(*t == '"' || *t == '\\' ? '\'' : *t);
+    putchar('"');
+}
+
+/* Time one page (median of rounds; one run when a page takes over half a second). */
+static double list_page(relm_t *r, const relm_interaction_query_t *q, long rounds, int *rows,
+                        relm_interaction_cursor_t *next, char *plan, size_t plan_n)
+{
+    relm_error_t err = {0};
+    double t[64];
+    long k = 0;
+    if (rounds > 64)
+        rounds = 64;
+    for (; k < rounds; k++) {
+        *rows = 0;
+        double t0 = now();
+        list_deadline = t0 + list_cap;
+        int rc = relm_interaction_list(r, q, count_row, rows, next, &err);
+        list_deadline = 0;
+        if (rc && now() - t0 < list_cap)
+            die("list", &err);
+        if (rc) {
+            /* Stopped at the cap: reported as a negative time. */
+            list_plan(plan, plan_n);
+            memset(next, 0, sizeof(*next));
+            return -list_cap;
+        }
+        t[k] = now() - t0;
+        if (k == 0)
+            list_plan(plan, plan_n);
+        if (t[k] > 0.5) {
+            k++;
+            break;
+        }
+    }
+    qsort(t, (size_t)k, sizeof(double), cmp_double);
+    return t[k / 2];
+}
+
+static int do_list(const char *path, long rounds, const char *only)
+{
+    sqlite3_auto_extension((void (*)(void))list_trace_attach);
+    relm_t *r = open_db(path);
+    static list_case_t cases[96];
+    int n = 0;
+#define CASE(label)                                                                                \
+    (memset(&cases[n], 0, sizeof(cases[n])),                                                       \
+     snprintf(cases[n].name, sizeof(cases[n].name), "%s", label), &cases[n++].q)
+    relm_interaction_query_t *q;
+    CASE("none (newest first)");
+    q = CASE("contact (person)");
+    q->contact_no = "CT0123457";
+    q = CASE("contact (company)");
+    q->contact_no = "CT0123451";
+    q = CASE("salesperson");
+    q->salesperson_code = "JO";
+    q = CASE("template");
+    q->interaction_template_code = "NEWS";
+    q = CASE("segment (none match)");
+    q->segment_no = "SM99999";
+    q = CASE("logged segment (none match)");
+    q->logged_segment_entry_no = 999999999;
+    q = CASE("from (last month)");
+    q->from = "2026-12-01";
+    q = CASE("to (an old date)");
+    q->to = "2020-01-31";
+    q = CASE("from-to (one month)");
+    q->from = "2023-06-01";
+    q->to = "2023-06-30";
+    q = CASE("salesperson + from-to");
+    q->salesperson_code = "JO";
+    q->from = "2023-06-01";
+    q->to = "2023-06-30";
+    q = CASE("canceled");
+    q->flags = RELM_IQ_CANCELED;
+    q = CASE("postponed");
+    q->flags = RELM_IQ_POSTPONED;
+    q = CASE("outbox");
+    q->flags = RELM_IQ_OUTBOX;
+    static char sorts[64][48];
+    int ns = 0;
+    for (int i = 0; i < relm_interaction_entity.nfields && ns < 60; i++) {
+        const relm_field_t *f = &relm_interaction_entity.fields[i];
+        if ((f->flags & RELM_FF_VIRTUAL) || (!relm_field_is_int(f) && f->size > RELM_TEXT100_SZ))
+            continue;
+        snprintf(sorts[ns++], sizeof(sorts[0]), "%s", f->name);
+        if (i == 0 || strcmp(f->name, "date") == 0)
+            snprintf(sorts[ns++], sizeof(sorts[0]), "%s:desc", f->name);
+    }
+    snprintf(sorts[ns++], sizeof(sorts[0]), "contact_name");
+    for (int i = 0; i < ns && n < 90; i++) {
+        char label[64];
+        snprintf(label, sizeof(label), "sort=%.48s", sorts[i]);
+        q = CASE(label);
+        q->sort = sorts[i];
+    }
+    q = CASE("sort=cost + contact (person)");
+    q->sort = "cost";
+    q->contact_no = "CT0123457";
+    q = CASE("search q=McArthur");
+    q->search = "McArthur";
+    q = CASE("search q=news");
+    q->search = "news";
+    q = CASE("search q=zzzz (no match)");
+    q->search = "zzzz";
+#undef CASE
+    const char *cap = getenv("RELM_BENCH_LIST_CAP");
+    if (cap && atof(cap) > 0)
+        list_cap = atof(cap);
+    for (int i = 0; i < n; i++) {
+        /* only: cases whose name contains one of the |-separated texts */
+        if (only) {
+            int hit = 0;
+            char alt[256];
+            snprintf(alt, sizeof(alt), "%s", only);
+            for (char *save = NULL, *w = strtok_r(alt, "|", &save); w && !hit;
+                 w = strtok_r(NULL, "|", &save))
+                hit = strstr(cases[i].name, w) != NULL;
+            if (!hit)
+                continue;
+        }
+        cases[i].q.limit = 20;
+        int rows1 = 0, rows2 = 0;
+        relm_interaction_cursor_t next;
+        char plan1[1024], plan2[1024] = "";
+        double t1 = list_page(r, &cases[i].q, rounds, &rows1, &next, plan1, sizeof(plan1));
+        double t2 = 0;
+        /* A page that reads the whole log costs the same after the cursor: skipped over 2 s. */
+        if (next.entry_no > 0 && t1 >= 0 && t1 < 2) {
+            relm_interaction_query_t q2 = cases[i].q;
+            q2.after = next;
+            relm_interaction_cursor_t next2;
+            t2 = list_page(r, &q2, rounds, &rows2, &next2, plan2, sizeof(plan2));
+        }
+        printf("{\"case\": ");
+        list_json_text(cases[i].name);
+        printf(", \"first_seconds\": %.9f, \"first_rows\": %d, \"next_seconds\": %.9f, "
+               "\"next_rows\": %d, \"plan\": ",
+               t1, rows1, t2, rows2);
+        list_json_text(plan1);
+        printf(", \"next_plan\": ");
+        list_json_text(plan2);
+        printf("}\n");
+        fflush(stdout);
+    }
+    sqlite3_free(traced_sql);
     relm_close(r);
     return 0;
 }
@@ -656,7 +944,7 @@ int main(int argc, char **argv)
         return do_cli(atoi(argv[2]), argv + 3);
     if (argc < 3) {
         fprintf(stderr,
-                "usage: relm-bench prep|log|floor|criteria|addfloor|history|pages|search DB "
+                "usage: relm-bench prep|log|floor|criteria|addfloor|history|list|pages|search DB "
                 "[QUERIES|ROUNDS]\n");
         return 2;
     }
@@ -678,6 +966,8 @@ int main(int argc, char **argv)
                           argc > 4 ? strtoull(argv[4], NULL, 10) : 42);
     if (strcmp(op, "search") == 0)
         return do_search(db, argc > 3 ? atol(argv[3]) : 5);
+    if (strcmp(op, "list") == 0)
+        return do_list(db, argc > 3 ? atol(argv[3]) : 5, argc > 4 ? argv[4] : NULL);
     if (strcmp(op, "pages") == 0)
         return do_pages(db, argc > 3 ? atol(argv[3]) : 201);
     fprintf(stderr, "relm-bench: unknown operation %s\n", op);

@@ -220,6 +220,13 @@ def write_report(a, sizes, results, h, hist_n, gen_seconds):
                  "%.0f s)." % (hist_n, a.history, h["queries"], secs(h["seconds"]),
                                secs(h["p99_seconds"]), secs(h["max_seconds"]), mib(h["rss_kib"]),
                                gen_seconds))
+    if "floor_seconds" in h:
+        lines.append("Its floor, the same SELECT written by hand and prepared once (bench/bench.c, "
+                     "`relm-bench history`), alternating with relm query by query in the same "
+                     "process: median %s, p99 %s, max %s; relm / floor: median %.2f×, p99 %.2f×." % (
+                         secs(h["floor_seconds"]), secs(h["floor_p99_seconds"]),
+                         secs(h["floor_max_seconds"]), h["seconds"] / h["floor_seconds"],
+                         h["p99_seconds"] / h["floor_p99_seconds"]))
     lines.append("")
     section = "\n".join(lines) + "\n"
 

@@ -1328,6 +1328,7 @@ int relm_interaction_cursor_parse(const char *text, relm_interaction_cursor_t *o
 typedef struct list_sort {
     char expr[160];
     int is_int;
+    int is_date; /* the key is "DATE TIME": ordered by the columns, so that ile_date serves it */
     int desc;
     char canon[48];
 } list_sort_t;
@@ -1366,9 +1367,10 @@ static int sort_parse(const char *text, list_sort_t *out, relm_error_t *err)
                                   "by",
                                   text, name);
         /* The date sorts with its time, as the default order does. */
-        if (i == F_DATE)
+        if (i == F_DATE) {
             relm_copy(out->expr, sizeof(out->expr), "date || ' ' || time");
-        else
+            out->is_date = 1;
+        } else
             relm_copy(out->expr, sizeof(out->expr), f->name);
         out->is_int = relm_field_is_int(f);
         relm_copy(name, sizeof(name), f->name); /* kebab-case given: snake_case kept */
@@ -1447,8 +1449,10 @@ int relm_interaction_list(relm_t *r, const relm_interaction_query_t *q, relm_row
     /* The sort key goes last, after the entity's columns, for the cursor. */
     if (sorted)
         sqlb_sqlf(b, ", %s", sort.expr);
-    sqlb_sql(b, " FROM interaction_log_entry WHERE postponed = ?");
-    sqlb_int(b, (q->flags & RELM_IQ_POSTPONED) ? 1 : 0);
+    /* A literal, not a parameter: only then can SQLite use the partial index of the
+     * postponed entries (migration 029). */
+    sqlb_sql(b, (q->flags & RELM_IQ_POSTPONED) ? " FROM interaction_log_entry WHERE postponed = 1"
+                                               : " FROM interaction_log_entry WHERE postponed = 0");
     const struct {
         const char *cond, *val;
     } text_conds[] = {
@@ -1467,13 +1471,20 @@ int relm_interaction_list(relm_t *r, const relm_interaction_query_t *q, relm_row
             sqlb_text(b, text_conds[i].val);
         }
     if (q->logged_segment_entry_no > 0) {
-        sqlb_sql(b, " AND logged_segment_entry_no = ?");
+        /* Through ile_logged_segment, whatever the statistics say: most entries of a log are
+         * in no logged segment, and SQLite then judges the index poor and walks the whole
+         * log in date order instead (minutes at 10,000,000 entries). */
+        sqlb_sql(b, " AND entry_no IN (SELECT entry_no FROM interaction_log_entry WHERE "
+                    "logged_segment_entry_no = ?)");
         sqlb_int(b, q->logged_segment_entry_no);
     }
     if (q->flags & RELM_IQ_CANCELED)
         sqlb_sql(b, " AND canceled = 1");
     if (q->flags & RELM_IQ_OUTBOX)
-        sqlb_sql(b, " AND canceled = 0 AND delivery_status <> ''");
+        /* Through the outbox's own (partial) index: otherwise SQLite prefers to walk the
+         * whole log in date order (ile_date) looking for the few entries of the outbox. */
+        sqlb_sql(b, " AND canceled = 0 AND entry_no IN (SELECT entry_no FROM "
+                    "interaction_log_entry WHERE delivery_status <> '')");
     if (q->search && *q->search) {
         /* Every ? is the same "contains" pattern. */
         sqlb_sqlf(b,
@@ -1487,17 +1498,42 @@ int relm_interaction_list(relm_t *r, const relm_interaction_query_t *q, relm_row
             sqlb_like(b, q->search);
     }
     if (sorted) {
-        if (q->after.entry_no > 0) {
-            /* Keyset: rows strictly after the cursor's (key, entry_no) in the sort's order. */
-            sqlb_sqlf(b, " AND (%s, entry_no) %s (?, ?)", sort.expr, sort.desc ? "<" : ">");
-            if (sort.is_int)
-                sqlb_int(b, strtoll(q->after.key, NULL, 10));
-            else
-                sqlb_text(b, q->after.key);
-            sqlb_int(b, q->after.entry_no);
+        const char *dir = sort.desc ? "DESC" : "ASC";
+        if (sort.is_date) {
+            /*
+             * The key "DATE TIME" orders as the pair (date, time) does (a date is blank or
+             * ten characters and holds no space), and the columns, unlike the joined text,
+             * are what the index on (date, time, entry_no) serves: without it a page was a
+             * sort of the whole log.
+             */
+            if (q->after.entry_no > 0) {
+                char kd[RELM_TEXT100_SZ];
+                relm_copy(kd, sizeof(kd), q->after.key);
+                char *sp = strchr(kd, ' ');
+                const char *kt = "";
+                if (sp) {
+                    *sp = '\0';
+                    kt = sp + 1;
+                }
+                sqlb_sqlf(b, " AND (date, time, entry_no) %s (?, ?, ?)", sort.desc ? "<" : ">");
+                sqlb_text(b, kd);
+                sqlb_text(b, kt);
+                sqlb_int(b, q->after.entry_no);
+            }
+            sqlb_sqlf(b, " ORDER BY date %s, time %s, entry_no %s", dir, dir, dir);
+        } else {
+            if (q->after.entry_no > 0) {
+                /* Keyset: rows strictly after the cursor's (key, entry_no) in the sort's
+                 * order. */
+                sqlb_sqlf(b, " AND (%s, entry_no) %s (?, ?)", sort.expr, sort.desc ? "<" : ">");
+                if (sort.is_int)
+                    sqlb_int(b, strtoll(q->after.key, NULL, 10));
+                else
+                    sqlb_text(b, q->after.key);
+                sqlb_int(b, q->after.entry_no);
+            }
+            sqlb_sqlf(b, " ORDER BY %s %s, entry_no %s", sort.expr, dir, dir);
         }
-        sqlb_sqlf(b, " ORDER BY %s %s, entry_no %s", sort.expr, sort.desc ? "DESC" : "ASC",
-                  sort.desc ? "DESC" : "ASC");
     } else {
         if (q->after.entry_no > 0) {
             /* Keyset: rows strictly after the cursor in (date, time, entry_no) descending

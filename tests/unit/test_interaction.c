@@ -1492,6 +1492,124 @@ static void sort_orders_the_log_by_a_field_and_pages_through_the_sort_key(void *
     test_db_free(r);
 }
 
+/* The entry numbers of s joined by commas, for comparing with an order written in SQL. */
+static void joined_nos(const rows_t *s, char *buf, size_t n)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < s->n && len < n; i++)
+        len += (size_t)snprintf(buf + len, n - len, "%s%lld", i ? "," : "",
+                                (long long)s->e[i].entry_no);
+}
+
+/* The entry numbers SQL lists for a condition and an order, joined by commas. */
+static void sql_nos(relm_t *r, const char *where, const char *order, char *buf, size_t n)
+{
+    char sql[512];
+    snprintf(sql, sizeof(sql), "SELECT entry_no FROM interaction_log_entry WHERE %s ORDER BY %s",
+             where, order);
+    relm_stmt_t *st;
+    relm_error_t err = {0};
+    assert_int_equal(relm_stmt_prepare(r->store, sql, &st, &err), 0);
+    size_t len = 0;
+    buf[0] = '\0';
+    while (relm_stmt_step(st, &err) == RELM_STEP_ROW && len < n)
+        len += (size_t)snprintf(buf + len, n - len, "%s%lld", len ? "," : "",
+                                (long long)relm_stmt_int(st, 0));
+    relm_stmt_release(st);
+}
+
+/*
+ * The date order is served by the columns (date, time, entry_no) rather than by the text
+ * "DATE TIME": every page size gives the order the text gave, ties, a blank time and a
+ * blank date included, in both directions, and so do the canceled, postponed, outbox and
+ * logged segment listings, which read their own indexes.
+ */
+static void date_order_pages_as_the_date_and_time_text_did(void **state)
+{
+    (void)state;
+    relm_t *r = demo_db();
+    relm_error_t err = {0};
+    static const char *const dates[] = {"2026-03-01", "2025-12-31", "2026-03-01", "2026-01-05"};
+    static const char *const times[] = {"10:00:00", "09:00:00", "10:00:00", "23:59:59", "00:00:00"};
+    for (int i = 0; i < 23; i++)
+        log_ok(r, KV("contact_no", i % 2 ? "CT000005" : "CT000007", "interaction_template_code",
+                     "OUTGOING", "date", dates[i % 4], "time", times[i % 5]));
+    for (int i = 0; i < 4; i++)
+        postpone_kv(r, KV("contact_no", "CT000005", "interaction_template_code", "OUTGOING"));
+    test_sql_exec(r, "UPDATE interaction_log_entry SET time = '' WHERE entry_no IN (4, 9)");
+    test_sql_exec(r, "UPDATE interaction_log_entry SET date = '' WHERE entry_no = 11");
+    test_sql_exec(r, "UPDATE interaction_log_entry SET canceled = 1 WHERE entry_no % 3 = 0");
+    test_sql_exec(r, "UPDATE interaction_log_entry SET delivery_status = 'error' "
+                     "WHERE entry_no % 4 = 1");
+    test_sql_exec(r, "UPDATE interaction_log_entry SET date = '2026-02-02', time = '08:00:00' "
+                     "WHERE postponed = 1 AND entry_no % 2 = 0");
+    static const struct {
+        const char *sort;
+        unsigned flags;
+        const char *where, *order;
+    } cases[] = {
+        {"date:desc", 0, "postponed = 0", "date || ' ' || time DESC, entry_no DESC"},
+        {"date", 0, "postponed = 0", "date || ' ' || time ASC, entry_no ASC"},
+        {NULL, 0, "postponed = 0", "date || ' ' || time DESC, entry_no DESC"},
+        {NULL, RELM_IQ_CANCELED, "postponed = 0 AND canceled = 1",
+         "date || ' ' || time DESC, entry_no DESC"},
+        {"date", RELM_IQ_CANCELED, "postponed = 0 AND canceled = 1",
+         "date || ' ' || time ASC, entry_no ASC"},
+        {NULL, RELM_IQ_POSTPONED, "postponed = 1", "date || ' ' || time DESC, entry_no DESC"},
+        {NULL, RELM_IQ_OUTBOX, "postponed = 0 AND canceled = 0 AND delivery_status <> ''",
+         "date || ' ' || time DESC, entry_no DESC"},
+    };
+    for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+        char want[512], got[512];
+        sql_nos(r, cases[c].where, cases[c].order, want, sizeof(want));
+        assert_true(strlen(want) > 0);
+        for (long limit = 0; limit <= 5; limit++) {
+            relm_interaction_query_t q;
+            rows_t s;
+            memset(&q, 0, sizeof(q));
+            q.sort = cases[c].sort;
+            q.flags = cases[c].flags;
+            sorted_pages(r, &q, limit, &s);
+            joined_nos(&s, got, sizeof(got));
+            if (strcmp(want, got) != 0)
+                fail_msg("sort %s, flags %u, pages of %ld: %s, not %s",
+                         cases[c].sort ? cases[c].sort : "(default)", cases[c].flags, limit, got,
+                         want);
+        }
+    }
+    /* A logged segment's entries, read through its own index, in the same order. */
+    test_sql_exec(r, "UPDATE interaction_log_entry SET logged_segment_entry_no = 5 "
+                     "WHERE entry_no % 5 IN (1, 2)");
+    {
+        char want[512], got[512];
+        sql_nos(r, "postponed = 0 AND logged_segment_entry_no = 5",
+                "date || ' ' || time DESC, entry_no DESC", want, sizeof(want));
+        assert_true(strlen(want) > 0);
+        for (long limit = 0; limit <= 3; limit++) {
+            relm_interaction_query_t lq;
+            rows_t ls;
+            memset(&lq, 0, sizeof(lq));
+            lq.logged_segment_entry_no = 5;
+            sorted_pages(r, &lq, limit, &ls);
+            joined_nos(&ls, got, sizeof(got));
+            assert_string_equal(got, want);
+        }
+    }
+    /* A page after a cursor on the blank date starts after it. */
+    relm_interaction_query_t q;
+    rows_t s;
+    memset(&q, 0, sizeof(q));
+    q.sort = "date";
+    q.limit = 1;
+    memset(&s, 0, sizeof(s));
+    relm_interaction_cursor_t next;
+    assert_int_equal(relm_interaction_list(r, &q, keep_row, &s, &next, &err), 0);
+    assert_int_equal(s.e[0].entry_no, 11);
+    assert_string_equal(next.key, " 10:00:00");
+    test_db_free(r);
+}
+
 static void field_table_matches_the_schema(void **state)
 {
     (void)state;
@@ -1540,6 +1658,7 @@ int main(void)
         cmocka_unit_test(statistics_count_finished_entries_and_attempts_we_initiated),
         cmocka_unit_test(cursor_paging_returns_every_entry_once_newest_first),
         cmocka_unit_test(sort_orders_the_log_by_a_field_and_pages_through_the_sort_key),
+        cmocka_unit_test(date_order_pages_as_the_date_and_time_text_did),
         cmocka_unit_test(field_table_matches_the_schema),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -163,6 +163,42 @@ static void contacts_of_an_older_database_are_found_by_search_after_the_upgrade(
     remove_db(path);
 }
 
+/* Version 27 listed the log without an index in date order: the upgrade adds it (and those
+ * of the canceled and the postponed entries) to the entries already there. */
+static void the_log_of_an_older_database_is_indexed_in_date_order_after_the_upgrade(void **state)
+{
+    (void)state;
+    char path[128];
+    tmp_path(path, sizeof(path), "v27");
+    relm_t *r = open_from_version(
+        path, 27,
+        "INSERT INTO contact (no, type, name) VALUES ('K1', 'company', 'Old Ltd');"
+        "INSERT INTO interaction_log_entry (entry_no, contact_no, contact_company_no, date, "
+        "time, description, canceled, postponed) VALUES "
+        "(1, 'K1', 'K1', '2026-01-02', '10:00:00', 'Older', 0, 0),"
+        "(2, 'K1', 'K1', '2026-03-04', '09:00:00', 'Newer', 1, 0),"
+        "(3, 'K1', 'K1', '2026-02-01', '08:00:00', 'Draft', 0, 1);");
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM sqlite_master WHERE type = 'index' "
+                                     "AND name IN ('ile_date', 'ile_canceled', 'ile_postponed')"),
+                     3);
+    /* The salesperson's and the template's indexes end in the listing's order. */
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM sqlite_master WHERE type = 'index' "
+                                     "AND name IN ('ile_salesperson', 'ile_template') AND "
+                                     "replace(sql, char(10), '') LIKE '%date, time,%entry_no)'"),
+                     2);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM interaction_log_entry INDEXED BY "
+                                     "ile_date WHERE date > '2026-01-01'"),
+                     3);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM interaction_log_entry INDEXED BY "
+                                     "ile_canceled WHERE canceled = 1 AND date > ''"),
+                     1);
+    assert_int_equal(test_sql_int(r, "SELECT entry_no FROM interaction_log_entry INDEXED BY "
+                                     "ile_postponed WHERE postponed = 1 AND date > ''"),
+                     3);
+    relm_close(r);
+    remove_db(path);
+}
+
 /* The schema version recorded in the database file at path (-1: none). */
 static int version_in_file(const char *path)
 {
@@ -283,6 +319,7 @@ int main(void)
         cmocka_unit_test(an_older_database_is_upgraded_in_place),
         cmocka_unit_test(segment_lines_survive_the_move_to_a_table_keyed_by_line),
         cmocka_unit_test(contacts_of_an_older_database_are_found_by_search_after_the_upgrade),
+        cmocka_unit_test(the_log_of_an_older_database_is_indexed_in_date_order_after_the_upgrade),
         cmocka_unit_test(a_newer_database_is_refused),
         cmocka_unit_test(an_upgrade_first_copies_the_database_beside_it),
         cmocka_unit_test(an_earlier_backup_is_never_overwritten),

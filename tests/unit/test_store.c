@@ -473,12 +473,15 @@ static void a_postgres_upgrade_asks_for_pg_dump_and_makes_no_copy(void **state)
     relm_error_t err = {0};
     char url[300];
     snprintf(url, sizeof(url), "%s", test_db_path(r));
-    /* Back to schema 21: without migration 022's table and counter, nor 027's columns. */
+    /* Back to schema 21: without migration 022's table and counter, 027's columns or 029's
+     * indexes. */
     assert_int_equal(relm_store_exec(r->store,
                                      "DROP TABLE privacy_erasure; DELETE FROM relm_counter WHERE "
                                      "name = 'privacy_erasure'; DROP INDEX contact_email_folded; "
                                      "ALTER TABLE contact DROP COLUMN search_folded; "
                                      "ALTER TABLE contact DROP COLUMN email_folded; "
+                                     "DROP INDEX ile_date; DROP INDEX ile_canceled; "
+                                     "DROP INDEX ile_postponed; "
                                      "UPDATE relm_meta SET value = '21' "
                                      "WHERE key = 'schema_version'",
                                      &err),
