@@ -281,6 +281,27 @@ int relm_user_get(relm_t *r, const char *name, relm_user_t *out, relm_error_t *e
     return rc;
 }
 
+int relm_user_salesperson_code(relm_t *r, const char *name, char code[RELM_CODE20_SZ],
+                               relm_error_t *err)
+{
+    char norm[RELM_TEXT50_SZ];
+    relm_error_t scratch = {0};
+    code[0] = '\0';
+    if (normalise_name(name, norm, &scratch))
+        return RELM_ENOTFOUND;
+    relm_stmt_t *s;
+    int rc = relm_stmt_prepare(r->store, "SELECT salesperson_code FROM app_user WHERE name = ?", &s,
+                               err);
+    if (rc)
+        return rc;
+    relm_stmt_bind_text(s, 1, norm);
+    rc = relm_stmt_step(s, err);
+    if (rc == RELM_STEP_ROW)
+        relm_copy(code, RELM_CODE20_SZ, relm_stmt_text(s, 0));
+    relm_stmt_release(s);
+    return rc == RELM_STEP_ROW ? 0 : rc == RELM_STEP_DONE ? RELM_ENOTFOUND : rc;
+}
+
 static int end_sessions(relm_t *r, const char *name, relm_error_t *err)
 {
     relm_stmt_t *s;
