@@ -1393,23 +1393,32 @@ int relm_interaction_list(relm_t *r, const relm_interaction_query_t *q, relm_row
     /*
      * A company's entries include its persons'. Only the contact's type is read: this runs
      * before every history page, where reading the whole contact cost as much as the page.
+     * Its statement is held (not reset) until the page's has taken its first step: outside a
+     * transaction SQLite keeps one read transaction while any statement is pending, so the
+     * type and the page come from one snapshot, for the price of one read transaction.
      */
     const char *contact_col = "contact_no";
+    relm_stmt_t *held = NULL;
     if (k->contact_no[0]) {
         relm_stmt_t *ts;
         relm_error_t scratch = {0};
         if (relm_stmt_prepare(r->store, "SELECT type FROM contact WHERE no = ?", &ts, &scratch) ==
             0) {
             relm_stmt_bind_text(ts, 1, k->contact_no);
-            if (relm_stmt_step(ts, &scratch) == RELM_STEP_ROW &&
-                strcmp(relm_stmt_text(ts, 0), "company") == 0)
-                contact_col = "contact_company_no";
-            relm_stmt_release(ts);
+            if (relm_stmt_step(ts, &scratch) == RELM_STEP_ROW) {
+                if (strcmp(relm_stmt_text(ts, 0), "company") == 0)
+                    contact_col = "contact_company_no";
+                held = ts;
+            } else {
+                relm_stmt_release(ts);
+            }
         }
     }
 
     sqlb_t *b = sqlb_new(relm_store_fold(r->store));
     if (!b) {
+        if (held)
+            relm_stmt_release(held);
         free(k);
         return relm_error_set(err, RELM_ENOMEM, "out of memory");
     }
@@ -1488,6 +1497,8 @@ int relm_interaction_list(relm_t *r, const relm_interaction_query_t *q, relm_row
     rc = sqlb_prepare(r, b, &s, err);
     free(b);
     if (rc) {
+        if (held)
+            relm_stmt_release(held);
         free(k);
         return rc;
     }
@@ -1495,7 +1506,10 @@ int relm_interaction_list(relm_t *r, const relm_interaction_query_t *q, relm_row
     memset(&last, 0, sizeof(last));
     long rows = 0;
     int more = 0;
-    while ((rc = relm_stmt_step(s, err)) == RELM_STEP_ROW) {
+    rc = relm_stmt_step(s, err);
+    if (held)
+        relm_stmt_release(held); /* the page's statement holds the snapshot now */
+    for (; rc == RELM_STEP_ROW; rc = relm_stmt_step(s, err)) {
         if (q->limit > 0 && rows >= q->limit) {
             more = 1;
             break;

@@ -823,13 +823,21 @@ int relm_token_check(relm_t *r, const char *token, relm_user_t *out, relm_error_
         expires_at = relm_stmt_int(s, 2);
         last_used = relm_stmt_int(s, 3);
     }
+    relm_error_t ignored = {0};
+    int expired = uname[0] && expires_at && expires_at <= now;
+    /*
+     * The user is read while the token's statement is still pending: outside a transaction
+     * SQLite keeps one read transaction while any statement is, so token and user come from
+     * one snapshot, for the price of one read transaction.
+     */
+    int valid = rc == RELM_STEP_ROW && !expired && uname[0] &&
+                relm_user_get(r, uname, out, &ignored) == 0 && !out->disabled;
     relm_stmt_release(s);
     if (rc < 0)
         return rc;
-    relm_error_t ignored = {0};
-    if (uname[0] && expires_at && expires_at <= now)
+    if (expired)
         return relm_error_set(err, RELM_EAUTH, "API token %lld has expired", (long long)id);
-    if (!uname[0] || relm_user_get(r, uname, out, &ignored) || out->disabled)
+    if (!valid)
         return relm_error_set(err, RELM_EAUTH, "the API token is not valid");
     stamp_use(r, id, last_used, now);
     return 0;
