@@ -251,7 +251,7 @@ static int pick_salesperson(relm_t *r, relm_interaction_t *rec, relm_mask_t give
                             const relm_contact_t *c, relm_error_t *err)
 {
     relm_salesperson_t sp;
-    relm_user_t account; /* code may point into it */
+    char account_sp[RELM_CODE20_SZ]; /* code may point into it */
     relm_error_t scratch = {0};
     const char *code = NULL, *source = NULL;
     if (given_text(rec->salesperson_code, given, F_SALESPERSON_CODE)) {
@@ -259,9 +259,10 @@ static int pick_salesperson(relm_t *r, relm_interaction_t *rec, relm_mask_t give
         source = "the given salesperson_code";
     } else {
         const char *user = relm_user(r);
-        int known = user[0] && relm_user_get(r, user, &account, &scratch) == 0;
-        if (known && account.salesperson_code[0]) {
-            code = account.salesperson_code;
+        /* Only the account's salesperson_code is needed: not the whole user row. */
+        int known = user[0] && relm_user_salesperson_code(r, user, account_sp, &scratch) == 0;
+        if (known && account_sp[0]) {
+            code = account_sp;
             source = "the signed-in user's salesperson_code";
         } else if (!known && user[0] &&
                    relm_record_set(&relm_salesperson_entity, &sp, NULL, "code", user, &scratch) ==
@@ -279,15 +280,74 @@ static int pick_salesperson(relm_t *r, relm_interaction_t *rec, relm_mask_t give
                               "interaction for contact %s: salesperson_code is required, and "
                               "neither the signed-in user nor the contact has one",
                               c->no);
-    int rc = relm_salesperson_get(r, code, &sp, &scratch);
-    if (rc == RELM_ENOTFOUND)
-        return relm_error_set(err, rc,
+    /* The code as the field table normalises it, then only whether that salesperson exists. */
+    relm_record_init(&relm_salesperson_entity, &sp);
+    int rc = relm_record_set(&relm_salesperson_entity, &sp, NULL, "code", code, &scratch);
+    if (rc == 0)
+        rc = relm_table_exists(r, &relm_salesperson_entity, &sp, &scratch);
+    if (rc == 0)
+        return relm_error_set(err, RELM_ENOTFOUND,
                               "interaction for contact %s: salesperson %s (%s) does not exist",
                               c->no, code, source);
-    if (rc)
+    if (rc < 0)
         return relm_error_set(err, rc, "%s", scratch.message);
     relm_copy(rec->salesperson_code, sizeof(rec->salesperson_code), sp.code);
     return 0;
+}
+
+/*
+ * The contact no (normalised as relm_contact_get does) into *c with only the fields an
+ * entry takes from it; the others are left as relm_record_init leaves them. Create Interaction runs
+ * this on every entry, inside the write transaction, where reading the whole row cost more than the
+ * insert's checks.
+ */
+static int read_contact(relm_t *r, const char *no, relm_contact_t *c, relm_error_t *err)
+{
+    static const char sql[] =
+        "SELECT no, type, company_no, privacy_blocked, language_code, correspondence_type, "
+        "salesperson_code, email, fax_no, phone_no, mobile_phone_no, address, address_2, "
+        "post_code, city, country_code FROM contact WHERE no = ?";
+    relm_record_init(&relm_contact_entity, c);
+    int rc = relm_record_set(&relm_contact_entity, c, NULL, "no", no, err);
+    if (rc)
+        return rc;
+    relm_stmt_t *s;
+    if ((rc = relm_stmt_prepare(r->store, sql, &s, err)))
+        return rc;
+    relm_stmt_bind_text(s, 1, c->no);
+    rc = relm_stmt_step(s, err);
+    if (rc == RELM_STEP_ROW) {
+        struct {
+            char *dst;
+            size_t n;
+        } text[] = {
+            {c->no, sizeof(c->no)},
+            {c->type, sizeof(c->type)},
+            {c->company_no, sizeof(c->company_no)},
+            {NULL, 0}, /* privacy_blocked */
+            {c->language_code, sizeof(c->language_code)},
+            {c->correspondence_type, sizeof(c->correspondence_type)},
+            {c->salesperson_code, sizeof(c->salesperson_code)},
+            {c->email, sizeof(c->email)},
+            {c->fax_no, sizeof(c->fax_no)},
+            {c->phone_no, sizeof(c->phone_no)},
+            {c->mobile_phone_no, sizeof(c->mobile_phone_no)},
+            {c->address, sizeof(c->address)},
+            {c->address_2, sizeof(c->address_2)},
+            {c->post_code, sizeof(c->post_code)},
+            {c->city, sizeof(c->city)},
+            {c->country_code, sizeof(c->country_code)},
+        };
+        for (int i = 0; i < (int)(sizeof(text) / sizeof(text[0])); i++)
+            if (text[i].dst)
+                relm_copy(text[i].dst, text[i].n, relm_stmt_text(s, i));
+        c->privacy_blocked = relm_stmt_int(s, 3) != 0;
+        rc = 0;
+    } else if (rc == RELM_STEP_DONE) {
+        rc = relm_error_set(err, RELM_ENOTFOUND, "contact %s does not exist", c->no);
+    }
+    relm_stmt_release(s);
+    return rc;
 }
 
 /* The entry's contact: given, existing and not privacy-blocked, into *c. */
@@ -297,7 +357,7 @@ static int prepare_contact(relm_t *r, const relm_interaction_t *rec, relm_mask_t
     relm_error_t scratch = {0};
     if (!given_text(rec->contact_no, given, F_CONTACT_NO))
         return relm_error_set(err, RELM_EVALIDATION, "interaction: contact_no is required");
-    int rc = relm_contact_get(r, rec->contact_no, c, &scratch);
+    int rc = read_contact(r, rec->contact_no, c, &scratch);
     if (rc == RELM_ENOTFOUND)
         return relm_error_set(err, rc, "interaction: contact %s (contact_no) does not exist",
                               rec->contact_no);
@@ -1424,23 +1484,32 @@ int relm_interaction_list(relm_t *r, const relm_interaction_query_t *q, relm_row
     /*
      * A company's entries include its persons'. Only the contact's type is read: this runs
      * before every history page, where reading the whole contact cost as much as the page.
+     * Its statement is held (not reset) until the page's has taken its first step: outside a
+     * transaction SQLite keeps one read transaction while any statement is pending, so the
+     * type and the page come from one snapshot, for the price of one read transaction.
      */
     const char *contact_col = "contact_no";
+    relm_stmt_t *held = NULL;
     if (k->contact_no[0]) {
         relm_stmt_t *ts;
         relm_error_t scratch = {0};
         if (relm_stmt_prepare(r->store, "SELECT type FROM contact WHERE no = ?", &ts, &scratch) ==
             0) {
             relm_stmt_bind_text(ts, 1, k->contact_no);
-            if (relm_stmt_step(ts, &scratch) == RELM_STEP_ROW &&
-                strcmp(relm_stmt_text(ts, 0), "company") == 0)
-                contact_col = "contact_company_no";
-            relm_stmt_release(ts);
+            if (relm_stmt_step(ts, &scratch) == RELM_STEP_ROW) {
+                if (strcmp(relm_stmt_text(ts, 0), "company") == 0)
+                    contact_col = "contact_company_no";
+                held = ts;
+            } else {
+                relm_stmt_release(ts);
+            }
         }
     }
 
     sqlb_t *b = sqlb_new(relm_store_fold(r->store));
     if (!b) {
+        if (held)
+            relm_stmt_release(held);
         free(k);
         return relm_error_set(err, RELM_ENOMEM, "out of memory");
     }
@@ -1553,6 +1622,8 @@ int relm_interaction_list(relm_t *r, const relm_interaction_query_t *q, relm_row
     rc = sqlb_prepare(r, b, &s, err);
     free(b);
     if (rc) {
+        if (held)
+            relm_stmt_release(held);
         free(k);
         return rc;
     }
@@ -1560,7 +1631,10 @@ int relm_interaction_list(relm_t *r, const relm_interaction_query_t *q, relm_row
     memset(&last, 0, sizeof(last));
     long rows = 0;
     int more = 0;
-    while ((rc = relm_stmt_step(s, err)) == RELM_STEP_ROW) {
+    rc = relm_stmt_step(s, err);
+    if (held)
+        relm_stmt_release(held); /* the page's statement holds the snapshot now */
+    for (; rc == RELM_STEP_ROW; rc = relm_stmt_step(s, err)) {
         if (q->limit > 0 && rows >= q->limit) {
             more = 1;
             break;

@@ -109,6 +109,14 @@ extern atomic_ulong relm_password_verifications;
 extern int relm_login_rows_max;
 
 /*
+ * The salesperson_code of user account name (normalised as relm_user_get does) into code:
+ * 0, RELM_ENOTFOUND when there is no such account (or the name is not a valid one), or a
+ * storage error. Reads only that column: Create Interaction asks for it on every entry.
+ */
+int relm_user_salesperson_code(relm_t *r, const char *name, char code[RELM_CODE20_SZ],
+                               relm_error_t *err);
+
+/*
  * End the transaction level opened by relm_begin/relm_store_begin: commit when rc is 0,
  * otherwise roll back and return rc. Either way the level is closed (a failed commit rolls
  * back), so a caller writes `return relm_tx_end(r, rc, err);`.

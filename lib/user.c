@@ -281,6 +281,27 @@ int relm_user_get(relm_t *r, const char *name, relm_user_t *out, relm_error_t *e
     return rc;
 }
 
+int relm_user_salesperson_code(relm_t *r, const char *name, char code[RELM_CODE20_SZ],
+                               relm_error_t *err)
+{
+    char norm[RELM_TEXT50_SZ];
+    relm_error_t scratch = {0};
+    code[0] = '\0';
+    if (normalise_name(name, norm, &scratch))
+        return RELM_ENOTFOUND;
+    relm_stmt_t *s;
+    int rc = relm_stmt_prepare(r->store, "SELECT salesperson_code FROM app_user WHERE name = ?", &s,
+                               err);
+    if (rc)
+        return rc;
+    relm_stmt_bind_text(s, 1, norm);
+    rc = relm_stmt_step(s, err);
+    if (rc == RELM_STEP_ROW)
+        relm_copy(code, RELM_CODE20_SZ, relm_stmt_text(s, 0));
+    relm_stmt_release(s);
+    return rc == RELM_STEP_ROW ? 0 : rc == RELM_STEP_DONE ? RELM_ENOTFOUND : rc;
+}
+
 static int end_sessions(relm_t *r, const char *name, relm_error_t *err)
 {
     relm_stmt_t *s;
@@ -802,13 +823,21 @@ int relm_token_check(relm_t *r, const char *token, relm_user_t *out, relm_error_
         expires_at = relm_stmt_int(s, 2);
         last_used = relm_stmt_int(s, 3);
     }
+    relm_error_t ignored = {0};
+    int expired = uname[0] && expires_at && expires_at <= now;
+    /*
+     * The user is read while the token's statement is still pending: outside a transaction
+     * SQLite keeps one read transaction while any statement is, so token and user come from
+     * one snapshot, for the price of one read transaction.
+     */
+    int valid = rc == RELM_STEP_ROW && !expired && uname[0] &&
+                relm_user_get(r, uname, out, &ignored) == 0 && !out->disabled;
     relm_stmt_release(s);
     if (rc < 0)
         return rc;
-    relm_error_t ignored = {0};
-    if (uname[0] && expires_at && expires_at <= now)
+    if (expired)
         return relm_error_set(err, RELM_EAUTH, "API token %lld has expired", (long long)id);
-    if (!uname[0] || relm_user_get(r, uname, out, &ignored) || out->disabled)
+    if (!valid)
         return relm_error_set(err, RELM_EAUTH, "the API token is not valid");
     stamp_use(r, id, last_used, now);
     return 0;

@@ -48,15 +48,19 @@ static void put_member(jtext_t *t, const char *key, const char *text)
         jt_put(t, "null", 4);
 }
 
-/* The entry with its comment lines, written as JSON text. */
-static int reply_entry(req_t *q, const relm_interaction_t *rec)
+/*
+ * The entry with its comment lines, written as JSON text. With fresh set, rec was just
+ * written with no comment lines and no attachment (a new entry without comments): there
+ * is nothing to read back, which keeps the write transaction short.
+ */
+static int reply_entry_as(req_t *q, const relm_interaction_t *rec, int fresh)
 {
     api_collect_t c = {.e = &relm_interaction_comment_entity};
-    int rc = rec->entry_no > 0
-                 ? relm_interaction_comment_list(q->r, rec->entry_no, api_collect, &c, &q->err)
-                 : 0;
+    int read = rec->entry_no > 0 && !fresh;
+    int rc =
+        read ? relm_interaction_comment_list(q->r, rec->entry_no, api_collect, &c, &q->err) : 0;
     char *body = NULL;
-    if (rc == 0 && rec->entry_no > 0)
+    if (rc == 0 && read)
         rc = relm_entry_attachment_get(q->r, rec->entry_no, &body, &q->err);
     if (rc) {
         free(c.items.s);
@@ -79,6 +83,11 @@ static int reply_entry(req_t *q, const relm_interaction_t *rec)
         put_member(&t, ",\"warning\":", q->err.warning);
     jt_put(&t, "}", 1);
     return jt_reply(q, &t);
+}
+
+static int reply_entry(req_t *q, const relm_interaction_t *rec)
+{
+    return reply_entry_as(q, rec, 0);
 }
 
 #define MAX_COMMENTS 100
@@ -152,7 +161,7 @@ static int create(req_t *q)
     int rc = read_dialog(q, 1, 0, &d);
     if (rc ||
         (rc = relm_interaction_create_commented(q->r, &d.rec, d.given, d.texts, d.n, &q->err)) ||
-        (rc = reply_entry(q, &d.rec)))
+        (rc = reply_entry_as(q, &d.rec, d.n == 0 && d.rec.attachment_no == 0)))
         return rc;
     q->status = MHD_HTTP_CREATED;
     snprintf(q->location, sizeof(q->location), "/api/interactions/%lld", (long long)d.rec.entry_no);

@@ -28,12 +28,24 @@ try:
                                        "subject": "Price list"})
     eq("POST /api/interactions is 201", 201, r.status)
     e1 = r.body.get("entry_no")
+    created = r.body
     eq("the cost comes from the template", "0.50", r.body.get("cost"))
     eq("Location names the entry", "/api/interactions/%s" % e1, r.headers.get("Location"))
     eq("the entry is written with the signed-in user as user_id", [(e1, 0, 0, "ann", "OUTGOING")],
        rows("entry_no = ?", e1))
     r = ann.get("/api/interactions/%s" % e1)
     eq("GET /api/interactions/{entry_no}", "Price list", r.body.get("subject"))
+    eq("the create reply (not read back) is the entry as GET reads it", r.body, created)
+    r = ann.post("/api/interactions", {"contact_no": "CT000001",
+                                       "interaction_template_code": "OUTGOING",
+                                       "comments": ["First", "Second"]})
+    created = r.body
+    r = ann.get("/api/interactions/%s" % created.get("entry_no"))
+    eq("with comment lines, the create reply is the entry as GET reads it", r.body, created)
+    eq("and holds the comment lines", ["First", "Second"],
+       [c["comment"] for c in created.get("comments", [])])
+    s.sql("DELETE FROM interaction_comment WHERE entry_no = ?", created.get("entry_no"))
+    s.sql("DELETE FROM interaction_log_entry WHERE entry_no = ?", created.get("entry_no"))
     r = ann.get("/api/contacts/CT000001/statistics")
     eq("the contact's statistics count it", 1, r.body.get("no_of_interactions"))
 
