@@ -1141,6 +1141,48 @@ static const char removed_columns[] =
     "campaign_target, campaign_response, contact_via, opportunity_no, personalised, added_by_step, "
     "description_typed";
 
+/*
+ * Append the lines whose contact c matches (a reduce removes them): the contacts matched
+ * and, with entire_companies, every contact sharing a company no. with one of them
+ * (through the contact's company index, not per line). A positive IN: both engines plan
+ * it set-wise (PostgreSQL as a semi-join, SQLite as one list probed per line).
+ */
+static void sb_matched(sqlb_t *b, const relm_criteria_t *c)
+{
+    sqlb_sql(b, " AND contact_no IN (SELECT c.no FROM contact c WHERE 1 = 1");
+    match_clause(b, c, "c");
+    if (c->entire_companies) {
+        sqlb_sql(b, " UNION SELECT p.no FROM contact p WHERE p.company_no <> '' AND "
+                    "p.company_no IN (SELECT c.company_no FROM contact c WHERE 1 = 1");
+        match_clause(b, c, "c");
+        sqlb_sql(b, ")");
+    }
+    sqlb_sql(b, ")");
+}
+
+/*
+ * Append the lines whose contact c does not match (a refine removes them): the complement
+ * of sb_matched(), written NOT EXISTS per contact rather than NOT IN a list. PostgreSQL
+ * cannot plan NOT IN as an anti-join (a NULL in the list would change its result), and a
+ * list larger than work_mem is then scanned again for every line; NOT EXISTS is an
+ * anti-join on either engine. The results agree because contact.no, contact.company_no
+ * and segment_line.contact_no are all NOT NULL. With entire_companies a line stays when
+ * its contact's company no. is one of the matched contacts' (the inner IN is built once).
+ */
+static void sb_unmatched(sqlb_t *b, const relm_criteria_t *c)
+{
+    sqlb_sql(b, " AND NOT EXISTS (SELECT 1 FROM contact c WHERE c.no = segment_line.contact_no");
+    match_clause(b, c, "c");
+    sqlb_sql(b, ")");
+    if (c->entire_companies) {
+        sqlb_sql(b, " AND NOT EXISTS (SELECT 1 FROM contact p WHERE p.no = "
+                    "segment_line.contact_no AND p.company_no <> '' AND p.company_no IN "
+                    "(SELECT c.company_no FROM contact c WHERE 1 = 1");
+        match_clause(b, c, "c");
+        sqlb_sql(b, "))");
+    }
+}
+
 int relm_segment_remove_matching(relm_t *r, const char *no, const relm_criteria_t *c, int keep,
                                  int64_t step_id, int64_t *count, relm_error_t *err)
 {
@@ -1151,12 +1193,6 @@ int relm_segment_remove_matching(relm_t *r, const char *no, const relm_criteria_
     sqlb_t *b = sqlb_new(relm_store_fold(r->store));
     if (!b)
         return relm_error_set(err, RELM_ENOMEM, "out of memory");
-    /*
-     * The contacts matched; with entire_companies also every contact sharing a company no.
-     * with one of them (through the contact's company index, not per line).
-     */
-    const char *in = keep ? " AND contact_no NOT IN (SELECT c.no FROM contact c WHERE 1 = 1"
-                          : " AND contact_no IN (SELECT c.no FROM contact c WHERE 1 = 1";
     for (int pass = step_id > 0 ? 0 : 1; rc == 0 && pass < 2; pass++) {
         sqlb_reset(b);
         if (pass == 0) {
@@ -1171,15 +1207,10 @@ int relm_segment_remove_matching(relm_t *r, const char *no, const relm_criteria_
             sqlb_sql(b, "DELETE FROM segment_line WHERE segment_no = ?");
         }
         sqlb_text(b, seg.no);
-        sqlb_sql(b, in);
-        match_clause(b, c, "c");
-        if (c->entire_companies) {
-            sqlb_sql(b, " UNION SELECT p.no FROM contact p WHERE p.company_no <> '' AND "
-                        "p.company_no IN (SELECT c.company_no FROM contact c WHERE 1 = 1");
-            match_clause(b, c, "c");
-            sqlb_sql(b, ")");
-        }
-        sqlb_sql(b, ")");
+        if (keep)
+            sb_unmatched(b, c);
+        else
+            sb_matched(b, c);
         rc = sqlb_run(r, b, pass == 1 ? count : NULL, err);
     }
     free(b);

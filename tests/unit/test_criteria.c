@@ -183,6 +183,93 @@ static void entire_companies_reduces_and_refines_by_company(void **state)
     test_db_free(r);
 }
 
+/* Runs a reduce (keep 0) or refine (keep 1) on a fresh segment of C1,C2,P1,P2,P3,P4; returns
+ * the lines left and sets *removed. The step is undone after, leaving all six lines. */
+static const char *step_on_all(relm_t *r, const char *no, relm_criteria_t *c, int keep,
+                               int64_t *removed)
+{
+    relm_error_t err = {0};
+    static char left[256];
+    *removed = -1;
+    if ((keep ? relm_segment_refine : relm_segment_reduce)(r, no, c, removed, &err))
+        fail_msg("%s: %s", keep ? "refine" : "reduce", err.message);
+    snprintf(left, sizeof(left), "%s", contacts(r, no));
+    if (relm_segment_undo(r, no, &err))
+        fail_msg("undo: %s", err.message);
+    assert_string_equal(contacts(r, no), "C1,C2,P1,P2,P3,P4");
+    return left;
+}
+
+/*
+ * Companies C1 (C1, P1, P2) and C2 (C2, P3) are matched only in part, P4 has no company:
+ * without entire_companies only the matched contacts' lines count; with it every line of
+ * a matched contact's company counts too, the contact's company counted from the contact
+ * (not the line), and a contact with no company stands alone. Reduce and refine split the
+ * segment into complements either way.
+ */
+static void reduce_and_refine_split_partly_matched_companies_by_entire_companies(void **state)
+{
+    (void)state;
+    relm_t *r = fixture();
+    relm_error_t err = {0};
+    char no[RELM_CODE20_SZ];
+    new_segment(r, "Split", "LTR", no);
+    add_where(r, no, NULL, NULL, NULL);
+    assert_string_equal(contacts(r, no), "C1,C2,P1,P2,P3,P4");
+    relm_criteria_t c;
+    int64_t n;
+
+    /* P1 alone of company C1. */
+    relm_criteria_init(&c);
+    assert_int_equal(relm_criteria_where(&c, "no=P1", &err), 0);
+    assert_string_equal(step_on_all(r, no, &c, 0, &n), "C1,C2,P2,P3,P4");
+    assert_int_equal(n, 1);
+    assert_string_equal(step_on_all(r, no, &c, 1, &n), "P1");
+    assert_int_equal(n, 5);
+    set_options(&c, "entire_companies");
+    assert_string_equal(step_on_all(r, no, &c, 0, &n), "C2,P3,P4");
+    assert_int_equal(n, 3);
+    assert_string_equal(step_on_all(r, no, &c, 1, &n), "C1,P1,P2");
+    assert_int_equal(n, 3);
+
+    /* The persons in Oslo: P3 of company C2 (not C2 itself) and P4 with no company. */
+    relm_criteria_init(&c);
+    assert_int_equal(relm_criteria_where(&c, "city=Oslo", &err), 0);
+    assert_int_equal(relm_criteria_where(&c, "type=person", &err), 0);
+    assert_string_equal(step_on_all(r, no, &c, 0, &n), "C1,C2,P1,P2");
+    assert_int_equal(n, 2);
+    assert_string_equal(step_on_all(r, no, &c, 1, &n), "P3,P4");
+    assert_int_equal(n, 4);
+    set_options(&c, "entire_companies");
+    assert_string_equal(step_on_all(r, no, &c, 0, &n), "C1,P1,P2");
+    assert_int_equal(n, 3);
+    assert_string_equal(step_on_all(r, no, &c, 1, &n), "C2,P3,P4");
+    assert_int_equal(n, 3);
+
+    /* By interaction history: P2's entry matches, bringing company C1 with the option. */
+    exec_sql(r, "INSERT INTO interaction_log_entry (entry_no, contact_no, contact_company_no, "
+                "date, interaction_template_code, campaign_no, canceled) VALUES "
+                "(1, 'P2', 'C1', '2026-02-01', 'LTR', '', 0)");
+    relm_criteria_init(&c);
+    snprintf(c.interaction_template_code, sizeof(c.interaction_template_code), "LTR");
+    assert_string_equal(step_on_all(r, no, &c, 0, &n), "C1,C2,P1,P3,P4");
+    assert_string_equal(step_on_all(r, no, &c, 1, &n), "P2");
+    set_options(&c, "entire_companies");
+    assert_string_equal(step_on_all(r, no, &c, 0, &n), "C2,P3,P4");
+    assert_string_equal(step_on_all(r, no, &c, 1, &n), "C1,P1,P2");
+
+    /* A contact that moved company after it was added is judged by its company now. */
+    exec_sql(r, "UPDATE contact SET company_no = 'C2' WHERE no = 'P1'");
+    relm_criteria_init(&c);
+    assert_int_equal(relm_criteria_where(&c, "no=P3", &err), 0);
+    set_options(&c, "entire_companies");
+    assert_string_equal(step_on_all(r, no, &c, 0, &n), "C1,P2,P4");
+    assert_int_equal(n, 3);
+    assert_string_equal(step_on_all(r, no, &c, 1, &n), "C2,P1,P3");
+    assert_int_equal(n, 3);
+    test_db_free(r);
+}
+
 static void filters_cover_contact_fields_and_interaction_history(void **state)
 {
     (void)state;
@@ -617,6 +704,7 @@ int main(void)
         cmocka_unit_test(allow_related_companies_adds_the_company_of_every_matched_person),
         cmocka_unit_test(expand_company_brings_every_contact_sharing_the_company_no),
         cmocka_unit_test(entire_companies_reduces_and_refines_by_company),
+        cmocka_unit_test(reduce_and_refine_split_partly_matched_companies_by_entire_companies),
         cmocka_unit_test(filters_cover_contact_fields_and_interaction_history),
         cmocka_unit_test(undo_after_reduce_restores_personalised_lines_exactly),
         cmocka_unit_test(undo_of_an_add_removes_its_lines_and_a_new_step_discards_undone_ones),
