@@ -41,12 +41,16 @@ def make_db(a):
     os.makedirs(a.workdir, exist_ok=True)
     base = os.path.join(a.workdir, "http-%d-%d.db" % (a.contacts, a.entries))
     tok_file = base + ".token"
-    if not (os.path.exists(base) and os.path.exists(tok_file)):
+    relm = os.path.join(a.build, "relm")
+    # A database kept from an earlier run is used again only when this build opens it
+    # (a build with a newer schema refuses it until upgraded: make a new one instead).
+    fresh = os.path.exists(base) and os.path.exists(tok_file) and subprocess.run(
+        [relm, "--db", base, "setup", "show"], capture_output=True).returncode == 0
+    if not fresh:
         for suffix in ("", "-wal", "-shm", ".token"):
             if os.path.exists(base + suffix):
                 os.remove(base + suffix)
         run([os.path.join(a.build, "relm-bench-gen"), base, str(a.contacts), str(a.entries)])
-        relm = os.path.join(a.build, "relm")
         run([relm, "--db", base, "user", "add", "bench", "--role", "admin", "--full-name",
              "Bench", "--salesperson-code", "JO", "--password-stdin"], input="bench-password-1\n")
         tok = run([relm, "--db", base, "token", "create", "--user", "bench", "--expires-in",
