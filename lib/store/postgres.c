@@ -390,6 +390,7 @@ static int prepare_now(pg_stmt_t *s, relm_error_t *err)
         return 0;
     }
     rc = map_error(db, res, err);
+    note_lost(db, in_tx);
     PQclear(res);
     return rc;
 }
