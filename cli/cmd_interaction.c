@@ -42,6 +42,7 @@ static void help(void)
            "          fields are asked for one by one)\n"
            "  list [--contact NO] [--salesperson CODE] [--template CODE] [--segment NO]\n"
            "       [--logged-segment N] [--from DATE] [--to DATE] [--postponed] [--canceled]\n"
+           "       [--active]                            entries not canceled\n"
            "       [--outbox]                            e-mails waiting, being sent or failed\n"
            "       [--search TEXT] [--sort FIELD[:desc]] [--limit N] [--after CURSOR]\n"
            "                                             newest first, or by FIELD (date, cost,\n"
@@ -434,7 +435,7 @@ static int do_list(cli_t *c, int argc, char **argv)
     const char *contact = NULL, *sp = NULL, *tpl = NULL, *seg = NULL, *logged = NULL, *from = NULL,
                *to = NULL, *after = NULL, *sort = NULL, *search = NULL;
     int64_t limit = 0;
-    int postponed = 0, canceled = 0, outbox = 0;
+    int postponed = 0, canceled = 0, active = 0, outbox = 0;
     cli_opt_t opts[] = {{"--contact", 1, &contact, NULL, NULL, NULL},
                         {"--contact-no", 1, &contact, NULL, NULL, NULL},
                         {"--salesperson", 1, &sp, NULL, NULL, NULL},
@@ -449,6 +450,7 @@ static int do_list(cli_t *c, int argc, char **argv)
                         {"--to", 1, &to, NULL, NULL, NULL},
                         {"--postponed", 0, NULL, &postponed, NULL, NULL},
                         {"--canceled", 0, NULL, &canceled, NULL, NULL},
+                        {"--active", 0, NULL, &active, NULL, NULL},
                         {"--outbox", 0, NULL, &outbox, NULL, NULL},
                         {"--limit", CLI_NUMBER, &limit, NULL, NULL, NULL},
                         {"--after", 1, &after, NULL, NULL, NULL},
@@ -472,7 +474,7 @@ static int do_list(cli_t *c, int argc, char **argv)
     q.sort = sort;
     q.search = search;
     q.flags = (postponed ? RELM_IQ_POSTPONED : 0) | (canceled ? RELM_IQ_CANCELED : 0) |
-              (outbox ? RELM_IQ_OUTBOX : 0);
+              (active ? RELM_IQ_ACTIVE : 0) | (outbox ? RELM_IQ_OUTBOX : 0);
     if (logged && (rc = cli_parse_no(logged, "--logged-segment", &q.logged_segment_entry_no)))
         return rc;
     q.limit = (long)limit;

@@ -1466,6 +1466,9 @@ int relm_interaction_list(relm_t *r, const relm_interaction_query_t *q, relm_row
     if (rc == 0 && q->to && *q->to &&
         (rc = relm_record_set_index(&relm_interaction_entity, k, NULL, F_DATE, q->to, err)) == 0)
         relm_copy(to, sizeof(to), k->date);
+    if (rc == 0 && (q->flags & RELM_IQ_ACTIVE) && (q->flags & RELM_IQ_CANCELED))
+        rc = relm_error_set(err, RELM_EVALIDATION,
+                            "interaction log entry list: active and canceled exclude each other");
     list_sort_t sort;
     int sorted = q->sort && *q->sort;
     if (rc == 0 && sorted)
@@ -1549,6 +1552,8 @@ int relm_interaction_list(relm_t *r, const relm_interaction_query_t *q, relm_row
     }
     if (q->flags & RELM_IQ_CANCELED)
         sqlb_sql(b, " AND canceled = 1");
+    if (q->flags & RELM_IQ_ACTIVE)
+        sqlb_sql(b, " AND canceled = 0");
     if (q->flags & RELM_IQ_OUTBOX)
         /* Through the outbox's own (partial) index: otherwise SQLite prefers to walk the
          * whole log in date order (ile_date) looking for the few entries of the outbox. */

@@ -5,7 +5,8 @@
  *
  *   GET    /api/interactions             ?contact_no ?salesperson_code ?interaction_template_code
  *                                        ?segment_no ?logged_segment_entry_no ?from ?to
- *                                        ?status=postponed|canceled|outbox ?limit ?after=CURSOR
+ *                                        ?status=postponed|canceled|active|outbox ?limit
+ *                                        ?after=CURSOR
  *                                        ?sort=FIELD[:asc|:desc] ?q=TEXT (search)
  *   POST   /api/interactions             create (body: fields, optional from_entry_no and
  *                                        comments: an array of comment texts)
@@ -371,10 +372,13 @@ static int list(req_t *q)
         iq.flags = RELM_IQ_POSTPONED;
     else if (status && strcmp(status, "canceled") == 0)
         iq.flags = RELM_IQ_CANCELED;
+    else if (status && strcmp(status, "active") == 0)
+        iq.flags = RELM_IQ_ACTIVE;
     else if (status && strcmp(status, "outbox") == 0)
         iq.flags = RELM_IQ_OUTBOX;
     else if (status && *status && strcmp(status, "all") != 0)
-        return req_fail(q, HTTP_EBADREQUEST, "status must be postponed, canceled, outbox or all");
+        return req_fail(q, HTTP_EBADREQUEST,
+                        "status must be postponed, canceled, active, outbox or all");
     const char *after = req_query(q, "after");
     if (after && *after && (rc = relm_interaction_cursor_parse(after, &iq.after, &q->err)))
         return rc == RELM_EVALIDATION ? req_fail(q, HTTP_EBADREQUEST, "%s", q->err.message) : rc;

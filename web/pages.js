@@ -235,16 +235,15 @@ export async function interactionLogPage() {
     field({ name: 'from', label: t('fromDate'), type: 'date' }),
     field({ name: 'to', label: t('toDate'), type: 'date' }),
     field({ name: 'status', label: t('status'), type: 'select', value: 'all',
-            options: [['all', t('all')], ['', t('active')], ['canceled', t('canceled')],
+            options: [['all', t('all')], ['active', t('active')], ['canceled', t('canceled')],
               ['postponed', t('postponed')]] }),
     h('div', { class: 'buttons' }, h('button', { type: 'submit', class: 'primary' }, t('applyFilter')),
       h('button', { type: 'reset' }, t('clearFilter'))));
   filter.addEventListener('submit', (ev) => {
     ev.preventDefault();
     const v = formValues(filter);
-    // An empty status means the active entries; the API takes the parameter's absence.
     // The order chosen in the table's headers stays.
-    const params = { ...v, status: v.status || undefined, sort: table.params().sort };
+    const params = { ...v, sort: table.params().sort };
     table.restart(params);
   });
   filter.addEventListener('reset', () => {

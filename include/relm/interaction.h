@@ -270,6 +270,7 @@ enum {
     RELM_IQ_CANCELED = 2,  /* canceled entries only (otherwise both are listed) */
     RELM_IQ_OUTBOX = 4,    /* the e-mail outbox: not canceled, waiting, being sent or failed
                               (delivery_status in_progress, sending or error) */
+    RELM_IQ_ACTIVE = 8,    /* entries not canceled (with RELM_IQ_CANCELED: refused) */
 };
 
 /* A query; every blank / zero member is "any". */

@@ -177,6 +177,16 @@ try:
        s.sql("SELECT canceled FROM interaction_log_entry WHERE entry_no IN (?, ?)", e1, e2))
     r = ann.get("/api/contacts/CT000001/statistics")
     eq("canceled entries drop out of the statistics", 0, r.body.get("no_of_interactions"))
+    r = ann.get("/api/interactions?status=active&limit=500")
+    eq("status=active leaves the canceled entries out", sorted(
+        x[0] for x in s.sql("SELECT entry_no FROM interaction_log_entry "
+                            "WHERE canceled = 0 AND postponed = 0")),
+       sorted(e["entry_no"] for e in r.body.get("items", [])))
+    eq("status=active lists neither canceled entry", [], [e["entry_no"] for e in r.body["items"]
+                                                          if e["entry_no"] in (e1, e2)])
+    r = ann.get("/api/interactions?status=all&limit=500")
+    eq("status=all lists the canceled entries too", 2,
+       len([e for e in r.body["items"] if e["entry_no"] in (e1, e2)]))
     r = ann.post("/api/interactions/cancel", {"entry_nos": [e2]})
     eq("cancel again undoes the cancel", [(0,)],
        s.sql("SELECT canceled FROM interaction_log_entry WHERE entry_no = ?", e2))

@@ -864,6 +864,45 @@ try {
       .some((r) => !r.textContent.includes('CT000007')));
   });
 
+  await step('the log\'s status filter: Active leaves canceled entries out, Canceled shows only them', async () => {
+    const no = await page.evaluate(async () => {
+      const me = await (await fetch('/api/me')).json();
+      const post = async (u, b) => (await fetch(u, { method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token },
+        body: JSON.stringify(b) })).json();
+      const e = await post('/api/interactions', { contact_no: 'CT000002',
+        interaction_template_code: 'OUTGOING', subject: 'Canceled at once' });
+      await post('/api/interactions/cancel', { entry_nos: [e.entry_no] });
+      return e.entry_no;
+    });
+    await page.goto(base + '/#/contacts');
+    await page.goto(base + '/#/interactions');
+    const f = page.locator('#log-filter');
+    const shown = () => page.evaluate(() => [...document.querySelectorAll('.paged tbody tr')]
+      .map((r) => ({ no: Number((r.querySelector('a[href^="#/interactions/"]') || {}).textContent),
+        canceled: (r.querySelector('td[data-label="Canceled"]') || {}).textContent === 'Canceled' }))
+      .filter((r) => r.no));
+    await page.locator(`a[href="#/interactions/${no}"]`).waitFor();
+    await f.getByLabel('Status').selectOption({ label: 'Active' });
+    await f.getByRole('button', { name: 'Show' }).click();
+    await page.waitForFunction((n) => !document.querySelector(`a[href="#/interactions/${n}"]`)
+      && document.querySelectorAll('.paged tbody tr a[href^="#/interactions/"]').length > 0, no);
+    const active = await shown();
+    if (active.some((r) => r.canceled)) throw new Error(`Active shows canceled: ${JSON.stringify(active)}`);
+    await f.getByLabel('Status').selectOption({ label: 'Canceled' });
+    await f.getByRole('button', { name: 'Show' }).click();
+    await page.locator(`a[href="#/interactions/${no}"]`).waitFor();
+    const canceled = await shown();
+    if (!canceled.every((r) => r.canceled)) throw new Error(`Canceled shows active: ${JSON.stringify(canceled)}`);
+    await f.getByRole('button', { name: 'Clear filters' }).click();
+    await page.evaluate(async (n) => {
+      const me = await (await fetch('/api/me')).json();
+      await fetch('/api/interactions/cancel', { method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token },
+        body: JSON.stringify({ entry_nos: [n] }) });
+    }, no);
+  });
+
   // The entry numbers shown in the log's table, in their order.
   const logRows = () => page.evaluate(() => [...document.querySelectorAll('.paged tbody tr')]
     .map((r) => Number((r.querySelector('a[href^="#/interactions/"]') || {}).textContent)).filter(Boolean));

@@ -1557,6 +1557,9 @@ static void date_order_pages_as_the_date_and_time_text_did(void **state)
         {"date", RELM_IQ_CANCELED, "postponed = 0 AND canceled = 1",
          "date || ' ' || time ASC, entry_no ASC"},
         {NULL, RELM_IQ_POSTPONED, "postponed = 1", "date || ' ' || time DESC, entry_no DESC"},
+        {NULL, RELM_IQ_ACTIVE, "postponed = 0 AND canceled = 0",
+         "date || ' ' || time DESC, entry_no DESC"},
+        {"cost:desc", RELM_IQ_ACTIVE, "postponed = 0 AND canceled = 0", "cost DESC, entry_no DESC"},
         {NULL, RELM_IQ_OUTBOX, "postponed = 0 AND canceled = 0 AND delivery_status <> ''",
          "date || ' ' || time DESC, entry_no DESC"},
     };
@@ -1607,6 +1610,11 @@ static void date_order_pages_as_the_date_and_time_text_did(void **state)
     assert_int_equal(relm_interaction_list(r, &q, keep_row, &s, &next, &err), 0);
     assert_int_equal(s.e[0].entry_no, 11);
     assert_string_equal(next.key, " 10:00:00");
+    /* Active (not canceled) and canceled only cannot both hold. */
+    memset(&q, 0, sizeof(q));
+    q.flags = RELM_IQ_ACTIVE | RELM_IQ_CANCELED;
+    assert_int_equal(relm_interaction_list(r, &q, keep_row, &s, &next, &err), RELM_EVALIDATION);
+    assert_non_null(strstr(err.message, "active and canceled exclude each other"));
     test_db_free(r);
 }
 
