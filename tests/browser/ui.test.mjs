@@ -335,6 +335,9 @@ try {
     await page.getByRole('button', { name: 'Cancel selected' }).click();
     const dlg = page.locator('dialog[open]');
     await dlg.getByRole('heading', { name: 'Cancel 1 selected entry?' }).waitFor();
+    // The help names the button that restores them, one the log really has.
+    const help = await dlg.textContent();
+    if (!/select them again and choose Cancel selected to restore them/.test(help)) throw new Error(help);
     await dlg.getByRole('button', { name: 'Cancel selected' }).click();
     await status().filter({ hasText: '1 entry canceled or restored.' }).waitFor();
     await page.waitForFunction(async (n) =>
@@ -1122,6 +1125,19 @@ try {
       { name: 'kari.eml', mimeType: 'message/rfc822', buffer: Buffer.from(kari) }]);
     await page.getByRole('button', { name: 'Import mail' }).click();
     await page.locator('#mail-duplicates tr', { hasText: 'kari.eml' }).filter({ hasText: String(entry) }).waitFor();
+  });
+
+  await step('a template that entries use is not deleted, as its confirmation says', async () => {
+    await page.goto(base + '/#/templates');
+    await page.locator('button.delete-template[data-code="OUTGOING"]').click();
+    const dlg = page.locator('dialog[open]');
+    await dlg.getByRole('heading', { name: /Delete template Outgoing call/ }).waitFor();
+    const help = await dlg.textContent();
+    if (!/A template that interaction log entries use cannot be deleted/.test(help)) throw new Error(help);
+    await dlg.getByRole('button', { name: 'Delete' }).click();
+    await status().filter({ hasText: 'The record is in use and cannot be deleted.' }).waitFor();
+    const r = await page.evaluate(async () => (await fetch('/api/templates/OUTGOING')).status);
+    if (r !== 200) throw new Error(`template gone: ${r}`);
   });
 
   await step('the admin pages show templates and setup', async () => {
