@@ -151,11 +151,16 @@ export function pagedTable({ url, params = {}, cols, limit = 25, caption, empty,
   }
   const inner = h('div', {});
   wrap.replaceChildren(...[sortBar, inner].filter(Boolean));
+  // Only the last request asked for is shown: a slow page (a sort of a long log) that
+  // answers after a newer one must not replace it, nor leave its cursor for Next.
+  let seq = 0;
   async function load() {
+    const mine = ++seq;
     wrap.setAttribute('aria-busy', 'true');
     if (wrap.sortSelect) wrap.sortSelect.value = params.sort || '';
     try {
       const page = await get(url + qs({ ...params, limit, after: stack[pos] }));
+      if (mine !== seq) return;
       lastItems = page.items;
       const thead = h('thead', {}, h('tr', {}, cols.map(header)));
       // data-label names the column when a narrow screen shows each row as a card.
@@ -183,9 +188,9 @@ export function pagedTable({ url, params = {}, cols, limit = 25, caption, empty,
         if (b) b.focus();
       }
     } catch (e) {
-      sayError(e);
+      if (mine === seq) sayError(e);
     } finally {
-      wrap.removeAttribute('aria-busy');
+      if (mine === seq) wrap.removeAttribute('aria-busy');
     }
   }
   wrap.reload = () => load();

@@ -953,6 +953,39 @@ try {
     await f.getByRole('button', { name: 'Clear filters' }).click();
   });
 
+  await step('a slow sort that answers after a newer one does not replace it; the table fades while it waits', async () => {
+    await page.goto(base + '/#/home');
+    await page.goto(base + '/#/interactions');
+    await page.locator('.paged tbody tr').first().waitFor();
+    // The cost sort answers late, as a sort of a long log does.
+    let release;
+    const held = new Promise((r) => { release = r; });
+    const slow = async (route) => {
+      await held;
+      await route.continue();
+    };
+    await page.route(/\/api\/interactions\?.*sort=cost/, slow);
+    try {
+      await page.locator('button.sort[data-sort=cost]').click();
+      const busy = await page.evaluate(() => {
+        const w = document.querySelector('.paged[aria-busy=true] .table-wrap');
+        return w ? getComputedStyle(w).opacity : null;
+      });
+      if (busy !== '0.5') throw new Error(`the waiting table does not fade: ${busy}`);
+      await page.locator('button.sort[data-sort=entry_no]').click();
+      const want = await apiRows('sort=entry_no:desc');
+      await rowsAre(want);
+      release();
+      await page.waitForTimeout(1000);
+      await rowsAre(want);
+      const th = page.locator('th', { has: page.locator('button.sort[data-sort=entry_no]') });
+      if ((await th.getAttribute('aria-sort')) !== 'descending') throw new Error('the entry sort was lost');
+    } finally {
+      release();
+      await page.unroute(/\/api\/interactions\?.*sort=cost/, slow);
+    }
+  });
+
   await step('a template page edits the template, a language variant and its body', async () => {
     await page.goto(base + '/#/templates');
     await page.getByRole('link', { name: 'Meeting invitation' }).click();
@@ -971,7 +1004,10 @@ try {
     await add.getByLabel('Description').fill('Møteinvitasjon');
     await add.getByRole('button', { name: 'Add language variant' }).click();
     await page.locator('#variants li', { hasText: 'Møteinvitasjon' }).waitFor();
-    await page.locator('#body-language').selectOption('NOR');
+    // The chosen language's body is read first: typing waits for it, or the reply would
+    // replace what was typed.
+    await Promise.all([page.waitForResponse((r) => r.url().includes('/api/templates/MEETINV/attachment?language=NOR')),
+      page.locator('#body-language').selectOption('NOR')]);
     await page.locator('#body-text').fill('Hei {{contact.first_name}}, velkommen til møtet.');
     await page.getByRole('button', { name: 'Save body' }).click();
     await status().filter({ hasText: 'Body for NOR saved.' }).waitFor();
