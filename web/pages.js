@@ -24,9 +24,10 @@ const date = (v) => fmtDate(v);
 
 /*
  * The interaction history of a card. onChange (optional) runs whenever the history may
- * have changed (reload, evaluation), so that the card's statistics follow it.
+ * have changed (reload, evaluation), so that the card's statistics follow it. canSelect
+ * adds the column of check boxes, for a page that has an action on the selected entries.
  */
-function historyTable(params, { canEvaluate, onChange } = {}) {
+function historyTable(params, { canEvaluate, canSelect, onChange } = {}) {
   let table = null;
   const cols = [
     { label: t('entry'), sort: 'entry_no', firstDesc: true,
@@ -46,9 +47,11 @@ function historyTable(params, { canEvaluate, onChange } = {}) {
       'data-entry': e.entry_no, 'aria-label': `${t('comments')} ${e.entry_no}`,
       onclick: () => commentsDialog(e.entry_no) }, t('comments')) },
   ];
-  if (canEvaluate) {
+  if (canSelect) {
     cols.unshift({ label: t('selectCol'), cell: (e) => h('input', { type: 'checkbox', class: 'pick',
       'data-entry': e.entry_no, 'aria-label': `${t('entry')} ${e.entry_no}` }) });
+  }
+  if (canEvaluate) {
     cols.push({ label: t('evaluate'), cell: (e) => {
       const sel = h('select', { 'aria-label': `${t('evaluate')} ${e.entry_no}` },
         ['', 'very_positive', 'positive', 'neutral', 'negative', 'very_negative']
@@ -221,7 +224,7 @@ export async function salespersonCard(code) {
 }
 
 export async function interactionLogPage() {
-  const table = historyTable({ status: 'all' }, { canEvaluate: true });
+  const table = historyTable({ status: 'all' }, { canEvaluate: true, canSelect: true });
   // Filters over the log (the list API's query parameters); the table starts again at its
   // first page with them.
   const lk = await loadLookups();

@@ -190,6 +190,19 @@ try {
     await snap('contact-card');
   });
 
+  await step('only the log, which cancels selected entries, has check boxes to select them', async () => {
+    for (const url of ['/#/contacts/CT000001', '/#/salespersons/JO']) {
+      await page.goto(base + url);
+      await page.locator('.paged tbody tr a[href^="#/interactions/"]').first().waitFor();
+      const picks = await page.locator('.paged input.pick').count();
+      const heads = await page.locator('.paged th', { hasText: /^Select$/ }).count();
+      if (picks || heads) throw new Error(`${url}: ${picks} check boxes with nothing to do`);
+    }
+    await page.goto(base + '/#/interactions');
+    await page.locator('.paged input.pick').first().waitFor();
+    await page.locator('#cancel-entries').waitFor();
+  });
+
   await step('names stand next to codes: contact card, history with its Subject column', async () => {
     await page.goto(base + '/#/contacts/CT000005');
     const facts = page.locator('section.card > dl.facts');
