@@ -4,7 +4,7 @@ import { get, post, patch, put, del } from './api.js';
 import { t, tv } from './i18n.js';
 import { h, field, formValues, say, sayError, sayErrorNodes, ask, link, enc } from './ui.js';
 import { picker } from './picker.js';
-import { showError, clearErrors } from './errors.js';
+import { showError, clearErrors, errorNodes } from './errors.js';
 import { forget } from './names.js';
 import { loadLookups } from './interaction.js';
 
@@ -158,7 +158,8 @@ export async function templatePage(me, code) {
       else previewText.textContent = r.body;
     } catch (e) {
       if (mine !== previewSeq) return;
-      previewError.textContent = e.message;
+      // In the user's language, with the server's sentence (naming the field) after it.
+      previewError.replaceChildren(...errorNodes(e));
       previewError.hidden = false;
     }
   };

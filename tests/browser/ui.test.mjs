@@ -1040,6 +1040,8 @@ try {
     if (!(await text.isHidden())) throw new Error('the text preview stays beside the HTML one');
     await page.locator('#body-text').fill('Hei {{contact.nme}}');
     await page.locator('#preview-error').filter({ hasText: 'contact.nme' }).waitFor();
+    const said = await page.locator('#preview-error').textContent();
+    if (!said.startsWith('The value is not accepted.')) throw new Error(`not in the user's language: ${said}`);
     await page.locator('#body-text').fill('Hei {{contact.first_name}} igjen');
     await text.filter({ hasText: 'Hei Kari igjen' }).waitFor();
     if (await page.locator('#preview-error').isVisible()) throw new Error('the error stays after a good body');
