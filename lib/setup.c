@@ -10,7 +10,10 @@
 typedef relm_setup_t setup_t;
 
 const char *const relm_correspondence_types[] = {"", "hard_copy", "email", "fax", NULL};
-static const char *const storages[] = {"embedded", "disk", NULL};
+/* Attachment bodies are kept in the database only: "disk" (a path in
+ * attachment_storage_path) is refused, since nothing would write them there. A database
+ * that holds "disk" from before still reads. */
+static const char *const storages[] = {"embedded", NULL};
 
 /* Field indexes of fields[]: each entry below is placed at its index. */
 enum {
@@ -133,9 +136,5 @@ int relm_setup_update(relm_t *r, const relm_setup_t *changes, relm_mask_t given,
                                   "not exist",
                                   cur.default_salesperson_code);
     }
-    if (strcmp(cur.attachment_storage, "disk") == 0 && !cur.attachment_storage_path[0])
-        return relm_error_set(err, RELM_EVALIDATION,
-                              "marketing setup attachment_storage disk needs "
-                              "attachment_storage_path");
     return relm_table_update(r, &relm_setup_entity, &cur, given, err);
 }

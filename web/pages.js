@@ -413,7 +413,8 @@ export async function setupPage(me) {
     if (kinds[k] && !ro) return picker({ name: k, label: tv('setup', k), kind: kinds[k], value: s[k] });
     if (k === 'attachment_storage') {
       return field({ name: k, label: tv('setup', k), type: 'select', value: s[k], readonly: ro,
-                     options: ['embedded', 'disk'].map((v) => [v, tv('storage', v)]) });
+                     // Bodies are kept in the database only; a value stored before shows.
+                     options: [...new Set(['embedded', s[k]])].map((v) => [v, tv('storage', v)]) });
     }
     if (k === 'default_correspondence_type') {
       return field({ name: k, label: tv('setup', k), type: 'select', value: s[k], readonly: ro,

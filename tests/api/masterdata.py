@@ -280,6 +280,12 @@ try:
     r = admin.patch("/api/setup", {"segment_nos": "NOPE"})
     eq("setup naming a missing series is refused", 404, r.status)
     eq("and setup is unchanged", [("SEG",)], s.sql("SELECT segment_nos FROM marketing_setup"))
+    r = admin.patch("/api/setup", {"attachment_storage": "disk",
+                                   "attachment_storage_path": "/srv/relm"})
+    eq("disk attachment storage is refused: nothing writes there", (422, "validation"),
+       (r.status, err_code(r)))
+    eq("and the storage stays embedded", [("embedded", "")],
+       s.sql("SELECT attachment_storage, attachment_storage_path FROM marketing_setup"))
 
     # Refused input changes nothing.
     before = count("salesperson")

@@ -1197,6 +1197,10 @@ try {
     await page.locator('td', { hasText: 'OUTGOING' }).first().waitFor();
     await page.goto(base + '/#/setup');
     await page.getByRole('heading', { name: 'Marketing setup' }).waitFor();
+    // Attachment bodies are kept in the database: no other storage is offered.
+    const storage = await page.getByLabel('Attachment storage', { exact: true })
+      .evaluate((el) => [...el.options].map((o) => o.textContent));
+    if (storage.join() !== 'In the database') throw new Error(`storage offers ${storage.join()}`);
     await snap('setup');
   });
 

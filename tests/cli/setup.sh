@@ -13,5 +13,9 @@ expect_exit 2 "set without fields is a usage error" setup set
 "$RELM" numseries add --code SEG >/dev/null
 expect_ok "set a series" setup set --segment-nos seg --default-language-code nor --inherit-salesperson-code false
 assert_eq "stored" "SEG|NOR|0" "$(sql "SELECT segment_nos||'|'||default_language_code||'|'||inherit_salesperson_code FROM marketing_setup")"
-expect_exit 1 "disk storage needs a path" setup set --attachment-storage disk
+expect_exit 1 "disk storage is refused: nothing would write there" setup set --attachment-storage disk --attachment-storage-path /srv/relm
+assert_contains "naming the one storage" "is not one of" "$ERR"
+assert_eq "setup unchanged" "embedded|" "$(sql "SELECT attachment_storage||'|'||attachment_storage_path FROM marketing_setup")"
+expect_ok "help offers only the storage relm has" setup --help
+assert_eq "embedded only" "choice: embedded" "$(printf '%s\n' "$OUT" | sed -n 's/^  --attachment-storage  *//p')"
 finish

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "helpers.h"
+#include "internal.h"
 
 static void setup_refuses_unknown_series_and_salesperson(void **state)
 {
@@ -46,7 +47,8 @@ static void setup_keeps_fields_not_given(void **state)
     test_db_free(r);
 }
 
-static void disk_attachments_need_a_path(void **state)
+/* Nothing writes attachment bodies to disk: that storage is refused, not stored. */
+static void disk_attachment_storage_is_refused(void **state)
 {
     (void)state;
     relm_t *r = test_db_new();
@@ -54,13 +56,28 @@ static void disk_attachments_need_a_path(void **state)
     relm_setup_t s;
     relm_mask_t given = 0;
     relm_record_init(&relm_setup_entity, &s);
-    relm_record_set(&relm_setup_entity, &s, &given, "attachment_storage", "disk", &err);
-    assert_int_equal(relm_setup_update(r, &s, given, &err), RELM_EVALIDATION);
-    relm_record_set(&relm_setup_entity, &s, &given, "attachment_storage_path", "/srv/relm", &err);
+    assert_int_equal(
+        relm_record_set(&relm_setup_entity, &s, &given, "attachment_storage", "disk", &err),
+        RELM_EVALIDATION);
+    assert_non_null(strstr(err.message, "attachment_storage"));
+    assert_non_null(strstr(err.message, "embedded"));
+    assert_int_equal(
+        relm_record_set(&relm_setup_entity, &s, &given, "attachment_storage", "embedded", &err), 0);
     assert_int_equal(relm_setup_update(r, &s, given, &err), 0);
     assert_int_equal(
         test_sql_int(r, "SELECT count(*) FROM marketing_setup WHERE attachment_storage = 'disk'"),
-        1);
+        0);
+    /* A database that holds "disk" from before still reads, and other fields change. */
+    assert_int_equal(
+        relm_store_exec(r->store, "UPDATE marketing_setup SET attachment_storage = 'disk'", &err),
+        0);
+    relm_setup_t cur;
+    assert_int_equal(relm_setup_get(r, &cur, &err), 0);
+    assert_string_equal(cur.attachment_storage, "disk");
+    relm_record_init(&relm_setup_entity, &s);
+    given = 0;
+    relm_record_set(&relm_setup_entity, &s, &given, "default_language_code", "NOR", &err);
+    assert_int_equal(relm_setup_update(r, &s, given, &err), 0);
     test_db_free(r);
 }
 
@@ -104,7 +121,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(setup_refuses_unknown_series_and_salesperson),
         cmocka_unit_test(setup_keeps_fields_not_given),
-        cmocka_unit_test(disk_attachments_need_a_path),
+        cmocka_unit_test(disk_attachment_storage_is_refused),
         cmocka_unit_test(salesperson_rules),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
