@@ -150,13 +150,21 @@ export function pagedTable({ url, params = {}, cols, limit = 25, caption, empty,
     wrap.sortSelect = sel;
   }
   const inner = h('div', {});
-  wrap.replaceChildren(...[sortBar, inner].filter(Boolean));
-  // Only the last request asked for is shown: a slow page (a sort of a long log) that
-  // answers after a newer one must not replace it, nor leave its cursor for Next.
+  // Said when a page takes a while (a sort of a long log takes seconds), so that a click
+  // is seen to have done something; the rows stay readable meanwhile.
+  const waiting = h('p', { class: 'hint waiting', hidden: true }, t('loading'));
+  wrap.replaceChildren(...[sortBar, waiting, inner].filter(Boolean));
+  // Only the last request asked for is shown: a slow page that answers after a newer one
+  // must not replace it, nor leave its cursor for Next.
   let seq = 0;
+  let waitTimer = null;
   async function load() {
     const mine = ++seq;
     wrap.setAttribute('aria-busy', 'true');
+    clearTimeout(waitTimer);
+    waitTimer = setTimeout(() => {
+      if (mine === seq) waiting.hidden = false;
+    }, 300);
     if (wrap.sortSelect) wrap.sortSelect.value = params.sort || '';
     try {
       const page = await get(url + qs({ ...params, limit, after: stack[pos] }));
@@ -190,7 +198,11 @@ export function pagedTable({ url, params = {}, cols, limit = 25, caption, empty,
     } catch (e) {
       if (mine === seq) sayError(e);
     } finally {
-      if (mine === seq) wrap.removeAttribute('aria-busy');
+      if (mine === seq) {
+        clearTimeout(waitTimer);
+        waiting.hidden = true;
+        wrap.removeAttribute('aria-busy');
+      }
     }
   }
   wrap.reload = () => load();
