@@ -17,7 +17,9 @@ export async function homePage(me) {
       { label: '', cell: (e) => h('button', { type: 'button', class: 'resume', 'data-entry': e.entry_no,
         onclick: () => interactionDialog({ resume: e, onDone: () => postponed.reload() }) }, t('resume')) },
     ] });
-  const recent = pagedTable({ url: '/api/interactions', limit: 8, caption: t('recentInteractions'), cols: [
+  // Canceled entries did not happen: the recent ones are the active ones.
+  const recent = pagedTable({ url: '/api/interactions', limit: 8, params: { status: 'active' },
+    caption: t('recentInteractions'), cols: [
     { label: t('date'), cell: (e) => fmtDate(e.date) },
     { label: t('contact'), cell: (e) => nameCell('contact', e.contact_no) },
     { label: t('template'), cell: (e) => nameCell('template', e.interaction_template_code) },

@@ -880,7 +880,7 @@ try {
       .some((r) => !r.textContent.includes('CT000007')));
   });
 
-  await step('the log\'s status filter: Active leaves canceled entries out, Canceled shows only them', async () => {
+  await step('a canceled entry: not among the recent ones at home; the log\'s Active leaves it out, Canceled shows only such', async () => {
     const no = await page.evaluate(async () => {
       const me = await (await fetch('/api/me')).json();
       const post = async (u, b) => (await fetch(u, { method: 'POST',
@@ -891,7 +891,12 @@ try {
       await post('/api/interactions/cancel', { entry_nos: [e.entry_no] });
       return e.entry_no;
     });
+    // The home page's recent interactions are the ones that happened: not a canceled one.
     await page.goto(base + '/#/contacts');
+    await page.goto(base + '/#/home');
+    const recent = page.locator('table', { hasText: 'Recent interactions' });
+    await recent.locator('tbody tr td[data-label="Contact"]').first().waitFor();
+    if (/Canceled at once/.test(await recent.textContent())) throw new Error('a canceled entry is recent');
     await page.goto(base + '/#/interactions');
     const f = page.locator('#log-filter');
     const shown = () => page.evaluate(() => [...document.querySelectorAll('.paged tbody tr')]
