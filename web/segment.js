@@ -184,7 +184,8 @@ export async function segmentPage(no) {
   const crit = h('form', { id: 'criteria', 'aria-label': t('criteria') }, action,
     h('p', { class: 'hint', id: 'op-help' }, t('opHelp')), filters,
     h('button', { type: 'button', onclick: () => filters.append(filterRow()) }, t('addFilter')),
-    h('div', { class: 'grid' },
+    // These filter the contacts' interaction log entries, not the contacts: a group says so.
+    h('fieldset', { class: 'grid', id: 'has-interaction' }, h('legend', {}, t('hasInteraction')),
       field({ name: 'interaction_template_code', label: t('template'), type: 'select', options: tplOptions }),
       field({ name: 'from', label: `${t('date')} ≥`, type: 'date' }),
       field({ name: 'to', label: `${t('date')} ≤`, type: 'date' }),
@@ -294,13 +295,16 @@ function describeStep(s) {
     const f = JSON.parse(s.filters || '{}');
     parts = (f.filters || []).map((x) => `${tv('fld', x.field)} ${tv('op', x.op)} ${x.value}`);
     const is = tv('op', '=');
-    if (f.interaction_template_code) parts.push(`${t('template')} ${is} ${f.interaction_template_code}`);
-    if (f.from) parts.push(`${t('date')} ≥ ${fmtDate(f.from)}`);
-    if (f.to) parts.push(`${t('date')} ≤ ${fmtDate(f.to)}`);
-    if (f.campaign_no) parts.push(`${t('campaign')} ${is} ${f.campaign_no}`);
-    if (f.segment_no) parts.push(`${t('segment')} ${is} ${f.segment_no}`);
-    if (f.salesperson_code) parts.push(`${t('salesperson')} ${is} ${f.salesperson_code}`);
-    if (f.evaluation) parts.push(`${t('evaluation')} ${is} ${tv('eval', f.evaluation)}`);
+    // The filters of the contacts' interaction log entries, said as such.
+    const entry = [];
+    if (f.interaction_template_code) entry.push(`${t('template')} ${is} ${f.interaction_template_code}`);
+    if (f.from) entry.push(`${t('date')} ≥ ${fmtDate(f.from)}`);
+    if (f.to) entry.push(`${t('date')} ≤ ${fmtDate(f.to)}`);
+    if (f.campaign_no) entry.push(`${t('campaign')} ${is} ${f.campaign_no}`);
+    if (f.segment_no) entry.push(`${t('segment')} ${is} ${f.segment_no}`);
+    if (f.salesperson_code) entry.push(`${t('salesperson')} ${is} ${f.salesperson_code}`);
+    if (f.evaluation) entry.push(`${t('evaluation')} ${is} ${tv('eval', f.evaluation)}`);
+    if (entry.length) parts.push(`${t('hasInteractionStep')} ${entry.join(', ')}`);
     const o = JSON.parse(s.options || '{}');
     const names = { allow_existing: 'allowExisting', expand_company: 'expandCompany',
       allow_related_companies: 'allowRelatedCompanies', ignore_exclusion: 'ignoreExclusion',

@@ -631,6 +631,24 @@ try {
     await crit.getByLabel('Action').selectOption('add');
   });
 
+  await step('criteria on the contacts\' interaction log entries stand in their own group and steps say so', async () => {
+    const other = await page.evaluate(async () => {
+      const me = await (await fetch('/api/me')).json();
+      return (await (await fetch('/api/segments', { method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token },
+        body: JSON.stringify({ description: 'Called by Jim' }) })).json()).no;
+    });
+    await page.goto(base + `/#/segments/${other}`);
+    const group = page.getByRole('group', { name: 'Has an interaction log entry with' });
+    await group.getByLabel('Salesperson').selectOption('JO');
+    await page.locator('#criteria').getByRole('button', { name: 'Run' }).click();
+    await status().filter({ hasText: 'added' }).waitFor();
+    const text = await page.locator('#steps li').last().textContent();
+    if (text !== 'Add contacts: has an interaction log entry with Salesperson equals JO') throw new Error(text);
+    await page.goto(base + `/#/segments/${seg}`);
+    await page.getByRole('heading', { name: `Segment ${seg}` }).waitFor();
+  });
+
   let logged = 0;
   await step('log the segment with a follow-up segment', async () => {
     const n = await lineCount();
