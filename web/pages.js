@@ -242,14 +242,31 @@ export async function interactionLogPage() {
               ['postponed', t('postponed')]] }),
     h('div', { class: 'buttons' }, h('button', { type: 'submit', class: 'primary' }, t('applyFilter')),
       h('button', { type: 'reset' }, t('clearFilter'))));
-  filter.addEventListener('submit', (ev) => {
+  filter.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     const v = formValues(filter);
+    // A name typed but not chosen from the list is no contact no.: say so, rather than
+    // show an empty log as if the contact had no entries.
+    if (v.contact_no) {
+      try {
+        const found = await get('/api/contacts' + qs({ where: `no=${v.contact_no}`, limit: 1 }));
+        if (!found.items.length) {
+          showError(filter, { code: 'not_found', message: `contact ${v.contact_no} does not exist` },
+            sayErrorNodes);
+          return;
+        }
+      } catch (e) {
+        showError(filter, e, sayErrorNodes);
+        return;
+      }
+    }
+    clearErrors(filter);
     // The order chosen in the table's headers stays.
     const params = { ...v, sort: table.params().sort };
     table.restart(params);
   });
   filter.addEventListener('reset', () => {
+    clearErrors(filter);
     setTimeout(() => {
       filter.elements.contact_no.setPicked('');
       table.restart({ status: 'all', sort: table.params().sort });

@@ -893,7 +893,16 @@ try {
       return rows.length > 0 && rows.every((r) => r.textContent.includes('CT000007'));
     });
     await snap('log-filtered');
+    // A name typed but not chosen is said to be no contact, next to the field.
+    const shown = await page.locator('.paged tbody tr').count();
+    const contact = f.getByRole('combobox', { name: 'Contact' });
+    await contact.fill('');
+    await contact.pressSequentially('zzz', { delay: 10 });
+    await f.getByRole('button', { name: 'Show' }).click();
+    await f.locator('.field-error', { hasText: 'Contact: “zzz” does not exist. Choose from the list.' }).waitFor();
+    if ((await page.locator('.paged tbody tr').count()) !== shown) throw new Error('the log changed');
     await f.getByRole('button', { name: 'Clear filters' }).click();
+    if (await f.locator('.field-error').count()) throw new Error('the error stays after Clear filters');
     await page.waitForFunction(() => [...document.querySelectorAll('.paged tbody tr')]
       .some((r) => !r.textContent.includes('CT000007')));
   });
