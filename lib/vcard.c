@@ -181,11 +181,10 @@ static int read_physical(reader_t *rd)
     while (n > 0 && (rd->next[n - 1] == '\n' || rd->next[n - 1] == '\r'))
         rd->next[--n] = '\0';
     if (rd->at_start && (unsigned char)rd->next[0] == 0xef && (unsigned char)rd->next[1] == 0xbb &&
-        (unsigned char)rd->next[2] == 0xbf) {
+        (unsigned char)rd->next[2] == 0xbf)
         memmove(rd->next, rd->next + 3, (size_t)n - 2);
-        n -= 3;
-    }
-    rd->next_len = (size_t)n;
+    /* Up to a NUL byte, should the line hold one: what the parser sees. */
+    rd->next_len = strlen(rd->next);
     rd->at_start = 0;
     rd->has_next = 1;
     return 1;
