@@ -311,28 +311,47 @@ static int folded(const char *no, const char *name, const char *email, const cha
                   char **search, char **femail, relm_error_t *err)
 {
     const char *parts[] = {no, name, email, city};
-    char *f[4] = {NULL, NULL, NULL, NULL};
-    size_t len = 0;
-    int ok = 1;
-    for (int i = 0; i < 4; i++) {
-        ok = ok && (f[i] = relm_fold_new(parts[i])) != NULL;
-        len += f[i] ? strlen(f[i]) + 1 : 0;
-    }
-    *search = ok ? malloc(len + 1) : NULL;
-    *femail = NULL;
-    if (*search) {
-        char *p = *search;
-        for (int i = 0; i < 4; i++)
-            p += sprintf(p, "%s%s", i ? SEARCH_SEP : "", f[i]);
-        *femail = f[2];
-        f[2] = NULL;
-    }
+    size_t n[4], cap = 0, len = 0, email_at = 0, email_len = 0;
     for (int i = 0; i < 4; i++)
-        free(f[i]);
-    if (*search)
-        return 0;
-    free(*search);
+        cap += (n[i] = strlen(parts[i])) + 1;
+    /* ASCII parts (nearly all) fold straight into *search; only others take a copy. */
+    char *out = malloc(cap);
+    int i = 0;
+    for (; out && i < 4; i++) {
+        if (i)
+            out[len++] = SEARCH_SEP[0];
+        size_t at = len;
+        if (relm_fold_ascii(parts[i], n[i], out + len)) {
+            len += n[i];
+        } else {
+            char *f = relm_fold_new(parts[i]);
+            if (!f)
+                break;
+            size_t fl = strlen(f);
+            cap += fl > n[i] ? fl - n[i] : 0;
+            char *grown = realloc(out, cap);
+            if (grown)
+                memcpy(grown + len, f, fl + 1);
+            free(f);
+            if (!grown)
+                break;
+            out = grown;
+            len += fl;
+        }
+        if (i == 2) {
+            email_at = at;
+            email_len = len - at;
+        }
+    }
     *search = NULL;
+    *femail = NULL;
+    if (out && i == 4 && (*femail = malloc(email_len + 1))) {
+        memcpy(*femail, out + email_at, email_len);
+        (*femail)[email_len] = '\0';
+        *search = out;
+        return 0;
+    }
+    free(out);
     return relm_error_set(err, RELM_ENOMEM, "out of memory folding contact %s", no);
 }
 
@@ -343,11 +362,17 @@ static int insert(relm_t *r, const relm_contact_t *c, relm_error_t *err)
     int rc = folded(c->no, c->name, c->email, c->city, &search, &email, err);
     if (rc)
         return rc;
+    /* Every value outlives the statement's run: bound in place, not copied. */
     if ((rc = relm_stmt_prepare(r->store, sql_insert, &s, err)) == 0) {
-        for (int i = 0; i < NFIELDS; i++)
-            relm_table_bind(&relm_contact_entity, c, i, s, i + 1);
-        relm_stmt_bind_text(s, NFIELDS + 1, search);
-        relm_stmt_bind_text(s, NFIELDS + 2, email);
+        for (int i = 0; i < NFIELDS; i++) {
+            const relm_field_t *f = &fields[i];
+            if (relm_field_is_int(f))
+                relm_stmt_bind_int(s, i + 1, relm_record_int(&relm_contact_entity, c, i));
+            else
+                relm_stmt_bind_text_kept(s, i + 1, (const char *)c + f->offset);
+        }
+        relm_stmt_bind_text_kept(s, NFIELDS + 1, search);
+        relm_stmt_bind_text_kept(s, NFIELDS + 2, email);
         rc = relm_stmt_run(s, err);
     }
     free(search);
@@ -559,6 +584,16 @@ int relm_contact_batch_add(relm_t *r, relm_contact_batch_t *b, relm_contact_t *c
                            relm_error_t *err)
 {
     return add_row(r, c, given, &b->setup, &b->cache, err);
+}
+
+void relm_contact_batch_use_blocks(relm_contact_batch_t *b)
+{
+    b->cache.nos = &b->nos;
+}
+
+int relm_contact_batch_release(relm_t *r, relm_contact_batch_t *b, relm_error_t *err)
+{
+    return relm_numseries_block_release(r, &b->nos, err);
 }
 
 void relm_contact_batch_free(relm_contact_batch_t *b)

@@ -11,6 +11,16 @@
 
 #include "internal.h"
 
+int relm_fold_ascii(const char *s, size_t n, char *out)
+{
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] >= 0x80)
+            return 0;
+    for (size_t i = 0; i <= n; i++)
+        out[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]);
+    return 1;
+}
+
 char *relm_fold_new(const char *s)
 {
     size_t n = strlen(s);

@@ -205,6 +205,14 @@ relm_contact_batch_t *relm_contact_batch_new(relm_t *r, relm_error_t *err);
 int relm_contact_batch_add(relm_t *r, relm_contact_batch_t *b, relm_contact_t *c, relm_mask_t given,
                            relm_error_t *err);
 void relm_contact_batch_free(relm_contact_batch_t *b);
+/*
+ * Take the batch's numbers from contact_nos in blocks (relm_numseries_block_t): the same
+ * numbers, one series update per block. Only for a batch in one transaction with no row
+ * rolled back on its own; call relm_contact_batch_release() before it commits.
+ */
+void relm_contact_batch_use_blocks(relm_contact_batch_t *b);
+/* Give the numbers of the batch's block not handed out back to the series; 0 or an error. */
+int relm_contact_batch_release(relm_t *r, relm_contact_batch_t *b, relm_error_t *err);
 
 /* A country as address books and CRM exports write it ("Norway", "Norge", "NO") as a
  * country code where it is a name relm knows; otherwise v itself. */
@@ -230,6 +238,11 @@ int relm_entry_template_body(relm_t *r, const relm_interaction_t *e, char **body
  * of memory. Text that is not valid UTF-8 is returned unchanged.
  */
 char *relm_fold_new(const char *s);
+/*
+ * The fold of s written to out when s is ASCII (out holds n + 1 bytes, n = strlen(s)):
+ * 1; 0 when s is not ASCII (out untouched: fold it with relm_fold_new).
+ */
+int relm_fold_ascii(const char *s, size_t n, char *out);
 /* Whether a and b are equal once folded (out of memory: only when they are the same). */
 int relm_fold_equal(const char *a, const char *b);
 

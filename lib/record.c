@@ -298,18 +298,20 @@ int relm_record_set_index(const relm_entity_t *e, void *rec, relm_mask_t *given,
         }
         if (f->type == RELM_FT_ENUM) {
             int ok = 0;
-            char list[256] = "";
-            for (int i = 0; f->choices[i]; i++) {
-                if (strcmp(buf, f->choices[i]) == 0)
-                    ok = 1;
-                if (f->choices[i][0]) {
-                    size_t l = strlen(list);
-                    snprintf(list + l, sizeof(list) - l, "%s%s", l ? ", " : "", f->choices[i]);
+            for (int i = 0; f->choices[i] && !ok; i++)
+                ok = strcmp(buf, f->choices[i]) == 0;
+            if (!ok) {
+                /* The list of choices is spelled out only for the message. */
+                char list[256] = "";
+                for (int i = 0; f->choices[i]; i++) {
+                    if (f->choices[i][0]) {
+                        size_t l = strlen(list);
+                        snprintf(list + l, sizeof(list) - l, "%s%s", l ? ", " : "", f->choices[i]);
+                    }
                 }
-            }
-            if (!ok)
                 return relm_error_set(err, RELM_EVALIDATION, "%s %s: \"%s\" is not one of %s",
                                       e->name, f->name, buf, list);
+            }
         }
         memcpy((char *)rec + f->offset, buf, strlen(buf) + 1);
     } else {

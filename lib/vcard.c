@@ -165,7 +165,7 @@ typedef struct reader {
     char *line; /* the logical line being returned */
     size_t cap;
     char *next; /* the physical line read ahead */
-    size_t next_cap;
+    size_t next_cap, next_len;
     int has_next, at_start;
     int64_t lineno, next_lineno;
 } reader_t;
@@ -183,6 +183,8 @@ static int read_physical(reader_t *rd)
     if (rd->at_start && (unsigned char)rd->next[0] == 0xef && (unsigned char)rd->next[1] == 0xbb &&
         (unsigned char)rd->next[2] == 0xbf)
         memmove(rd->next, rd->next + 3, (size_t)n - 2);
+    /* Up to a NUL byte, should the line hold one: what the parser sees. */
+    rd->next_len = strlen(rd->next);
     rd->at_start = 0;
     rd->has_next = 1;
     return 1;
@@ -199,18 +201,17 @@ static int read_logical(reader_t *rd, relm_error_t *err)
             break;
         rd->has_next = 0; /* blank lines between cards */
     }
-    size_t len = strlen(rd->next);
-    if (len + 1 > rd->cap) {
-        char *p = realloc(rd->line, len + 1);
-        if (!p)
-            return relm_error_set(err, RELM_ENOMEM, "out of memory reading vCards");
-        rd->line = p;
-        rd->cap = len + 1;
-    }
-    memcpy(rd->line, rd->next, len + 1);
+    /* The line read ahead becomes the logical line: the buffers change places. */
+    char *line = rd->line;
+    size_t cap = rd->cap, len = rd->next_len;
+    rd->line = rd->next;
+    rd->cap = rd->next_cap;
+    rd->next = line;
+    rd->next_cap = cap;
+    rd->has_next = 0;
     rd->lineno = rd->next_lineno;
     while (read_physical(rd) && (rd->next[0] == ' ' || rd->next[0] == '\t')) {
-        size_t more = strlen(rd->next + 1);
+        size_t more = rd->next_len - 1;
         if (len + more > VALUE_MAX * 4)
             return relm_error_set(err, RELM_EVALIDATION, "line %lld: the line is too long",
                                   (long long)rd->lineno);
@@ -253,7 +254,9 @@ static void add_type(prop_t *p, const char *v, size_t n)
 
 static int parse_prop(char *line, prop_t *p)
 {
-    memset(p, 0, sizeof(*p));
+    p->types[0] = '\0';
+    p->pref = p->encoded = 0;
+    p->value = NULL;
     char *s = line;
     size_t n = strcspn(s, ";:");
     if (!s[n])
@@ -265,6 +268,7 @@ static int parse_prop(char *line, prop_t *p)
         return -1;
     for (size_t i = 0; i < nl; i++)
         p->name[i] = (char)toupper((unsigned char)name[i]);
+    p->name[nl] = '\0';
     s += n;
     while (*s == ';') {
         s++;
@@ -298,17 +302,16 @@ static int parse_prop(char *line, prop_t *p)
     return 0;
 }
 
+/* Whether t is one of p's types (each ends in ','). */
 static int has_type(const prop_t *p, const char *t)
 {
-    char want[32];
-    snprintf(want, sizeof(want), "%s,", t);
-    size_t wl = strlen(want);
+    size_t wl = strlen(t);
     for (const char *s = p->types; *s;) {
-        if (strncmp(s, want, wl) == 0)
-            return 1;
         const char *c = strchr(s, ',');
         if (!c)
             break;
+        if ((size_t)(c - s) == wl && memcmp(s, t, wl) == 0)
+            return 1;
         s = c + 1;
     }
     return 0;
@@ -339,7 +342,54 @@ static char *unescape(char *v, int split, char **rest)
     return v;
 }
 
-/* The card being read: its values by field, and which were set by whom. */
+/* The fields the reader sets: their indexes are looked up once per import. */
+enum {
+    V_NAME,
+    V_TYPE,
+    V_COMPANY_NAME,
+    V_FIRST_NAME,
+    V_MIDDLE_NAME,
+    V_SURNAME,
+    V_JOB_TITLE,
+    V_ADDRESS,
+    V_ADDRESS_2,
+    V_POST_CODE,
+    V_CITY,
+    V_COUNTY,
+    V_COUNTRY_CODE,
+    V_PHONE_NO,
+    V_MOBILE_PHONE_NO,
+    V_FAX_NO,
+    V_EMAIL,
+    V_LANGUAGE_CODE,
+    NV
+};
+
+static const char *const vfield_names[NV] = {
+    [V_NAME] = "name",
+    [V_TYPE] = "type",
+    [V_COMPANY_NAME] = "company_name",
+    [V_FIRST_NAME] = "first_name",
+    [V_MIDDLE_NAME] = "middle_name",
+    [V_SURNAME] = "surname",
+    [V_JOB_TITLE] = "job_title",
+    [V_ADDRESS] = "address",
+    [V_ADDRESS_2] = "address_2",
+    [V_POST_CODE] = "post_code",
+    [V_CITY] = "city",
+    [V_COUNTY] = "county",
+    [V_COUNTRY_CODE] = "country_code",
+    [V_PHONE_NO] = "phone_no",
+    [V_MOBILE_PHONE_NO] = "mobile_phone_no",
+    [V_FAX_NO] = "fax_no",
+    [V_EMAIL] = "email",
+    [V_LANGUAGE_CODE] = "language_code",
+};
+
+/*
+ * The card being read: its values by field, and which were set by whom. Everything but
+ * fx is set again for each card by card_reset.
+ */
 typedef struct card {
     int64_t no; /* card number in the file, from 1 */
     char version[8];
@@ -352,7 +402,22 @@ typedef struct card {
     char street[RELM_TEXT250_SZ], ext[RELM_TEXT250_SZ];
     int have_street;
     int have_tel[3], have_email, have_adr; /* 2: a preferred one was taken */
+    int fx[NV];                            /* contact field index of each V_ field */
 } card_t;
+
+/* Start the next card (numbered from 1): every value as a new card has it. */
+static void card_reset(card_t *k)
+{
+    k->no++;
+    k->version[0] = '\0';
+    relm_record_init(&relm_contact_entity, &k->c);
+    k->given = 0;
+    k->from_relm = k->type_known = k->has_n_parts = 0;
+    k->org[0] = k->street[0] = k->ext[0] = '\0';
+    k->have_street = 0;
+    k->have_tel[0] = k->have_tel[1] = k->have_tel[2] = 0;
+    k->have_email = k->have_adr = 0;
+}
 
 static int card_error(relm_error_t *err, int rc, const card_t *k, const char *prop)
 {
@@ -363,10 +428,16 @@ static int card_error(relm_error_t *err, int rc, const card_t *k, const char *pr
     return relm_error_set(err, rc, "card %lld: %s", (long long)k->no, msg);
 }
 
-static int set(card_t *k, const char *field, const char *value, const char *prop, relm_error_t *err)
+/* Set contact field idx (not a read-only one); a refusal names the card and prop. */
+static int set_index(card_t *k, int idx, const char *value, const char *prop, relm_error_t *err)
 {
-    int rc = relm_record_set(&relm_contact_entity, &k->c, &k->given, field, value, err);
+    int rc = relm_record_set_index(&relm_contact_entity, &k->c, &k->given, idx, value, err);
     return rc ? card_error(err, rc, k, prop) : 0;
+}
+
+static int set(card_t *k, int field, const char *value, const char *prop, relm_error_t *err)
+{
+    return set_index(k, k->fx[field], value, prop, err);
 }
 
 /* Take a value of a kind there may be several of: the preferred one, else the first. */
@@ -392,10 +463,10 @@ static int read_adr(card_t *k, char *v, relm_error_t *err)
     relm_copy(k->ext, sizeof(k->ext), part[1]);
     k->have_street = 1;
     int rc;
-    if ((rc = set(k, "city", part[3], "ADR", err)) ||
-        (rc = set(k, "county", part[4], "ADR", err)) ||
-        (rc = set(k, "post_code", part[5], "ADR", err)) ||
-        (rc = set(k, "country_code", relm_country_code(part[6]), "ADR", err)))
+    if ((rc = set(k, V_CITY, part[3], "ADR", err)) ||
+        (rc = set(k, V_COUNTY, part[4], "ADR", err)) ||
+        (rc = set(k, V_POST_CODE, part[5], "ADR", err)) ||
+        (rc = set(k, V_COUNTRY_CODE, relm_country_code(part[6]), "ADR", err)))
         return rc;
     return 0;
 }
@@ -415,8 +486,8 @@ static int settle_street(card_t *k, relm_error_t *err)
         *nl = '\0';
         ext = nl + 1;
     }
-    int rc = set(k, "address", street, "ADR", err);
-    return rc ? rc : set(k, "address_2", ext, "ADR", err);
+    int rc = set(k, V_ADDRESS, street, "ADR", err);
+    return rc ? rc : set(k, V_ADDRESS_2, ext, "ADR", err);
 }
 
 static int read_n(card_t *k, char *v, relm_error_t *err)
@@ -427,9 +498,9 @@ static int read_n(card_t *k, char *v, relm_error_t *err)
     char *middle = rest ? unescape(rest, 1, &rest) : "";
     k->has_n_parts = surname[0] || first[0] || middle[0];
     int rc;
-    if ((rc = set(k, "surname", surname, "N", err)) ||
-        (rc = set(k, "first_name", first, "N", err)) ||
-        (rc = set(k, "middle_name", middle, "N", err)))
+    if ((rc = set(k, V_SURNAME, surname, "N", err)) ||
+        (rc = set(k, V_FIRST_NAME, first, "N", err)) ||
+        (rc = set(k, V_MIDDLE_NAME, middle, "N", err)))
         return rc;
     return 0;
 }
@@ -449,7 +520,7 @@ static int read_x_relm(card_t *k, prop_t *p, relm_error_t *err)
         k->from_relm = 1;
     if (strcmp(field, "type") == 0)
         k->type_known = 1;
-    return set(k, field, unescape(p->value, 0, NULL), p->name, err);
+    return set_index(k, idx, unescape(p->value, 0, NULL), p->name, err);
 }
 
 static int read_prop(card_t *k, prop_t *p, relm_error_t *err)
@@ -468,7 +539,7 @@ static int read_prop(card_t *k, prop_t *p, relm_error_t *err)
     if (strncmp(n, "X-RELM-", 7) == 0)
         return read_x_relm(k, p, err);
     if (strcmp(n, "FN") == 0)
-        return set(k, "name", unescape(p->value, 0, NULL), n, err);
+        return set(k, V_NAME, unescape(p->value, 0, NULL), n, err);
     if (strcmp(n, "N") == 0)
         return read_n(k, p->value, err);
     if (strcmp(n, "ORG") == 0) {
@@ -477,24 +548,24 @@ static int read_prop(card_t *k, prop_t *p, relm_error_t *err)
         return 0;
     }
     if (strcmp(n, "TITLE") == 0)
-        return set(k, "job_title", unescape(p->value, 0, NULL), n, err);
+        return set(k, V_JOB_TITLE, unescape(p->value, 0, NULL), n, err);
     if (strcmp(n, "KIND") == 0 && !k->type_known) {
         k->type_known = 1;
-        return set(k, "type", strcasecmp(p->value, "org") == 0 ? "company" : "person", n, err);
+        return set(k, V_TYPE, strcasecmp(p->value, "org") == 0 ? "company" : "person", n, err);
     }
     if (strcmp(n, "X-ABSHOWAS") == 0 && strcasecmp(p->value, "COMPANY") == 0 && !k->type_known) {
         k->type_known = 1;
-        return set(k, "type", "company", n, err);
+        return set(k, V_TYPE, "company", n, err);
     }
     if (strcmp(n, "LANG") == 0)
-        return set(k, "language_code", unescape(p->value, 0, NULL), n, err);
+        return set(k, V_LANGUAGE_CODE, unescape(p->value, 0, NULL), n, err);
     if (strcmp(n, "EMAIL") == 0)
-        return take(&k->have_email, p) ? set(k, "email", unescape(p->value, 0, NULL), n, err) : 0;
+        return take(&k->have_email, p) ? set(k, V_EMAIL, unescape(p->value, 0, NULL), n, err) : 0;
     if (strcmp(n, "ADR") == 0)
         return take(&k->have_adr, p) ? read_adr(k, p->value, err) : 0;
     if (strcmp(n, "TEL") == 0) {
         int kind = has_type(p, "fax") ? 2 : (has_type(p, "cell") || has_type(p, "mobile")) ? 1 : 0;
-        static const char *const tel_fields[] = {"phone_no", "mobile_phone_no", "fax_no"};
+        static const int tel_fields[] = {V_PHONE_NO, V_MOBILE_PHONE_NO, V_FAX_NO};
         char *v = unescape(p->value, 0, NULL);
         if (strncasecmp(v, "tel:", 4) == 0) /* 4.0 URI form */
             v += 4;
@@ -511,16 +582,16 @@ static int finish_card(relm_t *r, relm_contact_batch_t *b, card_t *k, relm_error
                               (long long)k->no);
     int rc;
     if (!k->type_known &&
-        (rc = set(k, "type", k->org[0] && !k->has_n_parts ? "company" : "person", "N", err)))
+        (rc = set(k, V_TYPE, k->org[0] && !k->has_n_parts ? "company" : "person", "N", err)))
         return rc;
     if ((rc = settle_street(k, err)))
         return rc;
     int company = strcmp(k->c.type, "company") == 0;
     if (k->org[0]) {
         if (company && !k->c.name[0])
-            rc = set(k, "name", k->org, "ORG", err);
+            rc = set(k, V_NAME, k->org, "ORG", err);
         else if (!company)
-            rc = set(k, "company_name", k->org, "ORG", err);
+            rc = set(k, V_COMPANY_NAME, k->org, "ORG", err);
         if (rc)
             return rc;
     }
@@ -548,10 +619,7 @@ static int import_cards(relm_t *r, reader_t *rd, relm_contact_batch_t *b, card_t
                 return relm_error_set(err, RELM_EVALIDATION,
                                       "card %lld: END:VCARD is missing before line %lld",
                                       (long long)k->no, (long long)rd->lineno);
-            int64_t no = k->no + 1;
-            memset(k, 0, sizeof(*k));
-            k->no = no;
-            relm_record_init(&relm_contact_entity, &k->c);
+            card_reset(k);
             in_card = 1;
             continue;
         }
@@ -579,14 +647,21 @@ int relm_contact_import_vcard(relm_t *r, FILE *in, int64_t *imported, relm_error
     int64_t count = 0;
     if (imported)
         *imported = 0;
-    reader_t rd = {in, NULL, 0, NULL, 0, 0, 1, 0, 0};
+    reader_t rd = {in, NULL, 0, NULL, 0, 0, 0, 1, 0, 0};
     card_t *k = calloc(1, sizeof(*k));
     if (!k)
         return relm_error_set(err, RELM_ENOMEM, "out of memory importing vCards");
+    for (int i = 0; i < NV; i++)
+        k->fx[i] = relm_field_index(&relm_contact_entity, vfield_names[i]);
     int rc = relm_store_begin(r->store, err);
     if (rc == 0) {
         relm_contact_batch_t *b = relm_contact_batch_new(r, err);
+        /* One transaction for the whole file: numbers from the series are taken in blocks. */
+        if (b)
+            relm_contact_batch_use_blocks(b);
         rc = b ? import_cards(r, &rd, b, k, &count, err) : err ? err->code : RELM_ENOMEM;
+        if (rc == 0)
+            rc = relm_contact_batch_release(r, b, err);
         relm_contact_batch_free(b);
         if (rc == 0)
             rc = relm_store_commit(r->store, err);

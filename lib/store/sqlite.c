@@ -195,6 +195,12 @@ static void sq_bind_text(void *s, int i, const char *v)
     sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
 }
 
+/* No copy: sq_reset clears the bindings before the caller may change the text. */
+static void sq_bind_text_kept(void *s, int i, const char *v)
+{
+    sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+}
+
 static void sq_bind_int(void *s, int i, int64_t v)
 {
     sqlite3_bind_int64(s, i, v);
@@ -350,6 +356,7 @@ const relm_store_backend_t relm_sqlite_backend = {
     .finalize = sq_finalize,
     .reset = sq_reset,
     .bind_text = sq_bind_text,
+    .bind_text_kept = sq_bind_text_kept,
     .bind_int = sq_bind_int,
     .bind_null = sq_bind_null,
     .step = sq_step,

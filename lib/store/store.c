@@ -328,6 +328,14 @@ void relm_stmt_bind_text(relm_stmt_t *s, int i, const char *v)
         s->store->be->bind_null(s->handle, i);
 }
 
+void relm_stmt_bind_text_kept(relm_stmt_t *s, int i, const char *v)
+{
+    if (v && s->store->be->bind_text_kept)
+        s->store->be->bind_text_kept(s->handle, i, v);
+    else
+        relm_stmt_bind_text(s, i, v);
+}
+
 void relm_stmt_bind_int(relm_stmt_t *s, int i, int64_t v)
 {
     s->store->be->bind_int(s->handle, i, v);

@@ -90,6 +90,12 @@ void relm_stmt_release(relm_stmt_t *s);
 void relm_stmt_bind_text(relm_stmt_t *s, int i, const char *v);
 void relm_stmt_bind_int(relm_stmt_t *s, int i, int64_t v);
 void relm_stmt_bind_null(relm_stmt_t *s, int i);
+/*
+ * Bind text the caller keeps unchanged until the statement is released (relm_stmt_run
+ * releases it): the engine may read it in place instead of copying it. A NULL text binds
+ * SQL NULL.
+ */
+void relm_stmt_bind_text_kept(relm_stmt_t *s, int i, const char *v);
 
 /* RELM_STEP_ROW, RELM_STEP_DONE, or a negative code (with err filled). */
 int relm_stmt_step(relm_stmt_t *s, relm_error_t *err);
@@ -163,6 +169,8 @@ typedef struct relm_store_backend {
      * (asking clears it); may be NULL (an engine that never aborts a transaction so).
      */
     int (*take_conflict)(void *db);
+    /* bind_text for text that stays unchanged until reset; may be NULL (bind_text copies). */
+    void (*bind_text_kept)(void *stmt, int i, const char *v);
 } relm_store_backend_t;
 
 extern const relm_store_backend_t relm_sqlite_backend;

@@ -108,6 +108,29 @@ static void parameters_are_bound_not_spliced(void **state)
     test_db_free(r);
 }
 
+static void text_bound_in_place_is_written_and_a_rebind_takes_the_new_text(void **state)
+{
+    (void)state;
+    relm_t *r = test_db_new();
+    relm_error_t err = {0};
+    relm_stmt_t *s;
+    exec_sql(r, "CREATE TABLE t (name TEXT, other TEXT)");
+    char buf[16] = "first";
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(relm_stmt_prepare(r->store, "INSERT INTO t VALUES (?, ?)", &s, &err), 0);
+        relm_stmt_bind_text_kept(s, 1, buf);
+        relm_stmt_bind_text_kept(s, 2, NULL);
+        assert_int_equal(relm_stmt_run(s, &err), 0);
+        /* Released: the statement no longer reads the buffer. */
+        memcpy(buf, "later", 6);
+    }
+    assert_int_equal(
+        test_sql_int(r, "SELECT count(*) FROM t WHERE name = 'first' AND other IS NULL"), 1);
+    assert_int_equal(
+        test_sql_int(r, "SELECT count(*) FROM t WHERE name = 'later' AND other IS NULL"), 1);
+    test_db_free(r);
+}
+
 static void the_same_sql_twice_gives_two_cursors(void **state)
 {
     (void)state;
@@ -505,6 +528,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(nested_rollback_undoes_only_the_inner_level),
         cmocka_unit_test(parameters_are_bound_not_spliced),
+        cmocka_unit_test(text_bound_in_place_is_written_and_a_rebind_takes_the_new_text),
         cmocka_unit_test(the_same_sql_twice_gives_two_cursors),
         cmocka_unit_test(constraint_failures_map_to_codes),
         cmocka_unit_test(urls_name_the_engine),

@@ -307,6 +307,107 @@ static void a_bad_card_refuses_the_import_naming_the_card_and_property(void **st
     test_db_free(r);
 }
 
+static void cards_without_a_number_take_the_series_numbers_and_give_back_the_rest(void **state)
+{
+    (void)state;
+    relm_t *r = db();
+    relm_error_t err = {0};
+    int64_t n = 0;
+    static const char cards[] = "BEGIN:VCARD\nVERSION:4.0\nFN:One\nEND:VCARD\n"
+                                "BEGIN:VCARD\nVERSION:4.0\nFN:Typed\nX-RELM-NO:T1\nEND:VCARD\n"
+                                "BEGIN:VCARD\nVERSION:4.0\nFN:Two\nEND:VCARD\n"
+                                "BEGIN:VCARD\nVERSION:4.0\nFN:Three\nEND:VCARD\n";
+    if (import_text(r, cards, &n, &err))
+        fail_msg("import: %s", err.message);
+    assert_int_equal(n, 4);
+    relm_contact_t c;
+    assert_relm_ok(relm_contact_get(r, "CT000001", &c, &err));
+    assert_string_equal(c.name, "One");
+    assert_relm_ok(relm_contact_get(r, "T1", &c, &err));
+    assert_string_equal(c.name, "Typed");
+    assert_relm_ok(relm_contact_get(r, "CT000002", &c, &err));
+    assert_string_equal(c.name, "Two");
+    assert_relm_ok(relm_contact_get(r, "CT000003", &c, &err));
+    assert_string_equal(c.name, "Three");
+    /* The series stands at the last number handed out: the next contact has no gap. */
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM no_series_line WHERE series_code = "
+                                     "'CONT' AND last_no_used = 'CT000003'"),
+                     1);
+
+    /* A refused card takes back every number of its import. */
+    static const char refused[] = "BEGIN:VCARD\nVERSION:4.0\nFN:Four\nEND:VCARD\n"
+                                  "BEGIN:VCARD\nVERSION:4.0\nFN:Bad\nEMAIL:nope\nEND:VCARD\n";
+    assert_int_equal(import_text(r, refused, &n, &err), RELM_EVALIDATION);
+    assert_non_null(strstr(err.message, "card 2: EMAIL:"));
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM contact"), 4);
+    add(r, KV("name", "Next"));
+    assert_relm_ok(relm_contact_get(r, "CT000004", &c, &err));
+    assert_string_equal(c.name, "Next");
+    test_db_free(r);
+}
+
+static void folded_and_escaped_lines_are_read_and_a_bad_line_is_named_by_its_line(void **state)
+{
+    (void)state;
+    relm_t *r = db();
+    relm_error_t err = {0};
+    int64_t n = 0;
+    /* A byte order mark, values folded with a blank and with a tab, escaped ',', ';' and
+     * '\', and a blank line between the cards. */
+    static const char cards[] = "\xef\xbb\xbf"
+                                "BEGIN:VCARD\r\n"
+                                "VERSION:4.0\r\n"
+                                "FN:Nordlys\\, Kontor\r\n"
+                                " møbler\\; Salg \\\\ Service\r\n"
+                                "KIND:org\r\n"
+                                "X-RELM-NO:F1\r\n"
+                                "ADR;TYPE=work:;;Storgata 1\\, bakgården;Os\r\n"
+                                "\tlo;;0155;Norway\r\n"
+                                "END:VCARD\r\n"
+                                "\r\n"
+                                "BEGIN:VCARD\r\n"
+                                "VERSION:4.0\r\n"
+                                "N:Bø;Åse;;;\r\n"
+                                "EMAIL:ase@\r\n"
+                                " firma.example\r\n"
+                                "X-RELM-NO:F2\r\n"
+                                "END:VCARD\r\n";
+    if (import_text(r, cards, &n, &err))
+        fail_msg("import: %s", err.message);
+    assert_int_equal(n, 2);
+    relm_contact_t c;
+    assert_relm_ok(relm_contact_get(r, "F1", &c, &err));
+    assert_string_equal(c.type, "company");
+    assert_string_equal(c.name, "Nordlys, Kontormøbler; Salg \\ Service");
+    assert_string_equal(c.address, "Storgata 1, bakgården");
+    assert_string_equal(c.city, "Oslo");
+    assert_string_equal(c.country_code, "NO");
+    assert_relm_ok(relm_contact_get(r, "F2", &c, &err));
+    assert_string_equal(c.type, "person");
+    assert_string_equal(c.name, "Åse Bø");
+    assert_string_equal(c.email, "ase@firma.example");
+    /* What search compares is folded from what was read ('_': the separator U+001F). */
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM contact WHERE no = 'F2' AND "
+                                     "email_folded = 'ase@firma.example' AND search_folded "
+                                     "LIKE 'f2_åse bø_ase@firma.example_'"),
+                     1);
+
+    /* Physical lines count: the folded lines and the blank line before the bad one. */
+    static const char bad_line[] = "BEGIN:VCARD\nVERSION:4.0\nFN:A\n  long name\n"
+                                   "END:VCARD\n\nBEGIN:VCARD\nVERSION:4.0\n"
+                                   "no colon here\nEND:VCARD\n";
+    assert_int_equal(import_text(r, bad_line, &n, &err), RELM_EVALIDATION);
+    assert_non_null(strstr(err.message, "line 9: \"no colon here\" is not a vCard property line"));
+    static const char outside[] = "BEGIN:VCARD\nVERSION:4.0\nFN:A\nEND:VCARD\nFN:B\n";
+    assert_int_equal(import_text(r, outside, &n, &err), RELM_EVALIDATION);
+    assert_non_null(strstr(err.message, "line 5: FN outside BEGIN:VCARD"));
+    static const char unended[] = "BEGIN:VCARD\nVERSION:4.0\nFN:A\nBEGIN:VCARD\nEND:VCARD\n";
+    assert_int_equal(import_text(r, unended, &n, &err), RELM_EVALIDATION);
+    assert_non_null(strstr(err.message, "card 1: END:VCARD is missing before line 4"));
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM contact"), 2);
+    test_db_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -314,6 +415,8 @@ int main(void)
         cmocka_unit_test(lines_are_folded_at_75_octets_without_splitting_a_character),
         cmocka_unit_test(cards_from_apple_and_google_address_books_are_read),
         cmocka_unit_test(a_bad_card_refuses_the_import_naming_the_card_and_property),
+        cmocka_unit_test(cards_without_a_number_take_the_series_numbers_and_give_back_the_rest),
+        cmocka_unit_test(folded_and_escaped_lines_are_read_and_a_bad_line_is_named_by_its_line),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
