@@ -18,7 +18,9 @@
  * rows: when another statement (or anything else) needs the connection, the rest of the
  * streaming one is read ahead into memory first (settle) and stepped from there, as a
  * whole result would be. Other statements (writes, transaction control) arrive whole, so
- * that their changed-row counts are known at their first step.
+ * that their changed-row counts are known at their first step, and so does a SELECT whose
+ * own LIMIT caps it at WHOLE_ROWS rows or fewer (a page, a lookup): one result costs less
+ * than a result per row, and its memory is bounded all the same.
  *
  * Transactions: BEGIN (read committed); nesting is savepoints (store.c). Writers are
  * serialised where it matters by row locks: counters are taken with UPDATE ... RETURNING
@@ -51,6 +53,9 @@
 #define INT8_OID 20
 #define TEXT_OID 25
 
+/* A SELECT limited to this many rows arrives whole; more (or no limit): it streams. */
+#define WHOLE_ROWS 1000
+
 typedef struct pg_db {
     PGconn *conn;
     char *name;      /* database name, for messages (the URL may hold a password) */
@@ -80,6 +85,7 @@ typedef struct pg_stmt {
     char **values;
     Oid *types;
     int streams;     /* a SELECT: its rows are read one at a time (single-row mode) */
+    int limit;       /* its top-level LIMIT: a constant n, -n for parameter $n, 0: none */
     int run;         /* RUN_IDLE, RUN_STREAM or RUN_WHOLE */
     int in_tx;       /* the run started inside a transaction */
     PGresult *res;   /* the rows at hand: one (streaming) or all of a whole result */
@@ -534,6 +540,47 @@ static int returns_rows(const char *sql)
     return strncasecmp(sql, "SELECT", 6) == 0;
 }
 
+/*
+ * The LIMIT at the top level of sql (outside brackets and quotes, so not a subquery's): the
+ * constant (0 when above WHOLE_ROWS), -n for the parameter $n, 0 when there is none.
+ */
+static int limit_of(const char *sql)
+{
+    int depth = 0, limit = 0;
+    for (const char *c = sql; *c; c++) {
+        if (*c == '\'' || *c == '"') {
+            const char *end = strchr(c + 1, *c); /* a doubled quote: two literals, as good */
+            if (!end)
+                break;
+            c = end;
+        } else if (*c == '(') {
+            depth++;
+        } else if (*c == ')') {
+            depth--;
+        } else if (depth == 0 && c > sql && strchr(" \t\r\n)", c[-1]) &&
+                   strncasecmp(c, "LIMIT", 5) == 0 && c[5] && strchr(" \t\r\n", c[5])) {
+            const char *v = c + 5 + strspn(c + 5, " \t\r\n");
+            int param = *v == '$';
+            long n = strtol(v + param, NULL, 10);
+            limit = n <= 0 ? 0 : param ? (int)-n : n > WHOLE_ROWS ? 0 : (int)n;
+        }
+    }
+    return limit;
+}
+
+/* Whether this run of s may return more than WHOLE_ROWS rows: then its rows stream. */
+static int may_be_long(const pg_stmt_t *s)
+{
+    if (!s->streams)
+        return 0;
+    long long n = s->limit;
+    if (n < 0) {
+        const char *v = -n <= s->nparams ? s->values[-n - 1] : NULL;
+        n = v ? strtoll(v, NULL, 10) : 0;
+    }
+    return n <= 0 || n > WHOLE_ROWS;
+}
+
 static int pg_prepare(void *p, const char *sql, void **out, relm_error_t *err)
 {
     pg_db_t *db = p;
@@ -552,6 +599,8 @@ static int pg_prepare(void *p, const char *sql, void **out, relm_error_t *err)
         pg_finalize(s);
         return relm_error_set(err, RELM_ENOMEM, "out of memory preparing a statement");
     }
+    if (s->streams)
+        s->limit = limit_of(s->sql);
     int rc = prepare_now(s, err);
     if (rc) {
         pg_finalize(s);
@@ -607,7 +656,7 @@ static void note_changes(pg_db_t *db, const PGresult *res)
         db->changes = strtoll(PQcmdTuples((PGresult *)res), NULL, 10);
 }
 
-/* Run s: a SELECT starts streaming, other statements arrive whole. */
+/* Run s: a SELECT that may be long starts streaming, other statements arrive whole. */
 static int start_run(pg_db_t *db, pg_stmt_t *s, relm_error_t *err)
 {
     int rc = ensure_connection(db, err);
@@ -617,7 +666,7 @@ static int start_run(pg_db_t *db, pg_stmt_t *s, relm_error_t *err)
         return rc;
     const char *const *values = (const char *const *)s->values;
     s->in_tx = in_transaction(db);
-    if (s->streams) {
+    if (may_be_long(s)) {
         int sent =
             s->typed
                 ? PQsendQueryParams(db->conn, s->sql, s->nparams, s->types, values, NULL, NULL, 0)

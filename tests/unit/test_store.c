@@ -432,6 +432,21 @@ static void a_statement_stepped_while_another_has_rows_goes_on_whole(void **stat
     assert_int_equal(step_numbers(a, 4990), 11);
     relm_stmt_release(a);
     assert_int_equal(relm_commit(r, &err), 0);
+    /* A limit above a page streams too (below it the rows arrive whole): the same rows. */
+    assert_int_equal(relm_stmt_prepare(r->store, "SELECT k, v FROM t ORDER BY k LIMIT ?", &a, &err),
+                     0);
+    relm_stmt_bind_int(a, 1, 4500);
+    assert_int_equal(relm_stmt_step(a, &err), RELM_STEP_ROW);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM w"), 7);
+    assert_int_equal(step_numbers(a, 2), 4499);
+    relm_stmt_release(a);
+    assert_int_equal(relm_stmt_prepare(r->store, "SELECT k, v FROM t ORDER BY k LIMIT ?", &a, &err),
+                     0);
+    relm_stmt_bind_int(a, 1, 20);
+    assert_int_equal(relm_stmt_step(a, &err), RELM_STEP_ROW);
+    assert_int_equal(test_sql_int(r, "SELECT count(*) FROM w"), 7);
+    assert_int_equal(step_numbers(a, 2), 19);
+    relm_stmt_release(a);
     /* Between transactions the same. */
     assert_int_equal(
         relm_stmt_prepare(r->store, "SELECT k, v FROM t WHERE k >= ? ORDER BY k", &a, &err), 0);
