@@ -11,7 +11,7 @@
  * (integers as bigint, text and NULL as text). Values are read as text, integers parsed from
  * it, booleans shown as 1 and 0 as SQLite shows them.
  *
- * Rows of a SELECT (or WITH) stream: libpq's single-row mode hands them over one at a time
+ * Rows of a SELECT stream: libpq's single-row mode hands them over one at a time
  * as the server sends them, so reading a million rows takes the memory of one, as on
  * SQLite, in the same round trips as a whole result. A connection that streams can run
  * nothing else, and domain code may step a second statement while the first still has
@@ -63,8 +63,9 @@ typedef struct pg_db {
     unsigned serial; /* for statement names */
     int busy_ms;
     int64_t changes;
-    int tx_lost;               /* the connection died inside a transaction: only ROLLBACK goes on */
-    int conflict;              /* a statement failed with a deadlock or serialization failure */
+    int tx_lost;  /* the connection died inside a transaction: only ROLLBACK goes on */
+    int conflict; /* a statement failed with a deadlock or serialization failure */
+
     struct pg_stmt *streaming; /* the statement whose rows are arriving, if any */
 } pg_db_t;
 
