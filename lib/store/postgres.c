@@ -8,10 +8,19 @@
  * connection under a generated name, parameter types left for the server to infer from
  * their use, as SQLite does; where the server cannot infer one (SELECT ? in an INSERT's
  * column list, ? IS NULL) the statement is run with the types of its bindings instead
- * (integers as bigint, text and NULL as text). Results arrive whole (libpq cannot run a second
- * statement while one streams, and domain code iterates one statement inside another);
- * values are read as text, integers parsed from it, booleans shown as 1 and 0 as SQLite
- * shows them.
+ * (integers as bigint, text and NULL as text). Values are read as text, integers parsed from
+ * it, booleans shown as 1 and 0 as SQLite shows them.
+ *
+ * Rows of a SELECT stream: libpq's single-row mode hands them over one at a time
+ * as the server sends them, so reading a million rows takes the memory of one, as on
+ * SQLite, in the same round trips as a whole result. A connection that streams can run
+ * nothing else, and domain code may step a second statement while the first still has
+ * rows: when another statement (or anything else) needs the connection, the rest of the
+ * streaming one is read ahead into memory first (settle) and stepped from there, as a
+ * whole result would be. Other statements (writes, transaction control) arrive whole, so
+ * that their changed-row counts are known at their first step, and so does a SELECT whose
+ * own LIMIT caps it at WHOLE_ROWS rows or fewer (a page, a lookup): one result costs less
+ * than a result per row, and its memory is bounded all the same.
  *
  * Transactions: BEGIN (read committed); nesting is savepoints (store.c). Writers are
  * serialised where it matters by row locks: counters are taken with UPDATE ... RETURNING
@@ -36,12 +45,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "store.h"
 
 #define BOOL_OID 16
 #define INT8_OID 20
 #define TEXT_OID 25
+
+/* A SELECT limited to this many rows arrives whole; more (or no limit): it streams. */
+#define WHOLE_ROWS 1000
 
 typedef struct pg_db {
     PGconn *conn;
@@ -52,7 +65,16 @@ typedef struct pg_db {
     int64_t changes;
     int tx_lost;  /* the connection died inside a transaction: only ROLLBACK goes on */
     int conflict; /* a statement failed with a deadlock or serialization failure */
+
+    struct pg_stmt *streaming; /* the statement whose rows are arriving, if any */
 } pg_db_t;
+
+/* Where a statement's run is. */
+enum {
+    RUN_IDLE,   /* not run since its last reset (or its run failed) */
+    RUN_STREAM, /* its rows are arriving on the connection (it is db->streaming) */
+    RUN_WHOLE   /* the server is done with it: rows left are in res and ahead */
+};
 
 typedef struct pg_stmt {
     pg_db_t *db;
@@ -63,9 +85,16 @@ typedef struct pg_stmt {
     int typed;      /* run with the bindings' types (PQexecParams), not prepared */
     char **values;
     Oid *types;
-    PGresult *res;
-    PGresult *desc; /* column description before the first run */
-    int row;
+    int streams;     /* a SELECT: its rows are read one at a time (single-row mode) */
+    int limit;       /* its top-level LIMIT: a constant n, -n for parameter $n, 0: none */
+    int run;         /* RUN_IDLE, RUN_STREAM or RUN_WHOLE */
+    int in_tx;       /* the run started inside a transaction */
+    PGresult *res;   /* the rows at hand: one (streaming) or all of a whole result */
+    PGresult *desc;  /* column description before the first run */
+    int row;         /* the current row of res */
+    PGresult *ahead; /* rows read ahead (settle), stepped when res is used up */
+    int late_rc;     /* a failure found while reading ahead, reported after those rows */
+    relm_error_t late_err;
 } pg_stmt_t;
 
 static const char *sqlstate(const PGresult *res)
@@ -176,9 +205,12 @@ static void drain_idle(pg_db_t *db)
             return;
 }
 
+static void settle(pg_db_t *db);
+
 /* Reconnect when the connection was lost; statements are prepared again lazily. */
 static int ensure_connection(pg_db_t *db, relm_error_t *err)
 {
+    settle(db); /* a statement still streaming gives up the connection first */
     /* What the lost transaction did is gone: its caller must roll back before going on. */
     if (db->tx_lost)
         return relm_error_set(err, RELM_EIO,
@@ -266,6 +298,76 @@ static int in_transaction(pg_db_t *db)
 {
     PGTransactionStatusType t = PQtransactionStatus(db->conn);
     return t == PQTRANS_INTRANS || t == PQTRANS_INERROR || t == PQTRANS_ACTIVE;
+}
+
+/* Append the rows of r to *into (made with r's columns when NULL); 0, or -1 out of memory. */
+static int keep_rows(PGresult **into, const PGresult *r)
+{
+    int n = PQntuples(r), nf = PQnfields(r);
+    if (!*into && !(*into = PQcopyResult(r, PG_COPYRES_ATTRS)))
+        return -1;
+    int base = PQntuples(*into);
+    for (int t = 0; t < n; t++)
+        for (int f = 0; f < nf; f++) {
+            int null = PQgetisnull(r, t, f);
+            if (!PQsetvalue(*into, base + t, f, null ? NULL : PQgetvalue(r, t, f),
+                            null ? -1 : PQgetlength(r, t, f)))
+                return -1;
+        }
+    return 0;
+}
+
+/*
+ * Something else needs the connection while a statement streams: read the rest of its
+ * rows into memory (its current row stays valid) and let it step on from there. Only then
+ * does a result take memory in proportion to its rows, as every result did before rows
+ * streamed. A failure on the way is reported by the statement's step after those rows.
+ */
+static void settle(pg_db_t *db)
+{
+    pg_stmt_t *s = db->streaming;
+    if (!s)
+        return;
+    db->streaming = NULL;
+    s->run = RUN_WHOLE;
+    PGresult *r;
+    while ((r = PQgetResult(db->conn)) != NULL) {
+        ExecStatusType st = PQresultStatus(r);
+        if (s->late_rc) {
+            /* after a failure: drain only */
+        } else if (st == PGRES_TUPLES_OK && !s->ahead) {
+            s->ahead = r; /* the rows arrived whole after all (or there are none left) */
+            r = NULL;
+        } else if (st == PGRES_SINGLE_TUPLE || st == PGRES_TUPLES_OK) {
+            if (keep_rows(&s->ahead, r)) {
+                PQclear(s->ahead);
+                s->ahead = NULL;
+                s->late_rc = relm_error_set(&s->late_err, RELM_ENOMEM,
+                                            "out of memory reading the rows of a query");
+            }
+        } else if (st != PGRES_COMMAND_OK) {
+            s->late_rc = map_error(db, r, &s->late_err);
+            note_lost(db, s->in_tx);
+        }
+        PQclear(r);
+    }
+}
+
+/* The streaming statement is reset before its end: read and drop the rest of its rows. */
+static void discard(pg_db_t *db)
+{
+    pg_stmt_t *s = db->streaming;
+    db->streaming = NULL;
+    PGresult *r;
+    while ((r = PQgetResult(db->conn)) != NULL) {
+        if (PQresultStatus(r) == PGRES_FATAL_ERROR) {
+            /* Nobody reads the message, but a conflict or a lost transaction must count. */
+            relm_error_t ignored;
+            map_error(db, r, &ignored);
+            note_lost(db, s->in_tx);
+        }
+        PQclear(r);
+    }
 }
 
 static int pg_exec(void *p, const char *sql, relm_error_t *err)
@@ -404,11 +506,25 @@ static void clear_bindings(pg_stmt_t *s)
     }
 }
 
+/* Forget the run: the next step runs the statement again (bindings stay). */
+static void end_run(pg_stmt_t *s)
+{
+    PQclear(s->res);
+    PQclear(s->ahead);
+    s->res = s->ahead = NULL;
+    s->row = -1;
+    s->run = RUN_IDLE;
+    s->late_rc = 0;
+}
+
 static void pg_finalize(void *p)
 {
     pg_stmt_t *s = p;
     if (!s)
         return;
+    if (s->db->streaming == s)
+        discard(s->db);
+    PQclear(s->ahead);
     PQclear(s->res);
     PQclear(s->desc);
     clear_bindings(s);
@@ -416,6 +532,54 @@ static void pg_finalize(void *p)
     free(s->types);
     free(s->sql);
     free(s);
+}
+
+/* A statement that may return many rows: a SELECT (read in leading blanks and brackets). */
+static int returns_rows(const char *sql)
+{
+    sql += strspn(sql, " \t\r\n(");
+    return strncasecmp(sql, "SELECT", 6) == 0;
+}
+
+/*
+ * The LIMIT at the top level of sql (outside brackets and quotes, so not a subquery's): the
+ * constant (0 when above WHOLE_ROWS), -n for the parameter $n, 0 when there is none.
+ */
+static int limit_of(const char *sql)
+{
+    int depth = 0, limit = 0;
+    for (const char *c = sql; *c; c++) {
+        if (*c == '\'' || *c == '"') {
+            const char *end = strchr(c + 1, *c); /* a doubled quote: two literals, as good */
+            if (!end)
+                break;
+            c = end;
+        } else if (*c == '(') {
+            depth++;
+        } else if (*c == ')') {
+            depth--;
+        } else if (depth == 0 && c > sql && strchr(" \t\r\n)", c[-1]) &&
+                   strncasecmp(c, "LIMIT", 5) == 0 && c[5] && strchr(" \t\r\n", c[5])) {
+            const char *v = c + 5 + strspn(c + 5, " \t\r\n");
+            int param = *v == '$';
+            long n = strtol(v + param, NULL, 10);
+            limit = n <= 0 ? 0 : param ? (int)-n : n > WHOLE_ROWS ? 0 : (int)n;
+        }
+    }
+    return limit;
+}
+
+/* Whether this run of s may return more than WHOLE_ROWS rows: then its rows stream. */
+static int may_be_long(const pg_stmt_t *s)
+{
+    if (!s->streams)
+        return 0;
+    long long n = s->limit;
+    if (n < 0) {
+        const char *v = -n <= s->nparams ? s->values[-n - 1] : NULL;
+        n = v ? strtoll(v, NULL, 10) : 0;
+    }
+    return n <= 0 || n > WHOLE_ROWS;
 }
 
 static int pg_prepare(void *p, const char *sql, void **out, relm_error_t *err)
@@ -426,6 +590,7 @@ static int pg_prepare(void *p, const char *sql, void **out, relm_error_t *err)
         return relm_error_set(err, RELM_ENOMEM, "out of memory preparing a statement");
     s->db = db;
     s->row = -1;
+    s->streams = returns_rows(sql);
     s->sql = rewrite_placeholders(sql, &s->nparams);
     if (s->sql && s->nparams > 0) {
         s->values = calloc((size_t)s->nparams, sizeof(*s->values));
@@ -435,6 +600,8 @@ static int pg_prepare(void *p, const char *sql, void **out, relm_error_t *err)
         pg_finalize(s);
         return relm_error_set(err, RELM_ENOMEM, "out of memory preparing a statement");
     }
+    if (s->streams)
+        s->limit = limit_of(s->sql);
     int rc = prepare_now(s, err);
     if (rc) {
         pg_finalize(s);
@@ -447,9 +614,9 @@ static int pg_prepare(void *p, const char *sql, void **out, relm_error_t *err)
 static void pg_reset(void *p)
 {
     pg_stmt_t *s = p;
-    PQclear(s->res);
-    s->res = NULL;
-    s->row = -1;
+    if (s->db->streaming == s)
+        discard(s->db);
+    end_run(s);
     clear_bindings(s);
 }
 
@@ -490,38 +657,115 @@ static void note_changes(pg_db_t *db, const PGresult *res)
         db->changes = strtoll(PQcmdTuples((PGresult *)res), NULL, 10);
 }
 
+/* Run s: a SELECT that may be long starts streaming, other statements arrive whole. */
+static int start_run(pg_db_t *db, pg_stmt_t *s, relm_error_t *err)
+{
+    int rc = ensure_connection(db, err);
+    if (rc == 0)
+        rc = prepare_now(s, err);
+    if (rc)
+        return rc;
+    const char *const *values = (const char *const *)s->values;
+    s->in_tx = in_transaction(db);
+    if (may_be_long(s)) {
+        int sent =
+            s->typed
+                ? PQsendQueryParams(db->conn, s->sql, s->nparams, s->types, values, NULL, NULL, 0)
+                : PQsendQueryPrepared(db->conn, s->name, s->nparams, values, NULL, NULL, 0);
+        if (!sent) {
+            rc = map_error(db, NULL, err);
+            note_lost(db, s->in_tx);
+            return rc;
+        }
+        /* When libpq cannot switch, the rows arrive whole: they are stepped the same way. */
+        PQsetSingleRowMode(db->conn);
+        s->run = RUN_STREAM;
+        db->streaming = s;
+        return 0;
+    }
+    PGresult *res =
+        s->typed ? PQexecParams(db->conn, s->sql, s->nparams, s->types, values, NULL, NULL, 0)
+                 : PQexecPrepared(db->conn, s->name, s->nparams, values, NULL, NULL, 0);
+    ExecStatusType st = PQresultStatus(res);
+    if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
+        rc = map_error(db, res, err);
+        note_lost(db, s->in_tx);
+        PQclear(res);
+        return rc;
+    }
+    note_changes(db, res);
+    s->res = res;
+    s->row = -1;
+    s->run = RUN_WHOLE;
+    return 0;
+}
+
+/* The next row (or rows) of the streaming statement s into res, or the end of its run. */
+static int receive(pg_db_t *db, pg_stmt_t *s, relm_error_t *err)
+{
+    PGresult *r = PQgetResult(db->conn);
+    ExecStatusType st = r ? PQresultStatus(r) : PGRES_COMMAND_OK;
+    if (st == PGRES_SINGLE_TUPLE) {
+        PQclear(s->res);
+        s->res = r;
+        s->row = -1;
+        return 0;
+    }
+    /* The run's last result: read on to the end of it so that the connection is free. */
+    db->streaming = NULL;
+    s->run = RUN_WHOLE;
+    if (!r)
+        return 0;
+    PGresult *more;
+    while ((more = PQgetResult(db->conn)) != NULL)
+        PQclear(more);
+    if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {
+        note_changes(db, r);
+        PQclear(s->res);
+        s->res = r; /* no rows in single-row mode, but the columns for pg_columns() */
+        s->row = -1;
+        return 0;
+    }
+    int rc = map_error(db, r, err);
+    note_lost(db, s->in_tx);
+    PQclear(r);
+    return rc;
+}
+
 static int pg_step(void *p, void *sp, relm_error_t *err)
 {
     pg_db_t *db = p;
     pg_stmt_t *s = sp;
-    if (!s->res) {
-        int rc = ensure_connection(db, err);
-        if (rc == 0)
-            rc = prepare_now(s, err);
-        if (rc)
-            return rc;
-        const char *const *values = (const char *const *)s->values;
-        int in_tx = in_transaction(db);
-        PGresult *res =
-            s->typed ? PQexecParams(db->conn, s->sql, s->nparams, s->types, values, NULL, NULL, 0)
-                     : PQexecPrepared(db->conn, s->name, s->nparams, values, NULL, NULL, 0);
-        ExecStatusType st = PQresultStatus(res);
-        if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
-            rc = map_error(db, res, err);
-            note_lost(db, in_tx);
-            PQclear(res);
-            return rc;
+    int rc;
+    if (s->run == RUN_IDLE && (rc = start_run(db, s, err)) != 0)
+        return rc;
+    for (;;) {
+        if (s->res && s->row + 1 < PQntuples(s->res)) {
+            s->row++;
+            return RELM_STEP_ROW;
         }
-        note_changes(db, res);
-        s->res = res;
-        s->row = -1;
+        if (s->run == RUN_STREAM) {
+            if ((rc = receive(db, s, err)) != 0) {
+                end_run(s);
+                return rc;
+            }
+        } else if (s->ahead) {
+            PQclear(s->res);
+            s->res = s->ahead;
+            s->ahead = NULL;
+            s->row = -1;
+        } else if (s->late_rc) {
+            rc = s->late_rc;
+            if (err)
+                *err = s->late_err;
+            end_run(s);
+            return rc;
+        } else {
+            if (s->res)
+                s->row = PQntuples(s->res);
+            return RELM_STEP_DONE;
+        }
     }
-    if (s->row + 1 < PQntuples(s->res)) {
-        s->row++;
-        return RELM_STEP_ROW;
-    }
-    s->row = PQntuples(s->res);
-    return RELM_STEP_DONE;
 }
 
 static int on_row(const pg_stmt_t *s, int i)
@@ -562,8 +806,10 @@ static const PGresult *shape(pg_stmt_t *s)
 {
     if (s->res)
         return s->res;
-    if (!s->desc && !s->typed && s->epoch == s->db->epoch)
+    if (!s->desc && !s->typed && s->epoch == s->db->epoch) {
+        settle(s->db);
         s->desc = PQdescribePrepared(s->db->conn, s->name);
+    }
     return s->desc && PQresultStatus(s->desc) == PGRES_COMMAND_OK ? s->desc : NULL;
 }
 
@@ -590,6 +836,7 @@ static void pg_busy_wait(void *p, int ms)
     pg_db_t *db = p;
     char sql[64];
     db->busy_ms = ms;
+    settle(db);
     if (connection_lost(db))
         return; /* session_setup applies it on reconnect */
     snprintf(sql, sizeof(sql), "SET lock_timeout = %d", ms > 0 ? ms : 1);
