@@ -427,7 +427,8 @@ static void logged_help(void)
            "                           render the merged letters of its hard-copy entries to a\n"
            "                           PDF (one per page) and mark them delivered\n"
            "  delivery ENTRY           sent / waiting / failed counts of its entries, and why\n"
-           "                           each failed one failed\n"
+           "                           each failed one failed; how many of the waiting are\n"
+           "                           letters to print\n"
            "  retry-errors ENTRY       put its failed e-mail entries back into the outbox\n");
 }
 
@@ -486,13 +487,17 @@ static int logged_delivery(cli_t *c, const char *verb, int argc, char **argv)
         return cli_fail(&err);
     }
     if (c->json) {
-        cli_print_json(json_pack("{s:I, s:I, s:I, s:o}", "sent", (json_int_t)n.sent, "waiting",
-                                 (json_int_t)n.waiting, "failed", (json_int_t)n.failed, "failures",
-                                 failed));
+        cli_print_json(json_pack("{s:I, s:I, s:I, s:I, s:o}", "sent", (json_int_t)n.sent, "waiting",
+                                 (json_int_t)n.waiting, "failed", (json_int_t)n.failed, "letters",
+                                 (json_int_t)n.letters, "failures", failed));
         return CLI_OK;
     }
     printf("sent %lld, waiting %lld, failed %lld\n", (long long)n.sent, (long long)n.waiting,
            (long long)n.failed);
+    /* Letters leave only when printed: say how, or they would seem to wait for delivery. */
+    if (n.letters)
+        printf("%lld letters wait to be printed: relm logged-segment print %lld --output FILE\n",
+               (long long)n.letters, (long long)entry);
     size_t i;
     json_t *v;
     json_array_foreach(failed, i, v)

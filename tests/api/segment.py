@@ -231,6 +231,18 @@ try:
        [("fax", "error", "relm does not send faxes")],
        s.sql("SELECT correspondence_type, delivery_status, delivery_error "
              "FROM interaction_log_entry WHERE segment_no = ?", fax))
+    fax_ls = r.body.get("logged_segment_entry_no")
+    r = ann.get("/api/logged-segments/%s/delivery" % fax_ls)
+    eq("GET delivery: the fax failed, no letters wait", (1, 0, 0),
+       (r.body.get("failed"), r.body.get("waiting"), r.body.get("letters")))
+    r = ann.get("/api/logged-segments/%s/delivery" % delivered)
+    eq("GET delivery counts the waiting letters", (2, 2), (r.body.get("waiting"),
+                                                           r.body.get("letters")))
+    r = ann.get("/api/logged-segments/%s/letters.pdf?mark=true" % delivered)
+    eq("printing the letters (mark=true)", 200, r.status)
+    r = ann.get("/api/logged-segments/%s/delivery" % delivered)
+    eq("then no letters wait: both sent", (0, 0, 2),
+       (r.body.get("waiting"), r.body.get("letters"), r.body.get("sent")))
 
     # Two clients log the same segment at once: exactly one wins, the other gets 409.
     rows = ["type,name,city"] + ["company,Bulk %d,Bulkby" % i for i in range(3000)]

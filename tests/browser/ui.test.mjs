@@ -655,6 +655,11 @@ try {
     await page.getByRole('button', { name: 'Log', exact: true }).click();
     const dlg = page.locator('dialog[open]');
     await dlg.getByLabel('Create follow-up segment').check();
+    // Deliver says what it does per correspondence type: only e-mail leaves by itself.
+    const deliverBox = dlg.getByLabel('Deliver: send e-mails, print letters');
+    const help = await dlg.locator(`#${await deliverBox.getAttribute('aria-describedby')}`).textContent();
+    if (!/E-mail entries go to the outbox and are sent/.test(help) || !/Paper letters wait until you print them/.test(help) ||
+        !/relm does not send faxes: fax entries are logged as failed/.test(help)) throw new Error(help);
     await snap('log-dialog');
     await dlg.getByRole('button', { name: 'OK' }).click();
     // The segment is gone: the page moves on to the logged segment with its entries.
@@ -696,6 +701,34 @@ try {
     const box = page.locator('table', { has: page.locator('caption', { hasText: 'Outbox' }) });
     await box.locator('tbody tr', { hasText: 'Waiting' }).filter({ hasText: String(waiting[0].entry_no) }).waitFor();
     await snap('home-outbox');
+  });
+
+  await step('letters waiting on a logged segment are printed to PDF from the web UI, which delivers them; faxes fail saying why', async () => {
+    const sql = (q) => execFileSync('sqlite3', [db, q], { encoding: 'utf8' }).trim();
+    cli(['template', 'attachment', 'set', 'COVERLTR', '--text', 'Dear {{contact.name}}']);
+    const segNo = JSON.parse(cli(['segment', 'create', '--description', 'Letters', '--interaction-template-code', 'coverltr', '--json'])).no;
+    for (const c of ['CT000009', 'CT000005', 'CT000007']) cli(['segment', 'add', segNo, '--contact', c]);
+    sql("UPDATE contact SET fax_no = '+47 22 00 00 00' WHERE no = 'CT000007'");
+    cli(['segment', 'line', 'set', segNo, '30000', '--correspondence-type', 'fax']);
+    const ls = JSON.parse(cli(['segment', 'log', segNo, '--deliver', '--json'])).logged_segment_entry_no;
+    const before = await api(`/api/logged-segments/${ls}/delivery`);
+    if (before.letters !== 2 || before.waiting !== 2 || before.failed !== 1) throw new Error(JSON.stringify(before));
+    await page.goto(base + `/#/logged-segments/${ls}`);
+    const box = page.locator(`.delivery[data-entry="${ls}"]`);
+    await box.locator('.letters-waiting').filter({ hasText: '2 letters to print' }).waitFor();
+    await box.locator('.delivery-failures li', { hasText: 'relm does not send faxes' }).waitFor();
+    await snap('logged-letters-waiting');
+    const [download] = await Promise.all([page.waitForEvent('download'),
+      box.getByRole('button', { name: 'Print letters (PDF)' }).click()]);
+    const pdf = readFileSync(await download.path());
+    if (pdf.subarray(0, 4).toString() !== '%PDF') throw new Error(`not a PDF: ${pdf.subarray(0, 16)}`);
+    if (download.suggestedFilename() !== `letters-${ls}.pdf`) throw new Error(download.suggestedFilename());
+    await status().filter({ hasText: `Letters of logged segment ${ls} printed to PDF` }).waitFor();
+    await page.locator(`.delivery[data-entry="${ls}"] .delivery-counts`).filter({ hasText: 'sent 2 · waiting 0 · failed 1' }).waitFor();
+    if (await page.locator(`.delivery[data-entry="${ls}"] button.print-letters`).count()) throw new Error('still offers printing');
+    const after = await api(`/api/logged-segments/${ls}/delivery`);
+    if (after.letters !== 0 || after.sent !== 2) throw new Error(JSON.stringify(after));
+    if (sql(`SELECT count(*) FROM interaction_log_entry WHERE logged_segment_entry_no = ${ls} AND correspondence_type = 'hard_copy' AND delivery_status = '' AND delivered_at <> ''`) !== '2') throw new Error('letters not delivered');
   });
 
   await step('cancel the logged segment', async () => {

@@ -276,6 +276,43 @@ static void deliver_fails_fax_lines_at_once_because_relm_sends_no_faxes(void **s
     test_db_free(r);
 }
 
+static void delivery_counts_say_how_many_waiting_are_letters_until_they_are_printed(void **state)
+{
+    (void)state;
+    relm_t *r = fixture();
+    relm_error_t err = {0};
+    char no[RELM_CODE20_SZ];
+    exec_sql(r, "UPDATE interaction_template SET attachment = 'Dear {{contact.name}}' "
+                "WHERE code = 'LTR'");
+    new_segment(r, "Deliver", "LTR", no);
+    add_line(r, no, "P1"); /* e-mail */
+    add_line(r, no, "P2"); /* hard copy */
+    relm_log_result_t res;
+    assert_int_equal(relm_segment_log(r, no, RELM_LOG_DELIVER, &res, NULL, NULL, &err), 0);
+    int64_t ls = res.logged_segment_entry_no;
+    relm_delivery_counts_t n;
+    assert_int_equal(relm_delivery_counts(r, ls, &n, NULL, NULL, &err), 0);
+    assert_int_equal(n.waiting, 2);
+    assert_int_equal(n.letters, 1);
+    /* A preview changes nothing; printing (mark) delivers the letter. */
+    char *pdf = NULL;
+    size_t len = 0;
+    int64_t letters = 0;
+    assert_int_equal(relm_letters_render_segment(r, ls, 0, &pdf, &len, &letters, &err), 0);
+    free(pdf);
+    assert_int_equal(relm_delivery_counts(r, ls, &n, NULL, NULL, &err), 0);
+    assert_int_equal(n.letters, 1);
+    assert_int_equal(relm_letters_render_segment(r, ls, 1, &pdf, &len, &letters, &err), 0);
+    assert_int_equal(letters, 1);
+    assert_true(len > 4 && memcmp(pdf, "%PDF", 4) == 0);
+    free(pdf);
+    assert_int_equal(relm_delivery_counts(r, ls, &n, NULL, NULL, &err), 0);
+    assert_int_equal(n.letters, 0);
+    assert_int_equal(n.waiting, 1); /* the e-mail */
+    assert_int_equal(n.sent, 1);
+    test_db_free(r);
+}
+
 static void deliver_needs_an_attachment_body_for_every_line_that_goes_out(void **state)
 {
     (void)state;
@@ -646,6 +683,7 @@ int main(void)
         cmocka_unit_test(every_check_refuses_before_anything_is_written),
         cmocka_unit_test(missing_addresses_log_blank_without_deliver_and_deliver_marks_email),
         cmocka_unit_test(deliver_fails_fax_lines_at_once_because_relm_sends_no_faxes),
+        cmocka_unit_test(delivery_counts_say_how_many_waiting_are_letters_until_they_are_printed),
         cmocka_unit_test(deliver_needs_an_attachment_body_for_every_line_that_goes_out),
         cmocka_unit_test(follow_up_holds_the_same_contacts_under_the_next_number),
         cmocka_unit_test(follow_ups_keep_line_numbers_log_after_log),
