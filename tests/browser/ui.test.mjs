@@ -387,12 +387,21 @@ try {
     await dlg.getByRole('button', { name: 'Add comment' }).click();
     await dlg.locator('li[data-line="20000"]').waitFor();
     await snap('comments');
-    await dlg.getByRole('button', { name: 'Delete Line 20000' }).click();
-    await dlg.locator('li[data-line="20000"]').waitFor({ state: 'detached' });
+    // Deleting asks first, quoting the line; keeping it changes nothing.
+    const comments = dlg.filter({ has: page.getByRole('heading', { name: `Comments on entry ${created}` }) });
+    const confirm = page.locator('dialog[open]').filter({ has: page.getByRole('heading', { name: 'Delete comment line 20000?' }) });
+    await comments.getByRole('button', { name: 'Delete Line 20000' }).click();
+    await confirm.filter({ hasText: 'Second line' }).waitFor();
+    await confirm.getByRole('button', { name: 'Leave it as it is' }).click();
+    await confirm.waitFor({ state: 'detached' });
+    if ((await api(`/api/interactions/${created}`)).comments.length !== 2) throw new Error('deleted without a yes');
+    await comments.getByRole('button', { name: 'Delete Line 20000' }).click();
+    await confirm.getByRole('button', { name: 'Delete', exact: true }).click();
+    await comments.locator('li[data-line="20000"]').waitFor({ state: 'detached' });
     const e = await api(`/api/interactions/${created}`);
     const got = e.comments.map((c) => `${c.line_no}|${c.date}|${c.comment}`).join(',');
     if (got !== '10000|2026-03-20|Sent the price list') throw new Error(got);
-    await dlg.getByRole('button', { name: 'Close' }).click();
+    await comments.getByRole('button', { name: 'Close' }).click();
   });
 
   await step('an entry opens on its own page with names, subject and comment lines', async () => {
