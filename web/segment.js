@@ -516,7 +516,7 @@ export async function loggedSegmentPage(entry) {
     h('dt', {}, t('createdAt')), h('dd', {}, fmtDate(l.created_at)),
     h('dt', {}, t('user_id')), h('dd', {}, l.user_id || '—'),
     h('dt', {}, t('noOfInteractions')), h('dd', {}, String(l.no_of_interactions)),
-    h('dt', {}, t('status')), h('dd', {}, l.canceled ? t('canceled') : '—'));
+    h('dt', {}, t('status')), h('dd', { class: 'logged-status' }, l.canceled ? t('canceled') : t('loggedState')));
   const reload = (gone) => {
     if (gone) location.hash = '#/logged-segments';
     else window.dispatchEvent(new HashChangeEvent('hashchange'));

@@ -755,6 +755,15 @@ try {
     await snap('logged-canceled');
   });
 
+  await step('a logged segment\'s card names its status: Logged, or Canceled once canceled', async () => {
+    const active = (await api('/api/logged-segments')).items.find((l) => !l.canceled);
+    await page.goto(base + `/#/logged-segments/${active.entry_no}`);
+    await page.locator('dd.logged-status').filter({ hasText: /^Logged$/ }).waitFor();
+    await page.goto(base + `/#/logged-segments/${logged}`);
+    await page.locator('dd.logged-status').filter({ hasText: /^Canceled$/ }).waitFor();
+    await page.goto(base + '/#/logged-segments');
+  });
+
   await step('reuse the logged segment as a new segment', async () => {
     await page.locator(`button.reuse-logged[data-entry="${logged}"]`).click();
     await page.getByRole('heading', { name: /Segment SEG/ }).waitFor();
