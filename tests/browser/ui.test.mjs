@@ -467,6 +467,25 @@ try {
     if (e.salesperson_code !== 'AH' || e.contact_no !== 'CT000003') throw new Error(JSON.stringify(e));
   });
 
+  await step('each picker\'s screen-reader help names what that picker finds its records by', async () => {
+    await page.goto(base + '/#/contacts/CT000001');
+    await page.getByRole('heading', { name: /CT000001/ }).waitFor();
+    await page.locator('#create-interaction').click();
+    const dlg = page.locator('dialog[open]');
+    await dlg.getByRole('combobox', { name: 'Template' }).waitFor();
+    const helps = await dlg.locator('input.picker-input').evaluateAll((els) => els.map((el) =>
+      [el.dataset.kind, document.getElementById(el.getAttribute('aria-describedby')).textContent]));
+    const want = { contact: /^Type a name, number, e-mail or city;/, company: /^Type a name, number, e-mail or city;/,
+      salesperson: /^Type a code, name or e-mail;/, template: /^Type a code or description;/,
+      campaign: /^Type a number or description;/ };
+    const kinds = helps.map(([k]) => k);
+    if (!kinds.includes('template') || !kinds.includes('salesperson')) throw new Error(kinds.join(','));
+    const wrong = helps.filter(([k, text]) => !want[k] || !want[k].test(text));
+    if (wrong.length) throw new Error(JSON.stringify(wrong));
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() => !document.querySelector('dialog[open]'));
+  });
+
   await step('the contact picker finds Kari by name and fills her number (keyboard, ARIA combobox)', async () => {
     await page.goto(base + '/#/salespersons/AH');
     await page.getByRole('heading', { name: /AH/ }).waitFor();
