@@ -339,6 +339,33 @@ try {
     if (after !== 404) throw new Error(`entry still there: ${after}`);
   });
 
+  await step('postponed interactions opened from a contact card say they are filtered, and Show all clears it', async () => {
+    const postpone = (contact, subject) => page.evaluate(async ([c, sub]) => {
+      const me = await (await fetch('/api/me')).json();
+      return (await fetch('/api/interactions/postpone', { method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token },
+        body: JSON.stringify({ contact_no: c, interaction_template_code: 'OUTGOING', subject: sub }) })).json();
+    }, [contact, subject]);
+    const mine = await postpone('CT000002', 'Filtered mine');
+    const other = await postpone('CT000003', 'Filtered other');
+    await page.goto(base + '/#/contacts/CT000002');
+    await page.locator('a[href="#/postponed?contact_no=CT000002"]').click();
+    const notice = page.locator('#postponed-filter');
+    await notice.filter({ hasText: 'Only the postponed interactions of contact' }).filter({ hasText: 'CT000002' }).waitFor();
+    await page.locator(`button.resume[data-entry="${mine.entry_no}"]`).waitFor();
+    if (await page.locator(`button.resume[data-entry="${other.entry_no}"]`).count()) throw new Error('another contact\'s entry is listed');
+    await snap('postponed-filtered');
+    await notice.getByRole('link', { name: 'Show all postponed interactions' }).click();
+    await page.locator(`button.resume[data-entry="${other.entry_no}"]`).waitFor();
+    if (await page.locator('#postponed-filter').count()) throw new Error('the whole list still says it is filtered');
+    for (const e of [mine, other]) {
+      await page.evaluate(async (n) => {
+        const me = await (await fetch('/api/me')).json();
+        await fetch(`/api/interactions/${n}`, { method: 'DELETE', headers: { 'X-CSRF-Token': me.csrf_token } });
+      }, e.entry_no);
+    }
+  });
+
   await step('evaluate and cancel entries in the interaction log', async () => {
     await page.goto(base + '/#/interactions');
     await page.getByRole('heading', { name: 'Interaction log' }).waitFor();
