@@ -773,6 +773,16 @@ try {
     await box.locator('.letters-waiting').filter({ hasText: '2 letters to print' }).waitFor();
     await box.locator('.delivery-failures li', { hasText: 'relm does not send faxes' }).waitFor();
     await snap('logged-letters-waiting');
+    // The home page's outbox says where a waiting letter is printed from, not just "Waiting".
+    const firstPage = (await api('/api/interactions?status=outbox&limit=5')).items;
+    const letter = firstPage.find((e) => e.correspondence_type === 'hard_copy' && e.delivery_status === 'in_progress');
+    if (!letter) throw new Error(`no letter on the outbox's first page: ${JSON.stringify(firstPage.map((e) => e.entry_no))}`);
+    await page.goto(base + '/#/home');
+    const outbox = page.locator('table', { has: page.locator('caption', { hasText: 'Outbox' }) });
+    const row = outbox.locator('tbody tr').filter({ has: page.getByRole('link', { name: String(letter.entry_no), exact: true }) });
+    await row.locator('.to-print').filter({ hasText: `Waiting to be printed from Logged segment ${ls}` }).waitFor();
+    await row.getByRole('link', { name: `Logged segment ${ls}` }).click();
+    await page.waitForFunction((n) => location.hash === `#/logged-segments/${n}`, ls);
     const [download] = await Promise.all([page.waitForEvent('download'),
       box.getByRole('button', { name: 'Print letters (PDF)' }).click()]);
     const pdf = readFileSync(await download.path());
