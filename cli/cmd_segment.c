@@ -57,9 +57,11 @@ static void help(void)
            "  criteria save NO CODE [--description D]\n"
            "  criteria reuse CODE NO              replay saved criteria on a segment\n"
            "  log NO [--follow-up] [--deliver]    log the segment as interactions; --deliver\n"
-           "                                      puts every line with a correspondence type\n"
-           "                                      in the outbox (its template needs an\n"
-           "                                      attachment)\n"
+           "                                      puts e-mail and hard-copy lines in the\n"
+           "                                      outbox (their template needs an attachment):\n"
+           "                                      relm deliver sends the e-mails, the letters\n"
+           "                                      wait for logged-segment print; fax lines\n"
+           "                                      are logged as failed (relm sends no faxes)\n"
            "\ncriteria: --where FIELD=VALUE (contact fields; operators = != < <= > >= ~)\n"
            "  has an interaction log entry with: --interaction-template-code CODE\n"
            "  (or --has-interaction CODE) --from DATE --to DATE --campaign-no NO\n"
@@ -369,12 +371,12 @@ static int do_log(cli_t *c, int argc, char **argv)
     }
     cli_warnings(&err);
     if (c->json) {
-        cli_print_json(json_pack("{s:I, s:I, s:I, s:I, s:s?}", "logged_segment_entry_no",
-                                 (json_int_t)res.logged_segment_entry_no, "entries",
-                                 (json_int_t)res.entries, "campaign_entries",
-                                 (json_int_t)res.campaign_entries, "blank_correspondence",
-                                 (json_int_t)res.blank_correspondence, "follow_up_no",
-                                 res.follow_up_no[0] ? res.follow_up_no : NULL));
+        cli_print_json(json_pack(
+            "{s:I, s:I, s:I, s:I, s:I, s:s?}", "logged_segment_entry_no",
+            (json_int_t)res.logged_segment_entry_no, "entries", (json_int_t)res.entries,
+            "campaign_entries", (json_int_t)res.campaign_entries, "blank_correspondence",
+            (json_int_t)res.blank_correspondence, "faxes_not_sent", (json_int_t)res.faxes_not_sent,
+            "follow_up_no", res.follow_up_no[0] ? res.follow_up_no : NULL));
     } else {
         printf("logged segment %lld: %lld entries", (long long)res.logged_segment_entry_no,
                (long long)res.entries);
@@ -425,7 +427,8 @@ static void logged_help(void)
            "                           render the merged letters of its hard-copy entries to a\n"
            "                           PDF (one per page) and mark them delivered\n"
            "  delivery ENTRY           sent / waiting / failed counts of its entries, and why\n"
-           "                           each failed one failed\n"
+           "                           each failed one failed; how many of the waiting are\n"
+           "                           letters to print\n"
            "  retry-errors ENTRY       put its failed e-mail entries back into the outbox\n");
 }
 
@@ -484,13 +487,17 @@ static int logged_delivery(cli_t *c, const char *verb, int argc, char **argv)
         return cli_fail(&err);
     }
     if (c->json) {
-        cli_print_json(json_pack("{s:I, s:I, s:I, s:o}", "sent", (json_int_t)n.sent, "waiting",
-                                 (json_int_t)n.waiting, "failed", (json_int_t)n.failed, "failures",
-                                 failed));
+        cli_print_json(json_pack("{s:I, s:I, s:I, s:I, s:o}", "sent", (json_int_t)n.sent, "waiting",
+                                 (json_int_t)n.waiting, "failed", (json_int_t)n.failed, "letters",
+                                 (json_int_t)n.letters, "failures", failed));
         return CLI_OK;
     }
     printf("sent %lld, waiting %lld, failed %lld\n", (long long)n.sent, (long long)n.waiting,
            (long long)n.failed);
+    /* Letters leave only when printed: say how, or they would seem to wait for delivery. */
+    if (n.letters)
+        printf("%lld letters wait to be printed: relm logged-segment print %lld --output FILE\n",
+               (long long)n.letters, (long long)entry);
     size_t i;
     json_t *v;
     json_array_foreach(failed, i, v)

@@ -724,7 +724,9 @@ static const char sql_counts[] =
     "SELECT coalesce(sum(CASE WHEN delivered_at <> '' AND delivery_status = '' THEN 1 ELSE 0 "
     "END), 0), "
     "coalesce(sum(CASE WHEN delivery_status IN ('in_progress', 'sending') THEN 1 ELSE 0 END), 0), "
-    "coalesce(sum(CASE WHEN delivery_status = 'error' THEN 1 ELSE 0 END), 0) "
+    "coalesce(sum(CASE WHEN delivery_status = 'error' THEN 1 ELSE 0 END), 0), "
+    "coalesce(sum(CASE WHEN delivery_status = 'in_progress' AND correspondence_type = "
+    "'hard_copy' THEN 1 ELSE 0 END), 0) "
     "FROM interaction_log_entry WHERE logged_segment_entry_no = ? AND canceled = 0";
 static const char sql_failed_list[] =
     "SELECT entry_no FROM interaction_log_entry WHERE logged_segment_entry_no = ? "
@@ -747,6 +749,7 @@ int relm_delivery_counts(relm_t *r, int64_t entry_no, relm_delivery_counts_t *ou
         out->sent = relm_stmt_int(s, 0);
         out->waiting = relm_stmt_int(s, 1);
         out->failed = relm_stmt_int(s, 2);
+        out->letters = relm_stmt_int(s, 3);
     }
     relm_stmt_release(s);
     if (rc < 0 || !fn)

@@ -148,6 +148,10 @@ int relm_insert_ranked(relm_t *r, const char *head, const char *tail, const char
  */
 #define RELM_STAGED_LINES "relm_staged_line"
 
+/* The delivery_error of a fax entry logged with deliver: nothing in relm sends faxes, so
+ * such an entry fails at once rather than waiting in the outbox for ever. */
+#define RELM_NO_FAX "relm does not send faxes"
+
 /* relm_segment_copy_lines() from the staged lines instead of a segment's. */
 int relm_segment_copy_staged(relm_t *r, const char *to, int64_t *count, relm_error_t *err);
 

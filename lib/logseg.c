@@ -121,6 +121,7 @@ enum {
     K_BLANKED,
     K_CAMPAIGNS,
     K_LINES,
+    K_FAXES,
 };
 
 #define BLANKED                                                                                    \
@@ -138,8 +139,9 @@ static const char sql_checks[] =
     "min(CASE WHEN l.correspondence_type = 'email' AND c.email = '' THEN l.line_no END), "
     "min(CASE WHEN l.correspondence_type = 'fax' AND c.fax_no = '' THEN l.line_no END), "
     "coalesce(sum(CASE WHEN " BLANKED " THEN 1 ELSE 0 END), 0), "
-    "count(DISTINCT CASE WHEN l.campaign_no <> '' THEN l.campaign_no END), count(*) "
-    "FROM segment_line l LEFT JOIN contact c ON c.no = l.contact_no "
+    "count(DISTINCT CASE WHEN l.campaign_no <> '' THEN l.campaign_no END), count(*), "
+    "coalesce(sum(CASE WHEN l.correspondence_type = 'fax' AND c.fax_no <> '' THEN 1 ELSE 0 END), "
+    "0) FROM segment_line l LEFT JOIN contact c ON c.no = l.contact_no "
     "LEFT JOIN salesperson sp ON sp.code = l.salesperson_code "
     "LEFT JOIN interaction_template t ON t.code = l.interaction_template_code "
     "LEFT JOIN campaign cm ON cm.no = l.campaign_no WHERE l.segment_no = ?";
@@ -147,6 +149,7 @@ static const char sql_checks[] =
 typedef struct checks {
     int64_t first[K_LINES]; /* first offending line per check, 0 = none */
     int64_t blanked, campaigns, lines;
+    int64_t faxes; /* fax lines whose contact has a fax no. */
 } checks_t;
 
 static int line_error(relm_t *r, const char *no, int kind, int64_t line_no, relm_error_t *err)
@@ -252,6 +255,7 @@ static int run_checks(relm_t *r, const char *no, unsigned flags, checks_t *k, re
         k->blanked = relm_stmt_int(s, K_BLANKED);
         k->campaigns = relm_stmt_int(s, K_CAMPAIGNS);
         k->lines = relm_stmt_int(s, K_LINES);
+        k->faxes = relm_stmt_int(s, K_FAXES);
         rc = 0;
     }
     relm_stmt_release(s);
@@ -289,7 +293,7 @@ static const char sql_entries_head[] =
     "interaction_group_code, interaction_template_code, cost, duration, salesperson_code, user_id, "
     "segment_no, logged_segment_entry_no, campaign_no, campaign_entry_no, campaign_target, "
     "campaign_response, correspondence_type, language_code, contact_via, opportunity_no, task_no, "
-    "attachment_no, delivery_status, canceled, postponed, created_at) "
+    "attachment_no, delivery_status, delivery_error, canceled, postponed, created_at) "
     "SELECT ? - 1 + ";
 static const char sql_entries_tail[] =
     ", l.contact_no, c.company_no, l.date, ?, "
@@ -301,7 +305,9 @@ static const char sql_entries_tail[] =
     "CASE WHEN l.contact_via <> '' THEN l.contact_via ELSE CASE " CORR
     " WHEN 'email' THEN c.email WHEN 'fax' THEN c.fax_no WHEN 'hard_copy' THEN c.address "
     "ELSE '' END END, l.opportunity_no, '', 0, "
-    "CASE WHEN ? = 1 AND " CORR " <> '' THEN 'in_progress' ELSE '' END, 0, 0, ? "
+    "CASE WHEN ? = 1 AND " CORR " <> '' THEN CASE " CORR " WHEN 'fax' THEN 'error' "
+    "ELSE 'in_progress' END ELSE '' END, "
+    "CASE WHEN ? = 1 AND " CORR " = 'fax' THEN '" RELM_NO_FAX "' ELSE '' END, 0, 0, ? "
     "FROM segment_line l JOIN contact c ON c.no = l.contact_no "
     "JOIN interaction_template t ON t.code = l.interaction_template_code "
     "LEFT JOIN campaign_entry ce ON ce.logged_segment_entry_no = ? "
@@ -322,9 +328,10 @@ static void bind_entries(void *ctx, relm_stmt_t *s)
     relm_stmt_bind_text(s, 3, a->user);
     relm_stmt_bind_int(s, 4, a->logged_segment);
     relm_stmt_bind_int(s, 5, a->deliver);
-    relm_stmt_bind_text(s, 6, a->stamp);
-    relm_stmt_bind_int(s, 7, a->logged_segment);
-    relm_stmt_bind_text(s, 8, a->segment_no);
+    relm_stmt_bind_int(s, 6, a->deliver);
+    relm_stmt_bind_text(s, 7, a->stamp);
+    relm_stmt_bind_int(s, 8, a->logged_segment);
+    relm_stmt_bind_text(s, 9, a->segment_no);
 }
 
 static const char sql_stage_create[] =
@@ -385,6 +392,8 @@ static int write_log(relm_t *r, const relm_segment_t *h, const checks_t *k, unsi
         return relm_error_set(err, RELM_ECONFLICT,
                               "segment %s changed while it was being logged: try again", h->no);
     res->blank_correspondence = k->blanked;
+    if (flags & RELM_LOG_DELIVER)
+        res->faxes_not_sent = k->faxes;
     phase(progress, pctx, 3, "follow-up segment");
     if (flags & RELM_LOG_FOLLOW_UP) {
         relm_segment_t fu;
@@ -483,6 +492,9 @@ int relm_segment_log(relm_t *r, const char *no, unsigned flags, relm_log_result_
                         "%lld lines were logged with a blank correspondence type: their contacts "
                         "have no e-mail address or fax no.",
                         (long long)res.blank_correspondence);
+    if (res.faxes_not_sent > 0)
+        relm_error_warn(err, "%lld fax entries were logged as failed: " RELM_NO_FAX,
+                        (long long)res.faxes_not_sent);
     if (out)
         *out = res;
     return 0;

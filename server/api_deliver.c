@@ -69,9 +69,10 @@ static int delivery_counts(req_t *q)
         json_decref(failures);
         return rc;
     }
-    q->out = json_pack("{s:I, s:I, s:I, s:I, s:o}", "logged_segment_entry_no", (json_int_t)no,
-                       "sent", (json_int_t)n.sent, "waiting", (json_int_t)n.waiting, "failed",
-                       (json_int_t)n.failed, "failures", failures);
+    q->out =
+        json_pack("{s:I, s:I, s:I, s:I, s:I, s:o}", "logged_segment_entry_no", (json_int_t)no,
+                  "sent", (json_int_t)n.sent, "waiting", (json_int_t)n.waiting, "failed",
+                  (json_int_t)n.failed, "letters", (json_int_t)n.letters, "failures", failures);
     return 0;
 }
 

@@ -306,10 +306,11 @@ static int seg_log(req_t *q)
     progress_release(p);
     if (rc)
         return rc;
-    q->out = json_pack("{s:I,s:I,s:I,s:I,s:o}", "logged_segment_entry_no",
+    q->out = json_pack("{s:I,s:I,s:I,s:I,s:I,s:o}", "logged_segment_entry_no",
                        (json_int_t)res.logged_segment_entry_no, "entries", (json_int_t)res.entries,
                        "campaign_entries", (json_int_t)res.campaign_entries, "blank_correspondence",
-                       (json_int_t)res.blank_correspondence, "follow_up_no",
+                       (json_int_t)res.blank_correspondence, "faxes_not_sent",
+                       (json_int_t)res.faxes_not_sent, "follow_up_no",
                        res.follow_up_no[0] ? json_string(res.follow_up_no) : json_null());
     if (q->err.warning[0])
         json_object_set_new(q->out, "warning", json_string(q->err.warning));

@@ -31,7 +31,8 @@ export async function homePage(me) {
     { label: t('template'), cell: (s) => nameCell('template', s.interaction_template_code) },
     { label: t('noOfLines'), cell: (s) => String(s.no_of_lines) },
   ] });
-  // The outbox: e-mails waiting to go out, being sent, or failed (with the server's answer).
+  // The outbox: e-mails waiting to go out or being sent, letters waiting to be printed, and
+  // entries that failed (with the reason).
   const outbox = pagedTable({ url: '/api/interactions', limit: 5, params: { status: 'outbox' },
     caption: t('outbox'), empty: t('outboxEmpty'), cols: [
       { label: t('entry'), cell: (e) => link(`#/interactions/${e.entry_no}`, String(e.entry_no)) },
@@ -39,7 +40,11 @@ export async function homePage(me) {
       { label: t('subject'), cell: (e) => e.subject || e.description || '—' },
       { label: t('status'), cell: (e) => (e.delivery_status === 'error'
         ? h('span', {}, t('deliveryFailed'), ' ', h('small', { lang: 'en', class: 'server-says' }, e.delivery_error))
-        : tv('delivery', e.delivery_status)) },
+        // A letter leaves only when printed, from its logged segment: say so and lead there.
+        : e.correspondence_type === 'hard_copy' && e.delivery_status === 'in_progress' && e.logged_segment_entry_no
+          ? h('span', { class: 'to-print' }, t('waitingToPrint'), ' ',
+            link(`#/logged-segments/${e.logged_segment_entry_no}`, t('loggedSegment', e.logged_segment_entry_no)))
+          : tv('delivery', e.delivery_status)) },
     ] });
   return h('section', { class: 'home' }, h('h1', {}, t('welcome', me.full_name || me.name)),
     h('div', { class: 'toolbar' }, link('#/contacts', t('findContact')), link('#/segments', t('newSegment'))),

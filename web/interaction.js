@@ -6,7 +6,7 @@
 // dialog go with the entry; commentsDialog() lists, adds and deletes them later.
 import { post, get, del } from './api.js';
 import { t, tv, fmtDate } from './i18n.js';
-import { h, field, modal, choose, say, sayError, formValues } from './ui.js';
+import { h, field, modal, ask, choose, say, sayError, formValues } from './ui.js';
 import { picker } from './picker.js';
 import { showError, clearErrors } from './errors.js';
 
@@ -227,6 +227,9 @@ export async function commentsDialog(entryNo) {
       `${fmtDate(c.date)} ${c.comment} `,
       h('button', { type: 'button', class: 'delete-comment',
         'aria-label': `${t('delete')} ${t('line')} ${c.line_no}`, onclick: async () => {
+          // A deleted comment cannot be had back: ask first, quoting it.
+          if (!(await ask(t('deleteCommentQ', c.line_no), `${fmtDate(c.date)} ${c.comment}`,
+            { yes: t('delete'), no: t('keepAsIs') }))) return;
           try {
             await del(`/api/interactions/${entryNo}/comments/${c.line_no}`);
             await load();

@@ -363,7 +363,13 @@ export async function postponedPage() {
         }
       } }, t('delete'))) },
   ] });
-  return h('section', {}, h('h1', {}, t('postponed')), table);
+  // Opened from a card, the list is of that contact or salesperson only: say so, and offer
+  // the whole list.
+  const by = params.contact_no ? ['postponedOfContact', 'contact', params.contact_no]
+    : params.salesperson_code ? ['postponedOfSalesperson', 'salesperson', params.salesperson_code] : null;
+  const filtered = by ? h('p', { class: 'notice', id: 'postponed-filter' }, t(by[0]), ' ',
+    nameCell(by[1], by[2]), '. ', link('#/postponed', t('showAllPostponed'))) : null;
+  return h('section', {}, h('h1', {}, t('postponed')), filtered, table);
 }
 
 export async function templatesPage(me) {

@@ -63,6 +63,14 @@ const SOURCES = {
 
 let seq = 0;
 
+// What a picker of kind finds its records by (as SOURCES searches), for screen readers.
+function helpFor(kind) {
+  if (kind === 'salesperson') return t('pickerHelpSalesperson');
+  if (kind === 'template') return t('pickerHelpTemplate');
+  if (kind === 'campaign') return t('pickerHelpCampaign');
+  return t('pickerHelp');
+}
+
 /*
  * A labelled picker field: spec {name, label, kind: contact|salesperson|template|campaign,
  * value, id}. Returns the .field wrapper; its input fires "change" (bubbling) when a
@@ -81,7 +89,7 @@ export function picker(spec) {
   const list = h('ul', { id: listId, role: 'listbox', class: 'picker-list', hidden: true });
   const named = h('span', { class: 'picked-name', 'aria-live': 'polite' });
   // Told to screen readers; sighted users see the list as they type.
-  const help = h('small', { id: helpId, class: 'sr-only' }, t('pickerHelp'));
+  const help = h('small', { id: helpId, class: 'sr-only' }, helpFor(spec.kind));
   const nameKind = spec.kind === 'company' ? 'contact' : spec.kind;
   let items = [];
   let active = -1;

@@ -1,7 +1,7 @@
 // Segments: the list, the segment page (header with its Interaction section, lines with a
 // per-line template, criteria steps with filters, undo/redo), the Log dialog with a
 // progress indicator, and logged segments (cancel, reuse, delivery counts and retry).
-import { get, post, patch, del } from './api.js';
+import { get, post, patch, del, ApiError } from './api.js';
 import { t, tn, tv, fmtNum, fmtDate } from './i18n.js';
 import { h, say, sayError, sayErrorNodes, field, formValues, pagedTable, link, enc, modal, ask } from './ui.js';
 import { loadLookups, corr as corrOptions, evals } from './interaction.js';
@@ -318,9 +318,12 @@ function describeStep(s) {
 }
 
 function logDialog(seg) {
+  const deliver = field({ name: 'deliver', label: t('deliver'), type: 'checkbox' });
+  // Say what deliver does with each correspondence type: only e-mail leaves by itself.
+  deliver.querySelector('input').setAttribute('aria-describedby', 'log-deliver-help');
   const form = h('form', {},
     field({ name: 'follow_up', label: t('followUp'), type: 'checkbox' }),
-    field({ name: 'deliver', label: t('deliver'), type: 'checkbox' }));
+    deliver, h('p', { id: 'log-deliver-help', class: 'hint' }, t('deliverHelp')));
   const bar = h('progress', { max: '100', hidden: true, 'aria-label': t('logging') });
   const msg = h('p', { class: 'dialog-error', role: 'alert' });
   const ok = h('button', { type: 'submit', class: 'primary', id: 'log-ok' }, t('ok'));
@@ -371,6 +374,12 @@ function deliveryCell(l, reload) {
   const box = h('div', { class: 'delivery', 'data-entry': l.entry_no });
   get(`/api/logged-segments/${l.entry_no}/delivery`).then((d) => {
     box.replaceChildren(h('span', { class: 'delivery-counts' }, t('deliveryCounts', d.sent, d.waiting, d.failed)));
+    // Letters leave only by being printed: offer the PDF, which marks them delivered.
+    if (d.letters) {
+      box.append(' ', h('span', { class: 'letters-waiting' }, tn('lettersWaiting', d.letters)), ' ',
+        h('button', { type: 'button', class: 'print-letters', 'data-entry': l.entry_no,
+          onclick: () => printLetters(l, reload) }, t('printLetters')));
+    }
     if (!d.failed) return;
     box.append(h('ul', { class: 'delivery-failures' }, ...d.failures.map((f) =>
       h('li', {}, `${f.entry_no} ${f.contact_via}: ${f.delivery_error}`))));
@@ -385,6 +394,29 @@ function deliveryCell(l, reload) {
     } }, t('retryFailed')));
   }).catch(sayError);
   return box;
+}
+
+// The letters of logged segment l as one PDF (downloaded, to print); the server marks the
+// hard-copy entries delivered as relm logged-segment print does.
+async function printLetters(l, reload) {
+  try {
+    const resp = await fetch(`/api/logged-segments/${l.entry_no}/letters.pdf?mark=true`,
+      { credentials: 'same-origin' });
+    if (!resp.ok) {
+      const e = ((await resp.json().catch(() => null)) || {}).error || {};
+      throw new ApiError(resp.status, e.code || 'error', e.message || resp.statusText, e.field);
+    }
+    const url = URL.createObjectURL(await resp.blob());
+    const a = h('a', { href: url, download: `letters-${l.entry_no}.pdf`, hidden: true });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60000);
+    say(t('lettersPrinted', l.entry_no));
+    reload();
+  } catch (e) {
+    sayError(e);
+  }
 }
 
 // Cancel (or undo the cancel of) logged segment l after saying how many interaction log
@@ -484,11 +516,12 @@ export async function loggedSegmentPage(entry) {
     h('dt', {}, t('createdAt')), h('dd', {}, fmtDate(l.created_at)),
     h('dt', {}, t('user_id')), h('dd', {}, l.user_id || '—'),
     h('dt', {}, t('noOfInteractions')), h('dd', {}, String(l.no_of_interactions)),
-    h('dt', {}, t('status')), h('dd', {}, l.canceled ? t('canceled') : '—'));
+    h('dt', {}, t('status')), h('dd', { class: 'logged-status' }, l.canceled ? t('canceled') : t('loggedState')));
   const reload = (gone) => {
     if (gone) location.hash = '#/logged-segments';
     else window.dispatchEvent(new HashChangeEvent('hashchange'));
   };
+  facts.append(h('dt', {}, t('delivery')), h('dd', {}, deliveryCell(l, () => reload(false))));
   out.append(...[h('h1', {}, t('loggedSegment', l.entry_no), ' ', h('span', { class: 'code' }, l.description)),
     result, h('div', { class: 'toolbar' }, loggedActions(l, reload),
       link('#/logged-segments', t('loggedSegments'))), facts, entries].filter(Boolean));

@@ -142,6 +142,7 @@ typedef struct relm_delivery_counts {
     int64_t sent;    /* delivered_at set */
     int64_t waiting; /* in_progress or sending */
     int64_t failed;  /* error */
+    int64_t letters; /* of the waiting: hard-copy entries, delivered only by printing them */
 } relm_delivery_counts_t;
 
 /*

@@ -333,7 +333,7 @@ int relm_criteria_from_json(relm_criteria_t *c, const char *filters, const char 
 
 enum {
     RELM_LOG_FOLLOW_UP = 1, /* create a follow-up segment with the same contacts */
-    RELM_LOG_DELIVER = 2,   /* e-mail lines are sent: delivery_status in_progress */
+    RELM_LOG_DELIVER = 2,   /* e-mail and hard-copy lines wait in the outbox, fax lines fail */
 };
 
 typedef struct relm_log_result {
@@ -341,6 +341,7 @@ typedef struct relm_log_result {
     int64_t entries;                   /* interaction log entries written */
     int64_t campaign_entries;          /* campaign entries written */
     int64_t blank_correspondence;      /* lines logged with a blank correspondence type */
+    int64_t faxes_not_sent;            /* with deliver: fax lines logged as failed */
     char follow_up_no[RELM_CODE20_SZ]; /* "" without RELM_LOG_FOLLOW_UP */
 } relm_log_result_t;
 
@@ -357,8 +358,10 @@ typedef struct relm_log_result {
  * its template's variant for the line's language (when there is one), else of the template
  * (validation, naming the line and template). Then, in one transaction: the logged segment,
  * one campaign entry per campaign, one interaction log entry per line (with deliver, those
- * with a correspondence type get delivery_status in_progress), the follow-up segment, and
- * the segment is removed.
+ * with correspondence type email or hard_copy get delivery_status in_progress: e-mails are
+ * sent by relm_deliver_run, letters wait to be printed; fax lines get delivery_status error
+ * with delivery_error "relm does not send faxes", counted in faxes_not_sent and named in a
+ * warning), the follow-up segment, and the segment is removed.
  * out and progress may be NULL; progress counts the steps (total 5) and names each.
  */
 int relm_segment_log(struct relm *r, const char *no, unsigned flags, relm_log_result_t *out,

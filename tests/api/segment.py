@@ -216,6 +216,33 @@ try:
     eq("every line with a correspondence type is in_progress", [("hard_copy", "in_progress", 2)],
        s.sql("SELECT correspondence_type, delivery_status, count(*) FROM interaction_log_entry "
              "WHERE segment_no = ? GROUP BY 1, 2", dlv))
+    # relm sends no faxes: with deliver a fax line fails at once, saying so.
+    s.sql("UPDATE contact SET fax_no = '+47 22 00 00 00' WHERE no = 'CT000009'")
+    fax = ann.post("/api/segments", {"description": "Fax",
+                                     "interaction_template_code": "COVERLTR"}).body["no"]
+    ann.post("/api/segments/%s/lines" % fax, {"contact_no": "CT000009"})
+    eq("make the line a fax", 200, ann.patch("/api/segments/%s/lines/10000" % fax,
+                                             {"correspondence_type": "fax"}).status)
+    r = ann.post("/api/segments/%s/log" % fax, {"deliver": True})
+    eq("deliver logs a fax line as not sent", (200, 1), (r.status, r.body.get("faxes_not_sent")))
+    check("and warns that relm does not send faxes",
+          "relm does not send faxes" in r.body.get("warning", ""), r.body)
+    eq("the fax entry is failed with the reason, not waiting",
+       [("fax", "error", "relm does not send faxes")],
+       s.sql("SELECT correspondence_type, delivery_status, delivery_error "
+             "FROM interaction_log_entry WHERE segment_no = ?", fax))
+    fax_ls = r.body.get("logged_segment_entry_no")
+    r = ann.get("/api/logged-segments/%s/delivery" % fax_ls)
+    eq("GET delivery: the fax failed, no letters wait", (1, 0, 0),
+       (r.body.get("failed"), r.body.get("waiting"), r.body.get("letters")))
+    r = ann.get("/api/logged-segments/%s/delivery" % delivered)
+    eq("GET delivery counts the waiting letters", (2, 2), (r.body.get("waiting"),
+                                                           r.body.get("letters")))
+    r = ann.get("/api/logged-segments/%s/letters.pdf?mark=true" % delivered)
+    eq("printing the letters (mark=true)", 200, r.status)
+    r = ann.get("/api/logged-segments/%s/delivery" % delivered)
+    eq("then no letters wait: both sent", (0, 0, 2),
+       (r.body.get("waiting"), r.body.get("letters"), r.body.get("sent")))
 
     # Two clients log the same segment at once: exactly one wins, the other gets 409.
     rows = ["type,name,city"] + ["company,Bulk %d,Bulkby" % i for i in range(3000)]

@@ -339,6 +339,33 @@ try {
     if (after !== 404) throw new Error(`entry still there: ${after}`);
   });
 
+  await step('postponed interactions opened from a contact card say they are filtered, and Show all clears it', async () => {
+    const postpone = (contact, subject) => page.evaluate(async ([c, sub]) => {
+      const me = await (await fetch('/api/me')).json();
+      return (await fetch('/api/interactions/postpone', { method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token },
+        body: JSON.stringify({ contact_no: c, interaction_template_code: 'OUTGOING', subject: sub }) })).json();
+    }, [contact, subject]);
+    const mine = await postpone('CT000002', 'Filtered mine');
+    const other = await postpone('CT000003', 'Filtered other');
+    await page.goto(base + '/#/contacts/CT000002');
+    await page.locator('a[href="#/postponed?contact_no=CT000002"]').click();
+    const notice = page.locator('#postponed-filter');
+    await notice.filter({ hasText: 'Only the postponed interactions of contact' }).filter({ hasText: 'CT000002' }).waitFor();
+    await page.locator(`button.resume[data-entry="${mine.entry_no}"]`).waitFor();
+    if (await page.locator(`button.resume[data-entry="${other.entry_no}"]`).count()) throw new Error('another contact\'s entry is listed');
+    await snap('postponed-filtered');
+    await notice.getByRole('link', { name: 'Show all postponed interactions' }).click();
+    await page.locator(`button.resume[data-entry="${other.entry_no}"]`).waitFor();
+    if (await page.locator('#postponed-filter').count()) throw new Error('the whole list still says it is filtered');
+    for (const e of [mine, other]) {
+      await page.evaluate(async (n) => {
+        const me = await (await fetch('/api/me')).json();
+        await fetch(`/api/interactions/${n}`, { method: 'DELETE', headers: { 'X-CSRF-Token': me.csrf_token } });
+      }, e.entry_no);
+    }
+  });
+
   await step('evaluate and cancel entries in the interaction log', async () => {
     await page.goto(base + '/#/interactions');
     await page.getByRole('heading', { name: 'Interaction log' }).waitFor();
@@ -387,12 +414,21 @@ try {
     await dlg.getByRole('button', { name: 'Add comment' }).click();
     await dlg.locator('li[data-line="20000"]').waitFor();
     await snap('comments');
-    await dlg.getByRole('button', { name: 'Delete Line 20000' }).click();
-    await dlg.locator('li[data-line="20000"]').waitFor({ state: 'detached' });
+    // Deleting asks first, quoting the line; keeping it changes nothing.
+    const comments = dlg.filter({ has: page.getByRole('heading', { name: `Comments on entry ${created}` }) });
+    const confirm = page.locator('dialog[open]').filter({ has: page.getByRole('heading', { name: 'Delete comment line 20000?' }) });
+    await comments.getByRole('button', { name: 'Delete Line 20000' }).click();
+    await confirm.filter({ hasText: 'Second line' }).waitFor();
+    await confirm.getByRole('button', { name: 'Leave it as it is' }).click();
+    await confirm.waitFor({ state: 'detached' });
+    if ((await api(`/api/interactions/${created}`)).comments.length !== 2) throw new Error('deleted without a yes');
+    await comments.getByRole('button', { name: 'Delete Line 20000' }).click();
+    await confirm.getByRole('button', { name: 'Delete', exact: true }).click();
+    await comments.locator('li[data-line="20000"]').waitFor({ state: 'detached' });
     const e = await api(`/api/interactions/${created}`);
     const got = e.comments.map((c) => `${c.line_no}|${c.date}|${c.comment}`).join(',');
     if (got !== '10000|2026-03-20|Sent the price list') throw new Error(got);
-    await dlg.getByRole('button', { name: 'Close' }).click();
+    await comments.getByRole('button', { name: 'Close' }).click();
   });
 
   await step('an entry opens on its own page with names, subject and comment lines', async () => {
@@ -456,6 +492,25 @@ try {
     const n = Number((await status().textContent()).match(/\d+/)[0]);
     const e = await api(`/api/interactions/${n}`);
     if (e.salesperson_code !== 'AH' || e.contact_no !== 'CT000003') throw new Error(JSON.stringify(e));
+  });
+
+  await step('each picker\'s screen-reader help names what that picker finds its records by', async () => {
+    await page.goto(base + '/#/contacts/CT000001');
+    await page.getByRole('heading', { name: /CT000001/ }).waitFor();
+    await page.locator('#create-interaction').click();
+    const dlg = page.locator('dialog[open]');
+    await dlg.getByRole('combobox', { name: 'Template' }).waitFor();
+    const helps = await dlg.locator('input.picker-input').evaluateAll((els) => els.map((el) =>
+      [el.dataset.kind, document.getElementById(el.getAttribute('aria-describedby')).textContent]));
+    const want = { contact: /^Type a name, number, e-mail or city;/, company: /^Type a name, number, e-mail or city;/,
+      salesperson: /^Type a code, name or e-mail;/, template: /^Type a code or description;/,
+      campaign: /^Type a number or description;/ };
+    const kinds = helps.map(([k]) => k);
+    if (!kinds.includes('template') || !kinds.includes('salesperson')) throw new Error(kinds.join(','));
+    const wrong = helps.filter(([k, text]) => !want[k] || !want[k].test(text));
+    if (wrong.length) throw new Error(JSON.stringify(wrong));
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() => !document.querySelector('dialog[open]'));
   });
 
   await step('the contact picker finds Kari by name and fills her number (keyboard, ARIA combobox)', async () => {
@@ -655,6 +710,11 @@ try {
     await page.getByRole('button', { name: 'Log', exact: true }).click();
     const dlg = page.locator('dialog[open]');
     await dlg.getByLabel('Create follow-up segment').check();
+    // Deliver says what it does per correspondence type: only e-mail leaves by itself.
+    const deliverBox = dlg.getByLabel('Deliver: send e-mails, print letters');
+    const help = await dlg.locator(`#${await deliverBox.getAttribute('aria-describedby')}`).textContent();
+    if (!/E-mail entries go to the outbox and are sent/.test(help) || !/Paper letters wait until you print them/.test(help) ||
+        !/relm does not send faxes: fax entries are logged as failed/.test(help)) throw new Error(help);
     await snap('log-dialog');
     await dlg.getByRole('button', { name: 'OK' }).click();
     // The segment is gone: the page moves on to the logged segment with its entries.
@@ -698,6 +758,44 @@ try {
     await snap('home-outbox');
   });
 
+  await step('letters waiting on a logged segment are printed to PDF from the web UI, which delivers them; faxes fail saying why', async () => {
+    const sql = (q) => execFileSync('sqlite3', [db, q], { encoding: 'utf8' }).trim();
+    cli(['template', 'attachment', 'set', 'COVERLTR', '--text', 'Dear {{contact.name}}']);
+    const segNo = JSON.parse(cli(['segment', 'create', '--description', 'Letters', '--interaction-template-code', 'coverltr', '--json'])).no;
+    for (const c of ['CT000009', 'CT000005', 'CT000007']) cli(['segment', 'add', segNo, '--contact', c]);
+    sql("UPDATE contact SET fax_no = '+47 22 00 00 00' WHERE no = 'CT000007'");
+    cli(['segment', 'line', 'set', segNo, '30000', '--correspondence-type', 'fax']);
+    const ls = JSON.parse(cli(['segment', 'log', segNo, '--deliver', '--json'])).logged_segment_entry_no;
+    const before = await api(`/api/logged-segments/${ls}/delivery`);
+    if (before.letters !== 2 || before.waiting !== 2 || before.failed !== 1) throw new Error(JSON.stringify(before));
+    await page.goto(base + `/#/logged-segments/${ls}`);
+    const box = page.locator(`.delivery[data-entry="${ls}"]`);
+    await box.locator('.letters-waiting').filter({ hasText: '2 letters to print' }).waitFor();
+    await box.locator('.delivery-failures li', { hasText: 'relm does not send faxes' }).waitFor();
+    await snap('logged-letters-waiting');
+    // The home page's outbox says where a waiting letter is printed from, not just "Waiting".
+    const firstPage = (await api('/api/interactions?status=outbox&limit=5')).items;
+    const letter = firstPage.find((e) => e.correspondence_type === 'hard_copy' && e.delivery_status === 'in_progress');
+    if (!letter) throw new Error(`no letter on the outbox's first page: ${JSON.stringify(firstPage.map((e) => e.entry_no))}`);
+    await page.goto(base + '/#/home');
+    const outbox = page.locator('table', { has: page.locator('caption', { hasText: 'Outbox' }) });
+    const row = outbox.locator('tbody tr').filter({ has: page.getByRole('link', { name: String(letter.entry_no), exact: true }) });
+    await row.locator('.to-print').filter({ hasText: `Waiting to be printed from Logged segment ${ls}` }).waitFor();
+    await row.getByRole('link', { name: `Logged segment ${ls}` }).click();
+    await page.waitForFunction((n) => location.hash === `#/logged-segments/${n}`, ls);
+    const [download] = await Promise.all([page.waitForEvent('download'),
+      box.getByRole('button', { name: 'Print letters (PDF)' }).click()]);
+    const pdf = readFileSync(await download.path());
+    if (pdf.subarray(0, 4).toString() !== '%PDF') throw new Error(`not a PDF: ${pdf.subarray(0, 16)}`);
+    if (download.suggestedFilename() !== `letters-${ls}.pdf`) throw new Error(download.suggestedFilename());
+    await status().filter({ hasText: `Letters of logged segment ${ls} printed to PDF` }).waitFor();
+    await page.locator(`.delivery[data-entry="${ls}"] .delivery-counts`).filter({ hasText: 'sent 2 · waiting 0 · failed 1' }).waitFor();
+    if (await page.locator(`.delivery[data-entry="${ls}"] button.print-letters`).count()) throw new Error('still offers printing');
+    const after = await api(`/api/logged-segments/${ls}/delivery`);
+    if (after.letters !== 0 || after.sent !== 2) throw new Error(JSON.stringify(after));
+    if (sql(`SELECT count(*) FROM interaction_log_entry WHERE logged_segment_entry_no = ${ls} AND correspondence_type = 'hard_copy' AND delivery_status = '' AND delivered_at <> ''`) !== '2') throw new Error('letters not delivered');
+  });
+
   await step('cancel the logged segment', async () => {
     await page.goto(base + '/#/logged-segments');
     const before = await api(`/api/logged-segments/${logged}`);
@@ -711,6 +809,15 @@ try {
     const ls = await api(`/api/logged-segments/${logged}`);
     if (!ls.canceled) throw new Error(JSON.stringify(ls));
     await snap('logged-canceled');
+  });
+
+  await step('a logged segment\'s card names its status: Logged, or Canceled once canceled', async () => {
+    const active = (await api('/api/logged-segments')).items.find((l) => !l.canceled);
+    await page.goto(base + `/#/logged-segments/${active.entry_no}`);
+    await page.locator('dd.logged-status').filter({ hasText: /^Logged$/ }).waitFor();
+    await page.goto(base + `/#/logged-segments/${logged}`);
+    await page.locator('dd.logged-status').filter({ hasText: /^Canceled$/ }).waitFor();
+    await page.goto(base + '/#/logged-segments');
   });
 
   await step('reuse the logged segment as a new segment', async () => {

@@ -142,6 +142,25 @@ assert_eq "nothing was logged" "0" "$(sql "SELECT count(*) FROM interaction_log_
 expect_ok "set the attachment" template attachment set COVERLTR --text "Dear {{contact.name}}"
 expect_ok "then deliver logs" segment log "$DLV" --deliver
 assert_eq "every hard-copy line is in the outbox" "2|hard_copy:in_progress" "$(sql "SELECT count(*) FROM interaction_log_entry WHERE segment_no = '$DLV'")|$(sql "SELECT DISTINCT correspondence_type||':'||delivery_status FROM interaction_log_entry WHERE segment_no = '$DLV'" | joined ,)"
+# relm sends no faxes: with --deliver a fax line fails at once instead of waiting for ever.
+sql "UPDATE contact SET fax_no = '+47 22 00 00 00' WHERE no = 'CT000009'"
+expect_ok "a segment with a fax line" segment create --description "Fax" --interaction-template-code coverltr --json
+FAX=$(json 'd["no"]')
+"$RELM" segment add "$FAX" --contact CT000009 >/dev/null
+"$RELM" segment add "$FAX" --contact CT000005 >/dev/null
+expect_ok "make the first line a fax" segment line set "$FAX" 10000 --correspondence-type fax
+expect_ok "deliver logs the fax line" segment log "$FAX" --deliver --json
+FAXLS=$(json 'd["logged_segment_entry_no"]')
+assert_eq "the result counts the fax not sent" "1" "$(json 'd["faxes_not_sent"]')"
+assert_contains "a warning says relm does not send faxes" "1 fax entries were logged as failed: relm does not send faxes" "$ERR"
+assert_eq "the fax entry failed with the reason, the letter waits" "fax:error:relm does not send faxes,hard_copy:in_progress:" \
+    "$(sql "SELECT correspondence_type||':'||delivery_status||':'||delivery_error FROM interaction_log_entry WHERE segment_no = '$FAX' ORDER BY entry_no" | joined ,)"
+expect_ok "the delivery of the logged segment" logged-segment delivery "$FAXLS"
+assert_contains "counts the fax as failed, naming why" "relm does not send faxes" "$OUT"
+assert_contains "says the letter waits to be printed and how" "1 letters wait to be printed: relm logged-segment print $FAXLS --output FILE" "$OUT"
+expect_ok "print the letter" logged-segment print "$FAXLS" --output "$T/fax-segment.pdf"
+expect_ok "the delivery counts again" logged-segment delivery "$FAXLS" --json
+assert_eq "printed: no letters wait, one sent, the fax failed" "0 1 0 1" "$(json 'd["letters"], d["sent"], d["waiting"], d["failed"]' | tr -d '(),')"
 expect_ok "delete a segment" segment delete SEG00005
 assert_eq "its lines went with it" "0" "$(sql "SELECT count(*) FROM segment_line WHERE segment_no = 'SEG00005'")"
 expect_exit 2 "an unknown verb" segment frobnicate

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "relm/deliver.h"
 #include "segment_fixture.h"
 
 /* Every row of every table, as text, through a second connection (committed state only). */
@@ -225,6 +226,90 @@ static void missing_addresses_log_blank_without_deliver_and_deliver_marks_email(
                               "interaction_log_entry WHERE segment_no = 'SEG00002' "
                               "ORDER BY entry_no) AS q"),
                         "P1:email:in_progress P2:hard_copy:in_progress C1::");
+    test_db_free(r);
+}
+
+static void deliver_fails_fax_lines_at_once_because_relm_sends_no_faxes(void **state)
+{
+    (void)state;
+    relm_t *r = fixture();
+    relm_error_t err = {0};
+    char no[RELM_CODE20_SZ];
+    exec_sql(r, "UPDATE interaction_template SET attachment = 'Dear {{contact.name}}' "
+                "WHERE code = 'LTR'; UPDATE contact SET fax_no = '+47 22 00 00 00' "
+                "WHERE no = 'P4'");
+    new_segment(r, "Deliver", "LTR", no);
+    add_line(r, no, "P1"); /* e-mail */
+    add_line(r, no, "P2"); /* hard copy */
+    add_line(r, no, "P4"); /* fax */
+    relm_log_result_t res;
+    assert_int_equal(relm_segment_log(r, no, RELM_LOG_DELIVER, &res, NULL, NULL, &err), 0);
+    assert_int_equal(res.faxes_not_sent, 1);
+    assert_string_equal(err.warning,
+                        "1 fax entries were logged as failed: relm does not send faxes");
+    /* E-mail and letters wait in the outbox; the fax is failed with the reason, never
+     * left waiting for a delivery that cannot come. */
+    assert_string_equal(qs(r, "SELECT group_concat(contact_no || ':' || correspondence_type || "
+                              "':' || delivery_status || ':' || delivery_error, ' ') FROM "
+                              "(SELECT * FROM interaction_log_entry ORDER BY entry_no) AS q"),
+                        "P1:email:in_progress: P2:hard_copy:in_progress: "
+                        "P4:fax:error:relm does not send faxes");
+    relm_delivery_counts_t n;
+    assert_int_equal(relm_delivery_counts(r, res.logged_segment_entry_no, &n, NULL, NULL, &err), 0);
+    assert_int_equal(n.waiting, 2);
+    assert_int_equal(n.failed, 1);
+    /* Retrying errors puts back e-mail only: a fax would fail again. */
+    int64_t requeued = -1;
+    assert_int_equal(relm_delivery_retry_errors(r, res.logged_segment_entry_no, &requeued, &err),
+                     0);
+    assert_int_equal(requeued, 0);
+    /* Without deliver a fax line is logged as it always was: nothing to deliver. */
+    relm_error_clear(&err);
+    new_segment(r, "Plain", "LTR", no);
+    add_line(r, no, "P4");
+    assert_int_equal(relm_segment_log(r, no, 0, &res, NULL, NULL, &err), 0);
+    assert_int_equal(res.faxes_not_sent, 0);
+    assert_string_equal(err.warning, "");
+    assert_string_equal(qs(r, "SELECT delivery_status || ':' || delivery_error FROM "
+                              "interaction_log_entry WHERE segment_no = 'SEG00002'"),
+                        ":");
+    test_db_free(r);
+}
+
+static void delivery_counts_say_how_many_waiting_are_letters_until_they_are_printed(void **state)
+{
+    (void)state;
+    relm_t *r = fixture();
+    relm_error_t err = {0};
+    char no[RELM_CODE20_SZ];
+    exec_sql(r, "UPDATE interaction_template SET attachment = 'Dear {{contact.name}}' "
+                "WHERE code = 'LTR'");
+    new_segment(r, "Deliver", "LTR", no);
+    add_line(r, no, "P1"); /* e-mail */
+    add_line(r, no, "P2"); /* hard copy */
+    relm_log_result_t res;
+    assert_int_equal(relm_segment_log(r, no, RELM_LOG_DELIVER, &res, NULL, NULL, &err), 0);
+    int64_t ls = res.logged_segment_entry_no;
+    relm_delivery_counts_t n;
+    assert_int_equal(relm_delivery_counts(r, ls, &n, NULL, NULL, &err), 0);
+    assert_int_equal(n.waiting, 2);
+    assert_int_equal(n.letters, 1);
+    /* A preview changes nothing; printing (mark) delivers the letter. */
+    char *pdf = NULL;
+    size_t len = 0;
+    int64_t letters = 0;
+    assert_int_equal(relm_letters_render_segment(r, ls, 0, &pdf, &len, &letters, &err), 0);
+    free(pdf);
+    assert_int_equal(relm_delivery_counts(r, ls, &n, NULL, NULL, &err), 0);
+    assert_int_equal(n.letters, 1);
+    assert_int_equal(relm_letters_render_segment(r, ls, 1, &pdf, &len, &letters, &err), 0);
+    assert_int_equal(letters, 1);
+    assert_true(len > 4 && memcmp(pdf, "%PDF", 4) == 0);
+    free(pdf);
+    assert_int_equal(relm_delivery_counts(r, ls, &n, NULL, NULL, &err), 0);
+    assert_int_equal(n.letters, 0);
+    assert_int_equal(n.waiting, 1); /* the e-mail */
+    assert_int_equal(n.sent, 1);
     test_db_free(r);
 }
 
@@ -597,6 +682,8 @@ int main(void)
         cmocka_unit_test(log_writes_one_entry_per_line_and_removes_the_segment),
         cmocka_unit_test(every_check_refuses_before_anything_is_written),
         cmocka_unit_test(missing_addresses_log_blank_without_deliver_and_deliver_marks_email),
+        cmocka_unit_test(deliver_fails_fax_lines_at_once_because_relm_sends_no_faxes),
+        cmocka_unit_test(delivery_counts_say_how_many_waiting_are_letters_until_they_are_printed),
         cmocka_unit_test(deliver_needs_an_attachment_body_for_every_line_that_goes_out),
         cmocka_unit_test(follow_up_holds_the_same_contacts_under_the_next_number),
         cmocka_unit_test(follow_ups_keep_line_numbers_log_after_log),
