@@ -383,6 +383,14 @@ static int run2(relm_t *r, const char *sql, const char *a, const char *b, relm_e
 /* Rows of login_throttle at most; see prune_throttle(). Tests lower it. */
 int relm_login_rows_max = RELM_LOGIN_ROWS;
 
+static int64_t system_clock(void)
+{
+    return (int64_t)time(NULL);
+}
+
+/* The clock of the login throttle, in seconds; tests set their own. */
+int64_t (*relm_login_clock)(void) = system_clock;
+
 /* Seconds to wait after the given failures count, when free of them are allowed. */
 static int64_t backoff(int64_t failures, int free_failures)
 {
@@ -511,16 +519,18 @@ static int prune_throttle(relm_t *r, int64_t now, relm_error_t *err)
  * write transaction, before the password is checked: the attempt counts as a failure
  * until throttle_release() takes it back, so concurrent attempts cannot all pass the check
  * before any of them is counted. *wait > 0: refused, nothing counted; *by_address tells
- * whether the address (rather than the name) is the one blocked.
+ * whether the address (rather than the name) is the one blocked. backoff[0] (the address)
+ * and backoff[1] (the name) receive the seconds the attempt blocks each for should it fail.
  */
 static int throttle_take(relm_t *r, const char *name, const char *address, int64_t now,
-                         int64_t *wait, int *by_address, relm_error_t *err)
+                         int64_t *wait, int *by_address, int64_t backoff_s[2], relm_error_t *err)
 {
     throttle_row_t rows[2] = {{"address", address, RELM_LOGIN_FREE_FAILURES_ADDRESS, 0, 0},
                               {"name", name, RELM_LOGIN_FREE_FAILURES, 0, 0}};
     int n = name ? 2 : 1;
     *wait = 0;
     *by_address = 0;
+    backoff_s[0] = backoff_s[1] = 0;
     int rc = relm_begin(r, err);
     if (rc)
         return rc;
@@ -537,6 +547,7 @@ static int throttle_take(relm_t *r, const char *name, const char *address, int64
         rows[i].failures++;
         int64_t b = backoff(rows[i].failures, rows[i].free_failures);
         rows[i].blocked_until = b ? now + b : 0;
+        backoff_s[i] = b;
         rc = throttle_write(r, &rows[i], now, err);
     }
     if (rc == 0 && *wait == 0)
@@ -547,6 +558,36 @@ static int throttle_take(relm_t *r, const char *name, const char *address, int64
         return rc;
     }
     return relm_commit(r, err);
+}
+
+/*
+ * A login failed at time failed, after a password check that began at the take: the wait
+ * the failure earned runs from now on (never shorter than what the row holds), so that a
+ * slow check, slow by design and slower on a busy machine, does not use the wait up before
+ * the client even hears of the failure. Best effort: when it cannot be written, the wait
+ * counted from the take stands.
+ */
+static void throttle_failed(relm_t *r, const char *name, const char *address,
+                            const int64_t backoff_s[2], int64_t failed)
+{
+    const char *subject[2] = {address, name};
+    static const char *const scope[2] = {"address", "name"};
+    for (int i = 0; i < 2; i++) {
+        relm_stmt_t *s;
+        relm_error_t ignored = {0};
+        if (!backoff_s[i] || !subject[i])
+            continue;
+        if (relm_stmt_prepare(r->store,
+                              "UPDATE login_throttle SET blocked_until = ? WHERE scope = ? AND "
+                              "subject = ? AND blocked_until > 0 AND blocked_until < ?",
+                              &s, &ignored))
+            continue;
+        relm_stmt_bind_int(s, 1, failed + backoff_s[i]);
+        relm_stmt_bind_text(s, 2, scope[i]);
+        relm_stmt_bind_text(s, 3, subject[i]);
+        relm_stmt_bind_int(s, 4, failed + backoff_s[i]);
+        relm_stmt_run(s, &ignored);
+    }
 }
 
 /* A login succeeded: forget the name's failures and take back the address's attempt. */
@@ -571,7 +612,7 @@ int relm_user_login(relm_t *r, const char *name, const char *password, const cha
                     relm_session_t *out, int64_t *retry_after, relm_error_t *err)
 {
     char uname[RELM_TEXT50_SZ], hash[crypto_pwhash_STRBYTES] = "";
-    int64_t now = (int64_t)time(NULL);
+    int64_t now = relm_login_clock(), backoff_s[2];
     relm_error_t ignored = {0};
     int rc;
     memset(out, 0, sizeof(*out));
@@ -583,7 +624,7 @@ int relm_user_login(relm_t *r, const char *name, const char *password, const cha
         address = "";
     int by_address = 0;
     if ((rc = throttle_take(r, known_form ? uname : NULL, address, now, retry_after, &by_address,
-                            err)))
+                            backoff_s, err)))
         return rc;
     if (*retry_after > 0 && by_address)
         return relm_error_set(err, RELM_ETHROTTLED,
@@ -595,6 +636,7 @@ int relm_user_login(relm_t *r, const char *name, const char *password, const cha
                               (long long)*retry_after);
     if (!known_form) {
         verify_password(NULL, password);
+        throttle_failed(r, NULL, address, backoff_s, relm_login_clock());
         return relm_error_set(err, RELM_EAUTH, "unknown user or wrong password");
     }
     relm_stmt_t *s;
@@ -613,8 +655,10 @@ int relm_user_login(relm_t *r, const char *name, const char *password, const cha
         return rc;
     int good = verify_password(hash, password);
     sodium_memzero(hash, sizeof(hash));
-    if (!good || disabled)
+    if (!good || disabled) {
+        throttle_failed(r, uname, address, backoff_s, relm_login_clock());
         return relm_error_set(err, RELM_EAUTH, "unknown user or wrong password");
+    }
     if ((rc = relm_user_get(r, uname, &out->user, err)))
         return rc;
     char th[RELM_TOKEN_SZ], stamp[RELM_STAMP_SZ];
