@@ -107,6 +107,8 @@ extern const char relm_dummy_password_hash[];
 extern atomic_ulong relm_password_verifications;
 /* Rows the login throttle table keeps at most (RELM_LOGIN_ROWS; tests lower it). */
 extern int relm_login_rows_max;
+/* The clock of the login throttle (time() in seconds; tests set their own). */
+extern int64_t (*relm_login_clock)(void);
 
 /*
  * The salesperson_code of user account name (normalised as relm_user_get does) into code:

@@ -383,6 +383,14 @@ static int run2(relm_t *r, const char *sql, const char *a, const char *b, relm_e
 /* Rows of login_throttle at most; see prune_throttle(). Tests lower it. */
 int relm_login_rows_max = RELM_LOGIN_ROWS;
 
+static int64_t system_clock(void)
+{
+    return (int64_t)time(NULL);
+}
+
+/* The clock of the login throttle, in seconds; tests set their own. */
+int64_t (*relm_login_clock)(void) = system_clock;
+
 /* Seconds to wait after the given failures count, when free of them are allowed. */
 static int64_t backoff(int64_t failures, int free_failures)
 {
@@ -507,20 +515,36 @@ static int prune_throttle(relm_t *r, int64_t now, relm_error_t *err)
 }
 
 /*
+ * Seconds an attempt that blocks further ones holds the block while its password is being
+ * checked: the wait it earns runs from the end of the check (throttle_failed()), and until
+ * then no other attempt may slip past however long the check takes. Bounds the block left
+ * by a check that never ends (the process stopped).
+ */
+#define LOGIN_CHECK_HOLD 60
+
+/* What an attempt set on its rows, [0] the address's, [1] the name's. */
+typedef struct throttle_take {
+    int64_t backoff[2]; /* the wait a failure earns (0: none) */
+    int64_t held[2];    /* blocked_until while the check runs (0: none) */
+} throttle_take_t;
+
+/*
  * Take one login attempt for name (NULL: a name that cannot exist) from address, in one
  * write transaction, before the password is checked: the attempt counts as a failure
  * until throttle_release() takes it back, so concurrent attempts cannot all pass the check
  * before any of them is counted. *wait > 0: refused, nothing counted; *by_address tells
- * whether the address (rather than the name) is the one blocked.
+ * whether the address (rather than the name) is the one blocked. *take receives what the
+ * attempt set, for throttle_failed() and throttle_release().
  */
 static int throttle_take(relm_t *r, const char *name, const char *address, int64_t now,
-                         int64_t *wait, int *by_address, relm_error_t *err)
+                         int64_t *wait, int *by_address, throttle_take_t *take, relm_error_t *err)
 {
     throttle_row_t rows[2] = {{"address", address, RELM_LOGIN_FREE_FAILURES_ADDRESS, 0, 0},
                               {"name", name, RELM_LOGIN_FREE_FAILURES, 0, 0}};
     int n = name ? 2 : 1;
     *wait = 0;
     *by_address = 0;
+    memset(take, 0, sizeof(*take));
     int rc = relm_begin(r, err);
     if (rc)
         return rc;
@@ -536,7 +560,9 @@ static int throttle_take(relm_t *r, const char *name, const char *address, int64
     for (int i = 0; rc == 0 && *wait == 0 && i < n; i++) {
         rows[i].failures++;
         int64_t b = backoff(rows[i].failures, rows[i].free_failures);
-        rows[i].blocked_until = b ? now + b : 0;
+        rows[i].blocked_until = b ? now + b + LOGIN_CHECK_HOLD : 0;
+        take->backoff[i] = b;
+        take->held[i] = rows[i].blocked_until;
         rc = throttle_write(r, &rows[i], now, err);
     }
     if (rc == 0 && *wait == 0)
@@ -549,21 +575,55 @@ static int throttle_take(relm_t *r, const char *name, const char *address, int64
     return relm_commit(r, err);
 }
 
-/* A login succeeded: forget the name's failures and take back the address's attempt. */
-static int throttle_release(relm_t *r, const char *name, const char *address, relm_error_t *err)
+/*
+ * A login failed at time failed, after a password check that began at the take: the wait
+ * the failure earned runs from now on, so that a slow check, slow by design and slower on a
+ * busy machine, does not use the wait up before the client even hears of the failure. Best
+ * effort: when it cannot be written, the hold set at the take stands.
+ */
+static void throttle_failed(relm_t *r, const char *name, const char *address,
+                            const throttle_take_t *take, int64_t failed)
+{
+    const char *subject[2] = {address, name};
+    static const char *const scope[2] = {"address", "name"};
+    for (int i = 0; i < 2; i++) {
+        relm_stmt_t *s;
+        relm_error_t ignored = {0};
+        if (!take->held[i] || !subject[i])
+            continue;
+        if (relm_stmt_prepare(r->store,
+                              "UPDATE login_throttle SET blocked_until = ? WHERE scope = ? AND "
+                              "subject = ? AND blocked_until = ?",
+                              &s, &ignored))
+            continue;
+        relm_stmt_bind_int(s, 1, failed + take->backoff[i]);
+        relm_stmt_bind_text(s, 2, scope[i]);
+        relm_stmt_bind_text(s, 3, subject[i]);
+        relm_stmt_bind_int(s, 4, take->held[i]);
+        relm_stmt_run(s, &ignored);
+    }
+}
+
+/*
+ * A login succeeded: forget the name's failures and take back the address's attempt, and
+ * the hold it set (the block before it had run out, or the attempt would have been refused).
+ */
+static int throttle_release(relm_t *r, const char *name, const char *address,
+                            const throttle_take_t *take, relm_error_t *err)
 {
     relm_stmt_t *s;
     int rc =
         run2(r, "DELETE FROM login_throttle WHERE scope = 'name' AND subject = ?", name, NULL, err);
     if (rc || (rc = relm_stmt_prepare(r->store,
                                       "UPDATE login_throttle SET failures = failures - 1, "
-                                      "blocked_until = CASE WHEN failures - 1 < ? THEN 0 ELSE "
-                                      "blocked_until END WHERE scope = 'address' AND subject = "
-                                      "? AND failures > 0",
+                                      "blocked_until = CASE WHEN failures - 1 < ? OR "
+                                      "blocked_until = ? THEN 0 ELSE blocked_until END WHERE "
+                                      "scope = 'address' AND subject = ? AND failures > 0",
                                       &s, err)))
         return rc;
     relm_stmt_bind_int(s, 1, RELM_LOGIN_FREE_FAILURES_ADDRESS);
-    relm_stmt_bind_text(s, 2, address);
+    relm_stmt_bind_int(s, 2, take->held[0] ? take->held[0] : -1);
+    relm_stmt_bind_text(s, 3, address);
     return relm_stmt_run(s, err);
 }
 
@@ -571,7 +631,8 @@ int relm_user_login(relm_t *r, const char *name, const char *password, const cha
                     relm_session_t *out, int64_t *retry_after, relm_error_t *err)
 {
     char uname[RELM_TEXT50_SZ], hash[crypto_pwhash_STRBYTES] = "";
-    int64_t now = (int64_t)time(NULL);
+    int64_t now = relm_login_clock();
+    throttle_take_t take;
     relm_error_t ignored = {0};
     int rc;
     memset(out, 0, sizeof(*out));
@@ -583,7 +644,7 @@ int relm_user_login(relm_t *r, const char *name, const char *password, const cha
         address = "";
     int by_address = 0;
     if ((rc = throttle_take(r, known_form ? uname : NULL, address, now, retry_after, &by_address,
-                            err)))
+                            &take, err)))
         return rc;
     if (*retry_after > 0 && by_address)
         return relm_error_set(err, RELM_ETHROTTLED,
@@ -595,6 +656,7 @@ int relm_user_login(relm_t *r, const char *name, const char *password, const cha
                               (long long)*retry_after);
     if (!known_form) {
         verify_password(NULL, password);
+        throttle_failed(r, NULL, address, &take, relm_login_clock());
         return relm_error_set(err, RELM_EAUTH, "unknown user or wrong password");
     }
     relm_stmt_t *s;
@@ -613,8 +675,10 @@ int relm_user_login(relm_t *r, const char *name, const char *password, const cha
         return rc;
     int good = verify_password(hash, password);
     sodium_memzero(hash, sizeof(hash));
-    if (!good || disabled)
+    if (!good || disabled) {
+        throttle_failed(r, uname, address, &take, relm_login_clock());
         return relm_error_set(err, RELM_EAUTH, "unknown user or wrong password");
+    }
     if ((rc = relm_user_get(r, uname, &out->user, err)))
         return rc;
     char th[RELM_TOKEN_SZ], stamp[RELM_STAMP_SZ];
@@ -627,7 +691,7 @@ int relm_user_login(relm_t *r, const char *name, const char *password, const cha
     relm_now_stamp(stamp);
     if ((rc = relm_begin(r, err)))
         return rc;
-    rc = throttle_release(r, uname, address, err);
+    rc = throttle_release(r, uname, address, &take, err);
     if (rc == 0 && (rc = relm_stmt_prepare(
                         r->store, "DELETE FROM user_session WHERE expires_at < ?", &s, err)) == 0) {
         relm_stmt_bind_int(s, 1, now);

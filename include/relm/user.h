@@ -12,8 +12,9 @@
  * the database, so servers sharing one database share the counts); after
  * RELM_LOGIN_FREE_FAILURES failures for a name, or RELM_LOGIN_FREE_FAILURES_ADDRESS from an
  * address, each further attempt must wait twice as long as the one before (up to
- * RELM_LOGIN_MAX_WAIT seconds). Counts are forgotten after RELM_LOGIN_WINDOW quiet
- * seconds, and at most RELM_LOGIN_ROWS of them are kept.
+ * RELM_LOGIN_MAX_WAIT seconds, counted from when the failed password check ended). Counts
+ * are forgotten after RELM_LOGIN_WINDOW quiet seconds, and at most RELM_LOGIN_ROWS of them
+ * are kept.
  */
 #ifndef RELM_USER_H
 #define RELM_USER_H

@@ -7,6 +7,10 @@ import os
 
 from lib import SRCDIR, Server, eq, err_code, finish
 
+# The local date of a message depends on the time zone: the server runs in a known one (as
+# tests/cli/mail.sh does), not the machine's.
+os.environ["TZ"] = "Europe/Oslo"
+
 s = Server()
 try:
     ann = s.client("ann")

@@ -14,8 +14,11 @@ start_smtpd() {
     rm -f "$T/port"
     "$PY" "$SRCDIR/tests/cli/smtpd.py" "$dir" "$@" >"$T/port" 2>"$T/smtpd.err" </dev/null &
     SMTPD_PID=$!
-    for _ in $(seq 1 100); do
+    # Python and aiosmtpd start within a second or so; much later on a loaded machine.
+    local until=$((SECONDS + 60))
+    while [ "$SECONDS" -lt "$until" ]; do
         [ -s "$T/port" ] && break
+        kill -0 "$SMTPD_PID" 2>/dev/null || break
         sleep 0.1
     done
     PORT=$(cat "$T/port")

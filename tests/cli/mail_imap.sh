@@ -34,11 +34,16 @@ else
     LOGIN_USER=$(id -un) INTERNAL_USER=$(id -un) INTERNAL_GROUP=$(id -gn)
     MAIL_UID=$(id -u) MAIL_GID=$(id -g)
 fi
-PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 mkdir -p "$DV/base" "$DV/state" "$DV/mail/kari/cur" "$DV/mail/kari/new" "$DV/mail/kari/tmp"
 echo "kari:{PLAIN}hemmelig-passord:$MAIL_UID:$MAIL_GID::$DV/mail/kari" >"$DV/passwd"
-cat >"$DV/dovecot.conf" <<EOF
+# The greeting names this test's server, so that the start-up check below cannot mistake
+# another program that took the port for it.
+GREETING="relm-test-dovecot-$$-$RANDOM"
+# write_config PORT: the configuration of a server listening on 127.0.0.1:PORT
+write_config() {
+    cat >"$DV/dovecot.conf" <<EOF
 protocols = imap
+login_greeting = $GREETING
 listen = 127.0.0.1
 base_dir = $DV/base
 state_dir = $DV/state
@@ -64,7 +69,7 @@ userdb {
 service imap-login {
   inet_listener imap {
     address = 127.0.0.1
-    port = $PORT
+    port = $1
   }
   inet_listener imaps {
     port = 0
@@ -75,6 +80,7 @@ service anvil {
   chroot =
 }
 EOF
+}
 
 deliver() { # deliver FILE NAME: put a message into the mailbox's new/
     cp "$1" "$DV/mail/kari/new/$2"
@@ -84,16 +90,36 @@ deliver() { # deliver FILE NAME: put a message into the mailbox's new/
 deliver "$M/latin1_inbound.eml" 1.test
 deliver "$M/unmatched.eml" 2.test
 
-"$DOVECOT" -c "$DV/dovecot.conf" -F >"$DV/stdout.log" 2>&1 &
-DVPID=$!
+# greeted PORT: whether the server on 127.0.0.1:PORT greets with this test's greeting
+greeted() {
+    python3 - "$1" "$GREETING" <<'PY' 2>/dev/null
+import socket, sys
+with socket.create_connection(("127.0.0.1", int(sys.argv[1])), 2) as s:
+    s.settimeout(5)
+    sys.exit(0 if sys.argv[2].encode() in s.recv(4096) else 1)
+PY
+}
+# The port is free when chosen but only bound when Dovecot starts: another program may take
+# it in between, and then Dovecot exits at once. Then try another port. Dovecot is ready once
+# it greets on the port; on a loaded machine that may take a while.
 up=0
-for _ in $(seq 100); do
-    if python3 -c "import socket,sys; socket.create_connection(('127.0.0.1', $PORT), 0.2)" 2>/dev/null; then
-        up=1
-        break
-    fi
-    kill -0 "$DVPID" 2>/dev/null || break
-    sleep 0.1
+for attempt in 1 2 3 4 5; do
+    PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    write_config "$PORT"
+    "$DOVECOT" -c "$DV/dovecot.conf" -F >"$DV/stdout.log" 2>&1 &
+    DVPID=$!
+    until=$((SECONDS + 60))
+    while [ "$SECONDS" -lt "$until" ]; do
+        if greeted "$PORT"; then
+            up=1
+            break
+        fi
+        kill -0 "$DVPID" 2>/dev/null || break
+        sleep 0.1
+    done
+    [ "$up" = 1 ] && break
+    stop_dovecot
+    echo "# dovecot did not start on port $PORT (attempt $attempt): $(tail -n 3 "$DV/dovecot.log" 2>/dev/null)"
 done
 if [ "$up" != 1 ]; then
     not_ok "dovecot starts on 127.0.0.1:$PORT" "$(cat "$DV/stdout.log" "$DV/dovecot.log" 2>/dev/null)"
@@ -180,10 +206,13 @@ printf 'From: bjorn@kunde.no\nTo: ole@firma.no\nSubject: Fra bakgrunnen\nMessage
 SERVEPID=$!
 sleep 1.5
 deliver "$T/bg.eml" 4.test
+# The thread commits the entry and then writes its line: wait for both (they come within
+# seconds; the generous bound is for a loaded machine).
 got=""
-for _ in $(seq 100); do
+until=$((SECONDS + 60))
+while [ "$SECONDS" -lt "$until" ]; do
     got=$(sql "SELECT contact_no||'|'||subject FROM interaction_log_entry WHERE message_id = '<bg-1@kunde.no>'")
-    [ -n "$got" ] && break
+    [ -n "$got" ] && grep -q "1 messages: 1 entries logged" "$T/serve.err" && break
     sleep 0.1
 done
 assert_eq "relm serve --fetch-mail logs a message delivered while it runs" "CT1|Fra bakgrunnen" "$got"
@@ -220,17 +249,24 @@ printf 'correct horse battery\n' | "$RELM" user add clerk --role user --password
 boss=$("$RELM" token create --user boss 2>/dev/null)
 clerk=$("$RELM" token create --user clerk 2>/dev/null)
 # The thread fetches at start-up and then only after an hour: what arrives later waits.
+# A message there before the start shows when the start-up fetch is done; only then do the
+# two messages for the fetch over HTTP arrive.
+printf 'From: bjorn@kunde.no\nTo: ole@firma.no\nSubject: Ved oppstart\nMessage-ID: <start-1@kunde.no>\nDate: Fri, 13 Mar 2026 09:30:00 +0100\n\nx\n' >"$T/start.eml"
+deliver "$T/start.eml" 6.test
 "$RELM" serve --listen 127.0.0.1:0 --fetch-mail "$URL" --fetch-every 3600 >"$T/serve2.out" 2>"$T/serve2.err" &
 SERVEPID=$!
-base=""
-for _ in $(seq 50); do
+base="" started=""
+until=$((SECONDS + 60))
+while [ "$SECONDS" -lt "$until" ]; do
     base=$(grep -o 'http://127.0.0.1:[0-9]*' "$T/serve2.out" 2>/dev/null | head -1)
-    [ -n "$base" ] && break
+    grep -q "1 messages: 1 entries logged" "$T/serve2.err" 2>/dev/null && started=1
+    [ -n "$base" ] && [ -n "$started" ] && break
     sleep 0.1
 done
-sleep 1
-deliver "$T/now.eml" 6.test
-deliver "$T/now2.eml" 7.test
+assert_eq "the start-up fetch logs what was there before" "1|CT1|Ved oppstart" \
+    "$started|$(sql "SELECT contact_no||'|'||subject FROM interaction_log_entry WHERE message_id = '<start-1@kunde.no>'")"
+deliver "$T/now.eml" 7.test
+deliver "$T/now2.eml" 8.test
 OUT=$(curl -s -H "Authorization: Bearer $boss" "$base/api/mail/mailbox")
 assert_eq "GET /api/mail/mailbox names the mailbox relm serve fetches" "$URL" "$(json 'd["url"]')"
 code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer $clerk" "$base/api/mail/fetch")

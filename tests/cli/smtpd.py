@@ -91,9 +91,17 @@ def main():
     ap.add_argument("--state-db", help="write each message's committed delivery_status to NNNN.state")
     a = ap.parse_args()
     os.makedirs(a.dir, exist_ok=True)
-    ctl = Controller(Store(a.dir, a.reject, a.temp_reject, a.state_db), hostname="127.0.0.1",
-                     port=free_port())
-    ctl.start()
+    store = Store(a.dir, a.reject, a.temp_reject, a.state_db)
+    # The port is free when chosen but bound only by start(): another program may take it in
+    # between. Then choose another.
+    for attempt in range(5):
+        ctl = Controller(store, hostname="127.0.0.1", port=free_port())
+        try:
+            ctl.start()
+            break
+        except OSError:
+            if attempt == 4:
+                raise
     print(ctl.port, flush=True)
     done = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: done.set())

@@ -19,7 +19,13 @@ trap 'stop; cleanup' EXIT
 "$RELM" serve --listen 127.0.0.1:0 --log-file off --tls-cert "$T/cert.pem" \
     --tls-key "$T/key.pem" >"$T/serve.out" 2>"$T/serve.err" &
 PID=$!
-for _ in $(seq 100); do grep -q "serving" "$T/serve.out" 2>/dev/null && break; sleep 0.1; done
+# Ready once it says where it serves (seconds at most, also under sanitizers on a busy machine).
+until=$((SECONDS + 60))
+while [ "$SECONDS" -lt "$until" ]; do
+    grep -q "serving" "$T/serve.out" 2>/dev/null && break
+    kill -0 "$PID" 2>/dev/null || break
+    sleep 0.1
+done
 line=$(head -1 "$T/serve.out")
 port=$(printf '%s' "$line" | sed -n 's|.*https://127\.0\.0\.1:\([0-9]*\)/.*|\1|p')
 assert_eq "the start-up line names an https address" "1" "$([ -n "$port" ] && echo 1 || echo 0)"

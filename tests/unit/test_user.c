@@ -137,6 +137,109 @@ static void a_name_is_throttled_whatever_address_it_comes_from(void **state)
     test_db_free(r);
 }
 
+/* A clock that moves on 5 s at each reading: each password check takes 5 s. */
+static int64_t slow_now;
+static int64_t slow_clock(void)
+{
+    int64_t t = slow_now;
+    slow_now += 5;
+    return t;
+}
+
+static int64_t (*system_clock)(void);
+
+/* The real clock again, also after a failed check. */
+static int restore_clock(void **state)
+{
+    (void)state;
+    relm_login_clock = system_clock;
+    return 0;
+}
+
+static void the_wait_after_a_failure_runs_from_the_failure_not_from_the_slow_check(void **state)
+{
+    (void)state;
+    relm_t *r = db_with_user();
+    relm_login_clock = slow_clock;
+    slow_now = 1000000;
+    /* Each failed attempt reads the clock when it is taken and when the check has failed. */
+    for (int i = 0; i < RELM_LOGIN_FREE_FAILURES; i++)
+        assert_int_equal(login_from(r, "ann", "wrong password", "192.0.2.77"), RELM_EAUTH);
+    /* The next attempt comes as the third failure is answered: 5 s after it was taken, past
+     * the 2 s wait counted from then, but within the 2 s counted from the failure. */
+    slow_now -= 5;
+    relm_session_t s;
+    int64_t retry = 0;
+    relm_error_t err = {0};
+    assert_int_equal(relm_user_login(r, "ann", PASSWORD, "192.0.2.77", &s, &retry, &err),
+                     RELM_ETHROTTLED);
+    assert_int_equal(retry, 2);
+    assert_int_equal(throttle_rows(r, "scope = 'name' AND subject = 'ann' AND blocked_until = "
+                                      "1000027"),
+                     1);
+    test_db_free(r);
+}
+
+/*
+ * A clock that moves on 5 s at each reading too, and at its sixth reading (the end of the
+ * third attempt's check) lets an attempt on another connection in: one that comes while
+ * that check, which outlasts the wait, is still running.
+ */
+static relm_t *meanwhile_db;
+static int meanwhile_rc, readings;
+static int64_t clock_with_an_attempt_during_the_check(void)
+{
+    if (++readings != 6)
+        return slow_clock();
+    int64_t t = slow_clock();
+    meanwhile_rc = login_from(meanwhile_db, "ann", "wrong password", "192.0.2.78");
+    return t;
+}
+
+static void an_attempt_during_a_slow_check_that_blocks_is_refused(void **state)
+{
+    (void)state;
+    relm_t *r = db_with_user();
+    relm_error_t err = {0};
+    assert_int_equal(relm_open(test_db_path(r), 0, &meanwhile_db, &err), 0);
+    relm_login_clock = clock_with_an_attempt_during_the_check;
+    slow_now = 1000000;
+    readings = 0;
+    meanwhile_rc = -1;
+    for (int i = 0; i < RELM_LOGIN_FREE_FAILURES; i++)
+        assert_int_equal(login_from(r, "ann", "wrong password", "192.0.2.77"), RELM_EAUTH);
+    assert_int_equal(meanwhile_rc, RELM_ETHROTTLED);
+    /* Refused, so not counted: three failures, and the wait runs from the third. */
+    assert_int_equal(throttle_rows(r, "scope = 'name' AND subject = 'ann' AND failures = 3 AND "
+                                      "blocked_until = 1000027"),
+                     1);
+    relm_close(meanwhile_db);
+    test_db_free(r);
+}
+
+/*
+ * A success takes back the hold its attempt set on the address (at more than the free
+ * failures, where taking back one failure still leaves the address over them).
+ */
+static void a_success_leaves_no_hold_on_the_address(void **state)
+{
+    (void)state;
+    relm_t *r = db_with_user();
+    char name[32];
+    relm_login_clock = slow_clock; /* each wait has run out by the next attempt */
+    slow_now = 1000000;
+    for (int i = 0; i < RELM_LOGIN_FREE_FAILURES_ADDRESS; i++) {
+        snprintf(name, sizeof(name), "guess%d", i);
+        assert_int_equal(login_from(r, name, "Summer2026!", "198.51.100.9"), RELM_EAUTH);
+    }
+    assert_int_equal(login_from(r, "ann", PASSWORD, "198.51.100.9"), 0);
+    assert_int_equal(throttle_rows(r, "scope = 'address' AND subject = '198.51.100.9' AND "
+                                      "failures = 10 AND blocked_until = 0"),
+                     1);
+    assert_int_equal(login_from(r, "guess99", "Summer2026!", "198.51.100.9"), RELM_EAUTH);
+    test_db_free(r);
+}
+
 static void a_successful_login_takes_back_its_attempt(void **state)
 {
     (void)state;
@@ -274,11 +377,17 @@ static void a_token_use_is_stamped_without_waiting_for_the_lock(void **state)
 
 int main(void)
 {
+    system_clock = relm_login_clock;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(unknown_names_and_wrong_passwords_both_verify_one_hash),
         cmocka_unit_test(the_dummy_hash_has_the_parameters_of_real_hashes),
         cmocka_unit_test(one_password_sprayed_over_many_names_is_throttled_by_address),
         cmocka_unit_test(a_name_is_throttled_whatever_address_it_comes_from),
+        cmocka_unit_test_teardown(
+            the_wait_after_a_failure_runs_from_the_failure_not_from_the_slow_check, restore_clock),
+        cmocka_unit_test_teardown(an_attempt_during_a_slow_check_that_blocks_is_refused,
+                                  restore_clock),
+        cmocka_unit_test_teardown(a_success_leaves_no_hold_on_the_address, restore_clock),
         cmocka_unit_test(a_successful_login_takes_back_its_attempt),
         cmocka_unit_test(failed_logins_for_unknown_names_keep_the_table_bounded),
         cmocka_unit_test(quiet_throttle_rows_are_forgotten),
