@@ -11,6 +11,7 @@
  *   caller asks to retry errors;
  * - the merged body and the Message-ID are stored with the entry before the message leaves,
  *   and a resent entry keeps its Message-ID (receivers can tell a resend);
+ * - relm sends no faxes: a fax entry found in the outbox is failed at once (no attempt);
  * - the password is never stored: RELM_SMTP_PASSWORD or the file RELM_SMTP_PASSWORD_FILE.
  */
 #include <errno.h>
@@ -43,6 +44,14 @@ static const char sql_stale_first[] =
 static const char sql_requeue[] =
     "UPDATE interaction_log_entry SET delivery_status = 'in_progress' "
     "WHERE delivery_status IN ('error', 'sending') AND " SCOPE;
+/*
+ * Fax entries left in the outbox (by an older relm, which put them there): relm sends no
+ * faxes, so a run fails them as a segment logged with deliver now does, with no attempt.
+ */
+static const char sql_fail_faxes[] =
+    "UPDATE interaction_log_entry SET delivery_status = 'error', delivery_error = '" RELM_NO_FAX
+    "' WHERE delivery_status = 'in_progress' AND correspondence_type = 'fax' AND canceled = 0 "
+    "AND postponed = 0 AND (? = 0 OR logged_segment_entry_no = ?)";
 static const char sql_claim[] =
     "UPDATE interaction_log_entry SET delivery_status = 'sending' "
     "WHERE entry_no = ? AND delivery_status = 'in_progress' AND canceled = 0";
@@ -619,9 +628,12 @@ int relm_deliver_run(relm_t *r, const relm_deliver_opts_t *o, relm_deliver_resul
                  NULL};
     int64_t ls = o->logged_segment_entry_no, total = 0, last = 0, done = 0;
     relm_stmt_t *s;
-    if (o->retry_errors) {
+    if ((rc = exec_update(r, sql_fail_faxes, "ii", NULL, ls, ls, 0, err)) == 0)
+        res->failed = relm_store_changes(r->store);
+    if (rc == 0 && o->retry_errors) {
         rc = exec_update(r, sql_requeue, "ii", NULL, ls, ls, 0, err);
-    } else if ((rc = count_status(r, "sending", ls, &res->stale, err)) == 0 && res->stale > 0 &&
+    } else if (rc == 0 && (rc = count_status(r, "sending", ls, &res->stale, err)) == 0 &&
+               res->stale > 0 &&
                (rc = relm_stmt_prepare(r->store, sql_stale_first, &s, err)) == 0) {
         char list[128] = "";
         relm_stmt_bind_int(s, 1, ls);

@@ -124,7 +124,9 @@ typedef struct relm_deliver_result {
  * the file named by RELM_SMTP_PASSWORD_FILE). Failures of single entries are recorded on
  * them and counted, not returned. Errors: setup_missing (no smtp_url, or no password for
  * smtp_user), io (the password file), storage. Stale `sending` entries are counted in
- * res->stale and named in err->warning.
+ * res->stale and named in err->warning. Fax entries waiting in the outbox (left there by an
+ * older relm) are failed at once with delivery_error "relm does not send faxes", no attempt
+ * counted, and counted in res->failed; errors are not retried for them.
  */
 int relm_deliver_run(struct relm *r, const relm_deliver_opts_t *o, relm_deliver_result_t *res,
                      relm_error_t *err);

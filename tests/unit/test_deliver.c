@@ -371,6 +371,66 @@ static void a_run_that_stops_puts_its_unsent_claims_back(void **state)
     test_db_free(r);
 }
 
+static void a_run_fails_fax_entries_left_in_the_outbox_because_relm_sends_no_faxes(void **state)
+{
+    (void)state;
+    relm_t *r = demo_db();
+    relm_error_t err = {0};
+    int64_t fax = email_entry(r, "CT000005", "NEWS", "Fax");
+    int64_t letter = email_entry(r, "CT000009", "NEWS", "Letter");
+    exec_sql(r, "INSERT INTO logged_segment (entry_no, segment_no, description, created_at, "
+                "user_id, canceled) VALUES (1, 'SEG9', 'Test', '', '', 0)");
+    /* As an older relm left them: a fax entry waiting in the outbox next to a letter. */
+    char sql[320];
+    snprintf(sql, sizeof(sql),
+             "UPDATE interaction_log_entry SET logged_segment_entry_no = 1, delivery_status = "
+             "'in_progress', correspondence_type = 'fax' WHERE entry_no = %lld",
+             (long long)fax);
+    exec_sql(r, sql);
+    snprintf(sql, sizeof(sql),
+             "UPDATE interaction_log_entry SET logged_segment_entry_no = 1, delivery_status = "
+             "'in_progress', correspondence_type = 'hard_copy' WHERE entry_no = %lld",
+             (long long)letter);
+    exec_sql(r, sql);
+    exec_sql(r, "UPDATE marketing_setup SET smtp_url = 'smtp://127.0.0.1:9'");
+    relm_deliver_result_t res;
+    assert_relm_ok(relm_deliver_run(r, NULL, &res, &err));
+    assert_int_equal(res.sent, 0);
+    assert_int_equal(res.failed, 1);
+    assert_int_equal(res.waiting, 0);
+    snprintf(sql, sizeof(sql),
+             "SELECT count(*) FROM interaction_log_entry WHERE entry_no = %lld AND "
+             "delivery_status = 'error' AND delivery_error = 'relm does not send faxes' AND "
+             "delivery_attempts = 0 AND message_id = '' AND delivered_at = ''",
+             (long long)fax);
+    assert_int_equal(test_sql_int(r, sql), 1);
+    /* The letter keeps waiting to be printed. */
+    snprintf(sql, sizeof(sql),
+             "SELECT count(*) FROM interaction_log_entry WHERE entry_no = %lld AND "
+             "delivery_status = 'in_progress' AND delivery_error = '' AND delivery_attempts = 0",
+             (long long)letter);
+    assert_int_equal(test_sql_int(r, sql), 1);
+    relm_delivery_counts_t n;
+    assert_relm_ok(relm_delivery_counts(r, 1, &n, NULL, NULL, &err));
+    assert_int_equal(n.waiting, 1);
+    assert_int_equal(n.letters, 1);
+    assert_int_equal(n.failed, 1);
+    /* Not a temporary failure: retrying errors leaves the fax failed. */
+    int64_t k = -1;
+    assert_relm_ok(relm_delivery_retry_errors(r, 1, &k, &err));
+    assert_int_equal(k, 0);
+    relm_deliver_opts_t o = {0};
+    o.retry_errors = 1;
+    assert_relm_ok(relm_deliver_run(r, &o, &res, &err));
+    assert_int_equal(res.failed, 0);
+    snprintf(sql, sizeof(sql),
+             "SELECT count(*) FROM interaction_log_entry WHERE entry_no = %lld AND "
+             "delivery_status = 'error' AND delivery_attempts = 0",
+             (long long)fax);
+    assert_int_equal(test_sql_int(r, sql), 1);
+    test_db_free(r);
+}
+
 /* Pages of a PDF made by cairo: its page objects ("/Type /Page", not "/Pages") are plain. */
 static int pdf_pages(const char *pdf, size_t len)
 {
@@ -447,6 +507,7 @@ int main(void)
         cmocka_unit_test(deliver_is_refused_without_smtp_url_or_password),
         cmocka_unit_test(failures_are_retried_then_recorded_and_stale_entries_are_not_resent),
         cmocka_unit_test(a_run_that_stops_puts_its_unsent_claims_back),
+        cmocka_unit_test(a_run_fails_fax_entries_left_in_the_outbox_because_relm_sends_no_faxes),
         cmocka_unit_test(letters_render_one_page_per_hard_copy_entry_and_mark_only_when_asked),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
