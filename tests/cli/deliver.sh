@@ -236,6 +236,16 @@ expect_exit 1 "a mailbox answering 451 fails the run" deliver --logged-segment "
 assert_eq "after the tries allowed, with the server's answer" "error|2|451 4.3.0 <busy@example.org>: try again later" \
     "$(sql "SELECT delivery_status||'|'||delivery_attempts||'|'||delivery_error FROM interaction_log_entry WHERE logged_segment_entry_no = $BLS")"
 
+# ---- a fax entry an older relm left in the outbox: failed at once, never retried ----
+sql "UPDATE interaction_log_entry SET correspondence_type = 'fax', delivery_status = 'in_progress', delivery_error = '', delivery_attempts = 0 WHERE logged_segment_entry_no = $BLS"
+expect_exit 1 "a run fails the waiting fax entry" deliver --logged-segment "$BLS"
+assert_eq "and counts it as failed" "sent 0, failed 1, waiting 0" "$OUT"
+assert_eq "with the reason and no attempt" "error|0|relm does not send faxes" \
+    "$(sql "SELECT delivery_status||'|'||delivery_attempts||'|'||delivery_error FROM interaction_log_entry WHERE logged_segment_entry_no = $BLS")"
+expect_ok "retrying errors leaves it failed" deliver --logged-segment "$BLS" --retry-errors
+assert_eq "nothing requeued" "sent 0, failed 0, waiting 0|error" \
+    "$OUT|$(sql "SELECT delivery_status FROM interaction_log_entry WHERE logged_segment_entry_no = $BLS")"
+
 expect_exit 2 "deliver takes no arguments" deliver 12
 expect_ok "deliver --help" deliver --help
 assert_contains "help names --retry-errors" "--retry-errors" "$OUT"
